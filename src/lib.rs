@@ -1,0 +1,11 @@
+//! custsync keeps an SMSTurbo customer master (SQLite) in step with a QuickBooks Desktop company
+//! file over qbXML. See DEVELOPERS.md for how the crate is laid out.
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod qb;
+pub mod qbxml;
+pub mod store;
+pub mod sync;
+pub mod tui;

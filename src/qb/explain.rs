@@ -1,0 +1,1 @@
+//! The one catalog of plain-words explanations for QuickBooks HRESULTs and status codes.

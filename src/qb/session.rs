@@ -1,0 +1,1 @@
+//! The session helper: version negotiation, request IDs, paging with iterators, batching.

@@ -1,0 +1,1 @@
+//! The QuickBooks Web Connector SOAP service and its bridge to the connection trait.

@@ -1,0 +1,380 @@
+//! The customer fields custsync maps between SMSTurbo and QuickBooks (SPEC §2), as data.
+//!
+//! One table drives everything that is "per field": the element QuickBooks uses, where it sits in
+//! the schema's sequence, its maximum length, its label for people and its key for files. Writers,
+//! readers, the sandbox's validator, the diff and the CSV columns all iterate this table instead of
+//! naming fields one by one, so adding a field is one edit here.
+
+use std::fmt;
+
+/// Which address aggregate a field lives in, if any.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Address {
+    Bill,
+    Ship,
+}
+
+impl Address {
+    pub fn element(self) -> &'static str {
+        match self {
+            Address::Bill => "BillAddress",
+            Address::Ship => "ShipAddress",
+        }
+    }
+}
+
+/// How a field's value is written in qbXML.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// `<Element>value</Element>` directly under the customer.
+    Plain(&'static str),
+    /// `<BillAddress><Element>value</Element></BillAddress>` (or ShipAddress).
+    InAddress(Address, &'static str),
+    /// `<ElementRef><FullName>value</FullName></ElementRef>`.
+    Ref(&'static str),
+}
+
+/// What kind of value a field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Text,
+    /// A QuickBooks AMTTYPE: exact decimal, stored in canonical form (see [`Amount`]).
+    Amount,
+}
+
+macro_rules! fields {
+    ($( $variant:ident => $shape:expr, $max:expr, $kind:ident, $key:literal, $label:literal; )*) => {
+        /// A mapped customer field, in QuickBooks schema order (CustomerAdd and CustomerRet agree
+        /// on the relative order of these elements).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Field { $( $variant, )* }
+
+        impl Field {
+            /// Every field, in schema order.
+            pub const ALL: &'static [Field] = &[ $( Field::$variant, )* ];
+            pub const COUNT: usize = Field::ALL.len();
+
+            /// Where and how QuickBooks carries this field.
+            pub fn shape(self) -> Shape {
+                match self { $( Field::$variant => $shape, )* }
+            }
+
+            /// Maximum length in characters, for text fields.
+            pub fn max_len(self) -> Option<usize> {
+                match self { $( Field::$variant => $max, )* }
+            }
+
+            pub fn kind(self) -> Kind {
+                match self { $( Field::$variant => Kind::$kind, )* }
+            }
+
+            /// Stable snake_case key used in CSV headers, config and JSON.
+            pub fn key(self) -> &'static str {
+                match self { $( Field::$variant => $key, )* }
+            }
+
+            /// Label for people.
+            pub fn label(self) -> &'static str {
+                match self { $( Field::$variant => $label, )* }
+            }
+        }
+    };
+}
+
+use Address::{Bill, Ship};
+use Shape::{InAddress, Plain, Ref};
+
+fields! {
+    Name          => Plain("Name"), Some(41), Text, "name", "Name";
+    CompanyName   => Plain("CompanyName"), Some(41), Text, "company_name", "Company name";
+    FirstName     => Plain("FirstName"), Some(25), Text, "first_name", "First name";
+    LastName      => Plain("LastName"), Some(25), Text, "last_name", "Last name";
+    BillAddr1     => InAddress(Bill, "Addr1"), Some(41), Text, "bill_addr1", "Bill address 1";
+    BillAddr2     => InAddress(Bill, "Addr2"), Some(41), Text, "bill_addr2", "Bill address 2";
+    BillAddr3     => InAddress(Bill, "Addr3"), Some(41), Text, "bill_addr3", "Bill address 3";
+    BillAddr4     => InAddress(Bill, "Addr4"), Some(41), Text, "bill_addr4", "Bill address 4";
+    BillAddr5     => InAddress(Bill, "Addr5"), Some(41), Text, "bill_addr5", "Bill address 5";
+    BillCity      => InAddress(Bill, "City"), Some(31), Text, "bill_city", "Bill city";
+    BillState     => InAddress(Bill, "State"), Some(21), Text, "bill_state", "Bill state";
+    BillPostalCode=> InAddress(Bill, "PostalCode"), Some(13), Text, "bill_zip", "Bill ZIP";
+    BillCountry   => InAddress(Bill, "Country"), Some(31), Text, "bill_country", "Bill country";
+    ShipAddr1     => InAddress(Ship, "Addr1"), Some(41), Text, "ship_addr1", "Ship address 1";
+    ShipAddr2     => InAddress(Ship, "Addr2"), Some(41), Text, "ship_addr2", "Ship address 2";
+    ShipAddr3     => InAddress(Ship, "Addr3"), Some(41), Text, "ship_addr3", "Ship address 3";
+    ShipAddr4     => InAddress(Ship, "Addr4"), Some(41), Text, "ship_addr4", "Ship address 4";
+    ShipAddr5     => InAddress(Ship, "Addr5"), Some(41), Text, "ship_addr5", "Ship address 5";
+    ShipCity      => InAddress(Ship, "City"), Some(31), Text, "ship_city", "Ship city";
+    ShipState     => InAddress(Ship, "State"), Some(21), Text, "ship_state", "Ship state";
+    ShipPostalCode=> InAddress(Ship, "PostalCode"), Some(13), Text, "ship_zip", "Ship ZIP";
+    ShipCountry   => InAddress(Ship, "Country"), Some(31), Text, "ship_country", "Ship country";
+    Phone         => Plain("Phone"), Some(21), Text, "phone", "Phone";
+    AltPhone      => Plain("AltPhone"), Some(21), Text, "alt_phone", "Alt. phone";
+    Fax           => Plain("Fax"), Some(21), Text, "fax", "Fax";
+    Email         => Plain("Email"), Some(1023), Text, "email", "Email";
+    Contact       => Plain("Contact"), Some(41), Text, "contact", "Contact";
+    CustomerType  => Ref("CustomerTypeRef"), Some(159), Text, "customer_type", "Customer type";
+    Terms         => Ref("TermsRef"), Some(31), Text, "terms", "Terms";
+    SalesRep      => Ref("SalesRepRef"), Some(5), Text, "sales_rep", "Sales rep";
+    SalesTaxCode  => Ref("SalesTaxCodeRef"), Some(3), Text, "tax_code", "Tax code";
+    ResaleNumber  => Plain("ResaleNumber"), Some(15), Text, "resale_number", "Resale number";
+    AccountNumber => Plain("AccountNumber"), Some(99), Text, "code", "Code (account no.)";
+    CreditLimit   => Plain("CreditLimit"), None, Amount, "credit_limit", "Credit limit";
+    Notes         => Plain("Notes"), Some(4095), Text, "notes", "Notes";
+}
+
+impl Field {
+    /// Position in [`Field::ALL`]; used to index [`CustomerData`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The field whose snake_case key is `key`.
+    pub fn from_key(key: &str) -> Option<Field> {
+        Field::ALL.iter().copied().find(|f| f.key() == key)
+    }
+
+    /// The element name as written in an error message: `BillAddress/Addr1`, `TermsRef/FullName`.
+    pub fn path(self) -> String {
+        match self.shape() {
+            Shape::Plain(e) => e.to_string(),
+            Shape::InAddress(a, e) => format!("{}/{}", a.element(), e),
+            Shape::Ref(e) => format!("{e}/FullName"),
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// The mapped values of one customer, indexed by [`Field`].
+///
+/// An empty value is stored as absent ("empty equals absent", SPEC §3). `Box<str>` keeps a record
+/// small: 100,000 customers per side must fit comfortably in memory.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CustomerData {
+    values: [Option<Box<str>>; Field::COUNT],
+}
+
+impl Default for CustomerData {
+    fn default() -> Self {
+        CustomerData {
+            values: std::array::from_fn(|_| None),
+        }
+    }
+}
+
+impl CustomerData {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn get(&self, field: Field) -> Option<&str> {
+        self.values[field.index()].as_deref()
+    }
+
+    /// Sets a value; an empty string clears it.
+    pub fn set(&mut self, field: Field, value: impl AsRef<str>) {
+        let value = value.as_ref();
+        self.values[field.index()] = if value.is_empty() {
+            None
+        } else {
+            Some(value.into())
+        };
+    }
+
+    pub fn set_opt(&mut self, field: Field, value: Option<&str>) {
+        self.set(field, value.unwrap_or(""));
+    }
+
+    pub fn clear(&mut self, field: Field) {
+        self.values[field.index()] = None;
+    }
+
+    pub fn with(mut self, field: Field, value: impl AsRef<str>) -> Self {
+        self.set(field, value);
+        self
+    }
+
+    /// Present values, in schema order.
+    pub fn iter(&self) -> impl Iterator<Item = (Field, &str)> {
+        Field::ALL
+            .iter()
+            .filter_map(|&f| self.get(f).map(|value| (f, value)))
+    }
+
+    /// Whether two values of `field` count as equal: surrounding spaces ignored, empty equals
+    /// absent, amounts compared by value.
+    pub fn same_value(field: Field, a: Option<&str>, b: Option<&str>) -> bool {
+        let norm = |v: Option<&str>| -> Option<String> {
+            let t = v.map(str::trim).filter(|t| !t.is_empty())?;
+            Some(match field.kind() {
+                Kind::Amount => Amount::parse(t).map_or_else(|_| t.to_string(), |a| a.to_string()),
+                Kind::Text => t.to_string(),
+            })
+        };
+        match (v_trim(a), v_trim(b)) {
+            (None, None) => true,
+            (Some(x), Some(y)) if x == y => true,
+            _ => norm(a) == norm(b),
+        }
+    }
+
+    /// The fields whose values differ between `self` and `other`, in schema order.
+    pub fn differing_fields<'a>(
+        &'a self,
+        other: &'a CustomerData,
+    ) -> impl Iterator<Item = Field> + 'a {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(move |&f| !Self::same_value(f, self.get(f), other.get(f)))
+    }
+}
+
+fn v_trim(v: Option<&str>) -> Option<&str> {
+    v.map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// An exact amount of money in hundredths, as QuickBooks' AMTTYPE carries it
+/// (`[+-]?[0-9]{1,13}(\.[0-9]{2})?`). Never a float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount {
+    cents: i64,
+}
+
+/// Why a text is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("\"{text}\" is not an amount: {reason} (write it like 2500 or 2500.00)")]
+pub struct AmountError {
+    pub text: String,
+    pub reason: &'static str,
+}
+
+impl Amount {
+    pub const MAX_INTEGER_DIGITS: usize = 13;
+
+    pub fn from_cents(cents: i64) -> Self {
+        Amount { cents }
+    }
+
+    pub fn cents(self) -> i64 {
+        self.cents
+    }
+
+    /// Parses `1234`, `-1234.5`, `+1234.50`. At most two decimals and thirteen integer digits.
+    pub fn parse(text: &str) -> Result<Amount, AmountError> {
+        let err = |reason| AmountError {
+            text: text.to_string(),
+            reason,
+        };
+        let t = text.trim();
+        let (negative, body) = match t.as_bytes().first() {
+            Some(b'-') => (true, &t[1..]),
+            Some(b'+') => (false, &t[1..]),
+            _ => (false, t),
+        };
+        let (int_part, frac_part) = match body.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(err("it needs digits before any decimal point"));
+        }
+        if int_part.len() > Self::MAX_INTEGER_DIGITS {
+            return Err(err(
+                "QuickBooks allows at most 13 digits before the decimal point",
+            ));
+        }
+        let frac_cents = match frac_part {
+            None => 0,
+            Some(f) if f.is_empty() || f.len() > 2 || !f.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(err(
+                    "it may have at most two digits after the decimal point",
+                ));
+            }
+            Some(f) if f.len() == 1 => i64::from(f.as_bytes()[0] - b'0') * 10,
+            Some(f) => i64::from(f.as_bytes()[0] - b'0') * 10 + i64::from(f.as_bytes()[1] - b'0'),
+        };
+        // 13 digits fit in i64 with room for the cents.
+        let whole: i64 = int_part
+            .parse()
+            .map_err(|_| err("the number is too large"))?;
+        let cents = whole * 100 + frac_cents;
+        Ok(Amount {
+            cents: if negative { -cents } else { cents },
+        })
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.cents < 0 { "-" } else { "" };
+        let abs = self.cents.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_indexed_in_schema_order() {
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(f.index(), i);
+            assert_eq!(Field::from_key(f.key()), Some(*f));
+        }
+        assert_eq!(Field::ALL.first(), Some(&Field::Name));
+        assert!(Field::AccountNumber < Field::CreditLimit);
+    }
+
+    #[test]
+    fn amounts_parse_exactly() {
+        assert_eq!(Amount::parse("2500").unwrap().to_string(), "2500.00");
+        assert_eq!(Amount::parse("-12.5").unwrap().to_string(), "-12.50");
+        assert_eq!(Amount::parse("+0.07").unwrap().cents(), 7);
+        assert_eq!(
+            Amount::parse("9999999999999.99").unwrap().cents(),
+            999_999_999_999_999
+        );
+        for bad in [
+            "",
+            "1.234",
+            "abc",
+            "1e5",
+            "12345678901234",
+            ".5",
+            "1,000",
+            "1.",
+        ] {
+            assert!(Amount::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn empty_equals_absent_and_spaces_are_ignored() {
+        let a = CustomerData::new().with(Field::Phone, " 555-0100 ");
+        let b = CustomerData::new()
+            .with(Field::Phone, "555-0100")
+            .with(Field::Fax, "   ");
+        assert_eq!(a.differing_fields(&b).count(), 0);
+        assert!(CustomerData::same_value(
+            Field::CreditLimit,
+            Some("2500"),
+            Some("2500.00")
+        ));
+        assert!(!CustomerData::same_value(
+            Field::CreditLimit,
+            Some("2500"),
+            Some("2500.01")
+        ));
+        let c = CustomerData::new().with(Field::Phone, "555-0199");
+        assert_eq!(
+            a.differing_fields(&c).collect::<Vec<_>>(),
+            vec![Field::Phone]
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! The qbXML protocol as data: message types, request writers, response readers, element order
+//! and length rules, status codes. Pure: no I/O.
+
+pub mod fields;
+pub mod messages;
+pub mod read;
+pub mod rules;
+pub mod status;
+pub mod version;
+pub mod write;
+pub mod xml;
+
+pub use fields::{Amount, CustomerData, Field};
+pub use messages::*;
+pub use status::{Severity, Status};
+pub use version::QbxmlVersion;

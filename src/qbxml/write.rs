@@ -1,0 +1,1 @@
+//! TODO: filled in by the qbXML work (issue 2).
