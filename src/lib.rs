@@ -9,3 +9,6 @@ pub mod qbxml;
 pub mod store;
 pub mod sync;
 pub mod tui;
+
+#[doc(hidden)]
+pub mod testkit;
