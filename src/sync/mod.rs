@@ -1,5 +1,8 @@
 //! The sync core: match, plan (diff), apply. No terminal code.
 
 pub mod groups;
+pub mod matching;
+pub mod plan;
+pub mod problems;
 
 pub use groups::ReplaceGroup;
