@@ -9,9 +9,12 @@
 //!
 //! QuickBooks jobs (sub-customers) are not SMSTurbo customers: they take no part.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
-use crate::qbxml::CustomerRet;
+use rustc_hash::FxHashMap;
+
+use super::keys::CiKey;
+use crate::qbxml::{CustomerRet, Field};
 use crate::store::Customer;
 
 /// Why two customers were paired.
@@ -93,177 +96,237 @@ pub fn match_customers(locals: &[Customer], qb: &[CustomerRet], links: &[LinkRef
     let mut result = Matching::default();
 
     // Rule 1: stored links.
-    let by_list_id: HashMap<&str, usize> = qb
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.is_job())
-        .map(|(i, c)| (c.list_id.as_str(), i))
-        .collect();
-    let local_by_code: HashMap<String, usize> = locals
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (code_key(c.code()), i))
-        .collect();
-    for link in links {
-        let Some(&l) = local_by_code.get(&code_key(link.code)) else {
-            continue; // the SMSTurbo customer was deleted; nothing to match
-        };
-        if local_done[l] {
-            continue;
-        }
-        match by_list_id.get(link.list_id) {
-            Some(&q) if !qb_done[q] => {
-                local_done[l] = true;
-                qb_done[q] = true;
-                result.pairs.push(Pair {
-                    local: l,
-                    qb: q,
-                    by: MatchedBy::Link,
-                });
+    if !links.is_empty() {
+        let by_list_id: FxHashMap<&str, usize> = qb
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.is_job())
+            .map(|(i, c)| (c.list_id.as_str(), i))
+            .collect();
+        let local_by_code: FxHashMap<CiKey<'_>, usize> = locals
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| CiKey::new(c.code()).map(|k| (k, i)))
+            .collect();
+        for link in links {
+            let Some(&l) = CiKey::new(link.code).and_then(|k| local_by_code.get(&k)) else {
+                continue; // the SMSTurbo customer was deleted; nothing to match
+            };
+            if local_done[l] {
+                continue;
             }
-            Some(_) => {}
-            None => result.stale_links.push(StaleLink {
-                local: l,
-                list_id: link.list_id.to_string(),
-            }),
+            match by_list_id.get(link.list_id) {
+                Some(&q) if !qb_done[q] => {
+                    local_done[l] = true;
+                    qb_done[q] = true;
+                    result.pairs.push(Pair {
+                        local: l,
+                        qb: q,
+                        by: MatchedBy::Link,
+                    });
+                }
+                Some(_) => {}
+                None => result.stale_links.push(StaleLink {
+                    local: l,
+                    list_id: link.list_id.to_string(),
+                }),
+            }
         }
     }
 
     // Rule 2: account number = code.
-    match_by_key(
-        locals,
-        qb,
-        &mut local_done,
-        &mut qb_done,
-        MatchedBy::AccountNumber,
-        |c| vec![code_key(c.code())],
-        |r| {
-            r.data
-                .get(crate::qbxml::Field::AccountNumber)
-                .map(code_key)
-                .filter(|k| !k.is_empty())
-        },
-        &mut result,
-    );
+    let rule = Rule {
+        by: MatchedBy::AccountNumber,
+        local_keys: local_code_keys,
+        qb_key: qb_account_key,
+    };
+    rule.run(locals, qb, &mut local_done, &mut qb_done, &mut result);
 
     // Rule 3: names. The SMSTurbo side offers both its name and its QuickBooks name override.
-    match_by_key(
-        locals,
-        qb,
-        &mut local_done,
-        &mut qb_done,
-        MatchedBy::Name,
-        |c| {
-            let mut keys = vec![name_key(c.name())];
-            let qb_name = name_key(c.name_for_qb());
-            if qb_name != keys[0] {
-                keys.push(qb_name);
-            }
-            keys
-        },
-        |r| {
-            r.data
-                .get(crate::qbxml::Field::Name)
-                .map(name_key)
-                .filter(|k| !k.is_empty())
-        },
-        &mut result,
-    );
+    let rule = Rule {
+        by: MatchedBy::Name,
+        local_keys: local_name_keys,
+        qb_key: qb_name_key,
+    };
+    rule.run(locals, qb, &mut local_done, &mut qb_done, &mut result);
 
     result.local_only = (0..locals.len()).filter(|&i| !local_done[i]).collect();
     result.qb_only = (0..qb.len()).filter(|&i| !qb_done[i]).collect();
     result
 }
 
-/// One matching rule: candidates share a key. Components of the candidate graph with exactly one
-/// customer on each side become pairs; larger components become reviews and are taken out of
-/// later rules (a weaker rule must not resolve what a stronger one found ambiguous).
-#[allow(clippy::too_many_arguments)]
-fn match_by_key(
-    locals: &[Customer],
-    qb: &[CustomerRet],
-    local_done: &mut [bool],
-    qb_done: &mut [bool],
+fn local_code_keys(c: &Customer) -> [Option<CiKey<'_>>; 2] {
+    [CiKey::new(c.code()), None]
+}
+
+fn qb_account_key(r: &CustomerRet) -> Option<CiKey<'_>> {
+    r.data.get(Field::AccountNumber).and_then(CiKey::new)
+}
+
+fn local_name_keys(c: &Customer) -> [Option<CiKey<'_>>; 2] {
+    let name = CiKey::new(c.name());
+    let qb_name = CiKey::new(c.name_for_qb()).filter(|k| Some(*k) != name);
+    [name, qb_name]
+}
+
+fn qb_name_key(r: &CustomerRet) -> Option<CiKey<'_>> {
+    r.data.get(Field::Name).and_then(CiKey::new)
+}
+
+/// One matching rule: candidates share a key.
+struct Rule {
     by: MatchedBy,
-    local_keys: impl Fn(&Customer) -> Vec<String>,
-    qb_key: impl Fn(&CustomerRet) -> Option<String>,
-    result: &mut Matching,
-) {
-    let mut qb_by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, r) in qb.iter().enumerate() {
-        if !qb_done[i]
-            && let Some(k) = qb_key(r)
-        {
-            qb_by_key.entry(k).or_default().push(i);
+    local_keys: fn(&Customer) -> [Option<CiKey<'_>>; 2],
+    qb_key: fn(&CustomerRet) -> Option<CiKey<'_>>,
+}
+
+/// QuickBooks customers under one key. Nearly always one, so no allocation for that case.
+enum Slot {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl Slot {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            Slot::One(i) => std::slice::from_ref(i),
+            Slot::Many(v) => v,
         }
     }
-    if qb_by_key.is_empty() {
-        return;
-    }
-    // Edges local → qb.
-    let mut local_edges: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut qb_degree: HashMap<usize, Vec<usize>> = HashMap::new(); // qb → locals
-    for (l, c) in locals.iter().enumerate() {
-        if local_done[l] {
-            continue;
+}
+
+impl Rule {
+    /// Components of the candidate graph with exactly one customer on each side become pairs;
+    /// larger components become reviews and are taken out of later rules (a weaker rule must not
+    /// resolve what a stronger one found ambiguous).
+    fn run(
+        &self,
+        locals: &[Customer],
+        qb: &[CustomerRet],
+        local_done: &mut [bool],
+        qb_done: &mut [bool],
+        result: &mut Matching,
+    ) {
+        let mut qb_by_key: FxHashMap<CiKey<'_>, Slot> = FxHashMap::default();
+        for (i, r) in qb.iter().enumerate() {
+            if qb_done[i] {
+                continue;
+            }
+            if let Some(k) = (self.qb_key)(r) {
+                match qb_by_key.entry(k) {
+                    Entry::Vacant(e) => {
+                        e.insert(Slot::One(i));
+                    }
+                    Entry::Occupied(mut e) => match e.get_mut() {
+                        Slot::One(first) => {
+                            let first = *first;
+                            e.insert(Slot::Many(vec![first, i]));
+                        }
+                        Slot::Many(v) => v.push(i),
+                    },
+                }
+            }
         }
-        let mut cands: Vec<usize> = local_keys(c)
-            .iter()
-            .filter_map(|k| qb_by_key.get(k))
-            .flatten()
-            .copied()
-            .collect();
-        if cands.is_empty() {
-            continue;
+        if qb_by_key.is_empty() {
+            return;
         }
-        cands.sort_unstable();
-        cands.dedup();
-        for &q in &cands {
-            qb_degree.entry(q).or_default().push(l);
+        // Candidates per local, and how many locals want each QuickBooks customer.
+        let mut wanted_by = vec![0u32; qb.len()];
+        let mut single: Vec<(usize, usize)> = Vec::new();
+        let mut tangled: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (l, c) in locals.iter().enumerate() {
+            if local_done[l] {
+                continue;
+            }
+            let [a, b] = (self.local_keys)(c);
+            let sa = a
+                .and_then(|k| qb_by_key.get(&k))
+                .map(Slot::as_slice)
+                .unwrap_or(&[]);
+            let sb = b
+                .and_then(|k| qb_by_key.get(&k))
+                .map(Slot::as_slice)
+                .unwrap_or(&[]);
+            match (sa, sb) {
+                ([], []) => {}
+                ([q], []) | ([], [q]) => {
+                    wanted_by[*q] += 1;
+                    single.push((l, *q));
+                }
+                _ => {
+                    let mut cands: Vec<usize> = sa.iter().chain(sb).copied().collect();
+                    cands.sort_unstable();
+                    cands.dedup();
+                    for &q in &cands {
+                        wanted_by[q] += 1;
+                    }
+                    tangled.push((l, cands));
+                }
+            }
         }
-        local_edges.push((l, cands));
-    }
-    // Connected components by union-find; locals are nodes 0..n, QuickBooks customers n.. .
-    let n = locals.len();
-    let mut uf = UnionFind::new(n + qb.len());
-    for (l, cands) in &local_edges {
-        for &q in cands {
-            uf.union(*l, n + q);
+        // Fast path: one candidate that nobody else wants is a pair.
+        for (l, q) in single {
+            if wanted_by[q] == 1 {
+                local_done[l] = true;
+                qb_done[q] = true;
+                result.pairs.push(Pair {
+                    local: l,
+                    qb: q,
+                    by: self.by,
+                });
+            } else {
+                tangled.push((l, vec![q]));
+            }
         }
-    }
-    let mut components: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
-    for (l, _) in &local_edges {
-        components.entry(uf.find(*l)).or_default().0.push(*l);
-    }
-    for &q in qb_degree.keys() {
-        components.entry(uf.find(n + q)).or_default().1.push(q);
-    }
-    let mut comps: Vec<(Vec<usize>, Vec<usize>)> = components.into_values().collect();
-    // Deterministic output order.
-    for (ls, qs) in &mut comps {
-        ls.sort_unstable();
-        qs.sort_unstable();
-    }
-    comps.sort_unstable();
-    for (ls, qs) in comps {
-        for &l in &ls {
-            local_done[l] = true;
+        if tangled.is_empty() {
+            return;
         }
-        for &q in &qs {
-            qb_done[q] = true;
+        // The rest: connected components by union-find; locals are nodes 0..n, QuickBooks
+        // customers n.. .
+        let n = locals.len();
+        let mut uf = UnionFind::new(n + qb.len());
+        for (l, cands) in &tangled {
+            for &q in cands {
+                uf.union(*l, n + q);
+            }
         }
-        if ls.len() == 1 && qs.len() == 1 {
-            result.pairs.push(Pair {
-                local: ls[0],
-                qb: qs[0],
-                by,
-            });
-        } else {
-            result.reviews.push(Review {
-                locals: ls,
-                qbs: qs,
-                by,
-            });
+        let mut components: FxHashMap<usize, (Vec<usize>, Vec<usize>)> = FxHashMap::default();
+        for (l, cands) in &tangled {
+            components.entry(uf.find(*l)).or_default().0.push(*l);
+            for &q in cands {
+                let comp = components.entry(uf.find(n + q)).or_default();
+                if !comp.1.contains(&q) {
+                    comp.1.push(q);
+                }
+            }
+        }
+        let mut comps: Vec<(Vec<usize>, Vec<usize>)> = components.into_values().collect();
+        // Deterministic output order.
+        for (ls, qs) in &mut comps {
+            ls.sort_unstable();
+            qs.sort_unstable();
+        }
+        comps.sort_unstable();
+        for (ls, qs) in comps {
+            for &l in &ls {
+                local_done[l] = true;
+            }
+            for &q in &qs {
+                qb_done[q] = true;
+            }
+            if let ([l], [q]) = (&ls[..], &qs[..]) {
+                result.pairs.push(Pair {
+                    local: *l,
+                    qb: *q,
+                    by: self.by,
+                });
+            } else {
+                result.reviews.push(Review {
+                    locals: ls,
+                    qbs: qs,
+                    by: self.by,
+                });
+            }
         }
     }
 }

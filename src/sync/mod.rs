@@ -1,6 +1,7 @@
 //! The sync core: match, plan (diff), apply. No terminal code.
 
 pub mod groups;
+pub mod keys;
 pub mod matching;
 pub mod plan;
 pub mod problems;

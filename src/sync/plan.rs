@@ -12,6 +12,9 @@ use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
 use crate::store::{Customer, CustomerStatus};
 
 use super::groups::ReplaceGroup;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::keys::CiKey;
 use super::matching::{LinkRef, MatchedBy, Matching, Pair, code_key, match_customers, name_key};
 use super::problems::{self, Problem};
 
@@ -267,13 +270,14 @@ fn export_rows(
 
     // Two candidates that would take the same QuickBooks name: the second add would fail with
     // 3100, so neither may go until one is renamed.
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_name: FxHashMap<CiKey<'_>, Vec<usize>> = FxHashMap::default();
     for (i, r) in rows.iter().enumerate() {
-        if let Some(n) = r.add.data.get(Field::Name) {
-            by_name.entry(name_key(n)).or_default().push(i);
+        if let Some(k) = r.add.data.get(Field::Name).and_then(CiKey::new) {
+            by_name.entry(k).or_default().push(i);
         }
     }
-    for idxs in by_name.values().filter(|v| v.len() > 1) {
+    let clashes: Vec<Vec<usize>> = by_name.into_values().filter(|v| v.len() > 1).collect();
+    for idxs in &clashes {
         for &i in idxs {
             let others: Vec<String> = idxs
                 .iter()
@@ -305,7 +309,7 @@ fn import_rows(
     filter: &TypeFilter,
     summary: &mut MatchingSummary,
 ) -> Vec<ImportRow> {
-    let mut used_codes: HashSet<String> = input.locals.iter().map(|c| code_key(c.code())).collect();
+    let mut codes = CodeAllocator::new(input.locals);
     let mut review_of: HashMap<usize, Problem> = HashMap::new();
     for review in &m.reviews {
         let candidates: Vec<String> = review
@@ -340,7 +344,7 @@ fn import_rows(
             summary.hidden_by_type += 1;
             continue;
         }
-        let customer = customer_from_qb(ret, &mut used_codes);
+        let customer = customer_from_qb(ret, &mut codes);
         let problems = review_of.remove(&q).into_iter().collect();
         rows.push(ImportRow {
             qb: q,
@@ -426,7 +430,7 @@ pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
 
 /// The SMSTurbo customer an import creates. The code is QuickBooks' AccountNumber; without one
 /// (or when it is taken) a code is made from the name, made unique with a number.
-pub fn customer_from_qb(ret: &CustomerRet, used_codes: &mut HashSet<String>) -> Customer {
+pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_>) -> Customer {
     let status = if ret.is_active() {
         CustomerStatus::Active
     } else {
@@ -438,19 +442,45 @@ pub fn customer_from_qb(ret: &CustomerRet, used_codes: &mut HashSet<String>) -> 
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty())
         .unwrap_or_else(|| code_from_name(ret.data.get(Field::Name).unwrap_or("")));
-    let mut code = base.clone();
-    let mut n = 2;
-    while used_codes.contains(&code_key(&code)) {
-        code = format!("{base}-{n}");
-        n += 1;
-    }
-    used_codes.insert(code_key(&code));
+    let code = codes.allocate(&base);
     let mut data = ret.data.clone();
     data.set(Field::AccountNumber, &code);
     Customer {
         data,
         status,
         qb_name: None,
+    }
+}
+
+/// Hands out SMSTurbo codes that no customer has, case-insensitively.
+pub struct CodeAllocator<'a> {
+    existing: FxHashSet<CiKey<'a>>,
+    added: HashSet<String>,
+}
+
+impl<'a> CodeAllocator<'a> {
+    pub fn new(locals: &'a [Customer]) -> Self {
+        CodeAllocator {
+            existing: locals.iter().filter_map(|c| CiKey::new(c.code())).collect(),
+            added: HashSet::new(),
+        }
+    }
+
+    fn is_free(&self, code: &str) -> bool {
+        CiKey::new(code).is_some_and(|k| !self.existing.contains(&k))
+            && !self.added.contains(&code_key(code))
+    }
+
+    /// `base` if free, else `base-2`, `base-3`, …
+    pub fn allocate(&mut self, base: &str) -> String {
+        let mut code = base.to_string();
+        let mut n = 2;
+        while !self.is_free(&code) {
+            code = format!("{base}-{n}");
+            n += 1;
+        }
+        self.added.insert(code_key(&code));
+        code
     }
 }
 
@@ -770,7 +800,8 @@ mod tests {
 
     #[test]
     fn imports_get_unique_codes() {
-        let mut used = HashSet::from(["acme".to_string()]);
+        let locals = [local("acme", "Acme", CustomerStatus::Active)];
+        let mut used = CodeAllocator::new(&locals);
         let mut r = qb("1-1", "Acme, Inc.");
         r.data.set(Field::AccountNumber, "ACME");
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACME-2");
