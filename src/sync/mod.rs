@@ -1,5 +1,6 @@
 //! The sync core: match, plan (diff), apply. No terminal code.
 
+pub mod fault;
 pub mod groups;
 pub mod keys;
 pub mod matching;
