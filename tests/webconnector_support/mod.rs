@@ -385,3 +385,30 @@ pub fn recovery(message_set: &str) -> String {
 pub fn loopback() -> std::net::IpAddr {
     std::net::IpAddr::V4(Ipv4Addr::LOCALHOST)
 }
+
+/// Scheduled work that runs once: one query on the file QuickBooks has open, then done.
+pub struct QueryOnce {
+    pub runs: std::sync::atomic::AtomicUsize,
+}
+
+impl QueryOnce {
+    pub fn new() -> Arc<Self> {
+        Arc::new(QueryOnce {
+            runs: std::sync::atomic::AtomicUsize::new(0),
+        })
+    }
+}
+
+impl ScheduledWork for QueryOnce {
+    fn pending(&self) -> bool {
+        self.runs.load(std::sync::atomic::Ordering::SeqCst) == 0
+    }
+
+    fn run(&self, connection: &mut dyn custsync::qb::Connection) {
+        self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if connection.open(&mut custsync::qb::NoPrompt).is_ok() {
+            let _ = connection.process(&customer_query("s1"));
+        }
+        connection.close();
+    }
+}

@@ -533,6 +533,9 @@ fn prolog_event(ev: &Event<'_>) -> Result<(), SoapFault> {
         Event::DocType(_) => Err(SoapFault::client(
             "the request contains a DOCTYPE; SOAP messages must not have one",
         )),
+        Event::Text(t) if !t.xml10_content().trim().is_empty() => Err(SoapFault::client(
+            "the request is not a SOAP message: it starts with text instead of a SOAP Envelope",
+        )),
         _ => content_event(ev, "the document"),
     }
 }
@@ -722,7 +725,7 @@ mod tests {
     #[test]
     fn refuses_malformed_messages_with_a_fault() {
         let cases: Vec<(String, &str)> = vec![
-            ("not xml at all".into(), "well-formed"),
+            ("not xml at all".into(), "not a SOAP message"),
             (String::new(), "empty"),
             (wrap("<authenticate xmlns=\"urn:other\"/>"), "namespace"),
             (wrap("<dropTables xmlns=\"http://developer.intuit.com/\"/>"), "unknown method"),
