@@ -8,7 +8,9 @@ use crate::qbxml::QbxmlVersion;
 
 /// The qbXML versions QuickBooks supports, from HostRet's `SupportedQBXMLVersion` list in the
 /// HCP response and the `qbXMLMajorVers`/`qbXMLMinorVers` parameters, ascending, without
-/// duplicates. Unreadable parts are skipped: the parameters alone are enough to choose a version.
+/// duplicates. The parameters are the level of the request processor the Web Connector passes
+/// requests through, so nothing above them is kept. Unreadable parts are skipped: the parameters
+/// alone are enough to choose a version.
 pub fn reported_versions(
     hcp_response: &str,
     major: Option<i32>,
@@ -19,7 +21,9 @@ pub fn reported_versions(
         && let (Ok(major), Ok(minor)) = (u16::try_from(major), u16::try_from(minor))
         && major > 0
     {
-        versions.push(QbxmlVersion::new(major, minor));
+        let level = QbxmlVersion::new(major, minor);
+        versions.retain(|v| *v <= level);
+        versions.push(level);
     }
     versions.sort();
     versions.dedup();
@@ -63,6 +67,16 @@ mod tests {
         assert_eq!(
             reported_versions("", Some(16), Some(0)),
             vec![QbxmlVersion::new(16, 0)]
+        );
+        let newer_host = hcp.replace("CA3.0", "16.0");
+        assert_eq!(
+            reported_versions(&newer_host, Some(13), Some(0)).last(),
+            Some(&QbxmlVersion::new(13, 0)),
+            "never above the request processor's level"
+        );
+        assert_eq!(
+            reported_versions(&newer_host, None, None).last(),
+            Some(&QbxmlVersion::new(16, 0))
         );
         assert!(reported_versions("<broken", None, Some(0)).is_empty());
         assert!(reported_versions("", Some(-3), Some(0)).is_empty());
