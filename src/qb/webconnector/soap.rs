@@ -362,6 +362,10 @@ impl Params {
             return Ok(None);
         };
         let raw = self.0.swap_remove(i).1;
+        // An empty element is how some stacks write "not given".
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
         raw.trim()
             .parse::<i32>()
             .map(Some)
@@ -707,6 +711,13 @@ mod tests {
                 minor: Some(0),
             })
         );
+        let empty = wrap(
+            r#"<sendRequestXML xmlns="http://developer.intuit.com/"><qbXMLMajorVers/><qbXMLMinorVers></qbXMLMinorVers></sendRequestXML>"#,
+        );
+        match parse_call(empty.as_bytes()).unwrap() {
+            Call::SendRequestXml(r) => assert_eq!((r.major, r.minor), (None, None)),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
