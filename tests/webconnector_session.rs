@@ -801,3 +801,89 @@ fn every_method_answers_sensibly_even_for_unknown_tickets() {
     );
     assert_transcript_valid(emu.transcript());
 }
+
+/// A `qb::Connection` (the shape of the sandbox's) over the fake QuickBooks.
+struct FakeConnection {
+    qb: FakeQuickBooks,
+}
+
+impl Connection for FakeConnection {
+    fn kind(&self) -> ConnectionKind {
+        ConnectionKind::Sandbox
+    }
+
+    fn open(
+        &mut self,
+        _prompt: &mut dyn custsync::qb::AccessPrompt,
+    ) -> Result<custsync::qb::SessionInfo, QbError> {
+        use custsync::qb::webconnector::emulator::QuickBooks;
+        let opened = self
+            .qb
+            .open("")
+            .map_err(|f| QbError::hresult(f.hresult, f.message))?;
+        Ok(custsync::qb::SessionInfo {
+            company_file: opened.company_file,
+            supported_versions: vec![QbxmlVersion::new(12, 0), QbxmlVersion::new(13, 0)],
+        })
+    }
+
+    fn process(&mut self, request: &str) -> Result<String, QbError> {
+        use custsync::qb::webconnector::emulator::QuickBooks;
+        self.qb
+            .process(request)
+            .map_err(|f| QbError::hresult(f.hresult, f.message))
+    }
+
+    fn close(&mut self) {}
+}
+
+#[test]
+fn any_connection_can_stand_in_for_quickbooks_behind_the_emulator() {
+    use custsync::qb::webconnector::emulator::{ConnectionQuickBooks, Emulator};
+    let work = QueryOnce::new();
+    let h = Harness::start(fast_settings(), Some(work));
+    let qb = FakeQuickBooks::new();
+    let behind = ConnectionQuickBooks::new(FakeConnection { qb: qb.clone() }, Box::new(NoPrompt));
+    let mut emu = Emulator::new(h.client(), behind, emulator_config());
+    let r = emu.run_update().expect("update");
+    assert!(
+        matches!(r.outcome, UpdateOutcome::Completed { .. }),
+        "{r:?}"
+    );
+    assert_eq!(r.requests, vec![customer_query("s1")]);
+    let first_send = emu
+        .transcript()
+        .iter()
+        .find(|c| c.method == Method::SendRequestXml)
+        .expect("a sendRequestXML");
+    assert!(
+        first_send
+            .request
+            .contains("<qbXMLMajorVers>13</qbXMLMajorVers>")
+    );
+    assert_eq!(qb.snapshot(|s| s.received.len()), 1);
+
+    // A file other than the open one is refused the way QuickBooks does (0x8004040A).
+    let settings = ServiceSettings {
+        company_file: r"C:\Elsewhere\Other.QBW".into(),
+        ..fast_settings()
+    };
+    let h = Harness::start(settings, Some(QueryOnce::new()));
+    let behind = ConnectionQuickBooks::new(
+        FakeConnection {
+            qb: FakeQuickBooks::new(),
+        },
+        Box::new(NoPrompt),
+    );
+    let mut emu = Emulator::new(h.client(), behind, emulator_config());
+    let r = emu.run_update().expect("update");
+    assert!(
+        matches!(r.outcome, UpdateOutcome::ConnectionFailed { .. }),
+        "{r:?}"
+    );
+    assert!(
+        h.log_lines().iter().any(|l| l.contains("0x8004040A")),
+        "{:?}",
+        h.log_lines()
+    );
+}

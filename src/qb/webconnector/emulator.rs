@@ -23,7 +23,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
-use crate::qb::hresult;
+use crate::qb::{AccessPrompt, Connection, QbError, hresult};
+use crate::qbxml::QbxmlVersion;
 use crate::qbxml::xml::XmlWriter;
 
 use super::soap::{INTUIT_NS, Method, ReplyValue, SOAP_ENV_NS};
@@ -61,6 +62,70 @@ pub trait QuickBooks {
     fn hcp_response(&mut self, opened: &OpenedFile) -> Result<String, QbFailure> {
         let request = hcp_request(opened.qbxml_major, opened.qbxml_minor);
         self.process(&request)
+    }
+}
+
+/// Any [`Connection`] (the sandbox's, for one) as the QuickBooks behind the emulator: QBWC's
+/// OpenConnection/BeginSession become `open`, ProcessRequest becomes `process`, and an
+/// [`QbError::Hresult`] becomes the HRESULT QBWC relays.
+pub struct ConnectionQuickBooks<C: Connection> {
+    pub connection: C,
+    prompt: Box<dyn AccessPrompt + Send>,
+}
+
+impl<C: Connection> ConnectionQuickBooks<C> {
+    /// `prompt` answers QuickBooks' Application Certificate question for the emulated machine.
+    pub fn new(connection: C, prompt: Box<dyn AccessPrompt + Send>) -> Self {
+        ConnectionQuickBooks { connection, prompt }
+    }
+}
+
+fn failure(e: QbError) -> QbFailure {
+    match e {
+        QbError::Hresult { code, message } => QbFailure {
+            hresult: code,
+            message,
+        },
+        other => QbFailure {
+            hresult: hresult::UNEXPECTED,
+            message: other.to_string(),
+        },
+    }
+}
+
+impl<C: Connection> QuickBooks for ConnectionQuickBooks<C> {
+    fn open(&mut self, company_file: &str) -> Result<OpenedFile, QbFailure> {
+        let info = self
+            .connection
+            .open(self.prompt.as_mut())
+            .map_err(failure)?;
+        if !company_file.is_empty() && !company_file.eq_ignore_ascii_case(&info.company_file) {
+            self.connection.close();
+            return Err(QbFailure {
+                hresult: hresult::OTHER_FILE_OPEN,
+                message: format!("A different company file ({}) is open.", info.company_file),
+            });
+        }
+        let level = info
+            .supported_versions
+            .iter()
+            .max()
+            .copied()
+            .unwrap_or(QbxmlVersion::MIN);
+        Ok(OpenedFile {
+            company_file: info.company_file,
+            country: "US".into(),
+            qbxml_major: i32::from(level.major),
+            qbxml_minor: i32::from(level.minor),
+        })
+    }
+
+    fn process(&mut self, request: &str) -> Result<String, QbFailure> {
+        self.connection.process(request).map_err(failure)
+    }
+
+    fn close(&mut self) {
+        self.connection.close();
     }
 }
 
