@@ -220,7 +220,11 @@ fn is_unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 /// Inserts an already normalized customer; returns its row id.
-fn insert_normalized(conn: &Connection, c: &Customer, now: &str) -> Result<i64, StoreError> {
+pub(crate) fn insert_normalized(
+    conn: &Connection,
+    c: &Customer,
+    now: &str,
+) -> Result<i64, StoreError> {
     let mut stmt = conn.prepare_cached(&INSERT).doing("adding a customer")?;
     // INSERT's layout: ?1 code_key … ?4 qb_name, ?5 created_at, ?6 updated_at, ?7 revision.
     stmt.raw_bind_parameter(1, code_key(c.code()))

@@ -78,7 +78,7 @@ pub enum StoreError {
     },
     #[error("the disk holding the customer database is full: free some space and try again")]
     DiskFull,
-    #[error("{0}")]
+    #[error(transparent)]
     Customer(#[from] CustomerError),
     #[error(
         "a customer with code {code} already exists ({existing_name}); codes are unique regardless of case: choose another code or edit that customer"
