@@ -55,7 +55,8 @@ fn every_field_survives_a_round_trip() {
 #[test]
 fn invalid_customers_are_refused_with_the_reason() {
     let mut s = store();
-    let cases: Vec<(Customer, fn(&StoreError) -> bool)> = vec![
+    type Expect = fn(&StoreError) -> bool;
+    let cases: Vec<(Customer, Expect)> = vec![
         (customer("  ", "Name"), |e| {
             matches!(e, StoreError::Customer(CustomerError::MissingCode))
         }),
