@@ -481,7 +481,9 @@ mod locate {
         let mut table = doc.get_ref();
         let mut found = None;
         for part in key.split('.') {
-            let (k, v) = table.iter().find(|(k, _)| k.get_ref() == part)?;
+            let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == part) else {
+                break;
+            };
             found = Some(k.span().start);
             match v.get_ref() {
                 DeValue::Table(t) => table = t,

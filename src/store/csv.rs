@@ -186,7 +186,14 @@ pub fn export_file(store: &impl StoreRead, path: &Path) -> Result<usize, CsvErro
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.to_string()))?;
+    if !dir.is_dir() {
+        return Err(write_err(format!(
+            "the folder {} does not exist",
+            dir.display()
+        )));
+    }
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.kind().to_string()))?;
     let n = write_csv(store, std::io::BufWriter::new(tmp.as_file_mut())).map_err(write_err)?;
     tmp.as_file()
         .sync_all()
@@ -264,6 +271,8 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
             })
             // An empty status leaves the status as it is (Active for a new customer).
             .filter(|(col, v)| !(*col == Column::Status && v.is_none()))
+            // The code finds the customer; a stored code keeps its own spelling.
+            .filter(|(col, _)| *col != Column::Field(crate::qbxml::Field::AccountNumber))
             .collect();
         let code = record
             .get(code_at)
