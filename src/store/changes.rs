@@ -18,9 +18,9 @@ impl StoreTx<'_> {
         customer: &Customer,
         list_id: &str,
     ) -> Result<CustomerRecord, StoreError> {
-        let record = self.create_customer(customer)?;
+        let (id, record) = self.insert_customer(customer.normalized()?)?;
         let code = record.customer.code().to_string();
-        self.link(company, &code, list_id, None, None)?;
+        self.link_id(id, &code, company, list_id, None, None)?;
         self.journal_revision(
             run,
             &NewEntry {

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use super::customers::{code_key, get_with_id, insert_normalized};
+use super::customers::{code_key, id_of, insert_normalized};
 use super::{
     Column, Customer, CustomerError, CustomerStatus, EntryKind, NewEntry, NewRun, RunId, RunMode,
     Store, StoreError, StoreRead,
@@ -407,7 +407,6 @@ pub fn import(
         os_user: os_user.to_string(),
         ..NewRun::new(RunMode::CsvImport)
     })?;
-    let now = super::now();
     let mut report = ImportReport {
         run: Some(run),
         added: 0,
@@ -415,7 +414,7 @@ pub fn import(
         unchanged: 0,
     };
     for row in &rows {
-        if get_with_id(&tx.tx, &row.code)?.is_some() {
+        if id_of(&tx.tx, &row.code)?.is_some() {
             match tx.set_columns(&row.code, &row.values) {
                 Ok((record, changes)) if !changes.is_empty() => {
                     tx.journal_changes(run, &record, None, &changes, EntryKind::Replaced)?;
@@ -437,14 +436,14 @@ pub fn import(
         if !ok {
             continue;
         }
-        let normalized = match customer.normalized() {
+        let normalized = match customer.into_normalized() {
             Ok(c) => c,
             Err(e) => {
                 problems.push_store_error(row.line, e.into())?;
                 continue;
             }
         };
-        insert_normalized(&tx.tx, &normalized, &now)?;
+        insert_normalized(&tx.tx, &normalized, &tx.now)?;
         tx.journal_revision(
             run,
             &NewEntry {

@@ -52,10 +52,15 @@ pub(crate) fn code_key(code: &str) -> String {
 /// The searchable text: the searched values lower-cased, separated so a query never matches
 /// across two of them.
 pub(crate) fn search_key_of<'a>(values: impl Iterator<Item = Option<&'a str>>) -> String {
-    values
-        .map(|v| v.unwrap_or("").to_lowercase())
-        .collect::<Vec<_>>()
-        .join("\u{1f}")
+    let mut key = String::with_capacity(96);
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            key.push('\u{1f}');
+        }
+        // str::to_lowercase (not per char) so a query, lowered the same way, always matches.
+        key.push_str(&v.unwrap_or("").to_lowercase());
+    }
+    key
 }
 
 fn search_key(c: &Customer) -> String {
@@ -107,22 +112,31 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
-fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, CustomerRecord)> {
-    let status_text: String = row.get(4)?;
+/// Reads status, qb_name and the fields, laid out from column `at` on as [`SELECT`] has them.
+fn read_customer(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Customer> {
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+        row.get_ref(i)?.as_str_or_null().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    };
+    let status_text = text(at)?.unwrap_or("");
     let status = status_text
         .parse::<CustomerStatus>()
-        .map_err(|_| bad_value(4, "status", &status_text))?;
+        .map_err(|_| bad_value(at, "status", status_text))?;
     let mut data = CustomerData::new();
     for (i, &field) in Field::ALL.iter().enumerate() {
-        let value: Option<String> = row.get(FIELDS_AT + i)?;
-        data.set_opt(field, value.as_deref());
+        data.set_opt(field, text(at + 2 + i)?);
     }
+    Ok(Customer {
+        data,
+        status,
+        qb_name: text(at + 1)?.map(str::to_string),
+    })
+}
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, CustomerRecord)> {
     let record = CustomerRecord {
-        customer: Customer {
-            data,
-            status,
-            qb_name: row.get(5)?,
-        },
+        customer: read_customer(row, FIELDS_AT - 2)?,
         revision: row.get(1)?,
         created_at: ts_column(row, 2)?,
         updated_at: ts_column(row, 3)?,
@@ -130,13 +144,21 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, CustomerRecord)> 
     Ok((row.get(0)?, record))
 }
 
+static BY_CODE: LazyLock<String> = LazyLock::new(|| format!("{} WHERE code_key = ?1", *SELECT));
+
 pub(crate) fn get_with_id(
     conn: &Connection,
     code: &str,
 ) -> Result<Option<(i64, CustomerRecord)>, StoreError> {
-    let sql = format!("{} WHERE code_key = ?1", *SELECT);
-    conn.prepare_cached(&sql)
+    conn.prepare_cached(&BY_CODE)
         .and_then(|mut s| s.query_row([code_key(code)], read_row).optional())
+        .doing("reading a customer")
+}
+
+/// The row id of the customer with this code, without reading the customer.
+pub(crate) fn id_of(conn: &Connection, code: &str) -> Result<Option<i64>, StoreError> {
+    conn.prepare_cached("SELECT id FROM customers WHERE code_key = ?1")
+        .and_then(|mut s| s.query_row([code_key(code)], |r| r.get(0)).optional())
         .doing("reading a customer")
 }
 
@@ -149,18 +171,19 @@ pub(crate) fn list(
     query: Option<&str>,
     limit: Option<usize>,
 ) -> Result<Vec<Customer>, StoreError> {
+    static LIST: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT status, qb_name, {} FROM customers \
+             WHERE ?1 = '' OR instr(search_key, ?1) > 0 \
+             ORDER BY name COLLATE NOCASE, code COLLATE NOCASE LIMIT ?2",
+            field_list()
+        )
+    });
     let needle = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    let sql = format!(
-        "{} WHERE ?1 = '' OR instr(search_key, ?1) > 0 \
-         ORDER BY name COLLATE NOCASE, code COLLATE NOCASE LIMIT ?2",
-        *SELECT
-    );
-    let mut stmt = conn.prepare_cached(&sql).doing("listing customers")?;
+    let mut stmt = conn.prepare_cached(&LIST).doing("listing customers")?;
     let rows = stmt
-        .query_map(rusqlite::params![needle, limit], |r| {
-            read_row(r).map(|(_, rec)| rec.customer)
-        })
+        .query_map(rusqlite::params![needle, limit], |r| read_customer(r, 0))
         .doing("listing customers")?;
     rows.collect::<rusqlite::Result<Vec<_>>>()
         .doing("listing customers")
@@ -252,13 +275,30 @@ impl StoreTx<'_> {
     /// Adds a customer after validating it ([`Customer::normalized`]). A code already used,
     /// in any case, is refused with [`StoreError::DuplicateCode`].
     pub fn create_customer(&mut self, customer: &Customer) -> Result<CustomerRecord, StoreError> {
-        let c = customer.normalized()?;
-        let now = super::now();
-        insert_normalized(&self.tx, &c, &now)?;
-        get(&self.tx, c.code())?.ok_or(StoreError::Internal {
+        Ok(self.insert_customer(customer.normalized()?)?.1)
+    }
+
+    /// Inserts a normalized customer; returns its row id and record (built here rather than
+    /// read back: imports create customers by the hundred thousand).
+    pub(crate) fn insert_customer(
+        &mut self,
+        customer: Customer,
+    ) -> Result<(i64, CustomerRecord), StoreError> {
+        let now = &self.now;
+        let id = insert_normalized(&self.tx, &customer, now)?;
+        let at = super::parse_timestamp(now).ok_or(StoreError::Internal {
             doing: "adding a customer",
-            detail: "the new customer could not be read back".into(),
-        })
+            detail: format!("the time {now} does not read back"),
+        })?;
+        Ok((
+            id,
+            CustomerRecord {
+                customer,
+                created_at: at,
+                updated_at: at,
+                revision: 1,
+            },
+        ))
     }
 
     /// Adds many customers quickly (one prepared statement, no read-back); the fast path
@@ -268,10 +308,9 @@ impl StoreTx<'_> {
         &mut self,
         customers: impl IntoIterator<Item = &'c Customer>,
     ) -> Result<usize, StoreError> {
-        let now = super::now();
         let mut n = 0;
         for customer in customers {
-            insert_normalized(&self.tx, &customer.normalized()?, &now)?;
+            insert_normalized(&self.tx, &customer.normalized()?, &self.now)?;
             n += 1;
         }
         Ok(n)
@@ -324,7 +363,7 @@ impl StoreTx<'_> {
             .prepare_cached(&UPDATE)
             .doing("changing a customer")?;
         stmt.raw_bind_parameter(1, id)
-            .and_then(|_| bind_common(&mut stmt, &new, &super::now(), 7))
+            .and_then(|_| bind_common(&mut stmt, &new, &self.now, 7))
             .doing("changing a customer")?;
         match stmt.raw_execute() {
             Ok(_) => {}

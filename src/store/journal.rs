@@ -349,7 +349,7 @@ impl StoreTx<'_> {
             .and_then(|mut s| {
                 s.execute(rusqlite::params![
                     run.0,
-                    super::now(),
+                    &self.now,
                     entry.kind,
                     entry.code,
                     entry.list_id,

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
-use super::customers::{code_key, get_with_id};
+use super::customers::code_key;
 use super::error::SqlContext;
 use super::{EntryKind, NewEntry, RunId, StoreError, StoreTx, ts_column};
 
@@ -83,47 +83,79 @@ impl StoreTx<'_> {
         external_guid: Option<&str>,
         run: Option<RunId>,
     ) -> Result<bool, StoreError> {
-        let (customer_id, record) =
-            get_with_id(&self.tx, code)?.ok_or_else(|| StoreError::UnknownCustomer {
+        let (customer_id, stored_code): (i64, String) = self
+            .tx
+            .prepare_cached("SELECT id, code FROM customers WHERE code_key = ?1")
+            .and_then(|mut s| {
+                s.query_row([code_key(code)], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .doing("reading a customer")?
+            .ok_or_else(|| StoreError::UnknownCustomer {
                 code: code.to_string(),
             })?;
-        let stored_code = record.customer.code().to_string();
-        let conflict = |conflict: String| StoreError::LinkConflict {
-            company: company.to_string(),
-            code: stored_code.clone(),
-            list_id: list_id.to_string(),
-            conflict,
-        };
-        if let Some(existing) = for_code(&self.tx, company, code)? {
-            if existing.list_id == list_id {
-                return Ok(false);
-            }
-            return Err(conflict(format!(
-                "the customer is already linked to ListID {}",
-                existing.list_id
-            )));
-        }
-        if let Some(existing) = for_list_id(&self.tx, company, list_id)? {
-            return Err(conflict(format!(
-                "that QuickBooks customer is already linked to SMSTurbo customer {}",
-                existing.code
-            )));
-        }
-        self.tx
+        self.link_id(
+            customer_id,
+            &stored_code,
+            company,
+            list_id,
+            external_guid,
+            run,
+        )
+    }
+
+    /// [`StoreTx::link`] for a customer whose row id is known. The insert is tried first and
+    /// the unique constraints tell a repeat or a conflict apart: imports link every customer.
+    pub(crate) fn link_id(
+        &mut self,
+        customer_id: i64,
+        code: &str,
+        company: &str,
+        list_id: &str,
+        external_guid: Option<&str>,
+        run: Option<RunId>,
+    ) -> Result<bool, StoreError> {
+        let inserted = self
+            .tx
             .prepare_cached(
                 "INSERT INTO links (company, customer_id, list_id, external_guid, created_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )
-            .and_then(|mut s| {
-                s.execute((company, customer_id, list_id, external_guid, super::now()))
-            })
-            .doing("linking a customer")?;
+            .and_then(|mut s| s.execute((company, customer_id, list_id, external_guid, &self.now)));
+        match inserted {
+            Ok(_) => {}
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                let conflict = |conflict: String| StoreError::LinkConflict {
+                    company: company.to_string(),
+                    code: code.to_string(),
+                    list_id: list_id.to_string(),
+                    conflict,
+                };
+                if let Some(existing) = for_code(&self.tx, company, code)? {
+                    if existing.list_id == list_id {
+                        return Ok(false);
+                    }
+                    return Err(conflict(format!(
+                        "the customer is already linked to ListID {}",
+                        existing.list_id
+                    )));
+                }
+                let holder = for_list_id(&self.tx, company, list_id)?
+                    .map_or_else(|| "another customer".to_string(), |l| l.code);
+                return Err(conflict(format!(
+                    "that QuickBooks customer is already linked to SMSTurbo customer {holder}"
+                )));
+            }
+            Err(e) => return Err(StoreError::sqlite("linking a customer", e)),
+        }
         if let Some(run) = run {
             self.journal(
                 run,
                 &NewEntry {
                     list_id: Some(list_id.to_string()),
-                    ..NewEntry::new(EntryKind::Linked, &stored_code)
+                    ..NewEntry::new(EntryKind::Linked, code)
                 },
             )?;
         }

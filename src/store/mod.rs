@@ -170,7 +170,19 @@ impl Store {
         {
             schema::upgrade(&mut conn, target).map_err(opening)?;
         }
+        // Plans that do not change with the values bound: otherwise SQLite re-prepares a
+        // cached statement whenever a parameter compared with an indexed column changes, which
+        // made per-customer lookups during a 100,000-row import several times slower.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )
+        .map_err(opening)?;
         conn.set_prepared_statement_cache_capacity(64);
+        // A 32 MB page cache (SQLite's default is 2 MB) keeps a 100,000-customer import from
+        // spilling pages to disk midway.
+        conn.pragma_update(None, "cache_size", -32_768)
+            .map_err(opening)?;
         Ok(Store { conn, path })
     }
 
@@ -185,7 +197,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .doing("starting a change")?;
-        Ok(StoreTx { tx })
+        Ok(StoreTx { tx, now: now() })
     }
 
     /// Runs `f` in one write transaction: committed if it returns `Ok`, rolled back otherwise.
@@ -250,6 +262,9 @@ impl Store {
 /// One write transaction. Every change made through it commits or rolls back together.
 pub struct StoreTx<'a> {
     tx: rusqlite::Transaction<'a>,
+    /// The time stamped on rows this transaction writes: one moment per change, which also
+    /// spares formatting the clock for every row of a large import.
+    now: String,
 }
 
 impl StoreTx<'_> {

@@ -108,22 +108,31 @@ impl Customer {
     /// and name present. Code, name and qb_name may not hold control characters: they appear
     /// in lists, files and QuickBooks, where a line break would break the row.
     pub fn normalized(&self) -> Result<Customer, super::CustomerError> {
+        self.clone().into_normalized()
+    }
+
+    /// [`Customer::normalized`], reusing this customer's values where they are already
+    /// trimmed (imports build a customer only to store it).
+    pub fn into_normalized(self) -> Result<Customer, super::CustomerError> {
         use super::CustomerError;
         use crate::qbxml::Amount;
         use crate::qbxml::fields::Kind;
 
-        let mut out = Customer {
-            data: CustomerData::new(),
-            status: self.status,
-            qb_name: self
-                .qb_name
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string),
-        };
-        for (field, value) in self.data.iter() {
-            out.data.set(field, value.trim());
+        let mut out = self;
+        out.qb_name = out.qb_name.filter(|v| !v.trim().is_empty()).map(|v| {
+            if v.trim().len() == v.len() {
+                v
+            } else {
+                v.trim().to_string()
+            }
+        });
+        for &field in Field::ALL {
+            if let Some(value) = out.data.get(field)
+                && value.trim().len() != value.len()
+            {
+                let trimmed = value.trim().to_string();
+                out.data.set(field, trimmed);
+            }
         }
         let code = out.code().to_string();
         if code.is_empty() {

@@ -254,7 +254,7 @@ impl StoreTx<'_> {
                 if stamp.is_empty() {
                     s.execute(rusqlite::params![batch.0, to, note])
                 } else {
-                    s.execute(rusqlite::params![batch.0, to, note, super::now()])
+                    s.execute(rusqlite::params![batch.0, to, note, &self.now])
                 }
             })
             .doing("updating the outbox")?;
@@ -280,7 +280,7 @@ impl StoreTx<'_> {
                     &batch.company,
                     &batch.message_set_id,
                     &batch.request,
-                    super::now(),
+                    &self.now,
                 ))
             })
             .map_err(|e| match e {
@@ -477,7 +477,7 @@ impl StoreTx<'_> {
                 "UPDATE outbox_batches SET state = 'done', response = coalesce(?2, response), \
                  settled_at = ?3 WHERE id = ?1",
             )
-            .and_then(|mut s| s.execute(rusqlite::params![batch.0, response, super::now()]))
+            .and_then(|mut s| s.execute(rusqlite::params![batch.0, response, &self.now]))
             .doing("settling an outbox batch")?;
         Ok(report)
     }

@@ -60,10 +60,10 @@ CREATE TABLE links (
     list_id TEXT NOT NULL,
     external_guid TEXT,
     created_at TEXT NOT NULL,
-    PRIMARY KEY (company, customer_id),
+    -- Customer first: the key also serves the cascade when a customer is deleted.
+    PRIMARY KEY (customer_id, company),
     UNIQUE (company, list_id)
 );
-CREATE INDEX links_by_customer ON links (customer_id);
 
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
