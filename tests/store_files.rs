@@ -439,3 +439,23 @@ fn cli_an_unreadable_database_is_reported_and_left_alone() {
     assert_one_clear_error(&out, &["cannot be opened", "--workspace"]);
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+#[cfg(unix)]
+#[test]
+fn cli_a_read_only_database_file_is_reported_and_left_alone() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = workspace_with_customers(base.path());
+    let db = dir.join("custsync.db");
+    let csv = base.path().join("in.csv");
+    std::fs::write(&csv, "code,name\nC2,Two\n").unwrap();
+    let before = std::fs::read(&db).unwrap();
+    chmod(&db, 0o444);
+    let out = run(
+        custsync_without_override(),
+        &dir,
+        &["customers", "import", csv.to_str().unwrap()],
+    );
+    chmod(&db, 0o644);
+    assert_one_clear_error(&out, &["cannot be written", "read-only", "--workspace"]);
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}

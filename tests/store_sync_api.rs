@@ -419,13 +419,19 @@ fn message_set_ids_and_request_ids_are_unique() {
         .unwrap();
     assert!(matches!(
         s.transaction(|tx| tx.create_batch(&batch(r, "m1", &["A"]))),
-        Err(StoreError::BatchOutcome { .. })
+        Err(StoreError::BadBatch(_))
     ));
     let mut twice = batch(r, "m2", &["A", "A"]);
     twice.items[1].request_id = "1".into();
     assert!(matches!(
         s.transaction(|tx| tx.create_batch(&twice)),
-        Err(StoreError::BatchOutcome { .. })
+        Err(StoreError::BadBatch(_))
+    ));
+    let mut empty = batch(r, "m3", &[]);
+    empty.items.clear();
+    assert!(matches!(
+        s.transaction(|tx| tx.create_batch(&empty)),
+        Err(StoreError::BadBatch(_))
     ));
     assert_eq!(s.unsettled_batches(None).unwrap().len(), 1);
 }

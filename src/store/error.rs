@@ -109,6 +109,8 @@ pub enum StoreError {
         state: BatchState,
         action: &'static str,
     },
+    #[error("cannot store the outbox batch: {0}")]
+    BadBatch(String),
     #[error("outbox batch {batch}: {problem}")]
     BatchOutcome { batch: BatchId, problem: String },
     #[error("there is no run {0}: `custsync runs` lists them")]

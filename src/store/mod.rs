@@ -155,12 +155,16 @@ impl Store {
                 supported: schema::LATEST,
             });
         }
+        // SQLite opens a file it may not write read-only without a word; say so now rather
+        // than at the first change.
+        if conn.is_readonly(rusqlite::MAIN_DB).map_err(opening)? {
+            return Err(StoreError::ReadOnly { path });
+        }
         // WAL lets the TUI read while a sync writes; FULL makes every commit durable before
         // custsync acts on it (the outbox relies on "marked sent" surviving a power cut).
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        // (Where a file system cannot do WAL, SQLite keeps its rollback journal; that works.)
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get::<_, String>(0))
             .map_err(opening)?;
-        let _ = mode; // Some file systems cannot do WAL; SQLite then keeps its rollback journal.
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(opening)?;
         conn.pragma_update(None, "foreign_keys", true)

@@ -264,10 +264,9 @@ impl StoreTx<'_> {
     /// Stores a batch and its items, all pending. The message-set id must be new.
     pub fn create_batch(&mut self, batch: &NewBatch) -> Result<BatchId, StoreError> {
         if batch.items.is_empty() {
-            return Err(StoreError::BatchOutcome {
-                batch: BatchId(0),
-                problem: "a batch needs at least one customer".into(),
-            });
+            return Err(StoreError::BadBatch(
+                "a batch needs at least one customer".into(),
+            ));
         }
         self.tx
             .prepare_cached(
@@ -287,13 +286,10 @@ impl StoreTx<'_> {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    StoreError::BatchOutcome {
-                        batch: BatchId(0),
-                        problem: format!(
-                            "message set {} is already used by another batch, or run {} does not exist",
-                            batch.message_set_id, batch.run
-                        ),
-                    }
+                    StoreError::BadBatch(format!(
+                        "message set {} is already used by another batch, or run {} does not exist",
+                        batch.message_set_id, batch.run
+                    ))
                 }
                 e => StoreError::sqlite("storing an outbox batch", e),
             })?;
@@ -318,10 +314,7 @@ impl StoreTx<'_> {
                 rusqlite::Error::SqliteFailure(f, _)
                     if f.code == rusqlite::ErrorCode::ConstraintViolation =>
                 {
-                    StoreError::BatchOutcome {
-                        batch: id,
-                        problem: format!("requestID {} is used twice", item.request_id),
-                    }
+                    StoreError::BadBatch(format!("requestID {} is used twice", item.request_id))
                 }
                 e => StoreError::sqlite("storing an outbox batch", e),
             })?;
