@@ -63,7 +63,7 @@ CREATE TABLE links (
     -- Customer first: the key also serves the cascade when a customer is deleted.
     PRIMARY KEY (customer_id, company),
     UNIQUE (company, list_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
