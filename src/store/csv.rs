@@ -380,20 +380,6 @@ impl Problems {
     }
 }
 
-impl CustomerError {
-    /// The column at fault, when there is one.
-    pub fn column(&self) -> Option<Column> {
-        use crate::qbxml::Field;
-        match self {
-            CustomerError::MissingCode => Some(Column::Field(Field::AccountNumber)),
-            CustomerError::MissingName { .. } => Some(Column::Field(Field::Name)),
-            CustomerError::BadAmount { field, .. } => Some(Column::Field(*field)),
-            CustomerError::BadValue { column, .. }
-            | CustomerError::ControlCharacter { column, .. } => Some(*column),
-        }
-    }
-}
-
 /// Imports customers from CSV (rules in the module docs). `file` names the input in messages.
 pub fn import(
     store: &mut Store,

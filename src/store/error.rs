@@ -41,6 +41,19 @@ pub enum CustomerError {
     ControlCharacter { code: String, column: Column },
 }
 
+impl CustomerError {
+    /// The column at fault, when there is one.
+    pub fn column(&self) -> Option<Column> {
+        match self {
+            CustomerError::MissingCode => Some(Column::Field(Field::AccountNumber)),
+            CustomerError::MissingName { .. } => Some(Column::Field(Field::Name)),
+            CustomerError::BadAmount { field, .. } => Some(Column::Field(*field)),
+            CustomerError::BadValue { column, .. }
+            | CustomerError::ControlCharacter { column, .. } => Some(*column),
+        }
+    }
+}
+
 /// Everything the store can refuse or fail at. Each message says what happened and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
