@@ -1,5 +1,13 @@
 //! The full-screen terminal application.
 
+pub mod action;
+pub mod keymap;
+pub mod listing;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+pub mod worker;
+
 use crate::cli::{Globals, Outcome};
 
 /// Opens the TUI on the workspace chosen on the command line.
