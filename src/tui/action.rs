@@ -71,9 +71,16 @@ pub enum Msg {
     Text(KeyEvent),
     Paste(String),
     /// A left click at a screen cell (mouse support on).
-    Click { column: u16, row: u16 },
+    Click {
+        column: u16,
+        row: u16,
+    },
     /// A wheel step over a screen cell; `down` scrolls towards the end.
-    Wheel { down: bool, column: u16, row: u16 },
+    Wheel {
+        down: bool,
+        column: u16,
+        row: u16,
+    },
 }
 
 impl Msg {

@@ -504,8 +504,15 @@ mod tests {
         let chain = Chain::new(vec![Context::Dialog, Context::Always], false);
         let act = |c: &Chain, k| km.resolve(c, k);
         assert_eq!(act(&chain, Key::Char('y')), Resolved::Action(Action::Yes));
-        assert_eq!(act(&chain, Key::Char('q')), Resolved::Nothing, "q must not quit a dialog");
-        assert_eq!(act(&chain, Key::Ctrl('c')), Resolved::Action(Action::ForceQuit));
+        assert_eq!(
+            act(&chain, Key::Char('q')),
+            Resolved::Nothing,
+            "q must not quit a dialog"
+        );
+        assert_eq!(
+            act(&chain, Key::Ctrl('c')),
+            Resolved::Action(Action::ForceQuit)
+        );
         let home = Chain::new(
             vec![
                 Context::MaintainCustomer,
@@ -532,16 +539,28 @@ mod tests {
             ],
             true,
         );
-        for k in [Key::Char('q'), Key::Char('j'), Key::Space, Key::Left, Key::Char(']')] {
+        for k in [
+            Key::Char('q'),
+            Key::Char('j'),
+            Key::Space,
+            Key::Left,
+            Key::Char(']'),
+        ] {
             assert_eq!(km.resolve(&chain, k), Resolved::Text, "{k:?}");
         }
         assert_eq!(
             km.resolve(&chain, Key::Ctrl('c')),
             Resolved::Action(Action::ForceQuit)
         );
-        assert_eq!(km.resolve(&chain, Key::Ctrl('s')), Resolved::Action(Action::Save));
+        assert_eq!(
+            km.resolve(&chain, Key::Ctrl('s')),
+            Resolved::Action(Action::Save)
+        );
         assert_eq!(km.resolve(&chain, Key::Ctrl('w')), Resolved::Text);
-        assert_eq!(km.resolve(&chain, Key::Tab), Resolved::Action(Action::FocusNext));
+        assert_eq!(
+            km.resolve(&chain, Key::Tab),
+            Resolved::Action(Action::FocusNext)
+        );
         let hints = km.hints(&chain);
         assert!(hints.iter().all(|(k, _)| !k.contains('j')), "{hints:?}");
     }
@@ -567,7 +586,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for b in DEFAULT {
             for k in b.keys {
-                assert!(seen.insert((b.context, *k)), "{k:?} twice in {:?}", b.context);
+                assert!(
+                    seen.insert((b.context, *k)),
+                    "{k:?} twice in {:?}",
+                    b.context
+                );
             }
         }
     }
@@ -602,7 +625,9 @@ mod tests {
         let help = km.help(&chain);
         let all: Vec<&(String, &str)> = help.iter().flat_map(|s| &s.lines).collect();
         assert_eq!(
-            all.iter().filter(|(k, _)| k.split('/').any(|k| k == "Tab")).count(),
+            all.iter()
+                .filter(|(k, _)| k.split('/').any(|k| k == "Tab"))
+                .count(),
             1
         );
     }

@@ -114,7 +114,13 @@ mod tests {
         let l = list_dir(dir.path(), "*.QBW").unwrap();
         let names: Vec<_> = l.entries.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["alpha", "Zeta", ".hidden.QBW", "a.qbw", "b.QBW"]);
-        assert!(l.entries.iter().find(|e| e.name == ".hidden.QBW").unwrap().hidden);
+        assert!(
+            l.entries
+                .iter()
+                .find(|e| e.name == ".hidden.QBW")
+                .unwrap()
+                .hidden
+        );
         assert!(l.entries[0].is_dir && !l.entries[2].is_dir);
     }
 

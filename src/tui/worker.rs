@@ -31,7 +31,7 @@ pub enum Command {
     /// Save a new customer (`original_code` None) or replace the one that had `original_code`.
     SaveCustomer {
         original_code: Option<String>,
-        customer: Customer,
+        customer: Box<Customer>,
     },
     DeleteCustomer {
         code: String,
@@ -161,7 +161,7 @@ impl<T> fmt::Debug for Reply<T> {
 #[derive(Debug)]
 pub enum Event {
     CustomersLoaded(Vec<Customer>),
-    CustomerSaved(Customer),
+    CustomerSaved(Box<Customer>),
     CustomerDeleted(String),
     ConfigSaved(Box<Config>),
     /// A save refused values; nothing was saved.
@@ -339,7 +339,7 @@ pub fn execute(
         } => saved(
             backend
                 .save_customer(original_code.as_deref(), &customer)
-                .map(Event::CustomerSaved),
+                .map(|c| Event::CustomerSaved(Box::new(c))),
         ),
         Command::DeleteCustomer { code } => backend
             .delete_customer(&code)

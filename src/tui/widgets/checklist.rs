@@ -495,7 +495,14 @@ impl Checklist {
             } else {
                 format!("(nothing matches \"{}\")", self.filter)
             };
-            put(buf, l.body.x + 1, l.body.y, l.body.width - 1, &msg, theme.disabled);
+            put(
+                buf,
+                l.body.x + 1,
+                l.body.y,
+                l.body.width - 1,
+                &msg,
+                theme.disabled,
+            );
         }
         for (line, pos) in (top..self.visible.len()).take(height).enumerate() {
             let i = self.visible[pos] as usize;
@@ -516,7 +523,14 @@ impl Checklist {
                     theme.cursor_unfocused
                 });
             }
-            buf.set_style(Rect { y, height: 1, ..l.body }, style);
+            buf.set_style(
+                Rect {
+                    y,
+                    height: 1,
+                    ..l.body
+                },
+                style,
+            );
             let mut x = l.body.x;
             let marker = if is_cursor { glyph::CURSOR } else { " " };
             put(buf, x, y, MARKER_W, marker, style);
@@ -552,13 +566,26 @@ impl Checklist {
                         input_width: l.status.width.saturating_sub(3),
                     },
                 );
-            } else if let Some(reason) = self.cursor_row().and_then(|r| self.blocked_reason(r))
-            {
+            } else if let Some(reason) = self.cursor_row().and_then(|r| self.blocked_reason(r)) {
                 let text = format!("{} cannot be checked: {reason}", glyph::ERROR);
-                put(buf, l.status.x, l.status.y, l.status.width, &text, theme.error);
+                put(
+                    buf,
+                    l.status.x,
+                    l.status.y,
+                    l.status.width,
+                    &text,
+                    theme.error,
+                );
             } else if !self.filter.is_empty() {
                 let text = format!("filter: {}  (Esc clears)", self.filter);
-                put(buf, l.status.x, l.status.y, l.status.width, &text, theme.hint);
+                put(
+                    buf,
+                    l.status.x,
+                    l.status.y,
+                    l.status.width,
+                    &text,
+                    theme.hint,
+                );
             }
         }
     }
@@ -604,24 +631,24 @@ pub fn fit_columns(columns: &[Column], width: u16) -> Vec<u16> {
             ColumnWidth::Fixed(_) => 0,
         })
         .sum();
-    if weights > 0 {
-        let mut given = 0u16;
-        let mut last_fill = None;
-        for (i, c) in columns[..shown].iter().enumerate() {
-            if let ColumnWidth::Fill { weight, .. } = c.width {
-                let extra = (u32::from(spare) * u32::from(weight) / weights) as u16;
-                widths[i] += extra;
-                given += extra;
-                last_fill = Some(i);
-            }
+    let mut last_fill = None;
+    let mut given = 0u16;
+    for (i, c) in columns[..shown].iter().enumerate() {
+        if let ColumnWidth::Fill { weight, .. } = c.width {
+            let extra = (u32::from(spare) * u32::from(weight))
+                .checked_div(weights)
+                .unwrap_or(0) as u16;
+            widths[i] += extra;
+            given += extra;
+            last_fill = Some(i);
         }
+    }
+    match last_fill {
         // Rounding leftovers go to the last fill column so the row is used to the edge.
-        if let Some(i) = last_fill {
-            widths[i] += spare - given;
-        }
-    } else if shown > 0 && shown < columns.len() {
+        Some(i) => widths[i] += spare - given,
         // A dropped column leaves room the last shown one may use.
-        widths[shown - 1] += spare;
+        None if shown > 0 && shown < columns.len() => widths[shown - 1] += spare,
+        None => {}
     }
     widths
 }
@@ -676,7 +703,10 @@ mod tests {
         let mut l = list(20);
         assert_eq!(
             act(&mut l, Action::Toggle),
-            ListOutcome::Toggled { row: 0, checked: true }
+            ListOutcome::Toggled {
+                row: 0,
+                checked: true
+            }
         );
         assert_eq!(l.cursor_row(), Some(1));
         act(&mut l, Action::Bottom);
@@ -688,7 +718,10 @@ mod tests {
         act(&mut l, Action::Toggle);
         assert_eq!(
             act(&mut l, Action::Toggle),
-            ListOutcome::Blocked { row: 19, reason: "problem 19".into() }
+            ListOutcome::Blocked {
+                row: 19,
+                reason: "problem 19".into()
+            }
         );
         assert!(!l.is_checked(19));
         assert_eq!(l.checked_count(), 3);
@@ -754,7 +787,11 @@ mod tests {
         assert!(s[1].contains("Code"), "{}", s[1]);
         // The last row is blocked: its reason shows under the list.
         assert!(s.iter().any(|l| l.contains("›[!] C99999")), "{s:#?}");
-        assert!(s[6].contains("cannot be checked: problem 99999"), "{}", s[6]);
+        assert!(
+            s[6].contains("cannot be checked: problem 99999"),
+            "{}",
+            s[6]
+        );
         act(&mut l, Action::Top);
         let s = screen(&l, 40, 8, true);
         assert!(s[2].contains("›[x] C0000"), "{}", s[2]);
@@ -769,7 +806,10 @@ mod tests {
         let _ = screen(&l, 40, 10, true);
         assert_eq!(
             l.click(area, 2, 4),
-            ListOutcome::Toggled { row: 2, checked: true }
+            ListOutcome::Toggled {
+                row: 2,
+                checked: true
+            }
         );
         assert_eq!(l.click(area, 20, 3), ListOutcome::Changed);
         assert_eq!(l.cursor_row(), Some(1));

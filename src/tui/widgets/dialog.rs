@@ -142,9 +142,9 @@ impl<T: Clone> Dialog<T> {
     }
 
     fn press(&self, index: usize) -> DialogOutcome<T> {
-        self.buttons
-            .get(index)
-            .map_or(DialogOutcome::Ignored, |b| DialogOutcome::Pressed(b.value.clone()))
+        self.buttons.get(index).map_or(DialogOutcome::Ignored, |b| {
+            DialogOutcome::Pressed(b.value.clone())
+        })
     }
 
     fn press_role(&self, role: Role) -> DialogOutcome<T> {
@@ -288,7 +288,9 @@ impl<T: Clone> Dialog<T> {
         }
         if !l.list.is_empty() {
             y += 1;
-            let scroll = self.scroll.min(l.list.len().saturating_sub(l.list_h as usize));
+            let scroll = self
+                .scroll
+                .min(l.list.len().saturating_sub(l.list_h as usize));
             for line in l.list.iter().skip(scroll).take(l.list_h as usize) {
                 put(buf, l.inner.x, y, l.inner.width, line, theme.base);
                 y += 1;
@@ -395,7 +397,13 @@ mod tests {
             .unwrap();
         let x = line.chars().take_while(|&c| c != '[').count() as u16;
         assert_eq!(
-            d.handle(&Msg::Click { column: x + 2, row: y as u16 }, AREA),
+            d.handle(
+                &Msg::Click {
+                    column: x + 2,
+                    row: y as u16
+                },
+                AREA
+            ),
             DialogOutcome::Pressed('a')
         );
     }

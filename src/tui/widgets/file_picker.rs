@@ -33,7 +33,10 @@ pub enum PickerOutcome {
     Ignored,
     Changed,
     /// Read this folder with this pattern.
-    List { dir: PathBuf, pattern: String },
+    List {
+        dir: PathBuf,
+        pattern: String,
+    },
     Chosen(PathBuf),
     Cancelled,
 }
@@ -315,7 +318,14 @@ impl FilePicker {
             Some(d) => format!("Folder: {}  (reading…)", d.display()),
             None => format!("Folder: {}", self.dir.display()),
         };
-        put(buf, folder.x + 1, folder.y, folder.width.saturating_sub(1), &where_, theme.label_focused);
+        put(
+            buf,
+            folder.x + 1,
+            folder.y,
+            folder.width.saturating_sub(1),
+            &where_,
+            theme.label_focused,
+        );
         self.pattern.render(
             pattern,
             buf,
@@ -328,14 +338,25 @@ impl FilePicker {
         if let Some(e) = &self.error {
             let text = format!("{} {} {}", glyph::ERROR, e.what_happened, e.next_step);
             let x = pattern.x + 32;
-            put(buf, x, pattern.y, (pattern.x + pattern.width).saturating_sub(x), &text, theme.error);
+            put(
+                buf,
+                x,
+                pattern.y,
+                (pattern.x + pattern.width).saturating_sub(x),
+                &text,
+                theme.error,
+            );
         }
         let mut l = self.list.clone();
         l.set_title(format!(
             "{} folders, {} files{}",
             self.shown().filter(|e| e.is_dir).count(),
             self.shown().filter(|e| !e.is_dir).count(),
-            if self.show_hidden { ", hidden shown" } else { "" }
+            if self.show_hidden {
+                ", hidden shown"
+            } else {
+                ""
+            }
         ));
         l.render(list, buf, theme, self.focus == Focus::List);
     }

@@ -66,7 +66,10 @@ mod tests {
             ("s".to_string(), "SetUp"),
             ("?".to_string(), "Help"),
         ];
-        assert_eq!(row(&hints, 40).trim_end(), "a Add  d Delete  s SetUp  ? Help");
+        assert_eq!(
+            row(&hints, 40).trim_end(),
+            "a Add  d Delete  s SetUp  ? Help"
+        );
         assert_eq!(row(&hints, 24), "a Add  d Delete   ? Help");
     }
 }

@@ -17,11 +17,9 @@ pub struct Phase {
 
 impl Phase {
     pub fn percent(&self) -> u64 {
-        if self.total == 0 {
-            100
-        } else {
-            self.done.min(self.total) * 100 / self.total
-        }
+        (self.done.min(self.total) * 100)
+            .checked_div(self.total)
+            .unwrap_or(100)
     }
 }
 
@@ -74,7 +72,14 @@ impl RunProgress {
             if let Some(note) = &p.note
                 && y + 2 < area.y + area.height
             {
-                put(buf, area.x + 2, y + 2, area.width.saturating_sub(2), note, theme.hint);
+                put(
+                    buf,
+                    area.x + 2,
+                    y + 2,
+                    area.width.saturating_sub(2),
+                    note,
+                    theme.hint,
+                );
             }
             y += 3;
         }
@@ -84,13 +89,16 @@ impl RunProgress {
 /// `██████░░░░` — the filled part also REVERSED/coloured by the theme, but the glyphs carry it.
 fn bar(buf: &mut Buffer, area: Rect, p: &Phase, theme: &Theme) {
     let w = area.width as u64;
-    let filled = if p.total == 0 {
-        w
-    } else {
-        w * p.done.min(p.total) / p.total
-    };
+    let filled = (w * p.done.min(p.total)).checked_div(p.total).unwrap_or(w);
     let filled = filled as u16;
-    put(buf, area.x, area.y, filled, &"█".repeat(filled as usize), theme.progress);
+    put(
+        buf,
+        area.x,
+        area.y,
+        filled,
+        &"█".repeat(filled as usize),
+        theme.progress,
+    );
     put(
         buf,
         area.x + filled,
