@@ -34,8 +34,10 @@ pub enum Context {
     Tabs,
     /// A question or message.
     Dialog,
-    /// A choice among options (radio buttons).
+    /// A choice among options (radio buttons), listed one per line.
     Choice,
+    /// Options on one line (a status, a connection kind).
+    Options,
     FilePicker,
     MaintainCustomer,
     SyncPanes,
@@ -58,6 +60,7 @@ impl Context {
             Context::Tabs => "Tabs",
             Context::Dialog => "Dialogs",
             Context::Choice => "Choices",
+            Context::Options => "Options",
             Context::FilePicker => "File picker",
             Context::MaintainCustomer => "Maintain Customer",
             Context::SyncPanes => "Synchronize",
@@ -264,6 +267,9 @@ pub const DEFAULT: &[Binding] = bindings! {
     Choice [Enter] => Submit, "Continue", hint;
     Choice [Esc] => Back, "Cancel", hint;
 
+    Options [Left] => Left, "Previous option", hint;
+    Options [Right, Space] => Right, "Next option", hint;
+
     FilterInput [Enter] => Submit, "Keep filter", hint;
     FilterInput [Esc] => Back, "Clear filter", hint;
     FilterInput [Up] => Up, "Move up";
@@ -452,7 +458,8 @@ impl KeyMap {
                 continue;
             }
             seen.push(b.binding.action);
-            out.push((b.keys_label(), b.binding.desc));
+            // The footer is short on room: the first key only; the help overlay lists them all.
+            out.push((keys_label(&b.keys[..1]), b.binding.desc));
         }
         out
     }
@@ -600,7 +607,7 @@ mod tests {
         let km = KeyMap::default();
         let chain = Chain::new(vec![Context::Dialog, Context::Always], false);
         let hints = km.hints(&chain);
-        assert!(hints.contains(&("y/Y".to_string(), "Yes")));
+        assert!(hints.contains(&("y".to_string(), "Yes")));
         assert!(!hints.iter().any(|(_, d)| *d == "Quit"));
         let help = km.help(&chain);
         assert_eq!(help[0].title, "Dialogs");

@@ -7,6 +7,7 @@
 //! core; [`super::fake::FakeBackend`] implements it in memory for tests and development.
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -380,6 +381,15 @@ pub fn execute(
     emit(event);
 }
 
+fn internal_error() -> Explanation {
+    Explanation::new(
+        "Internal error",
+        "custsync hit an internal error (a bug) while doing this; nothing more was done.",
+        "Quit custsync and start it again. The error is printed when custsync exits; please \
+         report it with the steps that led to it.",
+    )
+}
+
 /// The handle on the worker thread.
 pub struct Worker {
     commands: Option<Sender<Command>>,
@@ -411,7 +421,17 @@ impl Worker {
             .spawn(move || {
                 let _done = done;
                 for command in rx {
-                    execute(&mut backend, command, &flag, &mut emit);
+                    let task = command.task();
+                    let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        execute(&mut backend, command, &flag, &mut emit)
+                    }));
+                    // A bug in one command must not leave the screen waiting forever.
+                    if let (Err(_), Some(task)) = (ran, task) {
+                        emit(Event::Failed {
+                            during: task,
+                            explanation: internal_error(),
+                        });
+                    }
                 }
                 backend.disconnect();
             })?;

@@ -67,43 +67,56 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-/// Wraps `text` into lines of at most `width` cells, breaking at spaces where possible.
+/// Wraps `text` into lines of at most `width` cells, breaking at spaces where possible. A
+/// paragraph's leading spaces indent each of its lines.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
     let mut lines = Vec::new();
     for para in text.split('\n') {
-        let mut line = String::new();
-        for word in para.split(' ') {
-            let candidate = if line.is_empty() {
-                word.width()
-            } else {
-                line.width() + 1 + word.width()
-            };
-            if candidate > width && !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-            // A single word longer than the line is cut into pieces.
-            while line.width() > width {
-                let mut head = String::new();
-                let mut rest = String::new();
-                for c in line.chars() {
-                    if head.width() + c.width().unwrap_or(0) <= width && rest.is_empty() {
-                        head.push(c);
-                    } else {
-                        rest.push(c);
-                    }
-                }
-                lines.push(head);
-                line = rest;
+        let body = para.trim_start_matches(' ');
+        let indent = &para[..para.len() - body.len()];
+        let room = width.saturating_sub(indent.len()).max(1);
+        let start = lines.len();
+        wrap_paragraph(body, room, &mut lines);
+        for l in &mut lines[start..] {
+            if !l.is_empty() {
+                l.insert_str(0, indent);
             }
         }
-        lines.push(line);
     }
     lines
+}
+
+fn wrap_paragraph(text: &str, width: usize, lines: &mut Vec<String>) {
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let candidate = if line.is_empty() {
+            word.width()
+        } else {
+            line.width() + 1 + word.width()
+        };
+        if candidate > width && !line.is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        // A single word longer than the line is cut into pieces.
+        while line.width() > width {
+            let mut head = String::new();
+            let mut rest = String::new();
+            for c in line.chars() {
+                if rest.is_empty() && head.width() + c.width().unwrap_or(0) <= width {
+                    head.push(c);
+                } else {
+                    rest.push(c);
+                }
+            }
+            lines.push(head);
+            line = rest;
+        }
+    }
+    lines.push(line);
 }
 
 #[cfg(test)]
@@ -126,6 +139,7 @@ mod tests {
         );
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        assert_eq!(wrap("  (•) one two", 9), vec!["  (•) one", "  two"]);
     }
 
     #[test]
