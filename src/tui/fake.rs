@@ -260,10 +260,10 @@ impl FakeState {
             company_name: "Acme Books Inc.".into(),
             qb,
             other_names: vec![
-                ("ACME Supply".into(), "vendor"),
-                ("Pat Smith".into(), "employee"),
+                ("ACME Supply".into(), "a vendor"),
+                ("Pat Smith".into(), "an employee"),
             ],
-            refused_at_add: vec![("Orbit Optics".into(), "other name")],
+            refused_at_add: vec![("Orbit Optics".into(), "an Other Names entry")],
             customer_types: vec!["Retail".into(), "Wholesale".into()],
             access: None,
             auto_login_allowed: false,
@@ -307,7 +307,7 @@ impl FakeState {
         }
         if let Some(list) = self.used_elsewhere(name) {
             p.push(format!(
-                "QuickBooks already has a {list} named '{name}'. Set a different QuickBooks name in Maintain Customer."
+                "QuickBooks already has {list} named '{name}'. Set a different QuickBooks name in Maintain Customer."
             ));
         }
         if let Some((f, v)) = c
@@ -368,6 +368,7 @@ impl FakeState {
                     left.push(SyncRow {
                         id: rid,
                         kind: RowKind::Export,
+                        name: format!("{} ({})", c.name(), c.code()),
                         cells: vec![c.code().into(), c.name().into(), c.status.to_string()],
                         problems: self.problems(c),
                         detail: record(c),
@@ -415,6 +416,7 @@ impl FakeState {
                     left.push(SyncRow {
                         id: rid,
                         kind: RowKind::NotInSync,
+                        name: format!("{} ({})", c.name(), c.code()),
                         cells: vec![c.code().into(), c.name().into(), c.status.to_string()],
                         problems: Vec::new(),
                         detail: detail.clone(),
@@ -422,6 +424,7 @@ impl FakeState {
                     right.push(SyncRow {
                         id: rid,
                         kind: RowKind::NotInSync,
+                        name: r.name().to_string(),
                         cells: vec![
                             r.name().into(),
                             r.code().into(),
@@ -443,6 +446,7 @@ impl FakeState {
             right.push(SyncRow {
                 id: rid,
                 kind: RowKind::Import,
+                name: r.name().to_string(),
                 cells: vec![
                     r.name().into(),
                     r.code().into(),
@@ -811,7 +815,7 @@ impl Backend for FakeBackend {
                                 if let Some(list) = refused.or_else(|| s.used_elsewhere(&name)) {
                                     report.failures.push(Failure {
                                         customer: c.name().into(),
-                                        message: format!("QuickBooks already has an {list} named '{name}' — rename the SMSTurbo customer's QuickBooks name and synchronize again"),
+                                        message: format!("QuickBooks already has {list} named '{name}' — rename the SMSTurbo customer's QuickBooks name and synchronize again"),
                                     });
                                 } else {
                                     let mut r = c.clone();
@@ -949,6 +953,7 @@ pub fn large_sync_view(n: usize) -> SyncView {
                 } else {
                     RowKind::Import
                 },
+                name: format!("Customer number {i:06}"),
                 cells: vec![
                     format!("{prefix}{i:06}"),
                     format!("Customer number {i:06} of {title}"),

@@ -32,8 +32,12 @@ pub enum Context {
     Form,
     /// A tab bar.
     Tabs,
-    /// A question or message.
+    /// A question.
     Dialog,
+    /// A message with one button.
+    Message,
+    /// A choice of buttons other than Yes/No.
+    Buttons,
     /// A choice among options (radio buttons), listed one per line.
     Choice,
     /// Options on one line (a status, a connection kind).
@@ -59,6 +63,8 @@ impl Context {
             Context::Form => "Forms",
             Context::Tabs => "Tabs",
             Context::Dialog => "Dialogs",
+            Context::Message => "Messages",
+            Context::Buttons => "Buttons",
             Context::Choice => "Choices",
             Context::Options => "Options",
             Context::FilePicker => "File picker",
@@ -237,7 +243,7 @@ use Key::*;
 /// The default bindings. Order within a context is the footer's order.
 pub const DEFAULT: &[Binding] = bindings! {
     Always [Ctrl('c')] => ForceQuit, "Quit custsync";
-    Always [F(1)] => Help, "Help";
+    Always [F(1)] => Help, "Help", hint;
 
     Global [Char('?')] => Help, "Help", hint;
     Global [Char('q')] => Quit, "Quit", hint;
@@ -253,9 +259,20 @@ pub const DEFAULT: &[Binding] = bindings! {
     Dialog [Left, BackTab] => FocusPrev, "Previous button";
     Dialog [Right, Tab] => FocusNext, "Next button";
     Dialog [Enter] => Submit, "Press the focused button", hint;
-    Dialog [Esc] => Back, "Cancel (No)", hint;
+    Dialog [Esc] => Back, "Cancel", hint;
     Dialog [Up, Char('k')] => Up, "Scroll up";
     Dialog [Down, Char('j')] => Down, "Scroll down";
+
+    Message [Enter, Esc, Space] => Submit, "OK", hint;
+    Message [Up, Char('k')] => Up, "Scroll up";
+    Message [Down, Char('j')] => Down, "Scroll down";
+
+    Buttons [Left, BackTab] => FocusPrev, "Previous button", hint;
+    Buttons [Right, Tab] => FocusNext, "Next button", hint;
+    Buttons [Enter] => Submit, "Press the focused button", hint;
+    Buttons [Esc] => Back, "Cancel", hint;
+    Buttons [Up, Char('k')] => Up, "Scroll up";
+    Buttons [Down, Char('j')] => Down, "Scroll down";
 
     Choice [Up, Char('k')] => Up, "Previous choice";
     Choice [Down, Char('j')] => Down, "Next choice";
@@ -280,7 +297,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     TextField [Enter] => Submit, "Accept", hint;
     TextField [Tab, Down] => FocusNext, "Next field", hint;
     TextField [BackTab, Up] => FocusPrev, "Previous field";
-    TextField [Esc] => Back, "Back";
+    TextField [Esc] => Back, "Back", hint;
 
     Tabs [Char(']')] => NextTab, "Next tab", hint;
     Tabs [Char('[')] => PrevTab, "Previous tab";

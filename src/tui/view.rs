@@ -131,6 +131,8 @@ pub struct RowDetail {
 pub struct SyncRow {
     pub id: RowId,
     pub kind: RowKind,
+    /// How the detail area and messages name the record: "Cobalt Marine (C1002)".
+    pub name: String,
     /// Text per column of the pane, in the pane's column order.
     pub cells: Vec<String>,
     /// Why the row cannot be synchronized as it is (over-long name, non-Latin-1 text, name

@@ -317,9 +317,9 @@ impl Component for CertificateModal {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        match self.stage {
+        match &self.stage {
             Stage::Ask => vec![Context::Choice],
-            _ => vec![Context::Dialog],
+            Stage::Confirm(d) | Stage::Granted(d) => vec![d.context()],
         }
     }
 

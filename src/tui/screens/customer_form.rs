@@ -321,6 +321,28 @@ fn validate(slot: Slot, value: &str) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
+/// What the info line says about a field that has nothing wrong.
+fn field_help(slot: Slot) -> String {
+    match slot {
+        Slot::Field(Field::AccountNumber) => {
+            "The customer's code: unique, QuickBooks' account number (required).".into()
+        }
+        Slot::Field(Field::Name) => {
+            "Required. QuickBooks names are unique across customers, vendors and employees.".into()
+        }
+        Slot::QbName => {
+            "The name to use in QuickBooks when the SMSTurbo name is too long or taken there."
+                .into()
+        }
+        Slot::Field(f) if f.kind() == Kind::Amount => "An amount such as 2500 or 2500.00.".into(),
+        Slot::Field(f) => match f.max_len() {
+            Some(n) => format!("QuickBooks takes up to {n} characters."),
+            None => String::new(),
+        },
+        Slot::Status => String::new(),
+    }
+}
+
 impl Component for CustomerForm {
     fn title(&self) -> String {
         match &self.original {
@@ -446,6 +468,42 @@ impl Component for CustomerForm {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        // The last line tells about the focused field in full.
+        let info_y = area.y + area.height.saturating_sub(1);
+        let area = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        let (info, info_style) = match self.slots.get(self.focus) {
+            Some(Slot::Status) => (
+                "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),
+                theme.hint,
+            ),
+            Some(&slot) => match self.fields[self.focus].message() {
+                Some((true, m)) => (
+                    format!("{} {}: {m}", glyph::ERROR, self.fields[self.focus].label()),
+                    theme.error,
+                ),
+                Some((false, m)) => (
+                    format!(
+                        "{} {}: {m}",
+                        glyph::WARNING,
+                        self.fields[self.focus].label()
+                    ),
+                    theme.warning,
+                ),
+                None => (field_help(slot), theme.hint),
+            },
+            None => (String::new(), theme.hint),
+        };
+        put(
+            buf,
+            area.x + 1,
+            info_y,
+            area.width.saturating_sub(1),
+            &info,
+            info_style,
+        );
         let height = area.height as usize;
         let focus_line = self.line_of_focus();
         let mut top = self.scroll.get();

@@ -37,7 +37,7 @@ impl Component for DialogModal {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        vec![Context::Dialog]
+        vec![self.dialog.context()]
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -291,7 +291,7 @@ impl Component for PermissionModal {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        vec![Context::Dialog]
+        vec![self.dialog.context()]
     }
 
     fn awaits_answer(&self) -> bool {

@@ -195,11 +195,12 @@ impl SetupScreen {
             statuses: config.export.statuses.clone(),
             statuses_error: None,
             replace,
-            focus: Item::Text(Text::CompanyFile),
+            // On the tab bar: [ and ] (or ←/→) switch tabs at once, Tab goes down the form.
+            focus: Item::TabBar,
             saving: false,
             scroll: Cell::new(0),
         };
-        s.set_focus(Item::Text(Text::CompanyFile));
+        s.set_focus(Item::TabBar);
         s
     }
 
@@ -541,6 +542,16 @@ impl SetupScreen {
     }
 }
 
+impl SetupScreen {
+    fn focus_label(&self) -> &'static str {
+        match self.focus {
+            Item::Text(t) => t.label().trim_start(),
+            Item::Status(_) => "Export with status",
+            _ => "",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SetupLine {
     Heading(&'static str),
@@ -721,6 +732,28 @@ impl Component for SetupScreen {
             hint,
             theme.hint,
         );
+        // The focused field's message in full (next to the field it may be cut short).
+        let message = match self.focus {
+            Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
+            Item::Status(_) => self.statuses_error.clone().map(|m| (true, m)),
+            _ => None,
+        };
+        if let Some((is_error, m)) = message {
+            let (g, style) = if is_error {
+                (glyph::ERROR, theme.error)
+            } else {
+                (glyph::WARNING, theme.warning)
+            };
+            let text = format!("{g} {}: {m}", self.focus_label());
+            put(
+                buf,
+                area.x + 1,
+                save.y.saturating_sub(1),
+                area.width.saturating_sub(2),
+                &text,
+                style,
+            );
+        }
     }
 }
 
@@ -927,7 +960,7 @@ mod tests {
     fn save_refuses_bad_values_next_to_the_field_and_sends_nothing() {
         let mut s = SetupScreen::new(&Config::default());
         // Clear the pattern.
-        let mut msgs = vec![a(Action::FocusNext)];
+        let mut msgs = vec![a(Action::FocusNext), a(Action::FocusNext)];
         msgs.extend((0..10).map(|_| Msg::Text(Key::Backspace.event())));
         msgs.push(a(Action::Save));
         let r = drive(&mut s, msgs);
@@ -987,7 +1020,8 @@ mod tests {
         let r = drive(&mut s, vec![a(Action::Back)]);
         assert!(r.popped && !r.modal);
         let mut s = SetupScreen::new(&Config::default());
-        let mut msgs = typed("x");
+        let mut msgs = vec![a(Action::FocusNext)];
+        msgs.extend(typed("x"));
         msgs.push(a(Action::Back));
         let r = drive(&mut s, msgs);
         assert!(!r.popped && r.modal);

@@ -208,7 +208,7 @@ impl SyncScreen {
         }
     }
 
-    fn detail_lines(&self) -> Vec<(String, DetailStyle)> {
+    fn detail_lines(&self, width: usize) -> Vec<(String, DetailStyle)> {
         let mut out = Vec::new();
         let Some(row) = self.pane().selected() else {
             out.push((
@@ -217,44 +217,48 @@ impl SyncScreen {
             ));
             return out;
         };
-        let name = row
-            .cells
-            .iter()
-            .find(|c| !c.is_empty())
-            .cloned()
-            .unwrap_or_default();
         let what = match (self.focus, row.kind) {
-            (_, RowKind::NotInSync) => {
-                "not in sync: checking it copies the checked Replace Options into SMSTurbo"
-            }
-            (Side::SmsTurbo, RowKind::Export) => {
-                "not in QuickBooks: checking it adds it to QuickBooks"
-            }
-            (Side::QuickBooks, RowKind::Import) => "not in SMSTurbo: checking it imports it",
-            (_, RowKind::NeedsReview) => "several possible matches: never linked automatically",
+            (_, RowKind::NotInSync) => "not in sync; checking applies the Replace Options",
+            (Side::SmsTurbo, RowKind::Export) => "not in QuickBooks; checking adds it there",
+            (Side::QuickBooks, RowKind::Import) => "not in SMSTurbo; checking imports it",
+            (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
             (_, k) => k.label(),
         };
-        out.push((format!("{}  — {what}", name), DetailStyle::Title));
+        out.push((format!("{} — {what}", row.name), DetailStyle::Title));
         for p in &row.problems {
             out.push((format!("{} {p}", glyph::ERROR), DetailStyle::Error));
         }
+        let label_w = row
+            .detail
+            .diffs
+            .iter()
+            .map(|d| d.label.chars().count())
+            .chain(row.detail.record.iter().map(|(l, _)| l.chars().count()))
+            .max()
+            .unwrap_or(8)
+            + 1;
         if !row.detail.diffs.is_empty() {
+            let value_w = width.saturating_sub(label_w + 14) / 2;
+            let cell =
+                |s: &str| format!("{:<value_w$}", crate::tui::widgets::fit(show(s), value_w));
             out.push((
-                "Field            SMSTurbo → QuickBooks".into(),
+                format!(
+                    "{:<label_w$}{} {} {}",
+                    "Field",
+                    cell("SMSTurbo"),
+                    cell("QuickBooks"),
+                    "Replace?"
+                ),
                 DetailStyle::Header,
             ));
             for d in &row.detail.diffs {
-                let mark = if d.applies {
-                    "replaced"
-                } else {
-                    "kept (Replace Options off)"
-                };
+                let mark = if d.applies { "replaced" } else { "kept" };
                 out.push((
                     format!(
-                        "{:<16} {}  |  {}   [{mark}]",
+                        "{:<label_w$}{} {} {mark}",
                         d.label,
-                        show(&d.smsturbo),
-                        show(&d.quickbooks)
+                        cell(&d.smsturbo),
+                        cell(&d.quickbooks)
                     ),
                     if d.applies {
                         DetailStyle::Applies
@@ -265,7 +269,7 @@ impl SyncScreen {
             }
         }
         for (label, value) in &row.detail.record {
-            out.push((format!("{label:<16} {value}"), DetailStyle::Plain));
+            out.push((format!("{label:<label_w$}{value}"), DetailStyle::Plain));
         }
         out
     }
@@ -380,7 +384,7 @@ impl Component for SyncScreen {
             .render(detail, buf);
         let inner = Block::bordered().inner(detail);
         for (k, (line, style)) in self
-            .detail_lines()
+            .detail_lines(inner.width.saturating_sub(2) as usize)
             .into_iter()
             .take(inner.height as usize)
             .enumerate()

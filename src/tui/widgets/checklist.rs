@@ -70,6 +70,8 @@ pub struct Checklist {
     n_checked: usize,
     n_blocked: usize,
     checkable: bool,
+    /// Whether the title shows how many rows there are.
+    show_count: bool,
     /// Indices of the rows that match the filter, in order.
     visible: Vec<u32>,
     filter: String,
@@ -98,6 +100,7 @@ impl Checklist {
             n_checked: 0,
             n_blocked: 0,
             checkable,
+            show_count: true,
             visible: Vec::new(),
             filter: String::new(),
             filter_input: None,
@@ -124,6 +127,12 @@ impl Checklist {
         self.n_checked = 0;
         self.n_blocked = self.rows.iter().filter(|r| r.blocked.is_some()).count();
         self.refilter(false);
+    }
+
+    /// Leaves the row count out of the title (the owner's title says it).
+    pub fn without_count(mut self) -> Checklist {
+        self.show_count = false;
+        self
     }
 
     pub fn title(&self) -> &str {
@@ -450,7 +459,7 @@ impl Checklist {
                 self.n_checked,
                 self.rows.len()
             ));
-        } else {
+        } else if self.show_count {
             t.push_str(&format!("({}) ", self.rows.len()));
         }
         if !self.filter.is_empty() {

@@ -13,6 +13,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{centered, put, wrap};
 use crate::tui::action::{Action, Msg};
+use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 
 /// What a button means to `y`/`n`/Esc.
@@ -137,6 +138,19 @@ impl<T: Clone> Dialog<T> {
         self
     }
 
+    /// The key-map context: a lone button takes Enter and Esc alike; `y`/`n` only where there
+    /// are Yes and No buttons.
+    pub fn context(&self) -> Context {
+        let has = |r| self.buttons.iter().any(|b| b.role == r);
+        if self.buttons.len() == 1 {
+            Context::Message
+        } else if has(Role::Yes) && has(Role::No) {
+            Context::Dialog
+        } else {
+            Context::Buttons
+        }
+    }
+
     pub fn focused_button(&self) -> Option<&Button<T>> {
         self.buttons.get(self.focus)
     }
@@ -213,7 +227,7 @@ impl<T: Clone> Dialog<T> {
             .chain([self.title.width() + 4, buttons_w])
             .max()
             .unwrap_or(20);
-        let max_w = if self.list.is_empty() { 64 } else { 90 };
+        let max_w = if self.list.is_empty() { 76 } else { 90 };
         let width = (longest as u16 + 4)
             .clamp(36, max_w)
             .min(area.width.saturating_sub(2));

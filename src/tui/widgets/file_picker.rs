@@ -99,7 +99,8 @@ impl FilePicker {
                 vec![Column::fill("Name", 10, 1), Column::fixed("", 6)],
                 Vec::new(),
                 false,
-            ),
+            )
+            .without_count(),
         }
     }
 
@@ -154,6 +155,21 @@ impl FilePicker {
     }
 
     fn rebuild(&mut self) {
+        let (dirs, files) =
+            self.shown().fold(
+                (0, 0),
+                |(d, f), e| if e.is_dir { (d + 1, f) } else { (d, f + 1) },
+            );
+        self.list.set_title(format!(
+            "{dirs} folder{}, {files} file{} matching{}",
+            if dirs == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" },
+            if self.show_hidden {
+                ", hidden shown"
+            } else {
+                ""
+            }
+        ));
         let mut rows = Vec::new();
         if self.has_parent() {
             rows.push(ChecklistRow::new(vec![
@@ -277,7 +293,13 @@ impl FilePicker {
     }
 
     fn layout(&self, area: Rect) -> (Rect, Rect, Rect, Rect) {
-        let outer = centered(area, 76, area.height.saturating_sub(2).max(10));
+        // Tall enough for the folder, plus room to breathe; never taller than the screen.
+        let want = self.list.len() as u16 + 8;
+        let outer = centered(
+            area,
+            76,
+            want.clamp(12, area.height.saturating_sub(2).max(12)),
+        );
         let inner = Block::bordered().inner(outer);
         let folder = Rect { height: 1, ..inner };
         let pattern = Rect {
