@@ -598,6 +598,7 @@ fn working(t: Task) -> &'static str {
         Task::SaveConfig => "saving setup…",
         Task::ListDir => "reading folder…",
         Task::Connect => "connecting to QuickBooks…",
+        Task::Disconnect => "closing the connection…",
         Task::Plan => "comparing…",
         Task::Preview => "preparing…",
         Task::Run => "synchronizing…",

@@ -45,7 +45,7 @@ pub enum Command {
     },
     /// Open the connection and read the company (answers [`Event::Connected`]).
     Connect,
-    /// Close the connection, if open. No answer.
+    /// Close the connection, if open (answers [`Event::Disconnected`]).
     Disconnect,
     /// Match and diff both sides (answers [`Event::PlanReady`]).
     Plan {
@@ -73,6 +73,7 @@ pub enum Task {
     SaveConfig,
     ListDir,
     Connect,
+    Disconnect,
     Plan,
     Preview,
     Run,
@@ -91,13 +92,14 @@ impl Command {
             Command::SaveConfig(_) => Task::SaveConfig,
             Command::ListDir { .. } => Task::ListDir,
             Command::Connect => Task::Connect,
+            Command::Disconnect => Task::Disconnect,
             Command::Plan { .. } => Task::Plan,
             Command::Preview(_) => Task::Preview,
             Command::Run(_) => Task::Run,
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
             Command::WriteQwc => Task::WriteQwc,
-            Command::Disconnect | Command::CancelRun => return None,
+            Command::CancelRun => return None,
         })
     }
 }
@@ -180,6 +182,7 @@ pub enum Event {
         reply: Reply<Option<bool>>,
     },
     Connected(CompanyInfo),
+    Disconnected,
     PlanReady(Box<SyncView>),
     Preview(RunPreview),
     Progress(ProgressUpdate),
@@ -207,6 +210,7 @@ impl Event {
             Event::Rejected { during, .. } | Event::Failed { during, .. } => *during,
             Event::DirListed(_) => Task::ListDir,
             Event::Connected(_) => Task::Connect,
+            Event::Disconnected => Task::Disconnect,
             Event::PlanReady(_) => Task::Plan,
             Event::Preview(_) => Task::Preview,
             Event::RunFinished(_) => Task::Run,
@@ -313,9 +317,6 @@ pub fn execute(
     emit: &mut dyn FnMut(Event),
 ) {
     let Some(task) = command.task() else {
-        if command == Command::Disconnect {
-            backend.disconnect();
-        }
         return;
     };
     let failed = |explanation| Event::Failed {
@@ -359,6 +360,10 @@ pub fn execute(
                 .connect(&mut prompt)
                 .map_or_else(failed, Event::Connected)
         }
+        Command::Disconnect => {
+            backend.disconnect();
+            Event::Disconnected
+        }
         Command::Plan { missing_only } => backend
             .plan(missing_only)
             .map_or_else(failed, |v| Event::PlanReady(Box::new(v))),
@@ -376,7 +381,7 @@ pub fn execute(
             .undo(run)
             .map_or_else(failed, |message| Event::Undone { run, message }),
         Command::WriteQwc => backend.write_qwc().map_or_else(failed, Event::QwcWritten),
-        Command::Disconnect | Command::CancelRun => return,
+        Command::CancelRun => return,
     };
     emit(event);
 }

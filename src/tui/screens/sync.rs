@@ -226,7 +226,15 @@ impl SyncScreen {
         };
         out.push((format!("{} — {what}", row.name), DetailStyle::Title));
         for p in &row.problems {
-            out.push((format!("{} {p}", glyph::ERROR), DetailStyle::Error));
+            // Problems say what to do: never cut them short.
+            let text = format!("{} {p}", glyph::ERROR);
+            for (i, line) in crate::tui::widgets::wrap(&text, width)
+                .into_iter()
+                .enumerate()
+            {
+                let line = if i == 0 { line } else { format!("  {line}") };
+                out.push((line, DetailStyle::Error));
+            }
         }
         let label_w = row
             .detail

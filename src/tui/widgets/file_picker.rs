@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use super::checklist::{Checklist, ChecklistRow, ListOutcome};
 use super::text_field::{FieldLayout, TextField};
-use super::{centered, put};
+use super::{centered, put, wrap};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::listing::is_pattern;
@@ -292,31 +292,45 @@ impl FilePicker {
         self.pattern.set_focused(f == Focus::Pattern);
     }
 
-    fn layout(&self, area: Rect) -> (Rect, Rect, Rect, Rect) {
+    /// The error's lines, wrapped to the picker's width.
+    fn error_lines(&self, width: u16) -> Vec<String> {
+        self.error.as_ref().map_or_else(Vec::new, |e| {
+            wrap(
+                &format!("{} {} {}", glyph::ERROR, e.what_happened, e.next_step),
+                width.saturating_sub(2) as usize,
+            )
+        })
+    }
+
+    /// (outer box, folder line, pattern line, error lines, list)
+    fn layout(&self, area: Rect) -> (Rect, Rect, Rect, Rect, Rect) {
+        let outer_w = 76.min(area.width);
+        let errors = self.error_lines(outer_w.saturating_sub(2)).len() as u16;
         // Tall enough for the folder, plus room to breathe; never taller than the screen.
-        let want = self.list.len() as u16 + 8;
+        let want = self.list.len() as u16 + 8 + errors;
         let outer = centered(
             area,
-            76,
+            outer_w,
             want.clamp(12, area.height.saturating_sub(2).max(12)),
         );
         let inner = Block::bordered().inner(outer);
-        let folder = Rect { height: 1, ..inner };
-        let pattern = Rect {
-            y: inner.y + 1,
-            height: 1,
+        let row = |dy: u16, h: u16| Rect {
+            y: inner.y + dy,
+            height: h,
             ..inner
         };
-        let list = Rect {
-            y: inner.y + 2,
-            height: inner.height.saturating_sub(2),
-            ..inner
-        };
-        (outer, folder, pattern, list)
+        let folder = row(0, 1);
+        let pattern = row(1, 1);
+        let error = row(2, errors.min(inner.height.saturating_sub(5)));
+        let list = row(
+            2 + error.height,
+            inner.height.saturating_sub(2 + error.height),
+        );
+        (outer, folder, pattern, error, list)
     }
 
     pub fn click(&mut self, area: Rect, x: u16, y: u16) -> PickerOutcome {
-        let (_, _, pattern, list) = self.layout(area);
+        let (_, _, pattern, _, list) = self.layout(area);
         if pattern.contains((x, y).into()) {
             self.set_focus(Focus::Pattern);
             return PickerOutcome::Changed;
@@ -329,7 +343,7 @@ impl FilePicker {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (outer, folder, pattern, list) = self.layout(area);
+        let (outer, folder, pattern, error, list) = self.layout(area);
         Clear.render(outer, buf);
         Block::bordered()
             .border_style(theme.border_focused)
@@ -357,30 +371,18 @@ impl FilePicker {
                 input_width: 20,
             },
         );
-        if let Some(e) = &self.error {
-            let text = format!("{} {} {}", glyph::ERROR, e.what_happened, e.next_step);
-            let x = pattern.x + 32;
+        for (y, line) in (error.y..error.y + error.height).zip(self.error_lines(error.width)) {
             put(
                 buf,
-                x,
-                pattern.y,
-                (pattern.x + pattern.width).saturating_sub(x),
-                &text,
+                error.x + 1,
+                y,
+                error.width.saturating_sub(1),
+                &line,
                 theme.error,
             );
         }
-        let mut l = self.list.clone();
-        l.set_title(format!(
-            "{} folders, {} files{}",
-            self.shown().filter(|e| e.is_dir).count(),
-            self.shown().filter(|e| !e.is_dir).count(),
-            if self.show_hidden {
-                ", hidden shown"
-            } else {
-                ""
-            }
-        ));
-        l.render(list, buf, theme, self.focus == Focus::List);
+        self.list
+            .render(list, buf, theme, self.focus == Focus::List);
     }
 }
 
