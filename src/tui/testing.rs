@@ -411,6 +411,27 @@ pub mod scenes {
         keys(h, &[Char('u')]);
     }
 
+    /// The scenes the README shows, in workflow order.
+    pub const SCREENSHOTS: &[&str] = &[
+        "maintain",
+        "customer_edit",
+        "file_picker",
+        "setup",
+        "setup_replace_options",
+        "certificate",
+        "access_confirmation",
+        "company_confirmation",
+        "missing_only_question",
+        "sync_not_in_sync",
+        "sync_blocked_row",
+        "run_confirmation",
+        "progress",
+        "export_completed",
+        "auto_login_refused",
+        "history",
+        "help_overlay",
+    ];
+
     /// Every scene, by name.
     pub const ALL: &[(&str, Scene)] = &[
         ("maintain", maintain),
@@ -447,4 +468,23 @@ pub mod scenes {
         ("history", history),
         ("undo_confirmation", undo_confirmation),
     ];
+}
+
+/// Size of the README screenshots.
+pub const SCREENSHOT_SIZE: (u16, u16) = (100, 30);
+
+/// A scene rendered as an SVG image with the colour theme.
+pub fn screenshot_svg(scene: scenes::Scene) -> String {
+    let (w, h) = SCREENSHOT_SIZE;
+    let mut harness = Harness::with_theme(FakeBackend::demo(), w, h, Theme::colour());
+    scene(&mut harness);
+    super::screenshot::buffer_to_svg(&harness.render())
+}
+
+/// The scene called `name`.
+pub fn scene(name: &str) -> Option<scenes::Scene> {
+    scenes::ALL
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
 }
