@@ -246,7 +246,7 @@ fn setup_saves_validated_values_and_returns_home() {
     // The four statuses: uncheck Inactive.
     h.keys(&[Tab, Tab, Tab, Tab, Space]);
     // Replace Options: phones.
-    h.keys(&[Char(']'), Tab, Down, Down, Down, Down, Space]);
+    h.keys(&[Char(']'), Down, Down, Down, Down, Space]);
     h.press(Ctrl('s'));
     assert!(h.shows("Setup saved."));
     assert!(h.shows("Maintain Customer"));
@@ -600,4 +600,19 @@ fn keys_are_resolved_the_same_through_the_terminal_event_path() {
     assert!(!h.app.should_quit());
     h.app.handle_terminal(Event::Key(Key::Char('q').event()));
     assert!(h.app.should_quit());
+}
+
+#[test]
+fn esc_and_a_key_run_together_into_alt_count_as_both() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut h = demo();
+    h.press(Char('d'));
+    assert!(h.shows("Delete customer"));
+    // Esc (closes the question, answering No) then q (quits), as one Alt-q.
+    h.app.handle_terminal(Event::Key(KeyEvent::new(
+        KeyCode::Char('q'),
+        KeyModifiers::ALT,
+    )));
+    assert!(h.app.should_quit());
+    assert_eq!(h.backend.state().customers.len(), 28);
 }

@@ -8,7 +8,9 @@
 use std::path::PathBuf;
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{Event as TermEvent, KeyEvent, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event as TermEvent, KeyEvent, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::layout::Rect;
 
 use super::action::{Action, Msg};
@@ -186,6 +188,15 @@ impl App {
     }
 
     pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        // Esc and a key typed quickly after it (or over a slow link) arrive as one Alt-key:
+        // take it as the two keys the operator pressed.
+        if key.modifiers == KeyModifiers::ALT {
+            let plain = KeyEvent::new(key.code, KeyModifiers::NONE);
+            if Key::from_event(&plain).is_some() {
+                let esc = self.handle_key(Key::Esc.event());
+                return self.handle_key(plain) || esc;
+            }
+        }
         let Some(k) = Key::from_event(&key) else {
             return false;
         };
@@ -471,10 +482,8 @@ impl App {
                 during,
                 explanation,
             } => {
-                if matches!(
-                    during,
-                    Task::Connect | Task::Plan | Task::Preview | Task::Run
-                ) {
+                // A failed preview leaves the operator on the panes to try again.
+                if matches!(during, Task::Connect | Task::Plan | Task::Run) {
                     self.end_flow();
                     if matches!(during, Task::Run) {
                         self.screens.clear();

@@ -323,12 +323,24 @@ impl FakeState {
         p
     }
 
-    fn matches(local: &Customer, remote: &Customer) -> bool {
-        local.code() == remote.code()
-            || local
-                .name()
-                .trim()
-                .eq_ignore_ascii_case(remote.name().trim())
+    /// Finds customers by code or by name (ignoring case and surrounding spaces) in one lookup,
+    /// so 100,000 a side plan in a blink.
+    fn index(list: &[Customer]) -> (HashMap<&str, usize>, HashMap<String, usize>) {
+        let mut by_code = HashMap::new();
+        let mut by_name = HashMap::new();
+        for (i, c) in list.iter().enumerate() {
+            by_code.entry(c.code()).or_insert(i);
+            by_name.entry(c.name().trim().to_lowercase()).or_insert(i);
+        }
+        (by_code, by_name)
+    }
+
+    fn find(index: &(HashMap<&str, usize>, HashMap<String, usize>), c: &Customer) -> Option<usize> {
+        index
+            .0
+            .get(c.code())
+            .or_else(|| index.1.get(&c.name().trim().to_lowercase()))
+            .copied()
     }
 
     fn type_included(&self, c: &Customer) -> bool {
@@ -360,8 +372,10 @@ impl FakeState {
                 .collect(),
             diffs: Vec::new(),
         };
+        let qb_index = Self::index(&self.qb);
+        let local_index = Self::index(&self.customers);
         for (li, c) in self.customers.iter().enumerate() {
-            match self.qb.iter().position(|r| Self::matches(c, r)) {
+            match Self::find(&qb_index, c) {
                 None if self.config.export.statuses.contains(&c.status) => {
                     let rid = id();
                     plan.insert(rid, Planned::Export(li));
@@ -438,7 +452,7 @@ impl FakeState {
             }
         }
         for (qi, r) in self.qb.iter().enumerate() {
-            if self.customers.iter().any(|c| Self::matches(c, r)) || !self.type_included(r) {
+            if Self::find(&local_index, r).is_some() || !self.type_included(r) {
                 continue;
             }
             let rid = id();

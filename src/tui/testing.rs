@@ -296,7 +296,7 @@ pub mod scenes {
     }
 
     pub fn setup_replace_options(h: &mut Harness) {
-        keys(h, &[Char('s'), Char(']'), Tab, Space, Space, Down, Space]);
+        keys(h, &[Char('s'), Char(']'), Space, Space, Down, Space]);
     }
 
     pub fn setup_discard(h: &mut Harness) {

@@ -57,8 +57,13 @@ pub struct Theme {
 impl Theme {
     /// The theme for this process: plain when `NO_COLOR` is set to anything non-empty.
     pub fn from_env() -> Theme {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        if no_color {
+        Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref())
+    }
+
+    /// The theme for a value of `NO_COLOR`: any non-empty value turns colour off
+    /// (<https://no-color.org>).
+    pub fn for_no_color(value: Option<&std::ffi::OsStr>) -> Theme {
+        if value.is_some_and(|v| !v.is_empty()) {
             Theme::plain()
         } else {
             Theme::colour()
@@ -148,6 +153,14 @@ mod tests {
             t.label_focused,
             t.header,
         ]
+    }
+
+    #[test]
+    fn no_color_set_to_anything_non_empty_turns_colour_off() {
+        use std::ffi::OsStr;
+        assert_eq!(Theme::for_no_color(Some(OsStr::new("1"))), Theme::plain());
+        assert_eq!(Theme::for_no_color(Some(OsStr::new(""))), Theme::colour());
+        assert_eq!(Theme::for_no_color(None), Theme::colour());
     }
 
     #[test]

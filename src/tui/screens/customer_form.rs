@@ -184,8 +184,12 @@ impl CustomerForm {
             scroll: std::cell::Cell::new(0),
             saving: false,
         };
-        for i in 0..form.slots.len() {
-            form.check(i);
+        // An existing customer shows what QuickBooks will object to at once; a new, empty form
+        // does not scold before anything was typed.
+        if form.original.is_some() {
+            for i in 0..form.slots.len() {
+                form.check(i);
+            }
         }
         form.set_focus(0);
         form

@@ -305,9 +305,9 @@ impl Component for MaintainScreen {
         if !self.loaded {
             put(
                 buf,
-                list_area.x + 2,
+                list_area.x + 1,
                 list_area.y + 2,
-                list_area.width.saturating_sub(4),
+                list_area.width.saturating_sub(2),
                 "Loading customers…",
                 theme.hint,
             );

@@ -269,7 +269,13 @@ impl SetupScreen {
         } else {
             self.tabs.prev();
         }
-        self.set_focus(Item::TabBar);
+        // Replace Options is one list: go straight into it. The Setup tab starts with a text
+        // field, so stay on the tab bar there ([ and ] keep working).
+        self.set_focus(if self.tabs.selected() == 1 {
+            Item::ReplaceList
+        } else {
+            Item::TabBar
+        });
     }
 
     /// The config the screen shows, or every value that is wrong (nothing is half-taken).
@@ -996,12 +1002,7 @@ mod tests {
             a(Action::FocusNext),
             a(Action::Toggle),
         ]);
-        msgs.extend([
-            a(Action::NextTab),
-            a(Action::FocusNext),
-            a(Action::Toggle),
-            a(Action::Save),
-        ]);
+        msgs.extend([a(Action::NextTab), a(Action::Toggle), a(Action::Save)]);
         let r = drive(&mut s, msgs);
         let [Command::SaveConfig(c)] = r.commands.as_slice() else {
             panic!("{:?}", r.commands)

@@ -451,21 +451,39 @@ impl Checklist {
         top.min(max_top)
     }
 
-    fn title_line(&self) -> String {
-        let mut t = format!(" {} ", self.title);
-        if self.checkable {
-            t.push_str(&format!(
-                "— {} of {} checked ",
+    /// The title with the counts, shortened when the box is narrow.
+    fn title_line(&self, width: u16) -> String {
+        let shown = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" — {} shown", self.visible.len())
+        };
+        let long = if self.checkable {
+            format!(
+                " {} — {} of {} checked{shown} ",
+                self.title,
                 self.n_checked,
                 self.rows.len()
-            ));
+            )
         } else if self.show_count {
-            t.push_str(&format!("({}) ", self.rows.len()));
+            format!(" {} ({}){shown} ", self.title, self.rows.len())
+        } else {
+            format!(" {}{shown} ", self.title)
+        };
+        if long.chars().count() + 2 <= width as usize || !self.checkable {
+            return long;
         }
-        if !self.filter.is_empty() {
-            t.push_str(&format!("— {} shown ", self.visible.len()));
-        }
-        t
+        let shown = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(", {} shown", self.visible.len())
+        };
+        format!(
+            " {} {}/{} ✓{shown} ",
+            self.title,
+            self.n_checked,
+            self.rows.len()
+        )
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
@@ -476,7 +494,7 @@ impl Checklist {
         };
         Block::bordered()
             .border_style(border)
-            .title(self.title_line())
+            .title(self.title_line(area.width))
             .title_style(if focused { theme.title } else { theme.base })
             .render(area, buf);
         let l = self.layout(area);
