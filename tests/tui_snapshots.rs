@@ -23,3 +23,18 @@ fn a_terminal_too_small_says_so() {
     let mut harness = Harness::new(FakeBackend::demo(), 50, 12);
     insta::assert_snapshot!("too_small_50x12", harness.screen());
 }
+
+#[test]
+fn every_scene_draws_at_the_smallest_supported_and_odd_sizes_without_panicking() {
+    for (name, scene) in scenes::ALL {
+        for (w, h) in [(60, 15), (61, 16), (79, 23), (200, 60)] {
+            let mut harness = Harness::new(FakeBackend::demo(), w, h);
+            scene(&mut harness);
+            let screen = harness.screen();
+            assert_eq!(screen.lines().count(), h as usize, "{name} at {w}x{h}");
+            // The footer always says how to get help.
+            let footer = screen.lines().last().unwrap_or("");
+            assert!(footer.contains("Help"), "{name} at {w}x{h}: {footer}");
+        }
+    }
+}

@@ -616,3 +616,22 @@ fn esc_and_a_key_run_together_into_alt_count_as_both() {
     assert!(h.app.should_quit());
     assert_eq!(h.backend.state().customers.len(), 28);
 }
+
+#[test]
+fn a_refused_file_info_says_why_next_to_it_and_keeps_the_saved_one() {
+    let mut h = demo();
+    h.press(Tab).keys(&[Home, Ctrl('k')]);
+    h.type_text("/demo/readme.txt");
+    h.press(Enter);
+    assert!(sent_any(&h, |c| matches!(c, Command::SaveConfig(_))));
+    let s = h.screen();
+    assert!(
+        s.contains("✗ File Info: the sandbox needs a .QBW company file"),
+        "{s}"
+    );
+    assert_eq!(h.app.config().company_file, "/demo/Acme Books.QBW");
+    assert_eq!(
+        h.backend.state().config.company_file,
+        "/demo/Acme Books.QBW"
+    );
+}

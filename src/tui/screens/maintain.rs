@@ -20,7 +20,7 @@ use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::put;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
-use crate::tui::worker::{Command, Event};
+use crate::tui::worker::{Command, Event, Task};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Focus {
@@ -233,6 +233,20 @@ impl Component for MaintainScreen {
     fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
         match ev {
             Event::CustomersLoaded(list) => self.set_customers(list),
+            Event::Rejected {
+                during: Task::SaveConfig,
+                errors,
+            } => {
+                // File Info was refused: say so next to it; the saved value stays in force.
+                let message = errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.file_info.set_error(Some(message.clone()));
+                self.saved_file_info = cx.config.company_file.clone();
+                cx.status(Tone::Error, format!("File Info not saved: {message}"));
+            }
             Event::CustomerDeleted(code) => {
                 cx.status(Tone::Success, format!("Deleted customer {code}."));
                 cx.send(Command::LoadCustomers);
@@ -277,9 +291,14 @@ impl Component for MaintainScreen {
             theme,
             FieldLayout {
                 label_width: 11,
-                input_width: file_row
-                    .width
-                    .saturating_sub(11 + lookup_hint.len() as u16 + 1),
+                // With a message the field takes the row and the message the line below.
+                input_width: file_row.width.saturating_sub(
+                    11 + if self.file_info.message().is_some() {
+                        0
+                    } else {
+                        lookup_hint.len() as u16 + 1
+                    },
+                ),
             },
         );
         if self.file_info.message().is_none() {
@@ -297,8 +316,27 @@ impl Component for MaintainScreen {
             ConnectionKind::Sandbox => "sandbox company",
             ConnectionKind::WebConnector => "QuickBooks Web Connector",
         };
-        let info = format!(" Connection: {kind}");
-        put(buf, area.x, area.y + 1, area.width, &info, theme.hint);
+        match self.file_info.message() {
+            Some((is_error, m)) => {
+                let (g, style) = if is_error {
+                    (crate::tui::theme::glyph::ERROR, theme.error)
+                } else {
+                    (crate::tui::theme::glyph::WARNING, theme.warning)
+                };
+                put(
+                    buf,
+                    area.x + 1,
+                    area.y + 1,
+                    area.width.saturating_sub(1),
+                    &format!("{g} File Info: {m}"),
+                    style,
+                );
+            }
+            None => {
+                let info = format!(" Connection: {kind}");
+                put(buf, area.x, area.y + 1, area.width, &info, theme.hint);
+            }
+        }
         let list_area = Self::list_area(area);
         self.list
             .render(list_area, buf, theme, self.focus == Focus::List);

@@ -174,7 +174,8 @@ impl TextField {
         input.render(input_area, buf);
         let msg_x = input_x + input_w + 1;
         let msg_w = (row.x + row.width).saturating_sub(msg_x);
-        if let Some((is_error, text)) = self.message() {
+        // Too little room for a useful message: the owner shows it elsewhere.
+        if let Some((is_error, text)) = self.message().filter(|_| msg_w >= 12) {
             let (g, style) = if is_error {
                 (glyph::ERROR, theme.error)
             } else {
