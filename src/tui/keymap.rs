@@ -310,6 +310,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     Form [Space] => Toggle, "Check / choose", hint;
     Form [Enter] => Submit, "Press / edit", hint;
     Form [Esc] => Back, "Back (asks before discarding)", hint;
+    Form [PageDown] => PageDown, "Next group";
+    Form [PageUp] => PageUp, "Previous group";
 
     FilePicker [Enter] => Submit, "Open folder / choose file", hint;
     FilePicker [Backspace, Left] => ParentDir, "Parent folder", hint;

@@ -261,6 +261,24 @@ impl CustomerForm {
         });
     }
 
+    /// The first item of the next (or previous) group from the focus.
+    fn group_start(&self, forward: bool) -> usize {
+        let starts: Vec<usize> = self
+            .lines
+            .windows(2)
+            .filter_map(|w| match w {
+                [Line::Heading(_), Line::Item(i)] => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let found = if forward {
+            starts.iter().copied().find(|&s| s > self.focus)
+        } else {
+            starts.iter().rev().copied().find(|&s| s < self.focus)
+        };
+        found.unwrap_or(if forward { self.focus } else { 0 })
+    }
+
     fn line_of_focus(&self) -> usize {
         self.lines
             .iter()
@@ -382,6 +400,10 @@ impl Component for CustomerForm {
             }
             Msg::Action(a) => match a {
                 Action::FocusNext | Action::Submit => self.set_focus((self.focus + 1) % n),
+                Action::PageDown | Action::PageUp => {
+                    let i = self.group_start(*a == Action::PageDown);
+                    self.set_focus(i);
+                }
                 Action::FocusPrev => self.set_focus((self.focus + n - 1) % n),
                 Action::Left | Action::Right if self.slots[self.focus] == Slot::Status => {
                     let all = CustomerStatus::ALL;
@@ -606,6 +628,16 @@ mod tests {
         }
         assert_eq!(f.slots.first(), Some(&Slot::Field(Field::AccountNumber)));
         assert_eq!(f.slots.len(), Field::COUNT + 2);
+    }
+
+    #[test]
+    fn page_keys_jump_between_groups() {
+        let mut f = CustomerForm::new_customer();
+        let next = f.group_start(true);
+        assert_eq!(f.slots[next], Slot::Field(Field::FirstName));
+        f.set_focus(next);
+        assert_eq!(f.slots[f.group_start(true)], Slot::Field(Field::BillAddr1));
+        assert_eq!(f.group_start(false), 0);
     }
 
     #[test]
