@@ -222,6 +222,18 @@ fn match_node(
         count = count.saturating_add(1);
     }
     if count < node.min && !can_be_empty(node) {
+        // A required element that does come, only later, is misplaced rather than missing.
+        if let (Some(here), Some(late)) = (
+            kids.get(i),
+            kids.iter()
+                .skip(i)
+                .find(|k| first_names_of(node).contains(&k.name.as_str())),
+        ) {
+            return Err(format!(
+                "<{}> is out of order in <{}>: it must come before <{}> (line {})",
+                late.name, parent.name, here.name, late.line
+            ));
+        }
         return Err(format!(
             "<{}> is missing its required {} (line {})",
             parent.name,
@@ -373,6 +385,15 @@ fn first_names(model: &'static [Node]) -> Vec<&'static str> {
         }
     }
     out
+}
+
+/// Element names that can start `node`.
+fn first_names_of(node: &Node) -> Vec<&'static str> {
+    match node.body {
+        Body::Leaf(_) | Body::Group(_) => vec![node.name],
+        Body::Seq(children) => first_names(children),
+        Body::Choice(branches) => branches.iter().flat_map(|b| first_names(b)).collect(),
+    }
 }
 
 /// Whether `node` can match nothing at all (an inline sequence of optional elements).

@@ -6,7 +6,18 @@
 use crate::qbxml::Status;
 use crate::qbxml::status::codes;
 
-use super::grammar::clip;
+/// A value quoted in a status message. Real values are echoed whole (no QuickBooks field holds
+/// more than 4,095 characters, and names far fewer); absurd ones (a 10 MB "name") are shortened so
+/// the response stays a response.
+fn clip(value: &str) -> String {
+    const MAX: usize = 4_095;
+    if value.chars().count() <= MAX {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(MAX).collect();
+        format!("{head}…")
+    }
+}
 
 pub fn ok() -> Status {
     Status::ok()
@@ -20,12 +31,14 @@ pub fn no_match() -> Status {
     )
 }
 
-/// 500: some of the listed ListIDs or FullNames do not exist; the rest are returned.
+/// 500: some of the listed ListIDs or FullNames do not exist; the rest are returned. Like every
+/// value quoted in a status message, an absurdly long one is shortened.
 pub fn not_all_found(missing: &str) -> Status {
     Status::new(
         codes::PARTIAL_MATCH,
         format!(
-            "The query request has not been fully completed. There was a required element (\"{missing}\") that could not be found in QuickBooks."
+            "The query request has not been fully completed. There was a required element (\"{}\") that could not be found in QuickBooks.",
+            clip(missing)
         ),
     )
 }
@@ -72,7 +85,10 @@ pub fn too_long(value: &str, field: &str) -> Status {
 pub fn name_in_use(name: &str) -> Status {
     Status::new(
         codes::NAME_IN_USE,
-        format!("The name \"{name}\" of the list element is already in use."),
+        format!(
+            "The name \"{}\" of the list element is already in use.",
+            clip(name)
+        ),
     )
 }
 
