@@ -313,3 +313,60 @@ pub fn hresult_of(r: Result<String, QbError>) -> (u32, String) {
         other => panic!("expected an HRESULT, got {other:?}"),
     }
 }
+
+/// The mapped fields of `data` as CustomerAdd children, in schema order (a stand-in for
+/// custsync's own request writer, which the sandbox suites do not depend on).
+pub fn customer_add_body(data: &custsync::qbxml::CustomerData) -> String {
+    use custsync::qbxml::Field;
+    use custsync::qbxml::fields::Shape;
+    let mut out = String::new();
+    let mut open: Option<&str> = None;
+    for &field in Field::ALL {
+        let Some(v) = data.get(field) else { continue };
+        let v = xml_escape(v);
+        match field.shape() {
+            Shape::InAddress(a, e) => {
+                if open != Some(a.element()) {
+                    if let Some(o) = open.take() {
+                        out.push_str(&format!("</{o}>"));
+                    }
+                    out.push_str(&format!("<{}>", a.element()));
+                    open = Some(a.element());
+                }
+                out.push_str(&format!("<{e}>{v}</{e}>"));
+            }
+            Shape::Plain(e) => {
+                if let Some(o) = open.take() {
+                    out.push_str(&format!("</{o}>"));
+                }
+                out.push_str(&format!("<{e}>{v}</{e}>"));
+            }
+            Shape::Ref(e) => {
+                if let Some(o) = open.take() {
+                    out.push_str(&format!("</{o}>"));
+                }
+                out.push_str(&format!("<{e}><FullName>{v}</FullName></{e}>"));
+            }
+        }
+    }
+    if let Some(o) = open {
+        out.push_str(&format!("</{o}>"));
+    }
+    out
+}
+
+/// Reads the mapped fields of a CustomerRet back into CustomerData.
+pub fn customer_data_of(ret: &Node) -> custsync::qbxml::CustomerData {
+    use custsync::qbxml::fields::Shape;
+    use custsync::qbxml::{CustomerData, Field};
+    let mut data = CustomerData::new();
+    for &field in Field::ALL {
+        let value = match field.shape() {
+            Shape::Plain(e) => ret.get(e),
+            Shape::InAddress(a, e) => ret.child(a.element()).and_then(|x| x.get(e)),
+            Shape::Ref(e) => ret.child(e).and_then(|x| x.get("FullName")),
+        };
+        data.set_opt(field, value);
+    }
+    data
+}

@@ -622,3 +622,42 @@ pub fn insert_name(
     ])?;
     Ok(conn.last_insert_rowid())
 }
+
+impl super::file::CompanyFile {
+    /// Adds a vendor, employee or other name directly (the sandbox answers VendorAdd and the like
+    /// with status 1030); for demos and tests that need a name collision. Returns its ListID.
+    pub fn add_name(
+        &mut self,
+        list: NameList,
+        name: &str,
+        is_active: bool,
+    ) -> Result<String, super::file::SandboxError> {
+        use super::file::SandboxError;
+        if name.trim().is_empty() || name.chars().count() > 41 || name.contains(':') {
+            return Err(SandboxError::Invalid(format!(
+                "\"{name}\" cannot be a QuickBooks name: it needs 1 to 41 characters and no colon"
+            )));
+        }
+        let conn = &self.conn;
+        let result = (|| -> rusqlite::Result<Result<String, SandboxError>> {
+            if let Some(holder) = name_holder(conn, name, false)? {
+                let what = match holder {
+                    NameHolder::Customer => "customer",
+                    NameHolder::Names(l) => l.noun(),
+                };
+                return Ok(Err(SandboxError::Invalid(format!(
+                    "the name \"{name}\" is already used by a {what}; QuickBooks names are unique \
+                     across customers, vendors, employees and other names"
+                ))));
+            }
+            let new = NewName {
+                name,
+                is_active,
+                ..NewName::default()
+            };
+            let id = insert_name(conn, list, &new, ids::now_unix())?;
+            Ok(Ok(identity(conn, Table::Names(list), id)?.0))
+        })();
+        result.map_err(|e| self.storage(e))?
+    }
+}
