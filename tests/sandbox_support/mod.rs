@@ -207,38 +207,7 @@ pub struct Rs {
 
 impl Rs {
     pub fn parse(text: &str) -> Rs {
-        use quick_xml::Reader;
-        use quick_xml::events::Event;
-        let mut reader = Reader::from_str(text);
-        let mut stack: Vec<Node> = vec![Node::default()];
-        loop {
-            match reader.read_event().expect("response is well-formed XML") {
-                Event::Start(s) => stack.push(open(&s)),
-                Event::Empty(s) => {
-                    let n = open(&s);
-                    stack.last_mut().unwrap().children.push(n);
-                }
-                Event::End(_) => {
-                    let n = stack.pop().unwrap();
-                    stack.last_mut().unwrap().children.push(n);
-                }
-                Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
-                Event::GeneralRef(r) => {
-                    let s = match r.xml10_content().as_ref() {
-                        "amp" => "&".to_string(),
-                        "lt" => "<".to_string(),
-                        "gt" => ">".to_string(),
-                        "quot" => "\"".to_string(),
-                        "apos" => "'".to_string(),
-                        other => panic!("unexpected entity {other}"),
-                    };
-                    stack.last_mut().unwrap().text.push_str(&s);
-                }
-                Event::Eof => break,
-                _ => {}
-            }
-        }
-        let root = stack.pop().unwrap();
+        let root = parse_tree(text);
         let qbxml = root.child("QBXML").expect("QBXML root").clone();
         let msgs = qbxml.child("QBXMLMsgsRs").expect("QBXMLMsgsRs").clone();
         Rs {
@@ -285,6 +254,42 @@ impl Rs {
     pub fn set_attr(&self, name: &str) -> Option<&str> {
         self.msgs.attr(name)
     }
+}
+
+/// Any XML document as a tree of [`Node`]s under an unnamed root.
+pub fn parse_tree(text: &str) -> Node {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+    let mut reader = Reader::from_str(text);
+    let mut stack: Vec<Node> = vec![Node::default()];
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(s) => stack.push(open(&s)),
+            Event::Empty(s) => {
+                let n = open(&s);
+                stack.last_mut().unwrap().children.push(n);
+            }
+            Event::End(_) => {
+                let n = stack.pop().unwrap();
+                stack.last_mut().unwrap().children.push(n);
+            }
+            Event::Text(t) => stack.last_mut().unwrap().text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let s = match r.xml10_content().as_ref() {
+                    "amp" => "&".to_string(),
+                    "lt" => "<".to_string(),
+                    "gt" => ">".to_string(),
+                    "quot" => "\"".to_string(),
+                    "apos" => "'".to_string(),
+                    other => panic!("unexpected entity {other}"),
+                };
+                stack.last_mut().unwrap().text.push_str(&s);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    stack.pop().unwrap()
 }
 
 fn open(s: &quick_xml::events::BytesStart<'_>) -> Node {

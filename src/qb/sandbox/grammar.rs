@@ -489,3 +489,63 @@ pub fn clip(text: &str) -> String {
         format!("{head}…")
     }
 }
+
+/// The content model as lines (`path min..max type`, with `choice`/`branch`/`seq` markers), for
+/// comparing the table with the XSDs in `tests/sandbox_schema_table.rs`. Versions are left out:
+/// the XSDs do not carry them.
+pub fn describe(model: &'static [Node], path: &str, out: &mut Vec<String>) {
+    for node in model {
+        let occurs = format!(
+            "{}..{}",
+            node.min,
+            if node.max == 0 {
+                "n".to_string()
+            } else {
+                node.max.to_string()
+            }
+        );
+        let here = |name: &str| {
+            if path.is_empty() {
+                name.to_string()
+            } else {
+                format!("{path}/{name}")
+            }
+        };
+        match node.body {
+            Body::Leaf(ty) => out.push(format!("{} {occurs} {}", here(node.name), ty_name(ty))),
+            Body::Group(children) => {
+                out.push(format!("{} {occurs} {{", here(node.name)));
+                describe(children, &here(node.name), out);
+                out.push("}".into());
+            }
+            Body::Seq(children) if node.min == 1 && node.max == 1 => describe(children, path, out),
+            Body::Seq(children) => {
+                out.push(format!("seq {occurs} ("));
+                describe(children, path, out);
+                out.push(")".into());
+            }
+            Body::Choice(branches) => {
+                out.push(format!("choice {occurs} ("));
+                for b in branches {
+                    out.push("branch".into());
+                    describe(b, path, out);
+                }
+                out.push(")".into());
+            }
+        }
+    }
+}
+
+fn ty_name(ty: Ty) -> String {
+    match ty {
+        Ty::Str(n) => format!("str:{n}"),
+        Ty::Id => "id".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Int => "int".into(),
+        Ty::Amt => "amt".into(),
+        Ty::Date => "date".into(),
+        Ty::DateTime => "datetime".into(),
+        Ty::Guid => "guid".into(),
+        Ty::Enum(values) => format!("enum:{}", values.join("|")),
+    }
+}

@@ -46,3 +46,28 @@ pub fn parse_request(text: &str) -> Result<crate::qbxml::RequestDoc, crate::qb::
 pub fn known_messages() -> impl Iterator<Item = (&'static str, bool)> {
     messages_list::MESSAGES.iter().map(|m| (m.name, m.after_13))
 }
+
+/// The requests the sandbox implements (the rest get status 1030).
+pub const IMPLEMENTED_REQUESTS: &[&str] = &[
+    "HostQuery",
+    "CompanyQuery",
+    "CustomerQuery",
+    "CustomerAdd",
+    "CustomerTypeQuery",
+    "CustomerTypeAdd",
+    "JobTypeQuery",
+    "JobTypeAdd",
+    "VendorQuery",
+    "EmployeeQuery",
+    "OtherNameQuery",
+];
+
+/// The content model the sandbox checks a request against, as comparable lines, for the
+/// schema-table test.
+#[doc(hidden)]
+pub fn describe_request(name: &str) -> Option<Vec<String>> {
+    let (model, _) = parse::model_of(name)?;
+    let mut out = Vec::new();
+    grammar::describe(model, "", &mut out);
+    Some(out)
+}

@@ -250,7 +250,7 @@ fn parse_msgs(msgs: &Elem, version: QbxmlVersion) -> Result<ParsedDoc, QbError> 
 }
 
 /// The content model and attributes of each request the sandbox implements.
-fn model_of(name: &str) -> Option<(&'static [Node], RqAttrs)> {
+pub(crate) fn model_of(name: &str) -> Option<(&'static [Node], RqAttrs)> {
     Some(match name {
         "HostQuery" => (schema::HOST_QUERY, RqAttrs::Plain),
         "CompanyQuery" => (schema::COMPANY_QUERY, RqAttrs::Plain),

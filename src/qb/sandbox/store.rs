@@ -343,7 +343,13 @@ impl RefNames {
 /// SQLite's default limit on bound parameters is far above this; chunks keep statements cached.
 const CHUNK: usize = 500;
 
-fn customer_select() -> String {
+/// The column list of a customer read; built once (it depends only on the field table).
+fn customer_select() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(build_customer_select)
+}
+
+fn build_customer_select() -> String {
     let mut cols = String::from(
         "c.id, c.list_id, c.time_created, c.time_modified, c.edit_sequence, c.full_name,
          c.sublevel, c.is_active, c.external_guid, c.job_type_id, p.list_id, p.full_name",
@@ -517,7 +523,13 @@ impl NewCustomer<'_> {
     }
 }
 
-fn insert_customer_sql() -> String {
+/// The customer insert statement; built once.
+fn insert_customer_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(build_insert_customer_sql)
+}
+
+fn build_insert_customer_sql() -> String {
     let mut cols = String::from(
         "list_id, time_created, time_modified, edit_sequence, parent_id, sublevel, full_name,
          name_key, sort_key, is_active, job_type_id, external_guid",
@@ -575,7 +587,7 @@ pub fn insert_customer_as(
                 .map_or(Value::Null, |v| Value::Text(v.to_string())),
         });
     }
-    conn.prepare_cached(&insert_customer_sql())?
+    conn.prepare_cached(insert_customer_sql())?
         .execute(params_from_iter(args))?;
     Ok(conn.last_insert_rowid())
 }
