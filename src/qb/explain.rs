@@ -649,3 +649,157 @@ pub fn explain_error(err: &QbError) -> Explanation {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `pub const NAME: TYPE = VALUE;` lines of a source file, with VALUE parsed.
+    fn constants(source: &str, ty: &str) -> Vec<(String, i64)> {
+        source
+            .lines()
+            .filter_map(|l| {
+                let rest = l.trim().strip_prefix("pub const ")?;
+                let (name, rest) = rest.split_once(':')?;
+                let (t, value) = rest.split_once('=')?;
+                if t.trim() != ty {
+                    return None;
+                }
+                let v = value.trim().trim_end_matches(';').replace('_', "");
+                let parsed = match v.strip_prefix("0x") {
+                    Some(hex) => i64::from_str_radix(hex, 16).ok()?,
+                    None => v.parse().ok()?,
+                };
+                Some((name.trim().to_string(), parsed))
+            })
+            .collect()
+    }
+
+    const GENERIC_HRESULT: &str = "QuickBooks refused the connection";
+
+    #[test]
+    fn every_hresult_custsync_knows_has_its_own_explanation() {
+        let list = constants(include_str!("hresult.rs"), "u32");
+        assert!(list.len() >= 20, "{list:?}");
+        for (name, code) in list {
+            let e = explain_hresult(code as u32);
+            assert_ne!(
+                e.title, GENERIC_HRESULT,
+                "{name} needs an entry in the catalog"
+            );
+            assert_eq!(e.code, hresult::format(code as u32));
+            assert!(
+                e.what_happened.len() > 20 && e.next_step.len() > 20,
+                "{name}"
+            );
+        }
+        let unknown = explain_hresult(0x8004_0499);
+        assert_eq!(unknown.title, GENERIC_HRESULT);
+        assert!(unknown.next_step.contains("0x80040499"));
+    }
+
+    #[test]
+    fn every_status_code_custsync_knows_has_its_own_explanation() {
+        let list = constants(include_str!("../qbxml/status.rs"), "i32");
+        assert!(list.len() >= 15, "{list:?}");
+        let ctx = StatusContext::default();
+        for (name, code) in list {
+            let e = explain_status(code as i32, &ctx);
+            assert!(
+                !matches!(
+                    e.title.as_str(),
+                    "QuickBooks note" | "QuickBooks warning" | "QuickBooks error"
+                ),
+                "{name} ({code}) needs an entry in the catalog"
+            );
+        }
+        for (code, title) in [
+            (7, "QuickBooks note"),
+            (777, "QuickBooks warning"),
+            (9999, "QuickBooks error"),
+        ] {
+            let e = explain_status(code, &ctx);
+            assert_eq!(e.title, title);
+            assert_eq!(e.code, format!("status {code}"));
+        }
+    }
+
+    #[test]
+    fn automatic_login_refused_gives_the_exact_fix() {
+        let e = explain_hresult(hresult::AUTO_LOGIN_NOT_ALLOWED);
+        assert_eq!(
+            e.next_step,
+            "In QuickBooks, Edit → Preferences → Integrated Applications → Company Preferences → \
+             select custsync → Properties → check \"Allow this application to login \
+             automatically\"; then synchronize again."
+        );
+        assert_eq!(
+            e.sandbox_fix_for(Path::new("/data/Acme Co.QBW")).as_deref(),
+            Some("custsync sandbox prefs \"/data/Acme Co.QBW\" --auto-login on")
+        );
+    }
+
+    #[test]
+    fn statuses_speak_about_the_customer() {
+        let vendor = StatusContext {
+            customer: Some("ACME Supply"),
+            name: Some("ACME Supply"),
+            owner: Some(NameOwner::Other(NameList::Vendor)),
+            ..StatusContext::default()
+        };
+        assert_eq!(
+            explain_status(codes::NAME_IN_USE, &vendor).one_line(),
+            "ACME Supply: QuickBooks already has a vendor named 'ACME Supply' — rename the \
+             SMSTurbo customer's QuickBooks name and synchronize again"
+        );
+        let unknown_owner = StatusContext {
+            name: Some("Jo"),
+            ..StatusContext::default()
+        };
+        assert!(
+            explain_status(codes::NAME_IN_USE, &unknown_owner)
+                .what_happened
+                .starts_with("QuickBooks already has a customer, vendor, employee or other name")
+        );
+        let long = StatusContext {
+            customer: Some("C0042"),
+            field: Some(Field::BillAddr1),
+            value: Some("A very long street address that does not fit"),
+            ..StatusContext::default()
+        };
+        let e = explain_status(codes::STRING_TOO_LONG, &long);
+        assert_eq!(
+            e.what_happened,
+            "C0042: the bill address 1 'A very long street address that does not fit' is longer than QuickBooks allows (41 characters)."
+        );
+        assert!(e.next_step.starts_with("Shorten the bill address 1"));
+        let terms = StatusContext {
+            field: Some(Field::Terms),
+            value: Some("Net 99"),
+            ..StatusContext::default()
+        };
+        let e = explain_status(codes::INVALID_REFERENCE, &terms);
+        assert_eq!(e.what_happened, "QuickBooks has no terms named 'Net 99'.");
+        let status = Status::new(3175, "This list element is in use.");
+        assert!(
+            explain(&status, &StatusContext::default())
+                .what_happened
+                .contains("This list element is in use.")
+        );
+    }
+
+    #[test]
+    fn message_set_and_connection_failures_are_explained() {
+        assert_eq!(
+            explain_message_set_status(600).title,
+            "No earlier answer kept"
+        );
+        assert!(
+            explain_error(&QbError::Cancelled)
+                .next_step
+                .contains("continues")
+        );
+        let e = explain_error(&QbError::hresult(hresult::ACCESS_DENIED, "denied"));
+        assert_eq!(e.code, "0x80040420");
+    }
+}

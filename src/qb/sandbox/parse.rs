@@ -597,3 +597,70 @@ impl ParsedDoc {
         doc
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const VALID: &str = "<?xml version=\"1.0\"?><?qbxml version=\"13.0\"?><QBXML><QBXMLMsgsRq onError=\"continueOnError\" newMessageSetID=\"m1\"><CustomerQueryRq requestID=\"1\" iterator=\"Start\"><MaxReturned>5</MaxReturned><ActiveStatus>All</ActiveStatus><NameRangeFilter><FromName>a</FromName></NameRangeFilter><IncludeRetElement>Name</IncludeRetElement></CustomerQueryRq><CustomerAddRq requestID=\"2\"><CustomerAdd><Name>A &amp; B</Name><ParentRef><ListID>80000001-1</ListID></ParentRef><BillAddress><Addr1>1</Addr1><City>C</City></BillAddress><TermsRef><FullName>Net 30</FullName></TermsRef><CreditLimit>10.00</CreditLimit></CustomerAdd></CustomerAddRq><VendorQueryRq><FullName>V</FullName></VendorQueryRq><InvoiceQueryRq/></QBXMLMsgsRq></QBXML>";
+
+    #[test]
+    fn reads_the_shared_request_types() {
+        let doc = parse_document(VALID).unwrap();
+        assert_eq!(doc.requests.len(), 4);
+        let shared = doc.to_request_doc();
+        assert_eq!(shared.version, QbxmlVersion::new(13, 0));
+        assert_eq!(shared.on_error, OnError::ContinueOnError);
+        assert_eq!(shared.new_message_set_id.as_deref(), Some("m1"));
+        // The unsupported InvoiceQuery has no shared type.
+        assert_eq!(shared.requests.len(), 3);
+        let RequestBody::CustomerQuery(q) = &shared.requests[0].body else {
+            panic!("{:?}", shared.requests[0]);
+        };
+        assert_eq!(q.iterator, Some(IteratorRq::Start));
+        assert_eq!(q.include_ret, ["Name"]);
+        let Selection::Filter(f) = &q.selection else {
+            panic!()
+        };
+        assert_eq!(f.max_returned, Some(5));
+        assert_eq!(f.active_status, Some(ActiveStatus::All));
+        let RequestBody::CustomerAdd(a) = &shared.requests[1].body else {
+            panic!()
+        };
+        assert_eq!(a.data.get(Field::Name), Some("A & B"));
+        assert_eq!(a.data.get(Field::BillCity), Some("C"));
+        assert_eq!(a.data.get(Field::Terms), Some("Net 30"));
+        assert_eq!(
+            a.parent.as_ref().and_then(|p| p.list_id.as_deref()),
+            Some("80000001-1")
+        );
+        assert!(
+            matches!(&shared.requests[2].body, RequestBody::NameQuery(NameList::Vendor, n) if n.full_names == ["V"])
+        );
+    }
+
+    proptest! {
+        // SANDBOX_FUZZ_CASES=300000 runs a longer fuzz by hand.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("SANDBOX_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000)
+        ))]
+
+        #[test]
+        fn arbitrary_text_never_panics(s in "\\PC{0,300}") {
+            let _ = parse_document(&s);
+        }
+
+        #[test]
+        fn mutated_documents_never_panic(
+            cut in 0usize..VALID.len(),
+            at in 0usize..VALID.len(),
+            insert in "[<>&;#x\"'=/a-zA-Z0-9 \u{e9}\u{4e2d}]{0,8}",
+        ) {
+            let mut s: String = VALID.chars().take(at).collect();
+            s.push_str(&insert);
+            s.extend(VALID.chars().skip(at).take(cut));
+            let _ = parse_document(&s);
+        }
+    }
+}
