@@ -221,6 +221,11 @@ fn vendor_queries_iterate_too(docs: &mut Docs) {
     let id = iterator_id(&r);
     // A vendor iterator is not a customer iterator.
     assert_eq!(sb.send(docs, &cont(&id, 2)).status(0), 3391);
+    let r = sb.send(
+        docs,
+        &format!("<CustomerQueryRq iterator=\"Stop\" iteratorID=\"{id}\"/>"),
+    );
+    assert_eq!(r.status(0), 3391, "nor can a customer query stop it");
     let r = sb.send(docs, &format!("<VendorQueryRq iterator=\"Continue\" iteratorID=\"{id}\"><MaxReturned>2</MaxReturned></VendorQueryRq>"));
     assert_eq!(r.names(0), ["V3"]);
 }

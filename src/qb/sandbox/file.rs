@@ -114,6 +114,16 @@ impl CompanyFile {
         if path.exists() {
             return Err(SandboxError::AlreadyExists { path: shown });
         }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(SandboxError::Invalid(format!(
+                "the folder {} does not exist; create it first or choose another place for {}",
+                parent.display(),
+                path.file_name()
+                    .map_or(shown.clone(), |n| n.to_string_lossy().into_owned())
+            )));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -590,6 +600,10 @@ mod tests {
             CompanyFile::create(&path, "Again"),
             Err(SandboxError::AlreadyExists { .. })
         ));
+        let err = CompanyFile::create(&dir.path().join("no/such/folder/X.QBW"), "X")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("does not exist"), "{err}");
     }
 
     #[test]

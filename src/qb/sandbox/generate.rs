@@ -479,8 +479,6 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
             &mut sum.job_types,
         )?);
     }
-    let terms = all_entries(conn, ListKind::Terms)?;
-    let tax_codes = all_entries(conn, ListKind::SalesTaxCode)?;
 
     // Employees (the first few are sales reps), vendors, other names.
     let scale = (o.customers / 1000).min(200);
@@ -545,6 +543,13 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
         sum.other_names += 1;
     }
 
+    let lists = Lists {
+        customer_types,
+        terms: all_entries(conn, ListKind::Terms)?,
+        tax_codes: all_entries(conn, ListKind::SalesTaxCode)?,
+        reps,
+    };
+
     // Creation times in ascending order, so ListID sequence numbers grow with time as in
     // QuickBooks.
     let mut times: Vec<i64> = (0..o.customers)
@@ -591,16 +596,7 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
             parent = Some(p);
             sum.jobs += 1;
         } else {
-            fill_customer(
-                &mut g,
-                &mut data,
-                &mut refs,
-                account,
-                &customer_types,
-                &terms,
-                &tax_codes,
-                &reps,
-            );
+            fill_customer(&mut g, &mut data, &mut refs, account, &lists);
             account += 1;
         }
         let new = NewCustomer {
@@ -644,16 +640,27 @@ fn all_entries(conn: &Connection, kind: ListKind) -> rusqlite::Result<Vec<i64>> 
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The list entries customers are given.
+struct Lists {
+    customer_types: Vec<i64>,
+    terms: Vec<i64>,
+    tax_codes: Vec<i64>,
+    reps: Vec<i64>,
+}
+
+impl Gen {
+    /// One of `ids`, or nothing when the list is empty.
+    fn one_of(&mut self, ids: &[i64]) -> Option<i64> {
+        (!ids.is_empty()).then(|| ids[self.rng.random_range(0..ids.len())])
+    }
+}
+
 fn fill_customer(
     g: &mut Gen,
     data: &mut CustomerData,
     refs: &mut Vec<(Field, i64)>,
     account: u64,
-    customer_types: &[i64],
-    terms: &[i64],
-    tax_codes: &[i64],
-    reps: &[i64],
+    lists: &Lists,
 ) {
     let (first, last) = (g.pick(FIRST), g.pick(LAST));
     let city = CITIES[g.rng.random_range(0..CITIES.len())];
@@ -712,27 +719,23 @@ fn fill_customer(
             format!("{}.{}@{domain}", ascii_slug(first), ascii_slug(last)),
         );
     }
-    if g.chance(80) && !customer_types.is_empty() {
-        refs.push((
-            Field::CustomerType,
-            customer_types[g.rng.random_range(0..customer_types.len())],
-        ));
-    }
-    if g.chance(70) && !terms.is_empty() {
-        refs.push((Field::Terms, terms[g.rng.random_range(0..terms.len())]));
-    }
-    if g.chance(40) && !reps.is_empty() {
-        refs.push((Field::SalesRep, reps[g.rng.random_range(0..reps.len())]));
-    }
-    if g.chance(90) && !tax_codes.is_empty() {
-        let code = tax_codes[g.rng.random_range(0..tax_codes.len())];
-        refs.push((Field::SalesTaxCode, code));
-        if g.chance(10) {
-            data.set(
-                Field::ResaleNumber,
-                format!("R-{:07}", g.rng.random_range(0..10_000_000u32)),
-            );
+    for (field, percent, ids) in [
+        (Field::CustomerType, 80, &lists.customer_types),
+        (Field::Terms, 70, &lists.terms),
+        (Field::SalesRep, 40, &lists.reps),
+        (Field::SalesTaxCode, 90, &lists.tax_codes),
+    ] {
+        if g.chance(percent)
+            && let Some(id) = g.one_of(ids)
+        {
+            refs.push((field, id));
         }
+    }
+    if refs.iter().any(|(f, _)| *f == Field::SalesTaxCode) && g.chance(10) {
+        data.set(
+            Field::ResaleNumber,
+            format!("R-{:07}", g.rng.random_range(0..10_000_000u32)),
+        );
     }
     if g.chance(65) {
         data.set(Field::AccountNumber, format!("C{account:06}"));

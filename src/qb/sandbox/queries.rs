@@ -101,10 +101,12 @@ fn entity_query(ctx: &mut Ctx<'_>, table: Table, q: &EntityQuery) -> rusqlite::R
             );
         }
         Some(IteratorRq::Stop(id)) => {
-            let mut a = match ctx.session.remove_iterator(id) {
-                Some(it) if it.table == table => Answer::status(statuses::ok()),
-                _ => return Ok(Answer::status(statuses::iterator_invalid(id))),
-            };
+            // Another list's iterator is not this query's to stop.
+            if ctx.session.iterator(id).is_none_or(|it| it.table != table) {
+                return Ok(Answer::status(statuses::iterator_invalid(id)));
+            }
+            ctx.session.remove_iterator(id);
+            let mut a = Answer::status(statuses::ok());
             a.iterator_id = Some(id.clone());
             a.iterator_remaining_count = Some(0);
             a.ret_count = Some(0);

@@ -1,6 +1,11 @@
 //! Response documents, written the way QuickBooks writes them: `<?xml version="1.0" ?>`, one
 //! `QBXMLMsgsRs`, one `…Rs` per answered request with its status attributes, and Ret elements in
 //! the schema's order (reference §3.2). Every document validates against qbXML 13.0 and 16.0.
+//!
+//! Known differences from QuickBooks, all within the schema: `…Ref`s of a CustomerRet carry the
+//! FullName only (QuickBooks adds the ListID); Balance, TotalBalance, JobStatus and other
+//! elements the sandbox does not keep are left out, as QuickBooks leaves out empty ones; and
+//! answers to documents older than qbXML 13.0 are not trimmed to that version's elements.
 
 use crate::qbxml::fields::{Address, Shape};
 use crate::qbxml::xml::XmlWriter;

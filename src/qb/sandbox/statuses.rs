@@ -43,7 +43,10 @@ pub fn not_all_found(missing: &str) -> Status {
     )
 }
 
-/// 1030: a request the schema allows but this implementation does not.
+/// 1030: a request the schema allows but this implementation does not. Intuit's table defines
+/// 1030 "Unsupported message: This request is not supported by this implementation", which is
+/// what QuickBooks answers for a message its edition lacks; it fits the sandbox exactly, and its
+/// Error severity makes stopOnError stop there, as a real refusal would.
 pub fn unsupported() -> Status {
     Status::new(
         1030,
