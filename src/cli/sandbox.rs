@@ -32,6 +32,7 @@ pub enum SandboxCommand {
     },
     /// Add realistic random customers, types, vendors, employees and other names
     Generate {
+        /// The sandbox company file
         file: PathBuf,
         /// How many customers (jobs included) to add
         #[arg(long, value_name = "N")]
@@ -47,6 +48,7 @@ pub enum SandboxCommand {
     /// Like Intuit's SDK test tool, each run is its own session (iterators do not outlive it) and
     /// it does not go through the Integrated Applications check: it is a developer's tool.
     Request {
+        /// The sandbox company file
         file: PathBuf,
         /// The application whose error-recovery record (newMessageSetID / oldMessageSetID) is used
         #[arg(long, default_value = APP_NAME, value_name = "NAME")]
@@ -56,6 +58,7 @@ pub enum SandboxCommand {
 
 #[derive(clap::Args, Debug)]
 pub struct PrefsArgs {
+    /// The sandbox company file
     file: PathBuf,
     /// The application to change
     #[arg(long, default_value = APP_NAME, value_name = "NAME")]
