@@ -162,3 +162,367 @@ pub struct UiConfig {
     /// Mouse support (click, wheel); off by default for SSH users.
     pub mouse: bool,
 }
+
+/// The range of [`SyncTuning::page_size`].
+pub const PAGE_SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=10_000;
+/// The range of [`SyncTuning::batch_size`]: QuickBooks answers a document only when all of it
+/// is processed, so very large batches make a lost response expensive.
+pub const BATCH_SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=500;
+/// QuickBooks' limit for a customer type or job type full name.
+const TYPE_NAME_MAX: usize = 159;
+
+/// One thing wrong with a setup: the dotted key (as in the file, e.g. `sync.batch_size`), the
+/// line it is on when it came from a file, and what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.key.is_empty()) {
+            (Some(line), false) => write!(f, "line {line}, {}: {}", self.key, self.message),
+            (Some(line), true) => write!(f, "line {line}: {}", self.message),
+            (None, false) => write!(f, "{}: {}", self.key, self.message),
+            (None, true) => f.write_str(&self.message),
+        }
+    }
+}
+
+fn problem(key: &str, message: impl Into<String>) -> Problem {
+    Problem {
+        key: key.to_string(),
+        line: None,
+        message: message.into(),
+    }
+}
+
+/// Why a setup could not be loaded or saved. A file that is refused is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "cannot read the setup file {} ({detail}): check its permissions, or move it away to start from the defaults",
+        path.display()
+    )]
+    Read { path: PathBuf, detail: String },
+    #[error("{}", invalid_message(path, problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+    #[error(
+        "cannot save the setup to {} ({detail}): check that the workspace folder is writable; the previous setup is unchanged",
+        path.display()
+    )]
+    Write { path: PathBuf, detail: String },
+}
+
+fn invalid_message(path: &std::path::Path, problems: &[Problem]) -> String {
+    let fix = "Fix it in SetUp, or edit the file.";
+    match problems {
+        [one] => format!("setup {}: {one}. {fix}", path.display()),
+        many => {
+            let mut s = format!("setup {} has {} problems:", path.display(), many.len());
+            for p in many {
+                s.push_str(&format!("\n  {p}"));
+            }
+            s.push_str(&format!("\n{fix}"));
+            s
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path`; a missing file means the defaults. The file's syntax, types and values
+    /// are checked ([`Config::validate`]); paths are not (see [`Config::check_files`]), so a
+    /// moved company file never keeps custsync from starting.
+    pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
+                });
+            }
+        };
+        Config::parse(&text).map_err(|problems| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            problems,
+        })
+    }
+
+    /// Parses and validates a config.toml text. Problems carry their key and line.
+    pub fn parse(text: &str) -> Result<Config, Vec<Problem>> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start);
+            let key = offset
+                .and_then(|o| locate::key_at(text, o))
+                .unwrap_or_default();
+            vec![Problem {
+                key,
+                line: offset.map(|o| locate::line_of(text, o)),
+                message: e.message().trim().to_string(),
+            }]
+        })?;
+        let problems: Vec<Problem> = config
+            .validate()
+            .into_iter()
+            .map(|p| Problem {
+                line: locate::line_of_key(text, &p.key),
+                ..p
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Checks the values; each problem names its key and says what to use instead.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if self.file_pattern.trim().is_empty() {
+            problems.push(problem(
+                "file_pattern",
+                "the file pattern is empty: use one such as *.QBW",
+            ));
+        }
+        self.connection.web_connector.validate(&mut problems);
+        for name in &self.import.include_customer_types {
+            if let Err(why) = type_name_problem(name) {
+                problems.push(problem("import.include_customer_types", why));
+            }
+        }
+        for (key, value) in [
+            ("export.customer_type", &self.export.customer_type),
+            ("export.job_type", &self.export.job_type),
+        ] {
+            if let Some(Err(why)) = value.as_deref().map(type_name_problem) {
+                problems.push(problem(key, format!("{why}; leave it out to set none")));
+            }
+        }
+        for (key, value, range) in [
+            ("sync.page_size", self.sync.page_size, PAGE_SIZE_RANGE),
+            ("sync.batch_size", self.sync.batch_size, BATCH_SIZE_RANGE),
+        ] {
+            if !range.contains(&value) {
+                problems.push(problem(
+                    key,
+                    format!(
+                        "{value} is out of range: use {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                ));
+            }
+        }
+        problems
+    }
+
+    /// Checks the paths the setup names: the sandbox company file (when set) and the TLS
+    /// files. Called when saving from SetUp and before serving the Web Connector.
+    pub fn check_files(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let company = self.company_file.trim();
+        if self.connection.kind == ConnectionKind::Sandbox
+            && !company.is_empty()
+            && let Err(why) = readable_file(std::path::Path::new(company))
+        {
+            problems.push(problem(
+                "company_file",
+                format!(
+                    "{why}: pick the company file with the lookup, or create a sandbox company with `custsync sandbox`"
+                ),
+            ));
+        }
+        let wc = &self.connection.web_connector;
+        for (key, path) in [
+            ("connection.web_connector.tls_cert", &wc.tls_cert),
+            ("connection.web_connector.tls_key", &wc.tls_key),
+        ] {
+            if let Some(Err(why)) = path.as_deref().map(readable_file) {
+                problems.push(problem(key, format!("{why}: give the path of a PEM file")));
+            }
+        }
+        problems
+    }
+
+    /// Writes the setup to `path` atomically (a temporary file renamed over the old one), after
+    /// [`Config::validate`] and [`Config::check_files`]: an invalid setup is refused and the
+    /// file keeps its previous content.
+    pub fn save(&self, path: &std::path::Path) -> Result<(), ConfigError> {
+        let mut problems = self.validate();
+        problems.extend(self.check_files());
+        if !problems.is_empty() {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                problems,
+            });
+        }
+        let write_err = |detail: String| ConfigError::Write {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let text = toml::to_string_pretty(self).map_err(|e| write_err(e.to_string()))?;
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.to_string()))?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| write_err(e.to_string()))?;
+        tmp.persist(path)
+            .map_err(|e| write_err(e.error.to_string()))?;
+        Ok(())
+    }
+}
+
+impl WebConnectorConfig {
+    fn validate(&self, problems: &mut Vec<Problem>) {
+        const AT: &str = "connection.web_connector";
+        match self.listen.trim().parse::<std::net::SocketAddr>() {
+            Err(_) => problems.push(problem(
+                &format!("{AT}.listen"),
+                format!(
+                    "\"{}\" is not an address and port: write it like 127.0.0.1:8089",
+                    self.listen
+                ),
+            )),
+            Ok(addr) if !addr.ip().is_loopback() && (self.tls_cert.is_none() || self.tls_key.is_none()) => {
+                problems.push(problem(
+                    &format!("{AT}.listen"),
+                    format!(
+                        "listening on {addr} lets other computers connect, which needs HTTPS: set tls_cert and tls_key, or listen on 127.0.0.1"
+                    ),
+                ))
+            }
+            Ok(_) => {}
+        }
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(_), None) => problems.push(problem(
+                &format!("{AT}.tls_key"),
+                "tls_cert is set but tls_key is not: HTTPS needs both (the key as a PEM file)",
+            )),
+            (None, Some(_)) => problems.push(problem(
+                &format!("{AT}.tls_cert"),
+                "tls_key is set but tls_cert is not: HTTPS needs both (the certificate chain as a PEM file)",
+            )),
+            _ => {}
+        }
+        if !self.path.starts_with('/') || self.path.chars().any(char::is_whitespace) {
+            problems.push(problem(
+                &format!("{AT}.path"),
+                format!(
+                    "\"{}\" is not a URL path: write it like /qbwc (a slash first, no spaces)",
+                    self.path
+                ),
+            ));
+        }
+        if self.user_name.trim().is_empty() {
+            problems.push(problem(
+                &format!("{AT}.user_name"),
+                "the Web Connector user name is empty: use one such as custsync",
+            ));
+        }
+    }
+}
+
+/// Whether `name` can be a QuickBooks customer type or job type full name.
+fn type_name_problem(name: &str) -> Result<(), String> {
+    let n = name.trim().chars().count();
+    if n == 0 {
+        Err("a type name is empty".to_string())
+    } else if n > TYPE_NAME_MAX {
+        Err(format!(
+            "\"{name}\" is {n} characters long; QuickBooks allows {TYPE_NAME_MAX}"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn readable_file(path: &std::path::Path) -> Result<(), String> {
+    if path.is_dir() {
+        return Err(format!("{} is a folder, not a file", path.display()));
+    }
+    std::fs::File::open(path)
+        .map(|_| ())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("{} does not exist", path.display()),
+            _ => format!("{} cannot be read ({e})", path.display()),
+        })
+}
+
+/// Finding keys and lines in a config.toml text, for messages.
+mod locate {
+    use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
+
+    /// The 1-based line holding byte `offset`.
+    pub fn line_of(text: &str, offset: usize) -> usize {
+        let end = offset.min(text.len());
+        text.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+    }
+
+    /// The line where dotted `key` is written; for a key left out, the line of the nearest
+    /// table that is there (e.g. `[sync]`), else none.
+    pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+        let doc = DeTable::parse(text).ok()?;
+        let mut table = doc.get_ref();
+        let mut found = None;
+        for part in key.split('.') {
+            let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == part) else {
+                break;
+            };
+            found = Some(k.span().start);
+            match v.get_ref() {
+                DeValue::Table(t) => table = t,
+                _ => break,
+            }
+        }
+        found.map(|o| line_of(text, o))
+    }
+
+    /// The dotted key whose name or value covers byte `offset`, deepest first.
+    pub fn key_at(text: &str, offset: usize) -> Option<String> {
+        let doc = DeTable::parse(text).ok()?;
+        let mut path = Vec::new();
+        walk(doc.get_ref(), offset, &mut path).then(|| path.join("."))
+    }
+
+    fn covers<T>(s: &Spanned<T>, offset: usize) -> bool {
+        let span = s.span();
+        span.start <= offset && offset < span.end.max(span.start + 1)
+    }
+
+    fn walk(table: &DeTable<'_>, offset: usize, path: &mut Vec<String>) -> bool {
+        for (k, v) in table.iter() {
+            if covers(k, offset) {
+                path.push(k.get_ref().to_string());
+                return true;
+            }
+            if let DeValue::Table(t) = v.get_ref() {
+                path.push(k.get_ref().to_string());
+                if walk(t, offset, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            if covers(v, offset) {
+                path.push(k.get_ref().to_string());
+                return true;
+            }
+        }
+        false
+    }
+}

@@ -73,6 +73,129 @@ pub fn assert_valid_qbxml(docs: &[&str]) {
     }
 }
 
+/// The Web Connector WSDL (a test oracle: read, never copied).
+pub fn webconnector_wsdl() -> PathBuf {
+    shared_dir()
+        .join("webconnector")
+        .join("QBWebConnectorSvc.wsdl")
+}
+
+/// The XML Schema embedded in a WSDL's `<types>`, as a standalone schema document: the
+/// namespace declarations of the `definitions` root (where the `s:` and `tns:` prefixes live)
+/// are copied onto the schema element.
+pub fn wsdl_schema(wsdl: &str) -> Result<String, String> {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    let mut r = Reader::from_str(wsdl);
+    let mut root_ns: Vec<(String, String)> = Vec::new();
+    let mut seen_root = false;
+    loop {
+        let before = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
+        match r
+            .read_event()
+            .map_err(|e| format!("the WSDL is not well-formed: {e}"))?
+        {
+            Event::Start(e) if !seen_root => {
+                seen_root = true;
+                for a in e.attributes().flatten() {
+                    let key = a.key.0.to_string();
+                    if key.starts_with("xmlns") {
+                        let value = a
+                            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                            .map_err(|e| e.to_string())?;
+                        root_ns.push((key, value.into_owned()));
+                    }
+                }
+            }
+            Event::Start(e) if e.local_name().into_inner() == "schema" => {
+                r.read_to_end(e.name()).map_err(|e| e.to_string())?;
+                let end = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
+                let text = wsdl.get(before..end).ok_or("schema span out of range")?;
+                let tag_end = text.find('>').ok_or("schema start tag not closed")?;
+                let (open, rest) = text.split_at(tag_end);
+                let mut out = String::from(open);
+                for (k, v) in &root_ns {
+                    if !open.contains(&format!("{k}=")) {
+                        out.push_str(&format!(" {k}=\"{v}\""));
+                    }
+                }
+                out.push_str(rest);
+                return Ok(out);
+            }
+            Event::Eof => return Err("the WSDL has no embedded schema".into()),
+            _ => {}
+        }
+    }
+}
+
+/// The element inside a SOAP envelope's Body, as a standalone document. The element must
+/// declare its own namespace (custsync's envelopes do).
+pub fn soap_body_child(envelope: &str) -> Result<String, String> {
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
+
+    let mut r = Reader::from_str(envelope);
+    let mut depth = 0usize;
+    loop {
+        let before = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
+        match r
+            .read_event()
+            .map_err(|e| format!("not well-formed: {e}"))?
+        {
+            Event::Start(e) if depth == 2 => {
+                r.read_to_end(e.name()).map_err(|e| e.to_string())?;
+                let end = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
+                return envelope
+                    .get(before..end)
+                    .map(str::to_string)
+                    .ok_or_else(|| "span out of range".into());
+            }
+            Event::Empty(_) if depth == 2 => {
+                let end = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
+                return envelope
+                    .get(before..end)
+                    .map(str::to_string)
+                    .ok_or_else(|| "span out of range".into());
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Eof => return Err("no element inside the Body".into()),
+            _ => {}
+        }
+    }
+}
+
+/// Validates the Body's element of each SOAP envelope against the schema embedded in the Web
+/// Connector WSDL, with one xmllint run.
+pub fn validate_soap_bodies(envelopes: &[&str]) -> Result<(), String> {
+    let wsdl_path = webconnector_wsdl();
+    let wsdl = std::fs::read_to_string(&wsdl_path).unwrap_or_else(|e| {
+        panic!(
+            "the WSDL {} could not be read ({e}): tests read ../shared (set CUSTSYNC_SHARED_DIR)",
+            wsdl_path.display()
+        )
+    });
+    let schema = wsdl_schema(&wsdl)?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let schema_path = dir.path().join("qbwc.xsd");
+    std::fs::write(&schema_path, schema).map_err(|e| e.to_string())?;
+    let bodies = envelopes
+        .iter()
+        .enumerate()
+        .map(|(i, e)| soap_body_child(e).map_err(|err| format!("envelope {i}: {err}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let refs: Vec<&str> = bodies.iter().map(String::as_str).collect();
+    validate_with_schema(&refs, &schema_path)
+}
+
+/// Panics with xmllint's complaints unless every envelope's Body element is valid.
+pub fn assert_valid_soap_bodies(envelopes: &[&str]) {
+    if let Err(e) = validate_soap_bodies(envelopes) {
+        panic!("SOAP schema validation failed: {e}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +206,26 @@ mod tests {
         let bad = r#"<?xml version="1.0"?><QBXML><QBXMLMsgsRq onError="stopOnError"><NoSuchRq/></QBXMLMsgsRq></QBXML>"#;
         assert_valid_qbxml(&[good]);
         assert!(validate_qbxml(&[good, bad]).is_err());
+    }
+
+    #[test]
+    fn the_wsdl_schema_accepts_good_and_refuses_bad_soap_bodies() {
+        let env = |body: &str| {
+            format!(
+                r#"<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>{body}</soap:Body></soap:Envelope>"#
+            )
+        };
+        let good = env(
+            r#"<receiveResponseXMLResponse xmlns="http://developer.intuit.com/"><receiveResponseXMLResult>100</receiveResponseXMLResult></receiveResponseXMLResponse>"#,
+        );
+        let not_int = env(
+            r#"<receiveResponseXMLResponse xmlns="http://developer.intuit.com/"><receiveResponseXMLResult>done</receiveResponseXMLResult></receiveResponseXMLResponse>"#,
+        );
+        let wrong_ns = env(
+            r#"<receiveResponseXMLResponse xmlns="urn:x"><receiveResponseXMLResult>1</receiveResponseXMLResult></receiveResponseXMLResponse>"#,
+        );
+        assert_valid_soap_bodies(&[&good]);
+        assert!(validate_soap_bodies(&[&not_int]).is_err());
+        assert!(validate_soap_bodies(&[&wrong_ns]).is_err());
     }
 }

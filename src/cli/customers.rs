@@ -1,10 +1,77 @@
-//! `custsync customers`.
+//! `custsync customers`: the SMSTurbo customer list to and from CSV.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Subcommand;
 
 use super::{Globals, Outcome};
+use crate::store::{StoreRead, Workspace, csv, os_user};
 
 #[derive(clap::Args, Debug)]
-pub struct CustomersArgs {}
+pub struct CustomersArgs {
+    #[command(subcommand)]
+    pub command: CustomersCommand,
+}
 
-pub fn run(_args: CustomersArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("`custsync customers` is not built yet")
+#[derive(Subcommand, Debug)]
+pub enum CustomersCommand {
+    /// Import customers from a CSV file: new codes are added, codes already stored are updated
+    /// (only the columns the file has). Nothing is imported if any row is bad.
+    Import {
+        /// The CSV file; its header names the columns (code, name, status, credit_limit, …)
+        file: PathBuf,
+    },
+    /// Export every customer to a CSV file ("-" writes to standard output)
+    Export {
+        /// Where to write; an existing file is replaced once the export is complete
+        file: PathBuf,
+    },
+    /// List customers, or only those whose code, name, company, phone or email contains TEXT
+    List {
+        /// Text to search for (any case)
+        text: Option<String>,
+    },
+}
+
+pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
+    let workspace = Workspace::open(g.workspace.as_deref())?;
+    let mut store = workspace.open_store()?;
+    match args.command {
+        CustomersCommand::Import { file } => {
+            let report = csv::import_file(&mut store, &file, &os_user())?;
+            match report.run {
+                Some(run) => println!(
+                    "Imported {}: {} added, {} updated, {} unchanged. To revert it: custsync undo {run}",
+                    file.display(),
+                    report.added,
+                    report.updated,
+                    report.unchanged
+                ),
+                None => println!(
+                    "Nothing to import: the {} customers in {} are already stored exactly so.",
+                    report.unchanged,
+                    file.display()
+                ),
+            }
+        }
+        CustomersCommand::Export { file } => {
+            if file.as_os_str() == "-" {
+                let n = csv::export(&store, std::io::stdout().lock())?;
+                eprintln!("Exported {n} customers.");
+            } else {
+                let n = csv::export_file(&store, &file)?;
+                println!("Exported {n} customers to {}.", file.display());
+            }
+        }
+        CustomersCommand::List { text } => {
+            let customers = store.search_customers(text.as_deref().unwrap_or(""), None)?;
+            let mut out = std::io::stdout().lock();
+            for c in &customers {
+                writeln!(out, "{}\t{}\t{}", c.code(), c.name(), c.status)?;
+            }
+            eprintln!("{} customers.", customers.len());
+        }
+    }
+    Ok(Outcome::Done)
 }

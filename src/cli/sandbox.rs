@@ -1,10 +1,317 @@
-//! `custsync sandbox`.
+//! `custsync sandbox`: create sandbox QuickBooks companies, fill them, set their Integrated
+//! Applications preferences, and answer raw qbXML like Intuit's SDK test tool.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::{Subcommand, ValueEnum};
+use color_eyre::eyre::{WrapErr, bail, eyre};
 
 use super::{Globals, Outcome};
+use crate::qb::sandbox::{
+    AppPrefs, CompanyFile, GenerateOptions, Grant, SandboxOptions, Session, generate, process,
+};
+use crate::qb::{APP_NAME, QbError, explain, hresult};
 
 #[derive(clap::Args, Debug)]
-pub struct SandboxArgs {}
+pub struct SandboxArgs {
+    #[command(subcommand)]
+    pub command: SandboxCommand,
+}
 
-pub fn run(_args: SandboxArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("`custsync sandbox` is not built yet")
+#[derive(Subcommand, Debug)]
+pub enum SandboxCommand {
+    /// Create a sandbox QuickBooks company file (pick a name like Company.QBW)
+    Create {
+        /// The company file to create; it must not exist yet
+        file: PathBuf,
+        /// The company's name, as CompanyQuery reports it
+        #[arg(long, default_value = "Sandbox Company", value_name = "NAME")]
+        company_name: String,
+    },
+    /// Add realistic random customers, types, vendors, employees and other names
+    Generate {
+        /// The sandbox company file
+        file: PathBuf,
+        /// How many customers (jobs included) to add
+        #[arg(long, value_name = "N")]
+        customers: u32,
+        /// The same seed gives the same customers
+        #[arg(long, default_value_t = 1, value_name = "S")]
+        seed: u64,
+    },
+    /// Show or change the company's Integrated Applications preferences
+    Prefs(PrefsArgs),
+    /// Read a qbXML request document on standard input and print QuickBooks' response.
+    ///
+    /// Like Intuit's SDK test tool, each run is its own session (iterators do not outlive it) and
+    /// it does not go through the Integrated Applications check: it is a developer's tool.
+    Request {
+        /// The sandbox company file
+        file: PathBuf,
+        /// The application whose error-recovery record (newMessageSetID / oldMessageSetID) is used
+        #[arg(long, default_value = APP_NAME, value_name = "NAME")]
+        app: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PrefsArgs {
+    /// The sandbox company file
+    file: PathBuf,
+    /// The application to change
+    #[arg(long, default_value = APP_NAME, value_name = "NAME")]
+    app: String,
+    /// What the Application Certificate granted: none (ask again), denied, prompt (each time),
+    /// when-open (whenever the file is open), always (even if QuickBooks is not running)
+    #[arg(long, value_enum)]
+    grant: Option<GrantArg>,
+    /// The QuickBooks user "always" logs in as
+    #[arg(long, value_name = "USER")]
+    login_user: Option<String>,
+    /// "Allow this application to login automatically"
+    #[arg(long, value_enum, value_name = "on|off")]
+    auto_login: Option<OnOff>,
+    /// "Allow this application to access personal data"
+    #[arg(long, value_enum, value_name = "on|off")]
+    personal_data: Option<OnOff>,
+    /// Mark the file as open in QuickBooks
+    #[arg(long, conflicts_with = "close")]
+    open: bool,
+    /// Mark the file as closed in QuickBooks (QuickBooks not running)
+    #[arg(long)]
+    close: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GrantArg {
+    None,
+    Denied,
+    Prompt,
+    WhenOpen,
+    Always,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+impl OnOff {
+    fn is_on(self) -> bool {
+        self == OnOff::On
+    }
+}
+
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+pub fn run(args: SandboxArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
+    match args.command {
+        SandboxCommand::Create { file, company_name } => {
+            CompanyFile::create(&file, &company_name)?;
+            println!(
+                "Created the sandbox company \"{company_name}\" in {}.",
+                file.display()
+            );
+            println!(
+                "Fill it with `custsync sandbox generate {} --customers 500`.",
+                file.display()
+            );
+            Ok(Outcome::Done)
+        }
+        SandboxCommand::Generate {
+            file,
+            customers,
+            seed,
+        } => {
+            let mut company = CompanyFile::open(&file)?;
+            let started = Instant::now();
+            let s = generate(&mut company, &GenerateOptions::new(customers, seed))?;
+            println!(
+                "Added {} customers ({} jobs, {} inactive), {} vendors, {} employees, {} other \
+                 names, {} customer types, {} job types and {} sales reps in {:.1} s.",
+                s.customers,
+                s.jobs,
+                s.inactive,
+                s.vendors,
+                s.employees,
+                s.other_names,
+                s.customer_types,
+                s.job_types,
+                s.sales_reps,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(Outcome::Done)
+        }
+        SandboxCommand::Prefs(p) => prefs(p),
+        SandboxCommand::Request { file, app } => request(&file, &app),
+    }
+}
+
+fn prefs(p: PrefsArgs) -> color_eyre::Result<Outcome> {
+    let company = CompanyFile::open(&p.file)?;
+    let changing = p.grant.is_some()
+        || p.login_user.is_some()
+        || p.auto_login.is_some()
+        || p.personal_data.is_some();
+    if changing {
+        let mut prefs = company.app_prefs(&p.app)?;
+        if let Some(g) = p.grant {
+            let current_user = match &prefs.grant {
+                Grant::Always { login_user } => Some(login_user.clone()),
+                _ => None,
+            };
+            prefs.grant = match g {
+                GrantArg::None => Grant::None,
+                GrantArg::Denied => Grant::Denied,
+                GrantArg::Prompt => Grant::PromptEachTime,
+                GrantArg::WhenOpen => Grant::WhenOpen,
+                GrantArg::Always => Grant::Always {
+                    login_user: p
+                        .login_user
+                        .clone()
+                        .or(current_user)
+                        .unwrap_or_else(|| "Admin".into()),
+                },
+            };
+        } else if let Some(user) = &p.login_user {
+            match &mut prefs.grant {
+                Grant::Always { login_user } => *login_user = user.clone(),
+                _ => bail!(
+                    "--login-user only applies to access granted \"always\"; add --grant always"
+                ),
+            }
+        }
+        if let Some(v) = p.auto_login {
+            prefs.auto_login = v.is_on();
+        }
+        if let Some(v) = p.personal_data {
+            prefs.personal_data = v.is_on();
+        }
+        company.set_app_prefs(&prefs)?;
+    }
+    if p.open || p.close {
+        company.set_open_in_quickbooks(p.open)?;
+    }
+    print_prefs(&company)?;
+    Ok(Outcome::Done)
+}
+
+fn print_prefs(company: &CompanyFile) -> color_eyre::Result<()> {
+    let info = company.company_info()?;
+    let apps = company.integrated_apps()?;
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Company file: {} ({})\n",
+        company.path().display(),
+        info.company_name
+    ));
+    out.push_str(&format!(
+        "QuickBooks has this file open: {}\n",
+        if apps.open_in_quickbooks { "yes" } else { "no" }
+    ));
+    out.push_str(&format!("QuickBooks users: {}\n", apps.users.join(", ")));
+    out.push_str("Integrated Applications:\n");
+    if apps.apps.is_empty() {
+        out.push_str(
+            "  (none yet: an application's first connection shows the Application Certificate dialog)\n",
+        );
+    }
+    for AppPrefs {
+        app_name,
+        grant,
+        auto_login,
+        personal_data,
+    } in &apps.apps
+    {
+        out.push_str(&format!("  {app_name}\n"));
+        out.push_str(&format!("    Access: {}\n", grant.label()));
+        out.push_str(&format!(
+            "    Allow this application to login automatically: {}\n",
+            on_off(*auto_login)
+        ));
+        out.push_str(&format!(
+            "    Allow this application to access personal data: {}\n",
+            on_off(*personal_data)
+        ));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+/// The largest request `sandbox request` reads; a qbXML document of 100,000 customer adds is far
+/// smaller.
+const MAX_REQUEST_BYTES: u64 = 256 * 1024 * 1024;
+
+fn request(file: &std::path::Path, app: &str) -> color_eyre::Result<Outcome> {
+    let mut company = CompanyFile::open(file)?;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_REQUEST_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .wrap_err("could not read the request from standard input")?;
+    if bytes.len() as u64 > MAX_REQUEST_BYTES {
+        bail!(
+            "the request on standard input is larger than {} MB; split it into several documents",
+            MAX_REQUEST_BYTES / (1024 * 1024)
+        );
+    }
+    let text = match decode(&bytes) {
+        Ok(t) => t,
+        Err(message) => {
+            return Ok(document_failure(&QbError::hresult(
+                hresult::PARSE_ERROR,
+                message,
+            )));
+        }
+    };
+    let mut session = Session::new(app, SandboxOptions::default());
+    match process(&mut company, &mut session, &text) {
+        Ok(response) => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(response.as_bytes())
+                .and_then(|()| stdout.flush())
+                .wrap_err("could not write the response to standard output")?;
+            Ok(Outcome::Done)
+        }
+        Err(e @ QbError::Hresult { .. }) => Ok(document_failure(&e)),
+        Err(other) => Err(eyre!(other)),
+    }
+}
+
+/// Text of the request: UTF-8, or ISO-8859-1 when the XML declaration says so.
+fn decode(bytes: &[u8]) -> Result<String, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t.to_string()),
+        Err(e) => {
+            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_lowercase();
+            if head.contains("encoding=\"iso-8859-1\"") || head.contains("encoding='iso-8859-1'") {
+                Ok(bytes.iter().map(|&b| char::from(b)).collect())
+            } else {
+                Err(format!(
+                    "QuickBooks found an error when parsing the provided XML text stream: the \
+                     request is not UTF-8 text (invalid byte at offset {}); send UTF-8, or \
+                     declare encoding=\"ISO-8859-1\" for Latin-1 bytes",
+                    e.valid_up_to()
+                ))
+            }
+        }
+    }
+}
+
+/// Prints a document-level refusal (HRESULT and message, then the next step) on stderr.
+fn document_failure(e: &QbError) -> Outcome {
+    if let QbError::Hresult { code, message } = e {
+        eprintln!("{}: {message}", hresult::format(*code));
+        eprintln!("next: {}", explain::explain_hresult(*code).next_step);
+    } else {
+        eprintln!("error: {e}");
+    }
+    Outcome::NothingDone
 }

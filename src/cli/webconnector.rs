@@ -1,24 +1,287 @@
 //! `custsync serve`, `custsync qwc` and `custsync webconnector`.
 
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use color_eyre::eyre::{WrapErr, bail, eyre};
+
 use super::{Globals, Outcome};
+use crate::config::Config;
+use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
+use crate::qb::webconnector::{
+    CallLog, Credentials, ScheduledWork, ServerOptions, Service, ServiceSettings, StoredPassword,
+    serve as start_server,
+};
 
 #[derive(clap::Args, Debug)]
-pub struct ServeArgs {}
-
-#[derive(clap::Args, Debug)]
-pub struct QwcArgs {}
-
-#[derive(clap::Args, Debug)]
-pub struct WebconnectorArgs {}
-
-pub fn serve(_args: ServeArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("`custsync serve` is not built yet")
+pub struct ServeArgs {
+    /// Listen on this address instead of config.toml's (host:port; loopback unless HTTPS is set up)
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
 }
 
-pub fn qwc(_args: QwcArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("`custsync qwc` is not built yet")
+#[derive(clap::Args, Debug)]
+pub struct QwcArgs {
+    /// Address the Web Connector will call, e.g. https://sync.example.com:8089/qbwc
+    /// (plain http only for localhost)
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// Where to write the file
+    #[arg(long, value_name = "FILE", default_value = "custsync.qwc")]
+    pub out: PathBuf,
+    /// Let the Web Connector run custsync by itself every N minutes (scheduled runs)
+    #[arg(long, value_name = "N")]
+    pub every_minutes: Option<u32>,
 }
 
-pub fn run(_args: WebconnectorArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("`custsync webconnector` is not built yet")
+#[derive(clap::Args, Debug)]
+pub struct WebconnectorArgs {
+    #[command(subcommand)]
+    pub command: WebconnectorCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum WebconnectorCommand {
+    /// Set the password the Web Connector must give (typed without echo, or one line on stdin)
+    SetPassword,
+}
+
+/// `custsync serve`: the Web Connector service in the foreground until Ctrl-C.
+pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
+    let ws = workspace(g)?;
+    let cfg = load_config(&ws)?;
+    let wc = &cfg.connection.web_connector;
+    let mut opts = ServerOptions::from_config(wc, &ws)?;
+    if let Some(listen) = args.listen {
+        opts.listen = listen;
+    }
+    let password = StoredPassword::load(&ws)?;
+    let settings = ServiceSettings {
+        company_file: cfg.company_file.clone(),
+        ..ServiceSettings::default()
+    };
+    let mut service = Service::new(Credentials::new(wc.user_name.clone(), password), settings)
+        .with_observer(log_call);
+    let work = scheduled_work(&cfg, &ws);
+    if let Some(work) = work.clone() {
+        service = service.with_scheduled_work(work);
+    }
+    let server = start_server(&opts, Arc::new(service))?;
+    eprintln!(
+        "custsync is serving the QuickBooks Web Connector at {} for user \"{}\". Press Ctrl-C to stop.",
+        server.url(),
+        wc.user_name
+    );
+    if work.is_none() {
+        eprintln!(
+            "Nothing is scheduled ([schedule] in config.toml): a Web Connector that calls is told \
+             there is nothing to do."
+        );
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = tx.send(());
+    })
+    .wrap_err("could not install the Ctrl-C handler")?;
+    let _ = rx.recv();
+    eprintln!("Stopping: finishing the calls in progress…");
+    server.shutdown();
+    eprintln!("Stopped.");
+    Ok(Outcome::Done)
+}
+
+/// The work a scheduled Web Connector call runs, from `config.schedule`.
+///
+/// Integration point: the sync core implements [`ScheduledWork`] (pending = "is anything
+/// configured and due", run = open/process/close with journaling). Until it is wired here,
+/// a configured schedule is reported and the service answers "none".
+fn scheduled_work(cfg: &Config, _workspace: &Path) -> Option<Arc<dyn ScheduledWork>> {
+    let s = &cfg.schedule;
+    if s.export_missing || s.import_missing || s.apply_replace {
+        eprintln!(
+            "warning: config.toml asks for scheduled runs, but this build cannot run them yet; \
+             the Web Connector will be told there is nothing to do."
+        );
+    }
+    None
+}
+
+fn log_call(log: &CallLog<'_>) {
+    let method = log.method.map(|m| m.name()).unwrap_or("(unreadable)");
+    eprintln!(
+        "{}  {:<15} {:<20} {}",
+        chrono::Local::now().format("%Y-%m-%d %H:%M:%S"),
+        log.peer,
+        method,
+        log.detail
+    );
+}
+
+/// `custsync qwc`: writes the file to add custsync to the Web Connector.
+pub fn qwc(args: QwcArgs, g: &Globals) -> color_eyre::Result<Outcome> {
+    let ws = workspace(g)?;
+    let cfg = load_config(&ws)?;
+    let wc = &cfg.connection.web_connector;
+    let url = AppUrl::parse(&args.url)?;
+    let ids = QwcIds::load_or_create(&ws)?;
+    let spec = QwcSpec::new(url, &wc.user_name, ids, args.every_minutes)?;
+    std::fs::write(&args.out, spec.to_xml()).wrap_err_with(|| {
+        format!(
+            "could not write {}; choose another place with --out",
+            args.out.display()
+        )
+    })?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Wrote {}.", args.out.display())?;
+    for note in qwc_notes(&spec, &cfg, &ws) {
+        writeln!(out, "Note: {note}")?;
+    }
+    writeln!(
+        out,
+        "\nNext steps, on the Windows computer where QuickBooks runs:\n\
+         1. Open QuickBooks as the Admin user, with the company file open (single-user mode is safest).\n\
+         2. Open the QuickBooks Web Connector, click \"Add an application\" and choose {file}.\n\
+         3. Allow the web service when the Web Connector asks (click OK).\n\
+         4. QuickBooks shows \"Application Certificate\" for custsync. Choose \"Yes, whenever this\n\
+            QuickBooks company file is open\", or, for scheduled runs while QuickBooks is closed,\n\
+            \"Yes, always; allow access even if QuickBooks is not running\" and a Login as user.\n\
+            Then Continue, Yes, and Done.\n\
+         5. In the Web Connector's Password column for custsync, type the password you set with\n\
+            `custsync webconnector set-password`, and let it save it.\n\
+         6. Keep custsync ready (`custsync serve`, or a synchronization waiting for the Web\n\
+            Connector), tick custsync and click \"Update Selected\".",
+        file = args
+            .out
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_else(|| args.out.display().to_string())
+    )?;
+    Ok(Outcome::Done)
+}
+
+/// Mismatches between the URL and Setup that are legal but worth knowing.
+fn qwc_notes(spec: &QwcSpec, cfg: &Config, ws: &Path) -> Vec<String> {
+    let wc = &cfg.connection.web_connector;
+    let mut notes = Vec::new();
+    if spec.url.path.trim_end_matches('/') != wc.path.trim_end_matches('/') {
+        notes.push(format!(
+            "the URL's path {} differs from the path custsync serves ({}); that only works behind \
+             a proxy that maps one to the other",
+            spec.url.path, wc.path
+        ));
+    }
+    if spec.url.https && wc.tls_cert.is_none() {
+        notes.push(
+            "the URL is https but config.toml has no tls_cert/tls_key: set them, or put an HTTPS \
+             proxy in front of custsync"
+                .into(),
+        );
+    }
+    if StoredPassword::load(ws).is_err() {
+        notes.push(
+            "no Web Connector password is set yet: run `custsync webconnector set-password`".into(),
+        );
+    }
+    notes
+}
+
+/// `custsync webconnector …`.
+pub fn run(args: WebconnectorArgs, g: &Globals) -> color_eyre::Result<Outcome> {
+    match args.command {
+        WebconnectorCommand::SetPassword => set_password(g),
+    }
+}
+
+fn set_password(g: &Globals) -> color_eyre::Result<Outcome> {
+    let ws = workspace(g)?;
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        let first = rpassword::prompt_password("New Web Connector password: ")
+            .wrap_err("could not read the password from the terminal")?;
+        crate::qb::webconnector::auth::validate_password(&first)?;
+        let again = rpassword::prompt_password("Type it again: ")
+            .wrap_err("could not read the password from the terminal")?;
+        if first != again {
+            bail!("the two passwords differ; nothing was changed — run the command again");
+        }
+        first
+    } else {
+        read_one_line(stdin.lock())?
+    };
+    let path = StoredPassword::hash(&password)?.save(&ws)?;
+    println!(
+        "Saved the Web Connector password as a salted hash in {}.\n\
+         Type the same password in the Web Connector's Password column for custsync.",
+        path.display()
+    );
+    Ok(Outcome::Done)
+}
+
+/// One line from a pipe, without its line ending. Bounded: a password is not megabytes.
+fn read_one_line(input: impl BufRead) -> color_eyre::Result<String> {
+    let mut line = String::new();
+    let n = input
+        .take(4096)
+        .read_line(&mut line)
+        .wrap_err("could not read the password from standard input (it must be UTF-8 text)")?;
+    if n == 0 {
+        bail!(
+            "no password on standard input; pipe one line, e.g. `printf '%s\\n' \"$PW\" | custsync \
+             webconnector set-password`, or run it in a terminal"
+        );
+    }
+    let trimmed = line.strip_suffix('\n').unwrap_or(&line);
+    let trimmed = trimmed.strip_suffix('\r').unwrap_or(trimmed);
+    Ok(trimmed.to_string())
+}
+
+/// The workspace folder: `--workspace`, or the platform data directory.
+fn workspace(g: &Globals) -> color_eyre::Result<PathBuf> {
+    if let Some(ws) = &g.workspace {
+        return Ok(ws.clone());
+    }
+    directories::ProjectDirs::from("", "", "custsync")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| {
+            eyre!("no home folder to keep the workspace in; choose one with --workspace DIR")
+        })
+}
+
+/// The workspace's `config.toml`, or the defaults when there is none yet.
+fn load_config(ws: &Path) -> color_eyre::Result<Config> {
+    let path = ws.join("config.toml");
+    let mut text = String::new();
+    match std::fs::File::open(&path) {
+        Ok(mut f) => {
+            f.read_to_string(&mut text)
+                .wrap_err_with(|| format!("could not read {}", path.display()))?;
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => {
+            return Err(e).wrap_err_with(|| format!("could not open {}", path.display()));
+        }
+    }
+    toml::from_str(&text).wrap_err_with(|| {
+        format!(
+            "{} is not a valid custsync Setup; fix the line named above, or delete the file to \
+             start from the defaults",
+            path.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_one_line_without_its_ending() {
+        assert_eq!(
+            read_one_line(&b"s3cret pass\r\nmore"[..]).unwrap(),
+            "s3cret pass"
+        );
+        assert_eq!(read_one_line(&b"no newline"[..]).unwrap(), "no newline");
+        assert!(read_one_line(&b""[..]).is_err());
+    }
 }

@@ -33,6 +33,15 @@ pub enum QbError {
     /// The operator cancelled while custsync was waiting.
     #[error("cancelled")]
     Cancelled,
+    /// A request went to QuickBooks but its response never came back (the Web Connector started
+    /// a new session, repeated a call, or vanished while QuickBooks was working). QuickBooks may
+    /// or may not have applied it. The caller must not resend the request: it asks QuickBooks for
+    /// the stored response first (message-set recovery with `oldMessageSetID`).
+    #[error(
+        "the outcome of the last request is unknown ({0}); custsync will ask QuickBooks what \
+         happened (message-set recovery) before sending anything again"
+    )]
+    InDoubt(String),
 }
 
 impl QbError {
@@ -83,6 +92,10 @@ pub trait Connection: Send {
 
     /// Ends the session. Safe to call when no session is open.
     fn close(&mut self);
+
+    /// How far the caller's work has come: `done` of `total` units (any unit; requests, customers).
+    /// The Web Connector shows it as its progress bar; other connections ignore it.
+    fn report_progress(&mut self, _done: u64, _total: u64) {}
 }
 
 /// The identity custsync presents to QuickBooks (QBXMLRP2's appName, the `.qwc` AppName). It is

@@ -1,8 +1,134 @@
 //! The full-screen terminal application.
+//!
+//! Architecture (see DEVELOPERS.md): [`app::App`] is the state machine: a screen stack with
+//! Maintain Customer at the bottom, a modal stack on top, keys resolved through the one
+//! [`keymap`] along the focus chain. It does no I/O: it queues [`worker::Command`]s, which
+//! [`run`] hands to the [`worker::Worker`] thread; the worker answers with [`worker::Event`]s
+//! through the same channel the input thread feeds. The screen is drawn only when something
+//! changed, inside a synchronized update.
+
+pub mod action;
+pub mod app;
+pub mod component;
+pub mod fake;
+pub mod keymap;
+pub mod listing;
+pub mod screens;
+pub mod screenshot;
+pub mod terminal;
+pub mod testing;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+pub mod worker;
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Sender};
+
+use ratatui::crossterm::event::{self as term, KeyEventKind, MouseEventKind};
 
 use crate::cli::{Globals, Outcome};
+use crate::config::Config;
+
+use app::App;
+use terminal::TerminalGuard;
+use theme::Theme;
+use worker::{Backend, Worker};
 
 /// Opens the TUI on the workspace chosen on the command line.
 pub fn run_on_workspace(_g: &Globals) -> color_eyre::Result<Outcome> {
     color_eyre::eyre::bail!("the full-screen interface is not built yet; see `custsync --help`")
+}
+
+/// Everything the main loop waits for, on one channel.
+enum Incoming {
+    Terminal(term::Event),
+    Worker(worker::Event),
+    /// The terminal stopped delivering input.
+    InputLost(String),
+}
+
+/// Runs the TUI on `backend` until the operator quits. The terminal is restored on every way
+/// out, panics included.
+pub fn run<B: Backend + 'static>(
+    backend: B,
+    config: Config,
+    workspace: PathBuf,
+) -> color_eyre::Result<()> {
+    let (tx, rx) = mpsc::channel::<Incoming>();
+    let to_app = tx.clone();
+    let worker = Worker::spawn(backend, move |ev| {
+        let _ = to_app.send(Incoming::Worker(ev));
+    })?;
+    let mut screen = TerminalGuard::enter(config.ui.mouse)?;
+    spawn_input(tx)?;
+    let mut app = App::new(config, workspace, Theme::from_env());
+    let mut dirty = true;
+    let result = 'main: loop {
+        for c in app.take_commands() {
+            worker.send(c);
+        }
+        if app.should_quit() {
+            break Ok(());
+        }
+        if dirty {
+            if let Err(e) = screen.draw(|buf| app.render(buf)) {
+                break Err(e.into());
+            }
+            dirty = false;
+        }
+        // Blocks: an idle custsync uses no CPU.
+        let Ok(first) = rx.recv() else {
+            break Ok(());
+        };
+        // Take everything already waiting, then draw once (holding a key down or a burst of
+        // progress makes one frame, not one per event).
+        for ev in std::iter::once(first).chain(rx.try_iter()) {
+            dirty |= match ev {
+                Incoming::Terminal(e) => app.handle_terminal(e),
+                Incoming::Worker(e) => app.handle_worker(e),
+                Incoming::InputLost(why) => {
+                    break 'main Err(color_eyre::eyre::eyre!(
+                        "the terminal stopped sending input ({why}); start custsync again"
+                    ));
+                }
+            };
+        }
+    };
+    // Dropping the app drops any question the worker waits on, so it can finish.
+    drop(app);
+    worker.shutdown();
+    drop(screen);
+    result
+}
+
+/// Reads terminal input on its own thread. Key releases (Windows, kitty) and mouse movement are
+/// dropped here so they never wake the app.
+fn spawn_input(tx: Sender<Incoming>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("custsync-input".into())
+        .spawn(move || {
+            loop {
+                let ev = match term::read() {
+                    Ok(ev) => ev,
+                    Err(e) => {
+                        let _ = tx.send(Incoming::InputLost(e.to_string()));
+                        return;
+                    }
+                };
+                let wanted = match &ev {
+                    term::Event::Key(k) => k.kind != KeyEventKind::Release,
+                    term::Event::Mouse(m) => !matches!(
+                        m.kind,
+                        MouseEventKind::Moved | MouseEventKind::Drag(_) | MouseEventKind::Up(_)
+                    ),
+                    term::Event::FocusGained | term::Event::FocusLost => false,
+                    _ => true,
+                };
+                if wanted && tx.send(Incoming::Terminal(ev)).is_err() {
+                    return;
+                }
+            }
+        })
+        .map(|_| ())
 }

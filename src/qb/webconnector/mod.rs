@@ -1,1 +1,36 @@
 //! The QuickBooks Web Connector SOAP service and its bridge to the connection trait.
+//!
+//! The Web Connector (QBWC) runs on the Windows machine beside QuickBooks and polls this service:
+//! `authenticate`, then `sendRequestXML` (we hand it a qbXML request) and `receiveResponseXML`
+//! (it hands back QuickBooks' answer), until we say 100 % and it calls `closeConnection`.
+//!
+//! - [`soap`]: the envelopes, read with quick-xml and written with the shared XML writer.
+//! - [`service`]: the methods, the session rules and the [`ScheduledWork`] seam.
+//! - [`exchange`] (private): the rendezvous of Web Connector calls and the sync core's thread.
+//! - [`bridge`]: [`WebConnectorConnection`], the [`Connection`](crate::qb::Connection) the sync
+//!   core uses.
+//! - [`auth`]: the password hash, the login slow-down.
+//! - [`http`], [`tls`]: the server (loopback, or HTTPS), its limits.
+//! - [`qwc`]: the `.qwc` file.
+//! - [`emulator`]: a Web Connector stand-in that drives the service over HTTP, for tests and
+//!   demos (hidden from the docs).
+
+pub mod auth;
+pub mod bridge;
+#[doc(hidden)]
+pub mod emulator;
+mod exchange;
+pub mod guid;
+mod hcp;
+pub mod http;
+pub mod qwc;
+pub mod service;
+pub mod soap;
+pub mod tls;
+
+pub use auth::{Credentials, PasswordError, StoredPassword};
+pub use bridge::{BridgeHandle, WebConnectorConnection};
+pub use exchange::BridgeStatus;
+pub use http::{HttpLimits, RunningServer, ServeError, ServerOptions, serve};
+pub use service::{CallLog, ScheduledWork, Service, ServiceSettings, SoapResponse};
+pub use tls::TlsFiles;

@@ -1,0 +1,330 @@
+//! The SOAP methods: decode a call, run it against the credentials and the exchange, encode the
+//! answer. Transport-free, so the HTTP server and tests share it.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::qb::Connection;
+
+use super::auth::{Credentials, LoginThrottle};
+use super::bridge::WebConnectorConnection;
+use super::exchange::{Attach, Exchange};
+use super::guid::Guid;
+use super::soap::{self, Call, Method, Reply, ReplyValue};
+
+/// Timing of sessions and logins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceSettings {
+    /// What authenticate names as the company file when no interactive sync chose one
+    /// (Setup's File Info; "" = the file open in QuickBooks).
+    pub company_file: String,
+    /// A ticket expires after this long without a call.
+    pub ticket_ttl: Duration,
+    /// How long sendRequestXML and receiveResponseXML wait for the sync core's next step before
+    /// answering "nothing yet" (well under the Web Connector's own HTTP timeout).
+    pub hold: Duration,
+    /// Refusal time after the first failed login from a source; doubles with each failure.
+    pub login_backoff: Duration,
+    pub login_backoff_max: Duration,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        ServiceSettings {
+            company_file: String::new(),
+            ticket_ttl: Duration::from_secs(30 * 60),
+            hold: Duration::from_secs(2),
+            login_backoff: Duration::from_secs(1),
+            login_backoff_max: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Work for a Web Connector that calls when no interactive synchronization is waiting (its
+/// scheduler, or an operator's "Update Selected"). `custsync serve` supplies it from
+/// `config.schedule`; the sync core implements it and journals each run.
+pub trait ScheduledWork: Send + Sync {
+    /// Whether there is anything to do now. `false`: authenticate answers "none".
+    fn pending(&self) -> bool;
+
+    /// Runs on its own thread with a connection already bound to the calling Web Connector
+    /// session: call `open` (it returns once QuickBooks has the company file open), then
+    /// `process` as needed, then `close`. The connection is closed on return in any case.
+    fn run(&self, connection: &mut dyn Connection);
+}
+
+/// One call, as logged by `custsync serve`. The password never appears.
+#[derive(Clone, Copy, Debug)]
+pub struct CallLog<'a> {
+    pub peer: IpAddr,
+    /// `None` when the request could not be read (a Fault was answered).
+    pub method: Option<Method>,
+    pub detail: &'a str,
+}
+
+type Observer = Box<dyn Fn(&CallLog<'_>) + Send + Sync>;
+
+/// The Web Connector SOAP service.
+pub struct Service {
+    credentials: Credentials,
+    throttle: LoginThrottle,
+    exchange: Arc<Exchange>,
+    company_file: String,
+    scheduled: Option<Arc<dyn ScheduledWork>>,
+    observer: Option<Observer>,
+}
+
+/// An HTTP answer to a SOAP request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SoapResponse {
+    /// 200, or 500 for a Fault.
+    pub status: u16,
+    pub body: String,
+}
+
+impl Service {
+    pub fn new(credentials: Credentials, settings: ServiceSettings) -> Self {
+        Service {
+            credentials,
+            throttle: LoginThrottle::new(settings.login_backoff, settings.login_backoff_max),
+            exchange: Arc::new(Exchange::new(settings.ticket_ttl, settings.hold)),
+            company_file: settings.company_file,
+            scheduled: None,
+            observer: None,
+        }
+    }
+
+    pub fn with_scheduled_work(mut self, work: Arc<dyn ScheduledWork>) -> Self {
+        self.scheduled = Some(work);
+        self
+    }
+
+    /// Called after every call, e.g. to log it.
+    pub fn with_observer(mut self, f: impl Fn(&CallLog<'_>) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Box::new(f));
+        self
+    }
+
+    /// A connection for an interactive synchronization through this service.
+    pub fn connection(&self) -> WebConnectorConnection {
+        WebConnectorConnection::new(Arc::clone(&self.exchange), self.company_file.clone())
+    }
+
+    pub fn user_name(&self) -> &str {
+        self.credentials.user_name()
+    }
+
+    /// Answers one SOAP request body from `peer`.
+    pub fn handle(&self, body: &[u8], peer: IpAddr) -> SoapResponse {
+        match soap::parse_call(body) {
+            Err(fault) => {
+                self.observe(peer, None, &format!("refused: {}", fault.message));
+                SoapResponse {
+                    status: 500,
+                    body: fault.to_envelope(),
+                }
+            }
+            Ok(call) => {
+                let method = call.method();
+                let (value, detail) = self.dispatch(call, peer);
+                self.observe(peer, Some(method), &detail);
+                SoapResponse {
+                    status: 200,
+                    body: Reply { method, value }.to_envelope(),
+                }
+            }
+        }
+    }
+
+    fn observe(&self, peer: IpAddr, method: Option<Method>, detail: &str) {
+        if let Some(f) = &self.observer {
+            f(&CallLog {
+                peer,
+                method,
+                detail,
+            });
+        }
+    }
+
+    fn dispatch(&self, call: Call, peer: IpAddr) -> (ReplyValue, String) {
+        let text = |t: String, d: String| (ReplyValue::Text(t), d);
+        match call {
+            Call::ServerVersion => {
+                let v = format!("custsync {}", env!("CARGO_PKG_VERSION"));
+                text(v.clone(), v)
+            }
+            Call::ClientVersion { version } => {
+                let answer = client_version_answer(&version);
+                let detail = format!("Web Connector {version}");
+                text(answer, detail)
+            }
+            Call::Authenticate {
+                user_name,
+                password,
+            } => self.authenticate(&user_name, &password, peer),
+            Call::SendRequestXml(req) => {
+                let (xml, note) = self.exchange.send_request(&req);
+                text(xml, note)
+            }
+            Call::ReceiveResponseXml {
+                ticket,
+                response,
+                hresult,
+                message,
+            } => {
+                let (pct, note) = self
+                    .exchange
+                    .receive_response(&ticket, &response, &hresult, &message);
+                (ReplyValue::Int(pct), format!("{note}; answered {pct}"))
+            }
+            Call::ConnectionError {
+                ticket,
+                hresult,
+                message,
+            } => {
+                let answer = self.exchange.connection_error(&ticket, &hresult, &message);
+                text(
+                    answer,
+                    format!("QuickBooks unreachable: {hresult} {message}"),
+                )
+            }
+            Call::GetLastError { ticket } => {
+                let e = self.exchange.last_error(&ticket);
+                text(e.clone(), e)
+            }
+            Call::CloseConnection { ticket } => {
+                let m = self.exchange.close_connection(&ticket);
+                text(m.clone(), m)
+            }
+            // Interactive mode (a web page opened by the Web Connector) is not used: getLastError
+            // never answers "Interactive mode", so these come only from confused clients.
+            Call::GetInteractiveUrl { .. } => text(String::new(), "no interactive page".into()),
+            Call::InteractiveRejected { reason, .. } => text(
+                "custsync does not use interactive mode; nothing to do".into(),
+                format!("interactive mode rejected: {reason}"),
+            ),
+            Call::InteractiveDone { .. } => text("Done".into(), "interactive mode done".into()),
+        }
+    }
+
+    fn authenticate(&self, user_name: &str, password: &str, peer: IpAddr) -> (ReplyValue, String) {
+        let answer = |ticket: String, status: &str, detail: String| {
+            (
+                ReplyValue::Strings(vec![ticket, status.to_string()]),
+                detail,
+            )
+        };
+        let unregistered = || Guid::random().to_string();
+        let now = Instant::now();
+        if let Err(wait) = self.throttle.check(peer, now) {
+            return answer(
+                unregistered(),
+                "nvu",
+                format!(
+                    "refused unchecked: too many failed logins from {peer}; next check in {:.1}s",
+                    wait.as_secs_f64()
+                ),
+            );
+        }
+        if !self.credentials.check(user_name, password) {
+            let wait = self.throttle.failed(peer, now);
+            return answer(
+                unregistered(),
+                "nvu",
+                format!(
+                    "wrong user name or password for \"{user_name}\"; {peer} refused for {:.1}s",
+                    wait.as_secs_f64()
+                ),
+            );
+        }
+        self.throttle.succeeded(peer);
+        if let Attach::Attached {
+            ticket,
+            company_file,
+        } = self.exchange.attach()
+        {
+            let detail = format!("synchronization session opened on {}", shown(&company_file));
+            return answer(ticket, &company_file, detail);
+        }
+        let Some(work) = self.scheduled.as_ref().filter(|w| w.pending()) else {
+            return answer(unregistered(), "none", "nothing to do".into());
+        };
+        match self.exchange.register_attached(self.company_file.clone()) {
+            Some((id, ticket)) => {
+                let conn = WebConnectorConnection::attached(
+                    Arc::clone(&self.exchange),
+                    id,
+                    self.company_file.clone(),
+                );
+                let work = Arc::clone(work);
+                let spawned = std::thread::Builder::new()
+                    .name("custsync-scheduled-run".into())
+                    .spawn(move || {
+                        let mut conn = conn;
+                        work.run(&mut conn);
+                    });
+                match spawned {
+                    Ok(_) => answer(
+                        ticket,
+                        &self.company_file,
+                        format!("scheduled run started on {}", shown(&self.company_file)),
+                    ),
+                    Err(e) => answer(
+                        unregistered(),
+                        "busy",
+                        format!("could not start the scheduled run: {e}"),
+                    ),
+                }
+            }
+            // An interactive synchronization started meanwhile; it has priority.
+            None => match self.exchange.attach() {
+                Attach::Attached {
+                    ticket,
+                    company_file,
+                } => answer(
+                    ticket,
+                    &company_file,
+                    "synchronization session opened".into(),
+                ),
+                Attach::NoBridge => answer(unregistered(), "none", "nothing to do".into()),
+            },
+        }
+    }
+}
+
+fn shown(company_file: &str) -> &str {
+    if company_file.is_empty() {
+        "the company file open in QuickBooks"
+    } else {
+        company_file
+    }
+}
+
+/// "" lets the Web Connector go on. Before 2.0 it lacks NoOp, which keeps interactive sessions
+/// open while custsync is still deciding, so it is warned (it may still go on).
+fn client_version_answer(version: &str) -> String {
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|m| m.trim().parse::<u32>().ok());
+    match major {
+        Some(m) if m < 2 => format!(
+            "W:This Web Connector ({version}) is older than 2.0; custsync works best with 2.0 or \
+             later. Please update the QuickBooks Web Connector."
+        ),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_old_web_connectors() {
+        assert_eq!(client_version_answer("2.2.0.71"), "");
+        assert_eq!(client_version_answer(""), "");
+        assert!(client_version_answer("1.5.0.1").starts_with("W:"));
+    }
+}

@@ -1,0 +1,425 @@
+//! The customer table: validation on write, lookups regardless of case, search and the bulk
+//! insert imports use.
+//!
+//! Codes are unique regardless of case (Unicode lower case, kept in `code_key`): `c100` and
+//! `C100` are one customer, which keeps near-duplicates out of QuickBooks' AccountNumber.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, ErrorCode, OptionalExtension};
+
+use super::error::SqlContext;
+use super::schema::field_column;
+use super::{
+    Column, Customer, CustomerError, CustomerStatus, StoreError, StoreTx, bad_value, ts_column,
+};
+use crate::qbxml::{CustomerData, Field};
+
+/// A stored customer with what the store keeps about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerRecord {
+    pub customer: Customer,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// 1 when created, raised by every change.
+    pub revision: i64,
+}
+
+/// One value changed by a write: which column, from what, to what (`None` = empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub column: Column,
+    pub previous: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The columns search looks in.
+pub(crate) const SEARCHED: [Column; 6] = [
+    Column::Field(Field::AccountNumber),
+    Column::Field(Field::Name),
+    Column::QbName,
+    Column::Field(Field::CompanyName),
+    Column::Field(Field::Phone),
+    Column::Field(Field::Email),
+];
+
+/// The code as the uniqueness check sees it.
+pub(crate) fn code_key(code: &str) -> String {
+    code.trim().to_lowercase()
+}
+
+/// The searchable text: the searched values lower-cased, separated so a query never matches
+/// across two of them.
+pub(crate) fn search_key_of<'a>(values: impl Iterator<Item = Option<&'a str>>) -> String {
+    let mut key = String::with_capacity(96);
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            key.push('\u{1f}');
+        }
+        // str::to_lowercase (not per char) so a query, lowered the same way, always matches.
+        key.push_str(&v.unwrap_or("").to_lowercase());
+    }
+    key
+}
+
+fn search_key(c: &Customer) -> String {
+    search_key_of(SEARCHED.iter().map(|col| col.get(c)))
+}
+
+fn field_list() -> String {
+    Field::ALL
+        .iter()
+        .map(|&f| field_column(f))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Columns every customer query reads, in this order; the fields start at [`FIELDS_AT`].
+static SELECT: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT id, revision, created_at, updated_at, status, qb_name, {} FROM customers",
+        field_list()
+    )
+});
+const FIELDS_AT: usize = 6;
+
+/// Insert: the fixed columns (`?1`..`?7`), then every field in table order.
+static INSERT: LazyLock<String> = LazyLock::new(|| {
+    let params = (1..=7 + Field::COUNT)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO customers \
+         (code_key, search_key, status, qb_name, created_at, updated_at, revision, {}) \
+         VALUES ({params})",
+        field_list()
+    )
+});
+
+/// Update: the same layout as [`INSERT`] minus created_at and revision; `?1` is the id.
+static UPDATE: LazyLock<String> = LazyLock::new(|| {
+    let fields = Field::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &f)| format!("{} = ?{}", field_column(f), i + 7))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "UPDATE customers SET code_key = ?2, search_key = ?3, status = ?4, qb_name = ?5, \
+         updated_at = ?6, revision = revision + 1, {fields} WHERE id = ?1"
+    )
+});
+
+/// Reads status, qb_name and the fields, laid out from column `at` on as [`SELECT`] has them.
+fn read_customer(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Customer> {
+    let text = |i: usize| -> rusqlite::Result<Option<&str>> {
+        row.get_ref(i)?.as_str_or_null().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    };
+    let status_text = text(at)?.unwrap_or("");
+    let status = status_text
+        .parse::<CustomerStatus>()
+        .map_err(|_| bad_value(at, "status", status_text))?;
+    let mut data = CustomerData::new();
+    for (i, &field) in Field::ALL.iter().enumerate() {
+        data.set_opt(field, text(at + 2 + i)?);
+    }
+    Ok(Customer {
+        data,
+        status,
+        qb_name: text(at + 1)?.map(str::to_string),
+    })
+}
+
+fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, CustomerRecord)> {
+    let record = CustomerRecord {
+        customer: read_customer(row, FIELDS_AT - 2)?,
+        revision: row.get(1)?,
+        created_at: ts_column(row, 2)?,
+        updated_at: ts_column(row, 3)?,
+    };
+    Ok((row.get(0)?, record))
+}
+
+static BY_CODE: LazyLock<String> = LazyLock::new(|| format!("{} WHERE code_key = ?1", *SELECT));
+
+pub(crate) fn get_with_id(
+    conn: &Connection,
+    code: &str,
+) -> Result<Option<(i64, CustomerRecord)>, StoreError> {
+    conn.prepare_cached(&BY_CODE)
+        .and_then(|mut s| s.query_row([code_key(code)], read_row).optional())
+        .doing("reading a customer")
+}
+
+/// The row id of the customer with this code, without reading the customer.
+pub(crate) fn id_of(conn: &Connection, code: &str) -> Result<Option<i64>, StoreError> {
+    conn.prepare_cached("SELECT id FROM customers WHERE code_key = ?1")
+        .and_then(|mut s| s.query_row([code_key(code)], |r| r.get(0)).optional())
+        .doing("reading a customer")
+}
+
+pub(crate) fn get(conn: &Connection, code: &str) -> Result<Option<CustomerRecord>, StoreError> {
+    Ok(get_with_id(conn, code)?.map(|(_, r)| r))
+}
+
+pub(crate) fn list(
+    conn: &Connection,
+    query: Option<&str>,
+    limit: Option<usize>,
+) -> Result<Vec<Customer>, StoreError> {
+    static LIST: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT status, qb_name, {} FROM customers \
+             WHERE ?1 = '' OR instr(search_key, ?1) > 0 \
+             ORDER BY name COLLATE NOCASE, code COLLATE NOCASE LIMIT ?2",
+            field_list()
+        )
+    });
+    let needle = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
+    let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+    let mut stmt = conn.prepare_cached(&LIST).doing("listing customers")?;
+    let rows = stmt
+        .query_map(rusqlite::params![needle, limit], |r| read_customer(r, 0))
+        .doing("listing customers")?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .doing("listing customers")
+}
+
+pub(crate) fn count(conn: &Connection) -> Result<u64, StoreError> {
+    conn.query_row("SELECT count(*) FROM customers", [], |r| r.get::<_, i64>(0))
+        .map(|n| n.unsigned_abs())
+        .doing("counting customers")
+}
+
+/// The first unsettled outbox batch that is adding this code to QuickBooks.
+fn in_flight(conn: &Connection, code: &str) -> Result<Option<super::BatchId>, StoreError> {
+    conn.prepare_cached(
+        "SELECT b.id FROM outbox_items i JOIN outbox_batches b ON b.id = i.batch_id \
+         WHERE i.code_key = ?1 AND b.state IN ('pending', 'sent', 'in_doubt') LIMIT 1",
+    )
+    .and_then(|mut s| s.query_row([code_key(code)], |r| r.get(0)).optional())
+    .map(|id| id.map(super::BatchId))
+    .doing("checking the outbox")
+}
+
+/// Binds a normalized customer to [`INSERT`]/[`UPDATE`]'s shared layout: `?2`..`?5` are
+/// code_key, search_key, status, qb_name; `?6` is the time; the fields start at `offset`.
+fn bind_common(
+    stmt: &mut rusqlite::Statement<'_>,
+    c: &Customer,
+    now: &str,
+    offset: usize,
+) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(offset - 5, code_key(c.code()))?;
+    stmt.raw_bind_parameter(offset - 4, search_key(c))?;
+    stmt.raw_bind_parameter(offset - 3, c.status.as_str())?;
+    stmt.raw_bind_parameter(offset - 2, c.qb_name.as_deref())?;
+    stmt.raw_bind_parameter(offset - 1, now)?;
+    for (i, &field) in Field::ALL.iter().enumerate() {
+        stmt.raw_bind_parameter(offset + i, c.data.get(field))?;
+    }
+    Ok(())
+}
+
+/// The error for a code that is already taken.
+fn duplicate(conn: &Connection, code: &str) -> StoreError {
+    let existing_name = get(conn, code)
+        .ok()
+        .flatten()
+        .map(|r| r.customer.name().to_string())
+        .unwrap_or_default();
+    StoreError::DuplicateCode {
+        code: code.to_string(),
+        existing_name,
+    }
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::ConstraintViolation)
+}
+
+/// Inserts an already normalized customer; returns its row id.
+pub(crate) fn insert_normalized(
+    conn: &Connection,
+    c: &Customer,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let mut stmt = conn.prepare_cached(&INSERT).doing("adding a customer")?;
+    // INSERT's layout: ?1 code_key … ?4 qb_name, ?5 created_at, ?6 updated_at, ?7 revision.
+    stmt.raw_bind_parameter(1, code_key(c.code()))
+        .and_then(|_| stmt.raw_bind_parameter(2, search_key(c)))
+        .and_then(|_| stmt.raw_bind_parameter(3, c.status.as_str()))
+        .and_then(|_| stmt.raw_bind_parameter(4, c.qb_name.as_deref()))
+        .and_then(|_| stmt.raw_bind_parameter(5, now))
+        .and_then(|_| stmt.raw_bind_parameter(6, now))
+        .and_then(|_| stmt.raw_bind_parameter(7, 1i64))
+        .and_then(|_| {
+            for (i, &field) in Field::ALL.iter().enumerate() {
+                stmt.raw_bind_parameter(8 + i, c.data.get(field))?;
+            }
+            Ok(())
+        })
+        .doing("adding a customer")?;
+    match stmt.raw_execute() {
+        Ok(_) => Ok(conn.last_insert_rowid()),
+        Err(e) if is_unique_violation(&e) => Err(duplicate(conn, c.code())),
+        Err(e) => Err(StoreError::sqlite("adding a customer", e)),
+    }
+}
+
+impl StoreTx<'_> {
+    /// Adds a customer after validating it ([`Customer::normalized`]). A code already used,
+    /// in any case, is refused with [`StoreError::DuplicateCode`].
+    pub fn create_customer(&mut self, customer: &Customer) -> Result<CustomerRecord, StoreError> {
+        Ok(self.insert_customer(customer.normalized()?)?.1)
+    }
+
+    /// Inserts a normalized customer; returns its row id and record (built here rather than
+    /// read back: imports create customers by the hundred thousand).
+    pub(crate) fn insert_customer(
+        &mut self,
+        customer: Customer,
+    ) -> Result<(i64, CustomerRecord), StoreError> {
+        let now = &self.now;
+        let id = insert_normalized(&self.tx, &customer, now)?;
+        let at = super::parse_timestamp(now).ok_or(StoreError::Internal {
+            doing: "adding a customer",
+            detail: format!("the time {now} does not read back"),
+        })?;
+        Ok((
+            id,
+            CustomerRecord {
+                customer,
+                created_at: at,
+                updated_at: at,
+                revision: 1,
+            },
+        ))
+    }
+
+    /// Adds many customers quickly (one prepared statement, no read-back); the fast path
+    /// imports use. Stops at the first invalid or duplicate customer; the caller's transaction
+    /// then rolls back, so nothing is half-imported. Returns how many were added.
+    pub fn insert_customers<'c>(
+        &mut self,
+        customers: impl IntoIterator<Item = &'c Customer>,
+    ) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for customer in customers {
+            insert_normalized(&self.tx, &customer.normalized()?, &self.now)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Replaces the customer stored under `code` with `customer`, which may carry a new code.
+    /// Raises the revision when anything changed; returns the stored record and what changed.
+    pub fn update_customer(
+        &mut self,
+        code: &str,
+        customer: &Customer,
+    ) -> Result<CustomerRecord, StoreError> {
+        Ok(self.update_customer_changes(code, customer)?.0)
+    }
+
+    pub(crate) fn update_customer_changes(
+        &mut self,
+        code: &str,
+        customer: &Customer,
+    ) -> Result<(CustomerRecord, Vec<Change>), StoreError> {
+        let new = customer.normalized()?;
+        let (id, old) =
+            get_with_id(&self.tx, code)?.ok_or_else(|| StoreError::UnknownCustomer {
+                code: code.to_string(),
+            })?;
+        let changes: Vec<Change> = Column::all()
+            .filter_map(|column| {
+                let previous = column.get(&old.customer);
+                let now = column.get(&new);
+                (previous != now).then(|| Change {
+                    column,
+                    previous: previous.map(str::to_string),
+                    new: now.map(str::to_string),
+                })
+            })
+            .collect();
+        if changes.is_empty() {
+            return Ok((old, changes));
+        }
+        if code_key(new.code()) != code_key(old.customer.code())
+            && let Some(batch) = in_flight(&self.tx, old.customer.code())?
+        {
+            return Err(StoreError::InFlight {
+                code: old.customer.code().to_string(),
+                batch,
+            });
+        }
+        let mut stmt = self
+            .tx
+            .prepare_cached(&UPDATE)
+            .doing("changing a customer")?;
+        stmt.raw_bind_parameter(1, id)
+            .and_then(|_| bind_common(&mut stmt, &new, &self.now, 7))
+            .doing("changing a customer")?;
+        match stmt.raw_execute() {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(duplicate(&self.tx, new.code())),
+            Err(e) => return Err(StoreError::sqlite("changing a customer", e)),
+        }
+        drop(stmt);
+        let record = get(&self.tx, new.code())?.ok_or(StoreError::Internal {
+            doing: "changing a customer",
+            detail: "the changed customer could not be read back".into(),
+        })?;
+        Ok((record, changes))
+    }
+
+    /// Sets some columns of a customer, leaving the others as they are. Returns the values
+    /// that actually changed (an unchanged value is not a change).
+    pub(crate) fn set_columns(
+        &mut self,
+        code: &str,
+        values: &[(Column, Option<String>)],
+    ) -> Result<(CustomerRecord, Vec<Change>), StoreError> {
+        let old = get(&self.tx, code)?.ok_or_else(|| StoreError::UnknownCustomer {
+            code: code.to_string(),
+        })?;
+        let mut updated = old.customer.clone();
+        for (column, value) in values {
+            column
+                .set(&mut updated, value.as_deref())
+                .map_err(|reason| CustomerError::BadValue {
+                    code: code.to_string(),
+                    column: *column,
+                    reason,
+                })?;
+        }
+        self.update_customer_changes(code, &updated)
+    }
+
+    /// Removes a customer and its links. Refused while an unsettled outbox batch is adding it
+    /// to QuickBooks: the batch must be able to link what QuickBooks created.
+    pub fn delete_customer(&mut self, code: &str) -> Result<(), StoreError> {
+        if let Some(batch) = in_flight(&self.tx, code)? {
+            return Err(StoreError::InFlight {
+                code: code.to_string(),
+                batch,
+            });
+        }
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM customers WHERE code_key = ?1")
+            .and_then(|mut s| s.execute([code_key(code)]))
+            .doing("removing a customer")?;
+        if n == 0 {
+            return Err(StoreError::UnknownCustomer {
+                code: code.to_string(),
+            });
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,234 @@
+//! The database schema and its history.
+//!
+//! `PRAGMA user_version` records how many migrations a database has had. Opening an older
+//! database applies the missing ones in one transaction; a newer one is refused before anything
+//! is written. Migrations are history: never edit one that has shipped, add a new one.
+//!
+//! The customer table's field columns are the exception: they are named after the field table
+//! (`Field::key`), and [`ensure_field_columns`] adds any field the table has gained since a
+//! database was created, so adding a mapped field needs no migration. Renaming or removing one
+//! does.
+
+use rusqlite::{Connection, Transaction};
+
+use crate::qbxml::Field;
+
+type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+
+/// Every migration, oldest first. The schema version of a database is the number applied.
+const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key];
+
+/// The schema version this custsync writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// The quoted column name of a field.
+pub(crate) fn field_column(field: Field) -> String {
+    format!("\"{}\"", field.key())
+}
+
+/// The field columns' definitions. Code and name are required on every stored customer.
+fn field_column_defs() -> String {
+    Field::ALL
+        .iter()
+        .map(|&f| match f {
+            Field::AccountNumber | Field::Name => format!("{} TEXT NOT NULL", field_column(f)),
+            _ => format!("{} TEXT", field_column(f)),
+        })
+        .collect::<Vec<_>>()
+        .join(",\n    ")
+}
+
+fn v1_initial(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(&format!(
+        "CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    -- The code folded to lower case: codes are unique regardless of case.
+    code_key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('Active', 'Hold', 'Prospect', 'Inactive')),
+    qb_name TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    -- Raised by every change, so undo can tell whether a customer was edited since a run.
+    revision INTEGER NOT NULL DEFAULT 1,
+    {fields}
+);
+CREATE INDEX customers_by_name ON customers (name COLLATE NOCASE, code COLLATE NOCASE);
+
+CREATE TABLE links (
+    company TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    list_id TEXT NOT NULL,
+    external_guid TEXT,
+    created_at TEXT NOT NULL,
+    -- Customer first: the key also serves the cascade when a customer is deleted.
+    PRIMARY KEY (customer_id, company),
+    UNIQUE (company, list_id)
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    os_user TEXT NOT NULL,
+    company_name TEXT,
+    company_file TEXT,
+    mode TEXT NOT NULL,
+    outcome TEXT,
+    undo_of INTEGER REFERENCES runs (id),
+    undone_by INTEGER REFERENCES runs (id)
+);
+
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('exported', 'imported', 'replaced', 'linked', 'failed', 'undone')),
+    code TEXT NOT NULL,
+    list_id TEXT,
+    field TEXT,
+    previous TEXT,
+    new TEXT,
+    status_code INTEGER,
+    status_message TEXT,
+    -- The customer's revision right after this change.
+    revision INTEGER
+);
+CREATE INDEX journal_by_run ON journal (run_id);
+
+CREATE TABLE outbox_batches (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    company TEXT NOT NULL,
+    message_set_id TEXT NOT NULL UNIQUE,
+    request TEXT NOT NULL,
+    response TEXT,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'done', 'failed', 'in_doubt')),
+    note TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    settled_at TEXT
+);
+CREATE INDEX outbox_unsettled ON outbox_batches (state)
+    WHERE state IN ('pending', 'sent', 'in_doubt');
+
+CREATE TABLE outbox_items (
+    batch_id INTEGER NOT NULL REFERENCES outbox_batches (id) ON DELETE CASCADE,
+    request_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    code_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    external_guid TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'not_applied')),
+    list_id TEXT,
+    status_code INTEGER,
+    status_message TEXT,
+    PRIMARY KEY (batch_id, request_id)
+);
+CREATE INDEX outbox_items_by_code ON outbox_items (code_key);
+CREATE INDEX outbox_items_by_guid ON outbox_items (external_guid);",
+        fields = field_column_defs()
+    ))
+}
+
+/// Search became case-insensitive beyond ASCII: the lower-cased searchable text is kept per
+/// customer (SQLite's own `lower` and `LIKE` fold ASCII only).
+fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE customers ADD COLUMN search_key TEXT NOT NULL DEFAULT ''")?;
+    let columns = super::customers::SEARCHED
+        .iter()
+        .map(|c| match c {
+            super::Column::Field(f) => field_column(*f),
+            other => other.key().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut read = tx.prepare(&format!("SELECT id, {columns} FROM customers"))?;
+    let mut write = tx.prepare("UPDATE customers SET search_key = ?1 WHERE id = ?2")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        let mut parts = Vec::with_capacity(super::customers::SEARCHED.len());
+        for i in 0..super::customers::SEARCHED.len() {
+            parts.push(row.get::<_, Option<String>>(i + 1)?);
+        }
+        let key = super::customers::search_key_of(parts.iter().map(|p| p.as_deref()));
+        write.execute(rusqlite::params![key, id])?;
+    }
+    Ok(())
+}
+
+/// Adds a column for every field the table has gained since the database was created.
+fn ensure_field_columns(conn: &Connection) -> rusqlite::Result<()> {
+    for field in missing_field_columns(conn)? {
+        conn.execute_batch(&format!(
+            "ALTER TABLE customers ADD COLUMN {} TEXT",
+            field_column(field)
+        ))?;
+    }
+    Ok(())
+}
+
+fn missing_field_columns(conn: &Connection) -> rusqlite::Result<Vec<Field>> {
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('customers')")?;
+    let present = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<std::collections::HashSet<String>>>()?;
+    if present.is_empty() {
+        // No customers table yet: the migrations create it.
+        return Ok(Vec::new());
+    }
+    Ok(Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| !present.contains(f.key()))
+        .collect())
+}
+
+pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+}
+
+/// Whether opening this database would change its schema.
+pub(crate) fn needs_upgrade(conn: &Connection) -> rusqlite::Result<bool> {
+    Ok(user_version(conn)? < LATEST || !missing_field_columns(conn)?.is_empty())
+}
+
+/// Brings the database to `target` (at most [`LATEST`]) in one transaction. The caller has
+/// already refused databases newer than this custsync.
+pub(crate) fn upgrade(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Read again under the write lock: another process may have upgraded meanwhile.
+    let from = user_version(&tx)?;
+    for (i, migration) in MIGRATIONS.iter().enumerate() {
+        let version = i as i64 + 1;
+        if version > from && version <= target {
+            migration(&tx)?;
+        }
+    }
+    if target == LATEST {
+        ensure_field_columns(&tx)?;
+    }
+    if target > from {
+        tx.pragma_update(None, "user_version", target)?;
+    }
+    tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_missing_from_an_old_database_is_added_back() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, LATEST).unwrap();
+        conn.execute_batch("ALTER TABLE customers DROP COLUMN notes")
+            .unwrap();
+        assert_eq!(missing_field_columns(&conn).unwrap(), vec![Field::Notes]);
+        assert!(needs_upgrade(&conn).unwrap());
+        upgrade(&mut conn, LATEST).unwrap();
+        assert!(!needs_upgrade(&conn).unwrap());
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+    }
+}

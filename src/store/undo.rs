@@ -1,0 +1,155 @@
+//! Undo of a run's local changes, from the journal: imported customers are removed unless they
+//! were changed since, replaced values are restored unless they were changed since. What
+//! QuickBooks received stays there (custsync never changes or deletes QuickBooks records).
+//!
+//! The undo is itself a run (mode `undo`) whose `undone` entries record what was reverted, so
+//! the journal shows both and an undo cannot be applied twice.
+
+use super::customers::get;
+use super::journal::{entries, run};
+use super::links::of_customer;
+use super::{Column, EntryKind, NewEntry, NewRun, RunId, RunMode, RunOutcome, StoreError, StoreTx};
+
+/// What an undo did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndoReport {
+    /// The undo run (its `undone` entries list every reverted change).
+    pub run: RunId,
+    /// Codes of imported customers removed.
+    pub removed: Vec<String>,
+    /// Values restored: (code, column).
+    pub restored: Vec<(String, Column)>,
+    /// Changes left in place, with why.
+    pub kept: Vec<UndoSkip>,
+}
+
+/// A change undo left in place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UndoSkip {
+    pub code: String,
+    /// The value concerned; `None` for a whole imported customer.
+    pub column: Option<Column>,
+    pub reason: String,
+}
+
+impl StoreTx<'_> {
+    /// Undoes run `target`'s imports and replacements (see the module docs). Refused for an
+    /// unknown run, an undo run, a run already undone, or one that changed nothing locally.
+    pub fn undo_run(&mut self, target: RunId, os_user: &str) -> Result<UndoReport, StoreError> {
+        let original = run(&self.tx, target)?.ok_or(StoreError::UnknownRun(target))?;
+        if original.mode == RunMode::Undo {
+            return Err(StoreError::UndoOfUndo(target));
+        }
+        if let Some(by) = original.undone_by {
+            return Err(StoreError::AlreadyUndone { run: target, by });
+        }
+        let changes: Vec<_> = entries(&self.tx, target)?
+            .into_iter()
+            .filter(|e| matches!(e.kind, EntryKind::Imported | EntryKind::Replaced))
+            .collect();
+        if changes.is_empty() {
+            return Err(StoreError::NothingToUndo(target));
+        }
+        let undo = self.start_run(&NewRun {
+            mode: RunMode::Undo,
+            os_user: os_user.to_string(),
+            company_name: original.company_name.clone(),
+            company_file: original.company_file.clone(),
+        })?;
+        let mut report = UndoReport {
+            run: undo,
+            removed: Vec::new(),
+            restored: Vec::new(),
+            kept: Vec::new(),
+        };
+        for entry in changes.iter().rev() {
+            let kept = |reason: String| UndoSkip {
+                code: entry.code.clone(),
+                column: entry.column,
+                reason,
+            };
+            let Some(current) = get(&self.tx, &entry.code)? else {
+                report
+                    .kept
+                    .push(kept("the customer was removed since".into()));
+                continue;
+            };
+            match entry.kind {
+                EntryKind::Imported => {
+                    if Some(current.revision) != entry.revision {
+                        report.kept.push(kept(
+                            "the customer was changed after the import; kept".into(),
+                        ));
+                        continue;
+                    }
+                    let other_links = of_customer(&self.tx, &entry.code)?
+                        .into_iter()
+                        .filter(|l| Some(&l.list_id) != entry.list_id.as_ref())
+                        .count();
+                    if other_links > 0 {
+                        report.kept.push(kept(
+                            "the customer was linked to another QuickBooks customer since; kept"
+                                .into(),
+                        ));
+                        continue;
+                    }
+                    match self.delete_customer(&entry.code) {
+                        Ok(()) => {}
+                        Err(e @ StoreError::InFlight { .. }) => {
+                            report.kept.push(kept(e.to_string()));
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    self.journal(
+                        undo,
+                        &NewEntry {
+                            list_id: entry.list_id.clone(),
+                            previous: Some(current.customer.name().to_string()),
+                            ..NewEntry::new(EntryKind::Undone, &entry.code)
+                        },
+                    )?;
+                    report.removed.push(entry.code.clone());
+                }
+                _ => {
+                    let Some(column) = entry.column else {
+                        continue;
+                    };
+                    let now = column.get(&current.customer);
+                    if now != entry.new.as_deref() {
+                        report.kept.push(kept(format!(
+                            "changed since the run (now {}); kept",
+                            now.map_or("empty".to_string(), |v| format!("\"{v}\""))
+                        )));
+                        continue;
+                    }
+                    let (record, restored) =
+                        self.set_columns(&entry.code, &[(column, entry.previous.clone())])?;
+                    self.journal_changes(
+                        undo,
+                        &record,
+                        entry.list_id.as_deref(),
+                        &restored,
+                        EntryKind::Undone,
+                    )?;
+                    report.restored.push((entry.code.clone(), column));
+                }
+            }
+        }
+        self.tx
+            .prepare_cached("UPDATE runs SET undone_by = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute((target.0, undo.0)))
+            .map_err(|e| StoreError::sqlite("recording the undo", e))?;
+        self.tx
+            .prepare_cached("UPDATE runs SET undo_of = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute((undo.0, target.0)))
+            .map_err(|e| StoreError::sqlite("recording the undo", e))?;
+        let outcome = if report.kept.is_empty() {
+            RunOutcome::Done
+        } else {
+            RunOutcome::Partial
+        };
+        self.finish_run(undo, outcome)?;
+        Ok(report)
+    }
+}

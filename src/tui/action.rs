@@ -1,0 +1,93 @@
+//! What a key means, independent of which key it is.
+//!
+//! Keys become [`Action`]s through the one key map ([`super::keymap`]); components act on
+//! Actions and on [`Msg`]s (typed text, paste, mouse) and never look at key codes themselves,
+//! so the footer and the help overlay can never disagree with the real bindings.
+
+use ratatui::crossterm::event::KeyEvent;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Leave custsync (only where no text field or dialog has focus).
+    Quit,
+    /// Leave custsync from anywhere.
+    ForceQuit,
+    Help,
+    /// Esc: close, cancel, go back.
+    Back,
+    /// Enter: activate what has focus.
+    Submit,
+    /// Space: toggle a checkbox (and move down in lists).
+    Toggle,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    FocusNext,
+    FocusPrev,
+    NextTab,
+    PrevTab,
+    /// Start typing a filter for the list.
+    Filter,
+    /// Check every checkable row shown (or uncheck them all when all are checked).
+    CheckAll,
+    InvertChecks,
+    Yes,
+    No,
+    Save,
+    // Maintain Customer.
+    Add,
+    Edit,
+    Delete,
+    SetUp,
+    Synchronize,
+    History,
+    /// Open the file picker for the File Info field.
+    Lookup,
+    // File picker.
+    ParentDir,
+    ToggleHidden,
+    // Synchronize screen.
+    SwitchPane,
+    /// Start the synchronization of the checked rows.
+    Run,
+    /// Stop a run between batches.
+    CancelRun,
+    Undo,
+    Refresh,
+    /// Write the Web Connector's .qwc file.
+    WriteQwc,
+}
+
+/// Everything a component can receive from the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Msg {
+    Action(Action),
+    /// A key no binding claimed, for the text field that has focus.
+    Text(KeyEvent),
+    Paste(String),
+    /// A left click at a screen cell (mouse support on).
+    Click {
+        column: u16,
+        row: u16,
+    },
+    /// A wheel step over a screen cell; `down` scrolls towards the end.
+    Wheel {
+        down: bool,
+        column: u16,
+        row: u16,
+    },
+}
+
+impl Msg {
+    pub fn action(&self) -> Option<Action> {
+        match self {
+            Msg::Action(a) => Some(*a),
+            _ => None,
+        }
+    }
+}

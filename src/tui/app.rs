@@ -1,0 +1,618 @@
+//! The application state: the screen stack (Maintain Customer at the bottom), the modal stack on
+//! top, routing of keys along the focus chain, and the synchronize flow between screens.
+//!
+//! The app does no I/O. It turns input and worker events into state changes and queues
+//! [`Command`]s; the runtime (`super::run`) hands those to the worker and draws when something
+//! changed.
+
+use std::path::PathBuf;
+
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{
+    Event as TermEvent, KeyEvent, KeyModifiers, MouseButton, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+use super::action::{Action, Msg};
+use super::component::{Component, Cx, Effect, Intent, Tone};
+use super::keymap::{Chain, Context, Key, KeyMap, Resolved};
+use super::screens::certificate::CertificateModal;
+use super::screens::dialogs::{self, HelpModal, PermissionModal};
+use super::screens::maintain::MaintainScreen;
+use super::screens::progress::ProgressScreen;
+use super::screens::setup::SetupScreen;
+use super::screens::sync::SyncScreen;
+use super::theme::Theme;
+use super::view::CompanyInfo;
+use super::widgets::help::HelpOverlay;
+use super::widgets::{footer, put};
+use super::worker::{Command, Event, Task};
+use crate::config::Config;
+
+/// Below this the screens cannot be laid out; the app says so instead.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// Where the synchronize flow is, between its screens and dialogs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct SyncFlow {
+    /// The certificate dialog granted access during this connection.
+    granted: bool,
+    company: Option<CompanyInfo>,
+}
+
+pub struct App {
+    config: Config,
+    workspace: PathBuf,
+    theme: Theme,
+    keymap: KeyMap,
+    home: MaintainScreen,
+    screens: Vec<Box<dyn Component>>,
+    modals: Vec<Box<dyn Component>>,
+    outbox: Vec<Command>,
+    /// Tasks sent and not yet answered.
+    pending: Vec<Task>,
+    status: Option<(Tone, String)>,
+    flow: Option<SyncFlow>,
+    quit: bool,
+    /// The whole terminal at the last draw (for mouse hit tests).
+    size: Rect,
+}
+
+impl App {
+    /// A new app on `config`; it asks for the customer list at once.
+    pub fn new(config: Config, workspace: PathBuf, theme: Theme) -> App {
+        let mut app = App {
+            home: MaintainScreen::new(&config),
+            config,
+            workspace,
+            theme,
+            keymap: KeyMap::default(),
+            screens: Vec::new(),
+            modals: Vec::new(),
+            outbox: Vec::new(),
+            pending: Vec::new(),
+            status: None,
+            flow: None,
+            quit: false,
+            size: Rect::new(0, 0, 80, 24),
+        };
+        app.send(Command::LoadCustomers);
+        app
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    pub fn home(&self) -> &MaintainScreen {
+        &self.home
+    }
+
+    /// The commands queued since the last call, for the runtime to hand to the worker.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    pub fn has_commands(&self) -> bool {
+        !self.outbox.is_empty()
+    }
+
+    /// Tasks sent and not answered yet.
+    pub fn pending(&self) -> &[Task] {
+        &self.pending
+    }
+
+    /// Whether the worker is blocked until the operator answers a question on screen.
+    pub fn waiting_for_operator(&self) -> bool {
+        self.modals.iter().any(|m| m.awaits_answer())
+    }
+
+    /// Titles of the open screens, bottom first, then of the open modals.
+    pub fn stack_titles(&self) -> Vec<String> {
+        std::iter::once(self.home.title())
+            .chain(self.screens.iter().map(|s| s.title()))
+            .chain(self.modals.iter().map(|m| m.title()))
+            .collect()
+    }
+
+    pub fn status_text(&self) -> Option<&str> {
+        self.status.as_ref().map(|(_, s)| s.as_str())
+    }
+
+    fn send(&mut self, c: Command) {
+        if let Some(t) = c.task() {
+            self.pending.push(t);
+        }
+        self.outbox.push(c);
+    }
+
+    fn top(&self) -> &dyn Component {
+        match self.screens.last() {
+            Some(s) => s.as_ref(),
+            None => &self.home,
+        }
+    }
+
+    /// The focus chain keys resolve along.
+    pub fn chain(&self) -> Chain {
+        if let Some(m) = self.modals.last() {
+            let mut c = m.contexts();
+            c.push(Context::Always);
+            return Chain::new(c, m.captures_text());
+        }
+        let s = self.top();
+        let text = s.captures_text();
+        let mut c = s.contexts();
+        if !text {
+            c.push(Context::Global);
+        }
+        c.push(Context::Always);
+        Chain::new(c, text)
+    }
+
+    /// The footer's hints for where the operator is.
+    pub fn hints(&self) -> Vec<(String, &'static str)> {
+        self.keymap.hints(&self.chain())
+    }
+
+    /// Handles one terminal event; returns whether the screen needs drawing.
+    pub fn handle_terminal(&mut self, ev: TermEvent) -> bool {
+        match ev {
+            TermEvent::Key(k) => self.handle_key(k),
+            TermEvent::Paste(text) => self.dispatch(Msg::Paste(text)),
+            TermEvent::Resize(w, h) => {
+                self.size = Rect::new(0, 0, w, h);
+                true
+            }
+            TermEvent::Mouse(m) => match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => self.dispatch(Msg::Click {
+                    column: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                    self.dispatch(Msg::Wheel {
+                        down: m.kind == MouseEventKind::ScrollDown,
+                        column: m.column,
+                        row: m.row,
+                    })
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> bool {
+        // Esc and a key typed quickly after it (or over a slow link) arrive as one Alt-key:
+        // take it as the two keys the operator pressed.
+        if key.modifiers == KeyModifiers::ALT {
+            let plain = KeyEvent::new(key.code, KeyModifiers::NONE);
+            if Key::from_event(&plain).is_some() {
+                let esc = self.handle_key(Key::Esc.event());
+                return self.handle_key(plain) || esc;
+            }
+        }
+        let Some(k) = Key::from_event(&key) else {
+            return false;
+        };
+        match self.keymap.resolve(&self.chain(), k) {
+            Resolved::Nothing => false,
+            Resolved::Text => self.dispatch(Msg::Text(key)),
+            Resolved::Action(Action::ForceQuit) => {
+                self.quit = true;
+                true
+            }
+            Resolved::Action(Action::Quit) => {
+                if self.pending.contains(&Task::Run) {
+                    self.modals.push(Box::new(dialogs::quit_during_run()));
+                } else {
+                    self.quit = true;
+                }
+                true
+            }
+            Resolved::Action(Action::Help) => {
+                self.open_help();
+                true
+            }
+            Resolved::Action(a) => self.dispatch(Msg::Action(a)),
+        }
+    }
+
+    fn open_help(&mut self) {
+        let place = self
+            .modals
+            .last()
+            .map(|m| m.title())
+            .unwrap_or_else(|| self.top().title());
+        let sections = self.keymap.help(&self.chain());
+        self.modals
+            .push(Box::new(HelpModal(HelpOverlay::new(place, sections))));
+    }
+
+    /// Layout of the whole screen: header, body, status line, footer.
+    fn areas(size: Rect) -> (Rect, Rect, Rect, Rect) {
+        let header = Rect { height: 1, ..size };
+        let footer = Rect {
+            y: size.y + size.height.saturating_sub(1),
+            height: 1,
+            ..size
+        };
+        let status = Rect {
+            y: size.y + size.height.saturating_sub(2),
+            height: 1,
+            ..size
+        };
+        let body = Rect {
+            y: size.y + 1,
+            height: size.height.saturating_sub(3),
+            ..size
+        };
+        (header, body, status, footer)
+    }
+
+    /// Gives a message to the modal on top, else to the screen on top.
+    fn dispatch(&mut self, msg: Msg) -> bool {
+        // A new key press replaces an old message; it stays until then.
+        if matches!(msg, Msg::Action(_) | Msg::Text(_)) {
+            self.status = None;
+        }
+        let (_, body, _, _) = Self::areas(self.size);
+        let mut cx = Cx::new(&self.config, &self.workspace, body);
+        let changed = if let Some(m) = self.modals.last_mut() {
+            cx.area = self.size;
+            m.update(&msg, &mut cx)
+        } else if let Some(s) = self.screens.last_mut() {
+            s.update(&msg, &mut cx)
+        } else {
+            self.home.update(&msg, &mut cx)
+        };
+        let effects = cx.into_effects();
+        let had_effects = !effects.is_empty();
+        self.apply(effects);
+        changed || had_effects
+    }
+
+    fn apply(&mut self, effects: Vec<Effect>) {
+        for e in effects {
+            match e {
+                Effect::Send(c) => self.send(c),
+                Effect::Push(s) => self.screens.push(s),
+                Effect::Pop => {
+                    self.screens.pop();
+                }
+                Effect::Home => self.screens.clear(),
+                Effect::Modal(m) => self.modals.push(m),
+                Effect::CloseModal => {
+                    self.modals.pop();
+                }
+                Effect::Intent(i) => self.on_intent(i),
+                Effect::Status(tone, text) => self.status = Some((tone, text)),
+            }
+        }
+    }
+
+    /// Runs `f` on the screen on top with a fresh context and applies its effects.
+    fn with_top<R>(&mut self, f: impl FnOnce(&mut dyn Component, &mut Cx) -> R) -> R {
+        let (_, body, _, _) = Self::areas(self.size);
+        let mut cx = Cx::new(&self.config, &self.workspace, body);
+        let r = match self.screens.last_mut() {
+            Some(s) => f(s.as_mut(), &mut cx),
+            None => f(&mut self.home, &mut cx),
+        };
+        let effects = cx.into_effects();
+        self.apply(effects);
+        r
+    }
+
+    fn on_intent(&mut self, intent: Intent) {
+        match intent {
+            Intent::Dismiss => {}
+            Intent::Quit => self.quit = true,
+            Intent::Connect => {
+                if self.pending.contains(&Task::Connect) || self.flow.is_some() {
+                    self.status = Some((Tone::Info, "Already connecting to QuickBooks…".into()));
+                    return;
+                }
+                self.flow = Some(SyncFlow::default());
+                self.status = Some((Tone::Info, "Connecting to QuickBooks…".into()));
+                self.send(Command::Connect);
+            }
+            Intent::AccessAnswered { granted } => {
+                if let Some(f) = &mut self.flow {
+                    f.granted = granted;
+                }
+            }
+            Intent::SyncNow(true) => self.ask_company(),
+            Intent::SyncNow(false) => {
+                self.end_flow();
+                let setup = SetupScreen::new(&self.config);
+                self.screens.push(Box::new(setup));
+            }
+            Intent::CompanyConfirmed(true) => self.modals.push(Box::new(dialogs::missing_only())),
+            Intent::CompanyConfirmed(false) => {
+                self.end_flow();
+                self.status = Some((
+                    Tone::Info,
+                    "Nothing was changed. Check File Info (or SetUp) and synchronize again.".into(),
+                ));
+            }
+            Intent::MissingOnly(missing_only) => {
+                self.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
+                self.send(Command::Plan { missing_only });
+            }
+            Intent::CancelSync => {
+                self.end_flow();
+                self.screens.clear();
+                self.status = Some((
+                    Tone::Info,
+                    "Synchronize cancelled; nothing was changed.".into(),
+                ));
+            }
+            Intent::StartRun(selection) => {
+                self.screens.push(Box::new(ProgressScreen::new()));
+                self.send(Command::Run(selection));
+            }
+            other => {
+                let unclaimed = self.with_top(|s, cx| s.on_intent(other, cx));
+                if let Some(i) = unclaimed {
+                    // Only the home screen is left to ask (e.g. a file chosen on a screen that
+                    // closed meanwhile).
+                    let (_, body, _, _) = Self::areas(self.size);
+                    let mut cx = Cx::new(&self.config, &self.workspace, body);
+                    let _ = self.home.on_intent(i, &mut cx);
+                    let effects = cx.into_effects();
+                    self.apply(effects);
+                }
+            }
+        }
+    }
+
+    fn ask_company(&mut self) {
+        match self.flow.as_ref().and_then(|f| f.company.clone()) {
+            Some(c) => self
+                .modals
+                .push(Box::new(dialogs::company_confirmation(&c))),
+            None => self.end_flow(),
+        }
+    }
+
+    /// Leaves the synchronize flow and closes the connection.
+    fn end_flow(&mut self) {
+        if self.flow.take().is_some() {
+            self.send(Command::Disconnect);
+        }
+    }
+
+    /// Handles one worker event; returns whether the screen needs drawing.
+    pub fn handle_worker(&mut self, ev: Event) -> bool {
+        if let Some(t) = ev.finishes()
+            && let Some(i) = self.pending.iter().position(|&p| p == t)
+        {
+            self.pending.remove(i);
+        }
+        // Questions QuickBooks asks come first: the worker is blocked on them.
+        let ev = match ev {
+            Event::NeedCertificate(req, reply) => {
+                self.status = None;
+                self.modals
+                    .push(Box::new(CertificateModal::new(req, reply)));
+                return true;
+            }
+            Event::NeedPermission {
+                app_name,
+                company_file,
+                reply,
+            } => {
+                self.modals.push(Box::new(PermissionModal::new(
+                    &app_name,
+                    &company_file,
+                    reply,
+                )));
+                return true;
+            }
+            other => other,
+        };
+        // Then whoever shows it: the modal on top, the screen on top, the home screen.
+        let (_, body, _, _) = Self::areas(self.size);
+        let mut cx = Cx::new(&self.config, &self.workspace, body);
+        let mut ev = Some(ev);
+        if let Some(m) = self.modals.last_mut()
+            && let Some(e) = ev.take()
+        {
+            ev = m.on_event(e, &mut cx);
+        }
+        if let Some(s) = self.screens.last_mut()
+            && let Some(e) = ev.take()
+        {
+            ev = s.on_event(e, &mut cx);
+        }
+        if let Some(e) = ev.take() {
+            ev = self.home.on_event(e, &mut cx);
+        }
+        let effects = cx.into_effects();
+        self.apply(effects);
+        if let Some(e) = ev {
+            self.on_unclaimed(e);
+        }
+        true
+    }
+
+    /// Events no screen took: the flow's steps and failures.
+    fn on_unclaimed(&mut self, ev: Event) {
+        match ev {
+            Event::ConfigSaved(c) => self.config = *c,
+            Event::Connected(info) => {
+                self.status = None;
+                let granted = match &mut self.flow {
+                    Some(f) => {
+                        f.company = Some(info);
+                        f.granted
+                    }
+                    // The flow was left while connecting: let go of the connection.
+                    None => {
+                        self.send(Command::Disconnect);
+                        return;
+                    }
+                };
+                if granted {
+                    self.modals.push(Box::new(dialogs::sync_now()));
+                } else {
+                    self.ask_company();
+                }
+            }
+            Event::PlanReady(view) => {
+                self.status = None;
+                self.screens.clear();
+                self.screens.push(Box::new(SyncScreen::new(*view)));
+            }
+            Event::RunFinished(report) => {
+                self.end_flow();
+                self.screens.clear();
+                self.modals.clear();
+                self.modals
+                    .push(Box::new(dialogs::export_completed(&report)));
+                self.send(Command::LoadCustomers);
+            }
+            Event::Failed {
+                during,
+                explanation,
+            } => {
+                // A failed preview leaves the operator on the panes to try again.
+                if matches!(during, Task::Connect | Task::Plan | Task::Run) {
+                    self.end_flow();
+                    if matches!(during, Task::Run) {
+                        self.screens.clear();
+                        self.send(Command::LoadCustomers);
+                    }
+                }
+                self.status = None;
+                self.modals
+                    .push(Box::new(dialogs::explanation(&explanation)));
+            }
+            Event::Rejected { errors, .. } => {
+                let text = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.status = Some((Tone::Error, format!("Not saved: {text}")));
+            }
+            Event::QwcWritten(path) => {
+                self.status = Some((Tone::Success, format!("Wrote {}.", path.display())));
+            }
+            Event::Undone { message, .. } => {
+                self.status = Some((Tone::Success, message));
+                self.send(Command::LoadCustomers);
+            }
+            // Late answers for screens that have closed: nothing to show.
+            _ => {}
+        }
+    }
+
+    /// Draws everything into `buf` (the whole terminal area).
+    pub fn render(&mut self, buf: &mut Buffer) {
+        self.size = buf.area;
+        self.draw(buf);
+    }
+
+    fn draw(&self, buf: &mut Buffer) {
+        let area = buf.area;
+        let theme = &self.theme;
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            let msg = format!(
+                "Terminal too small ({}×{}). custsync needs at least {MIN_WIDTH}×{MIN_HEIGHT}; 80×24 or more is best.",
+                area.width, area.height
+            );
+            for (i, line) in super::widgets::wrap(&msg, area.width as usize)
+                .iter()
+                .enumerate()
+            {
+                put(
+                    buf,
+                    area.x,
+                    area.y + i as u16,
+                    area.width,
+                    line,
+                    theme.warning,
+                );
+            }
+            return;
+        }
+        let (header, body, status, foot) = Self::areas(area);
+        let crumbs = std::iter::once(self.home.title())
+            .chain(self.screens.iter().map(|s| s.title()))
+            .collect::<Vec<_>>()
+            .join(" › ");
+        put(
+            buf,
+            header.x,
+            header.y,
+            header.width,
+            &format!(" custsync · {crumbs}"),
+            theme.title,
+        );
+        if let Some(t) = self.pending.first() {
+            let busy = format!("{} ", working(*t));
+            let w = busy.chars().count() as u16;
+            put(
+                buf,
+                header.x + header.width.saturating_sub(w),
+                header.y,
+                w,
+                &busy,
+                theme.hint,
+            );
+        }
+        self.top().render(body, buf, theme);
+        if let Some((tone, text)) = &self.status {
+            let style = match tone {
+                Tone::Info => theme.hint,
+                Tone::Success => theme.ok,
+                Tone::Warning => theme.warning,
+                Tone::Error => theme.error,
+            };
+            let glyph = match tone {
+                Tone::Info => "",
+                Tone::Success => "✓ ",
+                Tone::Warning => "! ",
+                Tone::Error => "✗ ",
+            };
+            put(
+                buf,
+                status.x + 1,
+                status.y,
+                status.width.saturating_sub(1),
+                &format!("{glyph}{text}"),
+                style,
+            );
+        }
+        for m in &self.modals {
+            m.render(area, buf, theme);
+        }
+        footer::render(foot, buf, theme, &self.hints());
+    }
+}
+
+/// What the header says while a task runs.
+fn working(t: Task) -> &'static str {
+    match t {
+        Task::LoadCustomers => "loading customers…",
+        Task::SaveCustomer => "saving…",
+        Task::DeleteCustomer => "deleting…",
+        Task::SaveConfig => "saving setup…",
+        Task::ListDir => "reading folder…",
+        Task::Connect => "connecting to QuickBooks…",
+        Task::Disconnect => "closing the connection…",
+        Task::Plan => "comparing…",
+        Task::Preview => "preparing…",
+        Task::Run => "synchronizing…",
+        Task::History => "reading the journal…",
+        Task::Undo => "undoing…",
+        Task::WriteQwc => "writing .qwc…",
+    }
+}

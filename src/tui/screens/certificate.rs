@@ -1,0 +1,479 @@
+//! "QuickBooks – Application Certificate": the first-access question the sandbox asks on
+//! QuickBooks' behalf (SPEC §5.2), then its confirmation and "Access Confirmation".
+//!
+//! The worker is blocked inside the connection's `open` until this modal answers through the
+//! [`Reply`] it was given. Quitting drops the reply, which the worker reads as "nobody could
+//! answer".
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Clear, Widget};
+
+use crate::qb::access::{CertificateAnswer, CertificateRequest};
+use crate::tui::action::{Action, Msg};
+use crate::tui::component::{Component, Cx, Intent};
+use crate::tui::keymap::Context;
+use crate::tui::theme::{Theme, glyph};
+use crate::tui::widgets::dialog::{Dialog, DialogOutcome};
+use crate::tui::widgets::{centered, put, wrap};
+use crate::tui::worker::Reply;
+
+/// The four choices, in QuickBooks' order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    No,
+    PromptEachTime,
+    WhenOpen,
+    Always,
+}
+
+impl Choice {
+    pub const ALL: [Choice; 4] = [
+        Choice::No,
+        Choice::PromptEachTime,
+        Choice::WhenOpen,
+        Choice::Always,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Choice::No => "No",
+            Choice::PromptEachTime => "Yes, prompt each time",
+            Choice::WhenOpen => "Yes, whenever this QuickBooks company file is open",
+            Choice::Always => "Yes, always; allow access even if QuickBooks is not running",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    Choices,
+    LoginAs,
+    PersonalData,
+    Continue,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Yes,
+    Back,
+    Done,
+}
+
+enum Stage {
+    Ask,
+    Confirm(Dialog<Step>),
+    Granted(Dialog<Step>),
+}
+
+pub struct CertificateModal {
+    request: CertificateRequest,
+    reply: Option<Reply<Option<CertificateAnswer>>>,
+    choice: Choice,
+    login_user: usize,
+    personal_data: bool,
+    focus: Focus,
+    stage: Stage,
+}
+
+impl CertificateModal {
+    pub fn new(
+        request: CertificateRequest,
+        reply: Reply<Option<CertificateAnswer>>,
+    ) -> CertificateModal {
+        CertificateModal {
+            request,
+            reply: Some(reply),
+            // QuickBooks starts on No: access is never given by just pressing Enter.
+            choice: Choice::No,
+            login_user: 0,
+            personal_data: false,
+            focus: Focus::Choices,
+            stage: Stage::Ask,
+        }
+    }
+
+    pub fn choice(&self) -> Choice {
+        self.choice
+    }
+
+    fn login_as(&self) -> String {
+        self.request
+            .login_users
+            .get(self.login_user)
+            .cloned()
+            .unwrap_or_else(|| "Admin".to_string())
+    }
+
+    pub fn answer(&self) -> CertificateAnswer {
+        let allow_personal_data = self.personal_data;
+        match self.choice {
+            Choice::No => CertificateAnswer::No,
+            Choice::PromptEachTime => CertificateAnswer::PromptEachTime {
+                allow_personal_data,
+            },
+            Choice::WhenOpen => CertificateAnswer::WhenOpen {
+                allow_personal_data,
+            },
+            Choice::Always => CertificateAnswer::Always {
+                login_as: self.login_as(),
+                allow_personal_data,
+            },
+        }
+    }
+
+    fn focus_order(&self) -> Vec<Focus> {
+        let mut f = vec![Focus::Choices];
+        if self.choice == Choice::Always {
+            f.push(Focus::LoginAs);
+        }
+        f.push(Focus::PersonalData);
+        f.push(Focus::Continue);
+        f
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let order = self.focus_order();
+        let i = order.iter().position(|&f| f == self.focus).unwrap_or(0);
+        let n = order.len();
+        self.focus = order[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }];
+    }
+
+    fn finish(&mut self, cx: &mut Cx) {
+        let answer = self.answer();
+        let granted = answer != CertificateAnswer::No;
+        if let Some(r) = self.reply.take() {
+            r.send(Some(answer));
+        }
+        cx.close_modal();
+        cx.intent(Intent::AccessAnswered { granted });
+    }
+
+    fn confirm_dialog(&self) -> Dialog<Step> {
+        let how = match self.choice {
+            Choice::PromptEachTime => "QuickBooks will ask you each time custsync connects.",
+            Choice::WhenOpen => {
+                "custsync may read and change this company file whenever it is open in QuickBooks."
+            }
+            _ => {
+                "custsync may read and change this company file at any time, even when QuickBooks is not running."
+            }
+        };
+        Dialog::confirm(
+            "QuickBooks – Application Certificate",
+            &format!(
+                "You are allowing \"{}\" to access {}.\n\n{how}\n\nAre you sure you want to allow \
+                 access?",
+                self.request.app_name, self.request.company_file
+            ),
+            Step::Yes,
+            Step::Back,
+        )
+    }
+
+    fn granted_dialog(&self) -> Dialog<Step> {
+        let mut body = format!(
+            "Access granted.\n\nApplication: {}\nCompany file: {}\nAccess: {}",
+            self.request.app_name,
+            self.request.company_file,
+            self.choice.label()
+        );
+        if self.choice == Choice::Always {
+            body.push_str(&format!("\nLogin as: {}", self.login_as()));
+        }
+        body.push_str(&format!(
+            "\nPersonal data: {}",
+            if self.personal_data {
+                "allowed"
+            } else {
+                "not allowed"
+            }
+        ));
+        body.push_str(
+            "\n\nYou can change this later in QuickBooks: Edit → Preferences → Integrated \
+             Applications → Company Preferences.",
+        );
+        let mut d = Dialog::message("Access Confirmation", &body, Step::Done);
+        if let Some(b) = d.buttons.first_mut() {
+            b.label = "Done".into();
+        }
+        d
+    }
+
+    fn update_ask(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        let Some(a) = msg.action() else {
+            return false;
+        };
+        match (a, self.focus) {
+            (Action::Back, _) => {
+                self.choice = Choice::No;
+                self.finish(cx);
+            }
+            (Action::Submit, _) => {
+                if self.choice == Choice::No {
+                    self.finish(cx);
+                } else {
+                    self.stage = Stage::Confirm(self.confirm_dialog());
+                }
+            }
+            (Action::FocusNext, _) => self.move_focus(true),
+            (Action::FocusPrev, _) => self.move_focus(false),
+            (Action::Up | Action::Down, Focus::Choices) => {
+                let i = Choice::ALL
+                    .iter()
+                    .position(|&c| c == self.choice)
+                    .unwrap_or(0);
+                let n = Choice::ALL.len();
+                let j = if a == Action::Down {
+                    (i + 1).min(n - 1)
+                } else {
+                    i.saturating_sub(1)
+                };
+                self.choice = Choice::ALL[j];
+            }
+            (Action::Up, _) => self.move_focus(false),
+            (Action::Down, _) => self.move_focus(true),
+            (Action::Toggle, Focus::PersonalData) => self.personal_data = !self.personal_data,
+            (Action::Toggle, Focus::Continue) => {
+                return self.update_ask(&Msg::Action(Action::Submit), cx);
+            }
+            (Action::Left | Action::Right | Action::Toggle, Focus::LoginAs) => {
+                let n = self.request.login_users.len().max(1);
+                self.login_user = if a == Action::Left {
+                    (self.login_user + n - 1) % n
+                } else {
+                    (self.login_user + 1) % n
+                };
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn ask_lines(&self) -> Vec<(String, Line)> {
+        let mut out = Vec::new();
+        let text = |s: String| (s, Line::Text);
+        out.push(text(format!(
+            "An application without a certificate is requesting access to the following \
+             QuickBooks company file: {}",
+            self.request.company_file
+        )));
+        out.push(text(format!("Application name: {}", self.request.app_name)));
+        out.push(text(String::new()));
+        out.push(text(
+            "Do you want to allow this application to read and modify this company file?".into(),
+        ));
+        for c in Choice::ALL {
+            let g = if c == self.choice {
+                glyph::RADIO_ON
+            } else {
+                glyph::RADIO_OFF
+            };
+            out.push((format!("  {g} {}", c.label()), Line::Choice(c)));
+            if c == Choice::Always && self.choice == Choice::Always {
+                out.push((
+                    format!("        Login as: ‹ {} ›", self.login_as()),
+                    Line::LoginAs,
+                ));
+            }
+        }
+        out.push(text(String::new()));
+        let g = if self.personal_data {
+            glyph::CHECKED
+        } else {
+            glyph::UNCHECKED
+        };
+        out.push((
+            format!(
+                "{g} Allow this application to access personal data such as Social Security \
+                 Numbers and customer credit card information."
+            ),
+            Line::PersonalData,
+        ));
+        if self.request.personal_data_requested {
+            out.push(text(
+                "    (This application asked for personal data.)".into(),
+            ));
+        }
+        out
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Line {
+    Text,
+    Choice(Choice),
+    LoginAs,
+    PersonalData,
+}
+
+impl Component for CertificateModal {
+    fn title(&self) -> String {
+        "QuickBooks – Application Certificate".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        match &self.stage {
+            Stage::Ask => vec![Context::Choice],
+            Stage::Confirm(d) | Stage::Granted(d) => vec![d.context()],
+        }
+    }
+
+    fn awaits_answer(&self) -> bool {
+        self.reply.is_some()
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        let area = cx.area;
+        match &mut self.stage {
+            Stage::Ask => self.update_ask(msg, cx),
+            Stage::Confirm(d) => match d.handle(msg, area) {
+                DialogOutcome::Pressed(Step::Yes) => {
+                    self.stage = Stage::Granted(self.granted_dialog());
+                    true
+                }
+                DialogOutcome::Pressed(_) => {
+                    self.stage = Stage::Ask;
+                    true
+                }
+                DialogOutcome::Changed => true,
+                DialogOutcome::Ignored => false,
+            },
+            Stage::Granted(d) => match d.handle(msg, area) {
+                DialogOutcome::Pressed(_) => {
+                    self.finish(cx);
+                    true
+                }
+                DialogOutcome::Changed => true,
+                DialogOutcome::Ignored => false,
+            },
+        }
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        match &self.stage {
+            Stage::Confirm(d) | Stage::Granted(d) => return d.render(area, buf, theme),
+            Stage::Ask => {}
+        }
+        let width = 78.min(area.width);
+        let text_w = width.saturating_sub(4) as usize;
+        let mut lines = self.ask_lines();
+        // Long lines (the personal-data checkbox) wrap under their glyph.
+        let mut wrapped = Vec::new();
+        for (l, kind) in lines.drain(..) {
+            let parts = wrap(&l, text_w);
+            for (i, p) in parts.into_iter().enumerate() {
+                let hang = i > 0 && kind == Line::PersonalData;
+                wrapped.push((if hang { format!("    {p}") } else { p }, kind));
+            }
+        }
+        let height = (wrapped.len() as u16 + 4).min(area.height);
+        let outer = centered(area, width, height);
+        Clear.render(outer, buf);
+        Block::bordered()
+            .border_style(theme.border_focused)
+            .title(" QuickBooks – Application Certificate ")
+            .title_style(theme.title)
+            .render(outer, buf);
+        let inner = Block::bordered().inner(outer);
+        let x = inner.x + 1;
+        let w = inner.width.saturating_sub(2);
+        let last = inner.y + inner.height.saturating_sub(1);
+        for (y, (l, kind)) in (inner.y..last).zip(&wrapped) {
+            let focused = match kind {
+                Line::Choice(c) => self.focus == Focus::Choices && *c == self.choice,
+                Line::LoginAs => self.focus == Focus::LoginAs,
+                Line::PersonalData => self.focus == Focus::PersonalData,
+                Line::Text => false,
+            };
+            let style = if focused { theme.cursor } else { theme.base };
+            put(buf, x, y, w, l, style);
+        }
+        let button = "[ Continue ]";
+        let bx = x + w.saturating_sub(button.len() as u16);
+        let style = if self.focus == Focus::Continue {
+            theme.button_focused
+        } else {
+            theme.button
+        };
+        put(buf, bx, last, button.len() as u16, button, style);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::tui::component::Effect;
+    use std::path::Path;
+
+    fn request() -> CertificateRequest {
+        CertificateRequest {
+            app_name: "custsync".into(),
+            company_file: "/data/Acme.QBW".into(),
+            login_users: vec!["Admin".into(), "Clerk".into()],
+            personal_data_requested: false,
+        }
+    }
+
+    fn press(m: &mut CertificateModal, actions: &[Action]) -> Vec<Intent> {
+        let config = Config::default();
+        let mut intents = Vec::new();
+        for a in actions {
+            let mut cx = Cx::new(&config, Path::new("/"), Rect::new(0, 0, 80, 24));
+            m.update(&Msg::Action(*a), &mut cx);
+            for e in cx.into_effects() {
+                if let Effect::Intent(i) = e {
+                    intents.push(i);
+                }
+            }
+        }
+        intents
+    }
+
+    #[test]
+    fn yes_always_as_clerk_goes_through_confirmation_and_done() {
+        let (reply, answer) = Reply::channel();
+        let mut m = CertificateModal::new(request(), reply);
+        use Action::*;
+        let intents = press(
+            &mut m,
+            &[
+                Down, Down, Down, FocusNext, Right, FocusNext, Toggle, Submit,
+            ],
+        );
+        assert!(intents.is_empty());
+        assert!(
+            answer.try_recv().is_err(),
+            "nothing answered before Yes and Done"
+        );
+        let intents = press(&mut m, &[Yes, Submit]);
+        assert_eq!(intents, vec![Intent::AccessAnswered { granted: true }]);
+        assert_eq!(
+            answer.try_recv().unwrap(),
+            Some(CertificateAnswer::Always {
+                login_as: "Clerk".into(),
+                allow_personal_data: true
+            })
+        );
+        assert!(!m.awaits_answer());
+    }
+
+    #[test]
+    fn continue_on_the_default_is_no_and_no_at_confirmation_goes_back() {
+        let (reply, answer) = Reply::channel();
+        let mut m = CertificateModal::new(request(), reply);
+        use Action::*;
+        press(&mut m, &[Down, Down, Submit, No]);
+        assert_eq!(m.choice(), Choice::WhenOpen);
+        assert!(answer.try_recv().is_err());
+        press(&mut m, &[Up, Up]);
+        let intents = press(&mut m, &[Submit]);
+        assert_eq!(intents, vec![Intent::AccessAnswered { granted: false }]);
+        assert_eq!(answer.try_recv().unwrap(), Some(CertificateAnswer::No));
+    }
+}

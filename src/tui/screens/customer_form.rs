@@ -1,0 +1,668 @@
+//! Add / edit one SMSTurbo customer: a text field for every mapped field, grouped, plus the
+//! QuickBooks name and the status.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::dialogs;
+use crate::qbxml::fields::Kind;
+use crate::qbxml::{Amount, Field};
+use crate::store::{Customer, CustomerStatus};
+use crate::sync::ReplaceGroup;
+use crate::tui::action::{Action, Msg};
+use crate::tui::component::{Component, Cx, Intent, Tone};
+use crate::tui::keymap::Context;
+use crate::tui::theme::{Theme, glyph};
+use crate::tui::widgets::put;
+use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::worker::{Command, Event, Task};
+
+/// The form's groups, in screen order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Group {
+    Identity,
+    Contact,
+    BillAddress,
+    ShipAddress,
+    PhonesEmail,
+    QuickBooksRefs,
+    Notes,
+}
+
+impl Group {
+    const ALL: [Group; 7] = [
+        Group::Identity,
+        Group::Contact,
+        Group::BillAddress,
+        Group::ShipAddress,
+        Group::PhonesEmail,
+        Group::QuickBooksRefs,
+        Group::Notes,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Group::Identity => "Identity",
+            Group::Contact => "Contact",
+            Group::BillAddress => "Bill address",
+            Group::ShipAddress => "Ship address",
+            Group::PhonesEmail => "Phones and email",
+            Group::QuickBooksRefs => "QuickBooks lists and numbers",
+            Group::Notes => "Notes",
+        }
+    }
+
+    /// The group of a field, from the Replace Options groups (which already sort the fields).
+    fn of(f: Field) -> Group {
+        match ReplaceGroup::of(f) {
+            None | Some(ReplaceGroup::CompanyName) => Group::Identity,
+            Some(ReplaceGroup::ContactNames) => Group::Contact,
+            Some(ReplaceGroup::BillAddress) => Group::BillAddress,
+            Some(ReplaceGroup::ShipAddress) => Group::ShipAddress,
+            Some(ReplaceGroup::Phones | ReplaceGroup::Email) => Group::PhonesEmail,
+            Some(ReplaceGroup::Notes) => Group::Notes,
+            Some(
+                ReplaceGroup::CreditLimit
+                | ReplaceGroup::CustomerType
+                | ReplaceGroup::Terms
+                | ReplaceGroup::SalesRep
+                | ReplaceGroup::TaxCode
+                | ReplaceGroup::ResaleNumber
+                | ReplaceGroup::ActiveStatus,
+            ) => Group::QuickBooksRefs,
+        }
+    }
+}
+
+/// What a form line holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    Field(Field),
+    QbName,
+    Status,
+}
+
+impl Slot {
+    /// The key a back end uses in a [`crate::tui::worker::FieldError`].
+    fn key(self) -> &'static str {
+        match self {
+            Slot::Field(f) => f.key(),
+            Slot::QbName => "qb_name",
+            Slot::Status => "status",
+        }
+    }
+}
+
+enum Line {
+    Heading(Group),
+    Item(usize),
+}
+
+pub struct CustomerForm {
+    original: Option<Customer>,
+    slots: Vec<Slot>,
+    /// One text field per slot (the status slot's is unused).
+    fields: Vec<TextField>,
+    status: CustomerStatus,
+    lines: Vec<Line>,
+    focus: usize,
+    scroll: std::cell::Cell<usize>,
+    saving: bool,
+}
+
+const LABEL_W: u16 = 22;
+
+impl CustomerForm {
+    pub fn new_customer() -> CustomerForm {
+        CustomerForm::build(None)
+    }
+
+    pub fn edit(c: Customer) -> CustomerForm {
+        CustomerForm::build(Some(c))
+    }
+
+    fn build(original: Option<Customer>) -> CustomerForm {
+        let mut slots = Vec::new();
+        let mut lines = Vec::new();
+        for g in Group::ALL {
+            lines.push(Line::Heading(g));
+            let mut fields: Vec<Field> = Field::ALL
+                .iter()
+                .copied()
+                .filter(|&f| Group::of(f) == g)
+                .collect();
+            if g == Group::Identity {
+                // The code is the key: first. The QuickBooks name and the status follow the name.
+                fields.sort_by_key(|&f| f != Field::AccountNumber);
+            }
+            for f in fields {
+                lines.push(Line::Item(slots.len()));
+                slots.push(Slot::Field(f));
+                if f == Field::Name {
+                    for extra in [Slot::QbName, Slot::Status] {
+                        lines.push(Line::Item(slots.len()));
+                        slots.push(extra);
+                    }
+                }
+            }
+        }
+        let value = |s: Slot| -> String {
+            let Some(c) = &original else {
+                return String::new();
+            };
+            match s {
+                Slot::Field(f) => c.data.get(f).unwrap_or("").to_string(),
+                Slot::QbName => c.qb_name.clone().unwrap_or_default(),
+                Slot::Status => String::new(),
+            }
+        };
+        let fields = slots
+            .iter()
+            .map(|&s| {
+                let label = match s {
+                    Slot::Field(f) => f.label(),
+                    Slot::QbName => "QuickBooks name",
+                    Slot::Status => "Status",
+                };
+                let mut t = TextField::new(label, &value(s));
+                if s == Slot::QbName {
+                    t = t.with_placeholder("(same as Name)");
+                }
+                t
+            })
+            .collect();
+        let status = original
+            .as_ref()
+            .map_or(CustomerStatus::Active, |c| c.status);
+        let mut form = CustomerForm {
+            original,
+            slots,
+            fields,
+            status,
+            lines,
+            focus: 0,
+            scroll: std::cell::Cell::new(0),
+            saving: false,
+        };
+        // An existing customer shows what QuickBooks will object to at once; a new, empty form
+        // does not scold before anything was typed.
+        if form.original.is_some() {
+            for i in 0..form.slots.len() {
+                form.check(i);
+            }
+        }
+        form.set_focus(0);
+        form
+    }
+
+    fn set_focus(&mut self, i: usize) {
+        if let Some(f) = self.fields.get_mut(self.focus) {
+            f.set_focused(false);
+        }
+        self.focus = i.min(self.slots.len().saturating_sub(1));
+        if self.slots.get(self.focus) != Some(&Slot::Status)
+            && let Some(f) = self.fields.get_mut(self.focus)
+        {
+            f.set_focused(true);
+        }
+    }
+
+    fn customer(&self) -> Customer {
+        let mut c = self
+            .original
+            .clone()
+            .unwrap_or_else(|| Customer::new("", "", self.status));
+        for (&slot, field) in self.slots.iter().zip(&self.fields) {
+            let v = field.value().trim();
+            match slot {
+                Slot::Field(f) => c.data.set(f, v),
+                Slot::QbName => c.qb_name = (!v.is_empty()).then(|| v.to_string()),
+                Slot::Status => {}
+            }
+        }
+        c.status = self.status;
+        c
+    }
+
+    fn dirty(&self) -> bool {
+        match &self.original {
+            Some(o) => self.customer() != *o,
+            None => self.fields.iter().any(|f| !f.value().trim().is_empty()),
+        }
+    }
+
+    /// Checks one value: errors refuse the save; warnings say what QuickBooks will object to.
+    fn check(&mut self, i: usize) {
+        let Some(&slot) = self.slots.get(i) else {
+            return;
+        };
+        let value = self.fields[i].value().trim().to_string();
+        let (error, warning) = validate(slot, &value);
+        self.fields[i].set_error(error);
+        self.fields[i].set_warning(warning);
+    }
+
+    fn save(&mut self, cx: &mut Cx) {
+        for i in 0..self.slots.len() {
+            self.check(i);
+        }
+        if let Some(first) = self.fields.iter().position(|f| f.error().is_some()) {
+            self.set_focus(first);
+            cx.status(
+                Tone::Error,
+                "Some values are refused; see the messages next to the fields.",
+            );
+            return;
+        }
+        self.saving = true;
+        cx.send(Command::SaveCustomer {
+            original_code: self.original.as_ref().map(|c| c.code().to_string()),
+            customer: Box::new(self.customer()),
+        });
+    }
+
+    /// The first item of the next (or previous) group from the focus.
+    fn group_start(&self, forward: bool) -> usize {
+        let starts: Vec<usize> = self
+            .lines
+            .windows(2)
+            .filter_map(|w| match w {
+                [Line::Heading(_), Line::Item(i)] => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let found = if forward {
+            starts.iter().copied().find(|&s| s > self.focus)
+        } else {
+            starts.iter().rev().copied().find(|&s| s < self.focus)
+        };
+        found.unwrap_or(if forward { self.focus } else { 0 })
+    }
+
+    fn line_of_focus(&self) -> usize {
+        self.lines
+            .iter()
+            .position(|l| matches!(l, Line::Item(i) if *i == self.focus))
+            .unwrap_or(0)
+    }
+}
+
+/// The rules a value must meet before it is saved (errors), and what QuickBooks would refuse
+/// at export (warnings: SMSTurbo keeps the value, the sync flags it).
+fn validate(slot: Slot, value: &str) -> (Option<String>, Option<String>) {
+    match slot {
+        Slot::Field(Field::AccountNumber) if value.is_empty() => {
+            return (Some("a code is required".into()), None);
+        }
+        Slot::Field(Field::Name) if value.is_empty() => {
+            return (Some("a name is required".into()), None);
+        }
+        Slot::QbName if value.contains(':') => {
+            return (Some("QuickBooks names cannot contain ':'".into()), None);
+        }
+        Slot::Field(f) if f.kind() == Kind::Amount && !value.is_empty() => {
+            if let Err(e) = Amount::parse(value) {
+                return (Some(e.reason.to_string() + " (e.g. 2500.00)"), None);
+            }
+        }
+        _ => {}
+    }
+    let max = match slot {
+        Slot::Field(f) => f.max_len(),
+        Slot::QbName => Field::Name.max_len(),
+        Slot::Status => None,
+    };
+    let len = value.chars().count();
+    if let Some(max) = max
+        && len > max
+    {
+        let fix = if slot == Slot::Field(Field::Name) {
+            "; set a QuickBooks name"
+        } else {
+            ""
+        };
+        return (
+            None,
+            Some(format!(
+                "QuickBooks allows {max} characters, this has {len}{fix}"
+            )),
+        );
+    }
+    if slot == Slot::Field(Field::Name) && value.contains(':') {
+        return (
+            None,
+            Some("QuickBooks names cannot contain ':'; set a QuickBooks name".into()),
+        );
+    }
+    if let Some(c) = value.chars().find(|&c| u32::from(c) > 0xFF) {
+        return (
+            None,
+            Some(format!("QuickBooks cannot store '{c}' (Latin-1 only)")),
+        );
+    }
+    (None, None)
+}
+
+/// What the info line says about a field that has nothing wrong.
+fn field_help(slot: Slot) -> String {
+    match slot {
+        Slot::Field(Field::AccountNumber) => {
+            "The customer's code: unique, QuickBooks' account number (required).".into()
+        }
+        Slot::Field(Field::Name) => {
+            "Required. QuickBooks names are unique across customers, vendors and employees.".into()
+        }
+        Slot::QbName => {
+            "The name to use in QuickBooks when the SMSTurbo name is too long or taken there."
+                .into()
+        }
+        Slot::Field(f) if f.kind() == Kind::Amount => "An amount such as 2500 or 2500.00.".into(),
+        Slot::Field(f) => match f.max_len() {
+            Some(n) => format!("QuickBooks takes up to {n} characters."),
+            None => String::new(),
+        },
+        Slot::Status => String::new(),
+    }
+}
+
+impl Component for CustomerForm {
+    fn title(&self) -> String {
+        match &self.original {
+            Some(c) => format!("Edit customer {}", c.code()),
+            None => "Add customer".into(),
+        }
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        if self.slots.get(self.focus) == Some(&Slot::Status) {
+            vec![Context::Options, Context::Form]
+        } else {
+            vec![Context::TextField, Context::Form]
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.slots.get(self.focus) != Some(&Slot::Status)
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        let n = self.slots.len();
+        match msg {
+            Msg::Text(k) => {
+                if self.slots[self.focus] != Slot::Status && self.fields[self.focus].handle_key(*k)
+                {
+                    self.check(self.focus);
+                }
+            }
+            Msg::Paste(t) => {
+                self.fields[self.focus].paste(t);
+                self.check(self.focus);
+            }
+            Msg::Action(a) => match a {
+                Action::FocusNext | Action::Submit => self.set_focus((self.focus + 1) % n),
+                Action::PageDown | Action::PageUp => {
+                    let i = self.group_start(*a == Action::PageDown);
+                    self.set_focus(i);
+                }
+                Action::FocusPrev => self.set_focus((self.focus + n - 1) % n),
+                Action::Left | Action::Right if self.slots[self.focus] == Slot::Status => {
+                    let all = CustomerStatus::ALL;
+                    let i = all.iter().position(|&s| s == self.status).unwrap_or(0);
+                    let j = if *a == Action::Right {
+                        (i + 1) % all.len()
+                    } else {
+                        (i + all.len() - 1) % all.len()
+                    };
+                    self.status = all[j];
+                }
+                Action::Save => self.save(cx),
+                Action::Back => {
+                    if self.dirty() {
+                        cx.modal(dialogs::discard_changes("This customer"));
+                    } else {
+                        cx.pop();
+                    }
+                }
+                _ => return false,
+            },
+            Msg::Wheel { down, .. } => {
+                let i = if *down {
+                    (self.focus + 3).min(n - 1)
+                } else {
+                    self.focus.saturating_sub(3)
+                };
+                self.set_focus(i);
+            }
+            Msg::Click { row, .. } => {
+                let line = self.scroll.get() + row.saturating_sub(cx.area.y) as usize;
+                if let Some(Line::Item(i)) = self.lines.get(line) {
+                    self.set_focus(*i);
+                }
+            }
+        }
+        true
+    }
+
+    fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
+        match ev {
+            Event::CustomerSaved(c) => {
+                self.saving = false;
+                cx.status(Tone::Success, format!("Saved {} ({}).", c.name(), c.code()));
+                cx.send(Command::LoadCustomers);
+                cx.pop();
+                None
+            }
+            Event::Rejected {
+                during: Task::SaveCustomer,
+                errors,
+            } => {
+                self.saving = false;
+                for e in &errors {
+                    if let Some(i) = self.slots.iter().position(|s| s.key() == e.field) {
+                        self.fields[i].set_error(Some(e.message.clone()));
+                    }
+                }
+                if let Some(first) = self.fields.iter().position(|f| f.error().is_some()) {
+                    self.set_focus(first);
+                }
+                let summary = errors
+                    .first()
+                    .map_or_else(String::new, |e| e.message.clone());
+                cx.status(Tone::Error, format!("Not saved: {summary}"));
+                None
+            }
+            Event::Failed {
+                during: Task::SaveCustomer,
+                explanation,
+            } => {
+                self.saving = false;
+                cx.modal(dialogs::explanation(&explanation));
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            Intent::DiscardChanges => {
+                cx.pop();
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        // The last line tells about the focused field in full.
+        let info_y = area.y + area.height.saturating_sub(1);
+        let area = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        let (info, info_style) = match self.slots.get(self.focus) {
+            Some(Slot::Status) => (
+                "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),
+                theme.hint,
+            ),
+            Some(&slot) => match self.fields[self.focus].message() {
+                Some((true, m)) => (
+                    format!("{} {}: {m}", glyph::ERROR, self.fields[self.focus].label()),
+                    theme.error,
+                ),
+                Some((false, m)) => (
+                    format!(
+                        "{} {}: {m}",
+                        glyph::WARNING,
+                        self.fields[self.focus].label()
+                    ),
+                    theme.warning,
+                ),
+                None => (field_help(slot), theme.hint),
+            },
+            None => (String::new(), theme.hint),
+        };
+        put(
+            buf,
+            area.x + 1,
+            info_y,
+            area.width.saturating_sub(1),
+            &info,
+            info_style,
+        );
+        let height = area.height as usize;
+        let focus_line = self.line_of_focus();
+        let mut top = self.scroll.get();
+        if focus_line < top + 1 {
+            // Keep the group heading above the first field visible.
+            top = focus_line.saturating_sub(1);
+        } else if focus_line >= top + height {
+            top = focus_line + 1 - height;
+        }
+        self.scroll.set(top);
+        let input_w = 42.min(area.width.saturating_sub(LABEL_W + 14));
+        let layout = FieldLayout {
+            label_width: LABEL_W,
+            input_width: input_w,
+        };
+        for (k, line) in self.lines.iter().skip(top).take(height).enumerate() {
+            let y = area.y + k as u16;
+            let row = Rect {
+                y,
+                height: 1,
+                ..area
+            };
+            match line {
+                Line::Heading(g) => put(
+                    buf,
+                    row.x,
+                    y,
+                    row.width,
+                    &format!("── {} ", g.title()),
+                    theme.header,
+                ),
+                Line::Item(i) if self.slots[*i] == Slot::Status => {
+                    let focused = *i == self.focus;
+                    let marker = if focused { glyph::CURSOR } else { " " };
+                    put(
+                        buf,
+                        row.x,
+                        y,
+                        LABEL_W,
+                        &format!("{marker}Status"),
+                        if focused {
+                            theme.label_focused
+                        } else {
+                            theme.label
+                        },
+                    );
+                    let mut x = row.x + LABEL_W;
+                    for s in CustomerStatus::ALL {
+                        let on = s == self.status;
+                        let g = if on {
+                            glyph::RADIO_ON
+                        } else {
+                            glyph::RADIO_OFF
+                        };
+                        let text = format!("{g} {s}");
+                        let w = text.chars().count() as u16;
+                        let style = if on && focused {
+                            theme.cursor
+                        } else if on {
+                            theme.checked
+                        } else {
+                            theme.base
+                        };
+                        put(buf, x, y, w, &text, style);
+                        x += w + 2;
+                    }
+                }
+                Line::Item(i) => self.fields[*i].render(row, buf, theme, layout),
+            }
+        }
+        if self.saving {
+            put(
+                buf,
+                area.x + area.width.saturating_sub(10),
+                area.y,
+                10,
+                "saving…",
+                theme.hint,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_is_on_the_form_once() {
+        let f = CustomerForm::new_customer();
+        for &field in Field::ALL {
+            assert_eq!(
+                f.slots.iter().filter(|&&s| s == Slot::Field(field)).count(),
+                1
+            );
+        }
+        assert_eq!(f.slots.first(), Some(&Slot::Field(Field::AccountNumber)));
+        assert_eq!(f.slots.len(), Field::COUNT + 2);
+    }
+
+    #[test]
+    fn page_keys_jump_between_groups() {
+        let mut f = CustomerForm::new_customer();
+        let next = f.group_start(true);
+        assert_eq!(f.slots[next], Slot::Field(Field::FirstName));
+        f.set_focus(next);
+        assert_eq!(f.slots[f.group_start(true)], Slot::Field(Field::BillAddr1));
+        assert_eq!(f.group_start(false), 0);
+    }
+
+    #[test]
+    fn validation_refuses_only_what_cannot_be_saved() {
+        assert!(validate(Slot::Field(Field::Name), "").0.is_some());
+        assert!(validate(Slot::Field(Field::AccountNumber), "").0.is_some());
+        assert!(
+            validate(Slot::Field(Field::CreditLimit), "12.345")
+                .0
+                .is_some()
+        );
+        assert_eq!(
+            validate(Slot::Field(Field::CreditLimit), "2500"),
+            (None, None)
+        );
+        assert!(validate(Slot::QbName, "A:B").0.is_some());
+        let long = "x".repeat(42);
+        let (e, w) = validate(Slot::Field(Field::Name), &long);
+        assert!(e.is_none());
+        assert!(w.unwrap().contains("set a QuickBooks name"));
+        let (e, w) = validate(Slot::Field(Field::BillCity), "Łódź");
+        assert!(e.is_none() && w.unwrap().contains("Latin-1"));
+        assert_eq!(
+            validate(Slot::Field(Field::BillCity), "Zürich"),
+            (None, None)
+        );
+    }
+}

@@ -1,0 +1,416 @@
+//! The modal questions and messages of the workflow, built on the dialog widget, plus the modal
+//! wrappers for the help overlay and the file picker.
+
+use std::path::PathBuf;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use crate::tui::action::Msg;
+use crate::tui::component::{Component, Cx, Intent};
+use crate::tui::keymap::Context;
+use crate::tui::theme::Theme;
+use crate::tui::view::{CompanyInfo, Explanation, HistoryEntry, RunPreview, RunReport, Selection};
+use crate::tui::widgets::dialog::{Button, Dialog, DialogOutcome, Role, Tone};
+use crate::tui::widgets::file_picker::{FilePicker, PickerOutcome};
+use crate::tui::widgets::help::HelpOverlay;
+use crate::tui::worker::{Command, Event, Reply, Task};
+
+/// A dialog whose buttons stand for intents.
+pub struct DialogModal {
+    dialog: Dialog<Intent>,
+}
+
+impl DialogModal {
+    pub fn new(dialog: Dialog<Intent>) -> DialogModal {
+        DialogModal { dialog }
+    }
+
+    pub fn dialog(&self) -> &Dialog<Intent> {
+        &self.dialog
+    }
+}
+
+impl Component for DialogModal {
+    fn title(&self) -> String {
+        self.dialog.title.clone()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        vec![self.dialog.context()]
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        match self.dialog.handle(msg, cx.area) {
+            DialogOutcome::Ignored => false,
+            DialogOutcome::Changed => true,
+            DialogOutcome::Pressed(intent) => {
+                cx.close_modal();
+                cx.intent(intent);
+                true
+            }
+        }
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        self.dialog.render(area, buf, theme);
+    }
+}
+
+/// A plain-words explanation of a failure: what happened, what to do next.
+pub fn explanation(e: &Explanation) -> DialogModal {
+    let mut body = format!(
+        "What happened: {}\n\nWhat to do: {}",
+        e.what_happened, e.next_step
+    );
+    if let Some(d) = &e.detail {
+        body.push_str(&format!("\n\n({d})"));
+    }
+    DialogModal::new(Dialog::message(&e.title, &body, Intent::Dismiss).with_tone(Tone::Error))
+}
+
+/// "Is this the right company?" (SPEC §5.4). No changes nothing.
+pub fn company_confirmation(c: &CompanyInfo) -> DialogModal {
+    let body = format!(
+        "custsync is connected to this QuickBooks company:\n\n\
+         Company:    {}\nFile:       {}\nProduct:    {}\nCustomers:  {}\n\n\
+         Is this the right company?",
+        c.company_name, c.company_file, c.product, c.customer_count
+    );
+    DialogModal::new(Dialog::confirm(
+        "Confirm company",
+        &body,
+        Intent::CompanyConfirmed(true),
+        Intent::CompanyConfirmed(false),
+    ))
+}
+
+fn with_cancel(d: Dialog<Intent>, label: &str, value: Intent) -> Dialog<Intent> {
+    let mut d = d;
+    d.buttons.push(Button {
+        label: label.into(),
+        role: Role::Other,
+        value,
+    });
+    let last = d.buttons.len() - 1;
+    d.with_cancel(last)
+}
+
+/// "Show Missing Customers Only?" (SPEC §5.5). Esc leaves the flow.
+pub fn missing_only() -> DialogModal {
+    let body = "Yes: list only customers missing on one side (SMSTurbo customers not in \
+                QuickBooks on the left, QuickBooks customers not in SMSTurbo on the right).\n\n\
+                No: list every customer that is not an exact match, including pairs whose \
+                fields differ.";
+    DialogModal::new(with_cancel(
+        Dialog::confirm(
+            "Show Missing Customers Only?",
+            body,
+            Intent::MissingOnly(true),
+            Intent::MissingOnly(false),
+        ),
+        "Cancel",
+        Intent::CancelSync,
+    ))
+}
+
+/// After first access: "Synchronize now?" No opens SetUp.
+pub fn sync_now() -> DialogModal {
+    DialogModal::new(Dialog::confirm(
+        "Synchronize now?",
+        "custsync can now reach this QuickBooks company file.\n\n\
+         Synchronize now? Answer No to review the SetUp screen first.",
+        Intent::SyncNow(true),
+        Intent::SyncNow(false),
+    ))
+}
+
+/// The run confirmation: exactly what will happen.
+pub fn run_confirmation(preview: &RunPreview, selection: Selection) -> DialogModal {
+    if preview.missing_list_entries.is_empty() {
+        return DialogModal::new(
+            Dialog::confirm(
+                "Synchronize",
+                "This will happen:",
+                Intent::StartRun(selection),
+                Intent::Dismiss,
+            )
+            .with_list(preview.lines.clone()),
+        );
+    }
+    let mut list = preview.lines.clone();
+    list.extend(
+        preview
+            .missing_list_entries
+            .iter()
+            .map(|e| format!("Add to QuickBooks: {e}")),
+    );
+    let body = format!(
+        "QuickBooks does not have {} the export needs. custsync can add {} (a list entry, \
+         not a customer), or you can cancel and change the Export settings in SetUp.",
+        if preview.missing_list_entries.len() == 1 {
+            "a list entry"
+        } else {
+            "list entries"
+        },
+        if preview.missing_list_entries.len() == 1 {
+            "it"
+        } else {
+            "them"
+        }
+    );
+    let with_entries = Selection {
+        add_missing_list_entries: true,
+        ..selection
+    };
+    DialogModal::new(
+        Dialog::choice(
+            "Synchronize",
+            &body,
+            vec![
+                ("Add and synchronize".into(), Intent::StartRun(with_entries)),
+                ("Cancel".into(), Intent::Dismiss),
+            ],
+        )
+        .with_tone(Tone::Warning)
+        .with_list(list),
+    )
+}
+
+/// The end of a run: counts and each failure in plain words.
+pub fn export_completed(r: &RunReport) -> DialogModal {
+    let title = if r.cancelled {
+        "Export Stopped"
+    } else {
+        "Export Completed"
+    };
+    let mut body: Vec<String> = r.counts.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+    if r.cancelled {
+        body.push("You stopped the run; what is listed above was done.".into());
+    }
+    if r.failures.is_empty() {
+        body.push("No failures.".into());
+    } else {
+        body.push(format!(
+            "{} customer{} could not be synchronized:",
+            r.failures.len(),
+            if r.failures.len() == 1 { "" } else { "s" }
+        ));
+    }
+    let list = r
+        .failures
+        .iter()
+        .map(|f| format!("{}: {}", f.customer, f.message))
+        .collect();
+    let tone = if r.failures.is_empty() {
+        Tone::Normal
+    } else {
+        Tone::Warning
+    };
+    DialogModal::new(
+        Dialog::message(title, &body.join("\n"), Intent::Dismiss)
+            .with_list(list)
+            .with_tone(tone),
+    )
+}
+
+pub fn delete_customer(code: &str, name: &str) -> DialogModal {
+    DialogModal::new(Dialog::confirm_destructive(
+        "Delete customer",
+        &format!(
+            "Delete {name} ({code}) from SMSTurbo?\n\nQuickBooks is not changed. This cannot be \
+             undone."
+        ),
+        Intent::DeleteCustomer(code.to_string()),
+        Intent::Dismiss,
+    ))
+}
+
+pub fn discard_changes(what: &str) -> DialogModal {
+    DialogModal::new(Dialog::confirm_destructive(
+        "Discard changes?",
+        &format!("{what} has changes that are not saved. Leave without saving them?"),
+        Intent::DiscardChanges,
+        Intent::Dismiss,
+    ))
+}
+
+pub fn undo_confirmation(entry: &HistoryEntry) -> DialogModal {
+    DialogModal::new(
+        Dialog::confirm_destructive(
+            "Undo run",
+            &format!(
+                "Undo the local changes of the run of {} on {}?\n\nQuickBooks is not changed: \
+                 customers added there stay.",
+                entry.when, entry.company
+            ),
+            Intent::Undo(entry.id),
+            Intent::Dismiss,
+        )
+        .with_list(entry.details.clone()),
+    )
+}
+
+/// A confirmation before quitting while a run is in progress.
+pub fn quit_during_run() -> DialogModal {
+    DialogModal::new(Dialog::confirm_destructive(
+        "Quit custsync?",
+        "A synchronization is running. Quit now? It stops after the current batch; the next \
+         run finishes what was sent.",
+        Intent::Quit,
+        Intent::Dismiss,
+    ))
+}
+
+/// "Prompt each time" access: QuickBooks asks on every connection. The worker waits.
+pub struct PermissionModal {
+    dialog: Dialog<bool>,
+    reply: Option<Reply<Option<bool>>>,
+}
+
+impl PermissionModal {
+    pub fn new(app_name: &str, company_file: &str, reply: Reply<Option<bool>>) -> PermissionModal {
+        PermissionModal {
+            dialog: Dialog::confirm(
+                "QuickBooks – Application Certificate",
+                &format!(
+                    "The application \"{app_name}\" is asking to access the QuickBooks company \
+                     file {company_file}.\n\nAllow access this time?"
+                ),
+                true,
+                false,
+            ),
+            reply: Some(reply),
+        }
+    }
+}
+
+impl Component for PermissionModal {
+    fn title(&self) -> String {
+        self.dialog.title.clone()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        vec![self.dialog.context()]
+    }
+
+    fn awaits_answer(&self) -> bool {
+        self.reply.is_some()
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        match self.dialog.handle(msg, cx.area) {
+            DialogOutcome::Ignored => false,
+            DialogOutcome::Changed => true,
+            DialogOutcome::Pressed(allow) => {
+                if let Some(r) = self.reply.take() {
+                    r.send(Some(allow));
+                }
+                cx.close_modal();
+                true
+            }
+        }
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        self.dialog.render(area, buf, theme);
+    }
+}
+
+/// The `?` overlay as a modal.
+pub struct HelpModal(pub HelpOverlay);
+
+impl Component for HelpModal {
+    fn title(&self) -> String {
+        "Help".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        vec![Context::HelpOverlay]
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        if !self.0.handle(msg) {
+            cx.close_modal();
+        }
+        true
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        self.0.render(area, buf, theme);
+    }
+}
+
+/// The file picker as a modal: listings come from the worker.
+pub struct PickerModal {
+    picker: FilePicker,
+}
+
+impl PickerModal {
+    /// Opens a picker on `dir` and asks the worker for its listing.
+    pub fn open(dir: PathBuf, pattern: &str, cx: &mut Cx) -> PickerModal {
+        let picker = FilePicker::new(dir, pattern);
+        if let PickerOutcome::List { dir, pattern } = picker.request() {
+            cx.send(Command::ListDir { dir, pattern });
+        }
+        PickerModal { picker }
+    }
+
+    pub fn picker(&self) -> &FilePicker {
+        &self.picker
+    }
+}
+
+impl Component for PickerModal {
+    fn title(&self) -> String {
+        "Look up the company file".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        self.picker.contexts()
+    }
+
+    fn captures_text(&self) -> bool {
+        self.picker.captures_text()
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        let outcome = match msg {
+            Msg::Click { column, row } => self.picker.click(cx.area, *column, *row),
+            _ => self.picker.handle(msg),
+        };
+        match outcome {
+            PickerOutcome::Ignored => false,
+            PickerOutcome::Changed => true,
+            PickerOutcome::List { dir, pattern } => {
+                cx.send(Command::ListDir { dir, pattern });
+                true
+            }
+            PickerOutcome::Chosen(path) => {
+                cx.close_modal();
+                cx.intent(Intent::FileChosen(path));
+                true
+            }
+            PickerOutcome::Cancelled => {
+                cx.close_modal();
+                true
+            }
+        }
+    }
+
+    fn on_event(&mut self, ev: Event, _cx: &mut Cx) -> Option<Event> {
+        match ev {
+            Event::DirListed(l) => self.picker.listed(l),
+            Event::Failed {
+                during: Task::ListDir,
+                explanation,
+            } => self.picker.list_failed(explanation),
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        self.picker.render(area, buf, theme);
+    }
+}

@@ -1,0 +1,191 @@
+//! History: past runs from the journal, with undo of a run's local changes.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Widget};
+
+use super::dialogs;
+use crate::tui::action::{Action, Msg};
+use crate::tui::component::{Component, Cx, Intent, Tone};
+use crate::tui::keymap::Context;
+use crate::tui::theme::Theme;
+use crate::tui::view::{Column, HistoryEntry};
+use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::put;
+use crate::tui::worker::{Command, Event};
+
+pub struct HistoryScreen {
+    entries: Vec<HistoryEntry>,
+    list: Checklist,
+    loaded: bool,
+}
+
+impl Default for HistoryScreen {
+    fn default() -> Self {
+        HistoryScreen::new()
+    }
+}
+
+impl HistoryScreen {
+    pub fn new() -> HistoryScreen {
+        HistoryScreen {
+            entries: Vec::new(),
+            list: Checklist::new(
+                "Runs",
+                vec![
+                    Column::fixed("When", 17),
+                    Column::fill("Company", 12, 1),
+                    Column::fill("What happened", 24, 3),
+                    Column::fixed("Undo", 6),
+                ],
+                Vec::new(),
+                false,
+            ),
+            loaded: false,
+        }
+    }
+
+    fn set_entries(&mut self, entries: Vec<HistoryEntry>) {
+        self.list.set_rows(
+            entries
+                .iter()
+                .map(|e| {
+                    ChecklistRow::new(vec![
+                        e.when.clone(),
+                        e.company.clone(),
+                        e.summary.clone(),
+                        if e.undoable {
+                            "yes".into()
+                        } else {
+                            "—".into()
+                        },
+                    ])
+                })
+                .collect(),
+        );
+        self.entries = entries;
+        self.loaded = true;
+    }
+
+    fn selected(&self) -> Option<&HistoryEntry> {
+        self.list.cursor_row().and_then(|i| self.entries.get(i))
+    }
+
+    fn areas(area: Rect) -> (Rect, Rect) {
+        let detail_h = (area.height / 3).max(5).min(area.height);
+        let list = Rect {
+            height: area.height - detail_h,
+            ..area
+        };
+        let detail = Rect {
+            y: area.y + list.height,
+            height: detail_h,
+            ..area
+        };
+        (list, detail)
+    }
+}
+
+impl Component for HistoryScreen {
+    fn title(&self) -> String {
+        "History".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        if self.list.is_filtering() {
+            return self.list.contexts();
+        }
+        let mut c = vec![Context::History];
+        c.extend(self.list.contexts());
+        c
+    }
+
+    fn captures_text(&self) -> bool {
+        self.list.captures_text()
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        if let Msg::Click { column, row } = msg {
+            return self.list.click(Self::areas(cx.area).0, *column, *row) != ListOutcome::Ignored;
+        }
+        if !self.list.is_filtering() {
+            match msg.action() {
+                Some(Action::Undo) => {
+                    match self.selected() {
+                        Some(e) if e.undoable => cx.modal(dialogs::undo_confirmation(e)),
+                        Some(_) => {
+                            cx.status(Tone::Warning, "This run has no local changes left to undo.")
+                        }
+                        None => {}
+                    }
+                    return true;
+                }
+                Some(Action::Refresh) => {
+                    cx.send(Command::LoadHistory);
+                    return true;
+                }
+                Some(Action::Back) if self.list.filter().is_empty() => {
+                    cx.pop();
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        self.list.handle(msg) != ListOutcome::Ignored
+    }
+
+    fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
+        match ev {
+            Event::HistoryLoaded(entries) => self.set_entries(entries),
+            Event::Undone { message, .. } => {
+                cx.status(Tone::Success, message);
+                cx.send(Command::LoadHistory);
+                cx.send(Command::LoadCustomers);
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            Intent::Undo(id) => {
+                cx.send(Command::Undo(id));
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let (list, detail) = Self::areas(area);
+        self.list.render(list, buf, theme, true);
+        if !self.loaded {
+            put(
+                buf,
+                list.x + 2,
+                list.y + 2,
+                list.width.saturating_sub(4),
+                "Loading the journal…",
+                theme.hint,
+            );
+        }
+        Block::bordered()
+            .border_style(theme.border)
+            .title(" What the run did ")
+            .render(detail, buf);
+        let inner = Block::bordered().inner(detail);
+        if let Some(e) = self.selected() {
+            for (k, line) in e.details.iter().take(inner.height as usize).enumerate() {
+                put(
+                    buf,
+                    inner.x + 1,
+                    inner.y + k as u16,
+                    inner.width.saturating_sub(2),
+                    &format!("• {line}"),
+                    theme.base,
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Maintain Customer, the home screen: the SMSTurbo list, the File Info field with its lookup,
+//! and the ways to SetUp, Synchronize and History.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::customer_form::CustomerForm;
+use super::dialogs::{self, PickerModal};
+use super::history::HistoryScreen;
+use super::setup::SetupScreen;
+use crate::config::{Config, ConnectionKind};
+use crate::qbxml::Field;
+use crate::store::Customer;
+use crate::tui::action::{Action, Msg};
+use crate::tui::component::{Component, Cx, Intent, Tone};
+use crate::tui::keymap::Context;
+use crate::tui::theme::Theme;
+use crate::tui::view::Column;
+use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::file_picker::start_for;
+use crate::tui::widgets::put;
+use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::worker::{Command, Event, Task};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    List,
+    FileInfo,
+}
+
+pub struct MaintainScreen {
+    customers: Vec<Customer>,
+    list: Checklist,
+    file_info: TextField,
+    /// The File Info value last saved, to know when to save again.
+    saved_file_info: String,
+    focus: Focus,
+    loaded: bool,
+    kind: ConnectionKind,
+}
+
+/// The list's columns: what fits is shown, from the left.
+fn columns() -> Vec<Column> {
+    vec![
+        Column::fixed("Code", 8),
+        Column::fill("Name", 18, 3),
+        Column::fixed("Status", 8),
+        Column::fill("Company", 12, 2),
+        Column::fixed("Phone", 14),
+        Column::fill("City", 10, 1),
+        Column::fill("Email", 14, 2),
+    ]
+}
+
+fn row(c: &Customer) -> ChecklistRow {
+    let get = |f| c.data.get(f).unwrap_or("").to_string();
+    ChecklistRow::new(vec![
+        c.code().to_string(),
+        c.name().to_string(),
+        c.status.to_string(),
+        get(Field::CompanyName),
+        get(Field::Phone),
+        get(Field::BillCity),
+        get(Field::Email),
+    ])
+}
+
+impl MaintainScreen {
+    pub fn new(config: &Config) -> MaintainScreen {
+        MaintainScreen {
+            customers: Vec::new(),
+            list: Checklist::new("SMSTurbo customers", columns(), Vec::new(), false),
+            file_info: TextField::new("File Info", &config.company_file)
+                .with_placeholder("company file (*.QBW), or a pattern such as *.QBW"),
+            saved_file_info: config.company_file.clone(),
+            focus: Focus::List,
+            loaded: false,
+            kind: config.connection.kind,
+        }
+    }
+
+    pub fn customers(&self) -> &[Customer] {
+        &self.customers
+    }
+
+    fn set_customers(&mut self, customers: Vec<Customer>) {
+        let keep = self.selected().map(|c| c.code().to_string());
+        self.list.set_rows(customers.iter().map(row).collect());
+        self.customers = customers;
+        self.loaded = true;
+        if let Some(code) = keep
+            && let Some(i) = self.customers.iter().position(|c| c.code() == code)
+        {
+            self.list.select_row(i);
+        }
+    }
+
+    fn selected(&self) -> Option<&Customer> {
+        self.list.cursor_row().and_then(|i| self.customers.get(i))
+    }
+
+    fn set_focus(&mut self, f: Focus) {
+        self.focus = f;
+        self.file_info.set_focused(f == Focus::FileInfo);
+    }
+
+    /// Saves File Info when it changed (a pattern is a lookup, not a file: not saved).
+    fn save_file_info(&mut self, cx: &mut Cx) {
+        let value = self.file_info.value().trim().to_string();
+        if value == self.saved_file_info || crate::tui::listing::is_pattern(&value) {
+            return;
+        }
+        let mut config = cx.config.clone();
+        config.company_file = value.clone();
+        self.saved_file_info = value;
+        cx.send(Command::SaveConfig(Box::new(config)));
+    }
+
+    fn lookup(&mut self, cx: &mut Cx) {
+        let (dir, pattern) = start_for(
+            self.file_info.value(),
+            cx.workspace,
+            &cx.config.file_pattern,
+        );
+        let modal = PickerModal::open(dir, &pattern, cx);
+        cx.modal(modal);
+    }
+
+    fn list_area(area: Rect) -> Rect {
+        Rect {
+            y: area.y + 2,
+            height: area.height.saturating_sub(2),
+            ..area
+        }
+    }
+}
+
+impl Component for MaintainScreen {
+    fn title(&self) -> String {
+        "Maintain Customer".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        match self.focus {
+            Focus::FileInfo => vec![Context::Lookup, Context::TextField],
+            Focus::List if self.list.is_filtering() => self.list.contexts(),
+            Focus::List => {
+                let mut c = vec![Context::MaintainCustomer];
+                c.extend(self.list.contexts());
+                c
+            }
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        self.focus == Focus::FileInfo || self.list.captures_text()
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        if let Msg::Click { column, row } = msg {
+            let file_row = Rect {
+                height: 1,
+                ..cx.area
+            };
+            if file_row.contains((*column, *row).into()) {
+                self.set_focus(Focus::FileInfo);
+                return true;
+            }
+            self.set_focus(Focus::List);
+            return self.list.click(Self::list_area(cx.area), *column, *row)
+                != ListOutcome::Ignored;
+        }
+        if self.focus == Focus::FileInfo {
+            match msg {
+                Msg::Text(k) => return self.file_info.handle_key(*k),
+                Msg::Paste(t) => return self.file_info.paste(t),
+                Msg::Action(Action::Lookup) => self.lookup(cx),
+                Msg::Action(
+                    Action::Submit | Action::FocusNext | Action::FocusPrev | Action::Back,
+                ) => {
+                    self.save_file_info(cx);
+                    self.set_focus(Focus::List);
+                }
+                _ => return false,
+            }
+            return true;
+        }
+        if !self.list.is_filtering() {
+            match msg.action() {
+                Some(Action::Add) => {
+                    cx.push(CustomerForm::new_customer());
+                    return true;
+                }
+                Some(Action::Edit) => {
+                    if let Some(c) = self.selected() {
+                        cx.push(CustomerForm::edit(c.clone()));
+                    }
+                    return true;
+                }
+                Some(Action::Delete) => {
+                    if let Some(c) = self.selected() {
+                        cx.modal(dialogs::delete_customer(c.code(), c.name()));
+                    }
+                    return true;
+                }
+                Some(Action::SetUp) => {
+                    cx.push(SetupScreen::new(cx.config));
+                    return true;
+                }
+                Some(Action::Synchronize) => {
+                    cx.intent(Intent::Connect);
+                    return true;
+                }
+                Some(Action::History) => {
+                    cx.push(HistoryScreen::new());
+                    cx.send(Command::LoadHistory);
+                    return true;
+                }
+                Some(Action::Lookup) => {
+                    self.lookup(cx);
+                    return true;
+                }
+                Some(Action::FocusNext | Action::FocusPrev) => {
+                    self.set_focus(Focus::FileInfo);
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        self.list.handle(msg) != ListOutcome::Ignored
+    }
+
+    fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
+        match ev {
+            Event::CustomersLoaded(list) => self.set_customers(list),
+            Event::Rejected {
+                during: Task::SaveConfig,
+                errors,
+            } => {
+                // File Info was refused: say so next to it; the saved value stays in force.
+                let message = errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.file_info.set_error(Some(message.clone()));
+                self.saved_file_info = cx.config.company_file.clone();
+                cx.status(Tone::Error, format!("File Info not saved: {message}"));
+            }
+            Event::CustomerDeleted(code) => {
+                cx.status(Tone::Success, format!("Deleted customer {code}."));
+                cx.send(Command::LoadCustomers);
+            }
+            Event::ConfigSaved(c) => {
+                // The app keeps the config; File Info follows what was saved.
+                self.saved_file_info = c.company_file.clone();
+                self.kind = c.connection.kind;
+                if self.focus != Focus::FileInfo {
+                    self.file_info.set_value(&c.company_file);
+                }
+                return Some(Event::ConfigSaved(c));
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            Intent::FileChosen(path) => {
+                self.file_info.set_value(&path.to_string_lossy());
+                self.save_file_info(cx);
+                self.set_focus(Focus::List);
+                cx.status(
+                    Tone::Success,
+                    format!("File Info set to {}.", path.display()),
+                );
+            }
+            Intent::DeleteCustomer(code) => cx.send(Command::DeleteCustomer { code }),
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let file_row = Rect { height: 1, ..area };
+        let lookup_hint = " F4 lookup";
+        self.file_info.render(
+            file_row,
+            buf,
+            theme,
+            FieldLayout {
+                label_width: 11,
+                // With a message the field takes the row and the message the line below.
+                input_width: file_row.width.saturating_sub(
+                    11 + if self.file_info.message().is_some() {
+                        0
+                    } else {
+                        lookup_hint.len() as u16 + 1
+                    },
+                ),
+            },
+        );
+        if self.file_info.message().is_none() {
+            let x = file_row.x + file_row.width.saturating_sub(lookup_hint.len() as u16);
+            put(
+                buf,
+                x,
+                file_row.y,
+                lookup_hint.len() as u16,
+                lookup_hint,
+                theme.hint,
+            );
+        }
+        let kind = match self.kind {
+            ConnectionKind::Sandbox => "sandbox company",
+            ConnectionKind::WebConnector => "QuickBooks Web Connector",
+        };
+        match self.file_info.message() {
+            Some((is_error, m)) => {
+                let (g, style) = if is_error {
+                    (crate::tui::theme::glyph::ERROR, theme.error)
+                } else {
+                    (crate::tui::theme::glyph::WARNING, theme.warning)
+                };
+                put(
+                    buf,
+                    area.x + 1,
+                    area.y + 1,
+                    area.width.saturating_sub(1),
+                    &format!("{g} File Info: {m}"),
+                    style,
+                );
+            }
+            None => {
+                let info = format!(" Connection: {kind}");
+                put(buf, area.x, area.y + 1, area.width, &info, theme.hint);
+            }
+        }
+        let list_area = Self::list_area(area);
+        self.list
+            .render(list_area, buf, theme, self.focus == Focus::List);
+        if !self.loaded {
+            put(
+                buf,
+                list_area.x + 1,
+                list_area.y + 2,
+                list_area.width.saturating_sub(2),
+                "Loading customers…",
+                theme.hint,
+            );
+        }
+    }
+}

@@ -1,0 +1,1030 @@
+//! SetUp: the Setup tab (File Info, connection, Import, Export) and the Replace Options tab.
+//!
+//! The screen edits a draft. Save checks every value, shows what is wrong next to its field and
+//! sends nothing until all are right; the worker writes the file (and may still refuse a value,
+//! e.g. an unreadable path). Esc with changes asks before discarding them.
+
+use std::cell::Cell;
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::dialogs::{self, PickerModal};
+use crate::config::{Config, ConnectionKind};
+use crate::store::CustomerStatus;
+use crate::sync::ReplaceGroup;
+use crate::tui::action::{Action, Msg};
+use crate::tui::component::{Component, Cx, Intent, Tone};
+use crate::tui::keymap::Context;
+use crate::tui::theme::{Theme, glyph};
+use crate::tui::view::Column;
+use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::file_picker::start_for;
+use crate::tui::widgets::put;
+use crate::tui::widgets::tabs::Tabs;
+use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::worker::{Command, Event, FieldError, Task};
+
+/// The text fields of the Setup tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Text {
+    CompanyFile,
+    FilePattern,
+    Listen,
+    Path,
+    UserName,
+    TlsCert,
+    TlsKey,
+    IncludeTypes,
+    ExportType,
+    ExportJob,
+}
+
+impl Text {
+    const ALL: [Text; 10] = [
+        Text::CompanyFile,
+        Text::FilePattern,
+        Text::Listen,
+        Text::Path,
+        Text::UserName,
+        Text::TlsCert,
+        Text::TlsKey,
+        Text::IncludeTypes,
+        Text::ExportType,
+        Text::ExportJob,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Text::CompanyFile => "File Info",
+            Text::FilePattern => "File pattern",
+            Text::Listen => "  Listen address",
+            Text::Path => "  Path",
+            Text::UserName => "  User name",
+            Text::TlsCert => "  TLS certificate",
+            Text::TlsKey => "  TLS key",
+            Text::IncludeTypes => "Include Customer Types",
+            Text::ExportType => "Customer Type",
+            Text::ExportJob => "Customer Job",
+        }
+    }
+
+    /// The config.toml path, as a back end names it in a [`FieldError`].
+    fn key(self) -> &'static str {
+        match self {
+            Text::CompanyFile => "company_file",
+            Text::FilePattern => "file_pattern",
+            Text::Listen => "connection.web_connector.listen",
+            Text::Path => "connection.web_connector.path",
+            Text::UserName => "connection.web_connector.user_name",
+            Text::TlsCert => "connection.web_connector.tls_cert",
+            Text::TlsKey => "connection.web_connector.tls_key",
+            Text::IncludeTypes => "import.include_customer_types",
+            Text::ExportType => "export.customer_type",
+            Text::ExportJob => "export.job_type",
+        }
+    }
+
+    fn value(self, c: &Config) -> String {
+        let wc = &c.connection.web_connector;
+        let path = |p: &Option<PathBuf>| {
+            p.as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        };
+        match self {
+            Text::CompanyFile => c.company_file.clone(),
+            Text::FilePattern => c.file_pattern.clone(),
+            Text::Listen => wc.listen.clone(),
+            Text::Path => wc.path.clone(),
+            Text::UserName => wc.user_name.clone(),
+            Text::TlsCert => path(&wc.tls_cert),
+            Text::TlsKey => path(&wc.tls_key),
+            Text::IncludeTypes => c.import.include_customer_types.join(", "),
+            Text::ExportType => c.export.customer_type.clone().unwrap_or_default(),
+            Text::ExportJob => c.export.job_type.clone().unwrap_or_default(),
+        }
+    }
+
+    fn web_connector_only(self) -> bool {
+        matches!(
+            self,
+            Text::Listen | Text::Path | Text::UserName | Text::TlsCert | Text::TlsKey
+        )
+    }
+}
+
+/// Something on the Setup tab that can have focus, in screen order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Item {
+    TabBar,
+    Text(Text),
+    Connection,
+    WriteQwc,
+    Status(CustomerStatus),
+    ReplaceList,
+    Save,
+    Cancel,
+}
+
+/// The longest QuickBooks list name (CustomerTypeRef FullName).
+const MAX_TYPE_NAME: usize = 159;
+const LABEL_W: u16 = 24;
+
+pub struct SetupScreen {
+    original: Config,
+    tabs: Tabs,
+    texts: Vec<TextField>,
+    kind: ConnectionKind,
+    statuses: BTreeSet<CustomerStatus>,
+    statuses_error: Option<String>,
+    replace: Checklist,
+    focus: Item,
+    saving: bool,
+    scroll: Cell<usize>,
+}
+
+impl SetupScreen {
+    pub fn new(config: &Config) -> SetupScreen {
+        let texts = Text::ALL
+            .iter()
+            .map(|&t| {
+                let f = TextField::new(t.label(), &t.value(config));
+                match t {
+                    Text::IncludeTypes => f.with_placeholder("all types (or: Retail, Wholesale)"),
+                    Text::ExportType | Text::ExportJob => f.with_placeholder("(none)"),
+                    Text::TlsCert | Text::TlsKey => {
+                        f.with_placeholder("(none: plain HTTP on loopback)")
+                    }
+                    _ => f,
+                }
+            })
+            .collect();
+        let rows = ReplaceGroup::ALL
+            .iter()
+            .map(|g| {
+                let fields: Vec<&str> = g.fields().map(|f| f.label()).collect();
+                let what = if fields.is_empty() {
+                    "Status".to_string()
+                } else {
+                    fields.join(", ")
+                };
+                ChecklistRow::new(vec![g.label().to_string(), what])
+            })
+            .collect();
+        let mut replace = Checklist::new(
+            "Replace in SMSTurbo with the QuickBooks value",
+            vec![
+                Column::fill("Field group", 22, 1),
+                Column::fill("Fields", 20, 2),
+            ],
+            rows,
+            true,
+        );
+        for (i, g) in ReplaceGroup::ALL.iter().enumerate() {
+            replace.set_checked(i, config.replace.groups.contains(g));
+        }
+        let mut s = SetupScreen {
+            original: config.clone(),
+            tabs: Tabs::new(vec!["Setup".into(), "Replace Options".into()]),
+            texts,
+            kind: config.connection.kind,
+            statuses: config.export.statuses.clone(),
+            statuses_error: None,
+            replace,
+            // On the tab bar: [ and ] (or ←/→) switch tabs at once, Tab goes down the form.
+            focus: Item::TabBar,
+            saving: false,
+            scroll: Cell::new(0),
+        };
+        s.set_focus(Item::TabBar);
+        s
+    }
+
+    fn text(&self, t: Text) -> &TextField {
+        &self.texts[t as usize]
+    }
+
+    fn text_mut(&mut self, t: Text) -> &mut TextField {
+        &mut self.texts[t as usize]
+    }
+
+    /// Focusable items of the shown tab, in order.
+    fn items(&self) -> Vec<Item> {
+        let mut v = vec![Item::TabBar];
+        if self.tabs.selected() == 0 {
+            for t in [Text::CompanyFile, Text::FilePattern] {
+                v.push(Item::Text(t));
+            }
+            v.push(Item::Connection);
+            if self.kind == ConnectionKind::WebConnector {
+                for t in Text::ALL.iter().filter(|t| t.web_connector_only()) {
+                    v.push(Item::Text(*t));
+                }
+                v.push(Item::WriteQwc);
+            }
+            v.push(Item::Text(Text::IncludeTypes));
+            for s in CustomerStatus::ALL {
+                v.push(Item::Status(s));
+            }
+            v.push(Item::Text(Text::ExportType));
+            v.push(Item::Text(Text::ExportJob));
+        } else {
+            v.push(Item::ReplaceList);
+        }
+        v.push(Item::Save);
+        v.push(Item::Cancel);
+        v
+    }
+
+    fn set_focus(&mut self, item: Item) {
+        if let Item::Text(t) = self.focus {
+            self.text_mut(t).set_focused(false);
+        }
+        self.focus = item;
+        if let Item::Text(t) = item {
+            self.text_mut(t).set_focused(true);
+        }
+    }
+
+    fn move_focus(&mut self, forward: bool) {
+        let items = self.items();
+        let i = items.iter().position(|&x| x == self.focus).unwrap_or(0);
+        let n = items.len();
+        self.set_focus(
+            items[if forward {
+                (i + 1) % n
+            } else {
+                (i + n - 1) % n
+            }],
+        );
+    }
+
+    fn switch_tab(&mut self, forward: bool) {
+        if forward {
+            self.tabs.next();
+        } else {
+            self.tabs.prev();
+        }
+        // Replace Options is one list: go straight into it. The Setup tab starts with a text
+        // field, so stay on the tab bar there ([ and ] keep working).
+        self.set_focus(if self.tabs.selected() == 1 {
+            Item::ReplaceList
+        } else {
+            Item::TabBar
+        });
+    }
+
+    /// The config the screen shows, or every value that is wrong (nothing is half-taken).
+    fn draft(&self) -> Result<Config, Vec<FieldError>> {
+        let mut c = self.original.clone();
+        let mut errors = Vec::new();
+        let v = |t: Text| self.text(t).value().trim().to_string();
+        let err = |errors: &mut Vec<FieldError>, t: Text, m: &str| {
+            errors.push(FieldError::new(t.key(), m))
+        };
+        c.company_file = v(Text::CompanyFile);
+        c.file_pattern = v(Text::FilePattern);
+        if c.file_pattern.is_empty() {
+            err(
+                &mut errors,
+                Text::FilePattern,
+                "a pattern is needed, e.g. *.QBW",
+            );
+        }
+        c.connection.kind = self.kind;
+        let wc = &mut c.connection.web_connector;
+        wc.listen = v(Text::Listen);
+        wc.path = v(Text::Path);
+        wc.user_name = v(Text::UserName);
+        let opt_path = |s: String| (!s.is_empty()).then(|| PathBuf::from(s));
+        wc.tls_cert = opt_path(v(Text::TlsCert));
+        wc.tls_key = opt_path(v(Text::TlsKey));
+        if self.kind == ConnectionKind::WebConnector {
+            if wc.listen.parse::<SocketAddr>().is_err() {
+                err(
+                    &mut errors,
+                    Text::Listen,
+                    "write it as address:port, e.g. 127.0.0.1:8089",
+                );
+            }
+            if !wc.path.starts_with('/') {
+                err(
+                    &mut errors,
+                    Text::Path,
+                    "the path starts with /, e.g. /qbwc",
+                );
+            }
+            if wc.user_name.is_empty() {
+                err(
+                    &mut errors,
+                    Text::UserName,
+                    "a user name is needed (the .qwc file carries it)",
+                );
+            }
+            match (&wc.tls_cert, &wc.tls_key) {
+                (Some(_), None) => err(&mut errors, Text::TlsKey, "the certificate needs its key"),
+                (None, Some(_)) => err(&mut errors, Text::TlsCert, "the key needs its certificate"),
+                _ => {}
+            }
+        }
+        let types: Vec<String> = v(Text::IncludeTypes)
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if let Some(long) = types.iter().find(|t| t.chars().count() > MAX_TYPE_NAME) {
+            err(
+                &mut errors,
+                Text::IncludeTypes,
+                &format!(
+                    "\"{}…\" is longer than QuickBooks allows ({MAX_TYPE_NAME})",
+                    long.chars().take(12).collect::<String>()
+                ),
+            );
+        }
+        c.import.include_customer_types = types;
+        c.export.statuses = self.statuses.clone();
+        for (t, slot) in [
+            (Text::ExportType, &mut c.export.customer_type),
+            (Text::ExportJob, &mut c.export.job_type),
+        ] {
+            let value = v(t);
+            if value.chars().count() > MAX_TYPE_NAME {
+                err(
+                    &mut errors,
+                    t,
+                    &format!("QuickBooks allows {MAX_TYPE_NAME} characters"),
+                );
+            }
+            *slot = (!value.is_empty()).then_some(value);
+        }
+        c.replace.groups = ReplaceGroup::ALL
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.replace.is_checked(*i))
+            .map(|(_, g)| *g)
+            .collect();
+        if errors.is_empty() {
+            Ok(c)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn dirty(&self) -> bool {
+        match self.draft() {
+            Ok(c) => c != self.original,
+            Err(_) => true,
+        }
+    }
+
+    fn show_errors(&mut self, errors: &[FieldError]) {
+        self.statuses_error = None;
+        for t in Text::ALL {
+            let e = errors
+                .iter()
+                .find(|e| e.field == t.key())
+                .map(|e| e.message.clone());
+            self.text_mut(t).set_error(e);
+        }
+        if let Some(e) = errors.iter().find(|e| e.field == "export.statuses") {
+            self.statuses_error = Some(e.message.clone());
+        }
+        // Show the first wrong field.
+        if let Some(t) = Text::ALL
+            .into_iter()
+            .find(|&t| self.text(t).error().is_some())
+        {
+            if t.web_connector_only() {
+                self.kind = ConnectionKind::WebConnector;
+            }
+            self.tabs.select(0);
+            self.set_focus(Item::Text(t));
+        }
+    }
+
+    fn save(&mut self, cx: &mut Cx) {
+        match self.draft() {
+            Ok(config) => {
+                self.show_errors(&[]);
+                self.saving = true;
+                cx.send(Command::SaveConfig(Box::new(config)));
+            }
+            Err(errors) => {
+                self.show_errors(&errors);
+                cx.status(Tone::Error, "Not saved: fix the values marked ✗.");
+            }
+        }
+    }
+
+    fn leave(&mut self, cx: &mut Cx) {
+        if self.dirty() {
+            cx.modal(dialogs::discard_changes("SetUp"));
+        } else {
+            cx.pop();
+        }
+    }
+
+    fn activate(&mut self, cx: &mut Cx) {
+        match self.focus {
+            Item::Save => self.save(cx),
+            Item::Cancel => self.leave(cx),
+            Item::WriteQwc => {
+                if self.dirty() {
+                    cx.status(
+                        Tone::Warning,
+                        "Save the setup first (Ctrl-S), then write the .qwc file.",
+                    );
+                } else {
+                    cx.send(Command::WriteQwc);
+                }
+            }
+            Item::TabBar => self.switch_tab(true),
+            Item::Connection => self.toggle_kind(),
+            Item::Status(s) => self.toggle_status(s),
+            Item::Text(_) | Item::ReplaceList => self.move_focus(true),
+        }
+    }
+
+    fn toggle_kind(&mut self) {
+        self.kind = match self.kind {
+            ConnectionKind::Sandbox => ConnectionKind::WebConnector,
+            ConnectionKind::WebConnector => ConnectionKind::Sandbox,
+        };
+    }
+
+    fn toggle_status(&mut self, s: CustomerStatus) {
+        if !self.statuses.remove(&s) {
+            self.statuses.insert(s);
+        }
+        self.statuses_error = None;
+    }
+
+    /// Lines of the Setup tab: (item on the line, if any).
+    fn setup_lines(&self) -> Vec<SetupLine> {
+        let mut l = vec![
+            SetupLine::Heading("Company file"),
+            SetupLine::Item(Item::Text(Text::CompanyFile)),
+            SetupLine::Item(Item::Text(Text::FilePattern)),
+            SetupLine::Heading("Connection"),
+            SetupLine::Item(Item::Connection),
+        ];
+        if self.kind == ConnectionKind::WebConnector {
+            for t in Text::ALL.iter().filter(|t| t.web_connector_only()) {
+                l.push(SetupLine::Item(Item::Text(*t)));
+            }
+            l.push(SetupLine::Item(Item::WriteQwc));
+        }
+        l.push(SetupLine::Heading("Import"));
+        l.push(SetupLine::Item(Item::Text(Text::IncludeTypes)));
+        l.push(SetupLine::Heading("Export"));
+        l.push(SetupLine::Statuses);
+        l.push(SetupLine::Item(Item::Text(Text::ExportType)));
+        l.push(SetupLine::Item(Item::Text(Text::ExportJob)));
+        l
+    }
+
+    fn body_area(area: Rect) -> Rect {
+        Rect {
+            y: area.y + 2,
+            height: area.height.saturating_sub(4),
+            ..area
+        }
+    }
+
+    fn button_rects(area: Rect) -> [Rect; 2] {
+        let y = area.y + area.height.saturating_sub(1);
+        let x = area.x + area.width.saturating_sub(22);
+        [Rect::new(x, y, 8, 1), Rect::new(x + 10, y, 10, 1)]
+    }
+
+    fn click(&mut self, area: Rect, x: u16, y: u16, cx: &mut Cx) -> bool {
+        let tab_row = Rect { height: 1, ..area };
+        if tab_row.contains((x, y).into()) {
+            if let Some(i) = self.tabs.tab_at(tab_row, x, y) {
+                self.tabs.select(i);
+                self.set_focus(Item::TabBar);
+            }
+            return true;
+        }
+        let [save, cancel] = Self::button_rects(area);
+        if save.contains((x, y).into()) {
+            self.set_focus(Item::Save);
+            self.save(cx);
+            return true;
+        }
+        if cancel.contains((x, y).into()) {
+            self.set_focus(Item::Cancel);
+            self.leave(cx);
+            return true;
+        }
+        let body = Self::body_area(area);
+        if self.tabs.selected() == 1 {
+            self.set_focus(Item::ReplaceList);
+            return self.replace.click(body, x, y) != ListOutcome::Ignored;
+        }
+        let line = self.scroll.get() + y.saturating_sub(body.y) as usize;
+        match self.setup_lines().get(line) {
+            Some(SetupLine::Item(item)) => {
+                self.set_focus(*item);
+                if matches!(item, Item::Connection | Item::WriteQwc) {
+                    self.activate(cx);
+                }
+            }
+            Some(SetupLine::Statuses) => {
+                let i = (x.saturating_sub(body.x + LABEL_W) / 14) as usize;
+                if let Some(&s) = CustomerStatus::ALL.get(i) {
+                    self.set_focus(Item::Status(s));
+                    self.toggle_status(s);
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+}
+
+impl SetupScreen {
+    fn focus_label(&self) -> &'static str {
+        match self.focus {
+            Item::Text(t) => t.label().trim_start(),
+            Item::Status(_) => "Export with status",
+            _ => "",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SetupLine {
+    Heading(&'static str),
+    Item(Item),
+    Statuses,
+}
+
+impl Component for SetupScreen {
+    fn title(&self) -> String {
+        "SetUp".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        match self.focus {
+            Item::Text(Text::CompanyFile) => {
+                vec![Context::Lookup, Context::TextField, Context::Form]
+            }
+            Item::Text(_) => vec![Context::TextField, Context::Form],
+            Item::TabBar => vec![Context::Tabs, Context::Form],
+            Item::Connection => vec![Context::Options, Context::Form, Context::Tabs],
+            Item::ReplaceList if self.replace.is_filtering() => self.replace.contexts(),
+            Item::ReplaceList => {
+                // The list first: ↓/j move in it; Tab (the form's) leaves it.
+                let mut c = self.replace.contexts();
+                c.extend([Context::Form, Context::Tabs]);
+                c
+            }
+            _ => vec![Context::Form, Context::Tabs],
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(self.focus, Item::Text(_))
+            || (self.focus == Item::ReplaceList && self.replace.captures_text())
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        if let Msg::Click { column, row } = msg {
+            return self.click(cx.area, *column, *row, cx);
+        }
+        if let Item::Text(t) = self.focus {
+            match msg {
+                Msg::Text(k) => return self.text_mut(t).handle_key(*k),
+                Msg::Paste(p) => return self.text_mut(t).paste(p),
+                _ => {}
+            }
+        }
+        if self.focus == Item::ReplaceList && self.replace.is_filtering() {
+            return self.replace.handle(msg) != ListOutcome::Ignored;
+        }
+        let Some(a) = msg.action() else {
+            if self.focus == Item::ReplaceList {
+                return self.replace.handle(msg) != ListOutcome::Ignored;
+            }
+            return false;
+        };
+        match (a, self.focus) {
+            (Action::Save, _) => self.save(cx),
+            (Action::Back, Item::ReplaceList) if !self.replace.filter().is_empty() => {
+                return self.replace.handle(msg) != ListOutcome::Ignored;
+            }
+            (Action::Back, _) => self.leave(cx),
+            (Action::Lookup, Item::Text(Text::CompanyFile)) => {
+                let (dir, pattern) = start_for(
+                    self.text(Text::CompanyFile).value(),
+                    cx.workspace,
+                    self.text(Text::FilePattern).value(),
+                );
+                let m = PickerModal::open(dir, &pattern, cx);
+                cx.modal(m);
+            }
+            (Action::NextTab, _) => self.switch_tab(true),
+            (Action::PrevTab, _) => self.switch_tab(false),
+            (Action::Left, Item::TabBar) => self.switch_tab(false),
+            (Action::Right, Item::TabBar) => self.switch_tab(true),
+            (Action::Left | Action::Right, Item::Connection) => self.toggle_kind(),
+            (Action::FocusNext, _) => self.move_focus(true),
+            (Action::FocusPrev, _) => self.move_focus(false),
+            (Action::Toggle, Item::Status(s)) => self.toggle_status(s),
+            (Action::Submit, _) => self.activate(cx),
+            (_, Item::ReplaceList) => return self.replace.handle(msg) != ListOutcome::Ignored,
+            (Action::Toggle, _) => self.activate(cx),
+            _ => return false,
+        }
+        true
+    }
+
+    fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
+        match ev {
+            Event::ConfigSaved(c) if self.saving => {
+                self.saving = false;
+                cx.status(Tone::Success, "Setup saved.");
+                cx.pop();
+                Some(Event::ConfigSaved(c))
+            }
+            Event::Rejected {
+                during: Task::SaveConfig,
+                errors,
+            } if self.saving => {
+                self.saving = false;
+                self.show_errors(&errors);
+                cx.status(Tone::Error, "Not saved: fix the values marked ✗.");
+                None
+            }
+            Event::Failed {
+                during: Task::SaveConfig,
+                explanation,
+            } => {
+                self.saving = false;
+                cx.modal(dialogs::explanation(&explanation));
+                None
+            }
+            Event::QwcWritten(path) => {
+                cx.status(
+                    Tone::Success,
+                    format!(
+                        "Wrote {}; add it to the QuickBooks Web Connector.",
+                        path.display()
+                    ),
+                );
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            Intent::DiscardChanges => cx.pop(),
+            Intent::FileChosen(p) => {
+                self.text_mut(Text::CompanyFile)
+                    .set_value(&p.to_string_lossy());
+                self.set_focus(Item::Text(Text::CompanyFile));
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        self.tabs.render(
+            Rect { height: 1, ..area },
+            buf,
+            theme,
+            self.focus == Item::TabBar,
+        );
+        let body = Self::body_area(area);
+        if self.tabs.selected() == 1 {
+            self.replace
+                .render(body, buf, theme, self.focus == Item::ReplaceList);
+        } else {
+            self.render_setup(body, buf, theme);
+        }
+        let [save, cancel] = Self::button_rects(area);
+        for (rect, label, item) in [
+            (save, "[ Save ]", Item::Save),
+            (cancel, "[ Cancel ]", Item::Cancel),
+        ] {
+            let style = if self.focus == item {
+                theme.button_focused
+            } else {
+                theme.button
+            };
+            put(buf, rect.x, rect.y, rect.width, label, style);
+        }
+        let hint = if self.saving {
+            "saving…"
+        } else if self.dirty() {
+            "unsaved changes"
+        } else {
+            ""
+        };
+        put(
+            buf,
+            area.x + 1,
+            save.y,
+            save.x.saturating_sub(area.x + 2),
+            hint,
+            theme.hint,
+        );
+        // The focused field's message in full (next to the field it may be cut short).
+        let message = match self.focus {
+            Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
+            Item::Status(_) => self.statuses_error.clone().map(|m| (true, m)),
+            _ => None,
+        };
+        if let Some((is_error, m)) = message {
+            let (g, style) = if is_error {
+                (glyph::ERROR, theme.error)
+            } else {
+                (glyph::WARNING, theme.warning)
+            };
+            let text = format!("{g} {}: {m}", self.focus_label());
+            put(
+                buf,
+                area.x + 1,
+                save.y.saturating_sub(1),
+                area.width.saturating_sub(2),
+                &text,
+                style,
+            );
+        }
+    }
+}
+
+impl SetupScreen {
+    fn render_setup(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let lines = self.setup_lines();
+        let height = area.height as usize;
+        let focus_line = lines
+            .iter()
+            .position(|l| match (l, self.focus) {
+                (SetupLine::Item(i), f) => *i == f,
+                (SetupLine::Statuses, Item::Status(_)) => true,
+                _ => false,
+            })
+            .unwrap_or(0);
+        let mut top = self.scroll.get();
+        if focus_line < top + 1 {
+            top = focus_line.saturating_sub(1);
+        } else if focus_line >= top + height {
+            top = focus_line + 1 - height;
+        }
+        self.scroll.set(top);
+        let layout = FieldLayout {
+            label_width: LABEL_W,
+            input_width: 40.min(area.width.saturating_sub(LABEL_W + 12)),
+        };
+        for (k, line) in lines.iter().skip(top).take(height).enumerate() {
+            let y = area.y + k as u16;
+            let row = Rect {
+                y,
+                height: 1,
+                ..area
+            };
+            let label = |text: &str, focused: bool, buf: &mut Buffer| {
+                let marker = if focused { glyph::CURSOR } else { " " };
+                put(
+                    buf,
+                    row.x,
+                    y,
+                    LABEL_W,
+                    &format!("{marker}{text}"),
+                    if focused {
+                        theme.label_focused
+                    } else {
+                        theme.label
+                    },
+                );
+            };
+            match line {
+                SetupLine::Heading(h) => {
+                    put(buf, row.x, y, row.width, &format!("── {h} "), theme.header)
+                }
+                SetupLine::Item(Item::Text(t)) => {
+                    self.text(*t).render(row, buf, theme, layout);
+                    if *t == Text::CompanyFile && self.text(*t).message().is_none() {
+                        let hint = "F4 lookup";
+                        put(
+                            buf,
+                            row.x + LABEL_W + layout.input_width + 1,
+                            y,
+                            10,
+                            hint,
+                            theme.hint,
+                        );
+                    }
+                    if *t == Text::IncludeTypes && self.text(*t).message().is_none() {
+                        put(
+                            buf,
+                            row.x + LABEL_W + layout.input_width + 1,
+                            y,
+                            row.width.saturating_sub(LABEL_W + layout.input_width + 1),
+                            "comma-separated",
+                            theme.hint,
+                        );
+                    }
+                }
+                SetupLine::Item(Item::Connection) => {
+                    let focused = self.focus == Item::Connection;
+                    label("Connect through", focused, buf);
+                    let mut x = row.x + LABEL_W;
+                    for (k, name) in [
+                        (ConnectionKind::Sandbox, "Sandbox company"),
+                        (ConnectionKind::WebConnector, "QuickBooks Web Connector"),
+                    ] {
+                        let on = self.kind == k;
+                        let text = format!(
+                            "{} {name}",
+                            if on {
+                                glyph::RADIO_ON
+                            } else {
+                                glyph::RADIO_OFF
+                            }
+                        );
+                        let w = text.chars().count() as u16;
+                        let style = if on && focused {
+                            theme.cursor
+                        } else if on {
+                            theme.checked
+                        } else {
+                            theme.base
+                        };
+                        put(buf, x, y, w, &text, style);
+                        x += w + 2;
+                    }
+                }
+                SetupLine::Item(Item::WriteQwc) => {
+                    let focused = self.focus == Item::WriteQwc;
+                    put(
+                        buf,
+                        row.x + LABEL_W,
+                        y,
+                        20,
+                        "[ Write .qwc file ]",
+                        if focused {
+                            theme.button_focused
+                        } else {
+                            theme.button
+                        },
+                    );
+                    label("", focused, buf);
+                }
+                SetupLine::Statuses => {
+                    let focused = matches!(self.focus, Item::Status(_));
+                    label("Export with status", focused, buf);
+                    let mut x = row.x + LABEL_W;
+                    for s in CustomerStatus::ALL {
+                        let on = self.statuses.contains(&s);
+                        let text =
+                            format!("{} {s}", if on { glyph::CHECKED } else { glyph::UNCHECKED });
+                        let style = if self.focus == Item::Status(s) {
+                            theme.cursor
+                        } else if on {
+                            theme.checked
+                        } else {
+                            theme.base
+                        };
+                        put(buf, x, y, 12, &text, style);
+                        x += 14;
+                    }
+                    if let Some(e) = &self.statuses_error {
+                        put(
+                            buf,
+                            x,
+                            y,
+                            row.width.saturating_sub(x - row.x),
+                            &format!("{} {e}", glyph::ERROR),
+                            theme.error,
+                        );
+                    }
+                }
+                SetupLine::Item(_) => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::component::Effect;
+    use crate::tui::keymap::Key;
+    use std::path::Path;
+
+    struct Run {
+        config: Config,
+        commands: Vec<Command>,
+        popped: bool,
+        modal: bool,
+    }
+
+    fn drive(s: &mut SetupScreen, msgs: Vec<Msg>) -> Run {
+        let config = Config::default();
+        let mut r = Run {
+            config: config.clone(),
+            commands: vec![],
+            popped: false,
+            modal: false,
+        };
+        for m in msgs {
+            let mut cx = Cx::new(&r.config, Path::new("/ws"), Rect::new(0, 0, 80, 20));
+            s.update(&m, &mut cx);
+            for e in cx.into_effects() {
+                match e {
+                    Effect::Send(c) => r.commands.push(c),
+                    Effect::Pop => r.popped = true,
+                    Effect::Modal(_) => r.modal = true,
+                    _ => {}
+                }
+            }
+        }
+        let _ = &mut r.config;
+        r
+    }
+
+    fn a(x: Action) -> Msg {
+        Msg::Action(x)
+    }
+
+    fn typed(s: &str) -> Vec<Msg> {
+        s.chars().map(|c| Msg::Text(Key::Char(c).event())).collect()
+    }
+
+    #[test]
+    fn save_refuses_bad_values_next_to_the_field_and_sends_nothing() {
+        let mut s = SetupScreen::new(&Config::default());
+        // Clear the pattern.
+        let mut msgs = vec![a(Action::FocusNext), a(Action::FocusNext)];
+        msgs.extend((0..10).map(|_| Msg::Text(Key::Backspace.event())));
+        msgs.push(a(Action::Save));
+        let r = drive(&mut s, msgs);
+        assert!(r.commands.is_empty());
+        assert!(s.text(Text::FilePattern).error().is_some());
+        assert_eq!(s.focus, Item::Text(Text::FilePattern));
+    }
+
+    #[test]
+    fn web_connector_fields_are_checked_only_when_chosen() {
+        let mut s = SetupScreen::new(&Config::default());
+        s.text_mut(Text::Listen).set_value("not an address");
+        assert!(
+            s.draft().is_ok(),
+            "sandbox does not care about the listen address"
+        );
+        s.set_focus(Item::Connection);
+        drive(&mut s, vec![a(Action::Right)]);
+        let errs = s.draft().unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "connection.web_connector.listen");
+    }
+
+    #[test]
+    fn saving_sends_the_whole_draft_and_space_toggles_statuses_and_groups() {
+        let mut s = SetupScreen::new(&Config::default());
+        s.set_focus(Item::Text(Text::IncludeTypes));
+        let mut msgs = typed("Retail, Wholesale ,");
+        msgs.push(a(Action::FocusNext));
+        msgs.extend([
+            a(Action::FocusNext),
+            a(Action::FocusNext),
+            a(Action::FocusNext),
+            a(Action::Toggle),
+        ]);
+        msgs.extend([a(Action::NextTab), a(Action::Toggle), a(Action::Save)]);
+        let r = drive(&mut s, msgs);
+        let [Command::SaveConfig(c)] = r.commands.as_slice() else {
+            panic!("{:?}", r.commands)
+        };
+        assert_eq!(c.import.include_customer_types, vec!["Retail", "Wholesale"]);
+        assert!(!c.export.statuses.contains(&CustomerStatus::Inactive));
+        assert_eq!(
+            c.replace.groups.iter().copied().collect::<Vec<_>>(),
+            vec![ReplaceGroup::CompanyName]
+        );
+    }
+
+    #[test]
+    fn esc_with_changes_asks_and_without_changes_leaves() {
+        let mut s = SetupScreen::new(&Config::default());
+        let r = drive(&mut s, vec![a(Action::Back)]);
+        assert!(r.popped && !r.modal);
+        let mut s = SetupScreen::new(&Config::default());
+        let mut msgs = vec![a(Action::FocusNext)];
+        msgs.extend(typed("x"));
+        msgs.push(a(Action::Back));
+        let r = drive(&mut s, msgs);
+        assert!(!r.popped && r.modal);
+    }
+}

@@ -1,0 +1,247 @@
+//! The data the screens render, as plain values the back end fills in.
+//!
+//! These types are the TUI's side of the seam: they hold text ready to show, flags and ids, and
+//! nothing of the sync core's own types. The back end (store + sync core) builds them from its
+//! plan, journal and connection; the fake back end builds them from fixtures.
+
+use std::path::PathBuf;
+
+/// A plain-words explanation of something that went wrong: what happened and what to do next.
+/// The catalog (`qb::explain`) produces these for QuickBooks HRESULTs and status codes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub title: String,
+    pub what_happened: String,
+    pub next_step: String,
+    /// The code or raw message, for support ("QuickBooks error 0x8004041D").
+    pub detail: Option<String>,
+}
+
+impl Explanation {
+    pub fn new(
+        title: impl Into<String>,
+        what_happened: impl Into<String>,
+        next_step: impl Into<String>,
+    ) -> Explanation {
+        Explanation {
+            title: title.into(),
+            what_happened: what_happened.into(),
+            next_step: next_step.into(),
+            detail: None,
+        }
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Explanation {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// The company custsync connected to, for the operator to confirm.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CompanyInfo {
+    pub company_name: String,
+    pub company_file: String,
+    /// e.g. "QuickBooks Pro 2024 (sandbox), qbXML 16.0"
+    pub product: String,
+    pub customer_count: u64,
+}
+
+/// Identifies a row of the synchronize screen in the back end's plan. A not-in-sync pair has the
+/// same id in both panes: checking it on either side checks the pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowId(pub u64);
+
+/// What synchronizing a row does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    /// An SMSTurbo customer QuickBooks lacks: added to QuickBooks.
+    Export,
+    /// A QuickBooks customer SMSTurbo lacks: imported into SMSTurbo.
+    Import,
+    /// A matched pair that is not an exact match: the Replace Options are applied to SMSTurbo.
+    NotInSync,
+    /// Matched to several candidates; never linked automatically.
+    NeedsReview,
+}
+
+impl RowKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowKind::Export => "missing in QuickBooks",
+            RowKind::Import => "missing in SMSTurbo",
+            RowKind::NotInSync => "not in sync",
+            RowKind::NeedsReview => "needs review",
+        }
+    }
+}
+
+/// How wide a column may be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnWidth {
+    /// Exactly this many cells.
+    Fixed(u16),
+    /// At least `min`, sharing the rest by `weight`.
+    Fill { min: u16, weight: u16 },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub title: String,
+    pub width: ColumnWidth,
+}
+
+impl Column {
+    pub fn fixed(title: impl Into<String>, width: u16) -> Column {
+        Column {
+            title: title.into(),
+            width: ColumnWidth::Fixed(width),
+        }
+    }
+
+    pub fn fill(title: impl Into<String>, min: u16, weight: u16) -> Column {
+        Column {
+            title: title.into(),
+            width: ColumnWidth::Fill { min, weight },
+        }
+    }
+}
+
+/// One field that differs between the two sides of a pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldDiff {
+    pub label: String,
+    pub smsturbo: String,
+    pub quickbooks: String,
+    /// Whether the Replace Options copy the QuickBooks value into SMSTurbo.
+    pub applies: bool,
+}
+
+/// The detail area for one row.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RowDetail {
+    /// The record's values: (label, value), present values only.
+    pub record: Vec<(String, String)>,
+    /// For not-in-sync pairs: the differing fields.
+    pub diffs: Vec<FieldDiff>,
+}
+
+/// One row of a synchronize pane.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncRow {
+    pub id: RowId,
+    pub kind: RowKind,
+    /// How the detail area and messages name the record: "Cobalt Marine (C1002)".
+    pub name: String,
+    /// Text per column of the pane, in the pane's column order.
+    pub cells: Vec<String>,
+    /// Why the row cannot be synchronized as it is (over-long name, non-Latin-1 text, name
+    /// already used by a vendor…). A row with problems cannot be checked.
+    pub problems: Vec<String>,
+    pub detail: RowDetail,
+}
+
+/// One side of the synchronize screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncPane {
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<SyncRow>,
+}
+
+/// Everything the two-pane synchronize screen shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncView {
+    pub company_name: String,
+    pub missing_only: bool,
+    /// SMSTurbo (left).
+    pub smsturbo: SyncPane,
+    /// QuickBooks (right).
+    pub quickbooks: SyncPane,
+}
+
+/// What the operator checked.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Selection {
+    /// Each checked row once (a pair checked on both sides appears once), in pane order.
+    pub rows: Vec<RowId>,
+    /// The operator agreed to add missing list entries (customer types, job types).
+    pub add_missing_list_entries: bool,
+}
+
+/// What a run of the selection will do, for the confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RunPreview {
+    /// "12 customers added to QuickBooks", "3 imported into SMSTurbo",
+    /// "2 updated in SMSTurbo: Phone, Bill address 1".
+    pub lines: Vec<String>,
+    /// List entries QuickBooks lacks that the run needs (e.g. "Customer type: Retail").
+    /// Non-empty: the operator must agree to add them or cancel.
+    pub missing_list_entries: Vec<String>,
+}
+
+/// How far a run has got.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgressUpdate {
+    /// e.g. "Adding customers to QuickBooks".
+    pub phase: String,
+    pub done: u64,
+    pub total: u64,
+    /// The latest thing done, e.g. "Batch 3 of 12".
+    pub note: Option<String>,
+}
+
+/// One customer the run could not handle, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// Who: "ACME Supply".
+    pub customer: String,
+    /// What happened and what to do: "QuickBooks already has a vendor named 'ACME Supply' —
+    /// rename the SMSTurbo customer's QuickBooks name and synchronize again".
+    pub message: String,
+}
+
+/// The end of a run: what the "Export Completed" dialog shows.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RunReport {
+    /// ("Added to QuickBooks", 12), ("Imported into SMSTurbo", 3)…
+    pub counts: Vec<(String, u64)>,
+    pub failures: Vec<Failure>,
+    /// The operator stopped it between batches.
+    pub cancelled: bool,
+}
+
+/// Identifies a run in the journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RunId(pub u64);
+
+/// One past run, for the History screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub id: RunId,
+    /// When, already formatted for people.
+    pub when: String,
+    pub company: String,
+    /// "12 exported, 3 imported, 2 updated, 1 failed".
+    pub summary: String,
+    /// Whether the run made local changes that can still be undone.
+    pub undoable: bool,
+    /// What undoing would do / what the run did, one line each.
+    pub details: Vec<String>,
+}
+
+/// A folder's entries for the file picker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirListing {
+    pub dir: PathBuf,
+    pub pattern: String,
+    /// Folders first, then matching files, each sorted by name (case-insensitive).
+    pub entries: Vec<DirEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub is_dir: bool,
+    pub hidden: bool,
+}

@@ -1,0 +1,845 @@
+//! A scrollable list of rows with a checkbox column, columns fitted to the width, an incremental
+//! `/` filter and rows that cannot be checked (with the reason).
+//!
+//! Built for 100,000 rows: drawing touches only the rows on screen, the title's counts are kept
+//! up to date instead of recounted, and each filter keystroke scans precomputed lowercase text
+//! (only the current matches when the filter grows).
+
+use std::cell::Cell;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Widget};
+
+use super::put;
+use super::text_field::{FieldLayout, TextField};
+use crate::tui::action::{Action, Msg};
+use crate::tui::keymap::Context;
+use crate::tui::theme::{Theme, glyph};
+use crate::tui::view::{Column, ColumnWidth};
+
+/// A row as the owner supplies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecklistRow {
+    pub cells: Vec<String>,
+    /// Why this row cannot be checked; `None` if it can.
+    pub blocked: Option<String>,
+}
+
+impl ChecklistRow {
+    pub fn new(cells: Vec<String>) -> ChecklistRow {
+        ChecklistRow {
+            cells,
+            blocked: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Row {
+    cells: Box<[Box<str>]>,
+    /// The cells joined and lowercased, for filtering.
+    haystack: Box<str>,
+    blocked: Option<Box<str>>,
+}
+
+/// What a message did to the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListOutcome {
+    /// Not for the list.
+    Ignored,
+    /// Handled; the cursor, the scroll position or the filter changed.
+    Changed,
+    /// The row (an index into the rows given) was checked or unchecked.
+    Toggled { row: usize, checked: bool },
+    /// Several rows changed at once (check all / none / invert).
+    CheckedMany,
+    /// The row cannot be checked, and why.
+    Blocked { row: usize, reason: String },
+}
+
+const MARKER_W: u16 = 1;
+const CHECKBOX_W: u16 = 4;
+
+#[derive(Clone, Debug)]
+pub struct Checklist {
+    title: String,
+    columns: Vec<Column>,
+    rows: Vec<Row>,
+    checked: Vec<bool>,
+    n_checked: usize,
+    n_blocked: usize,
+    checkable: bool,
+    /// Whether the title shows how many rows there are.
+    show_count: bool,
+    /// Indices of the rows that match the filter, in order.
+    visible: Vec<u32>,
+    filter: String,
+    /// Open while the operator types a filter.
+    filter_input: Option<TextField>,
+    /// Position in `visible`.
+    cursor: usize,
+    /// First visible position drawn last time; kept so the view does not jump.
+    scroll: Cell<usize>,
+    /// Rows that fitted last time, for PgUp/PgDn.
+    page: Cell<usize>,
+}
+
+impl Checklist {
+    pub fn new(
+        title: impl Into<String>,
+        columns: Vec<Column>,
+        rows: Vec<ChecklistRow>,
+        checkable: bool,
+    ) -> Checklist {
+        let mut list = Checklist {
+            title: title.into(),
+            columns,
+            rows: Vec::new(),
+            checked: Vec::new(),
+            n_checked: 0,
+            n_blocked: 0,
+            checkable,
+            show_count: true,
+            visible: Vec::new(),
+            filter: String::new(),
+            filter_input: None,
+            cursor: 0,
+            scroll: Cell::new(0),
+            page: Cell::new(10),
+        };
+        list.set_rows(rows);
+        list
+    }
+
+    /// Replaces the rows, clearing the checks and keeping the filter and (as far as possible)
+    /// the cursor position.
+    pub fn set_rows(&mut self, rows: Vec<ChecklistRow>) {
+        self.rows = rows
+            .into_iter()
+            .map(|r| Row {
+                haystack: lowercase(&r.cells.join(" ")).into(),
+                cells: r.cells.into_iter().map(String::into_boxed_str).collect(),
+                blocked: r.blocked.map(String::into_boxed_str),
+            })
+            .collect();
+        self.checked = vec![false; self.rows.len()];
+        self.n_checked = 0;
+        self.n_blocked = self.rows.iter().filter(|r| r.blocked.is_some()).count();
+        self.refilter(false);
+    }
+
+    /// Leaves the row count out of the title (the owner's title says it).
+    pub fn without_count(mut self) -> Checklist {
+        self.show_count = false;
+        self
+    }
+
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    pub fn set_title(&mut self, title: impl Into<String>) {
+        self.title = title.into();
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn visible_len(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn checked_count(&self) -> usize {
+        self.n_checked
+    }
+
+    pub fn is_checked(&self, row: usize) -> bool {
+        self.checked.get(row).copied().unwrap_or(false)
+    }
+
+    /// Indices of the checked rows, in order.
+    pub fn checked_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        self.checked
+            .iter()
+            .enumerate()
+            .filter_map(|(i, &c)| c.then_some(i))
+    }
+
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    pub fn is_filtering(&self) -> bool {
+        self.filter_input.is_some()
+    }
+
+    /// The row under the cursor (an index into the rows given).
+    pub fn cursor_row(&self) -> Option<usize> {
+        self.visible.get(self.cursor).map(|&i| i as usize)
+    }
+
+    /// The cells of a row.
+    pub fn cells(&self, row: usize) -> Option<&[Box<str>]> {
+        self.rows.get(row).map(|r| &*r.cells)
+    }
+
+    pub fn blocked_reason(&self, row: usize) -> Option<&str> {
+        self.rows.get(row).and_then(|r| r.blocked.as_deref())
+    }
+
+    /// Puts the cursor on `row` if the filter shows it.
+    pub fn select_row(&mut self, row: usize) {
+        if let Some(pos) = self.visible.iter().position(|&i| i as usize == row) {
+            self.cursor = pos;
+        }
+    }
+
+    /// Checks or unchecks a row; blocked rows stay unchecked. Returns whether it changed.
+    pub fn set_checked(&mut self, row: usize, on: bool) -> bool {
+        let Some(r) = self.rows.get(row) else {
+            return false;
+        };
+        if on && r.blocked.is_some() {
+            return false;
+        }
+        let slot = &mut self.checked[row];
+        if *slot == on {
+            return false;
+        }
+        *slot = on;
+        if on {
+            self.n_checked += 1;
+        } else {
+            self.n_checked -= 1;
+        }
+        true
+    }
+
+    /// The key-map contexts this list answers to, innermost first.
+    pub fn contexts(&self) -> Vec<Context> {
+        if self.filter_input.is_some() {
+            vec![Context::FilterInput]
+        } else if self.checkable {
+            vec![Context::Checklist, Context::List]
+        } else {
+            vec![Context::List]
+        }
+    }
+
+    /// Whether a text field (the filter) has focus.
+    pub fn captures_text(&self) -> bool {
+        self.filter_input.is_some()
+    }
+
+    /// Sets the filter text directly (as if typed).
+    pub fn set_filter(&mut self, text: &str) {
+        let grows = !self.filter.is_empty() && text.contains(self.filter.as_str());
+        self.filter = text.to_string();
+        self.refilter(grows);
+    }
+
+    fn refilter(&mut self, narrowing: bool) {
+        let keep = self.cursor_row();
+        let needle = lowercase(&self.filter);
+        if needle.is_empty() {
+            self.visible = (0..self.rows.len() as u32).collect();
+        } else if narrowing {
+            let rows = &self.rows;
+            self.visible
+                .retain(|&i| rows[i as usize].haystack.contains(needle.as_str()));
+        } else {
+            self.visible = self
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.haystack.contains(needle.as_str()))
+                .map(|(i, _)| i as u32)
+                .collect();
+        }
+        self.cursor = keep
+            .and_then(|k| self.visible.binary_search(&(k as u32)).ok())
+            .unwrap_or(0);
+    }
+
+    fn move_to(&mut self, pos: isize) -> ListOutcome {
+        let last = self.visible.len().saturating_sub(1) as isize;
+        let new = pos.clamp(0, last.max(0)) as usize;
+        if new == self.cursor {
+            return ListOutcome::Ignored;
+        }
+        self.cursor = new;
+        ListOutcome::Changed
+    }
+
+    fn toggle_cursor(&mut self) -> ListOutcome {
+        let Some(row) = self.cursor_row() else {
+            return ListOutcome::Ignored;
+        };
+        if let Some(reason) = self.blocked_reason(row) {
+            return ListOutcome::Blocked {
+                row,
+                reason: reason.to_string(),
+            };
+        }
+        let checked = !self.is_checked(row);
+        self.set_checked(row, checked);
+        self.move_to(self.cursor as isize + 1);
+        ListOutcome::Toggled { row, checked }
+    }
+
+    /// Checks every checkable row the filter shows, or unchecks them all if they already are.
+    fn check_all(&mut self) -> ListOutcome {
+        let all = self.visible.iter().all(|&i| {
+            let i = i as usize;
+            self.checked[i] || self.rows[i].blocked.is_some()
+        });
+        let target = !all;
+        for k in 0..self.visible.len() {
+            let i = self.visible[k] as usize;
+            self.set_checked(i, target);
+        }
+        ListOutcome::CheckedMany
+    }
+
+    fn invert(&mut self) -> ListOutcome {
+        for k in 0..self.visible.len() {
+            let i = self.visible[k] as usize;
+            let on = !self.checked[i];
+            self.set_checked(i, on);
+        }
+        ListOutcome::CheckedMany
+    }
+
+    pub fn handle(&mut self, msg: &Msg) -> ListOutcome {
+        if let Some(input) = &mut self.filter_input {
+            return match msg {
+                Msg::Text(key) => {
+                    if input.handle_key(*key) {
+                        let text = input.value().to_string();
+                        self.set_filter(&text);
+                    }
+                    ListOutcome::Changed
+                }
+                Msg::Paste(text) => {
+                    input.paste(text);
+                    let text = input.value().to_string();
+                    self.set_filter(&text);
+                    ListOutcome::Changed
+                }
+                Msg::Action(Action::Submit) => {
+                    self.filter_input = None;
+                    ListOutcome::Changed
+                }
+                Msg::Action(Action::Back) => {
+                    self.filter_input = None;
+                    self.set_filter("");
+                    ListOutcome::Changed
+                }
+                Msg::Action(Action::Up) => self.move_to(self.cursor as isize - 1),
+                Msg::Action(Action::Down) => self.move_to(self.cursor as isize + 1),
+                _ => ListOutcome::Ignored,
+            };
+        }
+        let page = self.page.get().max(1) as isize;
+        let cur = self.cursor as isize;
+        match msg {
+            Msg::Action(a) => match a {
+                Action::Up => self.move_to(cur - 1),
+                Action::Down => self.move_to(cur + 1),
+                Action::PageUp => self.move_to(cur - page),
+                Action::PageDown => self.move_to(cur + page),
+                Action::Top => self.move_to(0),
+                Action::Bottom => self.move_to(isize::MAX),
+                Action::Filter => {
+                    let mut input = TextField::new("/", &self.filter);
+                    input.set_focused(true);
+                    self.filter_input = Some(input);
+                    ListOutcome::Changed
+                }
+                Action::Back if !self.filter.is_empty() => {
+                    self.set_filter("");
+                    ListOutcome::Changed
+                }
+                Action::Toggle if self.checkable => self.toggle_cursor(),
+                Action::CheckAll if self.checkable => self.check_all(),
+                Action::InvertChecks if self.checkable => self.invert(),
+                _ => ListOutcome::Ignored,
+            },
+            Msg::Wheel { down, .. } => {
+                let step = if *down { 3 } else { -3 };
+                self.move_to(cur + step)
+            }
+            _ => ListOutcome::Ignored,
+        }
+    }
+
+    /// A click at screen row `y`, column `x` inside the list drawn in `area`: moves the cursor
+    /// there; a click on the checkbox toggles it.
+    pub fn click(&mut self, area: Rect, x: u16, y: u16) -> ListOutcome {
+        let body = self.layout(area).body;
+        if !body.contains((x, y).into()) {
+            return ListOutcome::Ignored;
+        }
+        let pos = self.scroll.get() + (y - body.y) as usize;
+        if pos >= self.visible.len() {
+            return ListOutcome::Ignored;
+        }
+        self.cursor = pos;
+        let on_box = x < body.x + MARKER_W + CHECKBOX_W;
+        if self.checkable && on_box {
+            let row = self.visible[pos] as usize;
+            if let Some(reason) = self.blocked_reason(row) {
+                return ListOutcome::Blocked {
+                    row,
+                    reason: reason.to_string(),
+                };
+            }
+            let checked = !self.is_checked(row);
+            self.set_checked(row, checked);
+            return ListOutcome::Toggled { row, checked };
+        }
+        ListOutcome::Changed
+    }
+
+    fn layout(&self, area: Rect) -> ListLayout {
+        let inner = Block::bordered().inner(area);
+        let status_line = self.filter_input.is_some()
+            || !self.filter.is_empty()
+            || self
+                .cursor_row()
+                .is_some_and(|r| self.rows[r].blocked.is_some());
+        let header = Rect { height: 1, ..inner };
+        let body_h = inner
+            .height
+            .saturating_sub(1)
+            .saturating_sub(u16::from(status_line));
+        let body = Rect {
+            y: inner.y + 1,
+            height: body_h,
+            ..inner
+        };
+        let status = Rect {
+            y: body.y + body_h,
+            height: u16::from(status_line && inner.height > 1),
+            ..inner
+        };
+        ListLayout {
+            header,
+            body,
+            status,
+        }
+    }
+
+    /// The first visible position to draw so the cursor shows, moving the view as little as
+    /// possible from last time.
+    fn scroll_for(&self, height: usize) -> usize {
+        let last = self.scroll.get();
+        let max_top = self.visible.len().saturating_sub(height);
+        let top = if self.cursor < last {
+            self.cursor
+        } else if height > 0 && self.cursor >= last + height {
+            self.cursor + 1 - height
+        } else {
+            last
+        };
+        top.min(max_top)
+    }
+
+    /// The title with the counts, shortened when the box is narrow.
+    fn title_line(&self, width: u16) -> String {
+        let shown = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" — {} shown", self.visible.len())
+        };
+        let long = if self.checkable {
+            format!(
+                " {} — {} of {} checked{shown} ",
+                self.title,
+                self.n_checked,
+                self.rows.len()
+            )
+        } else if self.show_count {
+            format!(" {} ({}){shown} ", self.title, self.rows.len())
+        } else {
+            format!(" {}{shown} ", self.title)
+        };
+        if long.chars().count() + 2 <= width as usize || !self.checkable {
+            return long;
+        }
+        let shown = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(", {} shown", self.visible.len())
+        };
+        format!(
+            " {} {}/{} ✓{shown} ",
+            self.title,
+            self.n_checked,
+            self.rows.len()
+        )
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
+        let border = if focused {
+            theme.border_focused
+        } else {
+            theme.border
+        };
+        Block::bordered()
+            .border_style(border)
+            .title(self.title_line(area.width))
+            .title_style(if focused { theme.title } else { theme.base })
+            .render(area, buf);
+        let l = self.layout(area);
+        if l.body.width == 0 {
+            return;
+        }
+        let widths = fit_columns(&self.columns, l.body.width.saturating_sub(self.prefix_w()));
+        // Header.
+        let mut x = l.header.x + self.prefix_w();
+        for (col, &w) in self.columns.iter().zip(&widths) {
+            if w == 0 {
+                continue;
+            }
+            put(buf, x, l.header.y, w, &col.title, theme.header);
+            x += w + 1;
+        }
+        // Rows on screen only.
+        let height = l.body.height as usize;
+        self.page.set(height.max(1));
+        let top = self.scroll_for(height);
+        self.scroll.set(top);
+        if self.visible.is_empty() {
+            let msg = if self.filter.is_empty() {
+                "(nothing to show)".to_string()
+            } else {
+                format!("(nothing matches \"{}\")", self.filter)
+            };
+            put(
+                buf,
+                l.body.x + 1,
+                l.body.y,
+                l.body.width - 1,
+                &msg,
+                theme.disabled,
+            );
+        }
+        for (line, pos) in (top..self.visible.len()).take(height).enumerate() {
+            let i = self.visible[pos] as usize;
+            let row = &self.rows[i];
+            let y = l.body.y + line as u16;
+            let is_cursor = pos == self.cursor;
+            let mut style = if row.blocked.is_some() {
+                theme.disabled
+            } else if self.checked[i] {
+                theme.checked
+            } else {
+                theme.base
+            };
+            if is_cursor {
+                style = style.patch(if focused {
+                    theme.cursor
+                } else {
+                    theme.cursor_unfocused
+                });
+            }
+            buf.set_style(
+                Rect {
+                    y,
+                    height: 1,
+                    ..l.body
+                },
+                style,
+            );
+            let mut x = l.body.x;
+            let marker = if is_cursor { glyph::CURSOR } else { " " };
+            put(buf, x, y, MARKER_W, marker, style);
+            x += MARKER_W;
+            if self.checkable {
+                let b = if row.blocked.is_some() {
+                    glyph::BLOCKED
+                } else if self.checked[i] {
+                    glyph::CHECKED
+                } else {
+                    glyph::UNCHECKED
+                };
+                put(buf, x, y, CHECKBOX_W, b, style);
+                x += CHECKBOX_W;
+            }
+            for (cell, &w) in row.cells.iter().zip(&widths) {
+                if w == 0 {
+                    continue;
+                }
+                put(buf, x, y, w, cell, style);
+                x += w + 1;
+            }
+        }
+        // Status line: the filter being typed, the filter in force, or why the row is blocked.
+        if l.status.height == 1 {
+            if let Some(input) = &self.filter_input {
+                input.render(
+                    l.status,
+                    buf,
+                    theme,
+                    FieldLayout {
+                        label_width: 3,
+                        input_width: l.status.width.saturating_sub(3),
+                    },
+                );
+            } else if let Some(reason) = self.cursor_row().and_then(|r| self.blocked_reason(r)) {
+                let text = format!("{} cannot be checked: {reason}", glyph::ERROR);
+                put(
+                    buf,
+                    l.status.x,
+                    l.status.y,
+                    l.status.width,
+                    &text,
+                    theme.error,
+                );
+            } else if !self.filter.is_empty() {
+                let text = format!("filter: {}  (Esc clears)", self.filter);
+                put(
+                    buf,
+                    l.status.x,
+                    l.status.y,
+                    l.status.width,
+                    &text,
+                    theme.hint,
+                );
+            }
+        }
+    }
+
+    fn prefix_w(&self) -> u16 {
+        MARKER_W + if self.checkable { CHECKBOX_W } else { 0 }
+    }
+}
+
+struct ListLayout {
+    header: Rect,
+    body: Rect,
+    status: Rect,
+}
+
+/// Widths for `columns` in `width` cells (one-cell gaps). Columns that do not fit at their
+/// minimum are dropped from the right (width 0); the room left goes to the fill columns.
+pub fn fit_columns(columns: &[Column], width: u16) -> Vec<u16> {
+    let min = |c: &Column| match c.width {
+        ColumnWidth::Fixed(w) => w,
+        ColumnWidth::Fill { min, .. } => min,
+    };
+    let mut used: u16 = 0;
+    let mut shown = 0;
+    for c in columns {
+        let need = min(c) + u16::from(shown > 0);
+        if used + need > width {
+            break;
+        }
+        used += need;
+        shown += 1;
+    }
+    let mut widths: Vec<u16> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < shown { min(c) } else { 0 })
+        .collect();
+    let spare = width - used;
+    let weights: u32 = columns[..shown]
+        .iter()
+        .map(|c| match c.width {
+            ColumnWidth::Fill { weight, .. } => u32::from(weight),
+            ColumnWidth::Fixed(_) => 0,
+        })
+        .sum();
+    let mut last_fill = None;
+    let mut given = 0u16;
+    for (i, c) in columns[..shown].iter().enumerate() {
+        if let ColumnWidth::Fill { weight, .. } = c.width {
+            let extra = (u32::from(spare) * u32::from(weight))
+                .checked_div(weights)
+                .unwrap_or(0) as u16;
+            widths[i] += extra;
+            given += extra;
+            last_fill = Some(i);
+        }
+    }
+    match last_fill {
+        // Rounding leftovers go to the last fill column so the row is used to the edge.
+        Some(i) => widths[i] += spare - given,
+        // A dropped column leaves room the last shown one may use.
+        None if shown > 0 && shown < columns.len() => widths[shown - 1] += spare,
+        None => {}
+    }
+    widths
+}
+
+fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::Key;
+
+    fn cols() -> Vec<Column> {
+        vec![Column::fixed("Code", 6), Column::fill("Name", 10, 1)]
+    }
+
+    fn list(n: usize) -> Checklist {
+        let rows = (0..n)
+            .map(|i| ChecklistRow {
+                cells: vec![format!("C{i:04}"), format!("Customer {i}")],
+                blocked: (i % 10 == 9).then(|| format!("problem {i}")),
+            })
+            .collect();
+        Checklist::new("SMSTurbo", cols(), rows, true)
+    }
+
+    fn act(l: &mut Checklist, a: Action) -> ListOutcome {
+        l.handle(&Msg::Action(a))
+    }
+
+    fn text(l: &mut Checklist, s: &str) {
+        for c in s.chars() {
+            l.handle(&Msg::Text(Key::Char(c).event()));
+        }
+    }
+
+    fn screen(l: &Checklist, w: u16, h: u16, focused: bool) -> Vec<String> {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        l.render(buf.area, &mut buf, &Theme::plain(), focused);
+        (0..h)
+            .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn space_toggles_and_moves_down_blocked_rows_refuse() {
+        let mut l = list(20);
+        assert_eq!(
+            act(&mut l, Action::Toggle),
+            ListOutcome::Toggled {
+                row: 0,
+                checked: true
+            }
+        );
+        assert_eq!(l.cursor_row(), Some(1));
+        act(&mut l, Action::Bottom);
+        act(&mut l, Action::Up);
+        act(&mut l, Action::Up);
+        assert_eq!(l.cursor_row(), Some(17));
+        act(&mut l, Action::Toggle);
+        assert_eq!(l.cursor_row(), Some(18));
+        act(&mut l, Action::Toggle);
+        assert_eq!(
+            act(&mut l, Action::Toggle),
+            ListOutcome::Blocked {
+                row: 19,
+                reason: "problem 19".into()
+            }
+        );
+        assert!(!l.is_checked(19));
+        assert_eq!(l.checked_count(), 3);
+    }
+
+    #[test]
+    fn check_all_skips_blocked_rows_and_toggles_back_to_none() {
+        let mut l = list(20);
+        act(&mut l, Action::CheckAll);
+        assert_eq!(l.checked_count(), 18);
+        assert!(!l.is_checked(9) && !l.is_checked(19));
+        act(&mut l, Action::CheckAll);
+        assert_eq!(l.checked_count(), 0);
+        act(&mut l, Action::InvertChecks);
+        assert_eq!(l.checked_count(), 18);
+    }
+
+    #[test]
+    fn filter_is_incremental_case_insensitive_and_check_all_respects_it() {
+        let mut l = list(200);
+        act(&mut l, Action::Filter);
+        assert!(l.captures_text());
+        text(&mut l, "customer 1");
+        assert_eq!(l.visible_len(), 111); // 1, 10-19, 100-199
+        text(&mut l, "5");
+        assert_eq!(l.visible_len(), 11); // 15, 150-159
+        l.handle(&Msg::Text(Key::Backspace.event()));
+        assert_eq!(l.visible_len(), 111);
+        act(&mut l, Action::Submit);
+        assert!(!l.captures_text());
+        assert_eq!(l.filter(), "customer 1");
+        act(&mut l, Action::CheckAll);
+        // Blocked: 19, 109, 119 … 199 are refused.
+        assert_eq!(l.checked_count(), 111 - 11);
+        act(&mut l, Action::Back);
+        assert_eq!(l.visible_len(), 200);
+        assert_eq!(l.checked_count(), 100);
+        l.set_filter("CUSTOMER 19");
+        assert_eq!(l.visible_len(), 11);
+    }
+
+    #[test]
+    fn columns_fit_the_width_and_drop_from_the_right() {
+        let cols = vec![
+            Column::fixed("Code", 8),
+            Column::fill("Name", 10, 2),
+            Column::fill("Company", 10, 1),
+            Column::fixed("Phone", 12),
+        ];
+        assert_eq!(fit_columns(&cols, 80), vec![8, 34, 23, 12]);
+        assert_eq!(fit_columns(&cols, 30), vec![8, 10, 10, 0]);
+        assert_eq!(fit_columns(&cols, 25), vec![8, 16, 0, 0]);
+        assert_eq!(fit_columns(&cols, 5), vec![0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn renders_only_the_window_with_glyphs_and_keeps_the_cursor_visible() {
+        let mut l = list(100_000);
+        act(&mut l, Action::Toggle);
+        act(&mut l, Action::Bottom);
+        let s = screen(&l, 40, 8, true);
+        assert!(s[0].contains("SMSTurbo — 1 of 100000 checked"), "{}", s[0]);
+        assert!(s[1].contains("Code"), "{}", s[1]);
+        // The last row is blocked: its reason shows under the list.
+        assert!(s.iter().any(|l| l.contains("›[!] C99999")), "{s:#?}");
+        assert!(
+            s[6].contains("cannot be checked: problem 99999"),
+            "{}",
+            s[6]
+        );
+        act(&mut l, Action::Top);
+        let s = screen(&l, 40, 8, true);
+        assert!(s[2].contains("›[x] C0000"), "{}", s[2]);
+        act(&mut l, Action::PageDown);
+        assert_eq!(l.cursor_row(), Some(5));
+    }
+
+    #[test]
+    fn clicking_the_box_toggles_and_clicking_the_row_moves() {
+        let mut l = list(5);
+        let area = Rect::new(0, 0, 40, 10);
+        let _ = screen(&l, 40, 10, true);
+        assert_eq!(
+            l.click(area, 2, 4),
+            ListOutcome::Toggled {
+                row: 2,
+                checked: true
+            }
+        );
+        assert_eq!(l.click(area, 20, 3), ListOutcome::Changed);
+        assert_eq!(l.cursor_row(), Some(1));
+        assert_eq!(l.click(area, 20, 0), ListOutcome::Ignored);
+    }
+}

@@ -1,0 +1,511 @@
+//! The File Info lookup: folders and the files matching a pattern, one folder at a time.
+//!
+//! The picker never reads the disk. It asks for listings ([`PickerOutcome::List`]); the owner
+//! has the worker read the folder and hands the result back with [`FilePicker::listed`] or
+//! [`FilePicker::list_failed`].
+
+use std::path::{Path, PathBuf};
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Clear, Widget};
+
+use super::checklist::{Checklist, ChecklistRow, ListOutcome};
+use super::text_field::{FieldLayout, TextField};
+use super::{centered, put, wrap};
+use crate::tui::action::{Action, Msg};
+use crate::tui::keymap::Context;
+use crate::tui::listing::is_pattern;
+use crate::tui::theme::{Theme, glyph};
+use crate::tui::view::{Column, DirEntry, DirListing, Explanation};
+
+pub const DEFAULT_PATTERN: &str = "*.QBW";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    List,
+    Pattern,
+}
+
+/// What the picker wants done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickerOutcome {
+    Ignored,
+    Changed,
+    /// Read this folder with this pattern.
+    List {
+        dir: PathBuf,
+        pattern: String,
+    },
+    Chosen(PathBuf),
+    Cancelled,
+}
+
+#[derive(Clone, Debug)]
+pub struct FilePicker {
+    dir: PathBuf,
+    pattern: TextField,
+    focus: Focus,
+    /// The folder being read, until its listing arrives.
+    loading: Option<PathBuf>,
+    entries: Vec<DirEntry>,
+    /// Why the last folder asked for could not be read.
+    error: Option<Explanation>,
+    show_hidden: bool,
+    list: Checklist,
+}
+
+/// Where the picker should start for a File Info value: its folder (when it names a file or a
+/// pattern) and its pattern (when the last part is one, e.g. `C:\data\*.QBW` or `*.QBW`).
+pub fn start_for(file_info: &str, fallback_dir: &Path, default_pattern: &str) -> (PathBuf, String) {
+    let text = file_info.trim();
+    if text.is_empty() {
+        return (fallback_dir.to_path_buf(), default_pattern.to_string());
+    }
+    let path = Path::new(text);
+    let last = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf);
+    if is_pattern(&last) {
+        return (parent.unwrap_or_else(|| fallback_dir.to_path_buf()), last);
+    }
+    if text.ends_with(['/', '\\']) {
+        return (path.to_path_buf(), default_pattern.to_string());
+    }
+    (
+        parent.unwrap_or_else(|| fallback_dir.to_path_buf()),
+        default_pattern.to_string(),
+    )
+}
+
+impl FilePicker {
+    /// A picker that will show `dir`; the first listing request is [`FilePicker::request`].
+    pub fn new(dir: PathBuf, pattern: &str) -> FilePicker {
+        FilePicker {
+            loading: Some(dir.clone()),
+            dir,
+            pattern: TextField::new("Pattern", pattern),
+            focus: Focus::List,
+            entries: Vec::new(),
+            error: None,
+            show_hidden: false,
+            list: Checklist::new(
+                "",
+                vec![Column::fill("Name", 10, 1), Column::fixed("", 6)],
+                Vec::new(),
+                false,
+            )
+            .without_count(),
+        }
+    }
+
+    /// The listing to ask for now.
+    pub fn request(&self) -> PickerOutcome {
+        PickerOutcome::List {
+            dir: self.loading.clone().unwrap_or_else(|| self.dir.clone()),
+            pattern: self.pattern.value().to_string(),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn pattern(&self) -> &str {
+        self.pattern.value()
+    }
+
+    pub fn error(&self) -> Option<&Explanation> {
+        self.error.as_ref()
+    }
+
+    /// A listing arrived. Stale listings (for a folder no longer wanted) are ignored.
+    pub fn listed(&mut self, listing: DirListing) {
+        if self.loading.as_deref() != Some(listing.dir.as_path()) {
+            return;
+        }
+        self.loading = None;
+        self.error = None;
+        self.dir = listing.dir;
+        self.entries = listing.entries;
+        self.rebuild();
+        self.list.set_filter("");
+        self.list.select_row(0);
+    }
+
+    /// The folder asked for could not be read: say so and stay where we were.
+    pub fn list_failed(&mut self, why: Explanation) {
+        self.loading = None;
+        self.error = Some(why);
+    }
+
+    fn shown(&self) -> impl Iterator<Item = &DirEntry> {
+        self.entries
+            .iter()
+            .filter(move |e| self.show_hidden || !e.hidden)
+    }
+
+    fn has_parent(&self) -> bool {
+        self.dir.parent().is_some()
+    }
+
+    fn rebuild(&mut self) {
+        let (dirs, files) =
+            self.shown().fold(
+                (0, 0),
+                |(d, f), e| if e.is_dir { (d + 1, f) } else { (d, f + 1) },
+            );
+        self.list.set_title(format!(
+            "{dirs} folder{}, {files} file{} matching{}",
+            if dirs == 1 { "" } else { "s" },
+            if files == 1 { "" } else { "s" },
+            if self.show_hidden {
+                ", hidden shown"
+            } else {
+                ""
+            }
+        ));
+        let mut rows = Vec::new();
+        if self.has_parent() {
+            rows.push(ChecklistRow::new(vec![
+                format!("{} ..", glyph::FOLDER),
+                "up".into(),
+            ]));
+        }
+        for e in self.shown() {
+            rows.push(if e.is_dir {
+                ChecklistRow::new(vec![
+                    format!("{} {}", glyph::FOLDER, e.name),
+                    "folder".into(),
+                ])
+            } else {
+                ChecklistRow::new(vec![format!("  {}", e.name), String::new()])
+            });
+        }
+        self.list.set_rows(rows);
+    }
+
+    /// The entry under the cursor; `None` for "..".
+    fn selected(&self) -> Option<Option<&DirEntry>> {
+        let row = self.list.cursor_row()?;
+        let offset = usize::from(self.has_parent());
+        if row < offset {
+            return Some(None);
+        }
+        self.shown().nth(row - offset).map(Some)
+    }
+
+    fn go(&mut self, dir: PathBuf) -> PickerOutcome {
+        self.loading = Some(dir);
+        self.request()
+    }
+
+    fn up(&mut self) -> PickerOutcome {
+        match self.dir.parent() {
+            Some(p) => self.go(p.to_path_buf()),
+            None => PickerOutcome::Ignored,
+        }
+    }
+
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.focus {
+            Focus::Pattern => vec![Context::TextField, Context::Dialog],
+            Focus::List if self.list.is_filtering() => self.list.contexts(),
+            Focus::List => {
+                let mut c = vec![Context::FilePicker];
+                c.extend(self.list.contexts());
+                c
+            }
+        }
+    }
+
+    pub fn captures_text(&self) -> bool {
+        self.focus == Focus::Pattern || self.list.captures_text()
+    }
+
+    pub fn handle(&mut self, msg: &Msg) -> PickerOutcome {
+        if self.focus == Focus::Pattern {
+            return match msg {
+                Msg::Text(k) => {
+                    self.pattern.handle_key(*k);
+                    PickerOutcome::Changed
+                }
+                Msg::Paste(t) => {
+                    self.pattern.paste(t);
+                    PickerOutcome::Changed
+                }
+                Msg::Action(Action::Submit) => {
+                    self.set_focus(Focus::List);
+                    self.go(self.dir.clone())
+                }
+                Msg::Action(
+                    Action::FocusNext | Action::FocusPrev | Action::Back | Action::Down,
+                ) => {
+                    self.set_focus(Focus::List);
+                    PickerOutcome::Changed
+                }
+                _ => PickerOutcome::Ignored,
+            };
+        }
+        if !self.list.is_filtering() {
+            match msg.action() {
+                Some(Action::Back) if self.list.filter().is_empty() => {
+                    return PickerOutcome::Cancelled;
+                }
+                Some(Action::ParentDir) => return self.up(),
+                Some(Action::FocusNext | Action::FocusPrev) => {
+                    self.set_focus(Focus::Pattern);
+                    return PickerOutcome::Changed;
+                }
+                Some(Action::ToggleHidden) => {
+                    self.show_hidden = !self.show_hidden;
+                    self.rebuild();
+                    return PickerOutcome::Changed;
+                }
+                Some(Action::Submit) => {
+                    return match self.selected() {
+                        Some(None) => self.up(),
+                        Some(Some(e)) if e.is_dir => {
+                            let d = self.dir.join(&e.name);
+                            self.go(d)
+                        }
+                        Some(Some(e)) => PickerOutcome::Chosen(self.dir.join(&e.name)),
+                        None => PickerOutcome::Ignored,
+                    };
+                }
+                _ => {}
+            }
+        }
+        match self.list.handle(msg) {
+            ListOutcome::Ignored => PickerOutcome::Ignored,
+            _ => PickerOutcome::Changed,
+        }
+    }
+
+    fn set_focus(&mut self, f: Focus) {
+        self.focus = f;
+        self.pattern.set_focused(f == Focus::Pattern);
+    }
+
+    /// The error's lines, wrapped to the picker's width.
+    fn error_lines(&self, width: u16) -> Vec<String> {
+        self.error.as_ref().map_or_else(Vec::new, |e| {
+            wrap(
+                &format!("{} {} {}", glyph::ERROR, e.what_happened, e.next_step),
+                width.saturating_sub(2) as usize,
+            )
+        })
+    }
+
+    /// (outer box, folder line, pattern line, error lines, list)
+    fn layout(&self, area: Rect) -> (Rect, Rect, Rect, Rect, Rect) {
+        let outer_w = 76.min(area.width);
+        let errors = self.error_lines(outer_w.saturating_sub(2)).len() as u16;
+        // Tall enough for the folder, plus room to breathe; never taller than the screen.
+        let want = self.list.len() as u16 + 8 + errors;
+        let outer = centered(
+            area,
+            outer_w,
+            want.clamp(12, area.height.saturating_sub(2).max(12)),
+        );
+        let inner = Block::bordered().inner(outer);
+        let row = |dy: u16, h: u16| Rect {
+            y: inner.y + dy,
+            height: h,
+            ..inner
+        };
+        let folder = row(0, 1);
+        let pattern = row(1, 1);
+        let error = row(2, errors.min(inner.height.saturating_sub(5)));
+        let list = row(
+            2 + error.height,
+            inner.height.saturating_sub(2 + error.height),
+        );
+        (outer, folder, pattern, error, list)
+    }
+
+    pub fn click(&mut self, area: Rect, x: u16, y: u16) -> PickerOutcome {
+        let (_, _, pattern, _, list) = self.layout(area);
+        if pattern.contains((x, y).into()) {
+            self.set_focus(Focus::Pattern);
+            return PickerOutcome::Changed;
+        }
+        self.set_focus(Focus::List);
+        match self.list.click(list, x, y) {
+            ListOutcome::Ignored => PickerOutcome::Ignored,
+            _ => PickerOutcome::Changed,
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let (outer, folder, pattern, error, list) = self.layout(area);
+        Clear.render(outer, buf);
+        Block::bordered()
+            .border_style(theme.border_focused)
+            .title(" Look up the company file ")
+            .title_style(theme.title)
+            .render(outer, buf);
+        let where_ = match &self.loading {
+            Some(d) => format!("Folder: {}  (reading…)", d.display()),
+            None => format!("Folder: {}", self.dir.display()),
+        };
+        put(
+            buf,
+            folder.x + 1,
+            folder.y,
+            folder.width.saturating_sub(1),
+            &where_,
+            theme.label_focused,
+        );
+        self.pattern.render(
+            pattern,
+            buf,
+            theme,
+            FieldLayout {
+                label_width: 10,
+                input_width: 20,
+            },
+        );
+        for (y, line) in (error.y..error.y + error.height).zip(self.error_lines(error.width)) {
+            put(
+                buf,
+                error.x + 1,
+                y,
+                error.width.saturating_sub(1),
+                &line,
+                theme.error,
+            );
+        }
+        self.list
+            .render(list, buf, theme, self.focus == Focus::List);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, is_dir: bool) -> DirEntry {
+        DirEntry {
+            name: name.into(),
+            is_dir,
+            hidden: name.starts_with('.'),
+        }
+    }
+
+    fn picker_in(dir: &str) -> FilePicker {
+        let mut p = FilePicker::new(PathBuf::from(dir), DEFAULT_PATTERN);
+        p.listed(DirListing {
+            dir: PathBuf::from(dir),
+            pattern: DEFAULT_PATTERN.into(),
+            entries: vec![
+                entry(".config", true),
+                entry("Books", true),
+                entry("Acme.QBW", false),
+            ],
+        });
+        p
+    }
+
+    fn act(p: &mut FilePicker, a: Action) -> PickerOutcome {
+        p.handle(&Msg::Action(a))
+    }
+
+    #[test]
+    fn start_folder_and_pattern_come_from_file_info() {
+        let ws = Path::new("/ws");
+        assert_eq!(
+            start_for("", ws, "*.QBW"),
+            (PathBuf::from("/ws"), "*.QBW".into())
+        );
+        assert_eq!(
+            start_for("*.qbw", ws, "*.QBW"),
+            (PathBuf::from("/ws"), "*.qbw".into())
+        );
+        assert_eq!(
+            start_for("/data/co/*.QBW", ws, "*.QBW"),
+            (PathBuf::from("/data/co"), "*.QBW".into())
+        );
+        assert_eq!(
+            start_for("/data/co/Acme.QBW", ws, "*.QBW"),
+            (PathBuf::from("/data/co"), "*.QBW".into())
+        );
+        assert_eq!(
+            start_for("/data/co/", ws, "*.QBW"),
+            (PathBuf::from("/data/co/"), "*.QBW".into())
+        );
+    }
+
+    #[test]
+    fn enter_descends_backspace_goes_up_and_files_are_chosen() {
+        let mut p = picker_in("/data");
+        // "..", then Books (the hidden folder is not shown), then Acme.QBW.
+        act(&mut p, Action::Down);
+        assert_eq!(
+            act(&mut p, Action::Submit),
+            PickerOutcome::List {
+                dir: "/data/Books".into(),
+                pattern: "*.QBW".into()
+            }
+        );
+        // Until the listing arrives we still show /data; a stale listing is ignored.
+        p.listed(DirListing {
+            dir: "/elsewhere".into(),
+            pattern: "*.QBW".into(),
+            entries: vec![],
+        });
+        assert_eq!(p.dir(), Path::new("/data"));
+        p.list_failed(Explanation::new("Folder cannot be read", "denied", "go up"));
+        assert_eq!(p.dir(), Path::new("/data"));
+        assert!(p.error().is_some());
+        act(&mut p, Action::Down);
+        assert_eq!(
+            act(&mut p, Action::Submit),
+            PickerOutcome::Chosen("/data/Acme.QBW".into())
+        );
+        assert_eq!(
+            act(&mut p, Action::ParentDir),
+            PickerOutcome::List {
+                dir: "/".into(),
+                pattern: "*.QBW".into()
+            }
+        );
+        assert_eq!(act(&mut p, Action::Back), PickerOutcome::Cancelled);
+    }
+
+    #[test]
+    fn hidden_entries_toggle_and_the_pattern_is_editable() {
+        use crate::tui::keymap::Key;
+        let mut p = picker_in("/data");
+        act(&mut p, Action::ToggleHidden);
+        act(&mut p, Action::Down);
+        assert_eq!(
+            act(&mut p, Action::Submit),
+            PickerOutcome::List {
+                dir: "/data/.config".into(),
+                pattern: "*.QBW".into()
+            }
+        );
+        act(&mut p, Action::FocusNext);
+        assert!(p.captures_text());
+        for _ in 0..3 {
+            p.handle(&Msg::Text(Key::Backspace.event()));
+        }
+        for c in "qbb".chars() {
+            p.handle(&Msg::Text(Key::Char(c).event()));
+        }
+        assert_eq!(
+            act(&mut p, Action::Submit),
+            PickerOutcome::List {
+                dir: "/data".into(),
+                pattern: "*.qbb".into()
+            }
+        );
+        assert!(!p.captures_text());
+    }
+}

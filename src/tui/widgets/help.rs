@@ -1,0 +1,119 @@
+//! The `?` overlay: every binding that works where the operator is, from the key map.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Clear, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use super::{centered, put};
+use crate::tui::action::{Action, Msg};
+use crate::tui::keymap::HelpSection;
+use crate::tui::theme::Theme;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpOverlay {
+    /// What the operator was looking at, for the title.
+    pub place: String,
+    lines: Vec<HelpLine>,
+    scroll: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HelpLine {
+    Title(&'static str),
+    Binding(String, &'static str),
+    Blank,
+}
+
+impl HelpOverlay {
+    pub fn new(place: impl Into<String>, sections: Vec<HelpSection>) -> HelpOverlay {
+        let mut lines = Vec::new();
+        for s in sections {
+            if !lines.is_empty() {
+                lines.push(HelpLine::Blank);
+            }
+            lines.push(HelpLine::Title(s.title));
+            lines.extend(s.lines.into_iter().map(|(k, d)| HelpLine::Binding(k, d)));
+        }
+        HelpOverlay {
+            place: place.into(),
+            lines,
+            scroll: 0,
+        }
+    }
+
+    /// Returns false when the overlay should close.
+    pub fn handle(&mut self, msg: &Msg) -> bool {
+        let max = self.lines.len().saturating_sub(1);
+        match msg.action() {
+            Some(Action::Back | Action::Help) => return false,
+            Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
+            Some(Action::Down) => self.scroll = (self.scroll + 1).min(max),
+            Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(10),
+            Some(Action::PageDown) => self.scroll = (self.scroll + 10).min(max),
+            _ => {}
+        }
+        if let Msg::Wheel { down, .. } = msg {
+            self.scroll = if *down {
+                (self.scroll + 3).min(max)
+            } else {
+                self.scroll.saturating_sub(3)
+            };
+        }
+        true
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+        let key_w = self
+            .lines
+            .iter()
+            .filter_map(|l| match l {
+                HelpLine::Binding(k, _) => Some(k.width()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(4) as u16
+            + 2;
+        let outer = centered(area, 76, area.height.saturating_sub(2));
+        Clear.render(outer, buf);
+        Block::bordered()
+            .border_style(theme.border_focused)
+            .title(format!(" Help — {} ", self.place))
+            .title_style(theme.title)
+            .title_bottom(" Esc close  ↑↓ scroll ")
+            .render(outer, buf);
+        let inner = Block::bordered().inner(outer);
+        let inner = Rect {
+            x: inner.x + 1,
+            width: inner.width.saturating_sub(2),
+            ..inner
+        };
+        let scroll = self
+            .scroll
+            .min(self.lines.len().saturating_sub(inner.height as usize));
+        for (i, line) in self
+            .lines
+            .iter()
+            .skip(scroll)
+            .take(inner.height as usize)
+            .enumerate()
+        {
+            let y = inner.y + i as u16;
+            match line {
+                HelpLine::Title(t) => put(buf, inner.x, y, inner.width, t, theme.header),
+                HelpLine::Binding(k, d) => {
+                    put(buf, inner.x + 1, y, key_w, k, theme.key);
+                    put(
+                        buf,
+                        inner.x + 1 + key_w,
+                        y,
+                        inner.width.saturating_sub(key_w + 1),
+                        d,
+                        theme.base,
+                    );
+                }
+                HelpLine::Blank => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! The I/O worker: one thread that runs every database, QuickBooks and file-system operation the
+//! screens ask for, so the draw path never waits on I/O.
+//!
+//! The app sends [`Command`]s; the worker answers each with exactly one final [`Event`] (success
+//! or [`Event::Failed`]), possibly preceded by intermediate events (progress, questions). What
+//! the work *is* lives behind [`Backend`]: the lead implements it over the store and the sync
+//! core; [`super::fake::FakeBackend`] implements it in memory for tests and development.
+
+use std::fmt;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::qb::access::{AccessPrompt, CertificateAnswer, CertificateRequest};
+use crate::store::Customer;
+
+use super::listing;
+use super::view::{
+    CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
+    RunReport, Selection, SyncView,
+};
+
+/// What the app asks the worker to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    LoadCustomers,
+    /// Save a new customer (`original_code` None) or replace the one that had `original_code`.
+    SaveCustomer {
+        original_code: Option<String>,
+        customer: Box<Customer>,
+    },
+    DeleteCustomer {
+        code: String,
+    },
+    SaveConfig(Box<Config>),
+    /// List `dir` for the file picker: folders and files matching `pattern`.
+    ListDir {
+        dir: PathBuf,
+        pattern: String,
+    },
+    /// Open the connection and read the company (answers [`Event::Connected`]).
+    Connect,
+    /// Close the connection, if open (answers [`Event::Disconnected`]).
+    Disconnect,
+    /// Match and diff both sides (answers [`Event::PlanReady`]).
+    Plan {
+        missing_only: bool,
+    },
+    /// Say what running `selection` would do (answers [`Event::Preview`]).
+    Preview(Selection),
+    /// Synchronize `selection` (answers [`Event::Progress`]… then [`Event::RunFinished`]).
+    Run(Selection),
+    /// Stop the current run between batches. Handled by the [`Worker`] handle at once, not
+    /// queued behind the run. No answer.
+    CancelRun,
+    LoadHistory,
+    Undo(RunId),
+    /// Write the Web Connector's `.qwc` file for the saved setup.
+    WriteQwc,
+}
+
+/// Which command an answer belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Task {
+    LoadCustomers,
+    SaveCustomer,
+    DeleteCustomer,
+    SaveConfig,
+    ListDir,
+    Connect,
+    Disconnect,
+    Plan,
+    Preview,
+    Run,
+    History,
+    Undo,
+    WriteQwc,
+}
+
+impl Command {
+    /// The task this command starts, or `None` for commands that get no answer.
+    pub fn task(&self) -> Option<Task> {
+        Some(match self {
+            Command::LoadCustomers => Task::LoadCustomers,
+            Command::SaveCustomer { .. } => Task::SaveCustomer,
+            Command::DeleteCustomer { .. } => Task::DeleteCustomer,
+            Command::SaveConfig(_) => Task::SaveConfig,
+            Command::ListDir { .. } => Task::ListDir,
+            Command::Connect => Task::Connect,
+            Command::Disconnect => Task::Disconnect,
+            Command::Plan { .. } => Task::Plan,
+            Command::Preview(_) => Task::Preview,
+            Command::Run(_) => Task::Run,
+            Command::LoadHistory => Task::History,
+            Command::Undo(_) => Task::Undo,
+            Command::WriteQwc => Task::WriteQwc,
+            Command::CancelRun => return None,
+        })
+    }
+}
+
+/// A value refused because of one field, shown next to that field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field's key: a [`crate::qbxml::Field`] key (`name`, `code`…), `qb_name` or `status`
+    /// for customers; the config.toml path (`company_file`, `connection.web_connector.listen`,
+    /// `export.statuses`…) for the setup.
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a save did not happen. Either way nothing was saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveError {
+    /// Values refused; each message goes next to its field.
+    Invalid(Vec<FieldError>),
+    /// The save itself failed (database locked, disk full…).
+    Failed(Explanation),
+}
+
+impl From<Explanation> for SaveError {
+    fn from(e: Explanation) -> Self {
+        SaveError::Failed(e)
+    }
+}
+
+/// The answer channel of a question the worker is blocked on. Dropping it unanswered counts as
+/// "nobody can answer" (the app quit).
+pub struct Reply<T>(Sender<T>);
+
+impl<T> Reply<T> {
+    pub fn channel() -> (Reply<T>, Receiver<T>) {
+        let (tx, rx) = mpsc::channel();
+        (Reply(tx), rx)
+    }
+
+    /// Answers; a worker that stopped waiting is not an error.
+    pub fn send(self, value: T) {
+        let _ = self.0.send(value);
+    }
+}
+
+impl<T> fmt::Debug for Reply<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reply")
+    }
+}
+
+/// What the worker tells the app.
+#[derive(Debug)]
+pub enum Event {
+    CustomersLoaded(Vec<Customer>),
+    CustomerSaved(Box<Customer>),
+    CustomerDeleted(String),
+    ConfigSaved(Box<Config>),
+    /// A save refused values; nothing was saved.
+    Rejected {
+        during: Task,
+        errors: Vec<FieldError>,
+    },
+    DirListed(DirListing),
+    /// QuickBooks (the sandbox) asks the first-access question; the worker waits for the reply.
+    NeedCertificate(CertificateRequest, Reply<Option<CertificateAnswer>>),
+    /// "Prompt each time" access: allow this connection? The worker waits for the reply.
+    NeedPermission {
+        app_name: String,
+        company_file: String,
+        reply: Reply<Option<bool>>,
+    },
+    Connected(CompanyInfo),
+    Disconnected,
+    PlanReady(Box<SyncView>),
+    Preview(RunPreview),
+    Progress(ProgressUpdate),
+    RunFinished(RunReport),
+    HistoryLoaded(Vec<HistoryEntry>),
+    Undone {
+        run: RunId,
+        message: String,
+    },
+    QwcWritten(PathBuf),
+    Failed {
+        during: Task,
+        explanation: Explanation,
+    },
+}
+
+impl Event {
+    /// The task this event finishes, if it is a final answer.
+    pub fn finishes(&self) -> Option<Task> {
+        Some(match self {
+            Event::CustomersLoaded(_) => Task::LoadCustomers,
+            Event::CustomerSaved(_) => Task::SaveCustomer,
+            Event::CustomerDeleted(_) => Task::DeleteCustomer,
+            Event::ConfigSaved(_) => Task::SaveConfig,
+            Event::Rejected { during, .. } | Event::Failed { during, .. } => *during,
+            Event::DirListed(_) => Task::ListDir,
+            Event::Connected(_) => Task::Connect,
+            Event::Disconnected => Task::Disconnect,
+            Event::PlanReady(_) => Task::Plan,
+            Event::Preview(_) => Task::Preview,
+            Event::RunFinished(_) => Task::Run,
+            Event::HistoryLoaded(_) => Task::History,
+            Event::Undone { .. } => Task::Undo,
+            Event::QwcWritten(_) => Task::WriteQwc,
+            Event::NeedCertificate(..) | Event::NeedPermission { .. } | Event::Progress(_) => {
+                return None;
+            }
+        })
+    }
+}
+
+/// Whether the operator asked the current run to stop.
+pub trait CancelFlag {
+    fn cancelled(&self) -> bool;
+}
+
+impl CancelFlag for AtomicBool {
+    fn cancelled(&self) -> bool {
+        self.load(Ordering::Relaxed)
+    }
+}
+
+/// The work behind the screens. Every method runs on the worker thread and may block.
+///
+/// The lead implements this over the store (customers, config, journal) and the sync core
+/// (connect, plan, preview, run, undo). Errors are [`Explanation`]s: plain words, what happened
+/// and what to do next.
+pub trait Backend: Send {
+    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation>;
+
+    /// Validates and saves; on error nothing is saved.
+    fn save_customer(
+        &mut self,
+        original_code: Option<&str>,
+        customer: &Customer,
+    ) -> Result<Customer, SaveError>;
+
+    fn delete_customer(&mut self, code: &str) -> Result<(), Explanation>;
+
+    /// Validates (e.g. that paths are readable) and writes config.toml; on error nothing is
+    /// written.
+    fn save_config(&mut self, config: &Config) -> Result<Config, SaveError>;
+
+    /// Opens the connection the saved setup names and reads the company. QuickBooks' questions
+    /// go through `prompt` (the worker turns them into [`Event::NeedCertificate`] /
+    /// [`Event::NeedPermission`] and waits for the operator).
+    fn connect(&mut self, prompt: &mut dyn AccessPrompt) -> Result<CompanyInfo, Explanation>;
+
+    fn disconnect(&mut self);
+
+    fn plan(&mut self, missing_only: bool) -> Result<SyncView, Explanation>;
+
+    fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation>;
+
+    /// Runs the selection, reporting progress, and stops between batches once `cancel` says so.
+    /// Per-customer failures go in the report; `Err` means the run could not happen at all.
+    fn run(
+        &mut self,
+        selection: &Selection,
+        progress: &mut dyn FnMut(ProgressUpdate),
+        cancel: &dyn CancelFlag,
+    ) -> Result<RunReport, Explanation>;
+
+    fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation>;
+
+    /// Undoes a run's local changes; the message says what was undone.
+    fn undo(&mut self, run: RunId) -> Result<String, Explanation>;
+
+    /// Writes the `.qwc` file; returns where.
+    fn write_qwc(&mut self) -> Result<PathBuf, Explanation>;
+}
+
+/// Asks the operator through the app and waits for the answer.
+struct AskTheApp<'a> {
+    emit: &'a mut dyn FnMut(Event),
+}
+
+impl AccessPrompt for AskTheApp<'_> {
+    fn certificate(&mut self, request: &CertificateRequest) -> Option<CertificateAnswer> {
+        let (reply, answer) = Reply::channel();
+        (self.emit)(Event::NeedCertificate(request.clone(), reply));
+        answer.recv().ok().flatten()
+    }
+
+    fn allow_this_time(&mut self, app_name: &str, company_file: &str) -> Option<bool> {
+        let (reply, answer) = Reply::channel();
+        (self.emit)(Event::NeedPermission {
+            app_name: app_name.to_string(),
+            company_file: company_file.to_string(),
+            reply,
+        });
+        answer.recv().ok().flatten()
+    }
+}
+
+/// Runs one command against `backend`, emitting its events. The worker thread calls this in a
+/// loop; it is public so a test can drive a back end without a thread.
+pub fn execute(
+    backend: &mut dyn Backend,
+    command: Command,
+    cancel: &AtomicBool,
+    emit: &mut dyn FnMut(Event),
+) {
+    let Some(task) = command.task() else {
+        return;
+    };
+    let failed = |explanation| Event::Failed {
+        during: task,
+        explanation,
+    };
+    let saved = |r: Result<Event, SaveError>| match r {
+        Ok(ev) => ev,
+        Err(SaveError::Invalid(errors)) => Event::Rejected {
+            during: task,
+            errors,
+        },
+        Err(SaveError::Failed(e)) => failed(e),
+    };
+    let event = match command {
+        Command::LoadCustomers => backend
+            .load_customers()
+            .map_or_else(failed, Event::CustomersLoaded),
+        Command::SaveCustomer {
+            original_code,
+            customer,
+        } => saved(
+            backend
+                .save_customer(original_code.as_deref(), &customer)
+                .map(|c| Event::CustomerSaved(Box::new(c))),
+        ),
+        Command::DeleteCustomer { code } => backend
+            .delete_customer(&code)
+            .map_or_else(failed, |()| Event::CustomerDeleted(code)),
+        Command::SaveConfig(config) => saved(
+            backend
+                .save_config(&config)
+                .map(|c| Event::ConfigSaved(Box::new(c))),
+        ),
+        Command::ListDir { dir, pattern } => {
+            listing::list_dir(&dir, &pattern).map_or_else(failed, Event::DirListed)
+        }
+        Command::Connect => {
+            let mut prompt = AskTheApp { emit: &mut *emit };
+            backend
+                .connect(&mut prompt)
+                .map_or_else(failed, Event::Connected)
+        }
+        Command::Disconnect => {
+            backend.disconnect();
+            Event::Disconnected
+        }
+        Command::Plan { missing_only } => backend
+            .plan(missing_only)
+            .map_or_else(failed, |v| Event::PlanReady(Box::new(v))),
+        Command::Preview(selection) => backend
+            .preview(&selection)
+            .map_or_else(failed, Event::Preview),
+        Command::Run(selection) => {
+            cancel.store(false, Ordering::Relaxed);
+            let mut progress = |p| emit(Event::Progress(p));
+            let result = backend.run(&selection, &mut progress, cancel);
+            result.map_or_else(failed, Event::RunFinished)
+        }
+        Command::LoadHistory => backend.history().map_or_else(failed, Event::HistoryLoaded),
+        Command::Undo(run) => backend
+            .undo(run)
+            .map_or_else(failed, |message| Event::Undone { run, message }),
+        Command::WriteQwc => backend.write_qwc().map_or_else(failed, Event::QwcWritten),
+        Command::CancelRun => return,
+    };
+    emit(event);
+}
+
+fn internal_error() -> Explanation {
+    Explanation::new(
+        "Internal error",
+        "custsync hit an internal error (a bug) while doing this; nothing more was done.",
+        "Quit custsync and start it again. The error is printed when custsync exits; please \
+         report it with the steps that led to it.",
+    )
+}
+
+/// The handle on the worker thread.
+pub struct Worker {
+    commands: Option<Sender<Command>>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    /// Disconnects when the thread ends.
+    finished: Receiver<()>,
+}
+
+/// How long quitting waits for the worker to finish its batch before leaving it behind (a Web
+/// Connector session may wait minutes for a poll; quitting must not).
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(3);
+
+impl Worker {
+    /// Starts the worker thread. `emit` delivers its events to the app (usually by sending on
+    /// the app's channel); the worker stops when `emit` reports the app is gone or the handle
+    /// is dropped.
+    pub fn spawn<B, E>(mut backend: B, mut emit: E) -> std::io::Result<Worker>
+    where
+        B: Backend + 'static,
+        E: FnMut(Event) + Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel::<Command>();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let (done, finished) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("custsync-worker".into())
+            .spawn(move || {
+                let _done = done;
+                for command in rx {
+                    let task = command.task();
+                    let ran = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        execute(&mut backend, command, &flag, &mut emit)
+                    }));
+                    // A bug in one command must not leave the screen waiting forever.
+                    if let (Err(_), Some(task)) = (ran, task) {
+                        emit(Event::Failed {
+                            during: task,
+                            explanation: internal_error(),
+                        });
+                    }
+                }
+                backend.disconnect();
+            })?;
+        Ok(Worker {
+            commands: Some(tx),
+            cancel,
+            thread: Some(thread),
+            finished,
+        })
+    }
+
+    /// Queues a command. `CancelRun` takes effect at once.
+    pub fn send(&self, command: Command) {
+        if command == Command::CancelRun {
+            self.cancel.store(true, Ordering::Relaxed);
+            return;
+        }
+        if let Some(tx) = &self.commands {
+            // A worker that died has already reported why; nothing more to do here.
+            let _ = tx.send(command);
+        }
+    }
+
+    /// Asks the worker to stop after the current batch and waits a little for it to finish
+    /// (closing the connection); a worker stuck in a long wait is left to end with the process.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+        self.commands = None;
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        match self.finished.recv_timeout(SHUTDOWN_WAIT) {
+            Err(RecvTimeoutError::Timeout) => {}
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

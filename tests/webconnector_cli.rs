@@ -1,0 +1,297 @@
+//! `custsync qwc`, `custsync webconnector set-password` and `custsync serve` as a user runs them.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use custsync::qb::webconnector::StoredPassword;
+use custsync::qb::webconnector::emulator::{HttpClient, decode_reply, request_envelope};
+use custsync::qb::webconnector::guid::Guid;
+use custsync::qb::webconnector::soap::{Method, ReplyValue};
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+fn custsync(ws: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_custsync"));
+    c.arg("--workspace").arg(ws);
+    c
+}
+
+/// The QBWCXML root's children as (name, text), failing on anything that is not well-formed.
+fn qwc_fields(xml: &str) -> Vec<(String, String)> {
+    let mut r = Reader::from_str(xml);
+    let mut fields = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut text = String::new();
+    loop {
+        match r.read_event().expect("well-formed .qwc") {
+            Event::Start(e) => {
+                path.push(e.local_name().into_inner().to_string());
+                text.clear();
+            }
+            Event::Empty(e) => {
+                assert_eq!(path.len(), 1, "empty element outside QBWCXML");
+                fields.push((e.local_name().into_inner().to_string(), String::new()));
+            }
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(g) => {
+                text.push_str(quick_xml::escape::resolve_predefined_entity(&g).expect("entity"))
+            }
+            Event::End(_) => {
+                let name = path.pop().expect("balanced");
+                if path.len() == 1 {
+                    fields.push((name, std::mem::take(&mut text)));
+                } else if path.len() == 2 {
+                    fields.push((format!("{}/{}", path[1], name), std::mem::take(&mut text)));
+                } else if path.is_empty() {
+                    assert_eq!(name, "QBWCXML");
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    fields
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_else(|| panic!("the .qwc lacks {name}: {fields:?}"))
+}
+
+#[test]
+fn qwc_writes_complete_qbwcxml_and_keeps_its_ids() {
+    let ws = tempfile::tempdir().unwrap();
+    let out = ws.path().join("custsync.qwc");
+    let run = custsync(ws.path())
+        .args([
+            "qwc",
+            "--url",
+            "https://sync.acme.example:8089/qbwc",
+            "--every-minutes",
+            "15",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    for step in [
+        "Add an application",
+        "Application Certificate",
+        "Password",
+        "Update Selected",
+    ] {
+        assert!(stdout.contains(step), "next steps lack {step}: {stdout}");
+    }
+    assert!(stdout.contains("set-password"), "no password yet: {stdout}");
+
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    let f = qwc_fields(&xml);
+    assert_eq!(field(&f, "AppName"), "custsync");
+    assert_eq!(field(&f, "AppID"), "");
+    assert_eq!(field(&f, "AppURL"), "https://sync.acme.example:8089/qbwc");
+    assert!(!field(&f, "AppDescription").is_empty() && field(&f, "AppDescription").len() < 80);
+    assert_eq!(
+        field(&f, "AppSupport"),
+        "https://sync.acme.example:8089/qbwc/support"
+    );
+    assert_eq!(field(&f, "UserName"), "custsync");
+    for id in ["OwnerID", "FileID"] {
+        let v = field(&f, id);
+        assert!(
+            v.starts_with('{') && v.ends_with('}') && Guid::parse(v).is_some(),
+            "{id}={v}"
+        );
+    }
+    assert_ne!(field(&f, "OwnerID"), field(&f, "FileID"));
+    assert_eq!(field(&f, "QBType"), "QBFS");
+    assert_eq!(field(&f, "Scheduler/RunEveryNMinutes"), "15");
+    assert_eq!(field(&f, "IsReadOnly"), "false");
+    assert_eq!(field(&f, "PersonalDataPref"), "pdpNotNeeded");
+    assert_eq!(field(&f, "UnattendedModePref"), "umpOptional");
+
+    // Writing it again (another URL, no scheduler) keeps the same application identity.
+    let again = custsync(ws.path())
+        .args(["qwc", "--url", "http://localhost:8089/qbwc"])
+        .arg("--out")
+        .arg(ws.path().join("local.qwc"))
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    let g = qwc_fields(&std::fs::read_to_string(ws.path().join("local.qwc")).unwrap());
+    assert_eq!(field(&g, "OwnerID"), field(&f, "OwnerID"));
+    assert_eq!(field(&g, "FileID"), field(&f, "FileID"));
+    assert!(!g.iter().any(|(n, _)| n.starts_with("Scheduler")));
+}
+
+#[test]
+fn qwc_refuses_urls_the_web_connector_would_refuse() {
+    let ws = tempfile::tempdir().unwrap();
+    for (url, why) in [
+        ("http://sync.acme.example/qbwc", "https"),
+        ("https://10.0.0.5/qbwc", "IP address"),
+        ("not a url", "full URL"),
+    ] {
+        let out = ws.path().join("x.qwc");
+        let run = custsync(ws.path())
+            .args(["qwc", "--url", url])
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(1), "{url}");
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains(why), "{url}: {err}");
+        assert!(!out.exists(), "nothing written for {url}");
+    }
+    let run = custsync(ws.path())
+        .args([
+            "qwc",
+            "--url",
+            "http://localhost/qbwc",
+            "--every-minutes",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+}
+
+fn set_password(ws: &Path, input: &[u8]) -> std::process::Output {
+    let mut child = custsync(ws)
+        .args(["webconnector", "set-password"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn set_password_reads_one_line_and_stores_only_a_hash() {
+    let ws = tempfile::tempdir().unwrap();
+    let ok = set_password(ws.path(), b"s3cret horse\nignored second line\n");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let stored = std::fs::read_to_string(ws.path().join("webconnector.pass")).unwrap();
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    assert!(!stored.contains("s3cret"));
+    let hash = StoredPassword::load(ws.path()).unwrap();
+    assert!(hash.verify("s3cret horse"));
+
+    for bad in [&b""[..], b"short\n", b"\n"] {
+        let run = set_password(ws.path(), bad);
+        assert_eq!(run.status.code(), Some(1));
+        assert!(!String::from_utf8_lossy(&run.stderr).is_empty());
+    }
+    assert_eq!(
+        StoredPassword::load(ws.path()).unwrap(),
+        hash,
+        "a refused password changes nothing"
+    );
+}
+
+#[test]
+fn serve_refuses_plain_http_beyond_loopback_and_a_missing_password() {
+    let ws = tempfile::tempdir().unwrap();
+    let run = custsync(ws.path()).arg("serve").output().unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("set-password"));
+
+    assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    std::fs::write(
+        ws.path().join("config.toml"),
+        "[connection.web_connector]\nlisten = \"0.0.0.0:0\"\n",
+    )
+    .unwrap();
+    let run = custsync(ws.path()).arg("serve").output().unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("refusing to listen") && err.contains("tls_cert"),
+        "{err}"
+    );
+}
+
+#[test]
+fn serve_answers_the_web_connector_logs_calls_and_stops_on_ctrl_c() {
+    let ws = tempfile::tempdir().unwrap();
+    assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    let mut child = custsync(ws.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let banner = rx.recv_timeout(Duration::from_secs(20)).expect("banner");
+    let url = banner
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in {banner}"));
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches("/qbwc")
+        .parse()
+        .unwrap();
+    let client = HttpClient::plain(addr, "/qbwc");
+    let auth = request_envelope(
+        Method::Authenticate,
+        &[("strUserName", "custsync"), ("strPassword", "s3cret horse")],
+    );
+    let reply = client.post_soap("authenticate", auth.as_bytes()).unwrap();
+    let body = String::from_utf8(reply.body).unwrap();
+    match decode_reply(Method::Authenticate, &body).unwrap() {
+        ReplyValue::Strings(s) => assert_eq!(s[1], "none", "nothing scheduled"),
+        other => panic!("{other:?}"),
+    }
+    let mut seen = Vec::new();
+    while !seen
+        .iter()
+        .any(|l: &String| l.contains("authenticate") && l.contains("nothing to do"))
+    {
+        match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(line) => seen.push(line),
+            Err(_) => panic!("the authenticate call was not logged: {seen:?}"),
+        }
+    }
+    assert!(
+        !seen.iter().any(|l| l.contains("s3cret")),
+        "no password in the log"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "Ctrl-C must stop cleanly: {status:?}");
+    // The reader thread ends at the child's end of output, closing the channel.
+    let rest: Vec<String> =
+        std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(10)).ok()).collect();
+    assert!(rest.iter().any(|l| l.contains("Stopped")), "{rest:?}");
+}

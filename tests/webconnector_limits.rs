@@ -1,0 +1,96 @@
+//! A 50 MB request body is refused with 413 without custsync reading it into memory. Alone in
+//! its binary so the process's peak memory measures this test only.
+
+mod webconnector_support;
+
+use std::io::Write;
+use std::net::TcpStream;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use custsync::qb::webconnector::emulator::{read_reply, request_envelope};
+use custsync::qb::webconnector::soap::Method;
+use webconnector_support::*;
+
+const FIFTY_MB: usize = 50 * 1024 * 1024;
+
+/// Peak resident memory of this process (Linux), in KiB.
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM")
+}
+
+#[test]
+fn a_50_mb_body_is_refused_cleanly_without_being_read_into_memory() {
+    let h = Harness::start(fast_settings(), None);
+    let addr = h.server.local_addr();
+    let client = h.client();
+    let warm = client
+        .post_soap(
+            "serverVersion",
+            request_envelope(Method::ServerVersion, &[]).as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(warm.status, 200);
+    let before = peak_rss_kib();
+
+    // Like the Web Connector's .NET stack: the head with Expect: 100-continue, and the body only
+    // after "100 Continue" — which never comes.
+    let started = Instant::now();
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST /qbwc HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/xml; charset=utf-8\r\n\
+         Content-Length: {FIFTY_MB}\r\nExpect: 100-continue\r\n\r\n"
+    )
+    .unwrap();
+    let reply = read_reply(&mut s).unwrap();
+    assert_eq!(reply.status, 413);
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let text = String::from_utf8_lossy(&reply.body);
+    assert!(
+        text.contains("larger than") && text.contains("page size"),
+        "{text}"
+    );
+
+    // A client that sends all 50 MB anyway still reads a clean 413, not a reset.
+    let s = TcpStream::connect(addr).unwrap();
+    let mut writer = s.try_clone().unwrap();
+    let sender = thread::spawn(move || {
+        let head =
+            format!("POST /qbwc HTTP/1.1\r\nHost: localhost\r\nContent-Length: {FIFTY_MB}\r\n\r\n");
+        let _ = writer.write_all(head.as_bytes());
+        let chunk = vec![b'<'; 64 * 1024];
+        let mut sent = 0;
+        while sent < FIFTY_MB {
+            match writer.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(_) => break,
+            }
+        }
+        sent
+    });
+    let mut reader = s;
+    let reply = read_reply(&mut reader).unwrap();
+    assert_eq!(reply.status, 413);
+    let _sent = sender.join().unwrap();
+
+    let grown_kib = peak_rss_kib().saturating_sub(before);
+    assert!(
+        grown_kib < 16 * 1024,
+        "peak memory grew by {grown_kib} KiB while refusing 50 MB bodies"
+    );
+
+    // The service is unharmed.
+    let after = client
+        .post_soap(
+            "serverVersion",
+            request_envelope(Method::ServerVersion, &[]).as_bytes(),
+        )
+        .unwrap();
+    assert_eq!(after.status, 200);
+}
