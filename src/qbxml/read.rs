@@ -11,13 +11,13 @@
 //! [`MAX_DEPTH`], truncated or mismatched markup.
 
 mod input;
+mod lexer;
 
 use std::io::{BufRead, Read};
 use std::sync::LazyLock;
 
-use quick_xml::events::{BytesRef, BytesStart, Event};
-
-use self::input::{BufSource, Encoding, RunGuard, Source, StrSource, Transcode};
+use self::input::{Encoding, Transcode};
+use self::lexer::{Lexer, Token};
 use super::fields::{Address, CustomerData, Field, Shape};
 use super::messages::{
     CompanyRet, CustomerRet, HostRet, ListRef, ListRet, NameList, NameRet, Response, ResponseBody,
@@ -115,34 +115,6 @@ impl ReadError {
         }
     }
 
-    fn from_xml(e: quick_xml::Error, position: u64) -> Self {
-        use quick_xml::Error as X;
-        use quick_xml::escape::EscapeError;
-        match e {
-            X::Io(io) => {
-                if io.get_ref().is_some_and(|i| i.is::<input::RunTooLong>()) {
-                    ReadError::ValueTooLarge {
-                        element: String::from("?"),
-                        limit: MAX_VALUE_BYTES,
-                        position,
-                    }
-                } else {
-                    ReadError::Io {
-                        detail: io.to_string(),
-                    }
-                }
-            }
-            X::Encoding(_) => ReadError::InvalidUtf8 { position },
-            X::Escape(EscapeError::UnrecognizedEntity(_, entity)) => {
-                ReadError::UnknownEntity { position, entity }
-            }
-            other => ReadError::Syntax {
-                position,
-                detail: other.to_string(),
-            },
-        }
-    }
-
     /// Names the element a size error happened in, when the low layer could not know it.
     fn inside(mut self, name: &str) -> Self {
         if let ReadError::ValueTooLarge { element, .. } = &mut self
@@ -161,19 +133,15 @@ pub fn read_response<R: BufRead>(mut input: R) -> Result<ResponseDoc, ReadError>
     let (prefix, encoding) = input::sniff(&mut input)?;
     let whole = std::io::Cursor::new(prefix).chain(input);
     match encoding {
-        Encoding::Utf8 => Parser::new(BufSource::new(RunGuard::new(whole, MAX_VALUE_BYTES))).read(),
-        Encoding::Windows1252 => Parser::new(BufSource::new(RunGuard::new(
-            Transcode::new(whole),
-            MAX_VALUE_BYTES,
-        )))
-        .read(),
+        Encoding::Utf8 => Parser::new(Lexer::from_reader(whole)).read(),
+        Encoding::Windows1252 => Parser::new(Lexer::from_reader(Transcode::new(whole))).read(),
     }
 }
 
 /// Reads a response document that is already text (as a connection returns it). The text is
 /// Unicode already, so a declared encoding is not applied again.
 pub fn read_response_str(text: &str) -> Result<ResponseDoc, ReadError> {
-    Parser::new(StrSource::new(text)).read()
+    Parser::new(Lexer::from_str(text)).read()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,18 +279,18 @@ enum Child<K> {
     Skip,
 }
 
-struct Parser<S> {
-    src: S,
+struct Parser<'a, R> {
+    lx: Lexer<'a, R>,
     /// The text of the leaf being read; reused so a value costs one allocation, its own.
     text: String,
     /// The name of the element being skipped, for error messages.
     skipping: String,
 }
 
-impl<S: Source> Parser<S> {
-    fn new(src: S) -> Self {
+impl<'a, R: Read> Parser<'a, R> {
+    fn new(lx: Lexer<'a, R>) -> Self {
         Parser {
-            src,
+            lx,
             text: String::with_capacity(256),
             skipping: String::new(),
         }
@@ -331,18 +299,13 @@ impl<S: Source> Parser<S> {
     fn read(mut self) -> Result<ResponseDoc, ReadError> {
         let mut doc = None;
         loop {
-            let root = match self.src.next()? {
-                Event::Start(e) => Some((e.name().as_ref() == "QBXML", name_of(&e), false)),
-                Event::Empty(e) => Some((e.name().as_ref() == "QBXML", name_of(&e), true)),
-                Event::Eof => None,
-                other => {
-                    let event = other.into_owned();
-                    self.outside_root(event)?;
-                    continue;
+            let (is_qbxml, name, empty) = match self.lx.next()? {
+                Token::Start { name, empty, .. } => (name == "QBXML", clip(name), empty),
+                Token::Eof => break,
+                Token::Text(t) if t.trim_ascii().is_empty() => continue,
+                Token::Text(_) | Token::CData(_) | Token::End => {
+                    return Err(self.syntax("text outside the root element"));
                 }
-            };
-            let Some((is_qbxml, name, empty)) = root else {
-                break;
             };
             if !is_qbxml {
                 return Err(ReadError::NotQbxml {
@@ -359,36 +322,22 @@ impl<S: Source> Parser<S> {
         }
         match doc {
             Some(doc) => Ok(doc),
-            None if self.src.position() == 0 => Err(ReadError::Empty),
+            None if self.lx.position() == 0 => Err(ReadError::Empty),
             None => Err(ReadError::NotQbxml {
                 detail: "it has no <QBXML> element".into(),
             }),
         }
     }
 
-    fn outside_root(&mut self, event: Event<'_>) -> Result<(), ReadError> {
-        let stray = match &event {
-            Event::Text(t) => !t.trim_ascii().is_empty(),
-            Event::CData(_) | Event::GeneralRef(_) => true,
-            _ => false,
-        };
-        check(event).map_err(|p| self.problem(p))?;
-        if stray {
-            return Err(self.syntax("text outside the root element"));
-        }
-        Ok(())
-    }
-
     fn qbxml(&mut self) -> Result<ResponseDoc, ReadError> {
         let mut doc = None;
         self.children(
             "QBXML",
-            1,
-            |e, _| match e.name().as_ref() {
+            |name, attrs, _| match name {
                 "QBXMLMsgsRs" => {
                     let mut new_message_set_id = None;
                     let mut status_code = None;
-                    for_attrs(e, |key, value| {
+                    for_attrs(attrs, |key, value| {
                         match key {
                             "newMessageSetID" => new_message_set_id = Some(value),
                             "messageSetStatusCode" => status_code = Some(value),
@@ -430,15 +379,13 @@ impl<S: Source> Parser<S> {
         let mut responses = Vec::new();
         self.children(
             "QBXMLMsgsRs",
-            2,
-            |e, _| {
-                let name = e.name();
-                let Some(message) = name.as_ref().strip_suffix("Rs") else {
+            |name, attrs, _| {
+                let Some(message) = name.strip_suffix("Rs") else {
                     return Ok(Child::Skip);
                 };
                 let mut head = RsHead {
                     message: message.to_string(),
-                    kind: BodyKind::of(name.as_ref()),
+                    kind: BodyKind::of(name),
                     request_id: None,
                     status_code: None,
                     severity: None,
@@ -447,7 +394,7 @@ impl<S: Source> Parser<S> {
                     iterator_id: None,
                     remaining: None,
                 };
-                for_attrs(e, |key, value| {
+                for_attrs(attrs, |key, value| {
                     match key {
                         "requestID" => head.request_id = Some(value),
                         "statusCode" => head.status_code = Some(value),
@@ -478,7 +425,7 @@ impl<S: Source> Parser<S> {
             .ok_or_else(|| ReadError::MissingAttribute {
                 element: element.clone(),
                 attribute: "statusCode",
-                position: self.src.position(),
+                position: self.lx.position(),
             })?;
         let code = self.number::<i32>(code_text, "statusCode")?;
         let mut status = Status::new(code, head.status_message);
@@ -516,9 +463,8 @@ impl<S: Source> Parser<S> {
         let parent = ret.unwrap_or("response");
         self.children(
             parent,
-            3,
-            |e, _| {
-                Ok(if Some(e.name().as_ref()) == ret {
+            |name, _, _| {
+                Ok(if Some(name) == ret {
                     Child::Known(())
                 } else {
                     Child::Skip
@@ -570,9 +516,8 @@ impl<S: Source> Parser<S> {
         let mut c = CustomerRet::default();
         self.children(
             "CustomerRet",
-            4,
-            |e, _| {
-                Ok(match CUSTOMER_TAGS.get(e.name().as_ref()) {
+            |name, _, _| {
+                Ok(match CUSTOMER_TAGS.get(name) {
                     Some(found) => Child::Known(found),
                     None => Child::Skip,
                 })
@@ -590,7 +535,7 @@ impl<S: Source> Parser<S> {
                     }
                     CustomerTag::Ref(field) => {
                         if !empty {
-                            p.list_ref(element, 5, |child, text| {
+                            p.list_ref(element, |child, text| {
                                 if child == RefChild::FullName {
                                     c.data.set(field, text);
                                 }
@@ -644,9 +589,8 @@ impl<S: Source> Parser<S> {
         };
         self.children(
             a.element(),
-            5,
-            |e, _| {
-                Ok(match table.get(e.name().as_ref()) {
+            |name, _, _| {
+                Ok(match table.get(name) {
                     Some(found) => Child::Known(found),
                     None => Child::Skip,
                 })
@@ -663,14 +607,12 @@ impl<S: Source> Parser<S> {
     fn list_ref(
         &mut self,
         parent: &'static str,
-        depth: usize,
         mut found: impl FnMut(RefChild, &str),
     ) -> Result<(), ReadError> {
         self.children(
             parent,
-            depth,
-            |e, _| {
-                Ok(match e.name().as_ref() {
+            |name, _, _| {
+                Ok(match name {
                     "ListID" => Child::Known(RefChild::ListId),
                     "FullName" => Child::Known(RefChild::FullName),
                     _ => Child::Skip,
@@ -702,7 +644,7 @@ impl<S: Source> Parser<S> {
             list_id: None,
             full_name: None,
         };
-        self.list_ref(element, 5, |child, text| {
+        self.list_ref(element, |child, text| {
             let value = (!text.is_empty()).then(|| text.to_string());
             match child {
                 RefChild::ListId => r.list_id = value,
@@ -716,9 +658,8 @@ impl<S: Source> Parser<S> {
         let mut r = ListRet::default();
         self.children(
             ret,
-            4,
-            |e, _| {
-                Ok(match LIST_RET_TAGS.get(e.name().as_ref()) {
+            |name, _, _| {
+                Ok(match LIST_RET_TAGS.get(name) {
                     Some(found) => Child::Known(found),
                     None => Child::Skip,
                 })
@@ -758,9 +699,8 @@ impl<S: Source> Parser<S> {
         }
         self.children(
             list.ret_name(),
-            4,
-            |e, _| {
-                Ok(match e.name().as_ref() {
+            |name, _, _| {
+                Ok(match name {
                     "ListID" => Child::Known(("ListID", Content::ListId)),
                     "Name" => Child::Known(("Name", Content::Mapped)),
                     "IsActive" => Child::Known(("IsActive", Content::IsActive)),
@@ -787,9 +727,8 @@ impl<S: Source> Parser<S> {
         }
         self.children(
             "HostRet",
-            4,
-            |e, _| {
-                Ok(match HOST_TAGS.get(e.name().as_ref()) {
+            |name, _, _| {
+                Ok(match HOST_TAGS.get(name) {
                     Some(found) => Child::Known(found),
                     None => Child::Skip,
                 })
@@ -818,9 +757,8 @@ impl<S: Source> Parser<S> {
         }
         self.children(
             "CompanyRet",
-            4,
-            |e, _| {
-                Ok(match e.name().as_ref() {
+            |name, _, _| {
+                Ok(match name {
                     "IsSampleCompany" => Child::Known("IsSampleCompany"),
                     "CompanyName" => Child::Known("CompanyName"),
                     "LegalCompanyName" => Child::Known("LegalCompanyName"),
@@ -847,75 +785,65 @@ impl<S: Source> Parser<S> {
     // -----------------------------------------------------------------------------------------
     // Primitives
 
-    /// Walks the children of the element just opened (at `depth`) until its end tag.
+    /// Walks the children of the element just opened until its end tag.
     ///
-    /// `classify` sees each child's start tag while it is still borrowed from the input and
-    /// decides; `act` then reads the child (it owns the parser again). Unknown children are
-    /// skipped whole, however deep.
+    /// `classify` sees each child's name and raw attributes while they are still borrowed from
+    /// the input, and decides; `act` then reads the child (owning the parser again). Unknown
+    /// children are skipped whole, however deep (the lexer bounds the depth).
     fn children<K>(
         &mut self,
         parent: &str,
-        depth: usize,
-        mut classify: impl FnMut(&BytesStart<'_>, bool) -> Result<Child<K>, ReadError>,
+        mut classify: impl FnMut(&str, &str, bool) -> Result<Child<K>, ReadError>,
         mut act: impl FnMut(&mut Self, K, bool) -> Result<(), ReadError>,
     ) -> Result<(), ReadError> {
         loop {
-            let (child, empty) = match self.src.next()? {
-                Event::Start(e) => {
-                    let child = classify(&e, false);
+            let (child, empty) = match self.lx.next_tag()? {
+                Token::Start { name, attrs, empty } => {
+                    let child = classify(name, attrs, empty);
                     if let Ok(Child::Skip) = child {
                         self.skipping.clear();
-                        self.skipping.push_str(e.name().as_ref());
+                        self.skipping.push_str(name);
                     }
-                    (child, false)
+                    (child, empty)
                 }
-                Event::Empty(e) => (classify(&e, true), true),
-                Event::End(_) => return Ok(()),
-                Event::Eof => return Err(self.truncated(parent)),
-                other => {
-                    if let Err(p) = check(other) {
-                        return Err(self.problem(p).inside(parent));
-                    }
+                Token::End => return Ok(()),
+                Token::Eof => return Err(self.truncated(parent)),
+                Token::Text(t) => {
+                    check_entities(t).map_err(|d| self.text_error(d, parent))?;
                     continue;
                 }
+                Token::CData(_) => continue,
             };
             match child.map_err(|e| self.at(e))? {
                 Child::Known(k) => act(self, k, empty)?,
-                Child::Skip if !empty => self.skip(depth + 1)?,
+                Child::Skip if !empty => self.skip()?,
                 Child::Skip => {}
             }
         }
     }
 
-    /// Skips the element just opened (named in `self.skipping`, at `depth`) and everything in it.
-    fn skip(&mut self, depth: usize) -> Result<(), ReadError> {
+    /// Skips the element just opened (named in `self.skipping`) and everything in it.
+    fn skip(&mut self) -> Result<(), ReadError> {
         let mut level = 1usize;
         loop {
-            match self.src.next()? {
-                Event::Start(_) => {
-                    level += 1;
-                    if depth + level > MAX_DEPTH {
-                        return Err(ReadError::TooDeep {
-                            limit: MAX_DEPTH,
-                            position: self.src.position(),
-                        });
-                    }
-                }
-                Event::End(_) => {
+            match self.lx.next()? {
+                Token::Start { empty: false, .. } => level += 1,
+                Token::Start { .. } | Token::CData(_) => {}
+                Token::End => {
                     level -= 1;
                     if level == 0 {
                         return Ok(());
                     }
                 }
-                Event::Empty(_) => {}
-                Event::Eof => {
-                    let inside = self.skipping.clone();
-                    return Err(self.truncated(&inside));
-                }
-                other => {
-                    if let Err(p) = check(other) {
-                        return Err(self.problem(p).inside(&self.skipping));
+                Token::Text(t) => {
+                    if let Err(d) = check_entities(t) {
+                        let inside = std::mem::take(&mut self.skipping);
+                        return Err(self.text_error(d, &inside));
                     }
+                }
+                Token::Eof => {
+                    let inside = self.lx.innermost();
+                    return Err(self.truncated(&inside));
                 }
             }
         }
@@ -928,52 +856,51 @@ impl<S: Source> Parser<S> {
         if empty {
             return Ok(());
         }
-        loop {
-            let result = match self.src.next().map_err(|e| e.inside(element))? {
-                Event::Text(t) => {
-                    self.text.push_str(&t.xml10_content());
-                    Ok(())
-                }
-                Event::GeneralRef(r) => resolve(&r).map(|c| self.text.push(c)),
-                Event::CData(c) => {
-                    self.text.push_str(&c.xml10_content());
-                    Ok(())
-                }
-                Event::End(_) => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => Ok(()),
-                Event::Start(e) | Event::Empty(e) => Err(Problem::Syntax(format!(
-                    "<{}> inside <{element}>, which holds only text",
-                    name_of(&e)
-                ))),
-                Event::Eof => return Err(self.truncated(element)),
-                Event::DocType(_) => Err(Problem::Doctype),
-                Event::Decl(_) => Err(Problem::Syntax(format!("a declaration inside <{element}>"))),
+        if let Some(raw) = self.lx.leaf_text() {
+            return match lexer::decode_text(&mut self.text, raw) {
+                Ok(()) => Ok(()),
+                Err(detail) => Err(self.text_error(detail, element)),
             };
-            if let Err(p) = result {
-                return Err(self.problem(p).inside(element));
+        }
+        loop {
+            let result = match self.lx.next().map_err(|e| e.inside(element))? {
+                Token::Text(t) => lexer::decode_text(&mut self.text, t),
+                Token::CData(c) => {
+                    self.text
+                        .push_str(&c.replace("\r\n", "\n").replace('\r', "\n"));
+                    Ok(())
+                }
+                Token::End => return Ok(()),
+                Token::Start { name, .. } => Err(format!(
+                    "<{}> inside <{element}>, which holds only text",
+                    clip(name)
+                )),
+                Token::Eof => return Err(self.truncated(element)),
+            };
+            if let Err(detail) = result {
+                return Err(self.text_error(detail, element));
             }
             if self.text.len() > MAX_VALUE_BYTES {
                 return Err(ReadError::ValueTooLarge {
                     element: element.to_string(),
                     limit: MAX_VALUE_BYTES,
-                    position: self.src.position(),
+                    position: self.lx.position(),
                 });
             }
         }
     }
 
-    /// Turns a problem found while the input was borrowed into an error with a position.
-    fn problem(&self, p: Problem) -> ReadError {
-        let position = self.src.position();
-        match p {
-            Problem::Doctype => ReadError::Doctype { position },
-            Problem::Entity(entity) => ReadError::UnknownEntity { position, entity },
-            Problem::TooLarge => ReadError::ValueTooLarge {
-                element: String::from("?"),
-                limit: MAX_VALUE_BYTES,
-                position,
+    /// An error found decoding text or markup inside `element`.
+    fn text_error(&self, detail: String, element: &str) -> ReadError {
+        match detail.strip_prefix(UNKNOWN_ENTITY) {
+            Some(entity) => ReadError::UnknownEntity {
+                position: self.lx.position(),
+                entity: entity.to_string(),
             },
-            Problem::Syntax(detail) => ReadError::Syntax { position, detail },
+            None => ReadError::Syntax {
+                position: self.lx.position(),
+                detail: format!("{detail} (in <{}>)", clip(element)),
+            },
         }
     }
 
@@ -1015,20 +942,20 @@ impl<S: Source> Parser<S> {
             element: element.to_string(),
             value: value.chars().take(40).collect(),
             expected,
-            position: self.src.position(),
+            position: self.lx.position(),
         }
     }
 
     fn truncated(&self, inside: &str) -> ReadError {
         ReadError::Truncated {
-            position: self.src.position(),
+            position: self.lx.position(),
             inside: inside.to_string(),
         }
     }
 
     fn syntax(&self, detail: &str) -> ReadError {
         ReadError::Syntax {
-            position: self.src.position(),
+            position: self.lx.position(),
             detail: detail.to_string(),
         }
     }
@@ -1039,32 +966,23 @@ impl<S: Source> Parser<S> {
             &mut e
             && *position == UNKNOWN_POSITION
         {
-            *position = self.src.position();
+            *position = self.lx.position();
         }
         e
     }
 }
 
 const UNKNOWN_POSITION: u64 = u64::MAX;
+/// Marks a decoding complaint that is about an unknown entity (see [`lexer::decode_text`]).
+const UNKNOWN_ENTITY: &str = "\u{0}unknown entity:";
 
-/// Something wrong found while an event still borrows the input (so no position yet).
-enum Problem {
-    Doctype,
-    Entity(String),
-    TooLarge,
-    Syntax(String),
-}
-
-/// Checks an event that carries no data where it stands for what must never pass.
-fn check(event: Event<'_>) -> Result<(), Problem> {
-    match &event {
-        Event::DocType(_) => Err(Problem::Doctype),
-        Event::GeneralRef(r) => resolve(r).map(|_| ()),
-        Event::Text(t) if t.len() > MAX_VALUE_BYTES => Err(Problem::TooLarge),
-        Event::Comment(t) if t.len() > MAX_VALUE_BYTES => Err(Problem::TooLarge),
-        Event::CData(t) if t.len() > MAX_VALUE_BYTES => Err(Problem::TooLarge),
-        _ => Ok(()),
+/// Checks the entities of text custsync does not keep (whitespace between elements, skipped
+/// content): an unknown one is refused wherever it is.
+fn check_entities(raw: &str) -> Result<(), String> {
+    if memchr::memchr(b'&', raw.as_bytes()).is_some() {
+        lexer::decode_text(&mut String::new(), raw)?;
     }
+    Ok(())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1111,8 +1029,8 @@ static LIST_RET_TAGS: LazyLock<NameTable<Content>> = LazyLock::new(|| {
     ])
 });
 
-fn name_of(e: &BytesStart<'_>) -> String {
-    e.name().as_ref().chars().take(80).collect()
+fn clip(name: &str) -> String {
+    name.chars().take(80).collect()
 }
 
 fn no_messages() -> ReadError {
@@ -1134,52 +1052,32 @@ fn push<T>(
     }
 }
 
-/// The character an entity or character reference stands for. Only XML's five predefined
-/// entities exist in qbXML: there is no DTD to define more, and DOCTYPEs are refused.
-fn resolve(r: &BytesRef<'_>) -> Result<char, Problem> {
-    if let Some(c) = r
-        .resolve_char_ref()
-        .map_err(|e| Problem::Syntax(e.to_string()))?
-    {
-        return Ok(c);
-    }
-    match &**r {
-        "amp" => Ok('&'),
-        "lt" => Ok('<'),
-        "gt" => Ok('>'),
-        "quot" => Ok('"'),
-        "apos" => Ok('\''),
-        other => Err(Problem::Entity(other.chars().take(40).collect())),
-    }
-}
-
 /// Calls `f` with each attribute's name and decoded value.
 fn for_attrs(
-    e: &BytesStart<'_>,
+    raw: &str,
     mut f: impl FnMut(&str, String) -> Result<(), ReadError>,
 ) -> Result<(), ReadError> {
-    for attr in e.attributes() {
-        let attr = attr.map_err(|err| ReadError::Syntax {
-            position: UNKNOWN_POSITION,
-            detail: err.to_string(),
-        })?;
-        let value =
-            attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| match err {
-                    quick_xml::Error::Escape(
-                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, entity),
-                    ) => ReadError::UnknownEntity {
-                        position: UNKNOWN_POSITION,
-                        entity,
-                    },
-                    other => ReadError::Syntax {
-                        position: UNKNOWN_POSITION,
-                        detail: other.to_string(),
-                    },
-                })?;
-        f(attr.key.as_ref(), value.into_owned())?;
-    }
-    Ok(())
+    let mut failure = None;
+    lexer::attributes(raw, |key, value| {
+        f(key, value).map_err(|e| {
+            failure = Some(e);
+            String::new()
+        })
+    })
+    .map_err(|detail| {
+        failure
+            .take()
+            .unwrap_or_else(|| match detail.strip_prefix(UNKNOWN_ENTITY) {
+                Some(entity) => ReadError::UnknownEntity {
+                    position: UNKNOWN_POSITION,
+                    entity: entity.to_string(),
+                },
+                None => ReadError::Syntax {
+                    position: UNKNOWN_POSITION,
+                    detail,
+                },
+            })
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! writer does not judge values: run [`super::rules`] first, because a value QuickBooks cannot
 //! store (too long, not Latin-1, a control character) fails the whole document or the request.
 
-use super::fields::{Field, Kind, Shape};
+use super::fields::{CustomerData, Field, Kind, Shape};
 use super::messages::{
     CustomerAdd, CustomerQuery, IteratorRq, ListAdd, ListFilter, ListQuery, ListRef, NameFilter,
     NameQuery, Request, RequestBody, RequestDoc, Selection,
@@ -155,7 +155,7 @@ fn customer_add(w: &mut XmlWriter, id: &str, add: &CustomerAdd) {
         .start("CustomerAdd");
     for slot in order::CUSTOMER_ADD {
         match slot.content {
-            Content::Mapped => mapped_element(w, slot.element, add),
+            Content::Mapped => mapped_element(w, slot.element, &add.data),
             Content::IsActive => {
                 w.leaf_opt("IsActive", add.is_active.map(bool_text));
             }
@@ -194,12 +194,15 @@ fn list_ref(w: &mut XmlWriter, element: &'static str, r: &ListRef) {
         .end();
 }
 
-/// Writes the mapped fields that live in `element`, skipping an aggregate with nothing in it
-/// (an empty `<BillAddress/>` would be valid but is noise in a trace).
-fn mapped_element(w: &mut XmlWriter, element: &'static str, add: &CustomerAdd) {
+/// Writes the mapped fields of `data` that live in the top-level element `element` (a slot of
+/// [`order::CUSTOMER_ADD`] or [`order::CUSTOMER_RET`] whose content is `Mapped`): a plain leaf,
+/// a `…Ref` with its FullName, or an address aggregate. An aggregate with nothing in it is left
+/// out (an empty `<BillAddress/>` would be valid but is noise in a trace). Shared with whoever
+/// writes CustomerRet, so both directions carry a field the same way.
+pub fn mapped_element(w: &mut XmlWriter, element: &'static str, data: &CustomerData) {
     let mut opened = false;
     for field in order::fields_in(element) {
-        let Some(value) = add.data.get(field) else {
+        let Some(value) = data.get(field) else {
             continue;
         };
         let value = amount_text(field, value);
@@ -243,9 +246,7 @@ fn bool_text(b: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qbxml::{
-        ActiveStatus, CustomerData, MatchCriterion, OnError, QbxmlVersion, RequestDoc,
-    };
+    use crate::qbxml::{ActiveStatus, MatchCriterion, OnError, QbxmlVersion, RequestDoc};
 
     fn doc(body: RequestBody) -> String {
         let mut d = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);

@@ -1,10 +1,6 @@
-//! Bytes in, UTF-8 XML events out: the declared encoding, a cap on unbroken runs of bytes, and
-//! the two event sources (a borrowed `&str`, or any `BufRead`).
+//! Bytes in, UTF-8 out: the declared encoding, and windows-1252 transcoding.
 
 use std::io::{self, BufRead, Read};
-
-use quick_xml::Reader;
-use quick_xml::events::Event;
 
 use super::ReadError;
 
@@ -145,145 +141,6 @@ impl<R: BufRead> BufRead for Transcode<R> {
     }
 }
 
-/// Fails the read once more than `limit` bytes pass without a `<`.
-///
-/// quick-xml gathers a whole text, comment or tag into its buffer before returning it; without
-/// this guard a 2 GB "value" would be held in memory before the reader could refuse it. Every
-/// legitimate run in a qbXML response is far shorter than the limit.
-pub(super) struct RunGuard<R> {
-    inner: R,
-    run: usize,
-    limit: usize,
-}
-
-/// The io error a [`RunGuard`] raises; recognised when quick-xml hands it back.
-#[derive(Debug)]
-pub(super) struct RunTooLong;
-
-impl std::fmt::Display for RunTooLong {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("value too large")
-    }
-}
-
-impl std::error::Error for RunTooLong {}
-
-impl<R: BufRead> RunGuard<R> {
-    pub(super) fn new(inner: R, limit: usize) -> Self {
-        RunGuard {
-            inner,
-            run: 0,
-            limit,
-        }
-    }
-}
-
-impl<R: BufRead> Read for RunGuard<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = {
-            let buf = self.fill_buf()?;
-            let n = buf.len().min(out.len());
-            out[..n].copy_from_slice(&buf[..n]);
-            n
-        };
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for RunGuard<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.run > self.limit {
-            return Err(io::Error::other(RunTooLong));
-        }
-        self.inner.fill_buf()
-    }
-
-    fn consume(&mut self, amt: usize) {
-        // fill_buf on a reader that still holds buffered bytes returns them without reading, so
-        // this sees exactly the bytes being consumed.
-        if let Ok(buf) = self.inner.fill_buf() {
-            let seen = &buf[..amt.min(buf.len())];
-            self.run = match memchr::memrchr(b'<', seen) {
-                Some(i) => seen.len() - i - 1,
-                None => self.run + seen.len(),
-            };
-        }
-        self.inner.consume(amt);
-    }
-}
-
-/// A stream of XML events with errors already turned into [`ReadError`]s.
-pub(super) trait Source {
-    fn next(&mut self) -> Result<Event<'_>, ReadError>;
-    /// Byte offset just past the last event.
-    fn position(&self) -> u64;
-}
-
-fn configure<R>(reader: &mut Reader<R>) {
-    let config = reader.config_mut();
-    config.check_end_names = true;
-    config.expand_empty_elements = false;
-    config.trim_text(false);
-    config.allow_dangling_amp = false;
-    config.allow_unmatched_ends = false;
-}
-
-/// Events borrowed straight from a string already in memory.
-pub(super) struct StrSource<'a> {
-    reader: Reader<&'a [u8]>,
-}
-
-impl<'a> StrSource<'a> {
-    pub(super) fn new(text: &'a str) -> Self {
-        let mut reader = Reader::from_str(text);
-        configure(&mut reader);
-        StrSource { reader }
-    }
-}
-
-impl Source for StrSource<'_> {
-    fn next(&mut self) -> Result<Event<'_>, ReadError> {
-        self.reader
-            .read_event()
-            .map_err(|e| ReadError::from_xml(e, self.reader.error_position()))
-    }
-
-    fn position(&self) -> u64 {
-        self.reader.buffer_position()
-    }
-}
-
-/// Events read through one reused buffer.
-pub(super) struct BufSource<R> {
-    reader: Reader<R>,
-    buf: Vec<u8>,
-}
-
-impl<R: BufRead> BufSource<R> {
-    pub(super) fn new(input: R) -> Self {
-        let mut reader = Reader::from_reader(input);
-        configure(&mut reader);
-        BufSource {
-            reader,
-            buf: Vec::with_capacity(4096),
-        }
-    }
-}
-
-impl<R: BufRead> Source for BufSource<R> {
-    fn next(&mut self) -> Result<Event<'_>, ReadError> {
-        self.buf.clear();
-        self.reader
-            .read_event_into(&mut self.buf)
-            .map_err(|e| ReadError::from_xml(e, self.reader.error_position()))
-    }
-
-    fn position(&self) -> u64 {
-        self.reader.buffer_position()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,18 +168,5 @@ mod tests {
         let mut s = String::new();
         t.read_to_string(&mut s).unwrap();
         assert_eq!(s, "café “q” €");
-    }
-
-    #[test]
-    fn the_guard_trips_on_a_long_run_only() {
-        let ok = format!("<a>{}</a><b>{}</b>", "x".repeat(90), "y".repeat(90));
-        let mut g = RunGuard::new(io::BufReader::with_capacity(16, ok.as_bytes()), 100);
-        let mut out = String::new();
-        g.read_to_string(&mut out).unwrap();
-        assert_eq!(out, ok);
-        let long = format!("<a>{}</a>", "x".repeat(300));
-        let mut g = RunGuard::new(io::BufReader::with_capacity(16, long.as_bytes()), 100);
-        let err = g.read_to_string(&mut String::new()).unwrap_err();
-        assert!(err.get_ref().is_some_and(|e| e.is::<RunTooLong>()));
     }
 }
