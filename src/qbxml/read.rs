@@ -856,13 +856,16 @@ impl<'a, R: Read> Parser<'a, R> {
         if empty {
             return Ok(());
         }
+        // Text errors point at the start of the text, wherever the lexer has got to.
+        let mut start = self.lx.position();
         if let Some(raw) = self.lx.leaf_text() {
             return match lexer::decode_text(&mut self.text, raw) {
                 Ok(()) => Ok(()),
-                Err(detail) => Err(self.text_error(detail, element)),
+                Err(detail) => Err(self.text_error_at(detail, element, start)),
             };
         }
         loop {
+            let token_start = start;
             let result = match self.lx.next().map_err(|e| e.inside(element))? {
                 Token::Text(t) => lexer::decode_text(&mut self.text, t),
                 Token::CData(c) => {
@@ -878,8 +881,9 @@ impl<'a, R: Read> Parser<'a, R> {
                 Token::Eof => return Err(self.truncated(element)),
             };
             if let Err(detail) = result {
-                return Err(self.text_error(detail, element));
+                return Err(self.text_error_at(detail, element, token_start));
             }
+            start = self.lx.position();
             if self.text.len() > MAX_VALUE_BYTES {
                 return Err(ReadError::ValueTooLarge {
                     element: element.to_string(),
@@ -892,13 +896,17 @@ impl<'a, R: Read> Parser<'a, R> {
 
     /// An error found decoding text or markup inside `element`.
     fn text_error(&self, detail: String, element: &str) -> ReadError {
+        self.text_error_at(detail, element, self.lx.position())
+    }
+
+    fn text_error_at(&self, detail: String, element: &str, position: u64) -> ReadError {
         match detail.strip_prefix(UNKNOWN_ENTITY) {
             Some(entity) => ReadError::UnknownEntity {
-                position: self.lx.position(),
+                position,
                 entity: entity.to_string(),
             },
             None => ReadError::Syntax {
-                position: self.lx.position(),
+                position,
                 detail: format!("{detail} (in <{}>)", clip(element)),
             },
         }

@@ -43,9 +43,13 @@ enum Input<'a, R> {
     Stream {
         reader: R,
         buf: Vec<u8>,
-        /// `buf[..valid]` is checked UTF-8; bytes after it are the start of a split character.
+        /// Where each read lands before it joins `buf`.
+        spare: Vec<u8>,
+        /// `buf[..valid]` is checked UTF-8; bytes after it are the start of a split character
+        /// or, when `invalid`, not UTF-8.
         valid: usize,
         done: bool,
+        invalid: bool,
     },
 }
 
@@ -82,8 +86,10 @@ impl<R: Read> Lexer<'static, R> {
         Lexer::new(Input::Stream {
             reader,
             buf: Vec::with_capacity(2 * CHUNK),
+            spare: vec![0; CHUNK],
             valid: 0,
             done: false,
+            invalid: false,
         })
     }
 }
@@ -208,8 +214,12 @@ impl<'a, R: Read> Lexer<'a, R> {
         match &self.input {
             Input::Slice(s) => (&s.as_bytes()[self.pos..], true),
             Input::Stream {
-                buf, valid, done, ..
-            } => (&buf[self.pos..*valid], *done),
+                buf,
+                valid,
+                done,
+                invalid,
+                ..
+            } => (&buf[self.pos..*valid], *done && !*invalid),
         }
     }
 
@@ -218,12 +228,21 @@ impl<'a, R: Read> Lexer<'a, R> {
         let Input::Stream {
             reader,
             buf,
+            spare,
             valid,
             done,
+            invalid,
         } = &mut self.input
         else {
             return Ok(false);
         };
+        if *invalid {
+            // Reported only once the tokens before the bad byte are used up, so the first
+            // problem in the document is the one reported, however the input was chunked.
+            return Err(ReadError::InvalidUtf8 {
+                position: self.base + *valid as u64,
+            });
+        }
         if *done {
             return Ok(false);
         }
@@ -241,35 +260,28 @@ impl<'a, R: Read> Lexer<'a, R> {
             self.base += self.pos as u64;
             self.pos = 0;
         }
-        let old_len = buf.len();
-        buf.resize(old_len + CHUNK, 0);
         let n = loop {
-            match reader.read(&mut buf[old_len..]) {
+            match reader.read(spare) {
                 Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    buf.truncate(old_len);
                     return Err(ReadError::Io {
                         detail: e.to_string(),
                     });
                 }
             }
         };
-        buf.truncate(old_len + n);
+        buf.extend_from_slice(&spare[..n]);
         if n == 0 {
             *done = true;
         }
         match std::str::from_utf8(&buf[*valid..]) {
             Ok(_) => *valid = buf.len(),
             Err(e) => {
-                let good = *valid + e.valid_up_to();
-                if e.error_len().is_some() || *done {
-                    return Err(ReadError::InvalidUtf8 {
-                        position: self.base + good as u64,
-                    });
-                }
-                // A character split across reads: keep its first bytes for the next round.
-                *valid = good;
+                *valid += e.valid_up_to();
+                // A character split across reads keeps its first bytes for the next round;
+                // anything else is not UTF-8.
+                *invalid = e.error_len().is_some() || *done;
             }
         }
         Ok(true)
