@@ -319,6 +319,17 @@ pub fn write_big_customer_query_rs(
     customers: usize,
     seed: u64,
 ) -> io::Result<u64> {
+    write_padded_customer_query_rs(out, customers, seed, 0)
+}
+
+/// Like [`write_big_customer_query_rs`], with about `padding` more bytes per customer of
+/// elements custsync skips (DataExtRet), to show what the reader holds does not grow with them.
+pub fn write_padded_customer_query_rs(
+    out: &mut impl Write,
+    customers: usize,
+    seed: u64,
+    padding: usize,
+) -> io::Result<u64> {
     let mut rng = Rng::new(seed);
     let mut written = 0u64;
     let head = format!(
@@ -331,7 +342,19 @@ pub fn write_big_customer_query_rs(
     for i in 0..customers {
         let c = realistic_customer(&mut rng, i);
         let mut w = XmlWriter::with_capacity(2048);
-        customer_ret(&mut w, &c, |e, w| realistic_extras(&mut extras_rng, e, w));
+        customer_ret(&mut w, &c, |e, w| {
+            realistic_extras(&mut extras_rng, e, w);
+            if e == "DataExtRet" {
+                for _ in 0..padding / 600 {
+                    w.start("DataExtRet")
+                        .leaf("OwnerID", "{6B063959-81B0-4B2A-A0F2-2D9F1B3C4D5E}")
+                        .leaf("DataExtName", "History")
+                        .leaf("DataExtType", "STR1024TYPE")
+                        .leaf("DataExtValue", &"archived note & history ".repeat(20))
+                        .end();
+                }
+            }
+        });
         let text = w.finish().replace("><", ">\n<");
         out.write_all(text.as_bytes())?;
         out.write_all(b"\n")?;
