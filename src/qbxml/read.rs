@@ -1,9 +1,9 @@
 //! Response reader: qbXML response text in, a [`ResponseDoc`] out, streaming.
 //!
-//! Memory held is the customers read, not the XML: events come one at a time through a reused
-//! buffer, unknown elements are skipped without being stored, and values become `Box<str>`s of
-//! exactly their length. Element names are matched as bytes against tables built from the field
-//! table ([`order::CUSTOMER_RET`]), so no name is ever allocated.
+//! Memory held is the customers read, not the XML: the lexer ([`lexer`]) hands out tokens from a
+//! buffer about one token long (or straight from a `&str`), unknown elements are skipped without
+//! being stored, and values become `Box<str>`s of exactly their length. Element names are matched
+//! against tables built from the field table ([`order::CUSTOMER_RET`]), so no name is allocated.
 //!
 //! Bad input never panics. Everything QuickBooks would never send is refused with a
 //! [`ReadError`] that says where: a DOCTYPE (entity tricks), unknown entities, invalid UTF-8,

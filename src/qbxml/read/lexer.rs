@@ -127,10 +127,9 @@ impl<'a, R: Read> Lexer<'a, R> {
                 Err(Cut::Skip(len)) => self.pos += len,
                 Err(Cut::NeedMore(what)) => {
                     if !self.refill()? {
-                        return Err(if what == "eof" {
-                            // Only reached with nothing left at all.
-                            unreachable_eof()
-                        } else if self.open_lens.is_empty() && what == "text" {
+                        // `cut` asks for more at the very end only when a construct is unfinished
+                        // (an empty stream that is done yields Eof without asking).
+                        return Err(if self.open_lens.is_empty() && what == "text" {
                             ReadError::Syntax {
                                 position: self.position(),
                                 detail: "text after the end of the document".into(),
@@ -342,13 +341,6 @@ impl<'a, R: Read> Lexer<'a, R> {
             }),
             Kind::Eof => Ok(Token::Eof),
         }
-    }
-}
-
-fn unreachable_eof() -> ReadError {
-    ReadError::Syntax {
-        position: 0,
-        detail: "the input ended unexpectedly".into(),
     }
 }
 
