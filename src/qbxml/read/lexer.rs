@@ -110,10 +110,12 @@ impl<'a, R: Read> Lexer<'a, R> {
         self.base + self.pos as u64
     }
 
-    /// Names the innermost open element (for "ends early inside <X>").
+    /// Names the innermost open element (for "ends early inside <X>"); `?` outside the root.
     pub(super) fn innermost(&self) -> String {
-        let start = self.open.len() - self.open_lens.last().copied().unwrap_or(0);
-        String::from_utf8_lossy(&self.open[start..]).into_owned()
+        match self.open_lens.last() {
+            Some(&len) => String::from_utf8_lossy(&self.open[self.open.len() - len..]).into_owned(),
+            None => "?".into(),
+        }
     }
 
     pub(super) fn next(&mut self) -> Result<Token<'_>, ReadError> {
@@ -224,6 +226,15 @@ impl<'a, R: Read> Lexer<'a, R> {
 
     /// Reads more of a stream. `false` when there is no more.
     fn refill(&mut self) -> Result<bool, ReadError> {
+        if let Input::Stream { valid, .. } = &self.input
+            && *valid - self.pos > MAX_TOKEN
+        {
+            return Err(ReadError::ValueTooLarge {
+                element: self.innermost(),
+                limit: MAX_VALUE_BYTES,
+                position: self.position(),
+            });
+        }
         let Input::Stream {
             reader,
             buf,
@@ -244,13 +255,6 @@ impl<'a, R: Read> Lexer<'a, R> {
         }
         if *done {
             return Ok(false);
-        }
-        if *valid - self.pos > MAX_TOKEN {
-            return Err(ReadError::ValueTooLarge {
-                element: "?".into(),
-                limit: MAX_VALUE_BYTES,
-                position: self.base + self.pos as u64,
-            });
         }
         // Slide the unread bytes to the front so the buffer stays about one token long.
         if self.pos > 0 {

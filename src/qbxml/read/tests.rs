@@ -487,11 +487,16 @@ fn absurd_values_are_refused_naming_the_element() {
     let attr = doc(&format!(
         "<CustomerQueryRs statusCode=\"0\" statusMessage=\"{big}\"/>"
     ));
-    for xml in [skipped, attr] {
-        assert!(matches!(
-            read_response(xml.as_bytes()),
-            Err(ReadError::ValueTooLarge { .. })
-        ));
+    for (xml, inside) in [(skipped, "DataExtValue"), (attr, "QBXMLMsgsRs")] {
+        for err in [
+            read_response(xml.as_bytes()).unwrap_err(),
+            read_response_str(&xml).unwrap_err(),
+        ] {
+            assert!(
+                matches!(&err, ReadError::ValueTooLarge { element, .. } if element == inside),
+                "{err:?}"
+            );
+        }
     }
     // Just under the limit is fine.
     let fits = "y".repeat(MAX_VALUE_BYTES - 10);
