@@ -1,6 +1,6 @@
 //! Response reader: qbXML response text in, a [`ResponseDoc`] out, streaming.
 //!
-//! Memory held is the customers read, not the XML: the lexer ([`lexer`]) hands out tokens from a
+//! Memory held is the customers read, not the XML: the lexer (`read/lexer.rs`) hands out tokens from a
 //! buffer about one token long (or straight from a `&str`), unknown elements are skipped without
 //! being stored, and values become `Box<str>`s of exactly their length. Element names are matched
 //! against tables built from the field table ([`order::CUSTOMER_RET`]), so no name is allocated.
