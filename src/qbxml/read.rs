@@ -356,6 +356,9 @@ impl<'a, R: Read> Parser<'a, R> {
                 _ => Ok(Child::Skip),
             },
             |p, child, empty| {
+                if doc.is_some() {
+                    return Err(p.syntax("a second QBXMLMsgsRs in one document"));
+                }
                 let QbxmlChild::Messages {
                     new_message_set_id,
                     status_code,

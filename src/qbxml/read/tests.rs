@@ -455,6 +455,11 @@ fn refuses_bad_documents_with_clear_errors() {
         (format!("{ok}<QBXML/>").into(), |e| {
             matches!(e, ReadError::Syntax { .. })
         }),
+        (
+            ok.replace("</QBXMLMsgsRs>", "</QBXMLMsgsRs><QBXMLMsgsRs/>")
+                .into(),
+            |e| matches!(e, ReadError::Syntax { detail, .. } if detail.contains("second QBXMLMsgsRs")),
+        ),
     ];
     for (i, (input, expected)) in cases.iter().enumerate() {
         let err = refuse(input);
