@@ -97,7 +97,7 @@ impl SessionError {
 
 /// An open qbXML session. Dropping it closes the connection's session.
 pub struct Session<'c> {
-    conn: &'c mut dyn Connection,
+    conn: Box<dyn Connection + 'c>,
     info: SessionInfo,
     version: QbxmlVersion,
     next_id: u64,
@@ -118,10 +118,11 @@ impl<'c> Session<'c> {
     /// Opens the connection (asking the operator through `prompt` if QuickBooks wants to) and
     /// settles the qbXML version. `trace`, when given, receives every exchange.
     pub fn open(
-        conn: &'c mut dyn Connection,
+        conn: impl Connection + 'c,
         prompt: &mut dyn AccessPrompt,
         trace: Option<Trace>,
     ) -> Result<Session<'c>, SessionError> {
+        let mut conn: Box<dyn Connection + 'c> = Box::new(conn);
         let info = conn.open(prompt)?;
         let mut session = Session {
             conn,
@@ -207,15 +208,29 @@ impl<'c> Session<'c> {
     /// failure below qbXML or an unreadable response is an error.
     pub fn send(&mut self, doc: &RequestDoc) -> Result<ResponseDoc, SessionError> {
         let xml = write_request(doc);
-        let seq = self.trace.as_mut().map(|t| t.request(&xml));
-        let result = self.conn.process(&xml);
+        Ok(self.send_xml(&xml)?.1)
+    }
+
+    /// Sends a document exactly as written and returns the response text with its reading. The
+    /// outbox sends through this: a resend must be byte-identical for QuickBooks' error recovery
+    /// to recognise it, and the stored response is the text QuickBooks sent.
+    pub fn send_xml(&mut self, xml: &str) -> Result<(String, ResponseDoc), SessionError> {
+        let seq = self.trace.as_mut().map(|t| t.request(xml));
+        let result = self.conn.process(xml);
         if let (Some(trace), Some(seq)) = (self.trace.as_mut(), seq) {
             match &result {
                 Ok(response) => trace.response(seq, response),
                 Err(e) => trace.failure(seq, e),
             }
         }
-        Ok(read_response_str(&result?)?)
+        let text = result?;
+        let doc = read_response_str(&text)?;
+        Ok((text, doc))
+    }
+
+    /// Tells the connection how far the caller's work has come (the Web Connector shows it).
+    pub fn report_progress(&mut self, done: u64, total: u64) {
+        self.conn.report_progress(done, total);
     }
 
     /// Sends one request alone and returns its response.
@@ -276,9 +291,24 @@ impl<'c> Session<'c> {
     /// `include` limits the elements returned (use [`mapped_ret_elements`]; empty means all).
     /// Nothing is sent until the first page is asked for.
     pub fn customers(&mut self, page_size: u32, include: &[&str]) -> CustomerPages<'_, 'c> {
+        self.customers_matching(ListFilter::default(), page_size, include)
+    }
+
+    /// Like [`Session::customers`], limited by `filter` (e.g. `FromModifiedDate`). The filter's
+    /// `max_returned` is the page size; ActiveStatus defaults to All.
+    pub fn customers_matching(
+        &mut self,
+        filter: ListFilter,
+        page_size: u32,
+        include: &[&str],
+    ) -> CustomerPages<'_, 'c> {
         CustomerPages {
             session: self,
-            page_size: page_size.max(1),
+            filter: ListFilter {
+                max_returned: Some(page_size.max(1)),
+                active_status: filter.active_status.or(Some(ActiveStatus::All)),
+                ..filter
+            },
             include: include.iter().map(|s| s.to_string()).collect(),
             iterator_id: None,
             remaining: None,
@@ -440,7 +470,7 @@ pub struct CustomerPage {
 /// Customers page by page (see [`Session::customers`]). Each `next` sends one request.
 pub struct CustomerPages<'s, 'c> {
     session: &'s mut Session<'c>,
-    page_size: u32,
+    filter: ListFilter,
     include: Vec<String>,
     iterator_id: Option<String>,
     remaining: Option<u32>,
@@ -467,7 +497,7 @@ impl<'s, 'c> CustomerPages<'s, 'c> {
             .session
             .single(RequestBody::CustomerQuery(CustomerQuery {
                 iterator: Some(IteratorRq::Stop(id)),
-                selection: all_filter(Some(self.page_size)),
+                selection: Selection::Filter(self.filter.clone()),
                 ..CustomerQuery::default()
             }))?;
         succeeded("CustomerQuery", r).map(|_| ())
@@ -492,7 +522,7 @@ impl<'s, 'c> CustomerPages<'s, 'c> {
                 iterator: Some(iterator),
                 metadata_only: false,
                 // QuickBooks wants the same criteria on every Continue.
-                selection: all_filter(Some(self.page_size)),
+                selection: Selection::Filter(self.filter.clone()),
                 include_ret: self.include.clone(),
             }))?;
         if r.status.code == codes::NO_MATCH {

@@ -3,12 +3,16 @@
 
 use std::fmt;
 
+use crate::qbxml::rules::{self, Violation};
 use crate::qbxml::{CustomerAdd, NameList};
 
 use super::matching::MatchedBy;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
+    /// A value QuickBooks would refuse or mangle: too long, characters outside ISO-8859-1, `:` in
+    /// the name… (with a suggested replacement where one can be derived).
+    Value(Violation),
     /// Another QuickBooks name list (vendor, employee, other name) holds the name: QuickBooks would
     /// refuse the add with 3100.
     NameTaken { list: NameList, name: String },
@@ -26,6 +30,7 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Problem::Value(v) => v.fmt(f),
             Problem::NameTaken { list, name } => write!(
                 f,
                 "QuickBooks already has a {} named '{name}' — give this customer a different QuickBooks name",
@@ -51,7 +56,9 @@ impl fmt::Display for Problem {
 }
 
 /// Problems in the values of a CustomerAdd that QuickBooks would refuse or mangle.
-pub fn for_add(_add: &CustomerAdd) -> Vec<Problem> {
-    // Wired to qbxml::rules once the protocol layer lands.
-    Vec::new()
+pub fn for_add(add: &CustomerAdd) -> Vec<Problem> {
+    rules::check_customer_add(add)
+        .into_iter()
+        .map(Problem::Value)
+        .collect()
 }
