@@ -49,7 +49,12 @@ pub struct Explanation {
 }
 
 impl Explanation {
-    fn new(code: String, title: &str, what: impl Into<String>, next: impl Into<String>) -> Self {
+    pub fn new(
+        code: String,
+        title: &str,
+        what: impl Into<String>,
+        next: impl Into<String>,
+    ) -> Self {
         Explanation {
             code,
             title: title.to_string(),

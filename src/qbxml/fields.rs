@@ -215,6 +215,10 @@ impl CustomerData {
                 Kind::Text => t.to_string(),
             })
         };
+        // Nearly every compared value is byte-identical; settle that before trimming.
+        if a == b {
+            return true;
+        }
         match (v_trim(a), v_trim(b)) {
             (None, None) => true,
             (Some(x), Some(y)) if x == y => true,

@@ -3,6 +3,7 @@
 
 pub mod fields;
 pub mod messages;
+pub mod order;
 pub mod read;
 pub mod rules;
 pub mod status;

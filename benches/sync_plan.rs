@@ -1,0 +1,83 @@
+//! Planning 100,000 SMSTurbo × 100,000 QuickBooks customers (target ≤ 100 ms).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use custsync::config::Config;
+use custsync::sync::plan::{Mode, Plan, PlanInput, TakenNames};
+use std::hint::black_box;
+
+use custsync::qbxml::{CustomerData, CustomerRet, Field};
+use custsync::store::{Customer, CustomerStatus};
+
+const N: usize = 100_000;
+
+fn fill(data: &mut CustomerData, i: usize, variant: bool) {
+    data.set(Field::CompanyName, format!("Company {i}"));
+    data.set(Field::FirstName, "Pat");
+    data.set(Field::LastName, format!("Lee{i}"));
+    data.set(Field::BillAddr1, format!("{i} Main Street"));
+    data.set(Field::BillCity, "Springfield");
+    data.set(Field::BillState, "IL");
+    data.set(Field::BillPostalCode, "62701");
+    data.set(Field::Phone, if variant { "555-0199" } else { "555-0100" });
+    data.set(Field::Email, format!("ap{i}@example.com"));
+    data.set(Field::CreditLimit, "2500.00");
+}
+
+/// 80% of customers exist on both sides (half linked by account number, half by name only),
+/// 10% differ in a field, 20% exist on one side only.
+fn data() -> (Vec<Customer>, Vec<CustomerRet>) {
+    let locals = (0..N)
+        .map(|i| {
+            let mut c = Customer::new(
+                &format!("C{i:06}"),
+                &format!("Customer {i}"),
+                CustomerStatus::Active,
+            );
+            fill(&mut c.data, i, false);
+            c
+        })
+        .collect();
+    let qb = (0..N)
+        .map(|i| {
+            let j = if i < N * 8 / 10 { i } else { N + i };
+            let mut data = CustomerData::new().with(Field::Name, format!("Customer {j}"));
+            if j % 2 == 0 {
+                data.set(Field::AccountNumber, format!("C{j:06}"));
+            }
+            fill(&mut data, j, j % 10 == 3);
+            CustomerRet {
+                list_id: format!("{:X}-1446676743", 0x8000_0000u64 + j as u64),
+                data,
+                is_active: Some(true),
+                ..Default::default()
+            }
+        })
+        .collect();
+    (locals, qb)
+}
+fn bench(c: &mut Criterion) {
+    let (locals, qb) = data();
+    let config = Config::default();
+    let taken = TakenNames::default();
+    let mut g = c.benchmark_group("plan");
+    g.sample_size(10);
+    g.bench_function("100k x 100k not-exact", |b| {
+        b.iter(|| {
+            let plan = Plan::build(&PlanInput {
+                locals: &locals,
+                qb: &qb,
+                links: &[],
+                config: &config,
+                customer_types: &[],
+                job_types: &[],
+                taken: &taken,
+                mode: Mode::NotExactMatch,
+            });
+            black_box(plan.pairs.len())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

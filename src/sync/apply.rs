@@ -1,0 +1,478 @@
+//! Applying the operator's selection (SPEC §5.7, §6).
+//!
+//! Order: check the whole selection first (nothing happens if any of it is not on offer), add
+//! missing export types if the operator agreed, then
+//! - **exports** through the outbox, a batch (one document, one `newMessageSetID`,
+//!   `continueOnError`) at a time: stored `pending` → marked `sent` (committed before the
+//!   request leaves) → the response settles each customer (added + linked + journaled, or
+//!   failed) in one transaction. A lost or unreadable response makes the batch `in_doubt`, and
+//!   it is settled through recovery before anything else is sent;
+//! - **imports** and **replacements** in one SQLite transaction with their links and journal
+//!   entries (previous values kept, so `undo` can put them back);
+//! - **links** for matched pairs that had none.
+//!
+//! Never a CustomerMod: existing QuickBooks customers are never touched.
+
+use std::collections::{HashMap, HashSet};
+
+use rand::RngExt;
+
+use crate::config::Config;
+use crate::qb::QbError;
+use crate::qb::explain::{StatusContext, explain_status};
+use crate::qb::session::{Session, SessionError};
+use crate::qbxml::write::write_request;
+use crate::qbxml::{CustomerAdd, Field, OnError, RequestBody};
+use crate::store::{
+    Column, NewBatch, NewItem, NewRun, RunId, RunMode, Store, StoreError, StoreRead,
+};
+
+use super::engine::{CompanyInfo, Snapshot};
+use super::fault;
+use super::plan::{ExportRow, MissingType, Mode, Plan};
+use super::recover;
+use super::report::{ApplyOptions, Failure, Phase, Progress, RunReport, Selection, SyncError};
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn run(
+    session: &mut Session<'_>,
+    store: &mut Store,
+    company: &CompanyInfo,
+    config: &Config,
+    snapshot: &Snapshot,
+    plan: &Plan,
+    selection: &Selection,
+    options: &ApplyOptions,
+    progress: &mut dyn Progress,
+) -> Result<RunReport, SyncError> {
+    let chosen = Chosen::resolve(plan, snapshot, selection)?;
+    if !chosen.exports.is_empty() && !plan.missing_types.is_empty() && !options.add_missing_types {
+        return Err(SyncError::MissingTypes(plan.missing_types.clone()));
+    }
+    // An earlier batch still unsettled means QuickBooks' state is unknown: settle it first.
+    let unsettled = store.unsettled_batches(Some(&company.file))?;
+    if !unsettled.is_empty() {
+        recover::settle_all(session, store, company, config, progress)?;
+    }
+
+    let run = store.start_run(&NewRun {
+        company_name: Some(company.name.clone()),
+        company_file: Some(company.file.clone()),
+        ..NewRun::new(match plan.mode {
+            Mode::MissingOnly => RunMode::MissingOnly,
+            Mode::NotExactMatch => RunMode::NotExactMatch,
+        })
+    })?;
+    let mut report = RunReport {
+        run: Some(run),
+        ..RunReport::default()
+    };
+    let result = (|| -> Result<(), SyncError> {
+        if !chosen.exports.is_empty() {
+            add_missing_types(session, plan, &mut report, progress)?;
+            export(
+                session,
+                store,
+                run,
+                company,
+                config,
+                snapshot,
+                &chosen.exports,
+                &mut report,
+                progress,
+            )?;
+        }
+        if !report.cancelled {
+            import_and_replace(
+                store,
+                run,
+                company,
+                snapshot,
+                plan,
+                &chosen,
+                &mut report,
+                progress,
+            )?;
+        }
+        Ok(())
+    })();
+    let outcome = match &result {
+        Ok(()) => report.outcome(),
+        Err(_) if report.added + report.imported > 0 => crate::store::RunOutcome::Partial,
+        Err(_) => crate::store::RunOutcome::NothingDone,
+    };
+    store.finish_run(run, outcome)?;
+    result.map(|()| report)
+}
+
+/// The selection resolved against the plan.
+struct Chosen<'p> {
+    exports: Vec<&'p ExportRow>,
+    imports: Vec<usize>,
+    pairs: Vec<usize>,
+}
+
+impl<'p> Chosen<'p> {
+    /// Everything selected must be on offer and free of problems; otherwise nothing is done and
+    /// the error names each offender.
+    fn resolve(plan: &'p Plan, snapshot: &Snapshot, sel: &Selection) -> Result<Self, SyncError> {
+        let mut errors = Vec::new();
+        let exports_by_code: HashMap<String, &ExportRow> = plan
+            .exports
+            .iter()
+            .map(|e| (snapshot.locals[e.local].code().to_lowercase(), e))
+            .collect();
+        let mut exports = Vec::new();
+        for code in unique(&sel.exports) {
+            match exports_by_code.get(&code.to_lowercase()) {
+                None => errors.push(format!(
+                    "{code} is not an SMSTurbo customer missing from QuickBooks"
+                )),
+                Some(row) if !row.problems.is_empty() => errors.push(format!(
+                    "{code} cannot be exported: {}",
+                    row.problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+                Some(row) => exports.push(*row),
+            }
+        }
+        let imports_by_id: HashMap<&str, usize> = plan
+            .imports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (snapshot.qb[r.qb].list_id.as_str(), i))
+            .collect();
+        let mut imports = Vec::new();
+        for list_id in unique(&sel.imports) {
+            match imports_by_id.get(list_id.as_str()) {
+                None => errors.push(format!(
+                    "{list_id} is not a QuickBooks customer missing from SMSTurbo"
+                )),
+                Some(&i) if !plan.imports[i].problems.is_empty() => errors.push(format!(
+                    "{} cannot be imported: {}",
+                    plan.imports[i].customer.name(),
+                    plan.imports[i]
+                        .problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )),
+                Some(&i) => imports.push(i),
+            }
+        }
+        let pairs_by_code: HashMap<String, usize> = plan
+            .pairs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (snapshot.locals[p.local].code().to_lowercase(), i))
+            .collect();
+        let mut pairs = Vec::new();
+        for code in unique(&sel.pairs) {
+            match pairs_by_code.get(&code.to_lowercase()) {
+                None => errors.push(format!(
+                    "{code} is not a customer that differs from QuickBooks"
+                )),
+                Some(&i) => pairs.push(i),
+            }
+        }
+        if errors.is_empty() {
+            Ok(Chosen {
+                exports,
+                imports,
+                pairs,
+            })
+        } else {
+            Err(SyncError::Selection(errors.join("\n")))
+        }
+    }
+}
+
+fn unique(keys: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    keys.iter()
+        .filter(|k| seen.insert(k.to_lowercase()))
+        .cloned()
+        .collect()
+}
+
+fn add_missing_types(
+    session: &mut Session<'_>,
+    plan: &Plan,
+    report: &mut RunReport,
+    progress: &mut dyn Progress,
+) -> Result<(), SyncError> {
+    let total = plan.missing_types.len() as u64;
+    for (i, missing) in plan.missing_types.iter().enumerate() {
+        progress.update(Phase::AddingTypes, i as u64, total);
+        match missing {
+            MissingType::CustomerType(n) => session.add_customer_type(n)?,
+            MissingType::JobType(n) => session.add_job_type(n)?,
+        };
+        report.types_added.push(match missing {
+            MissingType::CustomerType(n) => format!("Customer Type {n}"),
+            MissingType::JobType(n) => format!("Customer Job {n}"),
+        });
+    }
+    Ok(())
+}
+
+/// Adds the chosen customers to QuickBooks, batch by batch, through the outbox.
+#[allow(clippy::too_many_arguments)]
+fn export(
+    session: &mut Session<'_>,
+    store: &mut Store,
+    run: RunId,
+    company: &CompanyInfo,
+    config: &Config,
+    snapshot: &Snapshot,
+    rows: &[&ExportRow],
+    report: &mut RunReport,
+    progress: &mut dyn Progress,
+) -> Result<(), SyncError> {
+    let total = rows.len() as u64;
+    let batch_size = config.sync.batch_size.max(1) as usize;
+    let mut done = 0u64;
+    progress.update(Phase::Exporting, 0, total);
+    for chunk in rows.chunks(batch_size) {
+        if progress.cancelled() {
+            report.cancelled = true;
+            report.not_sent += rows.len() - done as usize;
+            break;
+        }
+        let mut doc = session.document(OnError::ContinueOnError);
+        doc.new_message_set_id = Some(new_message_set_id());
+        let mut items = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let guid = new_guid();
+            let add = CustomerAdd {
+                external_guid: Some(guid.clone()),
+                include_ret: vec!["ListID".into(), "Name".into()],
+                ..row.add.clone()
+            };
+            let customer = &snapshot.locals[row.local];
+            let request_id = session.push(&mut doc, RequestBody::CustomerAdd(Box::new(add)));
+            items.push(NewItem {
+                request_id,
+                code: customer.code().to_string(),
+                name: row.add.data.get(Field::Name).unwrap_or("").to_string(),
+                external_guid: guid,
+            });
+        }
+        let xml = write_request(&doc);
+        let batch = store.transaction(|tx| {
+            tx.create_batch(&NewBatch {
+                run,
+                company: company.file.clone(),
+                message_set_id: doc.new_message_set_id.clone().unwrap_or_default(),
+                request: xml.clone(),
+                items: items.clone(),
+            })
+        })?;
+        fault::point("export:before-send");
+        store.mark_sent(batch)?;
+        fault::point("export:marked-sent");
+        let sent = session.send_xml(&xml);
+        // QuickBooks has applied the batch; its response is not stored yet.
+        fault::point("export:after-send");
+        let stored = match sent {
+            Ok((text, response)) => {
+                let outcomes = recover::outcomes_from_response(
+                    &store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?,
+                    &response,
+                );
+                store.transaction(|tx| tx.settle_batch(run, batch, Some(&text), &outcomes))?
+            }
+            Err(SessionError::Qb(QbError::Hresult { code, message })) => {
+                // QuickBooks refused the whole document: none of it was applied.
+                let e = QbError::Hresult { code, message };
+                store.transaction(|tx| tx.fail_batch(run, batch, None, &e.to_string()))?;
+                return Err(SessionError::Qb(e).into());
+            }
+            Err(lost) => {
+                // The outcome is unknown: settle it through recovery before going on.
+                store.mark_in_doubt(batch, &lost.to_string())?;
+                fault::point("export:in-doubt");
+                let stored = store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?;
+                let outcomes = match recover::outcomes_for(session, &stored, config) {
+                    Ok(o) => o,
+                    Err(_) => {
+                        report.in_doubt += chunk.len();
+                        report.not_sent += rows.len() - done as usize - chunk.len();
+                        return Err(lost.into());
+                    }
+                };
+                store.transaction(|tx| {
+                    tx.settle_batch(run, batch, outcomes.response.as_deref(), &outcomes.items)
+                })?
+            }
+        };
+        fault::point("export:settled");
+        report.added += stored.added;
+        collect_failures(store, batch, snapshot, report)?;
+        done += chunk.len() as u64;
+        progress.update(Phase::Exporting, done, total);
+        session.report_progress(done, total);
+    }
+    Ok(())
+}
+
+/// The failed items of a settled batch, in plain words.
+fn collect_failures(
+    store: &Store,
+    batch: crate::store::BatchId,
+    snapshot: &Snapshot,
+    report: &mut RunReport,
+) -> Result<(), SyncError> {
+    let stored = store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?;
+    for item in stored
+        .items
+        .iter()
+        .filter(|i| i.state != crate::store::ItemState::Done)
+    {
+        let customer = snapshot
+            .locals
+            .iter()
+            .find(|c| c.code().eq_ignore_ascii_case(&item.code))
+            .map_or(item.name.as_str(), |c| c.name());
+        let code = item.status_code.map_or(0, |c| c as i32);
+        let explanation = explain_status(
+            code,
+            &StatusContext {
+                customer: Some(customer),
+                name: Some(&item.name),
+                status_message: item.status_message.as_deref(),
+                ..StatusContext::default()
+            },
+        );
+        report.failures.push(Failure {
+            code: item.code.clone(),
+            name: customer.to_string(),
+            explanation,
+        });
+    }
+    Ok(())
+}
+
+/// Imports, replacements and links, in one transaction: a crash part-way leaves none of it.
+#[allow(clippy::too_many_arguments)]
+fn import_and_replace(
+    store: &mut Store,
+    run: RunId,
+    company: &CompanyInfo,
+    snapshot: &Snapshot,
+    plan: &Plan,
+    chosen: &Chosen<'_>,
+    report: &mut RunReport,
+    progress: &mut dyn Progress,
+) -> Result<(), SyncError> {
+    let linked_codes: HashSet<String> = snapshot
+        .links
+        .iter()
+        .map(|l| l.code.to_lowercase())
+        .collect();
+    let mut tx = store.begin()?;
+    let imports = chosen.imports.len() as u64;
+    for (n, &i) in chosen.imports.iter().enumerate() {
+        let row = &plan.imports[i];
+        tx.import_customer(
+            run,
+            &company.file,
+            &row.customer,
+            &snapshot.qb[row.qb].list_id,
+        )?;
+        report.imported += 1;
+        if n as u64 == imports / 2 {
+            fault::point("import:mid");
+        }
+        if n % 1000 == 0 {
+            progress.update(Phase::Importing, n as u64, imports);
+        }
+    }
+    progress.update(Phase::Importing, imports, imports);
+
+    let pairs = chosen.pairs.len() as u64;
+    for (n, &i) in chosen.pairs.iter().enumerate() {
+        let pair = &plan.pairs[i];
+        let qb = &snapshot.qb[pair.qb];
+        let mut values: Vec<(Column, Option<String>)> = pair
+            .diffs
+            .iter()
+            .filter(|d| d.applies)
+            .map(|d| {
+                (
+                    Column::Field(d.field),
+                    qb.data.get(d.field).map(str::to_string),
+                )
+            })
+            .collect();
+        if let Some(s) = pair.status.filter(|s| s.applies) {
+            values.push((Column::Status, Some(s.replacement.as_str().to_string())));
+        }
+        if values.is_empty() {
+            continue;
+        }
+        let code = snapshot.locals[pair.local].code();
+        let changes = tx.replace_fields(run, code, Some(&qb.list_id), &values)?;
+        if !changes.is_empty() {
+            report.updated += 1;
+            report.values_changed += changes.len();
+        }
+        if n as u64 == pairs / 2 {
+            fault::point("replace:mid");
+        }
+    }
+    progress.update(Phase::Replacing, pairs, pairs);
+
+    // Matched pairs become linked, so later runs match them by link even if names drift.
+    let to_link: Vec<_> = plan
+        .matched
+        .iter()
+        .filter(|p| p.by != super::matching::MatchedBy::Link)
+        .collect();
+    for (n, pair) in to_link.iter().enumerate() {
+        let code = snapshot.locals[pair.local].code();
+        if linked_codes.contains(&code.to_lowercase()) {
+            // A stale link (its QuickBooks customer is gone) gives way to the new match.
+            tx.unlink(&company.file, code)?;
+        }
+        if tx.link(
+            &company.file,
+            code,
+            &snapshot.qb[pair.qb].list_id,
+            None,
+            Some(run),
+        )? {
+            report.linked += 1;
+        }
+        if n % 1000 == 0 {
+            progress.update(Phase::Linking, n as u64, to_link.len() as u64);
+        }
+    }
+    fault::point("import:before-commit");
+    tx.commit()?;
+    fault::point("import:committed");
+    Ok(())
+}
+
+/// A `newMessageSetID`: unique per batch, well under QuickBooks' 24-character limit.
+fn new_message_set_id() -> String {
+    format!("cs{:016X}", rand::rng().random::<u64>())
+}
+
+/// An ExternalGUID in QuickBooks' `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` form.
+fn new_guid() -> String {
+    let v: u128 = rand::rng().random();
+    let h = format!("{v:032X}");
+    format!(
+        "{{{}-{}-{}-{}-{}}}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}

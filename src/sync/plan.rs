@@ -1,0 +1,812 @@
+//! Planning: what is out of step, and what synchronizing would do about it. Pure: no I/O.
+//!
+//! Two modes (SPEC §5.5). *Missing only*: SMSTurbo customers QuickBooks lacks (export
+//! candidates) and QuickBooks customers SMSTurbo lacks (import candidates). *Not exact match*: the
+//! same plus every matched pair whose mapped fields differ, with the differing fields and which of
+//! them the Replace Options would copy.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::Config;
+use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
+use crate::store::{Customer, CustomerStatus};
+
+use super::groups::ReplaceGroup;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::keys::CiKey;
+use super::matching::{LinkRef, MatchedBy, Matching, Pair, code_key, match_customers, name_key};
+use super::problems::{self, Problem};
+
+/// Which customers the panes list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    MissingOnly,
+    NotExactMatch,
+}
+
+/// Everything planning reads. The QuickBooks side is the whole customer list (jobs included),
+/// its customer and job types, and which names other QuickBooks name lists hold.
+pub struct PlanInput<'a> {
+    pub locals: &'a [Customer],
+    pub qb: &'a [CustomerRet],
+    pub links: &'a [LinkRef<'a>],
+    pub config: &'a Config,
+    /// FullNames of QuickBooks customer types (`Retail`, `Retail:Online`).
+    pub customer_types: &'a [String],
+    /// FullNames of QuickBooks job types.
+    pub job_types: &'a [String],
+    /// Names held by vendors, employees and other names (see [`TakenNames`]).
+    pub taken: &'a TakenNames,
+    pub mode: Mode,
+}
+
+/// Names QuickBooks' other name lists hold, keyed by [`name_key`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TakenNames {
+    by_key: HashMap<String, (NameList, String)>,
+}
+
+impl TakenNames {
+    pub fn insert(&mut self, list: NameList, name: &str) {
+        self.by_key
+            .entry(name_key(name))
+            .or_insert_with(|| (list, name.to_string()));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&(NameList, String)> {
+        self.by_key.get(&name_key(name))
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_key.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+}
+
+/// An SMSTurbo customer that QuickBooks lacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportRow {
+    pub local: usize,
+    /// The CustomerAdd that would be sent (without ExternalGUID, which is given at send time).
+    pub add: CustomerAdd,
+    pub problems: Vec<Problem>,
+}
+
+/// A QuickBooks customer that SMSTurbo lacks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRow {
+    pub qb: usize,
+    /// The SMSTurbo customer that would be created.
+    pub customer: Customer,
+    pub problems: Vec<Problem>,
+}
+
+/// One differing field of a matched pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FieldDiff {
+    pub field: Field,
+    /// Whether the Replace Options copy this field from QuickBooks.
+    pub applies: bool,
+}
+
+/// The status differs: QuickBooks is inactive and SMSTurbo is not, or the other way round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusDiff {
+    pub local: CustomerStatus,
+    pub qb_active: bool,
+    /// The status replacing would give SMSTurbo.
+    pub replacement: CustomerStatus,
+    pub applies: bool,
+}
+
+/// A matched pair that is not an exact match.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PairRow {
+    pub local: usize,
+    pub qb: usize,
+    pub by: MatchedBy,
+    pub diffs: Vec<FieldDiff>,
+    pub status: Option<StatusDiff>,
+    pub problems: Vec<Problem>,
+}
+
+impl PairRow {
+    /// Whether synchronizing this pair would change anything.
+    pub fn has_changes(&self) -> bool {
+        self.diffs.iter().any(|d| d.applies) || self.status.is_some_and(|s| s.applies)
+    }
+}
+
+/// An export default type (Setup → Export) that the company does not have.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MissingType {
+    CustomerType(String),
+    JobType(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub mode: Mode,
+    pub exports: Vec<ExportRow>,
+    pub imports: Vec<ImportRow>,
+    /// Not-in-sync pairs; empty in missing-only mode.
+    pub pairs: Vec<PairRow>,
+    /// Every matched pair (exact or not); the ones without a stored link get one when a run is
+    /// applied.
+    pub matched: Vec<Pair>,
+    pub matching: MatchingSummary,
+    /// Export defaults the company lacks: the operator must agree to add them, or cancel.
+    pub missing_types: Vec<MissingType>,
+}
+
+/// Counts for the confirmation and for reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MatchingSummary {
+    pub exact: usize,
+    pub reviews: usize,
+    pub stale_links: usize,
+    pub hidden_by_status: usize,
+    pub hidden_by_type: usize,
+}
+
+impl Plan {
+    pub fn build(input: &PlanInput<'_>) -> Plan {
+        let matching = match_customers(input.locals, input.qb, input.links);
+        let type_filter = TypeFilter::new(&input.config.import.include_customer_types);
+        let mut summary = MatchingSummary {
+            reviews: matching.reviews.len(),
+            stale_links: matching.stale_links.len(),
+            ..Default::default()
+        };
+
+        let exports = export_rows(input, &matching, &mut summary);
+        let imports = import_rows(input, &matching, &type_filter, &mut summary);
+        let mut pairs = Vec::new();
+        for pair in &matching.pairs {
+            let row = pair_row(input, pair);
+            let listed = type_filter.includes(&input.qb[pair.qb]);
+            match row {
+                None => summary.exact += 1,
+                Some(_) if !listed => summary.hidden_by_type += 1,
+                Some(row) if input.mode == Mode::NotExactMatch => pairs.push(row),
+                Some(_) => {}
+            }
+        }
+
+        Plan {
+            mode: input.mode,
+            exports,
+            imports,
+            pairs,
+            matched: matching.pairs.clone(),
+            matching: summary,
+            missing_types: missing_types(input),
+        }
+    }
+
+    /// The QuickBooks names the export candidates would take: ask QuickBooks whether a vendor,
+    /// employee or other name already holds them, then call [`Plan::mark_taken`].
+    pub fn names_to_check(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        self.exports
+            .iter()
+            .filter_map(|e| e.add.data.get(Field::Name))
+            .filter(|n| seen.insert(name_key(n)))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Flags export candidates whose name another QuickBooks name list holds.
+    pub fn mark_taken(&mut self, taken: &TakenNames) {
+        for row in &mut self.exports {
+            row.problems
+                .retain(|p| !matches!(p, Problem::NameTaken { .. }));
+            if let Some((list, name)) = row.add.data.get(Field::Name).and_then(|n| taken.get(n)) {
+                row.problems.push(Problem::NameTaken {
+                    list: *list,
+                    name: name.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// Export candidates: unmatched SMSTurbo customers with an allowed status, plus the ones in
+/// review (listed so the operator sees them, but not exportable).
+fn export_rows(
+    input: &PlanInput<'_>,
+    m: &Matching,
+    summary: &mut MatchingSummary,
+) -> Vec<ExportRow> {
+    let statuses = &input.config.export.statuses;
+    let mut rows: Vec<ExportRow> = Vec::new();
+    let mut push = |local: usize, review: Option<Problem>, summary: &mut MatchingSummary| {
+        let customer = &input.locals[local];
+        if !statuses.contains(&customer.status) {
+            summary.hidden_by_status += 1;
+            return;
+        }
+        let add = customer_add_for(customer, input.config);
+        let mut problems = problems::for_add(&add);
+        if let Some(t) = customer.data.get(Field::CustomerType)
+            && !contains_name(input.customer_types, t)
+        {
+            problems.push(Problem::UnknownCustomerType(t.to_string()));
+        }
+        if let Some(p) = review {
+            problems.push(p);
+        }
+        rows.push(ExportRow {
+            local,
+            add,
+            problems,
+        });
+    };
+    for &l in &m.local_only {
+        push(l, None, summary);
+    }
+    for review in &m.reviews {
+        let candidates: Vec<String> = review
+            .qbs
+            .iter()
+            .map(|&q| qb_display_name(&input.qb[q]))
+            .collect();
+        for &l in &review.locals {
+            push(
+                l,
+                Some(Problem::NeedsReview {
+                    by: review.by,
+                    candidates: candidates.clone(),
+                }),
+                summary,
+            );
+        }
+    }
+    rows.sort_by_key(|r| r.local);
+
+    // Two candidates that would take the same QuickBooks name: the second add would fail with
+    // 3100, so neither may go until one is renamed.
+    let mut by_name: FxHashMap<CiKey<'_>, Vec<usize>> = FxHashMap::default();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(k) = r.add.data.get(Field::Name).and_then(CiKey::new) {
+            by_name.entry(k).or_default().push(i);
+        }
+    }
+    let clashes: Vec<Vec<usize>> = by_name.into_values().filter(|v| v.len() > 1).collect();
+    for idxs in &clashes {
+        for &i in idxs {
+            let others: Vec<String> = idxs
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| input.locals[rows[j].local].code().to_string())
+                .collect();
+            rows[i].problems.push(Problem::SameNameAs { codes: others });
+        }
+    }
+    if !input.taken.is_empty() {
+        for r in &mut rows {
+            if let Some((list, name)) = r.add.data.get(Field::Name).and_then(|n| input.taken.get(n))
+            {
+                r.problems.push(Problem::NameTaken {
+                    list: *list,
+                    name: name.clone(),
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Import candidates: unmatched top-level QuickBooks customers of the included types, plus the
+/// ones in review (listed, not importable).
+fn import_rows(
+    input: &PlanInput<'_>,
+    m: &Matching,
+    filter: &TypeFilter,
+    summary: &mut MatchingSummary,
+) -> Vec<ImportRow> {
+    let mut codes = CodeAllocator::new(input.locals);
+    let mut review_of: HashMap<usize, Problem> = HashMap::new();
+    for review in &m.reviews {
+        let candidates: Vec<String> = review
+            .locals
+            .iter()
+            .map(|&l| {
+                let c = &input.locals[l];
+                format!("{} ({})", c.name(), c.code())
+            })
+            .collect();
+        for &q in &review.qbs {
+            review_of.insert(
+                q,
+                Problem::NeedsReview {
+                    by: review.by,
+                    candidates: candidates.clone(),
+                },
+            );
+        }
+    }
+    let mut qbs: Vec<usize> = m
+        .qb_only
+        .iter()
+        .copied()
+        .chain(review_of.keys().copied())
+        .collect();
+    qbs.sort_unstable();
+    let mut rows = Vec::new();
+    for q in qbs {
+        let ret = &input.qb[q];
+        if !filter.includes(ret) {
+            summary.hidden_by_type += 1;
+            continue;
+        }
+        let customer = customer_from_qb(ret, &mut codes);
+        let problems = review_of.remove(&q).into_iter().collect();
+        rows.push(ImportRow {
+            qb: q,
+            customer,
+            problems,
+        });
+    }
+    rows
+}
+
+/// The differences of a matched pair, or `None` for an exact match.
+fn pair_row(input: &PlanInput<'_>, pair: &Pair) -> Option<PairRow> {
+    let local = &input.locals[pair.local];
+    let qb = &input.qb[pair.qb];
+    let groups = &input.config.replace.groups;
+    let diffs: Vec<FieldDiff> = local
+        .data
+        .differing_fields(&qb.data)
+        // The QuickBooks name is compared with the name the customer has in QuickBooks.
+        .filter(|&f| {
+            f != Field::Name
+                || !CustomerData::same_value(f, Some(local.name_for_qb()), qb.data.get(f))
+        })
+        .map(|field| FieldDiff {
+            field,
+            applies: ReplaceGroup::of(field).is_some_and(|g| groups.contains(&g)),
+        })
+        .collect();
+    let status = status_diff(
+        local.status,
+        qb.is_active(),
+        groups.contains(&ReplaceGroup::ActiveStatus),
+    );
+    if diffs.is_empty() && status.is_none() {
+        return None;
+    }
+    Some(PairRow {
+        local: pair.local,
+        qb: pair.qb,
+        by: pair.by,
+        diffs,
+        status,
+        problems: Vec::new(),
+    })
+}
+
+/// Only Inactive maps to QuickBooks; Hold and Prospect are "active" there.
+fn status_diff(local: CustomerStatus, qb_active: bool, applies: bool) -> Option<StatusDiff> {
+    let replacement = match (local, qb_active) {
+        (CustomerStatus::Inactive, true) => CustomerStatus::Active,
+        (s, false) if s != CustomerStatus::Inactive => CustomerStatus::Inactive,
+        _ => return None,
+    };
+    Some(StatusDiff {
+        local,
+        qb_active,
+        replacement,
+        applies,
+    })
+}
+
+/// The CustomerAdd custsync would send for `customer`: its mapped fields, its QuickBooks name,
+/// its status, and the export defaults (a customer's own type wins over the default type).
+pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
+    let mut data = customer.data.clone();
+    data.set(Field::Name, customer.name_for_qb().trim());
+    if data.get(Field::CustomerType).is_none()
+        && let Some(t) = config.export.customer_type.as_deref()
+    {
+        data.set(Field::CustomerType, t);
+    }
+    CustomerAdd {
+        data,
+        is_active: Some(customer.status.is_active_in_qb()),
+        job_type: config
+            .export
+            .job_type
+            .clone()
+            .filter(|t| !t.trim().is_empty()),
+        ..Default::default()
+    }
+}
+
+/// The SMSTurbo customer an import creates. The code is QuickBooks' AccountNumber; without one
+/// (or when it is taken) a code is made from the name, made unique with a number.
+pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_>) -> Customer {
+    let status = if ret.is_active() {
+        CustomerStatus::Active
+    } else {
+        CustomerStatus::Inactive
+    };
+    let base = ret
+        .data
+        .get(Field::AccountNumber)
+        .map(|a| a.trim().to_string())
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| code_from_name(ret.data.get(Field::Name).unwrap_or("")));
+    let code = codes.allocate(&base);
+    let mut data = ret.data.clone();
+    data.set(Field::AccountNumber, &code);
+    Customer {
+        data,
+        status,
+        qb_name: None,
+    }
+}
+
+/// Hands out SMSTurbo codes that no customer has, case-insensitively.
+pub struct CodeAllocator<'a> {
+    existing: FxHashSet<CiKey<'a>>,
+    added: HashSet<String>,
+}
+
+impl<'a> CodeAllocator<'a> {
+    pub fn new(locals: &'a [Customer]) -> Self {
+        CodeAllocator {
+            existing: locals.iter().filter_map(|c| CiKey::new(c.code())).collect(),
+            added: HashSet::new(),
+        }
+    }
+
+    fn is_free(&self, code: &str) -> bool {
+        CiKey::new(code).is_some_and(|k| !self.existing.contains(&k))
+            && !self.added.contains(&code_key(code))
+    }
+
+    /// `base` if free, else `base-2`, `base-3`, …
+    pub fn allocate(&mut self, base: &str) -> String {
+        let mut code = base.to_string();
+        let mut n = 2;
+        while !self.is_free(&code) {
+            code = format!("{base}-{n}");
+            n += 1;
+        }
+        self.added.insert(code_key(&code));
+        code
+    }
+}
+
+/// `Acme Supply, Inc.` → `ACMESUPPLYIN`: letters and digits, upper case, at most 12.
+fn code_from_name(name: &str) -> String {
+    let code: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .take(12)
+        .collect();
+    if code.is_empty() {
+        "QB".to_string()
+    } else {
+        code
+    }
+}
+
+fn qb_display_name(ret: &CustomerRet) -> String {
+    let name = ret.data.get(Field::Name).unwrap_or("");
+    match ret.data.get(Field::AccountNumber) {
+        Some(a) => format!("{name} ({a})"),
+        None => name.to_string(),
+    }
+}
+
+fn contains_name(list: &[String], name: &str) -> bool {
+    let k = name_key(name);
+    list.iter().any(|t| name_key(t) == k)
+}
+
+fn missing_types(input: &PlanInput<'_>) -> Vec<MissingType> {
+    let export = &input.config.export;
+    let mut missing = Vec::new();
+    if let Some(t) = export
+        .customer_type
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        && !contains_name(input.customer_types, t)
+    {
+        missing.push(MissingType::CustomerType(t.trim().to_string()));
+    }
+    if let Some(t) = export.job_type.as_deref().filter(|t| !t.trim().is_empty())
+        && !contains_name(input.job_types, t)
+    {
+        missing.push(MissingType::JobType(t.trim().to_string()));
+    }
+    missing
+}
+
+/// Import – Include Customer Types: a QuickBooks customer is listed when its type is one of the
+/// included types or a sub-type of one (`Retail:Online` is under `Retail`). Empty: everything.
+struct TypeFilter {
+    prefixes: Vec<String>,
+}
+
+impl TypeFilter {
+    fn new(types: &[String]) -> Self {
+        TypeFilter {
+            prefixes: types
+                .iter()
+                .map(|t| name_key(t))
+                .filter(|t| !t.is_empty())
+                .collect(),
+        }
+    }
+
+    fn includes(&self, ret: &CustomerRet) -> bool {
+        if self.prefixes.is_empty() {
+            return true;
+        }
+        let Some(t) = ret.data.get(Field::CustomerType) else {
+            return false;
+        };
+        let t = name_key(t);
+        self.prefixes.iter().any(|p| {
+            t == *p
+                || (t.len() > p.len() && t.starts_with(p.as_str()) && t.as_bytes()[p.len()] == b':')
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qbxml::ListRef;
+
+    fn local(code: &str, name: &str, status: CustomerStatus) -> Customer {
+        Customer::new(code, name, status)
+    }
+
+    fn qb(list_id: &str, name: &str) -> CustomerRet {
+        CustomerRet {
+            list_id: list_id.into(),
+            data: CustomerData::new().with(Field::Name, name),
+            full_name: Some(name.into()),
+            is_active: Some(true),
+            ..Default::default()
+        }
+    }
+
+    struct Fixture {
+        locals: Vec<Customer>,
+        qb: Vec<CustomerRet>,
+        config: Config,
+        types: Vec<String>,
+        taken: TakenNames,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let mut phone_diff = local("C3", "Gamma", CustomerStatus::Active);
+            phone_diff.data.set(Field::Phone, "555-0100");
+            phone_diff.data.set(Field::Email, "a@gamma.example");
+            let mut q_gamma = qb("3-1", "Gamma");
+            q_gamma.data.set(Field::Phone, "555-0199");
+            q_gamma.data.set(Field::Email, "a@gamma.example");
+            q_gamma.data.set(Field::AccountNumber, "C3");
+            let mut q_retail = qb("4-1", "Retail Only");
+            q_retail.data.set(Field::CustomerType, "Retail:Online");
+            let mut q_wholesale = qb("5-1", "Wholesale Only");
+            q_wholesale.data.set(Field::CustomerType, "Wholesale");
+            let mut job = qb("6-1", "Kitchen");
+            job.parent = Some(ListRef {
+                list_id: Some("3-1".into()),
+                full_name: Some("Gamma".into()),
+            });
+            job.sublevel = Some(1);
+            let mut q_inactive = qb("7-1", "Sleepy");
+            q_inactive.is_active = Some(false);
+            q_inactive.data.set(Field::AccountNumber, "C5");
+            Fixture {
+                locals: vec![
+                    local("C1", "Alpha", CustomerStatus::Active),
+                    local("C2", "Beta", CustomerStatus::Inactive),
+                    phone_diff,
+                    local("C4", "Exact", CustomerStatus::Hold),
+                    local("C5", "Sleepy", CustomerStatus::Prospect),
+                ],
+                qb: vec![
+                    qb("2-0", "Exact"),
+                    q_gamma,
+                    q_retail,
+                    q_wholesale,
+                    job,
+                    q_inactive,
+                ],
+                config: Config::default(),
+                types: vec!["Retail".into(), "Retail:Online".into(), "Wholesale".into()],
+                taken: TakenNames::default(),
+            }
+        }
+
+        fn plan(&self, mode: Mode) -> Plan {
+            Plan::build(&PlanInput {
+                locals: &self.locals,
+                qb: &self.qb,
+                links: &[],
+                config: &self.config,
+                customer_types: &self.types,
+                job_types: &[],
+                taken: &self.taken,
+                mode,
+            })
+        }
+    }
+
+    fn codes(p: &Plan, f: &Fixture) -> Vec<String> {
+        p.exports
+            .iter()
+            .map(|e| f.locals[e.local].code().to_string())
+            .collect()
+    }
+
+    fn import_names(p: &Plan) -> Vec<String> {
+        p.imports
+            .iter()
+            .map(|i| i.customer.name().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn missing_only_lists_both_sides_and_no_pairs() {
+        let f = Fixture::new();
+        let p = f.plan(Mode::MissingOnly);
+        assert_eq!(codes(&p, &f), vec!["C1", "C2"]);
+        assert_eq!(import_names(&p), vec!["Retail Only", "Wholesale Only"]);
+        assert!(p.pairs.is_empty());
+        assert_eq!(p.matched.len(), 3);
+    }
+
+    #[test]
+    fn not_exact_adds_pairs_with_their_differences() {
+        let mut f = Fixture::new();
+        f.config.replace.groups.insert(ReplaceGroup::Phones);
+        let p = f.plan(Mode::NotExactMatch);
+        assert_eq!(p.pairs.len(), 3, "{:?}", p.pairs);
+        let gamma = p
+            .pairs
+            .iter()
+            .find(|r| f.locals[r.local].code() == "C3")
+            .unwrap();
+        assert_eq!(
+            gamma.diffs,
+            vec![FieldDiff {
+                field: Field::Phone,
+                applies: true
+            }]
+        );
+        assert!(gamma.status.is_none());
+        let sleepy = p
+            .pairs
+            .iter()
+            .find(|r| f.locals[r.local].code() == "C5")
+            .unwrap();
+        assert!(sleepy.diffs.is_empty());
+        assert_eq!(sleepy.status.unwrap().replacement, CustomerStatus::Inactive);
+        assert!(
+            !sleepy.status.unwrap().applies,
+            "Active status is not a checked group"
+        );
+        assert!(!sleepy.has_changes());
+        // QuickBooks' "Exact" has no account number: listed, but nothing can be applied.
+        let exact = p
+            .pairs
+            .iter()
+            .find(|r| f.locals[r.local].code() == "C4")
+            .unwrap();
+        assert_eq!(
+            exact.diffs,
+            vec![FieldDiff {
+                field: Field::AccountNumber,
+                applies: false
+            }]
+        );
+        assert_eq!(p.matching.exact, 0);
+    }
+
+    #[test]
+    fn hold_equals_active_in_quickbooks_and_exact_pairs_are_hidden() {
+        let mut f = Fixture::new();
+        f.qb[0].data.set(Field::AccountNumber, "C4");
+        let p = f.plan(Mode::NotExactMatch);
+        assert!(p.pairs.iter().all(|r| f.locals[r.local].code() != "C4"));
+        assert_eq!(p.matching.exact, 1);
+    }
+
+    #[test]
+    fn export_status_filter_hides_unchecked_statuses() {
+        let mut f = Fixture::new();
+        f.config.export.statuses.remove(&CustomerStatus::Inactive);
+        let p = f.plan(Mode::MissingOnly);
+        assert_eq!(codes(&p, &f), vec!["C1"]);
+        assert_eq!(p.matching.hidden_by_status, 1);
+    }
+
+    #[test]
+    fn include_types_keeps_types_and_sub_types() {
+        let mut f = Fixture::new();
+        f.config.import.include_customer_types = vec!["retail".into()];
+        let p = f.plan(Mode::MissingOnly);
+        assert_eq!(import_names(&p), vec!["Retail Only"]);
+        // "Retailer" is not under "Retail".
+        f.qb[2].data.set(Field::CustomerType, "Retailer");
+        assert!(import_names(&f.plan(Mode::MissingOnly)).is_empty());
+    }
+
+    #[test]
+    fn export_defaults_apply_and_missing_types_are_reported() {
+        let mut f = Fixture::new();
+        f.config.export.customer_type = Some("Retail".into());
+        f.config.export.job_type = Some("Install".into());
+        f.locals[0].data.set(Field::CustomerType, "Wholesale");
+        let p = f.plan(Mode::MissingOnly);
+        let alpha = &p.exports[0].add;
+        assert_eq!(
+            alpha.data.get(Field::CustomerType),
+            Some("Wholesale"),
+            "own type wins"
+        );
+        assert_eq!(
+            p.exports[1].add.data.get(Field::CustomerType),
+            Some("Retail")
+        );
+        assert_eq!(alpha.job_type.as_deref(), Some("Install"));
+        assert_eq!(p.exports[1].add.is_active, Some(false));
+        assert_eq!(
+            p.missing_types,
+            vec![MissingType::JobType("Install".into())]
+        );
+    }
+
+    #[test]
+    fn name_collisions_are_problems() {
+        let mut f = Fixture::new();
+        f.taken.insert(NameList::Vendor, "ALPHA");
+        f.locals.push(local("C9", "beta ", CustomerStatus::Active));
+        let mut p = f.plan(Mode::MissingOnly);
+        let alpha = &p.exports[0];
+        assert!(matches!(
+            &alpha.problems[..],
+            [Problem::NameTaken {
+                list: NameList::Vendor,
+                ..
+            }]
+        ));
+        let betas: Vec<_> = p
+            .exports
+            .iter()
+            .filter(|e| !e.problems.is_empty() && e.local != 0)
+            .collect();
+        assert_eq!(betas.len(), 2, "both Betas are flagged");
+        assert_eq!(p.names_to_check(), vec!["Alpha", "Beta"]);
+        p.mark_taken(&TakenNames::default());
+        assert!(p.exports[0].problems.is_empty());
+    }
+
+    #[test]
+    fn imports_get_unique_codes() {
+        let locals = [local("acme", "Acme", CustomerStatus::Active)];
+        let mut used = CodeAllocator::new(&locals);
+        let mut r = qb("1-1", "Acme, Inc.");
+        r.data.set(Field::AccountNumber, "ACME");
+        assert_eq!(customer_from_qb(&r, &mut used).code(), "ACME-2");
+        r.data.clear(Field::AccountNumber);
+        assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC");
+        assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC-2");
+    }
+}

@@ -1,0 +1,64 @@
+//! Per-row problems found before anything is sent. A row with a problem cannot be checked until
+//! it is fixed; each problem says why in words an operator can act on.
+
+use std::fmt;
+
+use crate::qbxml::rules::{self, Violation};
+use crate::qbxml::{CustomerAdd, NameList};
+
+use super::matching::MatchedBy;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A value QuickBooks would refuse or mangle: too long, characters outside ISO-8859-1, `:` in
+    /// the name… (with a suggested replacement where one can be derived).
+    Value(Violation),
+    /// Another QuickBooks name list (vendor, employee, other name) holds the name: QuickBooks would
+    /// refuse the add with 3100.
+    NameTaken { list: NameList, name: String },
+    /// Other export candidates would take the same QuickBooks name.
+    SameNameAs { codes: Vec<String> },
+    /// More than one customer could be this one; a person must decide.
+    NeedsReview {
+        by: MatchedBy,
+        candidates: Vec<String>,
+    },
+    /// The customer's own Customer Type does not exist in the company (QuickBooks: 3140).
+    UnknownCustomerType(String),
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Value(v) => v.fmt(f),
+            Problem::NameTaken { list, name } => write!(
+                f,
+                "QuickBooks already has a {} named '{name}' — give this customer a different QuickBooks name",
+                list.noun()
+            ),
+            Problem::SameNameAs { codes } => write!(
+                f,
+                "would get the same QuickBooks name as {} — give one of them a different QuickBooks name",
+                codes.join(", ")
+            ),
+            Problem::NeedsReview { by, candidates } => write!(
+                f,
+                "needs review: {} could be this customer ({}) — make the codes or names tell them apart",
+                candidates.join("; "),
+                by.describe()
+            ),
+            Problem::UnknownCustomerType(t) => write!(
+                f,
+                "customer type '{t}' does not exist in QuickBooks — add it there or change the customer's type"
+            ),
+        }
+    }
+}
+
+/// Problems in the values of a CustomerAdd that QuickBooks would refuse or mangle.
+pub fn for_add(add: &CustomerAdd) -> Vec<Problem> {
+    rules::check_customer_add(add)
+        .into_iter()
+        .map(Problem::Value)
+        .collect()
+}

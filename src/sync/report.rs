@@ -1,0 +1,239 @@
+//! What front ends hand the sync core (a selection, a progress sink) and what they get back (a
+//! run report, errors with plain-words explanations).
+
+use crate::qb::QbError;
+use crate::qb::explain::{Explanation, explain_error};
+use crate::qb::session::SessionError;
+use crate::store::{RunId, RunOutcome, StoreError};
+
+use super::plan::MissingType;
+
+/// What the operator checked, by stable keys: SMSTurbo codes for exports and not-in-sync pairs,
+/// QuickBooks ListIDs for imports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub exports: Vec<String>,
+    pub imports: Vec<String>,
+    pub pairs: Vec<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.exports.is_empty() && self.imports.is_empty() && self.pairs.is_empty()
+    }
+}
+
+/// Choices the operator made when confirming.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// Add the export default Customer Type / Job Type to QuickBooks when it lacks them.
+    pub add_missing_types: bool,
+}
+
+/// Which part of the work is under way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Settling writes an earlier run left unfinished.
+    Recovering,
+    ReadingQuickBooks,
+    CheckingNames,
+    AddingTypes,
+    Exporting,
+    Importing,
+    Replacing,
+    Linking,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Recovering => "Settling an interrupted run",
+            Phase::ReadingQuickBooks => "Reading QuickBooks customers",
+            Phase::CheckingNames => "Checking names in QuickBooks",
+            Phase::AddingTypes => "Adding types to QuickBooks",
+            Phase::Exporting => "Adding customers to QuickBooks",
+            Phase::Importing => "Importing customers into SMSTurbo",
+            Phase::Replacing => "Updating SMSTurbo customers",
+            Phase::Linking => "Linking matched customers",
+        }
+    }
+}
+
+/// Where the sync core reports progress, and asks whether to stop. Stopping happens between
+/// batches: a batch QuickBooks is working on is always finished and recorded.
+pub trait Progress {
+    fn update(&mut self, phase: Phase, done: u64, total: u64);
+
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// For callers that don't show progress.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn update(&mut self, _phase: Phase, _done: u64, _total: u64) {}
+}
+
+/// One customer the run could not synchronize, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub code: String,
+    pub name: String,
+    pub explanation: Explanation,
+}
+
+impl Failure {
+    /// "ACME Supply: QuickBooks already has a vendor named …".
+    pub fn one_line(&self) -> String {
+        self.explanation.one_line()
+    }
+}
+
+/// What settling earlier runs' unfinished writes found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RecoveryReport {
+    pub batches: usize,
+    /// Customers QuickBooks had added (now linked).
+    pub added: usize,
+    /// Customers QuickBooks refused.
+    pub failed: usize,
+    /// Customers QuickBooks never received; they are offered again.
+    pub not_applied: usize,
+    pub run: Option<RunId>,
+}
+
+/// What a run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunReport {
+    pub run: Option<RunId>,
+    /// Customers added to QuickBooks.
+    pub added: usize,
+    /// Customers imported into SMSTurbo.
+    pub imported: usize,
+    /// SMSTurbo customers updated from QuickBooks, and how many values changed.
+    pub updated: usize,
+    pub values_changed: usize,
+    /// Matched pairs linked for the first time.
+    pub linked: usize,
+    /// Type list entries added to QuickBooks (the export defaults).
+    pub types_added: Vec<String>,
+    pub failures: Vec<Failure>,
+    /// Selected customers not sent because the run was cancelled.
+    pub not_sent: usize,
+    /// Customers whose outcome is unknown (a batch in doubt that could not be settled yet).
+    pub in_doubt: usize,
+    pub cancelled: bool,
+}
+
+impl RunReport {
+    pub fn outcome(&self) -> RunOutcome {
+        let did_something = self.added + self.imported + self.updated + self.linked > 0;
+        if self.cancelled {
+            RunOutcome::Cancelled
+        } else if self.failures.is_empty() && self.in_doubt == 0 {
+            RunOutcome::Done
+        } else if did_something {
+            RunOutcome::Partial
+        } else {
+            RunOutcome::NothingDone
+        }
+    }
+}
+
+/// Why the sync core could not do what was asked. Each says what to do next through
+/// [`SyncError::explanation`].
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The selection names something the plan doesn't offer (nothing was done).
+    #[error("{0}")]
+    Selection(String),
+    /// The export defaults name types QuickBooks lacks and the operator has not agreed to add
+    /// them (nothing was done).
+    #[error(
+        "{} not exist in QuickBooks: agree to add {} or change the export defaults in SetUp",
+        describe_missing(.0),
+        if .0.len() == 1 { "it" } else { "them" }
+    )]
+    MissingTypes(Vec<MissingType>),
+    /// Writes from an earlier run are still unsettled and QuickBooks could not tell what became
+    /// of them; nothing new is sent until they are.
+    #[error(
+        "{0} batch(es) of customers sent to QuickBooks earlier have an unknown outcome; \
+         custsync sends nothing new until it knows. Synchronize again when QuickBooks is \
+         reachable"
+    )]
+    Unsettled(usize),
+    /// A step was called before the one it needs (a programming error in a front end).
+    #[error("{0}")]
+    Order(&'static str),
+}
+
+fn describe_missing(types: &[MissingType]) -> String {
+    let names: Vec<String> = types
+        .iter()
+        .map(|t| match t {
+            MissingType::CustomerType(n) => format!("Customer Type '{n}'"),
+            MissingType::JobType(n) => format!("Customer Job '{n}'"),
+        })
+        .collect();
+    format!(
+        "{} {}",
+        names.join(" and "),
+        if names.len() == 1 { "does" } else { "do" }
+    )
+}
+
+impl SyncError {
+    /// The error in plain words, with the next step.
+    pub fn explanation(&self) -> Explanation {
+        match self {
+            SyncError::Session(SessionError::Qb(e)) => explain_error(e),
+            SyncError::Session(SessionError::Read(e)) => {
+                explain_error(&QbError::BadResponse(e.to_string()))
+            }
+            SyncError::Session(e) => Explanation::new(
+                "session".into(),
+                "QuickBooks could not complete the request",
+                e.to_string(),
+                "Synchronize again; if it happens again, run with --trace DIR and send the \
+                 files to support.",
+            ),
+            SyncError::Store(e) => Explanation::new(
+                "store".into(),
+                "The SMSTurbo database refused the change",
+                e.to_string(),
+                "Nothing was half-done. Fix what the message says, then synchronize again.",
+            ),
+            SyncError::Selection(m) => Explanation::new(
+                "selection".into(),
+                "Nothing was synchronized",
+                m.clone(),
+                "Check the customers to synchronize again.",
+            ),
+            SyncError::MissingTypes(_) => Explanation::new(
+                "types".into(),
+                "Export defaults missing in QuickBooks",
+                self.to_string(),
+                "Agree to add them, or change the export defaults in SetUp.",
+            ),
+            SyncError::Unsettled(_) => Explanation::new(
+                "in-doubt".into(),
+                "Earlier writes are unsettled",
+                self.to_string(),
+                "Synchronize again when QuickBooks is reachable.",
+            ),
+            SyncError::Order(m) => Explanation::new(
+                "internal".into(),
+                "custsync made a mistake",
+                m.to_string(),
+                "Start the synchronization again from the beginning.",
+            ),
+        }
+    }
+}

@@ -1,0 +1,453 @@
+//! The seed's scenarios through the sync core's public API, against the sandbox QuickBooks.
+
+use std::path::PathBuf;
+
+use custsync::config::Config;
+use custsync::qb::NoPrompt;
+use custsync::qb::sandbox::{self, AppPrefs, CompanyFile, Grant, SandboxConnection};
+use custsync::qbxml::read::read_response_str;
+use custsync::qbxml::write::write_request;
+use custsync::qbxml::{
+    CustomerAdd, CustomerData, CustomerQuery, CustomerRet, Field, ListAdd, NameList, OnError,
+    QbxmlVersion, RequestBody, RequestDoc, ResponseBody, Selection as QbSelection,
+};
+use custsync::store::{Customer, CustomerStatus, EntryKind, Store, StoreRead};
+use custsync::sync::problems::Problem;
+use custsync::sync::{
+    ApplyOptions, Mode, NoProgress, ReplaceGroup, Selection, SyncEngine, SyncError,
+};
+
+struct World {
+    _dir: tempfile::TempDir,
+    company: PathBuf,
+    store: Store,
+    config: Config,
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let company = dir.path().join("Test Co.QBW");
+        let file = CompanyFile::create(&company, "Test Co").unwrap();
+        let mut prefs = AppPrefs::new(custsync::qb::APP_NAME);
+        prefs.grant = Grant::WhenOpen;
+        file.set_app_prefs(&prefs).unwrap();
+        file.set_open_in_quickbooks(true).unwrap();
+        let store = Store::open(dir.path().join("custsync.db")).unwrap();
+        let config = Config {
+            company_file: company.display().to_string(),
+            ..Config::default()
+        };
+        World {
+            _dir: dir,
+            company,
+            store,
+            config,
+        }
+    }
+
+    fn local(&mut self, code: &str, name: &str, status: CustomerStatus, fields: &[(Field, &str)]) {
+        let mut c = Customer::new(code, name, status);
+        for (f, v) in fields {
+            c.data.set(*f, v);
+        }
+        self.store.create_customer(&c).unwrap();
+    }
+
+    /// Sends raw requests to the sandbox company, as QuickBooks' own user would make changes.
+    fn qb_requests(&self, bodies: Vec<RequestBody>) -> Vec<custsync::qbxml::Response> {
+        let mut file = CompanyFile::open(&self.company).unwrap();
+        let mut session = sandbox::Session::new("test", Default::default());
+        let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
+        for (i, b) in bodies.into_iter().enumerate() {
+            doc.push(format!("{i}"), b);
+        }
+        let text = sandbox::process(&mut file, &mut session, &write_request(&doc)).unwrap();
+        let response = read_response_str(&text).unwrap();
+        for r in &response.responses {
+            assert!(!r.status.is_error(), "{:?}", r.status);
+        }
+        response.responses
+    }
+
+    fn qb_customer(&self, name: &str, fields: &[(Field, &str)], active: bool) {
+        let mut data = CustomerData::new().with(Field::Name, name);
+        for (f, v) in fields {
+            data.set(*f, v);
+        }
+        self.qb_requests(vec![RequestBody::CustomerAdd(Box::new(CustomerAdd {
+            data,
+            is_active: Some(active),
+            ..Default::default()
+        }))]);
+    }
+
+    fn qb_type(&self, name: &str) {
+        self.qb_requests(vec![RequestBody::CustomerTypeAdd(ListAdd {
+            name: name.into(),
+            ..Default::default()
+        })]);
+    }
+
+    fn qb_all(&self) -> Vec<CustomerRet> {
+        let r = self.qb_requests(vec![RequestBody::CustomerQuery(CustomerQuery {
+            selection: QbSelection::Filter(custsync::qbxml::ListFilter {
+                active_status: Some(custsync::qbxml::ActiveStatus::All),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })]);
+        match &r[0].body {
+            ResponseBody::Customers(c) => c.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn qb_named(&self, name: &str) -> Vec<CustomerRet> {
+        self.qb_all()
+            .into_iter()
+            .filter(|c| {
+                c.data
+                    .get(Field::Name)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .collect()
+    }
+
+    fn engine(&self) -> SyncEngine<'static> {
+        SyncEngine::connect(
+            SandboxConnection::new(&self.company),
+            &mut NoPrompt,
+            self.config.clone(),
+            None,
+        )
+        .unwrap()
+    }
+
+    /// Connects, loads and plans.
+    fn planned(&mut self, mode: Mode) -> SyncEngine<'static> {
+        let mut e = self.engine();
+        e.load(&mut self.store, &mut NoProgress).unwrap();
+        e.plan(mode, &mut NoProgress).unwrap();
+        e
+    }
+}
+
+fn export_codes(e: &SyncEngine<'_>) -> Vec<String> {
+    let s = e.snapshot().unwrap();
+    e.current_plan()
+        .unwrap()
+        .exports
+        .iter()
+        .map(|r| s.locals[r.local].code().to_string())
+        .collect()
+}
+
+fn import_names(e: &SyncEngine<'_>) -> Vec<String> {
+    e.current_plan()
+        .unwrap()
+        .imports
+        .iter()
+        .map(|r| r.customer.name().to_string())
+        .collect()
+}
+
+fn import_ids(e: &SyncEngine<'_>) -> Vec<String> {
+    let s = e.snapshot().unwrap();
+    e.current_plan()
+        .unwrap()
+        .imports
+        .iter()
+        .map(|r| s.qb[r.qb].list_id.clone())
+        .collect()
+}
+
+/// The seed's "Show Missing Customers Only? Yes" flow, with the include-types filter.
+#[test]
+fn missing_only_exports_imports_links_and_a_second_run_finds_nothing() {
+    let mut w = World::new();
+    w.qb_type("Retail");
+    w.qb_type("Wholesale");
+    w.local(
+        "A100",
+        "Alpha Shop",
+        CustomerStatus::Active,
+        &[(Field::Phone, "555-0100")],
+    );
+    w.local("B200", "Beta Books", CustomerStatus::Inactive, &[]);
+    w.local("C300", "Gamma Garden", CustomerStatus::Prospect, &[]);
+    w.qb_customer("gamma garden", &[], true);
+    w.qb_customer(
+        "Delta Diner",
+        &[
+            (Field::CustomerType, "Retail"),
+            (Field::AccountNumber, "D400"),
+        ],
+        true,
+    );
+    w.qb_customer("Echo Engines", &[(Field::CustomerType, "Wholesale")], true);
+    w.config.import.include_customer_types = vec!["Retail".into()];
+
+    let mut e = w.planned(Mode::MissingOnly);
+    assert_eq!(export_codes(&e), vec!["A100", "B200"]);
+    assert_eq!(
+        import_names(&e),
+        vec!["Delta Diner"],
+        "Echo is not a Retail customer"
+    );
+    assert!(e.current_plan().unwrap().pairs.is_empty());
+    let selection = Selection {
+        exports: vec!["A100".into(), "B200".into()],
+        imports: import_ids(&e),
+        pairs: vec![],
+    };
+    let report = e
+        .apply(
+            &mut w.store,
+            &selection,
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap();
+    assert_eq!((report.added, report.imported), (2, 1), "{report:?}");
+    assert!(report.failures.is_empty());
+    assert_eq!(
+        report.linked, 1,
+        "Gamma was matched by name and is now linked"
+    );
+    drop(e);
+
+    // QuickBooks has each exported customer once, with its fields and status.
+    let alpha = w.qb_named("Alpha Shop");
+    assert_eq!(alpha.len(), 1);
+    assert_eq!(alpha[0].data.get(Field::Phone), Some("555-0100"));
+    assert_eq!(alpha[0].data.get(Field::AccountNumber), Some("A100"));
+    assert!(alpha[0].external_guid.is_some());
+    assert!(!w.qb_named("Beta Books")[0].is_active());
+    // SMSTurbo has Delta, under QuickBooks' account number.
+    let delta = w.store.customer("D400").unwrap().unwrap();
+    assert_eq!(delta.name(), "Delta Diner");
+    assert_eq!(delta.data.get(Field::CustomerType), Some("Retail"));
+    // Links.
+    let links = w.store.links(&w.config.company_file).unwrap();
+    let linked: Vec<&str> = links.iter().map(|l| l.code.as_str()).collect();
+    for code in ["A100", "B200", "C300", "D400"] {
+        assert!(linked.contains(&code), "{code} not linked: {linked:?}");
+    }
+    // The journal tells what happened.
+    let entries = w.store.run_entries(report.run.unwrap()).unwrap();
+    let kinds = |k: EntryKind| entries.iter().filter(|e| e.kind == k).count();
+    assert_eq!(
+        (
+            kinds(EntryKind::Exported),
+            kinds(EntryKind::Imported),
+            kinds(EntryKind::Linked)
+        ),
+        (2, 1, 1)
+    );
+
+    // A second run right after finds nothing to do.
+    let e = w.planned(Mode::MissingOnly);
+    assert!(export_codes(&e).is_empty(), "{:?}", export_codes(&e));
+    assert!(import_names(&e).is_empty());
+}
+
+#[test]
+fn inactive_customers_are_not_offered_when_inactive_is_unchecked() {
+    let mut w = World::new();
+    w.local("A1", "Active One", CustomerStatus::Active, &[]);
+    w.local("H1", "Held One", CustomerStatus::Hold, &[]);
+    w.local("I1", "Idle One", CustomerStatus::Inactive, &[]);
+    w.config.export.statuses.remove(&CustomerStatus::Inactive);
+    let e = w.planned(Mode::MissingOnly);
+    assert_eq!(export_codes(&e), vec!["A1", "H1"]);
+    let mut e = e;
+    let err = e
+        .apply(
+            &mut w.store,
+            &Selection {
+                exports: vec!["I1".into()],
+                ..Default::default()
+            },
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Selection(_)), "{err}");
+    assert!(w.qb_all().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn export_defaults_are_set_and_missing_types_need_consent() {
+    let mut w = World::new();
+    w.qb_type("Retail");
+    w.local("A1", "Alpha", CustomerStatus::Active, &[]);
+    w.local(
+        "W1",
+        "Wholesaler",
+        CustomerStatus::Active,
+        &[(Field::CustomerType, "Retail")],
+    );
+    w.config.export.customer_type = Some("Web".into());
+    w.config.export.job_type = Some("Install".into());
+    let mut e = w.planned(Mode::MissingOnly);
+    let sel = Selection {
+        exports: vec!["A1".into(), "W1".into()],
+        ..Default::default()
+    };
+    let err = e
+        .apply(
+            &mut w.store,
+            &sel,
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::MissingTypes(ref t) if t.len() == 2),
+        "{err}"
+    );
+    assert!(w.qb_all().is_empty(), "refused before anything was sent");
+
+    let mut e = w.planned(Mode::MissingOnly);
+    let report = e
+        .apply(
+            &mut w.store,
+            &sel,
+            &ApplyOptions {
+                add_missing_types: true,
+            },
+            &mut NoProgress,
+        )
+        .unwrap();
+    assert_eq!(report.added, 2, "{report:?}");
+    assert_eq!(report.types_added.len(), 2);
+    let alpha = &w.qb_named("Alpha")[0];
+    assert_eq!(alpha.data.get(Field::CustomerType), Some("Web"));
+    assert_eq!(alpha.job_type.as_deref(), Some("Install"));
+    let wholesaler = &w.qb_named("Wholesaler")[0];
+    assert_eq!(
+        wholesaler.data.get(Field::CustomerType),
+        Some("Retail"),
+        "its own type wins"
+    );
+    assert_eq!(wholesaler.job_type.as_deref(), Some("Install"));
+}
+
+/// Every Replace Options group copies exactly its own fields, and nothing else.
+#[test]
+fn each_replace_group_copies_exactly_its_fields() {
+    for group in ReplaceGroup::ALL {
+        let mut w = World::new();
+        w.qb_type("Old");
+        w.qb_type("New");
+        let local_values: Vec<(Field, String)> = Field::ALL
+            .iter()
+            .filter(|f| !matches!(f, Field::Name | Field::AccountNumber))
+            .map(|&f| (f, value_for(f, "1")))
+            .collect();
+        let qb_values: Vec<(Field, String)> = local_values
+            .iter()
+            .map(|(f, _)| (*f, value_for(*f, "2")))
+            .collect();
+        let lv: Vec<(Field, &str)> = local_values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+        w.local("P1", "Pair One", CustomerStatus::Hold, &lv);
+        let mut qv: Vec<(Field, &str)> = qb_values.iter().map(|(f, v)| (*f, v.as_str())).collect();
+        qv.push((Field::AccountNumber, "P1"));
+        w.qb_customer("Pair One", &qv, false);
+        w.config.replace.groups = [group].into_iter().collect();
+
+        let mut e = w.planned(Mode::NotExactMatch);
+        let plan = e.current_plan().unwrap();
+        assert_eq!(plan.pairs.len(), 1, "{group:?}");
+        let report = e
+            .apply(
+                &mut w.store,
+                &Selection {
+                    pairs: vec!["P1".into()],
+                    ..Default::default()
+                },
+                &ApplyOptions::default(),
+                &mut NoProgress,
+            )
+            .unwrap();
+        let after = w.store.customer("P1").unwrap().unwrap();
+        for (f, local) in &local_values {
+            let expected = if ReplaceGroup::of(*f) == Some(group) {
+                value_for(*f, "2")
+            } else {
+                local.clone()
+            };
+            let expected = Some(expected.as_str()).filter(|v| !v.is_empty());
+            assert_eq!(after.data.get(*f), expected, "{group:?} / {f:?}");
+        }
+        let expected_status = if group == ReplaceGroup::ActiveStatus {
+            CustomerStatus::Inactive
+        } else {
+            CustomerStatus::Hold
+        };
+        assert_eq!(after.status, expected_status, "{group:?}");
+        // The sandbox has no sales reps, so that group has no differing value to copy.
+        let expected = if group == ReplaceGroup::ActiveStatus {
+            1
+        } else {
+            group.fields().filter(|f| *f != Field::SalesRep).count()
+        };
+        assert_eq!(report.values_changed, expected, "{group:?}");
+        assert_eq!(report.updated, usize::from(expected > 0), "{group:?}");
+    }
+}
+
+/// A distinct, valid value per field (types must exist in the company; amounts must be amounts).
+fn value_for(f: Field, variant: &str) -> String {
+    match f {
+        Field::CreditLimit => format!("{variant}000.00"),
+        Field::CustomerType => if variant == "1" { "Old" } else { "New" }.into(),
+        Field::Terms => if variant == "1" { "Net 30" } else { "Net 15" }.into(),
+        Field::SalesTaxCode => if variant == "1" { "Tax" } else { "Non" }.into(),
+        Field::SalesRep => String::new(),
+        Field::Email => format!("x{variant}@example.com"),
+        _ => {
+            let key = f.key().replace('_', "");
+            let take = key.len().min(10).min(f.max_len().unwrap_or(10) - 1);
+            format!("{}{variant}", &key[..take])
+        }
+    }
+}
+
+#[test]
+fn a_name_held_by_a_vendor_blocks_the_export_and_says_why() {
+    let mut w = World::new();
+    {
+        let mut file = CompanyFile::open(&w.company).unwrap();
+        file.add_name(NameList::Vendor, "ACME Supply", true)
+            .unwrap();
+    }
+    w.local("AC1", "Acme Supply", CustomerStatus::Active, &[]);
+    let mut e = w.planned(Mode::MissingOnly);
+    let row = &e.current_plan().unwrap().exports[0];
+    assert!(
+        row.problems.iter().any(|p| matches!(
+            p,
+            Problem::NameTaken {
+                list: NameList::Vendor,
+                ..
+            }
+        )),
+        "{:?}",
+        row.problems
+    );
+    let err = e
+        .apply(
+            &mut w.store,
+            &Selection {
+                exports: vec!["AC1".into()],
+                ..Default::default()
+            },
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("vendor"), "{err}");
+    assert!(w.qb_named("Acme Supply").is_empty());
+}
