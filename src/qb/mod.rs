@@ -6,6 +6,7 @@
 //! the sync core) is the same whichever QuickBooks answers.
 
 pub mod access;
+pub mod connect;
 pub mod explain;
 pub mod hresult;
 pub mod sandbox;

@@ -34,3 +34,15 @@ pub use exchange::BridgeStatus;
 pub use http::{HttpLimits, RunningServer, ServeError, ServerOptions, serve};
 pub use service::{CallLog, ScheduledWork, Service, ServiceSettings, SoapResponse};
 pub use tls::TlsFiles;
+
+/// The connection for an interactive sync over the Web Connector, from Setup: starts the service
+/// and returns a connection that waits for the Web Connector's next poll.
+pub fn connection_from_config(
+    _config: &crate::config::Config,
+    _workspace: &std::path::Path,
+) -> Result<Box<dyn crate::qb::Connection>, ServeError> {
+    Err(ServeError::BadAddress {
+        listen: String::new(),
+        reason: "synchronizing through the Web Connector from Setup is not wired yet".into(),
+    })
+}

@@ -1,0 +1,50 @@
+//! The connection Setup names, built in one place for every front end (TUI, `custsync sync`,
+//! `custsync serve`).
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{Config, ConnectionKind};
+
+use super::Connection;
+use super::sandbox::SandboxConnection;
+
+/// Why the configured connection could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error(
+        "no company file is set: choose the sandbox company file in SetUp (File Info), or pass \
+         --company FILE"
+    )]
+    NoCompanyFile,
+    #[error(
+        "the company file {0} does not exist: check File Info in SetUp (the lookup lists the \
+         .QBW files in a folder), or create a sandbox company with `custsync sandbox create`"
+    )]
+    Missing(PathBuf),
+    /// The Web Connector service could not start (address in use, TLS files…).
+    #[error("{0}")]
+    WebConnector(String),
+}
+
+/// Builds the connection Setup names. For the sandbox that is the company file in File Info;
+/// for the Web Connector, the service is started and the connection waits for it.
+/// `workspace` is the workspace folder (the Web Connector keeps its password and IDs there).
+pub fn from_config(config: &Config, workspace: &Path) -> Result<Box<dyn Connection>, ConnectError> {
+    match config.connection.kind {
+        ConnectionKind::Sandbox => {
+            let file = config.company_file.trim();
+            if file.is_empty() {
+                return Err(ConnectError::NoCompanyFile);
+            }
+            let path = PathBuf::from(file);
+            if !path.exists() {
+                return Err(ConnectError::Missing(path));
+            }
+            Ok(Box::new(SandboxConnection::new(path)))
+        }
+        ConnectionKind::WebConnector => {
+            super::webconnector::connection_from_config(config, workspace)
+                .map_err(|e| ConnectError::WebConnector(e.to_string()))
+        }
+    }
+}
