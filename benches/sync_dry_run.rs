@@ -12,7 +12,9 @@ use std::process::Command;
 use criterion::{Criterion, criterion_group, criterion_main};
 use custsync::config::Config;
 use custsync::qb::NoPrompt;
-use custsync::qb::sandbox::{AppPrefs, CompanyFile, GenerateOptions, Grant, SandboxConnection, generate};
+use custsync::qb::sandbox::{
+    AppPrefs, CompanyFile, GenerateOptions, Grant, SandboxConnection, generate,
+};
 use custsync::qbxml::Field;
 use custsync::store::{Customer, CustomerStatus, Workspace};
 use custsync::sync::{NoProgress, SyncEngine};
@@ -42,7 +44,13 @@ fn workspace() -> PathBuf {
     };
     ws.save_config(&config).unwrap();
     let mut store = ws.open_store().unwrap();
-    let mut engine = SyncEngine::connect(SandboxConnection::new(&company), &mut NoPrompt, config, None).unwrap();
+    let mut engine = SyncEngine::connect(
+        SandboxConnection::new(&company),
+        &mut NoPrompt,
+        config,
+        None,
+    )
+    .unwrap();
     let qb = engine.load(&mut store, &mut NoProgress).unwrap().qb.clone();
     let mut locals: Vec<Customer> = qb
         .iter()
@@ -59,18 +67,28 @@ fn workspace() -> PathBuf {
             }
             Customer {
                 data,
-                status: if c.is_active() { CustomerStatus::Active } else { CustomerStatus::Inactive },
+                status: if c.is_active() {
+                    CustomerStatus::Active
+                } else {
+                    CustomerStatus::Inactive
+                },
                 qb_name: None,
             }
         })
         .collect();
     for i in locals.len()..N as usize {
-        let mut c = Customer::new(&format!("S{i:06}"), &format!("SMSTurbo Only {i:06}"), CustomerStatus::Active);
+        let mut c = Customer::new(
+            &format!("S{i:06}"),
+            &format!("SMSTurbo Only {i:06}"),
+            CustomerStatus::Active,
+        );
         c.data.set(Field::Phone, "555-0100");
         locals.push(c);
     }
     drop(engine);
-    store.transaction(|tx| tx.insert_customers(locals.iter())).unwrap();
+    store
+        .transaction(|tx| tx.insert_customers(locals.iter()))
+        .unwrap();
     std::fs::write(dir.join("ready"), "").unwrap();
     dir
 }
@@ -96,8 +114,15 @@ fn bench(c: &mut Criterion) {
     match measured {
         Ok(out) if out.status.success() => {
             let stderr = String::from_utf8_lossy(&out.stderr);
-            let kb: u64 = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
-            println!("custsync sync --dry-run, 100k + 100k: peak memory {} MB", kb / 1024);
+            let kb: u64 = stderr
+                .lines()
+                .last()
+                .and_then(|l| l.trim().parse().ok())
+                .unwrap_or(0);
+            println!(
+                "custsync sync --dry-run, 100k + 100k: peak memory {} MB",
+                kb / 1024
+            );
         }
         Ok(out) => panic!("dry run failed: {}", String::from_utf8_lossy(&out.stderr)),
         Err(e) => println!("peak memory not measured (/usr/bin/time: {e})"),
@@ -107,7 +132,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("dry run 100k + 100k", |b| {
         b.iter(|| {
             let out = dry_run(&ws);
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         })
     });
     g.finish();

@@ -47,7 +47,11 @@ fn customer() -> impl Strategy<Value = CustomerData> {
         text(41),
         values,
         prop::option::of((0u64..10_000_000, 0u8..100)),
-        prop::option::of(prop::sample::select(vec!["Net 30", "Net 15", "Due on receipt"])),
+        prop::option::of(prop::sample::select(vec![
+            "Net 30",
+            "Net 15",
+            "Due on receipt",
+        ])),
         prop::option::of(prop::sample::select(vec!["Tax", "Non"])),
         prop::option::of(prop::sample::select(vec!["Retail", "Retail:Online"])),
     )

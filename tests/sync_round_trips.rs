@@ -46,7 +46,13 @@ fn exporting_1000_customers_takes_at_most_12_round_trips() {
     store
         .transaction(|tx| {
             let customers: Vec<Customer> = (0..1000)
-                .map(|i| Customer::new(&format!("C{i:04}"), &format!("Customer {i:04}"), CustomerStatus::Active))
+                .map(|i| {
+                    Customer::new(
+                        &format!("C{i:04}"),
+                        &format!("Customer {i:04}"),
+                        CustomerStatus::Active,
+                    )
+                })
                 .collect();
             tx.insert_customers(customers.iter())
         })
@@ -84,5 +90,8 @@ fn exporting_1000_customers_takes_at_most_12_round_trips() {
     let trips = count.load(Ordering::SeqCst) - before_plan;
     println!("exporting 1,000 customers: {trips} QuickBooks round trips (name check + adds)");
     assert!(trips <= 12, "{trips} round trips");
-    assert_eq!(store.links(&company.display().to_string()).unwrap().len(), 1000);
+    assert_eq!(
+        store.links(&company.display().to_string()).unwrap().len(),
+        1000
+    );
 }

@@ -173,7 +173,9 @@ impl Default for CustomerData {
 
 impl std::fmt::Debug for CustomerData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.iter().map(|(k, v)| (k.key(), v))).finish()
+        f.debug_map()
+            .entries(self.iter().map(|(k, v)| (k.key(), v)))
+            .finish()
     }
 }
 
@@ -206,8 +208,8 @@ impl CustomerData {
         let new_len = value.len();
         if new_len != old_len {
             let grow = new_len >= old_len;
-            let delta = u32::try_from(new_len.abs_diff(old_len))
-                .expect("customer values over 4 GiB");
+            let delta =
+                u32::try_from(new_len.abs_diff(old_len)).expect("customer values over 4 GiB");
             for end in &mut self.ends[field.index()..] {
                 *end = if grow { *end + delta } else { *end - delta };
             }
@@ -399,7 +401,9 @@ mod tests {
         let mut d = CustomerData::new();
         let mut seed = 7u64;
         for step in 0..2000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let f = Field::ALL[(seed >> 33) as usize % Field::COUNT];
             let value = match (seed >> 20) % 4 {
                 0 => String::new(),
@@ -414,7 +418,11 @@ mod tests {
                 model.insert(f, value);
             }
             for &g in Field::ALL {
-                assert_eq!(d.get(g), model.get(&g).map(String::as_str), "step {step}, {g:?}");
+                assert_eq!(
+                    d.get(g),
+                    model.get(&g).map(String::as_str),
+                    "step {step}, {g:?}"
+                );
             }
         }
         let copy = d.clone();
