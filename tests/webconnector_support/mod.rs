@@ -404,11 +404,12 @@ impl ScheduledWork for QueryOnce {
         self.runs.load(std::sync::atomic::Ordering::SeqCst) == 0
     }
 
-    fn run(&self, connection: &mut dyn custsync::qb::Connection) {
+    fn run(&self, connection: &mut dyn custsync::qb::Connection) -> Result<String, String> {
         self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if connection.open(&mut custsync::qb::NoPrompt).is_ok() {
-            let _ = connection.process(&customer_query("s1"));
-        }
-        connection.close();
+        connection
+            .open(&mut custsync::qb::NoPrompt)
+            .and_then(|_| connection.process(&customer_query("s1")))
+            .map(|_| "queried once".to_string())
+            .map_err(|e| e.to_string())
     }
 }

@@ -85,6 +85,17 @@ impl WebConnectorConnection {
             .flatten()
     }
 
+    /// Closes with the outcome the Web Connector should show: `Ok(summary)` in its status
+    /// column, `Err(message)` as an error (see [`ScheduledWork::run`](super::ScheduledWork::run)).
+    pub(crate) fn finish(&mut self, outcome: Result<String, String>) {
+        let id = self.handle.id.swap(0, Ordering::SeqCst);
+        if id != 0 {
+            let ok = outcome.is_ok();
+            let message = outcome.unwrap_or_else(|e| e);
+            self.exchange.finish(id, Some(message), ok);
+        }
+    }
+
     fn id(&self) -> Option<u64> {
         match self.handle.id.load(Ordering::SeqCst) {
             0 => None,
