@@ -216,6 +216,18 @@ fn serve_refuses_plain_http_beyond_loopback_and_a_missing_password() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("set-password"));
 
     assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    // From the command line: the server refuses.
+    let run = custsync(ws.path())
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("refusing to listen") && err.contains("tls_cert"),
+        "{err}"
+    );
+    // From config.toml: Setup's own check names the line.
     std::fs::write(
         ws.path().join("config.toml"),
         "[connection.web_connector]\nlisten = \"0.0.0.0:0\"\n",
@@ -225,7 +237,9 @@ fn serve_refuses_plain_http_beyond_loopback_and_a_missing_password() {
     assert_eq!(run.status.code(), Some(1));
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(
-        err.contains("refusing to listen") && err.contains("tls_cert"),
+        err.contains("connection.web_connector.listen")
+            && err.contains("HTTPS")
+            && err.contains("tls_cert"),
         "{err}"
     );
 }
