@@ -691,6 +691,11 @@ impl HttpClient {
         })
     }
 
+    /// The server's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     fn connect(&self) -> io::Result<Box<dyn Stream>> {
         let tcp = TcpStream::connect_timeout(&self.addr, self.timeout)?;
         tcp.set_read_timeout(Some(self.timeout))?;

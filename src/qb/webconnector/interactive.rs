@@ -10,7 +10,7 @@
 //! When the connection is dropped the server is not stopped at once: the Web Connector still has
 //! to call once more to hear that the work is done (and then closeConnection). It stays up, in
 //! the background, until the Web Connector has closed its session or [`LINGER`] has passed. A
-//! new synchronization stops it first, so the port is free again.
+//! new synchronization that finds the port taken stops it and tries again.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,9 +69,15 @@ impl InteractiveConnection {
         settings: ServiceSettings,
         options: &ServerOptions,
     ) -> Result<Self, ServeError> {
-        stop_lingering();
         let service = Arc::new(Service::new(credentials, settings));
-        let server = serve(options, Arc::clone(&service))?;
+        let server = match serve(options, Arc::clone(&service)) {
+            // Most likely the previous synchronization's server, still waiting for the Web
+            // Connector's last call on the same port: that call is less important than this one.
+            Err(ServeError::Bind { .. }) if stop_lingering() > 0 => {
+                serve(options, Arc::clone(&service))?
+            }
+            other => other?,
+        };
         Ok(InteractiveConnection {
             connection: service.connection(),
             url: server.url(),
@@ -186,13 +192,15 @@ fn linger(server: RunningServer, service: Arc<Service>) {
     }
 }
 
-/// Stops every lingering server and waits until their ports are free.
-fn stop_lingering() {
+/// Stops every lingering server and waits until their ports are free; how many were still up.
+fn stop_lingering() -> usize {
     let list = std::mem::take(&mut *LINGERING.lock().unwrap_or_else(PoisonError::into_inner));
+    let running = list.iter().filter(|l| !l.thread.is_finished()).count();
     for l in &list {
         l.stop.store(true, Ordering::SeqCst);
     }
     for l in list {
         let _ = l.thread.join();
     }
+    running
 }

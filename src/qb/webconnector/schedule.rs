@@ -13,6 +13,11 @@
 //! 4. apply, and journal each export candidate that was left out, with its reason, as a failure
 //!    of the run.
 //!
+//! A run with nothing to apply is not journaled, unless it leaves out export candidates the
+//! previous run did not: the Web Connector may call every few minutes, and History should show a
+//! customer that cannot be exported once, not a hundred times a day (the serve log and the Web
+//! Connector's status line still say it every time).
+//!
 //! Nobody is there to agree to add the export default Customer Type / Job Type, so when
 //! QuickBooks lacks them no customer is exported (each is journaled with the reason); imports and
 //! replacements still go ahead.
@@ -22,6 +27,7 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 
 use crate::config::{Config, ScheduleConfig};
 use crate::qb::trace::Trace;
@@ -43,6 +49,8 @@ pub struct ScheduledSync {
     config: Config,
     trace_dir: Option<PathBuf>,
     log: Option<Log>,
+    /// The export candidates the last run left out, with their reasons.
+    last_skipped: Mutex<Vec<Skipped>>,
 }
 
 /// A candidate the run left out, and why.
@@ -125,6 +133,7 @@ impl ScheduledSync {
             config,
             trace_dir: None,
             log: None,
+            last_skipped: Mutex::new(Vec::new()),
         }
     }
 
@@ -180,7 +189,12 @@ impl ScheduledSync {
         report.skipped_exports = choice.skipped_exports;
         report.skipped_imports = choice.skipped_imports;
         report.skipped_pairs = choice.skipped_pairs;
-        if !choice.worth_a_run && report.skipped_exports.is_empty() {
+        let newly_skipped = {
+            let last = self.last_skipped();
+            report.skipped_exports.iter().any(|s| !last.contains(s))
+        };
+        if !choice.worth_a_run && !newly_skipped {
+            *self.last_skipped() = report.skipped_exports.clone();
             return Ok(report);
         }
         let run = engine.apply(
@@ -197,7 +211,15 @@ impl ScheduledSync {
             journal_skipped(&mut store, id, &run, &report.skipped_exports)?;
         }
         report.run = Some(run);
+        // Only once they are journaled: a run that failed before leaves them new for the next.
+        *self.last_skipped() = report.skipped_exports.clone();
         Ok(report)
+    }
+
+    fn last_skipped(&self) -> std::sync::MutexGuard<'_, Vec<Skipped>> {
+        self.last_skipped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     fn log(&self, line: &str) {
