@@ -872,3 +872,21 @@ fn the_server_lingers_for_the_web_connector_and_gives_way_to_the_next_synchroniz
         "no session: no lingering"
     );
 }
+
+#[test]
+fn without_a_password_the_web_connector_connection_says_how_to_set_one() {
+    let w = World::new();
+    std::fs::remove_file(
+        w.ws.dir()
+            .join(custsync::qb::webconnector::auth::PASSWORD_FILE),
+    )
+    .unwrap();
+    let err = connect::from_config_with_wait(&w.config, w.ws.dir())
+        .err()
+        .expect("no password, no service");
+    assert!(
+        err.to_string()
+            .contains("custsync webconnector set-password"),
+        "{err}"
+    );
+}

@@ -1,7 +1,7 @@
 //! [`WebConnectorConnection`]: the sync core's [`Connection`] over the Web Connector.
 //!
 //! The sync core calls it synchronously from its own thread; the Web Connector's calls arrive on
-//! the HTTP workers. They meet in the [`Exchange`](super::exchange): `open` waits for the Web
+//! the HTTP workers. They meet in the exchange (a private module): `open` waits for the Web
 //! Connector to log in and make its first `sendRequestXML`; `process` queues one document for the
 //! next `sendRequestXML` and waits for the matching `receiveResponseXML`; `close` lets the Web
 //! Connector's next call learn that the work is done (receiveResponseXML answers 100).

@@ -6,7 +6,7 @@
 //!
 //! - [`soap`]: the envelopes, read with quick-xml and written with the shared XML writer.
 //! - [`service`]: the methods, the session rules and the [`ScheduledWork`] seam.
-//! - [`exchange`] (private): the rendezvous of Web Connector calls and the sync core's thread.
+//! - `exchange` (private): the rendezvous of Web Connector calls and the sync core's thread.
 //! - [`bridge`]: [`WebConnectorConnection`], the [`Connection`](crate::qb::Connection) the sync
 //!   core uses.
 //! - [`interactive`]: [`InteractiveConnection`], the service started for one synchronization
