@@ -11,15 +11,15 @@
 //!   core uses.
 //! - [`interactive`]: [`InteractiveConnection`], the service started for one synchronization
 //!   from Setup, and the [`WaitHandle`] a front end shows and cancels the wait with.
-//!
-//! What `custsync serve` runs when the Web Connector calls on its own (`[schedule]` in
-//! config.toml) is `crate::sync::scheduled::ScheduledSync`, behind the [`ScheduledWork`] seam:
-//! the sync core uses this module, not the other way round.
 //! - [`auth`]: the password hash, the login slow-down.
 //! - [`http`], [`tls`]: the server (loopback, or HTTPS), its limits.
 //! - [`qwc`]: the `.qwc` file.
 //! - [`emulator`]: a Web Connector stand-in that drives the service over HTTP, for tests and
 //!   demos (hidden from the docs).
+//!
+//! What `custsync serve` runs when the Web Connector calls on its own (`[schedule]` in
+//! config.toml) is `crate::sync::scheduled::ScheduledSync`, behind the [`ScheduledWork`] seam:
+//! the sync core uses this module, not the other way round.
 
 pub mod auth;
 pub mod bridge;
