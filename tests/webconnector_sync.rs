@@ -19,9 +19,7 @@ use custsync::qb::webconnector::emulator::{
     ConnectionQuickBooks, Emulator, HttpClient, UpdateOutcome, UpdateReport, request_envelope,
 };
 use custsync::qb::webconnector::soap::Method;
-use custsync::qb::webconnector::{
-    BridgeStatus, ScheduledSync, ScheduledWork, ServiceSettings, WaitHandle,
-};
+use custsync::qb::webconnector::{BridgeStatus, ScheduledWork, ServiceSettings, WaitHandle};
 use custsync::qb::{APP_NAME, Connection, NoPrompt, QbError, connect};
 use custsync::qbxml::read::read_response_str;
 use custsync::qbxml::write::write_request;
@@ -32,6 +30,7 @@ use custsync::qbxml::{
 use custsync::store::{
     Customer, CustomerStatus, EntryKind, RunMode, RunOutcome, Store, StoreRead, Workspace,
 };
+use custsync::sync::scheduled::ScheduledSync;
 use custsync::sync::{ApplyOptions, Mode, NoProgress, RunReport, Selection, SyncEngine, SyncError};
 use webconnector_support::*;
 

@@ -6,11 +6,13 @@ use std::sync::Arc;
 
 use color_eyre::eyre::{WrapErr, bail};
 
+use crate::sync::scheduled::ScheduledSync;
+
 use super::{Globals, Outcome};
 use crate::config::{Config, ScheduleConfig};
 use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
 use crate::qb::webconnector::{
-    CallLog, Credentials, ScheduledSync, ServerOptions, Service, ServiceSettings, StoredPassword,
+    CallLog, Credentials, ServerOptions, Service, ServiceSettings, StoredPassword,
     serve as start_server,
 };
 use crate::store::Workspace;

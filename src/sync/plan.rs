@@ -15,7 +15,9 @@ use super::groups::ReplaceGroup;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::keys::CiKey;
-use super::matching::{LinkRef, MatchedBy, Matching, Pair, code_key, match_customers, name_key};
+use super::matching::{
+    LinkRef, LocalCodes, MatchedBy, Matching, Pair, code_key, match_indexed, name_key,
+};
 use super::problems::{self, Problem};
 
 /// Which customers the panes list.
@@ -164,7 +166,8 @@ pub struct MatchingSummary {
 
 impl Plan {
     pub fn build(input: &PlanInput<'_>) -> Plan {
-        let matching = match_customers(input.locals, input.qb, input.links);
+        let codes = LocalCodes::new(input.locals);
+        let matching = match_indexed(input.locals, &codes, input.qb, input.links);
         let type_filter = TypeFilter::new(&input.config.import.include_customer_types);
         let mut summary = MatchingSummary {
             reviews: matching.reviews.len(),
@@ -173,7 +176,7 @@ impl Plan {
         };
 
         let exports = export_rows(input, &matching, &mut summary);
-        let imports = import_rows(input, &matching, &type_filter, &mut summary);
+        let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
         let mut pairs = Vec::new();
         for pair in &matching.pairs {
             let row = pair_row(input, pair);
@@ -318,10 +321,11 @@ fn export_rows(
 fn import_rows(
     input: &PlanInput<'_>,
     m: &Matching,
+    local_codes: &LocalCodes<'_>,
     filter: &TypeFilter,
     summary: &mut MatchingSummary,
 ) -> Vec<ImportRow> {
-    let mut codes = CodeAllocator::new(input.locals);
+    let mut codes = CodeAllocator::new(local_codes);
     let mut review_of: HashMap<usize, Problem> = HashMap::new();
     for review in &m.reviews {
         let candidates: Vec<String> = review
@@ -448,7 +452,7 @@ pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
 
 /// The SMSTurbo customer an import creates. The code is QuickBooks' AccountNumber; without one
 /// (or when it is taken) a code is made from the name, made unique with a number.
-pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_>) -> Customer {
+pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_, '_>) -> Customer {
     let status = if ret.is_active() {
         CustomerStatus::Active
     } else {
@@ -471,31 +475,41 @@ pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_>) -> Cus
 }
 
 /// Hands out SMSTurbo codes that no customer has, case-insensitively.
-pub struct CodeAllocator<'a> {
-    existing: FxHashSet<CiKey<'a>>,
-    added: HashSet<String>,
+pub struct CodeAllocator<'c, 'a> {
+    existing: &'c LocalCodes<'a>,
+    added: FxHashSet<String>,
+    /// The next suffix to try per base, so that many imports sharing a base (names made into
+    /// codes are cut to 12 characters) don't each retry every earlier suffix.
+    next_suffix: FxHashMap<String, u32>,
 }
 
-impl<'a> CodeAllocator<'a> {
-    pub fn new(locals: &'a [Customer]) -> Self {
+impl<'c, 'a> CodeAllocator<'c, 'a> {
+    pub fn new(existing: &'c LocalCodes<'a>) -> Self {
         CodeAllocator {
-            existing: locals.iter().filter_map(|c| CiKey::new(c.code())).collect(),
-            added: HashSet::new(),
+            existing,
+            added: FxHashSet::default(),
+            next_suffix: FxHashMap::default(),
         }
     }
 
     fn is_free(&self, code: &str) -> bool {
-        CiKey::new(code).is_some_and(|k| !self.existing.contains(&k))
+        !code.trim().is_empty()
+            && !self.existing.contains(code)
             && !self.added.contains(&code_key(code))
     }
 
     /// `base` if free, else `base-2`, `base-3`, …
     pub fn allocate(&mut self, base: &str) -> String {
         let mut code = base.to_string();
-        let mut n = 2;
-        while !self.is_free(&code) {
-            code = format!("{base}-{n}");
-            n += 1;
+        if !self.is_free(&code) {
+            let next = self.next_suffix.entry(code_key(base)).or_insert(2);
+            loop {
+                code = format!("{base}-{next}");
+                *next += 1;
+                if !self.existing.contains(&code) && !self.added.contains(&code_key(&code)) {
+                    break;
+                }
+            }
         }
         self.added.insert(code_key(&code));
         code
@@ -819,7 +833,8 @@ mod tests {
     #[test]
     fn imports_get_unique_codes() {
         let locals = [local("acme", "Acme", CustomerStatus::Active)];
-        let mut used = CodeAllocator::new(&locals);
+        let codes = LocalCodes::new(&locals);
+        let mut used = CodeAllocator::new(&codes);
         let mut r = qb("1-1", "Acme, Inc.");
         r.data.set(Field::AccountNumber, "ACME");
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACME-2");

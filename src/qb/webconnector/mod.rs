@@ -11,13 +11,15 @@
 //!   core uses.
 //! - [`interactive`]: [`InteractiveConnection`], the service started for one synchronization
 //!   from Setup, and the [`WaitHandle`] a front end shows and cancels the wait with.
-//! - [`schedule`]: [`ScheduledSync`], what `custsync serve` runs when the Web Connector calls on
-//!   its own (`[schedule]` in config.toml), through the sync core.
 //! - [`auth`]: the password hash, the login slow-down.
 //! - [`http`], [`tls`]: the server (loopback, or HTTPS), its limits.
 //! - [`qwc`]: the `.qwc` file.
 //! - [`emulator`]: a Web Connector stand-in that drives the service over HTTP, for tests and
 //!   demos (hidden from the docs).
+//!
+//! What `custsync serve` runs when the Web Connector calls on its own (`[schedule]` in
+//! config.toml) is `crate::sync::scheduled::ScheduledSync`, behind the [`ScheduledWork`] seam:
+//! the sync core uses this module, not the other way round.
 
 pub mod auth;
 pub mod bridge;
@@ -29,7 +31,7 @@ mod hcp;
 pub mod http;
 pub mod interactive;
 pub mod qwc;
-pub mod schedule;
+
 pub mod service;
 pub mod soap;
 pub mod tls;
@@ -39,7 +41,7 @@ pub use bridge::{BridgeHandle, WebConnectorConnection};
 pub use exchange::BridgeStatus;
 pub use http::{HttpLimits, RunningServer, ServeError, ServerOptions, serve};
 pub use interactive::{InteractiveConnection, WHAT_TO_CLICK, WaitHandle};
-pub use schedule::ScheduledSync;
+
 pub use service::{CallLog, ScheduledWork, Service, ServiceSettings, SoapResponse};
 pub use tls::TlsFiles;
 

@@ -22,8 +22,8 @@
 //! QuickBooks lacks them no customer is exported (each is journaled with the reason); imports and
 //! replacements still go ahead.
 //!
-//! This lives beside the service rather than in the sync core because it is the service's policy
-//! for unattended runs; the sync core stays free of Web Connector concerns.
+//! It is the sync core's policy for unattended runs, plugged into the Web Connector service
+//! through its `ScheduledWork` seam, so the protocol layer never depends on the sync core.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ use crate::sync::{
     SyncEngine, SyncError,
 };
 
-use super::service::ScheduledWork;
+use crate::qb::webconnector::ScheduledWork;
 
 type Log = Box<dyn Fn(&str) + Send + Sync>;
 
