@@ -12,7 +12,7 @@ use custsync::qb::webconnector::emulator::{
     ConnectionQuickBooks, Emulator, EmulatorConfig, HttpClient, UpdateOutcome, decode_reply,
     request_envelope,
 };
-use custsync::qb::webconnector::guid::Guid;
+use custsync::qb::guid::Guid;
 use custsync::qb::webconnector::soap::{Method, ReplyValue};
 use custsync::qb::{APP_NAME, NoPrompt};
 use custsync::store::{Customer, CustomerStatus, Store, StoreRead};

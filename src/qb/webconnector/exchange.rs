@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 
 use crate::qb::{QbError, SessionInfo, hresult};
 
-use super::guid::Guid;
 use super::hcp;
 use super::soap::SendRequest;
+use crate::qb::guid::Guid;
 
 /// How long a waiting thread sleeps at most before looking at expiry and deadlines again.
 const TICK: Duration = Duration::from_millis(200);

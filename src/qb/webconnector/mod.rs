@@ -26,7 +26,7 @@ pub mod bridge;
 #[doc(hidden)]
 pub mod emulator;
 mod exchange;
-pub mod guid;
+
 mod hcp;
 pub mod http;
 pub mod interactive;

@@ -10,8 +10,8 @@ use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 use super::auth::{Credentials, LoginThrottle};
 use super::bridge::WebConnectorConnection;
 use super::exchange::{Attach, Exchange};
-use super::guid::Guid;
 use super::soap::{self, Call, Method, Reply, ReplyValue};
+use crate::qb::guid::Guid;
 
 /// Timing of sessions and logins.
 #[derive(Clone, Debug, PartialEq, Eq)]
