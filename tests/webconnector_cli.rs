@@ -6,13 +6,13 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use custsync::qb::guid::Guid;
 use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
 use custsync::qb::webconnector::StoredPassword;
 use custsync::qb::webconnector::emulator::{
     ConnectionQuickBooks, Emulator, EmulatorConfig, HttpClient, UpdateOutcome, decode_reply,
     request_envelope,
 };
-use custsync::qb::guid::Guid;
 use custsync::qb::webconnector::soap::{Method, ReplyValue};
 use custsync::qb::{APP_NAME, NoPrompt};
 use custsync::store::{Customer, CustomerStatus, Store, StoreRead};
