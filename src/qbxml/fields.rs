@@ -277,10 +277,8 @@ impl CustomerData {
         for (i, &f) in Field::ALL.iter().enumerate() {
             let (a1, b1) = (self.ends[i] as usize, other.ends[i] as usize);
             let (a, b) = (&self.text[a0..a1], &other.text[b0..b1]);
-            if a != b {
-                if !Self::same_value(f, present(a), present(b)) {
-                    differing |= 1 << i;
-                }
+            if a != b && !Self::same_value(f, present(a), present(b)) {
+                differing |= 1 << i;
             }
             (a0, b0) = (a1, b1);
         }
