@@ -162,6 +162,9 @@ pub struct CustomerData {
     ends: [u32; Field::COUNT],
 }
 
+// `differing_fields` keeps one bit per field.
+const _: () = assert!(Field::COUNT <= 64);
+
 impl Default for CustomerData {
     fn default() -> Self {
         CustomerData {
@@ -203,6 +206,9 @@ impl CustomerData {
     pub fn set(&mut self, field: Field, value: impl AsRef<str>) {
         let value = value.as_ref();
         let span = self.span(field);
+        if self.text[span.clone()] == *value {
+            return;
+        }
         let old_len = span.len();
         self.text.replace_range(span, value);
         let new_len = value.len();
@@ -263,17 +269,30 @@ impl CustomerData {
     }
 
     /// The fields whose values differ between `self` and `other`, in schema order.
-    pub fn differing_fields<'a>(
-        &'a self,
-        other: &'a CustomerData,
-    ) -> impl Iterator<Item = Field> + 'a {
-        // Identical records (most matched pairs) settle with one comparison.
-        let identical = self == other;
+    pub fn differing_fields(&self, other: &CustomerData) -> impl Iterator<Item = Field> + use<> {
+        // One walk over both value strings: identical values (nearly all) cost a slice compare,
+        // and only the rest go through the trimming and amount rules.
+        let mut differing = 0u64;
+        let (mut a0, mut b0) = (0usize, 0usize);
+        for (i, &f) in Field::ALL.iter().enumerate() {
+            let (a1, b1) = (self.ends[i] as usize, other.ends[i] as usize);
+            let (a, b) = (&self.text[a0..a1], &other.text[b0..b1]);
+            if a != b && !Self::same_value(f, present(a), present(b)) {
+                differing |= 1 << i;
+            }
+            (a0, b0) = (a1, b1);
+        }
         Field::ALL
             .iter()
             .copied()
-            .filter(move |&f| !identical && !Self::same_value(f, self.get(f), other.get(f)))
+            .enumerate()
+            .filter(move |(i, _)| differing & (1 << i) != 0)
+            .map(|(_, f)| f)
     }
+}
+
+fn present(v: &str) -> Option<&str> {
+    (!v.is_empty()).then_some(v)
 }
 
 fn v_trim(v: Option<&str>) -> Option<&str> {

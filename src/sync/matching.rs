@@ -259,6 +259,8 @@ impl Rule {
         result: &mut Matching,
     ) {
         let mut qb_by_key: FxHashMap<CiKey<'_>, Slot> = FxHashMap::default();
+        // Growing a map re-hashes every key; size it once.
+        qb_by_key.reserve(qb_done.iter().filter(|d| !**d).count());
         for (i, r) in qb.iter().enumerate() {
             if qb_done[i] {
                 continue;

@@ -175,19 +175,29 @@ impl Plan {
             ..Default::default()
         };
 
-        let exports = export_rows(input, &matching, &mut summary);
-        let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
-        let mut pairs = Vec::new();
-        for pair in &matching.pairs {
-            let row = pair_row(input, pair);
-            let listed = type_filter.includes(&input.qb[pair.qb]);
-            match row {
-                None => summary.exact += 1,
-                Some(_) if !listed => summary.hidden_by_type += 1,
-                Some(row) if input.mode == Mode::NotExactMatch => pairs.push(row),
-                Some(_) => {}
-            }
-        }
+        // Comparing the matched pairs field by field is independent of the candidates' checks:
+        // on a large list it runs on a second thread.
+        let (exports, imports, (pairs, exact, pairs_hidden)) = if matching.pairs.len() > 10_000 {
+            std::thread::scope(|scope| {
+                let pairs = scope.spawn(|| pair_rows(input, &matching.pairs, &type_filter));
+                let exports = export_rows(input, &matching, &mut summary);
+                let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
+                let pairs = pairs
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (exports, imports, pairs)
+            })
+        } else {
+            let exports = export_rows(input, &matching, &mut summary);
+            let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
+            (
+                exports,
+                imports,
+                pair_rows(input, &matching.pairs, &type_filter),
+            )
+        };
+        summary.exact += exact;
+        summary.hidden_by_type += pairs_hidden;
 
         Plan {
             mode: input.mode,
@@ -369,6 +379,25 @@ fn import_rows(
         });
     }
     rows
+}
+
+/// The not-in-sync pairs worth listing, how many pairs are exact matches, and how many differing
+/// pairs the type filter hides.
+fn pair_rows(
+    input: &PlanInput<'_>,
+    matched: &[Pair],
+    filter: &TypeFilter,
+) -> (Vec<PairRow>, usize, usize) {
+    let (mut rows, mut exact, mut hidden) = (Vec::new(), 0, 0);
+    for pair in matched {
+        match pair_row(input, pair) {
+            None => exact += 1,
+            Some(_) if !filter.includes(&input.qb[pair.qb]) => hidden += 1,
+            Some(row) if input.mode == Mode::NotExactMatch => rows.push(row),
+            Some(_) => {}
+        }
+    }
+    (rows, exact, hidden)
 }
 
 /// The differences of a matched pair, or `None` for an exact match.
