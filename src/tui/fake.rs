@@ -17,7 +17,8 @@ use crate::sync::ReplaceGroup;
 
 use super::view::{
     Column, CompanyInfo, Explanation, Failure, FieldDiff, HistoryEntry, ProgressUpdate, RowDetail,
-    RowId, RowKind, RunId, RunPreview, RunReport, Selection, SyncPane, SyncRow, SyncView,
+    RowId, RowKind, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, Selection, SyncPane,
+    SyncRow, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -492,6 +493,8 @@ impl FakeState {
                 ],
                 rows: right,
             },
+            summary: String::new(),
+            notices: Vec::new(),
         }
     }
 
@@ -584,13 +587,30 @@ impl Backend for FakeBackend {
         Ok(config.clone())
     }
 
-    fn connect(&mut self, prompt: &mut dyn AccessPrompt) -> Result<CompanyInfo, Explanation> {
+    fn connect(
+        &mut self,
+        prompt: &mut dyn AccessPrompt,
+        waiting: &mut dyn FnMut(WebConnectorWait),
+        cancel: &dyn CancelFlag,
+    ) -> Result<CompanyInfo, Explanation> {
         let mut s = self.state();
         if s.config.connection.kind == ConnectionKind::WebConnector {
+            // Imitates a Web Connector that never calls: wait until cancelled.
+            let wc = s.config.connection.web_connector.clone();
+            let company_file = s.config.company_file.clone();
+            drop(s);
+            waiting(WebConnectorWait {
+                url: format!("http://{}{}", wc.listen, wc.path),
+                user_name: wc.user_name,
+                company_file,
+            });
+            while !cancel.cancelled() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
             return Err(Explanation::new(
-                "Web Connector not available here",
-                "This development back end only simulates the sandbox company.",
-                "Choose Sandbox in SetUp, or run custsync itself to use the Web Connector.",
+                "Stopped waiting for the Web Connector",
+                "You cancelled before the QuickBooks Web Connector called custsync.",
+                "Synchronize again when the Web Connector is ready.",
             ));
         }
         if s.config.company_file.trim().is_empty() {
@@ -674,7 +694,11 @@ impl Backend for FakeBackend {
         self.state().connected = false;
     }
 
-    fn plan(&mut self, missing_only: bool) -> Result<SyncView, Explanation> {
+    fn plan(
+        &mut self,
+        missing_only: bool,
+        _progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<SyncView, Explanation> {
         Ok(self.state().build_plan(missing_only))
     }
 
@@ -946,6 +970,45 @@ impl Backend for FakeBackend {
         self.state().qwc_written = Some(p.clone());
         Ok(p)
     }
+
+    fn apply_fix(&mut self, fix: SandboxFix) -> Result<String, Explanation> {
+        let mut s = self.state();
+        Ok(match fix {
+            SandboxFix::AllowAutoLogin => {
+                s.auto_login_allowed = true;
+                "The sandbox now lets custsync log in automatically.".into()
+            }
+            SandboxFix::SetOpenInQuickBooks(open) => {
+                s.qb_running = open;
+                format!(
+                    "The sandbox QuickBooks has the file {}.",
+                    if open { "open" } else { "closed" }
+                )
+            }
+            SandboxFix::ForgetAccess => {
+                s.access = None;
+                "The sandbox will ask the Application Certificate question again.".into()
+            }
+        })
+    }
+
+    fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation> {
+        let s = self.state();
+        if s.config.connection.kind != ConnectionKind::Sandbox {
+            return Ok(None);
+        }
+        Ok(Some(SandboxStatus {
+            open_in_quickbooks: s.qb_running,
+            access: match &s.access {
+                None => "not authorized yet".into(),
+                Some(CertificateAnswer::No) => "No".into(),
+                Some(CertificateAnswer::PromptEachTime { .. }) => "prompt each time".into(),
+                Some(CertificateAnswer::WhenOpen { .. }) => "whenever the file is open".into(),
+                Some(CertificateAnswer::Always { .. }) => "always".into(),
+            },
+            auto_login: s.auto_login_allowed,
+        }))
+    }
 }
 
 /// A SyncView of `n` rows per pane, for benchmarks and size tests.
@@ -990,5 +1053,7 @@ pub fn large_sync_view(n: usize) -> SyncView {
         missing_only: false,
         smsturbo: pane("SMSTurbo", "L"),
         quickbooks: pane("QuickBooks", "Q"),
+        summary: String::new(),
+        notices: Vec::new(),
     }
 }

@@ -44,6 +44,8 @@ pub enum Context {
     Options,
     FilePicker,
     MaintainCustomer,
+    /// The setup names a sandbox company.
+    Sandbox,
     SyncPanes,
     Progress,
     History,
@@ -69,6 +71,7 @@ impl Context {
             Context::Options => "Options",
             Context::FilePicker => "File picker",
             Context::MaintainCustomer => "Maintain Customer",
+            Context::Sandbox => "Sandbox company",
             Context::SyncPanes => "Synchronize",
             Context::Progress => "Progress",
             Context::History => "History",
@@ -329,6 +332,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     MaintainCustomer [Tab] => FocusNext, "File Info / list";
     MaintainCustomer [BackTab] => FocusPrev, "File Info / list";
     MaintainCustomer [Esc] => Back, "Clear the search";
+
+    Sandbox [Char('o')] => ToggleQuickBooksOpen, "Open/close the file in the sandbox QuickBooks";
 
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;

@@ -58,6 +58,7 @@ impl Pane {
 pub struct SyncScreen {
     company: String,
     missing_only: bool,
+    summary: String,
     panes: [Pane; 2],
     focus: Side,
     /// Where each not-in-sync pair sits in the two panes, to check it on both at once.
@@ -79,6 +80,7 @@ impl SyncScreen {
         SyncScreen {
             company: view.company_name,
             missing_only: view.missing_only,
+            summary: view.summary,
             panes: [Pane::new(view.smsturbo), Pane::new(view.quickbooks)],
             focus: Side::SmsTurbo,
             pairs,
@@ -379,7 +381,10 @@ impl Component for SyncScreen {
         } else {
             "every customer not in sync"
         };
-        let head = format!(" {} — {mode}", self.company);
+        let mut head = format!(" {} — {mode}", self.company);
+        if !self.summary.is_empty() {
+            head.push_str(&format!(" · {}", self.summary));
+        }
         put(buf, header.x, header.y, header.width, &head, theme.title);
         for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
             self.panes[Self::idx(side)]
