@@ -119,13 +119,7 @@ impl RealBackend {
             v = v.with_detail(m.clone());
         }
         if self.config.connection.kind == ConnectionKind::Sandbox {
-            let help = SandboxHelp {
-                command: catalog.sandbox_fix_for(&self.company_path()),
-                fix: hresult_of(e).and_then(sandbox_fix_for),
-            };
-            if help != SandboxHelp::default() {
-                v.sandbox = Some(Box::new(help));
-            }
+            v = with_sandbox_help(v, &catalog, hresult_of(e), &self.company_path());
         }
         v
     }
@@ -153,16 +147,21 @@ impl RealBackend {
         cancel: &dyn CancelFlag,
     ) -> Result<SyncEngine<'static>, Explanation> {
         let wc = &self.config.connection.web_connector;
-        waiting(WebConnectorWait {
+        let wait = WebConnectorWait {
             url: service_url(wc),
             user_name: wc.user_name.clone(),
             company_file: self.config.company_file.clone(),
-        });
+        };
         let pending = match self.pending.take() {
-            Some(p) if p.config == self.config => p,
+            Some(p) if p.config == self.config => {
+                waiting(wait);
+                p
+            }
             _ => {
+                // Starting the service can fail (address in use): say that, not "waiting".
                 let conn = connect::from_config(&self.config, self.workspace.dir())
                     .map_err(|e| explain_connect(&e))?;
+                waiting(wait);
                 let trace = self.trace();
                 let config = self.config.clone();
                 let (tx, result) = mpsc::channel();
@@ -229,18 +228,32 @@ impl RealBackend {
                 if c.undone == 1 { "" } else { "s" }
             ),
             RunMode::CsvImport => format!("CSV import: {} customers", c.imported),
-            _ => format!(
-                "{} exported, {} imported, {} updated, {} failed",
-                c.exported, c.imported, c.replaced, c.failed
-            ),
+            _ => {
+                let parts: Vec<String> = [
+                    (c.exported, "exported"),
+                    (c.imported, "imported"),
+                    (c.replaced, "updated"),
+                    (c.failed, "failed"),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+                if parts.is_empty() {
+                    "nothing changed".to_string()
+                } else {
+                    parts.join(", ")
+                }
+            }
         };
         match (run.outcome, run.finished_at) {
             (Some(RunOutcome::Cancelled), _) => summary.push_str(" (stopped)"),
             (_, None) => summary.push_str(" (did not finish)"),
             _ => {}
         }
+        // First, so a narrow column still shows it.
         if let Some(by) = run.undone_by {
-            summary.push_str(&format!(" — undone by run {by}"));
+            summary = format!("undone by run {by} · {summary}");
         }
         let undoable = !matches!(run.mode, RunMode::Undo | RunMode::Recovery)
             && run.undone_by.is_none()
@@ -266,6 +279,11 @@ impl RealBackend {
             if n > 0 {
                 details.push(format!("{n} {what}"));
             }
+        }
+        if let Some(by) = run.undone_by {
+            details.push(format!(
+                "Its SMSTurbo changes were undone by run {by}; what went to QuickBooks stays there."
+            ));
         }
         if undoable {
             details.push(format!(
@@ -325,6 +343,24 @@ fn hresult_of(e: &SyncError) -> Option<u32> {
         SyncError::Session(SessionError::Qb(q)) => q.hresult_code(),
         _ => None,
     }
+}
+
+/// Adds what the sandbox company at `file` offers for a refusal (with HRESULT `code`): the
+/// `custsync sandbox` command from the catalog, and the change custsync can make itself.
+pub fn with_sandbox_help(
+    mut v: Explanation,
+    catalog: &crate::qb::explain::Explanation,
+    code: Option<u32>,
+    file: &Path,
+) -> Explanation {
+    let help = SandboxHelp {
+        command: catalog.sandbox_fix_for(file),
+        fix: code.and_then(sandbox_fix_for),
+    };
+    if help != SandboxHelp::default() {
+        v.sandbox = Some(Box::new(help));
+    }
+    v
 }
 
 /// The change custsync can make in the sandbox for a refusal, doing what the catalog asks of the
@@ -409,7 +445,7 @@ fn explain_config(e: &crate::config::ConfigError) -> Explanation {
 
 /// Where the Web Connector is told to call, as the `.qwc` names it: loopback is `localhost`
 /// (the Web Connector refuses IP addresses).
-fn service_url(wc: &crate::config::WebConnectorConfig) -> String {
+pub fn service_url(wc: &crate::config::WebConnectorConfig) -> String {
     let scheme = if wc.tls_cert.is_some() {
         "https"
     } else {
@@ -853,5 +889,110 @@ impl Backend for RealBackend {
             },
             auto_login: prefs.auto_login,
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qb::explain::{NameOwner, StatusContext, explain_status};
+    use crate::qbxml::NameList;
+
+    #[test]
+    fn a_failure_names_the_customer_once() {
+        let ctx = StatusContext {
+            customer: Some("ACME Supply"),
+            name: Some("ACME Supply"),
+            owner: Some(NameOwner::Other(NameList::Vendor)),
+            ..StatusContext::default()
+        };
+        let report = sync::RunReport {
+            added: 2,
+            failures: vec![sync::Failure {
+                code: "C1".into(),
+                name: "ACME Supply".into(),
+                explanation: explain_status(3100, &ctx),
+            }],
+            not_sent: 3,
+            ..Default::default()
+        };
+        let v = run_report(&report);
+        assert_eq!(v.failures[0].customer, "ACME Supply");
+        assert_eq!(
+            format!("{}: {}", v.failures[0].customer, v.failures[0].message),
+            report.failures[0].one_line()
+        );
+        assert!(v.counts.contains(&("Added to QuickBooks".into(), 2)));
+        assert!(v.counts.contains(&("Failed".into(), 1)));
+        assert!(
+            v.notes[0].starts_with("3 customers were not sent"),
+            "{:?}",
+            v.notes
+        );
+    }
+
+    #[test]
+    fn recovery_is_told_only_when_it_did_something() {
+        assert_eq!(recovery_notice(&sync::RecoveryReport::default()), None);
+        let r = sync::RecoveryReport {
+            batches: 1,
+            added: 2,
+            not_applied: 1,
+            ..Default::default()
+        };
+        let text = recovery_notice(&r).unwrap();
+        assert!(
+            text.contains("2 customers found in QuickBooks and linked"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 customer never reached QuickBooks and is offered again"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_web_connector_is_told_localhost_for_loopback() {
+        let mut wc = crate::config::WebConnectorConfig::default();
+        assert_eq!(service_url(&wc), "http://localhost:8089/qbwc");
+        wc.listen = "0.0.0.0:9443".into();
+        wc.tls_cert = Some("c.pem".into());
+        assert_eq!(service_url(&wc), "https://0.0.0.0:9443/qbwc");
+    }
+
+    #[test]
+    fn a_broken_setup_is_kept_aside_before_the_first_save_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "file_pattern = 3\n").unwrap();
+        let ws = Workspace::open(Some(dir.path())).unwrap();
+        assert!(ws.load_config().is_err());
+        let mut b = RealBackend::new(ws, Config::default(), None).unwrap();
+        b.keep_broken_config_on_save();
+        let saved = b.save_config(&Config::default());
+        assert!(saved.is_ok(), "{saved:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("config.toml.broken")).unwrap(),
+            "file_pattern = 3\n"
+        );
+        let reread = Config::load(&dir.path().join("config.toml")).unwrap();
+        assert_eq!(reread, Config::default());
+    }
+
+    #[test]
+    fn an_invalid_setup_is_refused_field_by_field_and_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(Some(dir.path())).unwrap();
+        let mut b = RealBackend::new(ws, Config::default(), None).unwrap();
+        let mut c = Config {
+            file_pattern: " ".into(),
+            ..Config::default()
+        };
+        c.sync.batch_size = 0;
+        let Err(SaveError::Invalid(errors)) = b.save_config(&c) else {
+            panic!("accepted");
+        };
+        let keys: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(keys, ["file_pattern", "sync.batch_size"]);
+        assert!(!dir.path().join("config.toml").exists());
     }
 }

@@ -516,13 +516,19 @@ impl FakeState {
     }
 }
 
-fn not_running() -> Explanation {
-    Explanation::new(
-        "QuickBooks is not running",
-        "custsync may reach this company file only while it is open in QuickBooks, and it is not open.",
-        "Open the company file in QuickBooks (for the sandbox: custsync sandbox open FILE), then synchronize again.",
+fn not_running(file: &str) -> Explanation {
+    refused(hresult::COULD_NOT_START_QB, file)
+}
+
+/// QuickBooks' refusal as the real back end words it: the catalog, plus the sandbox's help.
+fn refused(code: u32, file: &str) -> Explanation {
+    let catalog = crate::qb::explain::explain_hresult(code);
+    super::backend::with_sandbox_help(
+        Explanation::from(&catalog),
+        &catalog,
+        Some(code),
+        std::path::Path::new(file),
     )
-    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::QB_NOT_RUNNING_NEED_FILE)))
 }
 
 impl Backend for FakeBackend {
@@ -600,7 +606,7 @@ impl Backend for FakeBackend {
             let company_file = s.config.company_file.clone();
             drop(s);
             waiting(WebConnectorWait {
-                url: format!("http://{}{}", wc.listen, wc.path),
+                url: super::backend::service_url(&wc),
                 user_name: wc.user_name,
                 company_file,
             });
@@ -634,36 +640,18 @@ impl Backend for FakeBackend {
             let answer = prompt.certificate(&request);
             s = self.state();
             match answer {
-                None => {
-                    return Err(Explanation::new(
-                        "custsync is not authorized",
-                        "This company file has never allowed custsync in, and nobody was there to answer QuickBooks' question.",
-                        "Synchronize from the full-screen custsync once and answer the Application Certificate question.",
-                    )
-                    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::NEVER_AUTHORIZED))));
-                }
-                Some(CertificateAnswer::No) => {
-                    return Err(Explanation::new(
-                        "Access refused",
-                        "You answered No to the Application Certificate question, so QuickBooks refused custsync.",
-                        "Synchronize again and choose one of the Yes answers.",
-                    )
-                    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::ACCESS_DENIED))));
-                }
+                None => return Err(refused(hresult::NEVER_AUTHORIZED, &file)),
                 Some(a) => {
+                    // Like QuickBooks, the answer is remembered, No included.
                     s.access = Some(a);
                     just_granted = true;
                 }
             }
         }
         match s.access.clone() {
+            Some(CertificateAnswer::No) => return Err(refused(hresult::ACCESS_DENIED, &file)),
             Some(CertificateAnswer::Always { .. }) if !s.qb_running && !s.auto_login_allowed => {
-                return Err(Explanation::new(
-                    "QuickBooks refused the automatic login",
-                    "custsync is allowed in \"always, even if QuickBooks is not running\", but QuickBooks is not running and the company has not allowed this application to log in automatically.",
-                    "In QuickBooks: Edit → Preferences → Integrated Applications → Company Preferences → select custsync → Properties → check \"Allow this application to login automatically\". Then synchronize again.",
-                )
-                .with_detail(format!("QuickBooks error {}", hresult::format(hresult::AUTO_LOGIN_NOT_ALLOWED))));
+                return Err(refused(hresult::AUTO_LOGIN_NOT_ALLOWED, &file));
             }
             Some(CertificateAnswer::Always { .. }) => {}
             Some(CertificateAnswer::PromptEachTime { .. }) if !just_granted => {
@@ -672,18 +660,13 @@ impl Backend for FakeBackend {
                 let allowed = prompt.allow_this_time(crate::qb::APP_NAME, &company_file);
                 s = self.state();
                 if allowed != Some(true) {
-                    return Err(Explanation::new(
-                        "Access refused this time",
-                        "QuickBooks asked whether custsync may connect this time, and the answer was No.",
-                        "Synchronize again and answer Yes.",
-                    )
-                    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::ACCESS_DENIED))));
+                    return Err(refused(hresult::ACCESS_DENIED, &file));
                 }
                 if !s.qb_running {
-                    return Err(not_running());
+                    return Err(not_running(&file));
                 }
             }
-            _ if !s.qb_running => return Err(not_running()),
+            _ if !s.qb_running => return Err(not_running(&file)),
             _ => {}
         }
         s.connected = true;

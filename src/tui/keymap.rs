@@ -48,6 +48,8 @@ pub enum Context {
     Sandbox,
     SyncPanes,
     Progress,
+    /// Waiting for the Web Connector to call.
+    Waiting,
     History,
     HelpOverlay,
 }
@@ -74,6 +76,7 @@ impl Context {
             Context::Sandbox => "Sandbox company",
             Context::SyncPanes => "Synchronize",
             Context::Progress => "Progress",
+            Context::Waiting => "Waiting for the Web Connector",
             Context::History => "History",
             Context::HelpOverlay => "Help",
         }
@@ -352,6 +355,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     List [End, Char('G')] => Bottom, "Last row";
 
     Progress [Esc, Char('c')] => CancelRun, "Cancel after this batch", hint;
+
+    Waiting [Esc, Char('c'), Enter] => Back, "Stop waiting", hint;
 
     History [Char('u')] => Undo, "Undo run", hint;
     History [Char('r')] => Refresh, "Refresh";

@@ -380,7 +380,7 @@ impl Component for MaintainScreen {
             None => {
                 let info = match (&self.sandbox, self.kind) {
                     (Some(s), ConnectionKind::Sandbox) => format!(
-                        " Sandbox: file {} in QuickBooks · custsync: {} · automatic login {}",
+                        " Sandbox QuickBooks: file {} · custsync: {} · auto-login {}",
                         if s.open_in_quickbooks {
                             "open"
                         } else {

@@ -53,7 +53,7 @@ impl Component for WaitModal {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        vec![self.dialog.context()]
+        vec![Context::Waiting]
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
