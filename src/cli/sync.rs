@@ -1,10 +1,477 @@
-//! `custsync sync`.
+//! `custsync sync`: the synchronization without the full-screen interface, for scripts and
+//! schedules. Nothing is selected unless asked for: `--export`, `--import`, `--replace` take
+//! `all`, `none` or a comma-separated list; `--dry-run` only prints the plan.
+
+use std::io::Write;
+
+use color_eyre::eyre::eyre;
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::qb::NoPrompt;
+use crate::qb::connect;
+use crate::qb::explain::Explanation;
+use crate::qb::trace::Trace;
+use crate::qbxml::{CustomerData, Field};
+use crate::store::Workspace;
+use crate::sync::plan::{Mode, Plan};
+use crate::sync::{
+    ApplyOptions, Phase, Progress, RunReport, Selection, Snapshot, SyncEngine, SyncError,
+};
 
 use super::{Globals, Outcome};
 
 #[derive(clap::Args, Debug)]
-pub struct SyncArgs {}
+pub struct SyncArgs {
+    /// List only missing customers (no not-in-sync pairs), as "Show Missing Customers Only? Yes"
+    #[arg(long)]
+    missing_only: bool,
+    /// SMSTurbo customers to add to QuickBooks: all, none, or codes (C100,C200)
+    #[arg(long, value_name = "all|none|CODE,…", default_value = "none")]
+    export: Choice,
+    /// QuickBooks customers to import into SMSTurbo: all, none, or names
+    #[arg(long, value_name = "all|none|NAME,…", default_value = "none")]
+    import: Choice,
+    /// Not-in-sync customers to update from QuickBooks (Replace Options): all, none, or codes
+    #[arg(long, value_name = "all|none|CODE,…", default_value = "none")]
+    replace: Choice,
+    /// Add the export default Customer Type / Customer Job to QuickBooks if it lacks them
+    #[arg(long)]
+    add_missing_types: bool,
+    /// Print the plan and change nothing
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the plan and the result as JSON
+    #[arg(long)]
+    json: bool,
+}
 
-pub fn run(_args: SyncArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("`custsync sync` is not built yet")
+/// `all`, `none` or a list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Choice {
+    All,
+    None,
+    Some(Vec<String>),
+}
+
+impl std::str::FromStr for Choice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "all" => Ok(Choice::All),
+            "none" | "" => Ok(Choice::None),
+            list => {
+                let items: Vec<String> = list
+                    .split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect();
+                if items.is_empty() {
+                    Err("give all, none, or a comma-separated list".into())
+                } else {
+                    Ok(Choice::Some(items))
+                }
+            }
+        }
+    }
+}
+
+pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
+    let workspace = Workspace::open(g.workspace.as_deref())?;
+    let config = workspace.load_config()?;
+    let mut store = workspace.open_store()?;
+    let conn = connect::from_config(&config, workspace.dir())?;
+    let trace = match &g.trace {
+        Some(dir) => Some(Trace::open(dir)?),
+        None => None,
+    };
+    let mut progress = Stderr::new(args.json);
+    let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
+        .then(|| std::path::PathBuf::from(&config.company_file));
+    let explained = |e: SyncError| explained(e, sandbox_file.as_deref());
+    let mut engine =
+        SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace).map_err(explained)?;
+    let company = engine.company().clone();
+    if !args.json {
+        println!(
+            "Company: {} — {}\n         {}, qbXML {}, {} customers",
+            company.name,
+            company.file,
+            company.product,
+            company.qbxml_version,
+            company.customer_count
+        );
+    }
+    engine.load(&mut store, &mut progress).map_err(explained)?;
+    if let Some(r) = engine.recovery().filter(|r| r.batches > 0)
+        && !args.json
+    {
+        println!(
+            "Settled {} batch(es) an earlier run left unfinished: {} added, {} refused, {} not sent \
+             (offered again below).",
+            r.batches, r.added, r.failed, r.not_applied
+        );
+    }
+    let mode = if args.missing_only {
+        Mode::MissingOnly
+    } else {
+        Mode::NotExactMatch
+    };
+    engine.plan(mode, &mut progress).map_err(explained)?;
+    let (Some(snapshot), Some(plan)) = (engine.snapshot(), engine.current_plan()) else {
+        return Err(eyre!("the plan was not made; synchronize again"));
+    };
+    let selection = select(&args, plan, snapshot)?;
+    let plan_json = plan_json(plan, snapshot, &config);
+    if !args.json {
+        print_plan(plan, snapshot, &config);
+    }
+    if args.dry_run || selection.is_empty() {
+        if args.json {
+            println!(
+                "{}",
+                json!({ "company": company_json(&company), "plan": plan_json, "dry_run": true })
+            );
+        } else if selection.is_empty() && !args.dry_run {
+            println!(
+                "\nNothing selected: choose with --export, --import and --replace (all, none or a \
+                 list). Nothing was changed."
+            );
+        } else {
+            println!("\nDry run: nothing was changed.");
+        }
+        return Ok(Outcome::Done);
+    }
+    let report = engine
+        .apply(
+            &mut store,
+            &selection,
+            &ApplyOptions {
+                add_missing_types: args.add_missing_types,
+            },
+            &mut progress,
+        )
+        .map_err(explained)?;
+    if args.json {
+        println!(
+            "{}",
+            json!({ "company": company_json(&company), "plan": plan_json, "result": report_json(&report) })
+        );
+    } else {
+        print_report(&report);
+    }
+    Ok(match report.outcome() {
+        crate::store::RunOutcome::Done => Outcome::Done,
+        crate::store::RunOutcome::NothingDone => Outcome::NothingDone,
+        _ => Outcome::Partial,
+    })
+}
+
+/// A sync error as one readable report: what happened, then what to do (and, for the sandbox,
+/// the command that does what QuickBooks' fix would).
+fn explained(e: SyncError, sandbox_file: Option<&std::path::Path>) -> color_eyre::Report {
+    eyre!(describe(&e.explanation(), sandbox_file))
+}
+
+fn describe(x: &Explanation, sandbox_file: Option<&std::path::Path>) -> String {
+    let mut s = format!("{}: {}\n  next: {}", x.title, x.what_happened, x.next_step);
+    if let Some(fix) = sandbox_file.and_then(|f| x.sandbox_fix_for(f)) {
+        s.push_str(&format!("\n  sandbox: {fix}"));
+    }
+    s
+}
+
+/// Resolves `--export/--import/--replace` against the plan. `all` takes every row without
+/// problems; a listed key that isn't on offer is left for the engine to refuse with its reason.
+fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Result<Selection> {
+    let code = |local: usize| snapshot.locals[local].code().to_string();
+    let exports = match &args.export {
+        Choice::All => plan
+            .exports
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| code(r.local))
+            .collect(),
+        Choice::None => Vec::new(),
+        Choice::Some(codes) => codes.clone(),
+    };
+    let imports = match &args.import {
+        Choice::All => plan
+            .imports
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| snapshot.qb[r.qb].list_id.clone())
+            .collect(),
+        Choice::None => Vec::new(),
+        Choice::Some(names) => {
+            let mut ids = Vec::new();
+            for name in names {
+                let found: Vec<&str> = plan
+                    .imports
+                    .iter()
+                    .filter(|r| {
+                        let qb = &snapshot.qb[r.qb];
+                        qb.data
+                            .get(Field::Name)
+                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
+                            || qb.list_id == *name
+                    })
+                    .map(|r| snapshot.qb[r.qb].list_id.as_str())
+                    .collect();
+                match found[..] {
+                    [id] => ids.push(id.to_string()),
+                    [] => {
+                        return Err(eyre!(
+                            "--import: \"{name}\" is not a QuickBooks customer missing from SMSTurbo \
+                             (run with --dry-run to see the candidates). Nothing was changed."
+                        ));
+                    }
+                    _ => {
+                        return Err(eyre!(
+                            "--import: several QuickBooks customers are named \"{name}\"; give their \
+                             ListIDs instead (see --dry-run --json). Nothing was changed."
+                        ));
+                    }
+                }
+            }
+            ids
+        }
+    };
+    let pairs = match &args.replace {
+        Choice::All => plan
+            .pairs
+            .iter()
+            .filter(|p| p.has_changes())
+            .map(|p| code(p.local))
+            .collect(),
+        Choice::None => Vec::new(),
+        Choice::Some(codes) => codes.clone(),
+    };
+    Ok(Selection {
+        exports,
+        imports,
+        pairs,
+    })
+}
+
+fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
+    let mode = match plan.mode {
+        Mode::MissingOnly => "missing customers only",
+        Mode::NotExactMatch => "every customer that is not an exact match",
+    };
+    println!("\nPlan ({mode}):");
+    let (ok, blocked): (Vec<_>, Vec<_>) = plan.exports.iter().partition(|r| r.problems.is_empty());
+    section("Can be added to QuickBooks", ok.len());
+    for r in &ok {
+        let c = &s.locals[r.local];
+        println!(
+            "    {:<10} {}",
+            c.code(),
+            r.add.data.get(Field::Name).unwrap_or("")
+        );
+    }
+    section("Cannot be added until fixed", blocked.len());
+    for r in &blocked {
+        let c = &s.locals[r.local];
+        println!("    {:<10} {}", c.code(), c.name());
+        for p in &r.problems {
+            println!("               - {p}");
+        }
+    }
+    section("Can be imported into SMSTurbo", plan.imports.len());
+    for r in &plan.imports {
+        let qb = &s.qb[r.qb];
+        let name = qb.data.get(Field::Name).unwrap_or("");
+        println!("    {:<10} {name}", r.customer.code());
+        for p in &r.problems {
+            println!("               - {p}");
+        }
+    }
+    if plan.mode == Mode::NotExactMatch {
+        section("Not in sync", plan.pairs.len());
+        for pair in &plan.pairs {
+            let c = &s.locals[pair.local];
+            let qb = &s.qb[pair.qb];
+            println!("    {:<10} {}", c.code(), c.name());
+            for d in &pair.diffs {
+                println!(
+                    "               {}: {} → {}{}",
+                    d.field.label(),
+                    show(&c.data, d.field),
+                    show(&qb.data, d.field),
+                    if d.applies { "" } else { "  (not replaced)" }
+                );
+            }
+            if let Some(st) = pair.status {
+                println!(
+                    "               Status: {} → {}{}",
+                    st.local,
+                    st.replacement,
+                    if st.applies { "" } else { "  (not replaced)" }
+                );
+            }
+        }
+    }
+    let m = &plan.matching;
+    println!(
+        "\n  {} exact match(es); {} need review; {} hidden by export status; {} hidden by customer type{}",
+        m.exact,
+        m.reviews,
+        m.hidden_by_status,
+        m.hidden_by_type,
+        if config.import.include_customer_types.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", config.import.include_customer_types.join(", "))
+        }
+    );
+    for t in &plan.missing_types {
+        println!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
+    }
+}
+
+fn section(title: &str, n: usize) {
+    if n > 0 {
+        println!("  {title} ({n}):");
+    }
+}
+
+fn show(d: &CustomerData, f: Field) -> String {
+    d.get(f)
+        .map_or_else(|| "(empty)".to_string(), |v| format!("\"{v}\""))
+}
+
+fn print_report(r: &RunReport) {
+    println!(
+        "\nDone: {} added to QuickBooks, {} imported into SMSTurbo, {} updated ({} values), {} linked.",
+        r.added, r.imported, r.updated, r.values_changed, r.linked
+    );
+    for t in &r.types_added {
+        println!("  Added to QuickBooks: {t}");
+    }
+    if r.cancelled {
+        println!("  Cancelled: {} customer(s) not sent.", r.not_sent);
+    }
+    if r.in_doubt > 0 {
+        println!(
+            "  {} customer(s) have an unknown outcome; the next run settles them first.",
+            r.in_doubt
+        );
+    }
+    if !r.failures.is_empty() {
+        println!("  Failed ({}):", r.failures.len());
+        for f in &r.failures {
+            println!("    {}", f.one_line());
+        }
+    }
+    if let Some(run) = r.run {
+        println!(
+            "  Journal: run {} (custsync runs; custsync undo {} to undo its local changes)",
+            run.0, run.0
+        );
+    }
+}
+
+fn company_json(c: &crate::sync::CompanyInfo) -> Value {
+    json!({ "name": c.name, "file": c.file, "product": c.product, "qbxml_version": c.qbxml_version, "customers": c.customer_count })
+}
+
+fn fields_json(d: &CustomerData) -> Value {
+    Value::Object(
+        d.iter()
+            .map(|(f, v)| (f.key().to_string(), Value::from(v)))
+            .collect(),
+    )
+}
+
+fn plan_json(plan: &Plan, s: &Snapshot, config: &Config) -> Value {
+    let problems = |ps: &[crate::sync::problems::Problem]| -> Vec<String> {
+        ps.iter().map(ToString::to_string).collect()
+    };
+    json!({
+        "mode": match plan.mode { Mode::MissingOnly => "missing_only", Mode::NotExactMatch => "not_exact_match" },
+        "exports": plan.exports.iter().map(|r| json!({
+            "code": s.locals[r.local].code(),
+            "name": r.add.data.get(Field::Name),
+            "fields": fields_json(&r.add.data),
+            "job_type": r.add.job_type,
+            "problems": problems(&r.problems),
+        })).collect::<Vec<_>>(),
+        "imports": plan.imports.iter().map(|r| json!({
+            "list_id": s.qb[r.qb].list_id,
+            "name": r.customer.name(),
+            "code": r.customer.code(),
+            "status": r.customer.status.as_str(),
+            "fields": fields_json(&r.customer.data),
+            "problems": problems(&r.problems),
+        })).collect::<Vec<_>>(),
+        "pairs": plan.pairs.iter().map(|p| {
+            let local = &s.locals[p.local];
+            let qb = &s.qb[p.qb];
+            json!({
+                "code": local.code(),
+                "list_id": qb.list_id,
+                "matched_by": p.by.describe(),
+                "differences": p.diffs.iter().map(|d| json!({
+                    "field": d.field.key(),
+                    "smsturbo": local.data.get(d.field),
+                    "quickbooks": qb.data.get(d.field),
+                    "replaced": d.applies,
+                })).collect::<Vec<_>>(),
+                "status": p.status.map(|st| json!({ "smsturbo": st.local.as_str(), "quickbooks_active": st.qb_active, "replacement": st.replacement.as_str(), "replaced": st.applies })),
+            })
+        }).collect::<Vec<_>>(),
+        "exact_matches": plan.matching.exact,
+        "needs_review": plan.matching.reviews,
+        "hidden_by_status": plan.matching.hidden_by_status,
+        "hidden_by_type": plan.matching.hidden_by_type,
+        "missing_types": plan.missing_types.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "replace_groups": config.replace.groups.iter().map(|g| g.key()).collect::<Vec<_>>(),
+    })
+}
+
+fn report_json(r: &RunReport) -> Value {
+    json!({
+        "run": r.run.map(|x| x.0),
+        "outcome": r.outcome().as_str(),
+        "added": r.added,
+        "imported": r.imported,
+        "updated": r.updated,
+        "values_changed": r.values_changed,
+        "linked": r.linked,
+        "types_added": r.types_added,
+        "not_sent": r.not_sent,
+        "in_doubt": r.in_doubt,
+        "cancelled": r.cancelled,
+        "failures": r.failures.iter().map(|f| json!({
+            "code": f.code, "name": f.name, "status": f.explanation.code, "message": f.one_line(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// Progress on standard error, one line per phase change (quiet with `--json`).
+struct Stderr {
+    quiet: bool,
+    last: Option<Phase>,
+}
+
+impl Stderr {
+    fn new(quiet: bool) -> Self {
+        Stderr { quiet, last: None }
+    }
+}
+
+impl Progress for Stderr {
+    fn update(&mut self, phase: Phase, done: u64, total: u64) {
+        if self.quiet {
+            return;
+        }
+        if self.last != Some(phase) {
+            self.last = Some(phase);
+            let _ = writeln!(std::io::stderr(), "{}… ({total})", phase.label());
+        } else if done == total {
+            let _ = writeln!(std::io::stderr(), "{}: {done} of {total}", phase.label());
+        }
+    }
 }

@@ -331,6 +331,84 @@ pub struct StatusContext<'a> {
     pub status_message: Option<&'a str>,
 }
 
+/// What QuickBooks' own status message says about the value it refused, for the codes whose
+/// messages follow a fixed pattern (3070, 3100, 3140). Lets an explanation name the field and
+/// the value even when custsync only has the message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MessageFacts {
+    pub field: Option<Field>,
+    /// The element or list QuickBooks named, when it maps to no single field.
+    pub element: Option<String>,
+    pub value: Option<String>,
+}
+
+impl MessageFacts {
+    pub fn parse(code: i32, message: &str) -> MessageFacts {
+        let quoted = quoted_parts(message);
+        match code {
+            // The string "…" in the field "…" is too long.
+            codes::STRING_TOO_LONG => MessageFacts {
+                field: quoted.get(1).and_then(|e| field_for_element(e)),
+                element: quoted.get(1).cloned(),
+                value: quoted.first().cloned(),
+            },
+            // The name "…" of the list element is already in use.
+            codes::NAME_IN_USE => MessageFacts {
+                field: Some(Field::Name),
+                element: None,
+                value: quoted.first().cloned(),
+            },
+            // There is an invalid reference to QuickBooks Terms "Net 45" in the Customer.
+            codes::INVALID_REFERENCE => {
+                let list = message
+                    .split_once("QuickBooks ")
+                    .and_then(|(_, rest)| rest.split_once(" \""))
+                    .map(|(list, _)| list.trim().to_string());
+                MessageFacts {
+                    field: list.as_deref().and_then(field_for_list),
+                    element: list,
+                    value: quoted.first().cloned(),
+                }
+            }
+            _ => MessageFacts::default(),
+        }
+    }
+}
+
+/// The texts between double quotes, in order.
+fn quoted_parts(message: &str) -> Vec<String> {
+    message
+        .split('"')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+/// The mapped field a qbXML element name stands for (`Phone`, `CompanyName`…). Address parts are
+/// ambiguous between bill and ship addresses and map to none.
+fn field_for_element(element: &str) -> Option<Field> {
+    let mut found = Field::ALL.iter().copied().filter(|f| match f.shape() {
+        crate::qbxml::fields::Shape::Plain(e) | crate::qbxml::fields::Shape::Ref(e) => {
+            e == element || e.strip_suffix("Ref") == Some(element)
+        }
+        crate::qbxml::fields::Shape::InAddress(..) => false,
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// The mapped field a QuickBooks list name stands for ("Terms", "Customer Type"…).
+fn field_for_list(list: &str) -> Option<Field> {
+    match list {
+        "Customer Type" => Some(Field::CustomerType),
+        "Terms" | "Standard Terms" | "Date Driven Terms" => Some(Field::Terms),
+        "Sales Rep" => Some(Field::SalesRep),
+        "Sales Tax Code" => Some(Field::SalesTaxCode),
+        _ => None,
+    }
+}
+
 impl StatusContext<'_> {
     /// "ACME Supply: " or nothing.
     fn prefix(&self) -> String {
@@ -341,7 +419,7 @@ impl StatusContext<'_> {
         match (self.field, self.element) {
             (Some(f), _) => f.label().to_lowercase(),
             (None, Some(e)) => e.to_string(),
-            (None, None) => "a field".to_string(),
+            (None, None) => "value".to_string(),
         }
     }
 }
@@ -668,6 +746,37 @@ pub fn explain_error(err: &QbError) -> Explanation {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_are_read_from_quickbooks_messages() {
+        let f = MessageFacts::parse(
+            codes::INVALID_REFERENCE,
+            "There is an invalid reference to QuickBooks Terms \"Net 45\" in the Customer. QuickBooks error message: Invalid argument.",
+        );
+        assert_eq!(
+            (f.field, f.value.as_deref()),
+            (Some(Field::Terms), Some("Net 45"))
+        );
+        let f = MessageFacts::parse(
+            codes::STRING_TOO_LONG,
+            "The string \"A very long company name indeed, much too long\" in the field \"CompanyName\" is too long.",
+        );
+        assert_eq!(f.field, Some(Field::CompanyName));
+        let f = MessageFacts::parse(
+            codes::STRING_TOO_LONG,
+            "The string \"x\" in the field \"Addr1\" is too long.",
+        );
+        assert_eq!((f.field, f.element.as_deref()), (None, Some("Addr1")));
+        assert_eq!(
+            MessageFacts::parse(
+                codes::NAME_IN_USE,
+                "The name \"Acme\" of the list element is already in use."
+            )
+            .value
+            .as_deref(),
+            Some("Acme")
+        );
+    }
 
     /// `pub const NAME: TYPE = VALUE;` lines of a source file, with VALUE parsed.
     fn constants(source: &str, ty: &str) -> Vec<(String, i64)> {

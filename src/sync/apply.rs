@@ -19,7 +19,7 @@ use rand::RngExt;
 
 use crate::config::Config;
 use crate::qb::QbError;
-use crate::qb::explain::{StatusContext, explain_status};
+use crate::qb::explain::{MessageFacts, StatusContext, explain_status};
 use crate::qb::session::{Session, SessionError};
 use crate::qbxml::write::write_request;
 use crate::qbxml::{CustomerAdd, Field, OnError, RequestBody};
@@ -212,10 +212,7 @@ fn add_missing_types(
             MissingType::CustomerType(n) => session.add_customer_type(n)?,
             MissingType::JobType(n) => session.add_job_type(n)?,
         };
-        report.types_added.push(match missing {
-            MissingType::CustomerType(n) => format!("Customer Type {n}"),
-            MissingType::JobType(n) => format!("Customer Job {n}"),
-        });
+        report.types_added.push(missing.to_string());
     }
     Ok(())
 }
@@ -339,11 +336,15 @@ fn collect_failures(
             .find(|c| c.code().eq_ignore_ascii_case(&item.code))
             .map_or(item.name.as_str(), |c| c.name());
         let code = item.status_code.map_or(0, |c| c as i32);
+        let facts = MessageFacts::parse(code, item.status_message.as_deref().unwrap_or(""));
         let explanation = explain_status(
             code,
             &StatusContext {
                 customer: Some(customer),
                 name: Some(&item.name),
+                field: facts.field,
+                element: facts.element.as_deref(),
+                value: facts.value.as_deref(),
                 status_message: item.status_message.as_deref(),
                 ..StatusContext::default()
             },

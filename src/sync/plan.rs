@@ -128,6 +128,15 @@ pub enum MissingType {
     JobType(String),
 }
 
+impl std::fmt::Display for MissingType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MissingType::CustomerType(n) => write!(f, "Customer Type '{n}'"),
+            MissingType::JobType(n) => write!(f, "Customer Job '{n}'"),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     pub mode: Mode,
@@ -196,6 +205,9 @@ impl Plan {
         let mut seen = HashSet::new();
         self.exports
             .iter()
+            // A name QuickBooks cannot store (too long, not Latin-1) cannot be asked about
+            // either: the row already has its problem.
+            .filter(|e| !e.problems.iter().any(|p| matches!(p, Problem::Value(_))))
             .filter_map(|e| e.add.data.get(Field::Name))
             .filter(|n| crate::qbxml::rules::check_field(Field::Name, n).is_empty())
             .filter(|n| seen.insert(name_key(n)))
@@ -370,6 +382,12 @@ fn pair_row(input: &PlanInput<'_>, pair: &Pair) -> Option<PairRow> {
         .filter(|&f| {
             f != Field::Name
                 || !CustomerData::same_value(f, Some(local.name_for_qb()), qb.data.get(f))
+        })
+        // The code is SMSTurbo's key. A QuickBooks customer without an account number is common
+        // and nothing custsync may fix (it never modifies QuickBooks customers), so only a
+        // *different* account number counts as a difference.
+        .filter(|&f| {
+            f != Field::AccountNumber || qb.data.get(f).is_some_and(|v| !v.trim().is_empty())
         })
         .map(|field| FieldDiff {
             field,
@@ -680,7 +698,7 @@ mod tests {
         let mut f = Fixture::new();
         f.config.replace.groups.insert(ReplaceGroup::Phones);
         let p = f.plan(Mode::NotExactMatch);
-        assert_eq!(p.pairs.len(), 3, "{:?}", p.pairs);
+        assert_eq!(p.pairs.len(), 2, "{:?}", p.pairs);
         let gamma = p
             .pairs
             .iter()
@@ -706,7 +724,16 @@ mod tests {
             "Active status is not a checked group"
         );
         assert!(!sleepy.has_changes());
-        // QuickBooks' "Exact" has no account number: listed, but nothing can be applied.
+        // QuickBooks' "Exact" has no account number: that alone is not a difference.
+        assert!(p.pairs.iter().all(|r| f.locals[r.local].code() != "C4"));
+        assert_eq!(p.matching.exact, 1);
+    }
+
+    #[test]
+    fn a_different_account_number_is_a_difference_and_hold_is_active() {
+        let mut f = Fixture::new();
+        f.qb[0].data.set(Field::AccountNumber, "X-4");
+        let p = f.plan(Mode::NotExactMatch);
         let exact = p
             .pairs
             .iter()
@@ -719,16 +746,7 @@ mod tests {
                 applies: false
             }]
         );
-        assert_eq!(p.matching.exact, 0);
-    }
-
-    #[test]
-    fn hold_equals_active_in_quickbooks_and_exact_pairs_are_hidden() {
-        let mut f = Fixture::new();
-        f.qb[0].data.set(Field::AccountNumber, "C4");
-        let p = f.plan(Mode::NotExactMatch);
-        assert!(p.pairs.iter().all(|r| f.locals[r.local].code() != "C4"));
-        assert_eq!(p.matching.exact, 1);
+        assert!(exact.status.is_none(), "Hold is active in QuickBooks terms");
     }
 
     #[test]

@@ -175,13 +175,7 @@ pub enum SyncError {
 }
 
 fn describe_missing(types: &[MissingType]) -> String {
-    let names: Vec<String> = types
-        .iter()
-        .map(|t| match t {
-            MissingType::CustomerType(n) => format!("Customer Type '{n}'"),
-            MissingType::JobType(n) => format!("Customer Job '{n}'"),
-        })
-        .collect();
+    let names: Vec<String> = types.iter().map(ToString::to_string).collect();
     format!(
         "{} {}",
         names.join(" and "),
