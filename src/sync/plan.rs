@@ -198,9 +198,7 @@ impl Plan {
     }
 
     /// The QuickBooks names the export candidates would take: ask QuickBooks whether a vendor,
-    /// employee or other name already holds them, then call [`Plan::mark_taken`]. A name
-    /// QuickBooks cannot store (too long, outside Latin-1, with a colon) is left out: its row is
-    /// flagged already, and one such name in the query would make QuickBooks refuse all of it.
+    /// employee or other name already holds them, then call [`Plan::mark_taken`].
     pub fn names_to_check(&self) -> Vec<String> {
         let mut seen = HashSet::new();
         self.exports
@@ -209,7 +207,6 @@ impl Plan {
             // either: the row already has its problem.
             .filter(|e| !e.problems.iter().any(|p| matches!(p, Problem::Value(_))))
             .filter_map(|e| e.add.data.get(Field::Name))
-            .filter(|n| crate::qbxml::rules::check_field(Field::Name, n).is_empty())
             .filter(|n| seen.insert(name_key(n)))
             .map(str::to_string)
             .collect()
@@ -815,15 +812,6 @@ mod tests {
             .collect();
         assert_eq!(betas.len(), 2, "both Betas are flagged");
         assert_eq!(p.names_to_check(), vec!["Alpha", "Beta"]);
-        // Names QuickBooks cannot store are not asked about (it would refuse the whole query).
-        f.locals
-            .push(local("C10", "Łódź Imports", CustomerStatus::Active));
-        f.locals
-            .push(local("C11", &"Long".repeat(11), CustomerStatus::Active));
-        assert_eq!(
-            f.plan(Mode::MissingOnly).names_to_check(),
-            vec!["Alpha", "Beta"]
-        );
         p.mark_taken(&TakenNames::default());
         assert!(p.exports[0].problems.is_empty());
     }
