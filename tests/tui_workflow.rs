@@ -86,8 +86,8 @@ fn no_to_the_certificate_is_refused_explained_and_the_sandbox_can_ask_again() {
     h.press(Char('y'));
     screen_has(&mut h, &["0x80040420"]);
     assert!(!h.app.waiting_for_operator());
-    // …until the sandbox forgets the answer (the button QuickBooks' user has in Integrated
-    // Applications), and then asks again.
+    // …until the sandbox forgets the answer (what QuickBooks' user would do in Integrated
+    // Applications), and then it asks again.
     h.press(Enter);
     screen_has(&mut h, &["Sandbox changed", "Synchronize again now?"]);
     assert_eq!(grant(&h), Grant::None);
@@ -108,11 +108,11 @@ fn prompt_each_time_then_no_opens_setup_and_the_next_connection_asks_again() {
     h.press(Char('y'));
     screen_has(&mut h, &["Allow access this time?"]);
     h.press(Char('y'));
-    // 5 customers and a job.
-    screen_has(&mut h, &["Confirm company", COMPANY_NAME, "Customers:  6"]);
+    // 18 customers and a job.
+    screen_has(&mut h, &["Confirm company", COMPANY_NAME, "Customers:  19"]);
     h.press(Char('n'));
     screen_has(&mut h, &["Nothing was changed"]);
-    // A No to "this time" is refused.
+    // No to "this time" is a refusal.
     h.press(Char('y')).press(Char('n'));
     screen_has(&mut h, &["0x80040420"]);
     assert_eq!(grant(&h), Grant::PromptEachTime);
@@ -120,26 +120,31 @@ fn prompt_each_time_then_no_opens_setup_and_the_next_connection_asks_again() {
 
 #[test]
 fn when_open_then_missing_only_yes_lists_each_sides_missing_customers() {
-    let mut h = demo();
+    let mut h = Demo::create().harness((120, 40));
     connected(&mut h);
     assert_eq!(grant(&h), Grant::WhenOpen);
     h.press(Char('y'));
     let s = h.screen();
     assert!(s.contains("missing customers only"), "{s}");
     for name in [
-        "Delta Bakery",
-        "Granite Works",
+        "Alpine Outfitters",
+        "Elm Street Books",
         "ACME Supply",
-        "Bayside Marina",
+        "Maple Leaf Catering",
     ] {
         assert!(s.contains(name), "{name} missing:\n{s}");
     }
-    for name in ["Cobalt Marine", "Birchwood", "Dock repair"] {
+    // In sync, not in sync, and a job: not listed.
+    for name in ["Baker Street", "Harbor Marine", "Kitchen remodel"] {
         assert!(!s.contains(name), "{name} listed:\n{s}");
     }
     screen_has(
         &mut h,
-        &["SMSTurbo — 0 of 7 checked", "QuickBooks — 0 of 2 checked"],
+        &[
+            "6 in sync",
+            "SMSTurbo — 0 of 12 checked",
+            "QuickBooks — 0 of 8 checked",
+        ],
     );
 }
 
@@ -186,13 +191,14 @@ fn setup_saves_into_config_toml_and_refuses_a_file_that_is_not_a_sandbox_company
     h.type_text("Retail");
     // Export statuses: uncheck Inactive.
     h.keys(&[Tab, Tab, Tab, Tab, Space]);
-    // Replace Options: phones.
-    h.keys(&[Char(']'), Down, Down, Down, Down, Space]);
+    // Replace Options: the demo has phones and credit limit; add company name.
+    h.keys(&[Char(']'), Space]);
     h.press(Ctrl('s'));
     screen_has(&mut h, &["Setup saved.", "Maintain Customer"]);
     let cfg = h.backend.config();
     assert_eq!(cfg.import.include_customer_types, vec!["Retail"]);
     assert!(!cfg.export.statuses.contains(&CustomerStatus::Inactive));
+    assert!(cfg.replace.groups.contains(&ReplaceGroup::CompanyName));
     assert!(cfg.replace.groups.contains(&ReplaceGroup::Phones));
     assert_eq!(h.app.config(), &cfg);
 
@@ -238,10 +244,7 @@ fn the_qwc_file_is_written_for_a_loopback_web_connector() {
     // Back in SetUp, down to the button.
     h.press(Char('s'));
     h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Enter]);
-    screen_has(
-        &mut h,
-        &["custsync.qwc; add it to the QuickBooks Web Connector"],
-    );
+    screen_has(&mut h, &["custsync.qwc; add it to the QuickBooks Web"]);
     let qwc = std::fs::read_to_string(h.backend.path().join("custsync.qwc")).unwrap();
     assert!(
         qwc.contains("<AppURL>http://localhost:8089/qbwc</AppURL>"),
@@ -260,8 +263,8 @@ fn rows_with_problems_cannot_be_checked_and_say_why_in_plain_words() {
             "acme",
             "QuickBooks already has a vendor named 'ACME Supply'",
         ),
-        ("extra", "41"),
-        ("imports", "cannot store: Ł"),
+        ("northwestern", "41"),
+        ("trading", "cannot store: Ł"),
     ] {
         find_row(&mut h, row);
         h.press(Space);
@@ -273,7 +276,7 @@ fn rows_with_problems_cannot_be_checked_and_say_why_in_plain_words() {
     }
     // Check All skips them.
     h.press(Char('a'));
-    screen_has(&mut h, &["SMSTurbo — 4 of 7 checked"]);
+    screen_has(&mut h, &["SMSTurbo — 9 of 12 checked"]);
 }
 
 #[test]
@@ -285,16 +288,16 @@ fn check_all_synchronize_and_export_completed_with_a_vendor_collision() {
     h.press(Tab).press(Char('a'));
     screen_has(
         &mut h,
-        &["SMSTurbo — 4 of 7 checked", "QuickBooks — 2 of 2 checked"],
+        &["SMSTurbo — 9 of 12 checked", "QuickBooks — 8 of 8 checked"],
     );
     // Meanwhile someone adds a vendor in QuickBooks with a checked customer's name.
-    h.backend.add_name(NameList::Vendor, "Orbit Optics");
+    h.backend.add_name(NameList::Vendor, "Alpine Outfitters");
     h.press(Char('s'));
     screen_has(
         &mut h,
         &[
-            "4 customers added to QuickBooks",
-            "2 customers imported into SMSTurbo",
+            "9 customers added to QuickBooks",
+            "8 customers imported into SMSTurbo",
             "No existing QuickBooks customer is changed.",
         ],
     );
@@ -304,51 +307,54 @@ fn check_all_synchronize_and_export_completed_with_a_vendor_collision() {
         &mut h,
         &[
             "Export Completed",
-            "Added to QuickBooks: 3",
-            "Imported into SMSTurbo: 2",
+            "Added to QuickBooks: 8",
+            "Imported into SMSTurbo: 8",
             "Failed: 1",
-            "Orbit Optics: QuickBooks already has a",
-            "named 'Orbit Optics'",
+            "Alpine Outfitters: QuickBooks already has a",
+            "named 'Alpine Outfitters'",
             "rename the SMSTurbo customer's QuickBooks name",
         ],
     );
     // QuickBooks has each exported customer once, with its code and status.
-    assert_eq!(h.backend.qb_customers().len(), before + 3);
-    let delta = h.backend.qb_named("Delta Bakery");
-    assert_eq!(delta.len(), 1);
-    assert_eq!(delta[0].data.get(Field::AccountNumber), Some("C1003"));
-    assert!(!h.backend.qb_named("Evergreen Landscaping")[0].is_active());
-    assert!(h.backend.qb_named("Orbit Optics").is_empty());
-    // SMSTurbo has the imports.
+    assert_eq!(h.backend.qb_customers().len(), before + 8);
+    let bright = h.backend.qb_named("Bright Path Electric");
+    assert_eq!(bright.len(), 1);
+    assert_eq!(bright[0].data.get(Field::AccountNumber), Some("BRI310"));
+    assert!(!h.backend.qb_named("Elm Street Books")[0].is_active());
+    assert!(h.backend.qb_named("Alpine Outfitters").is_empty());
+    // SMSTurbo has the imports, under QuickBooks' account number where it has one.
     let customers = h.backend.customers();
-    assert!(customers.iter().any(|c| c.name() == "Bayside Marina"));
-    let kettle = h
+    assert!(
+        customers
+            .iter()
+            .any(|c| c.name() == "Lakeside Dental Group")
+    );
+    let maple = h
         .backend
-        .customer("Q102")
+        .customer("MAP510")
         .expect("imported under its account number");
-    assert_eq!(kettle.data.get(Field::CustomerType), Some("Wholesale"));
+    assert_eq!(maple.data.get(Field::CustomerType), Some("Retail"));
     // OK: back home with the new list.
     h.press(Enter);
-    screen_has(&mut h, &["SMSTurbo customers (12)", "Copper Kettle Diner"]);
-    // A second look finds only what is left.
+    screen_has(&mut h, &["SMSTurbo customers (30)", "Maple Leaf Catering"]);
+    // A second look finds only what is left, and now the vendor while planning.
     h.press(Char('y')).press(Char('y')).press(Char('y'));
     let s = h.screen();
-    assert!(!s.contains("Delta Bakery"), "{s}");
-    assert!(s.contains("Orbit Optics"), "{s}");
-    find_row(&mut h, "orbit");
-    let s = h.screen();
-    assert!(
-        s.contains("QuickBooks already has a vendor named 'Orbit Optics'"),
-        "now found while planning:\n{s}"
+    assert!(!s.contains("Bright Path"), "{s}");
+    find_row(&mut h, "alpine");
+    screen_has(
+        &mut h,
+        &["QuickBooks already has a vendor named 'Alpine Outfitters'"],
     );
 }
 
 #[test]
 fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_options() {
+    // The demo replaces phones and credit limits, nothing else.
     let demo = Demo::create();
-    let mut cfg = demo.config();
-    cfg.replace.groups.insert(ReplaceGroup::Phones);
-    cfg.save(&demo.path().join("config.toml")).unwrap();
+    let groups = demo.config().replace.groups;
+    assert!(groups.contains(&ReplaceGroup::CreditLimit));
+    assert!(!groups.contains(&ReplaceGroup::BillAddress));
     let mut h = demo.harness((120, 40));
     connected(&mut h);
     h.press(Char('n'));
@@ -356,34 +362,51 @@ fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_
         &mut h,
         &[
             "every customer not in sync",
-            "1 in sync",
-            "Cobalt Marine",
-            "Foxglove Florist",
+            "SMSTurbo — 0 of 16 checked",
+            "QuickBooks — 0 of 12 checked",
+            "Harbor Marine Supply",
+            "Kestrel Farms",
         ],
     );
-    find_row(&mut h, "cobalt");
+    find_row(&mut h, "ironwood");
     // SMSTurbo's value against QuickBooks', and whether it is replaced.
     let s = h.screen();
-    let phone = s.lines().find(|l| l.contains("555-0299")).unwrap_or("");
+    let credit = s.lines().find(|l| l.contains("12000.00")).unwrap_or("");
     assert!(
-        phone.contains("555-0101") && phone.contains("replaced"),
+        credit.contains("8000.00") && credit.contains("replaced"),
         "{s}"
     );
-    let addr = s.lines().find(|l| l.contains("9 Harbor Rd")).unwrap_or("");
-    assert!(addr.contains("101 Main St") && addr.contains("kept"), "{s}");
+    let addr = s
+        .lines()
+        .find(|l| l.contains("92 Oak Street"))
+        .unwrap_or("");
+    assert!(addr.contains("90 Oak St") && addr.contains("kept"), "{s}");
     h.press(Space);
     // The pair is checked on both sides.
-    screen_has(&mut h, &["QuickBooks — 1 of"]);
+    screen_has(&mut h, &["SMSTurbo — 1 of 16", "QuickBooks — 1 of 12"]);
+    // Juniper Cafe differs only in fields no checked Replace Option covers.
+    h.press(Char('/')).press(Esc);
+    find_row(&mut h, "juniper");
+    h.press(Space);
     h.press(Char('s'));
-    screen_has(&mut h, &["1 customer updated in SMSTurbo: Phone"]);
+    screen_has(
+        &mut h,
+        &[
+            "1 customer updated in SMSTurbo: Credit limit",
+            "1 not-in-sync customer left as it is",
+        ],
+    );
     h.press(Char('y'));
     screen_has(&mut h, &["Export Completed", "Updated in SMSTurbo: 1"]);
-    let cobalt = h.backend.customer("C1002").unwrap();
-    assert_eq!(cobalt.data.get(Field::Phone), Some("555-0299"));
-    assert_eq!(cobalt.data.get(Field::BillAddr1), Some("101 Main St"));
+    let ironwood = h.backend.customer("IRO210").unwrap();
+    assert_eq!(ironwood.data.get(Field::CreditLimit), Some("12000.00"));
+    assert_eq!(ironwood.data.get(Field::BillAddr1), Some("90 Oak St"));
+    let juniper = h.backend.customer("JUN220").unwrap();
+    assert_eq!(juniper.data.get(Field::Email), None);
     // QuickBooks' record is as it was: custsync never changes an existing customer.
-    let qb = &h.backend.qb_named("Cobalt Marine")[0];
-    assert_eq!(qb.data.get(Field::BillAddr1), Some("9 Harbor Rd"));
+    let qb = &h.backend.qb_named("Ironwood Cabinets")[0];
+    assert_eq!(qb.data.get(Field::BillAddr1), Some("92 Oak Street"));
+    assert_eq!(qb.data.get(Field::CreditLimit), Some("12000.00"));
 }
 
 #[test]
@@ -395,29 +418,29 @@ fn history_lists_runs_and_undo_asks_then_removes_the_imports() {
         .press(Char('a'))
         .press(Char('s'))
         .press(Char('y'));
-    screen_has(&mut h, &["Imported into SMSTurbo: 2"]);
+    screen_has(&mut h, &["Imported into SMSTurbo: 8"]);
     h.press(Enter);
-    assert_eq!(h.backend.customers().len(), 12);
+    assert_eq!(h.backend.customers().len(), 30);
     h.press(Char('h'));
-    screen_has(&mut h, &["2 imported", "History"]);
+    screen_has(&mut h, &["8 imported", "History"]);
     h.press(Char('u'));
     screen_has(&mut h, &["Undo run"]);
     h.press(Enter); // No is the default
-    assert_eq!(h.backend.customers().len(), 12);
+    assert_eq!(h.backend.customers().len(), 30);
     h.press(Char('u')).press(Char('y'));
-    screen_has(&mut h, &["Undid run", "removed 2 imported customers"]);
-    assert_eq!(h.backend.customers().len(), 10);
-    assert!(h.backend.customer("Q102").is_none());
+    screen_has(&mut h, &["Undid run", "removed 8 imported customers"]);
+    assert_eq!(h.backend.customers().len(), 22);
+    assert!(h.backend.customer("MAP510").is_none());
     // The journal has the undo as a run of its own, and the first can't be undone twice.
     let runs = h.backend.store().runs(10).unwrap();
     assert_eq!(runs.len(), 2);
-    screen_has(&mut h, &["undone by run 2 · 2 imported"]);
-    h.press(Down).press(Up).press(Char('u'));
+    screen_has(&mut h, &["undone by run 2 · 8 imported"]);
+    h.press(Down).press(Char('u'));
     screen_has(&mut h, &["no local changes left to undo"]);
 }
 
 #[test]
-fn customers_are_added_edited_and_deleted_in_the_database() {
+fn customers_are_added_and_deleted_in_the_database() {
     let mut h = demo();
     h.press(Char('a'));
     h.type_text("C3001");
@@ -428,7 +451,7 @@ fn customers_are_added_edited_and_deleted_in_the_database() {
         &mut h,
         &[
             "Saved Golden Gate Ceramics (C3001).",
-            "SMSTurbo customers (11)",
+            "SMSTurbo customers (23)",
         ],
     );
     assert_eq!(
@@ -437,12 +460,12 @@ fn customers_are_added_edited_and_deleted_in_the_database() {
     );
     // A code already used (in another case) is refused next to the field by the store.
     h.press(Char('a'));
-    h.type_text("c1001");
+    h.type_text("bak100");
     h.press(Tab);
     h.type_text("Somebody Else");
     h.press(Ctrl('s'));
-    screen_has(&mut h, &["a customer with code c1001 already exists"]);
-    assert_eq!(h.backend.customers().len(), 11);
+    screen_has(&mut h, &["a customer with code bak100 already exists"]);
+    assert_eq!(h.backend.customers().len(), 23);
     h.press(Esc).press(Char('y'));
     // Delete asks first.
     h.press(Char('/'));
@@ -457,13 +480,18 @@ fn customers_are_added_edited_and_deleted_in_the_database() {
 }
 
 #[test]
-fn keys_walked_match_the_key_map() {
-    // The keys the workflow tests use are the ones the footer advertises.
+fn the_sandbox_key_is_in_the_help_generated_from_the_key_map() {
     let mut h = demo();
     let footer = h.screen().lines().last().unwrap_or("").to_string();
     for k in ["y Synchronize", "s SetUp", "h History"] {
         assert!(footer.contains(k), "{footer}");
     }
     h.press(Char('?'));
-    screen_has(&mut h, &["Open/close the file in the sandbox QuickBooks"]);
+    screen_has(
+        &mut h,
+        &[
+            "Sandbox company",
+            "Open/close the file in the sandbox QuickBooks",
+        ],
+    );
 }

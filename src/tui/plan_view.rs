@@ -122,13 +122,20 @@ pub fn sync_view(
     }
     left.sort_by_key(|(k, _)| *k);
     right.sort_by_key(|(k, _)| *k);
+    // Codes are usually short; the names get the room a wide code column would take.
+    let code_w = left
+        .iter()
+        .map(|(_, r)| r.cells[0].chars().count())
+        .max()
+        .unwrap_or(0)
+        .clamp(4, 12) as u16;
     SyncView {
         company_name: company_name.to_string(),
         missing_only: plan.mode == crate::sync::Mode::MissingOnly,
         smsturbo: SyncPane {
             title: "SMSTurbo".into(),
             columns: vec![
-                Column::fixed("Code", 8),
+                Column::fixed("Code", code_w),
                 Column::fill("Name", 12, 3),
                 Column::fixed("Status", 8),
             ],
