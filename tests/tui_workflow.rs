@@ -366,6 +366,10 @@ fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_
             "QuickBooks — 0 of 12 checked",
             "Harbor Marine Supply",
             "Kestrel Farms",
+            // Pairs and missing rows are told apart by a mark.
+            "+ missing · ≠ differs",
+            "[ ] ≠ HAR200",
+            "[ ] + ALP300",
         ],
     );
     find_row(&mut h, "ironwood");
@@ -491,7 +495,7 @@ fn the_sandbox_key_is_in_the_help_generated_from_the_key_map() {
         &mut h,
         &[
             "Sandbox company",
-            "Open/close the file in the sandbox QuickBooks",
+            "Sandbox: open/close the file in QuickBooks",
         ],
     );
 }

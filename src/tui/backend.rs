@@ -562,7 +562,10 @@ fn run_report(r: &sync::RunReport) -> RunReport {
     if r.linked > 0 {
         counts.push(("Linked".to_string(), r.linked as u64));
     }
-    counts.push(("Failed".to_string(), r.failures.len() as u64));
+    // "No failures." says the rest.
+    if !r.failures.is_empty() {
+        counts.push(("Failed".to_string(), r.failures.len() as u64));
+    }
     let failures = r
         .failures
         .iter()
@@ -734,7 +737,13 @@ impl Backend for RealBackend {
         };
         let mut view =
             plan_view::sync_view(plan, snapshot, &engine.company().name, engine.config());
-        view.summary = plan_summary(&plan.matching);
+        let counts = plan_summary(&plan.matching);
+        // The legend first: at 80 columns the counts may not fit.
+        view.summary = if view.summary.is_empty() {
+            counts
+        } else {
+            format!("{} · {counts}", view.summary)
+        };
         let recovered = engine.recovery().and_then(recovery_notice);
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);

@@ -472,7 +472,7 @@ impl FakeState {
             });
         }
         self.plan = plan;
-        SyncView {
+        let mut view = SyncView {
             company_name: self.company_name.clone(),
             missing_only,
             smsturbo: SyncPane {
@@ -495,7 +495,19 @@ impl FakeState {
             },
             summary: String::new(),
             notices: Vec::new(),
+        };
+        if !missing_only {
+            // Marked as the real back end marks them.
+            for pane in [&mut view.smsturbo, &mut view.quickbooks] {
+                pane.columns.insert(0, Column::fixed("", 1));
+                for r in &mut pane.rows {
+                    r.cells
+                        .insert(0, super::plan_view::marker(r.kind).to_string());
+                }
+            }
+            view.summary = "+ missing · ≠ differs".into();
         }
+        view
     }
 
     fn planned(&self, sel: &Selection) -> Vec<Planned> {

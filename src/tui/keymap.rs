@@ -336,7 +336,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     MaintainCustomer [BackTab] => FocusPrev, "File Info / list";
     MaintainCustomer [Esc] => Back, "Clear the search";
 
-    Sandbox [Char('o')] => ToggleQuickBooksOpen, "Open/close the file in the sandbox QuickBooks";
+    Sandbox [Char('o')] => ToggleQuickBooksOpen, "Sandbox: open/close the file in QuickBooks", hint;
 
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;

@@ -122,10 +122,20 @@ pub fn sync_view(
     }
     left.sort_by_key(|(k, _)| *k);
     right.sort_by_key(|(k, _)| *k);
+    let all = plan.mode == crate::sync::Mode::NotExactMatch;
+    if all {
+        // Missing rows and not-in-sync pairs share the panes: a mark tells them apart (a
+        // glyph, not a colour).
+        for (_, r) in left.iter_mut().chain(right.iter_mut()) {
+            r.cells.insert(0, marker(r.kind).to_string());
+        }
+    }
     // Codes are usually short; the names get the room a wide code column would take.
+    let code_cell = usize::from(all);
     let code_w = left
         .iter()
-        .map(|(_, r)| r.cells[0].chars().count())
+        .filter_map(|(_, r)| r.cells.get(code_cell))
+        .map(|c| c.chars().count())
         .max()
         .unwrap_or(0)
         .clamp(4, 12) as u16;
@@ -134,24 +144,57 @@ pub fn sync_view(
         missing_only: plan.mode == crate::sync::Mode::MissingOnly,
         smsturbo: SyncPane {
             title: "SMSTurbo".into(),
-            columns: vec![
-                Column::fixed("Code", code_w),
-                Column::fill("Name", 12, 3),
-                Column::fixed("Status", 8),
-            ],
+            columns: with_marker(
+                all,
+                vec![
+                    Column::fixed("Code", code_w),
+                    Column::fill("Name", 12, 3),
+                    Column::fixed("Status", 8),
+                ],
+            ),
             rows: left.into_iter().map(|(_, r)| r).collect(),
         },
         quickbooks: SyncPane {
             title: "QuickBooks".into(),
-            columns: vec![
-                Column::fill("Name", 12, 3),
-                Column::fixed("Acct no.", 8),
-                Column::fill("Type", 6, 1),
-            ],
+            columns: with_marker(
+                all,
+                vec![
+                    Column::fill("Name", 12, 3),
+                    Column::fixed("Acct no.", 8),
+                    Column::fill("Type", 6, 1),
+                ],
+            ),
             rows: right.into_iter().map(|(_, r)| r).collect(),
         },
-        summary: String::new(),
+        summary: if all {
+            format!(
+                "{} missing · {} differs",
+                marker(RowKind::Export),
+                marker(RowKind::NotInSync)
+            )
+        } else {
+            String::new()
+        },
         notices: Vec::new(),
+    }
+}
+
+/// The mark a row carries when missing rows and pairs share a pane.
+pub fn marker(kind: RowKind) -> &'static str {
+    match kind {
+        RowKind::Export | RowKind::Import => "+",
+        RowKind::NotInSync => "≠",
+        RowKind::NeedsReview => "?",
+    }
+}
+
+fn with_marker(on: bool, columns: Vec<Column>) -> Vec<Column> {
+    if on {
+        std::iter::once(Column::fixed("", 1))
+            .chain(columns)
+            .collect()
+    } else {
+        columns
     }
 }
 

@@ -488,10 +488,12 @@ impl SetupScreen {
         l
     }
 
+    /// Tabs and a blank line above; two lines for the focused field's message and the buttons
+    /// below.
     fn body_area(area: Rect) -> Rect {
         Rect {
             y: area.y + 2,
-            height: area.height.saturating_sub(4),
+            height: area.height.saturating_sub(5),
             ..area
         }
     }
@@ -751,14 +753,19 @@ impl Component for SetupScreen {
                 (glyph::WARNING, theme.warning)
             };
             let text = format!("{g} {}: {m}", self.focus_label());
-            put(
-                buf,
-                area.x + 1,
-                save.y.saturating_sub(1),
-                area.width.saturating_sub(2),
-                &text,
-                style,
-            );
+            let width = area.width.saturating_sub(2);
+            let lines = crate::tui::widgets::wrap(&text, width as usize);
+            let shown = lines.len().min(2);
+            for (k, line) in lines.iter().take(shown).enumerate() {
+                put(
+                    buf,
+                    area.x + 1,
+                    save.y.saturating_sub((shown - k) as u16),
+                    width,
+                    line,
+                    style,
+                );
+            }
         }
     }
 }

@@ -278,8 +278,26 @@ impl SyncScreen {
                 ));
             }
         }
-        for (label, value) in &row.detail.record {
-            out.push((format!("{label:<label_w$}{value}"), DetailStyle::Plain));
+        // Wide terminals show the record in two columns, so more of it fits.
+        let col_w = width / 2;
+        let two = width >= 90 && row.detail.record.len() > 4;
+        let cell = |(label, value): &(String, String), w: usize| {
+            crate::tui::widgets::fit(&format!("{label:<label_w$}{value}"), w).into_owned()
+        };
+        if two {
+            let half = row.detail.record.len().div_ceil(2);
+            let (a, b) = row.detail.record.split_at(half);
+            for (i, left) in a.iter().enumerate() {
+                let mut line = format!("{:<col_w$}", cell(left, col_w.saturating_sub(1)));
+                if let Some(right) = b.get(i) {
+                    line.push_str(&cell(right, col_w));
+                }
+                out.push((line, DetailStyle::Plain));
+            }
+        } else {
+            for (label, value) in &row.detail.record {
+                out.push((format!("{label:<label_w$}{value}"), DetailStyle::Plain));
+            }
         }
         out
     }
