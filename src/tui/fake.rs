@@ -369,7 +369,7 @@ impl FakeState {
             record: c
                 .data
                 .iter()
-                .map(|(f, v)| (f.label().to_string(), v.to_string()))
+                .map(|(f, v)| (f.label(), v.to_string()))
                 .collect(),
             diffs: Vec::new(),
         };
@@ -396,7 +396,7 @@ impl FakeState {
                         .data
                         .differing_fields(&r.data)
                         .map(|f| FieldDiff {
-                            label: f.label().into(),
+                            label: f.label(),
                             smsturbo: c.data.get(f).unwrap_or("").into(),
                             quickbooks: r.data.get(f).unwrap_or("").into(),
                             applies: ReplaceGroup::of(f)
@@ -405,7 +405,7 @@ impl FakeState {
                         .collect();
                     if c.status.is_active_in_qb() != r.status.is_active_in_qb() {
                         diffs.push(FieldDiff {
-                            label: "Active status".into(),
+                            label: "Active status",
                             smsturbo: c.status.to_string(),
                             quickbooks: if r.status.is_active_in_qb() {
                                 "active".into()
@@ -1037,7 +1037,7 @@ pub fn large_sync_view(n: usize) -> SyncView {
                     Vec::new()
                 },
                 detail: RowDetail {
-                    record: vec![("Phone".into(), format!("555-{:04}", i % 10_000))],
+                    record: vec![("Phone", format!("555-{:04}", i % 10_000))],
                     diffs: Vec::new(),
                 },
             })

@@ -227,21 +227,21 @@ fn kind_for(problems: &[Problem], otherwise: RowKind) -> RowKind {
     }
 }
 
-fn record(data: &crate::qbxml::CustomerData) -> Vec<(String, String)> {
+fn record(data: &crate::qbxml::CustomerData) -> Vec<(&'static str, String)> {
     data.iter()
-        .map(|(f, v)| (f.label().to_string(), v.to_string()))
+        .map(|(f, v)| (f.label(), v.to_string()))
         .collect()
 }
 
 /// An export: the record as QuickBooks would get it (its QuickBooks name, the export defaults).
 fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> SyncRow {
     let mut rec = record(&row.add.data);
-    rec.push(("Status".into(), local.status.to_string()));
+    rec.push(("Status", local.status.to_string()));
     if local.name_for_qb() != local.name() {
-        rec.push(("SMSTurbo name".into(), local.name().to_string()));
+        rec.push(("SMSTurbo name", local.name().to_string()));
     }
     if let Some(job) = &row.add.job_type {
-        rec.push(("Customer Job".into(), job.clone()));
+        rec.push(("Customer Job", job.clone()));
     }
     if local.data.get(Field::CustomerType).is_none()
         && let Some(t) = &config.export.customer_type
@@ -268,7 +268,7 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
 fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
     let c = &row.customer;
     let mut rec = record(&c.data);
-    rec.push(("Status".into(), c.status.to_string()));
+    rec.push(("Status", c.status.to_string()));
     if qb.data.get(Field::AccountNumber) != Some(c.code()) {
         rec.push((
             "Note".into(),
@@ -299,7 +299,7 @@ fn pair_detail(row: &PairRow, local: &Customer, qb: &CustomerRet) -> RowDetail {
         .diffs
         .iter()
         .map(|d| FieldDiff {
-            label: d.field.label().to_string(),
+            label: d.field.label(),
             smsturbo: match d.field {
                 // The name QuickBooks knows this customer by is the one compared.
                 Field::Name => local.name_for_qb().to_string(),
@@ -311,14 +311,14 @@ fn pair_detail(row: &PairRow, local: &Customer, qb: &CustomerRet) -> RowDetail {
         .collect();
     if let Some(s) = row.status {
         diffs.push(FieldDiff {
-            label: "Status".into(),
+            label: "Status",
             smsturbo: s.local.to_string(),
             quickbooks: if s.qb_active { "Active" } else { "Inactive" }.into(),
             applies: s.applies,
         });
     }
     RowDetail {
-        record: vec![("Matched by".into(), row.by.describe().to_string())],
+        record: vec![("Matched by", row.by.describe().to_string())],
         diffs,
     }
 }

@@ -470,6 +470,7 @@ pub mod scenes {
         "progress",
         "export_completed",
         "auto_login_refused",
+        "web_connector_waiting",
         "history",
         "help_overlay",
     ];

@@ -205,7 +205,8 @@ impl Column {
 /// One field that differs between the two sides of a pair.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldDiff {
-    pub label: String,
+    /// Labels are the field table's (static: a pane may hold 100,000 rows).
+    pub label: &'static str,
     pub smsturbo: String,
     pub quickbooks: String,
     /// Whether the Replace Options copy the QuickBooks value into SMSTurbo.
@@ -216,7 +217,7 @@ pub struct FieldDiff {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct RowDetail {
     /// The record's values: (label, value), present values only.
-    pub record: Vec<(String, String)>,
+    pub record: Vec<(&'static str, String)>,
     /// For not-in-sync pairs: the differing fields.
     pub diffs: Vec<FieldDiff>,
 }

@@ -281,7 +281,7 @@ impl SyncScreen {
         // Wide terminals show the record in two columns, so more of it fits.
         let col_w = width / 2;
         let two = width >= 90 && row.detail.record.len() > 4;
-        let cell = |(label, value): &(String, String), w: usize| {
+        let cell = |(label, value): &(&str, String), w: usize| {
             crate::tui::widgets::fit(&format!("{label:<label_w$}{value}"), w).into_owned()
         };
         if two {
