@@ -499,3 +499,49 @@ fn the_sandbox_key_is_in_the_help_generated_from_the_key_map() {
         ],
     );
 }
+
+#[test]
+fn an_interrupted_earlier_run_is_settled_first_and_the_operator_is_told() {
+    let demo = Demo::create();
+    let mut prefs = custsync::qb::sandbox::AppPrefs::new(APP_NAME);
+    prefs.grant = Grant::WhenOpen;
+    demo.file().set_app_prefs(&prefs).unwrap();
+    // A headless run dies right after QuickBooks took its first batch of new customers.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_custsync"))
+        .arg("--workspace")
+        .arg(demo.path())
+        .args([
+            "sync",
+            "--export",
+            "all",
+            "--import",
+            "none",
+            "--replace",
+            "none",
+        ])
+        .env("CUSTSYNC_FAULT", "export:after-send")
+        .env_remove("CUSTSYNC_TRACE_DIR")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fault point export:after-send"), "{stderr}");
+    let in_qb = demo.qb_named("Alpine Outfitters").len();
+    assert_eq!(in_qb, 1, "QuickBooks got the batch");
+
+    let mut h = demo.harness((80, 24));
+    h.press(Char('y')).press(Char('y')).press(Char('y'));
+    screen_has(
+        &mut h,
+        &[
+            "Before you choose",
+            "An earlier synchronization was interrupted",
+            "found in QuickBooks and linked",
+            "9 customers found in QuickBooks",
+        ],
+    );
+    h.press(Enter);
+    // What QuickBooks already had is no longer offered; nothing is there twice.
+    let s = h.screen();
+    assert!(!s.contains("ALP300"), "{s}");
+    assert_eq!(h.backend.qb_named("Alpine Outfitters").len(), 1);
+}

@@ -246,10 +246,7 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     if local.data.get(Field::CustomerType).is_none()
         && let Some(t) = &config.export.customer_type
     {
-        rec.push((
-            "Note".into(),
-            format!("Customer Type '{t}' is the export default"),
-        ));
+        rec.push(("Note", format!("Customer Type '{t}' is the export default")));
     }
     SyncRow {
         id,
@@ -271,7 +268,7 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
     rec.push(("Status", c.status.to_string()));
     if qb.data.get(Field::AccountNumber) != Some(c.code()) {
         rec.push((
-            "Note".into(),
+            "Note",
             format!(
                 "gets the SMSTurbo code {} (QuickBooks has none or it is taken)",
                 c.code()
