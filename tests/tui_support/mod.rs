@@ -118,11 +118,27 @@ impl Demo {
 
     /// The TUI on this workspace through the real back end, `size` cells.
     pub fn harness(self, size: (u16, u16)) -> Harness<Demo> {
-        let ws = Workspace::open(Some(&self.ws)).expect("workspace");
+        let ws = open_workspace(&self.ws);
         let config = ws.load_config().expect("config");
         let dir = ws.dir().to_path_buf();
-        let trace = std::env::var_os("TUI_TRACE").map(PathBuf::from);
-        let backend = RealBackend::new(ws, config.clone(), trace).expect("back end");
+        let backend = RealBackend::new(ws, config.clone(), None).expect("back end");
         Harness::start(backend, self, config, dir, size, Theme::plain())
+    }
+}
+
+/// Opens the workspace, waiting out a lock that only a forked child holds: while another test
+/// thread spawns `custsync`, the child shares every open file of this process until it execs,
+/// the workspace lock included.
+fn open_workspace(dir: &Path) -> Workspace {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Workspace::open(Some(dir)) {
+            Err(custsync::store::WorkspaceError::Busy { .. })
+                if std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.expect("workspace"),
+        }
     }
 }
