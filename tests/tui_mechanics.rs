@@ -405,3 +405,23 @@ fn waiting_for_the_web_connector_says_what_to_click_and_can_be_stopped() {
     h.press_nowait(Esc);
     h.settle();
 }
+
+#[test]
+fn a_broken_setup_file_is_said_first_and_setup_is_one_key_away() {
+    use custsync::tui::screens::dialogs::broken_setup;
+    let mut h = demo();
+    h.app.show(Box::new(broken_setup(
+        "setup /ws/config.toml: line 3, file_pattern: invalid type: integer `3`, expected a string. Fix it in SetUp, or edit the file.",
+    )));
+    let s = h.screen();
+    assert!(s.contains("The setup file has a problem"), "{s}");
+    assert!(s.contains("line 3, file_pattern"), "{s}");
+    assert!(s.contains("config.toml.broken"), "{s}");
+    h.press(Enter);
+    assert!(h.shows("Replace Options"), "Open SetUp is the first button");
+    // Quit is offered too.
+    let mut h = demo();
+    h.app.show(Box::new(broken_setup("broken")));
+    h.keys(&[Right, Right, Enter]);
+    assert!(h.app.should_quit());
+}

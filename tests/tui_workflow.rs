@@ -243,7 +243,7 @@ fn the_qwc_file_is_written_for_a_loopback_web_connector() {
     screen_has(&mut h, &["Setup saved."]);
     // Back in SetUp, down to the button.
     h.press(Char('s'));
-    h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Enter]);
+    h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Enter]);
     screen_has(&mut h, &["custsync.qwc; add it to the QuickBooks Web"]);
     let qwc = std::fs::read_to_string(h.backend.path().join("custsync.qwc")).unwrap();
     assert!(
@@ -544,4 +544,70 @@ fn an_interrupted_earlier_run_is_settled_first_and_the_operator_is_told() {
     let s = h.screen();
     assert!(!s.contains("ALP300"), "{s}");
     assert_eq!(h.backend.qb_named("Alpine Outfitters").len(), 1);
+}
+
+#[test]
+fn an_export_default_type_quickbooks_lacks_is_added_only_when_the_operator_agrees() {
+    let demo = Demo::create();
+    let mut cfg = demo.config();
+    cfg.export.customer_type = Some("Distributor".into());
+    cfg.save(&demo.path().join("config.toml")).unwrap();
+    let mut h = demo.harness((80, 24));
+    connected(&mut h);
+    h.press(Char('y'));
+    // The default type is missing in QuickBooks: any export needs the operator's yes first.
+    find_row(&mut h, "falcon");
+    h.press(Space).press(Char('s'));
+    screen_has(
+        &mut h,
+        &[
+            "QuickBooks does not have a list entry",
+            "Add to QuickBooks: Customer Type \"Distributor\"",
+            "Add and synchronize",
+        ],
+    );
+    // Cancel changes nothing.
+    h.press(Esc);
+    assert!(h.backend.qb_named("Falcon Roofing").is_empty());
+    h.press(Char('s')).press(Enter);
+    screen_has(&mut h, &["Export Completed", "Added to QuickBooks: 1"]);
+    assert_eq!(h.backend.qb_named("Falcon Roofing").len(), 1);
+    let types = h
+        .backend
+        .qb(vec![custsync::qbxml::RequestBody::CustomerTypeQuery(
+            Default::default(),
+        )]);
+    let listed = format!("{:?}", types[0].body);
+    assert!(listed.contains("Distributor"), "{listed}");
+}
+
+#[test]
+fn the_web_connector_password_is_set_in_setup_and_kept_only_as_a_hash() {
+    use custsync::qb::webconnector::StoredPassword;
+    let mut h = demo();
+    h.press(Char('s'));
+    // Web Connector, then down to the password (listen, path, user name, password).
+    h.keys(&[Tab, Tab, Tab, Right, Tab, Tab, Tab, Tab]);
+    h.type_text("short");
+    screen_has(&mut h, &["Password             •••••"]);
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["✗ Password:"]);
+    assert!(StoredPassword::load(h.backend.path()).is_err());
+    assert_eq!(h.backend.config().connection.kind, ConnectionKind::Sandbox);
+    h.keys(&[Home, Ctrl('k')]);
+    h.type_text("correct horse battery");
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["Setup saved."]);
+    let stored = StoredPassword::load(h.backend.path()).expect("saved");
+    assert!(stored.verify("correct horse battery"));
+    assert!(!stored.verify("short"));
+    let file = std::fs::read_to_string(StoredPassword::path(h.backend.path())).unwrap();
+    assert!(!file.contains("correct horse"), "{file}");
+    assert_eq!(
+        h.backend.config().connection.kind,
+        ConnectionKind::WebConnector
+    );
+    // The password is not in the command log either.
+    let sent = format!("{:?}", h.sent);
+    assert!(!sent.contains("correct horse"), "{sent}");
 }

@@ -674,5 +674,6 @@ fn working(t: Task) -> &'static str {
         Task::WriteQwc => "writing .qwc…",
         Task::ApplyFix => "changing the sandbox…",
         Task::SandboxStatus => "",
+        Task::SetPassword => "saving the password…",
     }
 }

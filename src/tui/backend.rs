@@ -879,6 +879,28 @@ impl Backend for RealBackend {
         }
     }
 
+    fn set_web_connector_password(&mut self, password: &str) -> Result<(), SaveError> {
+        use crate::qb::webconnector::{PasswordError, StoredPassword};
+        let refused = |e: PasswordError| match e {
+            PasswordError::Empty
+            | PasswordError::TooShort
+            | PasswordError::TooLong
+            | PasswordError::ControlCharacters => SaveError::Invalid(vec![FieldError::new(
+                "connection.web_connector.password",
+                e.to_string(),
+            )]),
+            other => SaveError::Failed(Explanation::new(
+                "The password was not saved",
+                other.to_string(),
+                "The previous password is unchanged. Fix what the message says, then save again.",
+            )),
+        };
+        StoredPassword::hash(password)
+            .and_then(|p| p.save(self.workspace.dir()))
+            .map(|_| ())
+            .map_err(refused)
+    }
+
     fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation> {
         // A missing or foreign file is explained when synchronizing; here it just shows nothing.
         let Ok(file) = self.sandbox_file() else {

@@ -49,6 +49,8 @@ pub struct FakeState {
     /// Pause after each batch, to watch the progress bar.
     pub batch_delay: Duration,
     pub qwc_written: Option<PathBuf>,
+    /// Whether a Web Connector password was set (the fake keeps no password).
+    pub password_set: bool,
     plan: HashMap<RowId, Planned>,
     undo: HashMap<RunId, Vec<Customer>>,
 }
@@ -274,6 +276,7 @@ impl FakeState {
             batch_size: 3,
             batch_delay: Duration::ZERO,
             qwc_written: None,
+            password_set: false,
             plan: HashMap::new(),
             undo: HashMap::new(),
         }
@@ -985,6 +988,17 @@ impl Backend for FakeBackend {
                 "The sandbox will ask the Application Certificate question again.".into()
             }
         })
+    }
+
+    fn set_web_connector_password(&mut self, password: &str) -> Result<(), SaveError> {
+        crate::qb::webconnector::auth::validate_password(password).map_err(|e| {
+            SaveError::Invalid(vec![FieldError::new(
+                "connection.web_connector.password",
+                e.to_string(),
+            )])
+        })?;
+        self.state().password_set = true;
+        Ok(())
     }
 
     fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation> {

@@ -68,6 +68,19 @@ pub enum Command {
     /// Read the sandbox company's Integrated Applications state (answers
     /// [`Event::SandboxStatus`]).
     LoadSandboxStatus,
+    /// Set the password the Web Connector must give (answers [`Event::PasswordSet`] or a
+    /// refusal next to the field).
+    SetWebConnectorPassword(Secret),
+}
+
+/// A password on its way to be hashed: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 /// Which command an answer belongs to.
@@ -88,6 +101,7 @@ pub enum Task {
     WriteQwc,
     ApplyFix,
     SandboxStatus,
+    SetPassword,
 }
 
 impl Command {
@@ -109,6 +123,7 @@ impl Command {
             Command::WriteQwc => Task::WriteQwc,
             Command::ApplyFix(_) => Task::ApplyFix,
             Command::LoadSandboxStatus => Task::SandboxStatus,
+            Command::SetWebConnectorPassword(_) => Task::SetPassword,
             Command::CancelRun => return None,
         })
     }
@@ -212,6 +227,8 @@ pub enum Event {
     },
     /// `None`: the setup does not name a sandbox company.
     SandboxStatus(Option<SandboxStatus>),
+    /// The Web Connector password was hashed and saved.
+    PasswordSet,
     Failed {
         during: Task,
         explanation: Explanation,
@@ -238,6 +255,7 @@ impl Event {
             Event::QwcWritten(_) => Task::WriteQwc,
             Event::FixApplied { .. } => Task::ApplyFix,
             Event::SandboxStatus(_) => Task::SandboxStatus,
+            Event::PasswordSet => Task::SetPassword,
             Event::NeedCertificate(..)
             | Event::NeedPermission { .. }
             | Event::Progress(_)
@@ -325,6 +343,9 @@ pub trait Backend: Send {
     /// The sandbox company's Integrated Applications state, or `None` when the setup names no
     /// sandbox company.
     fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation>;
+
+    /// Checks the Web Connector password and keeps only its salted hash in the workspace.
+    fn set_web_connector_password(&mut self, password: &str) -> Result<(), SaveError>;
 }
 
 /// Asks the operator through the app and waits for the answer.
@@ -436,6 +457,11 @@ pub fn execute(
         Command::LoadSandboxStatus => backend
             .sandbox_status()
             .map_or_else(failed, Event::SandboxStatus),
+        Command::SetWebConnectorPassword(Secret(password)) => saved(
+            backend
+                .set_web_connector_password(&password)
+                .map(|()| Event::PasswordSet),
+        ),
         Command::CancelRun => return,
     };
     emit(event);
