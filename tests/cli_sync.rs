@@ -216,13 +216,20 @@ fn traced_requests_are_valid_and_never_modify_a_customer() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
-    let mut requests = Vec::new();
+    let (mut requests, mut responses) = (Vec::new(), Vec::new());
     for entry in std::fs::read_dir(&trace).unwrap() {
         let path = entry.unwrap().path();
-        if path.to_string_lossy().ends_with("-request.xml") {
+        let name = path.to_string_lossy().to_string();
+        if name.ends_with("-request.xml") {
             requests.push(std::fs::read_to_string(path).unwrap());
+        } else if name.ends_with("-response.xml") {
+            responses.push(std::fs::read_to_string(path).unwrap());
         }
     }
+    assert_eq!(requests.len(), responses.len());
+    // The sandbox's answers in a whole sync are valid qbXML too.
+    let answers: Vec<&str> = responses.iter().map(String::as_str).collect();
+    custsync::testkit::assert_valid_qbxml(&answers);
     assert!(requests.len() >= 8, "{} requests traced", requests.len());
     assert!(requests.iter().any(|r| r.contains("<CustomerAddRq")));
     assert!(requests.iter().all(|r| !r.contains("CustomerMod")));

@@ -2,14 +2,20 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use custsync::qb::guid::Guid;
+use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
 use custsync::qb::webconnector::StoredPassword;
-use custsync::qb::webconnector::emulator::{HttpClient, decode_reply, request_envelope};
-use custsync::qb::webconnector::guid::Guid;
+use custsync::qb::webconnector::emulator::{
+    ConnectionQuickBooks, Emulator, EmulatorConfig, HttpClient, UpdateOutcome, decode_reply,
+    request_envelope,
+};
 use custsync::qb::webconnector::soap::{Method, ReplyValue};
+use custsync::qb::{APP_NAME, NoPrompt};
+use custsync::store::{Customer, CustomerStatus, Store, StoreRead};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
@@ -216,6 +222,18 @@ fn serve_refuses_plain_http_beyond_loopback_and_a_missing_password() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("set-password"));
 
     assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    // From the command line: the server refuses.
+    let run = custsync(ws.path())
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("refusing to listen") && err.contains("tls_cert"),
+        "{err}"
+    );
+    // From config.toml: Setup's own check names the line.
     std::fs::write(
         ws.path().join("config.toml"),
         "[connection.web_connector]\nlisten = \"0.0.0.0:0\"\n",
@@ -225,73 +243,174 @@ fn serve_refuses_plain_http_beyond_loopback_and_a_missing_password() {
     assert_eq!(run.status.code(), Some(1));
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(
-        err.contains("refusing to listen") && err.contains("tls_cert"),
+        err.contains("connection.web_connector.listen")
+            && err.contains("HTTPS")
+            && err.contains("tls_cert"),
         "{err}"
     );
+}
+
+/// `custsync serve` running in the background, its log lines arriving on a channel.
+struct Served {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    client: HttpClient,
+    /// Every line read so far.
+    seen: Vec<String>,
+}
+
+impl Served {
+    fn start(ws: &Path) -> Served {
+        let mut child = custsync(ws)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, lines) = mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let banner = lines.recv_timeout(Duration::from_secs(20)).expect("banner");
+        let url = banner
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {banner}"));
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches("/qbwc")
+            .parse()
+            .unwrap();
+        Served {
+            child,
+            lines,
+            client: HttpClient::plain(addr, "/qbwc"),
+            seen: vec![banner],
+        }
+    }
+
+    /// Reads log lines until one matches.
+    fn wait_for_line(&mut self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        loop {
+            if let Some(l) = self.seen.iter().find(|l| pred(l)) {
+                return l.clone();
+            }
+            match self.lines.recv_timeout(Duration::from_secs(20)) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => panic!("{what} was not logged: {:?}", self.seen),
+            }
+        }
+    }
+
+    /// Ctrl-C; the rest of the log.
+    fn stop(mut self) -> Vec<String> {
+        let killed = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "Ctrl-C must stop cleanly: {status:?}");
+        // The reader thread ends at the child's end of output, closing the channel.
+        std::iter::from_fn(|| self.lines.recv_timeout(Duration::from_secs(10)).ok()).collect()
+    }
 }
 
 #[test]
 fn serve_answers_the_web_connector_logs_calls_and_stops_on_ctrl_c() {
     let ws = tempfile::tempdir().unwrap();
     assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
-    let mut child = custsync(ws.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let stderr = child.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let banner = rx.recv_timeout(Duration::from_secs(20)).expect("banner");
-    let url = banner
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in {banner}"));
-    let addr = url
-        .trim_start_matches("http://")
-        .trim_end_matches("/qbwc")
-        .parse()
-        .unwrap();
-    let client = HttpClient::plain(addr, "/qbwc");
+    let mut served = Served::start(ws.path());
     let auth = request_envelope(
         Method::Authenticate,
         &[("strUserName", "custsync"), ("strPassword", "s3cret horse")],
     );
-    let reply = client.post_soap("authenticate", auth.as_bytes()).unwrap();
+    let reply = served
+        .client
+        .post_soap("authenticate", auth.as_bytes())
+        .unwrap();
     let body = String::from_utf8(reply.body).unwrap();
     match decode_reply(Method::Authenticate, &body).unwrap() {
         ReplyValue::Strings(s) => assert_eq!(s[1], "none", "nothing scheduled"),
         other => panic!("{other:?}"),
     }
-    let mut seen = Vec::new();
-    while !seen
-        .iter()
-        .any(|l: &String| l.contains("authenticate") && l.contains("nothing to do"))
-    {
-        match rx.recv_timeout(Duration::from_secs(10)) {
-            Ok(line) => seen.push(line),
-            Err(_) => panic!("the authenticate call was not logged: {seen:?}"),
-        }
-    }
+    served.wait_for_line("the authenticate call", |l| {
+        l.contains("authenticate") && l.contains("nothing to do")
+    });
     assert!(
-        !seen.iter().any(|l| l.contains("s3cret")),
+        !served.seen.iter().any(|l| l.contains("s3cret")),
         "no password in the log"
     );
-
-    let killed = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
-    assert!(status.success(), "Ctrl-C must stop cleanly: {status:?}");
-    // The reader thread ends at the child's end of output, closing the channel.
-    let rest: Vec<String> =
-        std::iter::from_fn(|| rx.recv_timeout(Duration::from_secs(10)).ok()).collect();
+    let rest = served.stop();
     assert!(rest.iter().any(|l| l.contains("Stopped")), "{rest:?}");
+}
+
+/// With `[schedule]`, a Web Connector call runs a synchronization (here against a sandbox
+/// company behind the emulated Web Connector); serve holds the workspace meanwhile.
+#[test]
+fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
+    let ws = tempfile::tempdir().unwrap();
+    let company = ws.path().join("Shop.QBW");
+    let file = CompanyFile::create(&company, "Shop").unwrap();
+    let mut prefs = AppPrefs::new(APP_NAME);
+    prefs.grant = Grant::WhenOpen;
+    file.set_app_prefs(&prefs).unwrap();
+    file.set_open_in_quickbooks(true).unwrap();
+    Store::open(ws.path().join("custsync.db"))
+        .unwrap()
+        .create_customer(&Customer::new("A1", "Alpha Shop", CustomerStatus::Active))
+        .unwrap();
+    std::fs::write(
+        ws.path().join("config.toml"),
+        format!(
+            "company_file = '{}'\n[connection]\nkind = \"web_connector\"\n\
+             [schedule]\nexport_missing = true\n",
+            company.display()
+        ),
+    )
+    .unwrap();
+    assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    let mut served = Served::start(ws.path());
+    served.wait_for_line("what a run does", |l| {
+        l.contains("export the SMSTurbo customers QuickBooks lacks")
+    });
+    let busy = custsync(ws.path()).args(["serve"]).output().unwrap();
+    assert_eq!(busy.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&busy.stderr).contains("in use by another custsync"),
+        "serve holds the workspace"
+    );
+
+    let quickbooks =
+        ConnectionQuickBooks::new(SandboxConnection::new(&company), Box::new(NoPrompt));
+    let config = EmulatorConfig {
+        user_name: "custsync".into(),
+        password: "s3cret horse".into(),
+        noop_pause: Duration::from_millis(100),
+        ..EmulatorConfig::default()
+    };
+    let mut emu = Emulator::new(served.client.clone(), quickbooks, config);
+    let update = emu.run_update().expect("update");
+    match &update.outcome {
+        UpdateOutcome::Completed { close_message } => assert!(
+            close_message.contains("1 added to QuickBooks"),
+            "{close_message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let line = served.wait_for_line("the run", |l| l.contains("scheduled run on"));
+    assert!(
+        line.contains("1 added to QuickBooks") && line.contains("run 1"),
+        "{line}"
+    );
+    served.stop();
+    let store = Store::open(ws.path().join("custsync.db")).unwrap();
+    assert_eq!(store.runs(10).unwrap().len(), 1);
+    assert_eq!(
+        store.links(&company.display().to_string()).unwrap().len(),
+        1
+    );
 }

@@ -1,12 +1,11 @@
-//! The HTTP(S) side: malformed requests, protocol errors, slow and junk clients, HTTPS, and the
-//! loopback rule.
+//! The HTTP(S) side: malformed requests, protocol errors, slow clients, HTTPS, and the loopback
+//! rule. (Junk clients during a real synchronization: `webconnector_sync.rs`.)
 
 mod webconnector_support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -176,115 +175,6 @@ fn slow_clients_are_cut_off() {
     });
     assert_eq!(read_reply(&mut s).unwrap().status, 408);
     drip.join().unwrap();
-}
-
-#[test]
-fn junk_clients_cannot_stall_a_real_session() {
-    let h = Harness::start(fast_settings(), None);
-    let addr = h.server.local_addr();
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut junk = Vec::new();
-    for i in 0..12 {
-        let stop = Arc::clone(&stop);
-        let client = h.client();
-        junk.push(thread::spawn(move || {
-            let started = Instant::now();
-            let mut rounds = 0;
-            while !stop.load(Ordering::SeqCst)
-                && rounds < 500
-                && started.elapsed() < Duration::from_secs(60)
-            {
-                rounds += 1;
-                match i % 6 {
-                    // Connect and say nothing.
-                    0 => {
-                        if let Ok(mut s) = TcpStream::connect(addr) {
-                            let _ = s.set_read_timeout(Some(Duration::from_secs(8)));
-                            let mut sink = Vec::new();
-                            let _ = s.read_to_end(&mut sink);
-                        }
-                    }
-                    // Binary garbage.
-                    1 => {
-                        let _ = client
-                            .send_raw(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n");
-                    }
-                    // A head dripped slowly.
-                    2 => {
-                        if let Ok(mut s) = TcpStream::connect(addr) {
-                            for b in b"POST /qbwc HTTP/1.1\r\nHost: x\r\n" {
-                                if stop.load(Ordering::SeqCst) || s.write_all(&[*b]).is_err() {
-                                    break;
-                                }
-                                thread::sleep(Duration::from_millis(250));
-                            }
-                        }
-                    }
-                    // Malformed SOAP.
-                    3 => {
-                        let _ = client.post_soap("authenticate", b"<soap:Envelope><oops>");
-                    }
-                    // A body far too large.
-                    4 => {
-                        let _ = client
-                            .send_raw(b"POST /qbwc HTTP/1.1\r\nContent-Length: 900000000\r\n\r\n");
-                    }
-                    // Calls with made-up tickets.
-                    _ => {
-                        let body = request_envelope(
-                            Method::SendRequestXml,
-                            &[
-                                ("ticket", "forged"),
-                                ("qbXMLMajorVers", "13"),
-                                ("qbXMLMinorVers", "0"),
-                            ],
-                        );
-                        let _ = client.post_soap("sendRequestXML", body.as_bytes());
-                    }
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
-        }));
-    }
-    thread::sleep(Duration::from_millis(300));
-
-    let started = Instant::now();
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
-        conn.open(&mut NoPrompt).expect("open");
-        let mut answers = Vec::new();
-        for i in 0..5 {
-            answers.push(
-                conn.process(&customer_query(&format!("q{i}")))
-                    .expect("query"),
-            );
-            conn.report_progress(i + 1, 5);
-        }
-        conn.close();
-        answers
-    });
-    while handle.status() != BridgeStatus::WaitingForWebConnector {
-        thread::sleep(Duration::from_millis(10));
-    }
-    let qb = FakeQuickBooks::new();
-    let mut emu = h.emulator(qb.clone());
-    let report = emu.run_update().expect("the real session gets through");
-    let elapsed = started.elapsed();
-    stop.store(true, Ordering::SeqCst);
-    let answers = core.join().unwrap();
-    for j in junk {
-        j.join().unwrap();
-    }
-    assert!(
-        matches!(report.outcome, UpdateOutcome::Completed { .. }),
-        "{report:?}"
-    );
-    assert_eq!(answers.len(), 5);
-    assert_eq!(qb.snapshot(|s| s.received.len()), 5);
-    assert!(elapsed < Duration::from_secs(20), "took {elapsed:?}");
-    assert_transcript_valid(emu.transcript());
 }
 
 fn self_signed() -> (tempfile::TempDir, TlsFiles, String) {

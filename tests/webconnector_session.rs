@@ -149,12 +149,13 @@ impl ScheduledWork for OneQuery {
         self.runs.load(Ordering::SeqCst) == 0
     }
 
-    fn run(&self, connection: &mut dyn Connection) {
+    fn run(&self, connection: &mut dyn Connection) -> Result<String, String> {
         self.runs.fetch_add(1, Ordering::SeqCst);
         let info = connection.open(&mut NoPrompt).expect("open");
         assert_eq!(info.company_file, COMPANY);
         connection.process(&customer_query("s1")).expect("query");
         connection.close();
+        Ok("one query".into())
     }
 }
 
@@ -173,8 +174,8 @@ fn a_scheduled_run_then_nothing_to_do() {
 
     let first = emu.run_update().expect("update");
     assert!(
-        matches!(first.outcome, UpdateOutcome::Completed { .. }),
-        "{first:?}"
+        matches!(&first.outcome, UpdateOutcome::Completed { close_message } if close_message == "one query"),
+        "the run's summary is what the Web Connector shows: {first:?}"
     );
     assert_eq!(
         first.auth_status, COMPANY,

@@ -123,16 +123,18 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         return Err(eyre!("the plan was not made; synchronize again"));
     };
     let selection = select(&args, plan, snapshot)?;
-    let plan_json = plan_json(plan, snapshot, &config);
-    if !args.json {
+    // JSON goes out as it is made (a plan of 100,000 rows as one value would cost more memory
+    // than both customer lists); stdout stays one valid document whatever happens after.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        write!(out, "{{\"company\":{},\"plan\":", company_json(&company))?;
+        write_plan_json(&mut out, plan, snapshot, &config)?;
+    } else {
         print_plan(plan, snapshot, &config);
     }
     if args.dry_run || selection.is_empty() {
         if args.json {
-            println!(
-                "{}",
-                json!({ "company": company_json(&company), "plan": plan_json, "dry_run": true })
-            );
+            writeln!(out, ",\"dry_run\":true}}")?;
         } else if selection.is_empty() && !args.dry_run {
             println!(
                 "\nNothing selected: choose with --export, --import and --replace (all, none or a \
@@ -143,21 +145,31 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         }
         return Ok(Outcome::Done);
     }
-    let report = engine
-        .apply(
-            &mut store,
-            &selection,
-            &ApplyOptions {
-                add_missing_types: args.add_missing_types,
-            },
-            &mut progress,
-        )
-        .map_err(explained)?;
+    out.flush()?;
+    let applied = engine.apply(
+        &mut store,
+        &selection,
+        &ApplyOptions {
+            add_missing_types: args.add_missing_types,
+        },
+        &mut progress,
+    );
+    let report = match applied {
+        Ok(report) => report,
+        Err(e) => {
+            if args.json {
+                let x = e.explanation();
+                writeln!(
+                    out,
+                    ",\"error\":{}}}",
+                    json!({ "code": x.code, "title": x.title, "message": x.what_happened, "next_step": x.next_step })
+                )?;
+            }
+            return Err(explained(e));
+        }
+    };
     if args.json {
-        println!(
-            "{}",
-            json!({ "company": company_json(&company), "plan": plan_json, "result": report_json(&report) })
-        );
+        writeln!(out, ",\"result\":{}}}", report_json(&report))?;
     } else {
         print_report(&report);
     }
@@ -385,28 +397,51 @@ fn fields_json(d: &CustomerData) -> Value {
     )
 }
 
-fn plan_json(plan: &Plan, s: &Snapshot, config: &Config) -> Value {
+/// The plan as JSON, written row by row.
+fn write_plan_json(
+    w: &mut impl Write,
+    plan: &Plan,
+    s: &Snapshot,
+    config: &Config,
+) -> std::io::Result<()> {
     let problems = |ps: &[crate::sync::problems::Problem]| -> Vec<String> {
         ps.iter().map(ToString::to_string).collect()
     };
-    json!({
-        "mode": match plan.mode { Mode::MissingOnly => "missing_only", Mode::NotExactMatch => "not_exact_match" },
-        "exports": plan.exports.iter().map(|r| json!({
-            "code": s.locals[r.local].code(),
-            "name": r.add.data.get(Field::Name),
-            "fields": fields_json(&r.add.data),
-            "job_type": r.add.job_type,
-            "problems": problems(&r.problems),
-        })).collect::<Vec<_>>(),
-        "imports": plan.imports.iter().map(|r| json!({
-            "list_id": s.qb[r.qb].list_id,
-            "name": r.customer.name(),
-            "code": r.customer.code(),
-            "status": r.customer.status.as_str(),
-            "fields": fields_json(&r.customer.data),
-            "problems": problems(&r.problems),
-        })).collect::<Vec<_>>(),
-        "pairs": plan.pairs.iter().map(|p| {
+    let mode = match plan.mode {
+        Mode::MissingOnly => "missing_only",
+        Mode::NotExactMatch => "not_exact_match",
+    };
+    write!(w, "{{\"mode\":\"{mode}\",\"exports\":")?;
+    write_array(
+        w,
+        plan.exports.iter().map(|r| {
+            json!({
+                "code": s.locals[r.local].code(),
+                "name": r.add.data.get(Field::Name),
+                "fields": fields_json(&r.add.data),
+                "job_type": r.add.job_type,
+                "problems": problems(&r.problems),
+            })
+        }),
+    )?;
+    write!(w, ",\"imports\":")?;
+    write_array(
+        w,
+        plan.imports.iter().map(|r| {
+            json!({
+                "list_id": s.qb[r.qb].list_id,
+                "name": r.customer.name(),
+                "code": r.customer.code(),
+                "status": r.customer.status.as_str(),
+                "fields": fields_json(&r.customer.data),
+                "problems": problems(&r.problems),
+            })
+        }),
+    )?;
+    write!(w, ",\"pairs\":")?;
+    write_array(
+        w,
+        plan.pairs.iter().map(|p| {
             let local = &s.locals[p.local];
             let qb = &s.qb[p.qb];
             json!({
@@ -419,16 +454,37 @@ fn plan_json(plan: &Plan, s: &Snapshot, config: &Config) -> Value {
                     "quickbooks": qb.data.get(d.field),
                     "replaced": d.applies,
                 })).collect::<Vec<_>>(),
-                "status": p.status.map(|st| json!({ "smsturbo": st.local.as_str(), "quickbooks_active": st.qb_active, "replacement": st.replacement.as_str(), "replaced": st.applies })),
+                "status": p.status.map(|st| json!({
+                    "smsturbo": st.local.as_str(),
+                    "quickbooks_active": st.qb_active,
+                    "replacement": st.replacement.as_str(),
+                    "replaced": st.applies,
+                })),
             })
-        }).collect::<Vec<_>>(),
+        }),
+    )?;
+    let rest = json!({
         "exact_matches": plan.matching.exact,
         "needs_review": plan.matching.reviews,
         "hidden_by_status": plan.matching.hidden_by_status,
         "hidden_by_type": plan.matching.hidden_by_type,
         "missing_types": plan.missing_types.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "replace_groups": config.replace.groups.iter().map(|g| g.key()).collect::<Vec<_>>(),
-    })
+    });
+    // The rest's fields, inside the same object.
+    let rest = rest.to_string();
+    write!(w, ",{}", rest.trim_start_matches('{'))
+}
+
+fn write_array(w: &mut impl Write, items: impl Iterator<Item = Value>) -> std::io::Result<()> {
+    w.write_all(b"[")?;
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *w, &item)?;
+    }
+    w.write_all(b"]")
 }
 
 fn report_json(r: &RunReport) -> Value {

@@ -1,18 +1,21 @@
 //! `custsync serve`, `custsync qwc` and `custsync webconnector`.
 
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use color_eyre::eyre::{WrapErr, bail, eyre};
+use color_eyre::eyre::{WrapErr, bail};
+
+use crate::sync::scheduled::ScheduledSync;
 
 use super::{Globals, Outcome};
-use crate::config::Config;
+use crate::config::{Config, ScheduleConfig};
 use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
 use crate::qb::webconnector::{
-    CallLog, Credentials, ScheduledWork, ServerOptions, Service, ServiceSettings, StoredPassword,
+    CallLog, Credentials, ServerOptions, Service, ServiceSettings, StoredPassword,
     serve as start_server,
 };
+use crate::store::Workspace;
 
 #[derive(clap::Args, Debug)]
 pub struct ServeArgs {
@@ -47,25 +50,29 @@ pub enum WebconnectorCommand {
     SetPassword,
 }
 
-/// `custsync serve`: the Web Connector service in the foreground until Ctrl-C.
+/// `custsync serve`: the Web Connector service in the foreground until Ctrl-C. It holds the
+/// workspace for as long as it serves: scheduled runs write to its database.
 pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let ws = workspace(g)?;
-    let cfg = load_config(&ws)?;
+    let ws = Workspace::open(g.workspace.as_deref())?;
+    let cfg = ws.load_config()?;
     let wc = &cfg.connection.web_connector;
-    let mut opts = ServerOptions::from_config(wc, &ws)?;
+    let mut opts = ServerOptions::from_config(wc, ws.dir())?;
     if let Some(listen) = args.listen {
         opts.listen = listen;
     }
-    let password = StoredPassword::load(&ws)?;
+    let password = StoredPassword::load(ws.dir())?;
     let settings = ServiceSettings {
         company_file: cfg.company_file.clone(),
         ..ServiceSettings::default()
     };
     let mut service = Service::new(Credentials::new(wc.user_name.clone(), password), settings)
         .with_observer(log_call);
-    let work = scheduled_work(&cfg, &ws);
-    if let Some(work) = work.clone() {
-        service = service.with_scheduled_work(work);
+    let scheduled = ScheduledSync::is_configured(&cfg.schedule);
+    if scheduled {
+        let work = ScheduledSync::new(&ws, cfg.clone())
+            .with_trace(g.trace.clone())
+            .with_log(|line| eprintln!("{}  {line}", timestamp()));
+        service = service.with_scheduled_work(Arc::new(work));
     }
     let server = start_server(&opts, Arc::new(service))?;
     eprintln!(
@@ -73,7 +80,12 @@ pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         server.url(),
         wc.user_name
     );
-    if work.is_none() {
+    if scheduled {
+        eprintln!(
+            "When the Web Connector calls, custsync will {}.",
+            describe(&cfg.schedule)
+        );
+    } else {
         eprintln!(
             "Nothing is scheduled ([schedule] in config.toml): a Web Connector that calls is told \
              there is nothing to do."
@@ -91,27 +103,37 @@ pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     Ok(Outcome::Done)
 }
 
-/// The work a scheduled Web Connector call runs, from `config.schedule`.
-///
-/// Integration point: the sync core implements [`ScheduledWork`] (pending = "is anything
-/// configured and due", run = open/process/close with journaling). Until it is wired here,
-/// a configured schedule is reported and the service answers "none".
-fn scheduled_work(cfg: &Config, _workspace: &Path) -> Option<Arc<dyn ScheduledWork>> {
-    let s = &cfg.schedule;
-    if s.export_missing || s.import_missing || s.apply_replace {
-        eprintln!(
-            "warning: config.toml asks for scheduled runs, but this build cannot run them yet; \
-             the Web Connector will be told there is nothing to do."
-        );
-    }
-    None
+/// What `[schedule]` makes a run do, in words.
+fn describe(s: &ScheduleConfig) -> String {
+    let parts: Vec<&str> = [
+        (
+            s.export_missing,
+            "export the SMSTurbo customers QuickBooks lacks",
+        ),
+        (
+            s.import_missing,
+            "import the QuickBooks customers SMSTurbo lacks",
+        ),
+        (
+            s.apply_replace,
+            "apply the Replace Options to customers that differ",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(on, what)| on.then_some(what))
+    .collect();
+    parts.join(", ")
+}
+
+fn timestamp() -> impl std::fmt::Display {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
 }
 
 fn log_call(log: &CallLog<'_>) {
     let method = log.method.map(|m| m.name()).unwrap_or("(unreadable)");
     eprintln!(
         "{}  {:<15} {:<20} {}",
-        chrono::Local::now().format("%Y-%m-%d %H:%M:%S"),
+        timestamp(),
         log.peer,
         method,
         log.detail
@@ -236,39 +258,20 @@ fn read_one_line(input: impl BufRead) -> color_eyre::Result<String> {
     Ok(trimmed.to_string())
 }
 
-/// The workspace folder: `--workspace`, or the platform data directory.
+/// The workspace folder: `--workspace`, or the platform data directory. `qwc` and
+/// `set-password` only touch their own files, so they work beside a running custsync and do not
+/// take the workspace lock.
 fn workspace(g: &Globals) -> color_eyre::Result<PathBuf> {
-    if let Some(ws) = &g.workspace {
-        return Ok(ws.clone());
+    match &g.workspace {
+        Some(ws) => Ok(ws.clone()),
+        None => Ok(Workspace::default_dir()?),
     }
-    directories::ProjectDirs::from("", "", "custsync")
-        .map(|d| d.data_dir().to_path_buf())
-        .ok_or_else(|| {
-            eyre!("no home folder to keep the workspace in; choose one with --workspace DIR")
-        })
 }
 
-/// The workspace's `config.toml`, or the defaults when there is none yet.
+/// The workspace's `config.toml` (checked as Setup checks it), or the defaults when there is
+/// none yet.
 fn load_config(ws: &Path) -> color_eyre::Result<Config> {
-    let path = ws.join("config.toml");
-    let mut text = String::new();
-    match std::fs::File::open(&path) {
-        Ok(mut f) => {
-            f.read_to_string(&mut text)
-                .wrap_err_with(|| format!("could not read {}", path.display()))?;
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-        Err(e) => {
-            return Err(e).wrap_err_with(|| format!("could not open {}", path.display()));
-        }
-    }
-    toml::from_str(&text).wrap_err_with(|| {
-        format!(
-            "{} is not a valid custsync Setup; fix the line named above, or delete the file to \
-             start from the defaults",
-            path.display()
-        )
-    })
+    Ok(Config::load(&ws.join("config.toml"))?)
 }
 
 #[cfg(test)]

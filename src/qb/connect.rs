@@ -7,6 +7,7 @@ use crate::config::{Config, ConnectionKind};
 
 use super::Connection;
 use super::sandbox::SandboxConnection;
+use super::webconnector::WaitHandle;
 
 /// Why the configured connection could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +31,17 @@ pub enum ConnectError {
 /// for the Web Connector, the service is started and the connection waits for it.
 /// `workspace` is the workspace folder (the Web Connector keeps its password and IDs there).
 pub fn from_config(config: &Config, workspace: &Path) -> Result<Box<dyn Connection>, ConnectError> {
+    from_config_with_wait(config, workspace).map(|(connection, _)| connection)
+}
+
+/// [`from_config`], plus, for the Web Connector, the handle a front end uses while `open` waits
+/// for it: [`WaitHandle::status`] for "Waiting for the QuickBooks Web Connector…" (with
+/// [`WHAT_TO_CLICK`](super::webconnector::WHAT_TO_CLICK)), [`WaitHandle::cancel`] to stop
+/// waiting. `None` for the sandbox, which never waits.
+pub fn from_config_with_wait(
+    config: &Config,
+    workspace: &Path,
+) -> Result<(Box<dyn Connection>, Option<WaitHandle>), ConnectError> {
     match config.connection.kind {
         ConnectionKind::Sandbox => {
             let file = config.company_file.trim();
@@ -40,11 +52,13 @@ pub fn from_config(config: &Config, workspace: &Path) -> Result<Box<dyn Connecti
             if !path.exists() {
                 return Err(ConnectError::Missing(path));
             }
-            Ok(Box::new(SandboxConnection::new(path)))
+            Ok((Box::new(SandboxConnection::new(path)), None))
         }
         ConnectionKind::WebConnector => {
-            super::webconnector::connection_from_config(config, workspace)
-                .map_err(|e| ConnectError::WebConnector(e.to_string()))
+            let connection = super::webconnector::connection_from_config(config, workspace)
+                .map_err(|e| ConnectError::WebConnector(e.to_string()))?;
+            let wait = connection.handle();
+            Ok((Box::new(connection), Some(wait)))
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod connect;
 pub mod explain;
+pub mod guid;
 pub mod hresult;
 pub mod sandbox;
 pub mod session;
@@ -99,44 +100,31 @@ pub trait Connection: Send {
     fn report_progress(&mut self, _done: u64, _total: u64) {}
 }
 
-/// A borrowed connection is a connection, so a caller can keep ownership and lend it to a
-/// session.
-impl<C: Connection + ?Sized> Connection for &mut C {
-    fn kind(&self) -> ConnectionKind {
-        (**self).kind()
-    }
-    fn open(&mut self, prompt: &mut dyn AccessPrompt) -> Result<SessionInfo, QbError> {
-        (**self).open(prompt)
-    }
-    fn process(&mut self, request: &str) -> Result<String, QbError> {
-        (**self).process(request)
-    }
-    fn close(&mut self) {
-        (**self).close()
-    }
-    fn report_progress(&mut self, done: u64, total: u64) {
-        (**self).report_progress(done, total)
-    }
+/// A borrowed connection is a connection (a caller keeps ownership and lends it to a session),
+/// and so is a boxed one (what the setup-driven factory hands out).
+macro_rules! forward_connection {
+    ($($ty:ty),*) => {$(
+        impl<C: Connection + ?Sized> Connection for $ty {
+            fn kind(&self) -> ConnectionKind {
+                (**self).kind()
+            }
+            fn open(&mut self, prompt: &mut dyn AccessPrompt) -> Result<SessionInfo, QbError> {
+                (**self).open(prompt)
+            }
+            fn process(&mut self, request: &str) -> Result<String, QbError> {
+                (**self).process(request)
+            }
+            fn close(&mut self) {
+                (**self).close()
+            }
+            fn report_progress(&mut self, done: u64, total: u64) {
+                (**self).report_progress(done, total)
+            }
+        }
+    )*};
 }
 
-/// A boxed connection (what the setup-driven factory hands out) is a connection.
-impl<C: Connection + ?Sized> Connection for Box<C> {
-    fn kind(&self) -> ConnectionKind {
-        (**self).kind()
-    }
-    fn open(&mut self, prompt: &mut dyn AccessPrompt) -> Result<SessionInfo, QbError> {
-        (**self).open(prompt)
-    }
-    fn process(&mut self, request: &str) -> Result<String, QbError> {
-        (**self).process(request)
-    }
-    fn close(&mut self) {
-        (**self).close()
-    }
-    fn report_progress(&mut self, done: u64, total: u64) {
-        (**self).report_progress(done, total)
-    }
-}
+forward_connection!(&mut C, Box<C>);
 
 /// The identity custsync presents to QuickBooks (QBXMLRP2's appName, the `.qwc` AppName). It is
 /// what the company's Integrated Applications list shows and authorizes, so it must stay stable.

@@ -151,18 +151,34 @@ impl fmt::Display for Field {
 
 /// The mapped values of one customer, indexed by [`Field`].
 ///
-/// An empty value is stored as absent ("empty equals absent", SPEC §3). `Box<str>` keeps a record
-/// small: 100,000 customers per side must fit comfortably in memory.
-#[derive(Clone, PartialEq, Eq, Debug)]
+/// An empty value is stored as absent ("empty equals absent", SPEC §3). All values live in one
+/// string, in field order, with the end of each recorded: one allocation per customer instead of
+/// one per value, which halves what 100,000 customers per side cost in memory. Values are set in
+/// field order almost always (readers meet them in schema order), which makes `set` an append.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CustomerData {
-    values: [Option<Box<str>>; Field::COUNT],
+    text: String,
+    /// `ends[i]`: where field i's value ends in `text`; it starts where field i-1's ends.
+    ends: [u32; Field::COUNT],
 }
+
+// `differing_fields` keeps one bit per field.
+const _: () = assert!(Field::COUNT <= 64);
 
 impl Default for CustomerData {
     fn default() -> Self {
         CustomerData {
-            values: std::array::from_fn(|_| None),
+            text: String::new(),
+            ends: [0; Field::COUNT],
         }
+    }
+}
+
+impl std::fmt::Debug for CustomerData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(k, v)| (k.key(), v)))
+            .finish()
     }
 }
 
@@ -171,18 +187,44 @@ impl CustomerData {
         Self::default()
     }
 
+    fn span(&self, field: Field) -> std::ops::Range<usize> {
+        let i = field.index();
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        start..self.ends[i] as usize
+    }
+
     pub fn get(&self, field: Field) -> Option<&str> {
-        self.values[field.index()].as_deref()
+        let span = self.span(field);
+        (!span.is_empty()).then(|| &self.text[span])
     }
 
     /// Sets a value; an empty string clears it.
+    ///
+    /// # Panics
+    /// When the values of one customer would exceed 4 GiB together; the qbXML reader refuses
+    /// values that large long before.
     pub fn set(&mut self, field: Field, value: impl AsRef<str>) {
         let value = value.as_ref();
-        self.values[field.index()] = if value.is_empty() {
-            None
-        } else {
-            Some(value.into())
-        };
+        let span = self.span(field);
+        if self.text[span.clone()] == *value {
+            return;
+        }
+        let old_len = span.len();
+        self.text.replace_range(span, value);
+        let new_len = value.len();
+        if new_len != old_len {
+            let grow = new_len >= old_len;
+            let delta =
+                u32::try_from(new_len.abs_diff(old_len)).expect("customer values over 4 GiB");
+            for end in &mut self.ends[field.index()..] {
+                *end = if grow { *end + delta } else { *end - delta };
+            }
+        }
+    }
+
+    /// Gives back spare capacity (after a customer is complete, before it is kept).
+    pub fn shrink_to_fit(&mut self) {
+        self.text.shrink_to_fit();
     }
 
     pub fn set_opt(&mut self, field: Field, value: Option<&str>) {
@@ -190,7 +232,7 @@ impl CustomerData {
     }
 
     pub fn clear(&mut self, field: Field) {
-        self.values[field.index()] = None;
+        self.set(field, "");
     }
 
     pub fn with(mut self, field: Field, value: impl AsRef<str>) -> Self {
@@ -227,15 +269,30 @@ impl CustomerData {
     }
 
     /// The fields whose values differ between `self` and `other`, in schema order.
-    pub fn differing_fields<'a>(
-        &'a self,
-        other: &'a CustomerData,
-    ) -> impl Iterator<Item = Field> + 'a {
+    pub fn differing_fields(&self, other: &CustomerData) -> impl Iterator<Item = Field> + use<> {
+        // One walk over both value strings: identical values (nearly all) cost a slice compare,
+        // and only the rest go through the trimming and amount rules.
+        let mut differing = 0u64;
+        let (mut a0, mut b0) = (0usize, 0usize);
+        for (i, &f) in Field::ALL.iter().enumerate() {
+            let (a1, b1) = (self.ends[i] as usize, other.ends[i] as usize);
+            let (a, b) = (&self.text[a0..a1], &other.text[b0..b1]);
+            if a != b && !Self::same_value(f, present(a), present(b)) {
+                differing |= 1 << i;
+            }
+            (a0, b0) = (a1, b1);
+        }
         Field::ALL
             .iter()
             .copied()
-            .filter(move |&f| !Self::same_value(f, self.get(f), other.get(f)))
+            .enumerate()
+            .filter(move |(i, _)| differing & (1 << i) != 0)
+            .map(|(_, f)| f)
     }
+}
+
+fn present(v: &str) -> Option<&str> {
+    (!v.is_empty()).then_some(v)
 }
 
 fn v_trim(v: Option<&str>) -> Option<&str> {
@@ -356,6 +413,43 @@ mod tests {
         ] {
             assert!(Amount::parse(bad).is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn values_survive_any_order_of_setting_and_overwriting() {
+        // A model to compare with: the obvious map.
+        let mut model: std::collections::HashMap<Field, String> = Default::default();
+        let mut d = CustomerData::new();
+        let mut seed = 7u64;
+        for step in 0..2000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let f = Field::ALL[(seed >> 33) as usize % Field::COUNT];
+            let value = match (seed >> 20) % 4 {
+                0 => String::new(),
+                1 => "x".repeat(step % 7),
+                2 => format!("é{step}ü"),
+                _ => format!("value {step} of {}", f.key()),
+            };
+            d.set(f, &value);
+            if value.is_empty() {
+                model.remove(&f);
+            } else {
+                model.insert(f, value);
+            }
+            for &g in Field::ALL {
+                assert_eq!(
+                    d.get(g),
+                    model.get(&g).map(String::as_str),
+                    "step {step}, {g:?}"
+                );
+            }
+        }
+        let copy = d.clone();
+        assert_eq!(copy, d);
+        d.shrink_to_fit();
+        assert_eq!(copy, d);
     }
 
     #[test]

@@ -552,6 +552,8 @@ impl<'a, R: Read> Parser<'a, R> {
                 Ok(())
             },
         )?;
+        // Kept for the whole sync, 100,000 at a time: no spare capacity.
+        c.data.shrink_to_fit();
         Ok(c)
     }
 

@@ -251,6 +251,10 @@ fn check_name(out: &mut Vec<Violation>, subject: Subject, value: &str, max: usiz
 /// Control characters, Latin-1 and length, in that order; the length counts the suggested
 /// replacement when there is one, since that is what would be sent.
 fn check_text(out: &mut Vec<Violation>, subject: Subject, value: &str, max: Option<usize>) {
+    // Nearly every value is short printable ASCII: nothing to flag, and one pass tells.
+    if value.bytes().all(|b| (0x20..0x7f).contains(&b)) && max.is_none_or(|m| value.len() <= m) {
+        return;
+    }
     let controls = value.chars().any(is_forbidden_control);
     let foreign: Vec<char> = {
         let mut seen = Vec::new();

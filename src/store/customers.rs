@@ -127,6 +127,7 @@ fn read_customer(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Custome
     for (i, &field) in Field::ALL.iter().enumerate() {
         data.set_opt(field, text(at + 2 + i)?);
     }
+    data.shrink_to_fit();
     Ok(Customer {
         data,
         status,

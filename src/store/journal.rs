@@ -86,7 +86,29 @@ pub fn os_user() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .or_else(user_from_uid)
         .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Services, cron jobs and containers often run without USER set; the journal should still say
+/// who ran a sync. The process's uid, named by /etc/passwd (or shown as `uid N`).
+#[cfg(unix)]
+fn user_from_uid() -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").ok()?.uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    let name = passwd.lines().find_map(|line| {
+        let mut parts = line.split(':');
+        let name = parts.next()?;
+        let id = parts.nth(1)?;
+        (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
+    });
+    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+}
+
+#[cfg(not(unix))]
+fn user_from_uid() -> Option<String> {
+    None
 }
 
 /// How many customers each kind of entry touched in a run.

@@ -20,6 +20,7 @@ use rand::RngExt;
 use crate::config::Config;
 use crate::qb::QbError;
 use crate::qb::explain::{MessageFacts, StatusContext, explain_status};
+use crate::qb::guid::Guid;
 use crate::qb::session::{Session, SessionError};
 use crate::qbxml::write::write_request;
 use crate::qbxml::{CustomerAdd, Field, OnError, RequestBody};
@@ -244,7 +245,7 @@ fn export(
         doc.new_message_set_id = Some(new_message_set_id());
         let mut items = Vec::with_capacity(chunk.len());
         for row in chunk {
-            let guid = new_guid();
+            let guid = Guid::random().braced_upper();
             let add = CustomerAdd {
                 external_guid: Some(guid.clone()),
                 include_ret: vec!["ListID".into(), "Name".into()],
@@ -462,18 +463,4 @@ fn import_and_replace(
 /// A `newMessageSetID`: unique per batch, well under QuickBooks' 24-character limit.
 fn new_message_set_id() -> String {
     format!("cs{:016X}", rand::rng().random::<u64>())
-}
-
-/// An ExternalGUID in QuickBooks' `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` form.
-fn new_guid() -> String {
-    let v: u128 = rand::rng().random();
-    let h = format!("{v:032X}");
-    format!(
-        "{{{}-{}-{}-{}-{}}}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }

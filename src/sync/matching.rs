@@ -87,9 +87,47 @@ pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// SMSTurbo customers by code. Codes are unique (case-insensitively; the store enforces it), so
+/// a code names at most one customer. Built once per plan and shared by matching and by the
+/// allocation of codes for imports.
+pub struct LocalCodes<'a> {
+    by_code: FxHashMap<CiKey<'a>, usize>,
+}
+
+impl<'a> LocalCodes<'a> {
+    pub fn new(locals: &'a [Customer]) -> Self {
+        let mut by_code = FxHashMap::default();
+        by_code.reserve(locals.len());
+        for (i, c) in locals.iter().enumerate() {
+            if let Some(k) = CiKey::new(c.code()) {
+                by_code.entry(k).or_insert(i);
+            }
+        }
+        LocalCodes { by_code }
+    }
+
+    pub fn get(&self, code: &str) -> Option<usize> {
+        CiKey::new(code).and_then(|k| self.by_code.get(&k).copied())
+    }
+
+    pub fn contains(&self, code: &str) -> bool {
+        self.get(code).is_some()
+    }
+}
+
 /// Matches `locals` against `qb` (all customers read from QuickBooks, jobs included; jobs are
 /// ignored here).
 pub fn match_customers(locals: &[Customer], qb: &[CustomerRet], links: &[LinkRef<'_>]) -> Matching {
+    match_indexed(locals, &LocalCodes::new(locals), qb, links)
+}
+
+/// [`match_customers`] with the local codes already indexed.
+pub fn match_indexed(
+    locals: &[Customer],
+    codes: &LocalCodes<'_>,
+    qb: &[CustomerRet],
+    links: &[LinkRef<'_>],
+) -> Matching {
     let mut local_done = vec![false; locals.len()];
     // Jobs are never matched, so they start out "done".
     let mut qb_done: Vec<bool> = qb.iter().map(CustomerRet::is_job).collect();
@@ -103,13 +141,8 @@ pub fn match_customers(locals: &[Customer], qb: &[CustomerRet], links: &[LinkRef
             .filter(|(_, c)| !c.is_job())
             .map(|(i, c)| (c.list_id.as_str(), i))
             .collect();
-        let local_by_code: FxHashMap<CiKey<'_>, usize> = locals
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| CiKey::new(c.code()).map(|k| (k, i)))
-            .collect();
         for link in links {
-            let Some(&l) = CiKey::new(link.code).and_then(|k| local_by_code.get(&k)) else {
+            let Some(l) = codes.get(link.code) else {
                 continue; // the SMSTurbo customer was deleted; nothing to match
             };
             if local_done[l] {
@@ -134,13 +167,39 @@ pub fn match_customers(locals: &[Customer], qb: &[CustomerRet], links: &[LinkRef
         }
     }
 
-    // Rule 2: account number = code.
-    let rule = Rule {
-        by: MatchedBy::AccountNumber,
-        local_keys: local_code_keys,
-        qb_key: qb_account_key,
-    };
-    rule.run(locals, qb, &mut local_done, &mut qb_done, &mut result);
+    // Rule 2: account number = code. A code names one SMSTurbo customer, so each QuickBooks
+    // customer has at most one candidate; several QuickBooks customers wanting the same one is
+    // an ambiguity for review.
+    let mut hits: Vec<(usize, usize)> = qb
+        .iter()
+        .enumerate()
+        .filter(|(q, _)| !qb_done[*q])
+        .filter_map(|(q, r)| {
+            let l = codes.get(r.data.get(Field::AccountNumber)?)?;
+            (!local_done[l]).then_some((l, q))
+        })
+        .collect();
+    hits.sort_unstable();
+    for group in hits.chunk_by(|a, b| a.0 == b.0) {
+        let l = group[0].0;
+        local_done[l] = true;
+        for &(_, q) in group {
+            qb_done[q] = true;
+        }
+        if let [(_, q)] = group {
+            result.pairs.push(Pair {
+                local: l,
+                qb: *q,
+                by: MatchedBy::AccountNumber,
+            });
+        } else {
+            result.reviews.push(Review {
+                locals: vec![l],
+                qbs: group.iter().map(|&(_, q)| q).collect(),
+                by: MatchedBy::AccountNumber,
+            });
+        }
+    }
 
     // Rule 3: names. The SMSTurbo side offers both its name and its QuickBooks name override.
     let rule = Rule {
@@ -153,14 +212,6 @@ pub fn match_customers(locals: &[Customer], qb: &[CustomerRet], links: &[LinkRef
     result.local_only = (0..locals.len()).filter(|&i| !local_done[i]).collect();
     result.qb_only = (0..qb.len()).filter(|&i| !qb_done[i]).collect();
     result
-}
-
-fn local_code_keys(c: &Customer) -> [Option<CiKey<'_>>; 2] {
-    [CiKey::new(c.code()), None]
-}
-
-fn qb_account_key(r: &CustomerRet) -> Option<CiKey<'_>> {
-    r.data.get(Field::AccountNumber).and_then(CiKey::new)
 }
 
 fn local_name_keys(c: &Customer) -> [Option<CiKey<'_>>; 2] {
@@ -208,6 +259,8 @@ impl Rule {
         result: &mut Matching,
     ) {
         let mut qb_by_key: FxHashMap<CiKey<'_>, Slot> = FxHashMap::default();
+        // Growing a map re-hashes every key; size it once.
+        qb_by_key.reserve(qb_done.iter().filter(|d| !**d).count());
         for (i, r) in qb.iter().enumerate() {
             if qb_done[i] {
                 continue;

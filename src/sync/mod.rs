@@ -10,6 +10,7 @@ pub mod plan;
 pub mod problems;
 mod recover;
 pub mod report;
+pub mod scheduled;
 
 pub use engine::{CompanyInfo, Snapshot, SyncEngine};
 pub use groups::ReplaceGroup;

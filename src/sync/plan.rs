@@ -15,7 +15,9 @@ use super::groups::ReplaceGroup;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::keys::CiKey;
-use super::matching::{LinkRef, MatchedBy, Matching, Pair, code_key, match_customers, name_key};
+use super::matching::{
+    LinkRef, LocalCodes, MatchedBy, Matching, Pair, code_key, match_indexed, name_key,
+};
 use super::problems::{self, Problem};
 
 /// Which customers the panes list.
@@ -164,7 +166,8 @@ pub struct MatchingSummary {
 
 impl Plan {
     pub fn build(input: &PlanInput<'_>) -> Plan {
-        let matching = match_customers(input.locals, input.qb, input.links);
+        let codes = LocalCodes::new(input.locals);
+        let matching = match_indexed(input.locals, &codes, input.qb, input.links);
         let type_filter = TypeFilter::new(&input.config.import.include_customer_types);
         let mut summary = MatchingSummary {
             reviews: matching.reviews.len(),
@@ -172,19 +175,29 @@ impl Plan {
             ..Default::default()
         };
 
-        let exports = export_rows(input, &matching, &mut summary);
-        let imports = import_rows(input, &matching, &type_filter, &mut summary);
-        let mut pairs = Vec::new();
-        for pair in &matching.pairs {
-            let row = pair_row(input, pair);
-            let listed = type_filter.includes(&input.qb[pair.qb]);
-            match row {
-                None => summary.exact += 1,
-                Some(_) if !listed => summary.hidden_by_type += 1,
-                Some(row) if input.mode == Mode::NotExactMatch => pairs.push(row),
-                Some(_) => {}
-            }
-        }
+        // Comparing the matched pairs field by field is independent of the candidates' checks:
+        // on a large list it runs on a second thread.
+        let (exports, imports, (pairs, exact, pairs_hidden)) = if matching.pairs.len() > 10_000 {
+            std::thread::scope(|scope| {
+                let pairs = scope.spawn(|| pair_rows(input, &matching.pairs, &type_filter));
+                let exports = export_rows(input, &matching, &mut summary);
+                let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
+                let pairs = pairs
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (exports, imports, pairs)
+            })
+        } else {
+            let exports = export_rows(input, &matching, &mut summary);
+            let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
+            (
+                exports,
+                imports,
+                pair_rows(input, &matching.pairs, &type_filter),
+            )
+        };
+        summary.exact += exact;
+        summary.hidden_by_type += pairs_hidden;
 
         Plan {
             mode: input.mode,
@@ -318,10 +331,11 @@ fn export_rows(
 fn import_rows(
     input: &PlanInput<'_>,
     m: &Matching,
+    local_codes: &LocalCodes<'_>,
     filter: &TypeFilter,
     summary: &mut MatchingSummary,
 ) -> Vec<ImportRow> {
-    let mut codes = CodeAllocator::new(input.locals);
+    let mut codes = CodeAllocator::new(local_codes);
     let mut review_of: HashMap<usize, Problem> = HashMap::new();
     for review in &m.reviews {
         let candidates: Vec<String> = review
@@ -365,6 +379,25 @@ fn import_rows(
         });
     }
     rows
+}
+
+/// The not-in-sync pairs worth listing, how many pairs are exact matches, and how many differing
+/// pairs the type filter hides.
+fn pair_rows(
+    input: &PlanInput<'_>,
+    matched: &[Pair],
+    filter: &TypeFilter,
+) -> (Vec<PairRow>, usize, usize) {
+    let (mut rows, mut exact, mut hidden) = (Vec::new(), 0, 0);
+    for pair in matched {
+        match pair_row(input, pair) {
+            None => exact += 1,
+            Some(_) if !filter.includes(&input.qb[pair.qb]) => hidden += 1,
+            Some(row) if input.mode == Mode::NotExactMatch => rows.push(row),
+            Some(_) => {}
+        }
+    }
+    (rows, exact, hidden)
 }
 
 /// The differences of a matched pair, or `None` for an exact match.
@@ -448,7 +481,7 @@ pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
 
 /// The SMSTurbo customer an import creates. The code is QuickBooks' AccountNumber; without one
 /// (or when it is taken) a code is made from the name, made unique with a number.
-pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_>) -> Customer {
+pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_, '_>) -> Customer {
     let status = if ret.is_active() {
         CustomerStatus::Active
     } else {
@@ -471,31 +504,41 @@ pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_>) -> Cus
 }
 
 /// Hands out SMSTurbo codes that no customer has, case-insensitively.
-pub struct CodeAllocator<'a> {
-    existing: FxHashSet<CiKey<'a>>,
-    added: HashSet<String>,
+pub struct CodeAllocator<'c, 'a> {
+    existing: &'c LocalCodes<'a>,
+    added: FxHashSet<String>,
+    /// The next suffix to try per base, so that many imports sharing a base (names made into
+    /// codes are cut to 12 characters) don't each retry every earlier suffix.
+    next_suffix: FxHashMap<String, u32>,
 }
 
-impl<'a> CodeAllocator<'a> {
-    pub fn new(locals: &'a [Customer]) -> Self {
+impl<'c, 'a> CodeAllocator<'c, 'a> {
+    pub fn new(existing: &'c LocalCodes<'a>) -> Self {
         CodeAllocator {
-            existing: locals.iter().filter_map(|c| CiKey::new(c.code())).collect(),
-            added: HashSet::new(),
+            existing,
+            added: FxHashSet::default(),
+            next_suffix: FxHashMap::default(),
         }
     }
 
     fn is_free(&self, code: &str) -> bool {
-        CiKey::new(code).is_some_and(|k| !self.existing.contains(&k))
+        !code.trim().is_empty()
+            && !self.existing.contains(code)
             && !self.added.contains(&code_key(code))
     }
 
     /// `base` if free, else `base-2`, `base-3`, …
     pub fn allocate(&mut self, base: &str) -> String {
         let mut code = base.to_string();
-        let mut n = 2;
-        while !self.is_free(&code) {
-            code = format!("{base}-{n}");
-            n += 1;
+        if !self.is_free(&code) {
+            let next = self.next_suffix.entry(code_key(base)).or_insert(2);
+            loop {
+                code = format!("{base}-{next}");
+                *next += 1;
+                if !self.existing.contains(&code) && !self.added.contains(&code_key(&code)) {
+                    break;
+                }
+            }
         }
         self.added.insert(code_key(&code));
         code
@@ -819,7 +862,8 @@ mod tests {
     #[test]
     fn imports_get_unique_codes() {
         let locals = [local("acme", "Acme", CustomerStatus::Active)];
-        let mut used = CodeAllocator::new(&locals);
+        let codes = LocalCodes::new(&locals);
+        let mut used = CodeAllocator::new(&codes);
         let mut r = qb("1-1", "Acme, Inc.");
         r.data.set(Field::AccountNumber, "ACME");
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACME-2");

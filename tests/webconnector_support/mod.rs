@@ -26,11 +26,15 @@ pub const PASSWORD: &str = "correct horse battery";
 pub const COMPANY: &str =
     r"C:\Users\Public\Documents\Intuit\QuickBooks\Company Files\Acme & Sons.QBW";
 
-/// Hashing is deliberately slow; one hash serves every test in a binary.
-pub fn credentials() -> Credentials {
+/// Hashing is deliberately slow; one hash of [`PASSWORD`] serves every test in a binary.
+pub fn stored_password() -> StoredPassword {
     static HASH: OnceLock<StoredPassword> = OnceLock::new();
-    let hash = HASH.get_or_init(|| StoredPassword::hash(PASSWORD).expect("hash"));
-    Credentials::new(USER, hash.clone())
+    HASH.get_or_init(|| StoredPassword::hash(PASSWORD).expect("hash"))
+        .clone()
+}
+
+pub fn credentials() -> Credentials {
+    Credentials::new(USER, stored_password())
 }
 
 /// Short waits so the suites run fast; the logic is the same as with the defaults.
@@ -404,11 +408,12 @@ impl ScheduledWork for QueryOnce {
         self.runs.load(std::sync::atomic::Ordering::SeqCst) == 0
     }
 
-    fn run(&self, connection: &mut dyn custsync::qb::Connection) {
+    fn run(&self, connection: &mut dyn custsync::qb::Connection) -> Result<String, String> {
         self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if connection.open(&mut custsync::qb::NoPrompt).is_ok() {
-            let _ = connection.process(&customer_query("s1"));
-        }
-        connection.close();
+        connection
+            .open(&mut custsync::qb::NoPrompt)
+            .and_then(|_| connection.process(&customer_query("s1")))
+            .map(|_| "queried once".to_string())
+            .map_err(|e| e.to_string())
     }
 }

@@ -351,7 +351,7 @@ fn check_value(
             }
         }
         Ty::Guid => {
-            if super::ids::is_guid(text) {
+            if crate::qbxml::rules::is_guid(text) {
                 Ok(())
             } else {
                 bad("a GUID like {6B29FC40-CA47-1067-B31D-00DD010662DA}")

@@ -47,36 +47,6 @@ pub fn now_unix() -> i64 {
     Local::now().timestamp()
 }
 
-/// A new random `{GUID}` in QuickBooks' upper-case form.
-pub fn new_guid() -> String {
-    let v: u128 = rand::random();
-    let h = format!("{v:032X}");
-    format!(
-        "{{{}-{}-{}-{}-{}}}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
-/// Whether `text` matches the schema's GUIDTYPE: `0` or `{8-4-4-4-12 hex}`.
-pub fn is_guid(text: &str) -> bool {
-    if text == "0" {
-        return true;
-    }
-    let Some(inner) = text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) else {
-        return false;
-    };
-    let parts: Vec<&str> = inner.split('-').collect();
-    parts.len() == 5
-        && parts
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// Which end of a day a date without a time stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DayEnd {
@@ -167,15 +137,6 @@ mod tests {
         );
         assert!(b[19] == b'+' || b[19] == b'-');
         assert_eq!(parse_datetime(&t, DayEnd::Start), Some(1_446_676_743));
-    }
-
-    #[test]
-    fn guids_have_the_schema_shape() {
-        let g = new_guid();
-        assert!(is_guid(&g), "{g}");
-        assert_ne!(g, new_guid());
-        assert!(is_guid("0"));
-        assert!(!is_guid("{1234}"));
     }
 
     #[test]

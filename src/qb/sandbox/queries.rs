@@ -129,7 +129,7 @@ fn entity_query(ctx: &mut Ctx<'_>, table: Table, q: &EntityQuery) -> rusqlite::R
         return finish(ctx, table, found, query.metadata_only, &query.include_ret);
     }
     // Start: snapshot every match, hand out the first page.
-    let id = ids::new_guid();
+    let id = crate::qb::guid::Guid::random().braced_upper();
     let page = page_of(&query.selection);
     ctx.session.insert_iterator(
         id.clone(),

@@ -357,3 +357,32 @@ fn the_mapped_ret_elements_are_the_mapped_fields_and_bookkeeping() {
         "IncludeRetElement allows 50 characters"
     );
 }
+
+#[test]
+fn many_names_are_checked_in_batches() {
+    let none = |ids: &[String]| {
+        Ok(rs(&ids
+            .iter()
+            .zip(["VendorQueryRs", "EmployeeQueryRs", "OtherNameQueryRs"])
+            .map(|(id, rs)| {
+                format!("<{rs} requestID=\"{id}\" statusCode=\"1\" statusSeverity=\"Info\"/>")
+            })
+            .collect::<String>()))
+    };
+    let mut fake = Fake::new(&["13.0"]).reply(none).reply(none);
+    let names: Vec<String> = (0..NAME_CHECK_BATCH + 1).map(|i| format!("N{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut s = Session::open(&mut fake, &mut NoPrompt, None).unwrap();
+    assert!(s.name_collisions(&refs).unwrap().is_empty());
+    assert!(
+        s.name_collisions(&[]).unwrap().is_empty(),
+        "nothing to ask, nothing sent"
+    );
+    drop(s);
+    assert_eq!(fake.requests.len(), 2);
+    assert_eq!(
+        fake.requests[0].matches("<FullName>").count(),
+        3 * NAME_CHECK_BATCH
+    );
+    assert_eq!(fake.requests[1].matches("<FullName>").count(), 3);
+}

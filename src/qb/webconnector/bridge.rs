@@ -1,7 +1,7 @@
 //! [`WebConnectorConnection`]: the sync core's [`Connection`] over the Web Connector.
 //!
 //! The sync core calls it synchronously from its own thread; the Web Connector's calls arrive on
-//! the HTTP workers. They meet in the [`Exchange`](super::exchange): `open` waits for the Web
+//! the HTTP workers. They meet in the exchange (a private module): `open` waits for the Web
 //! Connector to log in and make its first `sendRequestXML`; `process` queues one document for the
 //! next `sendRequestXML` and waits for the matching `receiveResponseXML`; `close` lets the Web
 //! Connector's next call learn that the work is done (receiveResponseXML answers 100).
@@ -83,6 +83,17 @@ impl WebConnectorConnection {
         self.exchange
             .with_bridge(self.id()?, |b| b.country.clone())
             .flatten()
+    }
+
+    /// Closes with the outcome the Web Connector should show: `Ok(summary)` in its status
+    /// column, `Err(message)` as an error (see [`ScheduledWork::run`](super::ScheduledWork::run)).
+    pub(crate) fn finish(&mut self, outcome: Result<String, String>) {
+        let id = self.handle.id.swap(0, Ordering::SeqCst);
+        if id != 0 {
+            let ok = outcome.is_ok();
+            let message = outcome.unwrap_or_else(|e| e);
+            self.exchange.finish(id, Some(message), ok);
+        }
     }
 
     fn id(&self) -> Option<u64> {

@@ -155,6 +155,10 @@ pub struct EmulatorConfig {
     /// Scripted fault: after QuickBooks processed the n-th request, call sendRequestXML again
     /// instead of returning the response (the response is dropped).
     pub repeat_send_at: Option<usize>,
+    /// Scripted fault, once: like `lose_response_at`, for the first request (of any update)
+    /// whose text contains this, e.g. `<CustomerAddRq` — QuickBooks applied it, the response
+    /// never reaches the service. Cleared when it fires.
+    pub lose_response_matching: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -167,6 +171,7 @@ impl Default for EmulatorConfig {
             max_calls: 10_000,
             lose_response_at: None,
             repeat_send_at: None,
+            lose_response_matching: None,
         }
     }
 }
@@ -452,7 +457,15 @@ impl<Q: QuickBooks> Emulator<Q> {
             report.requests.push(request.clone());
             let n = report.requests.len();
             let processed = self.qb.process(&request);
-            if self.config.lose_response_at == Some(n) {
+            let matched = self
+                .config
+                .lose_response_matching
+                .as_deref()
+                .is_some_and(|m| request.contains(m));
+            if matched {
+                self.config.lose_response_matching = None;
+            }
+            if matched || self.config.lose_response_at == Some(n) {
                 return Ok(UpdateOutcome::Crashed);
             }
             if self.config.repeat_send_at == Some(n) {
@@ -676,6 +689,11 @@ impl HttpClient {
             tls: Some((Arc::new(config), name)),
             timeout: Duration::from_secs(60),
         })
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
     }
 
     fn connect(&self) -> io::Result<Box<dyn Stream>> {

@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 
 use crate::qb::{QbError, SessionInfo, hresult};
 
-use super::guid::Guid;
 use super::hcp;
 use super::soap::SendRequest;
+use crate::qb::guid::Guid;
 
 /// How long a waiting thread sleeps at most before looking at expiry and deadlines again.
 const TICK: Duration = Duration::from_millis(200);
@@ -296,22 +296,41 @@ impl Exchange {
 
     /// Ends the bridge. Its session, if any, is told the work is done.
     pub fn close(&self, id: u64) {
+        self.finish(id, None, true);
+    }
+
+    /// Ends the bridge with what its session should tell the Web Connector: `ok` lets
+    /// receiveResponseXML answer 100 and closeConnection show `message` in the Web Connector's
+    /// status column; otherwise receiveResponseXML answers -1 and getLastError shows `message` as
+    /// an error. `None`: how many requests were exchanged.
+    pub fn finish(&self, id: u64, message: Option<String>, ok: bool) {
         let mut st = self.lock();
         if st.bridge.as_ref().is_some_and(|b| b.id == id)
             && let Some(b) = st.bridge.take()
         {
-            let message = format!(
-                "custsync finished: {} request(s) exchanged with QuickBooks",
-                b.exchanged
-            );
+            let message = message.unwrap_or_else(|| {
+                format!(
+                    "custsync finished: {} request(s) exchanged with QuickBooks",
+                    b.exchanged
+                )
+            });
             if let Some(t) = &b.ticket
                 && let Some(s) = st.sessions.get_mut(t)
             {
-                s.role = Role::Finished { message, ok: true };
+                if !ok {
+                    s.last_error = Some(message.clone());
+                }
+                s.role = Role::Finished { message, ok };
             }
         }
         drop(st);
         self.notify();
+    }
+
+    /// Whether a Web Connector session is still open (authenticated and not yet closed or
+    /// expired), including one whose work is over but which has not heard so yet.
+    pub fn has_sessions(&self) -> bool {
+        !self.lock().sessions.is_empty()
     }
 
     pub fn status(&self, id: u64) -> BridgeStatus {

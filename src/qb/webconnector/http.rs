@@ -138,6 +138,9 @@ pub enum ServeError {
     Bind { listen: String, source: io::Error },
     #[error("could not start the server threads: {0}")]
     Thread(io::Error),
+    /// No password (or an unreadable one) in the workspace.
+    #[error(transparent)]
+    Password(#[from] super::auth::PasswordError),
 }
 
 /// A running server; stops when shut down or dropped.

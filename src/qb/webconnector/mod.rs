@@ -6,24 +6,32 @@
 //!
 //! - [`soap`]: the envelopes, read with quick-xml and written with the shared XML writer.
 //! - [`service`]: the methods, the session rules and the [`ScheduledWork`] seam.
-//! - [`exchange`] (private): the rendezvous of Web Connector calls and the sync core's thread.
+//! - `exchange` (private): the rendezvous of Web Connector calls and the sync core's thread.
 //! - [`bridge`]: [`WebConnectorConnection`], the [`Connection`](crate::qb::Connection) the sync
 //!   core uses.
+//! - [`interactive`]: [`InteractiveConnection`], the service started for one synchronization
+//!   from Setup, and the [`WaitHandle`] a front end shows and cancels the wait with.
 //! - [`auth`]: the password hash, the login slow-down.
 //! - [`http`], [`tls`]: the server (loopback, or HTTPS), its limits.
 //! - [`qwc`]: the `.qwc` file.
 //! - [`emulator`]: a Web Connector stand-in that drives the service over HTTP, for tests and
 //!   demos (hidden from the docs).
+//!
+//! What `custsync serve` runs when the Web Connector calls on its own (`[schedule]` in
+//! config.toml) is `crate::sync::scheduled::ScheduledSync`, behind the [`ScheduledWork`] seam:
+//! the sync core uses this module, not the other way round.
 
 pub mod auth;
 pub mod bridge;
 #[doc(hidden)]
 pub mod emulator;
 mod exchange;
-pub mod guid;
+
 mod hcp;
 pub mod http;
+pub mod interactive;
 pub mod qwc;
+
 pub mod service;
 pub mod soap;
 pub mod tls;
@@ -32,17 +40,19 @@ pub use auth::{Credentials, PasswordError, StoredPassword};
 pub use bridge::{BridgeHandle, WebConnectorConnection};
 pub use exchange::BridgeStatus;
 pub use http::{HttpLimits, RunningServer, ServeError, ServerOptions, serve};
+pub use interactive::{InteractiveConnection, WHAT_TO_CLICK, WaitHandle};
+
 pub use service::{CallLog, ScheduledWork, Service, ServiceSettings, SoapResponse};
 pub use tls::TlsFiles;
 
-/// The connection for an interactive sync over the Web Connector, from Setup: starts the service
-/// and returns a connection that waits for the Web Connector's next poll.
+/// The connection for an interactive synchronization over the Web Connector, from Setup: starts
+/// the service and returns a connection that waits for the Web Connector's next poll (see
+/// [`InteractiveConnection`]; its [`handle`](InteractiveConnection::handle) shows the wait and
+/// cancels it). Fails when no password is set (run `custsync webconnector set-password`), or the
+/// service cannot listen.
 pub fn connection_from_config(
-    _config: &crate::config::Config,
-    _workspace: &std::path::Path,
-) -> Result<Box<dyn crate::qb::Connection>, ServeError> {
-    Err(ServeError::BadAddress {
-        listen: String::new(),
-        reason: "synchronizing through the Web Connector from Setup is not wired yet".into(),
-    })
+    config: &crate::config::Config,
+    workspace: &std::path::Path,
+) -> Result<InteractiveConnection, ServeError> {
+    InteractiveConnection::start(config, workspace)
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::qb::APP_NAME;
 use crate::qbxml::xml::XmlWriter;
 
-use super::guid::Guid;
+use crate::qb::guid::Guid;
 
 /// Shown in the Web Connector's list and its authorization prompt (kept under 80 characters).
 pub const APP_DESCRIPTION: &str =

@@ -5,13 +5,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::qb::Connection;
+use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
 use super::auth::{Credentials, LoginThrottle};
 use super::bridge::WebConnectorConnection;
 use super::exchange::{Attach, Exchange};
-use super::guid::Guid;
 use super::soap::{self, Call, Method, Reply, ReplyValue};
+use crate::qb::guid::Guid;
 
 /// Timing of sessions and logins.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,8 +50,51 @@ pub trait ScheduledWork: Send + Sync {
 
     /// Runs on its own thread with a connection already bound to the calling Web Connector
     /// session: call `open` (it returns once QuickBooks has the company file open), then
-    /// `process` as needed, then `close`. The connection is closed on return in any case.
-    fn run(&self, connection: &mut dyn Connection);
+    /// `process` as needed.
+    ///
+    /// The session ends when `run` returns, not at `close`, so that the outcome reaches the Web
+    /// Connector: `Ok(summary)` is shown in its status column, `Err(message)` as an error. Until
+    /// then the Web Connector is kept waiting (NoOp), whatever the run still has to do.
+    fn run(&self, connection: &mut dyn Connection) -> Result<String, String>;
+}
+
+/// The connection a scheduled run gets: `close` is left to the service, which ends the session
+/// with the run's outcome once `run` returns.
+struct ScheduledConnection(WebConnectorConnection);
+
+impl Connection for ScheduledConnection {
+    fn kind(&self) -> ConnectionKind {
+        self.0.kind()
+    }
+
+    fn open(&mut self, prompt: &mut dyn AccessPrompt) -> Result<SessionInfo, QbError> {
+        self.0.open(prompt)
+    }
+
+    fn process(&mut self, request: &str) -> Result<String, QbError> {
+        self.0.process(request)
+    }
+
+    fn close(&mut self) {}
+
+    fn report_progress(&mut self, done: u64, total: u64) {
+        self.0.report_progress(done, total);
+    }
+}
+
+/// Runs `work` and ends the Web Connector session with its outcome. A panic in the run must
+/// still end the session (with an error), or the Web Connector would wait for ever.
+fn run_scheduled(work: &dyn ScheduledWork, conn: WebConnectorConnection) {
+    let mut conn = ScheduledConnection(conn);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run(&mut conn)))
+        .unwrap_or_else(|_| {
+            Err(
+                "custsync's scheduled run stopped unexpectedly; see the output of custsync \
+                 serve"
+                    .into(),
+            )
+        });
+    conn.0.finish(outcome);
 }
 
 /// One call, as logged by `custsync serve`. The password never appears.
@@ -113,6 +156,12 @@ impl Service {
 
     pub fn user_name(&self) -> &str {
         self.credentials.user_name()
+    }
+
+    /// Whether a Web Connector session is still open; a server kept alive for a finished
+    /// synchronization can stop once none is.
+    pub fn has_sessions(&self) -> bool {
+        self.exchange.has_sessions()
     }
 
     /// Answers one SOAP request body from `peer`.
@@ -260,10 +309,7 @@ impl Service {
                 let work = Arc::clone(work);
                 let spawned = std::thread::Builder::new()
                     .name("custsync-scheduled-run".into())
-                    .spawn(move || {
-                        let mut conn = conn;
-                        work.run(&mut conn);
-                    });
+                    .spawn(move || run_scheduled(work.as_ref(), conn));
                 match spawned {
                     Ok(_) => answer(
                         ticket,

@@ -17,21 +17,27 @@ pub(super) enum Encoding {
 /// Reads the XML declaration (if any) without losing the bytes read: returns them to be read
 /// again, with the encoding they declare.
 pub(super) fn sniff<R: BufRead>(input: &mut R) -> Result<(Vec<u8>, Encoding), ReadError> {
-    let head = input.fill_buf().map_err(ReadError::io)?;
-    if head.starts_with(&[0xFE, 0xFF]) || head.starts_with(&[0xFF, 0xFE]) {
+    let mut prefix = Vec::with_capacity(128);
+    // The first bytes whatever the reader's buffer size: a BOM must not depend on it.
+    input
+        .take(3)
+        .read_to_end(&mut prefix)
+        .map_err(ReadError::io)?;
+    if prefix.starts_with(&[0xFE, 0xFF]) || prefix.starts_with(&[0xFF, 0xFE]) {
         return Err(ReadError::UnsupportedEncoding {
             encoding: "UTF-16".into(),
         });
     }
-    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        input.consume(3);
+    if prefix == [0xEF, 0xBB, 0xBF] {
+        prefix.clear();
     }
-    let mut prefix = Vec::with_capacity(128);
     // A declaration is short; the cap keeps binary garbage without a '>' from being slurped.
-    input
-        .take(512)
-        .read_until(b'>', &mut prefix)
-        .map_err(ReadError::io)?;
+    if !prefix.contains(&b'>') {
+        input
+            .take(512)
+            .read_until(b'>', &mut prefix)
+            .map_err(ReadError::io)?;
+    }
     let encoding = match declared_encoding(&prefix) {
         None => Encoding::Utf8,
         Some(name) => {

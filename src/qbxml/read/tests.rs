@@ -355,6 +355,14 @@ fn a_utf8_bom_is_accepted_and_utf16_is_refused() {
         read_response(&utf16[..]),
         Err(ReadError::UnsupportedEncoding { .. })
     ));
+    // Found by fuzzing: a reader handing out one byte at a time must not hide the BOM.
+    let one_at_a_time = std::io::BufReader::with_capacity(1, &utf16[..]);
+    assert!(matches!(
+        read_response(one_at_a_time),
+        Err(ReadError::UnsupportedEncoding { .. })
+    ));
+    let bom_utf8 = std::io::BufReader::with_capacity(1, &with_bom[..]);
+    assert_eq!(read_response(bom_utf8).unwrap().responses.len(), 1);
     // Text is already decoded, so only bytes can declare an encoding custsync does not read.
     let sjis = xml.replace(
         "<?xml version=\"1.0\" ?>",

@@ -1,4 +1,5 @@
-//! Random GUIDs: session tickets, and the `.qwc` OwnerID/FileID.
+//! Random GUIDs: Web Connector session tickets, the `.qwc` OwnerID/FileID, iterator IDs and the
+//! ExternalGUID custsync gives every customer it adds.
 //!
 //! They come from the operating system's entropy through `rand`'s thread generator (a CSPRNG):
 //! a guessable ticket would let anyone hijack a session, and a repeated one mixed tenants' data
@@ -72,6 +73,10 @@ mod tests {
         assert_eq!(Guid::parse(&s), Some(g));
         assert_eq!(Guid::parse(&g.braced_upper()), Some(g));
         assert!(g.braced_upper().starts_with('{'));
+        assert!(
+            crate::qbxml::rules::is_guid(&g.braced_upper()),
+            "qbXML's GUIDTYPE"
+        );
         assert_ne!(Guid::random(), g);
         assert_eq!(Guid::parse("{1C1B7B2E-6B1E-4C55-9E0A}"), None);
         assert_eq!(Guid::parse("zzzzzzzz-6B1E-4C55-9E0A-5C2E0A7D3F11"), None);

@@ -1,0 +1,382 @@
+//! Scheduled runs: what `custsync serve` does when the Web Connector calls on its own (its
+//! Auto-Run scheduler, or "Update Selected" with no synchronization waiting in custsync).
+//!
+//! `[schedule]` in config.toml chooses the work; with none of it on, authenticate answers "none".
+//! A run is an unattended synchronization through the same sync core as the TUI, so it settles
+//! interrupted writes first, and is journaled like any run:
+//!
+//! 1. connect, settle what earlier runs left in doubt, read both sides;
+//! 2. plan: *missing only*, or *not exact match* when `apply_replace` is on;
+//! 3. choose what an operator would have checked: with `export_missing`, every export candidate
+//!    without problems; with `import_missing`, every import candidate (of the included types)
+//!    without problems; with `apply_replace`, every not-in-sync pair the Replace Options change;
+//! 4. apply, and journal each export candidate that was left out, with its reason, as a failure
+//!    of the run.
+//!
+//! A run with nothing to apply is not journaled, unless it leaves out export candidates the
+//! previous run did not: the Web Connector may call every few minutes, and History should show a
+//! customer that cannot be exported once, not a hundred times a day (the serve log and the Web
+//! Connector's status line still say it every time).
+//!
+//! Nobody is there to agree to add the export default Customer Type / Job Type, so when
+//! QuickBooks lacks them no customer is exported (each is journaled with the reason); imports and
+//! replacements still go ahead.
+//!
+//! It is the sync core's policy for unattended runs, plugged into the Web Connector service
+//! through its `ScheduledWork` seam, so the protocol layer never depends on the sync core.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+use crate::config::{Config, ScheduleConfig};
+use crate::qb::trace::Trace;
+use crate::qb::{Connection, NoPrompt};
+use crate::store::{NewEntry, RunOutcome, Store, StoreError, Workspace};
+use crate::sync::matching::MatchedBy;
+use crate::sync::{
+    ApplyOptions, Mode, NoProgress, Plan, RecoveryReport, RunReport, Selection, Snapshot,
+    SyncEngine, SyncError,
+};
+
+use crate::qb::webconnector::ScheduledWork;
+
+type Log = Box<dyn Fn(&str) + Send + Sync>;
+
+/// The scheduled work `custsync serve` hands the service.
+pub struct ScheduledSync {
+    db_path: PathBuf,
+    config: Config,
+    trace_dir: Option<PathBuf>,
+    log: Option<Log>,
+    /// The export candidates the last run left out, with their reasons.
+    last_skipped: Mutex<Vec<Skipped>>,
+}
+
+/// A candidate the run left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    /// The SMSTurbo code (exports, pairs) or the QuickBooks ListID (imports).
+    pub key: String,
+    pub name: String,
+    pub reason: String,
+}
+
+/// What one scheduled run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScheduledReport {
+    /// The company file, as QuickBooks named it.
+    pub company_file: String,
+    /// Interrupted writes of earlier runs settled first, if there were any.
+    pub recovered: Option<RecoveryReport>,
+    /// `None` when there was nothing to apply (no run is journaled then).
+    pub run: Option<RunReport>,
+    pub skipped_exports: Vec<Skipped>,
+    pub skipped_imports: Vec<Skipped>,
+    pub skipped_pairs: Vec<Skipped>,
+}
+
+impl ScheduledReport {
+    /// One line, for the Web Connector's status column and the serve log.
+    pub fn summary(&self) -> String {
+        let mut done = Vec::new();
+        if let Some(r) = &self.run {
+            for (n, what) in [
+                (r.added, "added to QuickBooks"),
+                (r.imported, "imported"),
+                (r.updated, "updated from QuickBooks"),
+                (r.linked, "linked"),
+            ] {
+                if n > 0 {
+                    done.push(format!("{n} {what}"));
+                }
+            }
+        }
+        let mut line = if done.is_empty() {
+            "nothing to synchronize".to_string()
+        } else {
+            done.join(", ")
+        };
+        let failed = self.run.as_ref().map_or(0, |r| r.failures.len());
+        let in_doubt = self.run.as_ref().map_or(0, |r| r.in_doubt);
+        for (n, what) in [
+            (failed, "refused by QuickBooks"),
+            (self.skipped_exports.len(), "not exported (problems)"),
+            (self.skipped_imports.len(), "not imported (problems)"),
+            (self.skipped_pairs.len(), "not updated (problems)"),
+            (in_doubt, "with an unknown outcome"),
+        ] {
+            if n > 0 {
+                let _ = write!(line, "; {n} {what}");
+            }
+        }
+        if let Some(r) = &self.recovered {
+            let _ = write!(
+                line,
+                "; settled {} interrupted batch(es) first ({} added)",
+                r.batches, r.added
+            );
+        }
+        if let Some(id) = self.run.as_ref().and_then(|r| r.run) {
+            let _ = write!(line, " — run {id} in History");
+        }
+        line
+    }
+}
+
+impl ScheduledSync {
+    /// Runs in `workspace`, whose lock the caller holds for as long as this serves (each run
+    /// opens the workspace's database; no second lock is taken).
+    pub fn new(workspace: &Workspace, config: Config) -> Self {
+        ScheduledSync {
+            db_path: workspace.db_path(),
+            config,
+            trace_dir: None,
+            log: None,
+            last_skipped: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Writes every run's qbXML exchange to numbered files in `dir`.
+    pub fn with_trace(mut self, dir: Option<PathBuf>) -> Self {
+        self.trace_dir = dir;
+        self
+    }
+
+    /// Receives one line per run: its summary, or why it failed.
+    pub fn with_log(mut self, f: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.log = Some(Box::new(f));
+        self
+    }
+
+    /// Whether `[schedule]` asks for anything.
+    pub fn is_configured(schedule: &ScheduleConfig) -> bool {
+        schedule.export_missing || schedule.import_missing || schedule.apply_replace
+    }
+
+    /// One run over `connection`.
+    pub fn run_once(&self, connection: &mut dyn Connection) -> Result<ScheduledReport, SyncError> {
+        let mut store = Store::open(&self.db_path)?;
+        let trace = self
+            .trace_dir
+            .as_ref()
+            .and_then(|dir| match Trace::open(dir) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    self.log(&format!("warning: {e}"));
+                    None
+                }
+            });
+        let mut engine =
+            SyncEngine::connect(connection, &mut NoPrompt, self.config.clone(), trace)?;
+        let mut report = ScheduledReport {
+            company_file: engine.company().file.clone(),
+            ..ScheduledReport::default()
+        };
+        engine.load(&mut store, &mut NoProgress)?;
+        report.recovered = engine.recovery().filter(|r| r.batches > 0).cloned();
+        let schedule = &self.config.schedule;
+        let mode = if schedule.apply_replace {
+            Mode::NotExactMatch
+        } else {
+            Mode::MissingOnly
+        };
+        engine.plan(mode, &mut NoProgress)?;
+        let (Some(snapshot), Some(plan)) = (engine.snapshot(), engine.current_plan()) else {
+            return Err(SyncError::Order("a scheduled run plans before choosing"));
+        };
+        let choice = choose(schedule, snapshot, plan);
+        report.skipped_exports = choice.skipped_exports;
+        report.skipped_imports = choice.skipped_imports;
+        report.skipped_pairs = choice.skipped_pairs;
+        let newly_skipped = {
+            let last = self.last_skipped();
+            report.skipped_exports.iter().any(|s| !last.contains(s))
+        };
+        if !choice.worth_a_run && !newly_skipped {
+            *self.last_skipped() = report.skipped_exports.clone();
+            return Ok(report);
+        }
+        let run = engine.apply(
+            &mut store,
+            &choice.selection,
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )?;
+        // The sync session is over; what is left is local.
+        drop(engine);
+        if let Some(id) = run.run
+            && !report.skipped_exports.is_empty()
+        {
+            journal_skipped(&mut store, id, &run, &report.skipped_exports)?;
+        }
+        report.run = Some(run);
+        // Only once they are journaled: a run that failed before leaves them new for the next.
+        *self.last_skipped() = report.skipped_exports.clone();
+        Ok(report)
+    }
+
+    fn last_skipped(&self) -> std::sync::MutexGuard<'_, Vec<Skipped>> {
+        self.last_skipped
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn log(&self, line: &str) {
+        if let Some(f) = &self.log {
+            f(line);
+        }
+    }
+}
+
+impl ScheduledWork for ScheduledSync {
+    fn pending(&self) -> bool {
+        Self::is_configured(&self.config.schedule)
+    }
+
+    fn run(&self, connection: &mut dyn Connection) -> Result<String, String> {
+        match self.run_once(connection) {
+            Ok(report) => {
+                let summary = report.summary();
+                self.log(&format!(
+                    "scheduled run on {}: {summary}",
+                    shown(&report.company_file)
+                ));
+                Ok(format!("custsync: {summary}"))
+            }
+            Err(e) => {
+                let explanation = e.explanation();
+                self.log(&format!("scheduled run failed: {explanation}"));
+                Err(format!("custsync could not synchronize: {explanation}"))
+            }
+        }
+    }
+}
+
+fn shown(file: &str) -> &str {
+    if file.is_empty() {
+        "the open company file"
+    } else {
+        file
+    }
+}
+
+/// What a scheduled run selects, and what it leaves out.
+struct Choice {
+    selection: Selection,
+    skipped_exports: Vec<Skipped>,
+    skipped_imports: Vec<Skipped>,
+    skipped_pairs: Vec<Skipped>,
+    /// Something to apply: a selection, or matched pairs to link.
+    worth_a_run: bool,
+}
+
+fn problems_text<T: ToString>(problems: &[T]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice {
+    let mut selection = Selection::default();
+    let mut skipped_exports = Vec::new();
+    let mut skipped_imports = Vec::new();
+    let mut skipped_pairs = Vec::new();
+    // Adding the export default types is the operator's decision; unattended, nothing that would
+    // need them is sent.
+    let types_missing = (!plan.missing_types.is_empty()).then(|| {
+        format!(
+            "{}. Scheduled runs never add types: add them in QuickBooks, or synchronize once \
+             from custsync and agree there",
+            SyncError::MissingTypes(plan.missing_types.clone())
+        )
+    });
+    if schedule.export_missing {
+        for row in &plan.exports {
+            let customer = &snapshot.locals[row.local];
+            let reason = if !row.problems.is_empty() {
+                Some(problems_text(&row.problems))
+            } else {
+                types_missing.clone()
+            };
+            match reason {
+                Some(reason) => skipped_exports.push(Skipped {
+                    key: customer.code().to_string(),
+                    name: customer.name().to_string(),
+                    reason,
+                }),
+                None => selection.exports.push(customer.code().to_string()),
+            }
+        }
+    }
+    if schedule.import_missing {
+        for row in &plan.imports {
+            let list_id = snapshot.qb[row.qb].list_id.clone();
+            if row.problems.is_empty() {
+                selection.imports.push(list_id);
+            } else {
+                skipped_imports.push(Skipped {
+                    key: list_id,
+                    name: row.customer.name().to_string(),
+                    reason: problems_text(&row.problems),
+                });
+            }
+        }
+    }
+    if schedule.apply_replace {
+        for row in plan.pairs.iter().filter(|p| p.has_changes()) {
+            let customer = &snapshot.locals[row.local];
+            if row.problems.is_empty() {
+                selection.pairs.push(customer.code().to_string());
+            } else {
+                skipped_pairs.push(Skipped {
+                    key: customer.code().to_string(),
+                    name: customer.name().to_string(),
+                    reason: problems_text(&row.problems),
+                });
+            }
+        }
+    }
+    let unlinked = plan.matched.iter().any(|p| p.by != MatchedBy::Link);
+    Choice {
+        worth_a_run: !selection.is_empty() || unlinked,
+        selection,
+        skipped_exports,
+        skipped_imports,
+        skipped_pairs,
+    }
+}
+
+/// Records the export candidates the run left out as failures of the run, so History shows
+/// them, and lowers the run's outcome accordingly.
+fn journal_skipped(
+    store: &mut Store,
+    run: crate::store::RunId,
+    report: &RunReport,
+    skipped: &[Skipped],
+) -> Result<(), SyncError> {
+    store.transaction(|tx| {
+        for s in skipped {
+            tx.journal(
+                run,
+                &NewEntry::failed(
+                    &s.key,
+                    None,
+                    &format!("not exported by the scheduled run: {}", s.reason),
+                ),
+            )?;
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    let outcome = match report.outcome() {
+        RunOutcome::Done if report.added + report.imported + report.updated + report.linked > 0 => {
+            RunOutcome::Partial
+        }
+        RunOutcome::Done => RunOutcome::NothingDone,
+        other => other,
+    };
+    store.finish_run(run, outcome)?;
+    Ok(())
+}
