@@ -1,637 +1,613 @@
-//! The seed workflow through the TUI, on the fake back end: keys in; the screen, the commands
-//! sent to the worker and what the fake store and company then hold, out.
+//! The seed's Customer Sync workflow through the TUI on the real back end (store, setup, sandbox
+//! QuickBooks, sync core): keys in; the screen, and what the SMSTurbo database, config.toml and
+//! the sandbox company then hold, out. No real terminal.
 
-use std::time::Duration;
+mod tui_support;
 
-use custsync::qb::access::CertificateAnswer;
-use custsync::qbxml::Field;
-use custsync::store::CustomerStatus;
-use custsync::tui::fake::FakeBackend;
-use custsync::tui::keymap::Key::{self, *};
-use custsync::tui::testing::{Harness, scenes};
+use custsync::config::ConnectionKind;
+use custsync::qb::APP_NAME;
+use custsync::qb::sandbox::Grant;
+use custsync::qbxml::{Field, NameList};
+use custsync::store::{CustomerStatus, StoreRead};
+use custsync::sync::ReplaceGroup;
+use custsync::tui::keymap::Key::*;
+use custsync::tui::testing::Harness;
 use custsync::tui::worker::Command;
+use tui_support::{COMPANY_NAME, Demo};
 
-fn demo() -> Harness {
-    Harness::new(FakeBackend::demo(), 80, 24)
+type H = Harness<Demo>;
+
+fn demo() -> H {
+    Demo::create().harness((80, 24))
 }
 
-fn sent_any(h: &Harness, f: impl Fn(&Command) -> bool) -> bool {
-    h.sent.iter().any(f)
+fn grant(h: &H) -> Grant {
+    h.backend.file().app_prefs(APP_NAME).unwrap().grant
 }
 
-#[test]
-fn the_home_screen_lists_customers_and_search_filters_case_insensitively() {
-    let mut h = demo();
-    assert!(h.shows("Birchwood Hardware"));
-    assert!(h.shows("SMSTurbo customers (28)"));
-    h.press(Char('/'));
-    h.type_text("MARINE");
+fn screen_has(h: &mut H, texts: &[&str]) {
     let s = h.screen();
-    assert!(s.contains("Cobalt Marine"), "{s}");
-    assert!(!s.contains("Birchwood"), "{s}");
-    h.press(Enter);
-    // Keeping the filter: q now quits again (no text field has focus).
-    assert!(h.shows("1 shown"));
-    h.press(Esc);
-    assert!(h.shows("Birchwood Hardware"));
-}
-
-#[test]
-fn q_quits_only_where_no_text_field_or_dialog_has_focus_and_ctrl_c_always() {
-    let mut h = demo();
-    // In File Info, q is a letter.
-    h.press(Tab).press(End).press(Char('q'));
-    assert!(!h.app.should_quit());
-    assert!(h.shows("Acme Books.QBWq"));
-    // In a dialog, q does nothing.
-    let mut h = demo();
-    h.press(Char('d')).press(Char('q'));
-    assert!(!h.app.should_quit());
-    assert!(h.shows("Delete customer"));
-    // In the search field, q is typed.
-    let mut h = demo();
-    h.press(Char('/')).press(Char('q'));
-    assert!(!h.app.should_quit());
-    // On the list, q quits.
-    let mut h = demo();
-    h.press(Char('q'));
-    assert!(h.app.should_quit());
-    // Ctrl-C quits from a text field and from a dialog.
-    for first in [Tab, Char('d')] {
-        let mut h = demo();
-        h.press(first).press(Ctrl('c'));
-        assert!(h.app.should_quit());
+    for t in texts {
+        assert!(s.contains(t), "missing {t:?} in:\n{s}");
     }
 }
 
-#[test]
-fn help_and_footer_come_from_the_key_map_for_where_you_are() {
-    let mut h = demo();
-    let s = h.screen();
-    assert!(s.lines().last().unwrap().contains("a Add"), "{s}");
-    h.press(Char('?'));
-    let s = h.screen();
-    assert!(s.contains("Help — Maintain Customer"), "{s}");
-    assert!(s.contains("F4/Ctrl-O  Look up the company file"), "{s}");
-    h.press(Esc);
-    h.press(Char('d'));
-    let footer = h.screen().lines().last().unwrap().to_string();
-    assert!(
-        footer.contains("y Yes") && footer.contains("n No"),
-        "{footer}"
-    );
-    assert!(!footer.contains("Add"), "{footer}");
-    // F1 opens help from a text field, where ? is a character.
-    let mut h = demo();
-    h.press(Tab).press(F(1));
-    assert!(h.shows("Help — Maintain Customer"));
-    assert!(h.shows("Edit the text field"));
-}
-
-#[test]
-fn adding_a_customer_saves_it_through_the_worker() {
-    let mut h = demo();
-    h.press(Char('a'));
-    h.type_text("C3001");
-    h.press(Tab);
-    h.type_text("Golden Gate Ceramics");
-    // Down to the status and pick Hold.
-    h.keys(&[Tab, Tab, Right]);
-    h.press(Ctrl('s'));
-    let saved = h.sent.iter().find_map(|c| match c {
-        Command::SaveCustomer {
-            original_code: None,
-            customer,
-        } => Some(customer.clone()),
-        _ => None,
-    });
-    let saved = saved.expect("a SaveCustomer command");
-    assert_eq!(saved.code(), "C3001");
-    assert_eq!(saved.name(), "Golden Gate Ceramics");
-    assert_eq!(saved.status, CustomerStatus::Hold);
-    let s = h.screen();
-    assert!(s.contains("Saved Golden Gate Ceramics (C3001)."), "{s}");
-    assert!(s.contains("SMSTurbo customers (29)"), "{s}");
-    assert!(
-        h.backend
-            .state()
-            .customers
-            .iter()
-            .any(|c| c.code() == "C3001")
-    );
-}
-
-#[test]
-fn a_refused_value_is_shown_next_to_its_field_and_nothing_is_saved() {
-    let mut h = demo();
-    h.press(Char('a')).press(Tab);
-    h.type_text("No Code Ltd");
-    h.keys(&[Tab, Tab, Tab, Tab]);
-    h.press(Ctrl('s'));
-    assert!(!sent_any(&h, |c| matches!(c, Command::SaveCustomer { .. })));
-    assert!(h.shows("✗ Code (account no.): a code is required"));
-    // A duplicate code is refused by the back end and shown the same way.
-    h.type_text("C1001");
-    h.press(Ctrl('s'));
-    assert!(sent_any(&h, |c| matches!(c, Command::SaveCustomer { .. })));
-    assert!(h.shows("another customer already has code C1001"));
-    assert_eq!(h.backend.state().customers.len(), 28);
-    // Esc with changes asks before discarding; the default is No.
-    h.press(Esc);
-    assert!(h.shows("Discard changes?"));
-    h.press(Enter);
-    assert!(h.shows("Add customer"));
-    h.press(Esc).press(Char('y'));
-    assert!(h.shows("SMSTurbo customers (28)"));
-}
-
-#[test]
-fn editing_keeps_the_code_and_changes_the_status() {
-    let mut h = demo();
-    h.keys(&[Down, Enter, Tab, Tab, Tab, Right, Ctrl('s')]);
-    let c = h
-        .backend
-        .state()
-        .customers
-        .iter()
-        .find(|c| c.code() == "C1002")
-        .cloned()
-        .unwrap();
-    assert_eq!(c.status, CustomerStatus::Prospect);
-    assert_eq!(c.data.get(Field::Phone), Some("555-0101"));
-    assert!(sent_any(
-        &h,
-        |c| matches!(c, Command::SaveCustomer { original_code: Some(code), .. } if code == "C1002")
-    ));
-}
-
-#[test]
-fn delete_asks_first_and_defaults_to_no() {
-    let mut h = demo();
-    h.press(Char('d'));
-    assert!(h.shows("Delete Birchwood Hardware (C1001) from SMSTurbo?"));
-    h.press(Enter);
-    assert!(!sent_any(&h, |c| matches!(
-        c,
-        Command::DeleteCustomer { .. }
-    )));
-    assert_eq!(h.backend.state().customers.len(), 28);
-    h.press(Char('d')).press(Char('y'));
-    assert!(sent_any(&h, |c| *c
-        == Command::DeleteCustomer {
-            code: "C1001".into()
-        }));
-    assert_eq!(h.backend.state().customers.len(), 27);
-    assert!(h.shows("Deleted customer C1001."));
-    assert!(!h.shows("Birchwood Hardware"));
-}
-
-#[test]
-fn a_pattern_in_file_info_and_the_lookup_list_the_matches() {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ["Acme.QBW", "other.qbw", "notes.txt"] {
-        std::fs::write(dir.path().join(f), "x").unwrap();
-    }
-    std::fs::create_dir(dir.path().join("Sub")).unwrap();
-    std::fs::write(dir.path().join("Sub").join("Deep.QBW"), "x").unwrap();
-    let mut h = demo();
-    h.press(Tab);
-    // Clear File Info and type a folder and pattern.
-    h.keys(&[Home, Ctrl('k')]);
-    h.type_text(&format!("{}/*.qbw", dir.path().display()));
-    h.press(F(4));
-    let s = h.screen();
-    assert!(
-        s.contains("Acme.QBW") && s.contains("other.qbw") && s.contains("Sub"),
-        "{s}"
-    );
-    assert!(!s.contains("notes.txt"), "{s}");
-    // "..", then the folder Sub, then the files: into Sub, choose Deep.QBW.
-    h.keys(&[Down, Enter]);
-    assert!(h.shows("Deep.QBW"));
-    h.keys(&[Down, Enter]);
-    let chosen = dir.path().join("Sub").join("Deep.QBW");
-    assert!(h.shows("File Info set to"));
-    assert_eq!(h.app.config().company_file, chosen.to_string_lossy());
-    assert_eq!(
-        h.backend.state().config.company_file,
-        chosen.to_string_lossy()
-    );
-}
-
-#[test]
-fn an_unreadable_folder_is_explained_inside_the_picker() {
-    let mut h = demo();
-    h.press(Tab).keys(&[Home, Ctrl('k')]);
-    h.type_text("/nonexistent/custsync/*.QBW");
-    h.press(F(4));
-    let s = h.screen();
-    assert!(
-        s.contains("cannot read the folder /nonexistent/custsync"),
-        "{s}"
-    );
-    assert!(s.contains("Backspace goes up"), "{s}");
-    // Backspace goes up from where the picker stands, and Esc closes it.
-    h.press(Esc);
-    assert!(!h.shows("Folder: "));
-}
-
-#[test]
-fn setup_saves_validated_values_and_returns_home() {
-    let mut h = demo();
-    h.press(Char('s'));
-    // Down to Include Customer Types (tab bar, File Info, pattern, connection, types).
-    h.keys(&[Tab, Tab, Tab, Tab]);
-    h.type_text("Retail");
-    // The four statuses: uncheck Inactive.
-    h.keys(&[Tab, Tab, Tab, Tab, Space]);
-    // Replace Options: phones.
-    h.keys(&[Char(']'), Down, Down, Down, Down, Space]);
-    h.press(Ctrl('s'));
-    assert!(h.shows("Setup saved."));
-    assert!(h.shows("Maintain Customer"));
-    let cfg = h.backend.state().config.clone();
-    assert_eq!(cfg.import.include_customer_types, vec!["Retail"]);
-    assert!(!cfg.export.statuses.contains(&CustomerStatus::Inactive));
-    assert!(
-        cfg.replace
-            .groups
-            .contains(&custsync::sync::ReplaceGroup::Phones)
-    );
-    assert_eq!(h.app.config(), &cfg);
-}
-
-#[test]
-fn setup_refuses_a_value_the_back_end_rejects_and_saves_nothing() {
-    let mut h = demo();
-    h.press(Char('s')).press(Tab);
-    h.keys(&[Home, Ctrl('k')]);
-    h.type_text("/demo/not-a-company.txt");
-    h.press(Ctrl('s'));
-    assert!(h.shows("✗ File Info: the sandbox needs a .QBW company file"));
-    assert_eq!(
-        h.backend.state().config.company_file,
-        "/demo/Acme Books.QBW"
-    );
-    // Esc asks; Yes discards.
-    h.press(Esc);
-    assert!(h.shows("Discard changes?"));
+/// Synchronize, then the certificate choice (0 = No … 3 = Always) with its confirmation and
+/// "Access Confirmation".
+fn first_access(h: &mut H, choice: usize) {
     h.press(Char('y'));
-    assert!(h.shows("SMSTurbo customers"));
-}
-
-/// Walks the first access with a certificate choice (0 = No … 3 = Always).
-fn first_access(h: &mut Harness, choice: usize) {
-    h.press(Char('y'));
-    assert!(h.shows("QuickBooks – Application Certificate"));
+    screen_has(h, &["QuickBooks – Application Certificate"]);
     assert!(h.app.waiting_for_operator());
     for _ in 0..choice {
         h.press(Down);
     }
     h.press(Enter);
     if choice > 0 {
-        assert!(h.shows("Are you sure you want to allow access?"));
+        screen_has(h, &["Are you sure you want to allow access?"]);
         h.press(Char('y'));
-        assert!(h.shows("Access Confirmation"));
+        screen_has(h, &["Access Confirmation"]);
         h.press(Enter);
     }
 }
 
+/// Access "whenever the file is open", then Yes to "Synchronize now?" and to the company.
+fn connected(h: &mut H) {
+    first_access(h, 2);
+    screen_has(h, &["Synchronize now?"]);
+    h.press(Char('y'));
+    screen_has(h, &["Confirm company", COMPANY_NAME]);
+    h.press(Char('y'));
+    screen_has(h, &["Show Missing Customers Only?"]);
+}
+
+/// Moves the cursor of the focused pane to the row showing `text`, with the filter.
+fn find_row(h: &mut H, text: &str) {
+    h.press(Char('/'));
+    h.type_text(text);
+    h.press(Enter);
+}
+
 #[test]
-fn answering_no_to_the_certificate_refuses_access_and_explains() {
+fn no_to_the_certificate_is_refused_explained_and_the_sandbox_can_ask_again() {
     let mut h = demo();
     first_access(&mut h, 0);
-    assert!(h.shows("Access refused"));
-    assert!(h.shows("choose one of the Yes answers"));
-    assert_eq!(h.backend.state().access, None);
-    assert!(!h.backend.state().connected);
+    screen_has(
+        &mut h,
+        &[
+            "QuickBooks refused custsync",
+            "Integrated Applications",
+            "0x80040420",
+            "Let the sandbox ask again",
+        ],
+    );
+    assert_eq!(grant(&h), Grant::Denied);
+    // Asking again is refused without a dialog…
+    h.press(Right).press(Enter);
+    h.press(Char('y'));
+    screen_has(&mut h, &["0x80040420"]);
+    assert!(!h.app.waiting_for_operator());
+    // …until the sandbox forgets the answer (what QuickBooks' user would do in Integrated
+    // Applications), and then it asks again.
+    h.press(Enter);
+    screen_has(&mut h, &["Sandbox changed", "Synchronize again now?"]);
+    assert_eq!(grant(&h), Grant::None);
+    h.press(Char('y'));
+    screen_has(&mut h, &["QuickBooks – Application Certificate"]);
 }
 
 #[test]
 fn prompt_each_time_then_no_opens_setup_and_the_next_connection_asks_again() {
     let mut h = demo();
     first_access(&mut h, 1);
-    assert!(h.shows("Synchronize now?"));
+    assert_eq!(grant(&h), Grant::PromptEachTime);
+    screen_has(&mut h, &["Synchronize now?"]);
     h.press(Char('n'));
-    assert!(h.shows("SetUp"));
-    assert!(sent_any(&h, |c| *c == Command::Disconnect));
-    assert!(matches!(
-        h.backend.state().access,
-        Some(CertificateAnswer::PromptEachTime { .. })
-    ));
+    screen_has(&mut h, &["SetUp", "Replace Options"]);
+    assert!(h.sent.contains(&Command::Disconnect));
     h.press(Esc);
     h.press(Char('y'));
-    assert!(h.shows("Allow access this time?"));
+    screen_has(&mut h, &["Allow access this time?"]);
     h.press(Char('y'));
-    assert!(h.shows("Confirm company"));
-}
-
-#[test]
-fn when_open_then_yes_confirms_the_company_and_asks_missing_only() {
-    let mut h = demo();
-    first_access(&mut h, 2);
-    h.press(Char('y'));
-    let s = h.screen();
-    assert!(
-        s.contains("Acme Books Inc.") && s.contains("Customers:  21"),
-        "{s}"
-    );
-    // No changes nothing and closes the connection.
+    // 18 customers and a job.
+    screen_has(&mut h, &["Confirm company", COMPANY_NAME, "Customers:  19"]);
     h.press(Char('n'));
-    assert!(h.shows("Nothing was changed"));
-    assert!(!h.backend.state().connected);
-    // The second time there is no certificate question.
-    h.press(Char('y'));
-    assert!(h.shows("Confirm company"));
-    h.press(Char('y'));
-    assert!(h.shows("Show Missing Customers Only?"));
+    screen_has(&mut h, &["Nothing was changed"]);
+    // No to "this time" is a refusal.
+    h.press(Char('y')).press(Char('n'));
+    screen_has(&mut h, &["0x80040420"]);
+    assert_eq!(grant(&h), Grant::PromptEachTime);
 }
 
 #[test]
-fn always_without_automatic_login_is_refused_with_the_fix_then_works_once_allowed() {
-    let mut h = demo();
-    h.backend.state().qb_running = false;
-    // Always: Login as is offered.
-    h.press(Char('y'));
-    h.keys(&[Down, Down, Down]);
-    assert!(h.shows("Login as: ‹ Admin ›"));
-    h.keys(&[Enter, Char('y'), Enter]);
-    let s = h.screen();
-    assert!(s.contains("QuickBooks refused the automatic login"), "{s}");
-    assert!(s.contains("check \"Allow this"), "{s}");
-    assert!(
-        s.contains("application to login automatically\". Then synchronize again."),
-        "{s}"
-    );
-    assert!(s.contains("0x8004041D"), "{s}");
-    h.press(Enter);
-    // The operator fixes the preference in QuickBooks and tries again.
-    h.backend.state().auto_login_allowed = true;
-    h.press(Char('y'));
-    assert!(h.shows("Confirm company"));
-}
-
-#[test]
-fn missing_only_yes_lists_missing_customers_on_each_side() {
-    let mut h = demo();
-    scenes::missing_only_question(&mut h);
+fn when_open_then_missing_only_yes_lists_each_sides_missing_customers() {
+    let mut h = Demo::create().harness((120, 40));
+    connected(&mut h);
+    assert_eq!(grant(&h), Grant::WhenOpen);
     h.press(Char('y'));
     let s = h.screen();
     assert!(s.contains("missing customers only"), "{s}");
-    assert!(s.contains("Delta Bakery"), "{s}"); // only in SMSTurbo
-    assert!(s.contains("Bayside Marina"), "{s}"); // only in QuickBooks
-    assert!(
-        !s.contains("Cobalt Marine"),
-        "not-in-sync pairs are not listed: {s}"
+    for name in [
+        "Alpine Outfitters",
+        "Elm Street Books",
+        "ACME Supply",
+        "Maple Leaf Catering",
+    ] {
+        assert!(s.contains(name), "{name} missing:\n{s}");
+    }
+    // In sync, not in sync, and a job: not listed.
+    for name in ["Baker Street", "Harbor Marine", "Kitchen remodel"] {
+        assert!(!s.contains(name), "{name} listed:\n{s}");
+    }
+    screen_has(
+        &mut h,
+        &[
+            "6 in sync",
+            "SMSTurbo — 0 of 12 checked",
+            "QuickBooks — 0 of 8 checked",
+        ],
     );
 }
 
 #[test]
-fn missing_only_no_adds_the_not_in_sync_pairs_with_their_differences() {
+fn always_with_quickbooks_closed_is_refused_then_the_fix_lets_it_in() {
     let mut h = demo();
-    scenes::missing_only_question(&mut h);
-    h.press(Char('n'));
-    let s = h.screen();
-    assert!(s.contains("every customer not in sync"), "{s}");
-    assert!(s.contains("Cobalt Marine"), "{s}");
-    assert!(
-        s.contains("555-0101") && s.contains("555-0201"),
-        "diff shown: {s}"
-    );
-    // Checking the pair on the left checks it on the right too.
-    h.press(Space);
-    assert!(h.shows("QuickBooks — 1 of 9 checked"));
-}
-
-#[test]
-fn rows_with_problems_cannot_be_checked_and_say_why() {
-    let mut h = demo();
-    scenes::missing_only_question(&mut h);
+    // The seed's walkthrough: QuickBooks is not running. o closes the file in the sandbox.
+    h.press(Char('o'));
+    screen_has(&mut h, &["Sandbox QuickBooks: file closed"]);
+    assert!(!h.backend.file().is_open_in_quickbooks().unwrap());
     h.press(Char('y'));
-    h.press(Char('/'));
-    h.type_text("acme");
-    h.press(Enter).press(Space);
-    let s = h.screen();
-    assert!(s.contains("[!] C2001"), "{s}");
-    assert!(
-        s.contains("Cannot be checked until fixed: QuickBooks already has a vendor"),
-        "{s}"
+    h.keys(&[Down, Down, Down]);
+    screen_has(&mut h, &["Login as: ‹ Admin ›"]);
+    h.keys(&[Enter, Char('y'), Enter]);
+    screen_has(
+        &mut h,
+        &[
+            "QuickBooks does not let custsync log in automatically",
+            "Allow this application to login automatically",
+            "--auto-login on",
+            "0x8004041D",
+            "Allow automatic login in the sandbox",
+        ],
     );
-    // The detail area says it in full, with what to do.
-    assert!(s.contains("QuickBooks name in Maintain Customer."), "{s}");
-    assert!(h.shows("SMSTurbo — 0 of 12 checked"));
-    // Check all skips it too.
-    h.press(Char('a'));
-    assert!(h.shows("SMSTurbo — 0 of 12 checked"));
+    let prefs = h.backend.file().app_prefs(APP_NAME).unwrap();
+    assert!(matches!(prefs.grant, Grant::Always { .. }));
+    assert!(!prefs.auto_login);
+    // The fix is the focused button.
+    h.press(Enter);
+    screen_has(&mut h, &["Sandbox changed", "Synchronize again now?"]);
+    assert!(h.backend.file().app_prefs(APP_NAME).unwrap().auto_login);
+    h.press(Char('y'));
+    screen_has(&mut h, &["Confirm company", COMPANY_NAME]);
+    assert!(!h.backend.file().is_open_in_quickbooks().unwrap());
+    screen_has(&mut h, &["auto-login on"]);
 }
 
 #[test]
-fn check_all_synchronize_and_export_completed() {
-    let mut h = Harness::new(FakeBackend::demo(), 120, 40);
-    h.backend
-        .state()
-        .config
-        .replace
-        .groups
-        .insert(custsync::sync::ReplaceGroup::Phones);
-    let cfg = h.backend.state().config.clone();
-    h.app = custsync::tui::app::App::new(cfg, "/demo".into(), h.app_theme());
-    h.settle();
-    scenes::missing_only_question(&mut h);
-    h.press(Char('n'));
+fn setup_saves_into_config_toml_and_refuses_a_file_that_is_not_a_sandbox_company() {
+    let mut h = demo();
+    h.press(Char('s'));
+    // Tab bar → File Info → pattern → connection → Include Customer Types.
+    h.keys(&[Tab, Tab, Tab, Tab]);
+    h.type_text("Retail");
+    // Export statuses: uncheck Inactive.
+    h.keys(&[Tab, Tab, Tab, Tab, Space]);
+    // Replace Options: the demo has phones and credit limit; add company name.
+    h.keys(&[Char(']'), Space]);
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["Setup saved.", "Maintain Customer"]);
+    let cfg = h.backend.config();
+    assert_eq!(cfg.import.include_customer_types, vec!["Retail"]);
+    assert!(!cfg.export.statuses.contains(&CustomerStatus::Inactive));
+    assert!(cfg.replace.groups.contains(&ReplaceGroup::CompanyName));
+    assert!(cfg.replace.groups.contains(&ReplaceGroup::Phones));
+    assert_eq!(h.app.config(), &cfg);
+
+    // A text file is not a company: refused next to File Info, config.toml untouched.
+    let text = h.backend.path().join("notes.QBW");
+    std::fs::write(&text, "not a company").unwrap();
+    h.press(Char('s')).press(Tab);
+    h.keys(&[Home, Ctrl('k')]);
+    h.type_text(&text.display().to_string());
+    h.press(Ctrl('s'));
+    screen_has(
+        &mut h,
+        &["✗ File Info:", "is not a custsync sandbox company"],
+    );
+    assert_eq!(h.backend.config(), cfg);
+    h.press(Esc).press(Char('y'));
+
+    // The Web Connector: a listen address other computers reach needs HTTPS.
+    h.press(Char('s'));
+    h.keys(&[Tab, Tab, Tab, Right, Tab, Home, Ctrl('k')]);
+    h.type_text("0.0.0.0:8089");
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["lets other computers connect"]);
+    assert_eq!(h.backend.config().connection.kind, ConnectionKind::Sandbox);
+    h.keys(&[Home, Ctrl('k')]);
+    h.type_text("127.0.0.1:8089");
+    h.press(Ctrl('s'));
+    screen_has(
+        &mut h,
+        &["Setup saved.", "Connection: QuickBooks Web Connector"],
+    );
+    let cfg = h.backend.config();
+    assert_eq!(cfg.connection.kind, ConnectionKind::WebConnector);
+    assert_eq!(cfg.connection.web_connector.listen, "127.0.0.1:8089");
+}
+
+#[test]
+fn the_qwc_file_is_written_for_a_loopback_web_connector() {
+    let mut h = demo();
+    h.press(Char('s'));
+    h.keys(&[Tab, Tab, Tab, Right, Ctrl('s')]);
+    screen_has(&mut h, &["Setup saved."]);
+    // Back in SetUp, down to the button.
+    h.press(Char('s'));
+    h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Tab, Enter]);
+    screen_has(&mut h, &["custsync.qwc; add it to the QuickBooks Web"]);
+    let qwc = std::fs::read_to_string(h.backend.path().join("custsync.qwc")).unwrap();
+    assert!(
+        qwc.contains("<AppURL>http://localhost:8089/qbwc</AppURL>"),
+        "{qwc}"
+    );
+    assert!(qwc.contains("<UserName>custsync</UserName>"), "{qwc}");
+}
+
+#[test]
+fn rows_with_problems_cannot_be_checked_and_say_why_in_plain_words() {
+    let mut h = demo();
+    connected(&mut h);
+    h.press(Char('y'));
+    for (row, why) in [
+        (
+            "acme",
+            "QuickBooks already has a vendor named 'ACME Supply'",
+        ),
+        ("northwestern", "41"),
+        ("trading", "cannot store: Ł"),
+    ] {
+        find_row(&mut h, row);
+        h.press(Space);
+        let s = h.screen();
+        assert!(s.contains("Cannot be checked until fixed"), "{row}:\n{s}");
+        assert!(s.contains(why), "{row}: {why:?} not said:\n{s}");
+        assert!(s.contains("[!]"), "{s}");
+        h.press(Char('/')).press(Esc);
+    }
+    // Check All skips them.
+    h.press(Char('a'));
+    screen_has(&mut h, &["SMSTurbo — 9 of 12 checked"]);
+}
+
+#[test]
+fn check_all_synchronize_and_export_completed_with_a_vendor_collision() {
+    let mut h = Demo::create().harness((120, 40));
+    connected(&mut h);
+    h.press(Char('y'));
     h.press(Char('a'));
     h.press(Tab).press(Char('a'));
-    h.press(Char('s'));
-    let s = h.screen();
-    assert!(s.contains("9 customers added to QuickBooks"), "{s}");
-    assert!(s.contains("5 customers imported into SMSTurbo"), "{s}");
-    assert!(s.contains("updated in SMSTurbo: Phone"), "{s}");
-    assert!(
-        s.contains("No existing QuickBooks customer is changed."),
-        "{s}"
+    screen_has(
+        &mut h,
+        &["SMSTurbo — 9 of 12 checked", "QuickBooks — 8 of 8 checked"],
     );
-    let qb_before = h.backend.state().qb.len();
+    // Meanwhile someone adds a vendor in QuickBooks with a checked customer's name.
+    h.backend.add_name(NameList::Vendor, "Alpine Outfitters");
+    h.press(Char('s'));
+    screen_has(
+        &mut h,
+        &[
+            "9 customers added to QuickBooks",
+            "8 customers imported into SMSTurbo",
+            "No existing QuickBooks customer is changed.",
+        ],
+    );
+    let before = h.backend.qb_customers().len();
     h.press(Char('y'));
-    let s = h.screen();
-    assert!(s.contains("Export Completed"), "{s}");
-    assert!(s.contains("Added to QuickBooks: 8"), "{s}");
-    assert!(s.contains("Imported into SMSTurbo: 5"), "{s}");
+    screen_has(
+        &mut h,
+        &[
+            "Export Completed",
+            "Added to QuickBooks: 8",
+            "Imported into SMSTurbo: 8",
+            "Failed: 1",
+            "Alpine Outfitters: QuickBooks already has a",
+            "named 'Alpine Outfitters'",
+            "rename the SMSTurbo customer's QuickBooks name",
+        ],
+    );
+    // QuickBooks has each exported customer once, with its code and status.
+    assert_eq!(h.backend.qb_customers().len(), before + 8);
+    let bright = h.backend.qb_named("Bright Path Electric");
+    assert_eq!(bright.len(), 1);
+    assert_eq!(bright[0].data.get(Field::AccountNumber), Some("BRI310"));
+    assert!(!h.backend.qb_named("Elm Street Books")[0].is_active());
+    assert!(h.backend.qb_named("Alpine Outfitters").is_empty());
+    // SMSTurbo has the imports, under QuickBooks' account number where it has one.
+    let customers = h.backend.customers();
     assert!(
-        s.contains(
-            "Orbit Optics: QuickBooks already has an Other Names entry named 'Orbit Optics'"
-        ),
-        "{s}"
-    );
-    let st = h.backend.state();
-    assert_eq!(st.qb.len(), qb_before + 8);
-    assert!(st.customers.iter().any(|c| c.name() == "Bayside Marina"));
-    let cobalt = st.customers.iter().find(|c| c.code() == "C1002").unwrap();
-    assert_eq!(
-        cobalt.data.get(Field::Phone),
-        Some("555-0201"),
-        "phones replaced"
-    );
-    assert_eq!(
-        cobalt.data.get(Field::BillAddr1),
-        Some("101 Main St"),
-        "address kept"
-    );
-    drop(st);
-    h.press(Enter);
-    assert!(h.shows("SMSTurbo customers (33)"));
-    assert!(
-        h.sent
+        customers
             .iter()
-            .filter(|c| **c == Command::LoadCustomers)
-            .count()
-            >= 2
+            .any(|c| c.name() == "Lakeside Dental Group")
+    );
+    let maple = h
+        .backend
+        .customer("MAP510")
+        .expect("imported under its account number");
+    assert_eq!(maple.data.get(Field::CustomerType), Some("Retail"));
+    // OK: back home with the new list.
+    h.press(Enter);
+    screen_has(&mut h, &["SMSTurbo customers (30)", "Maple Leaf Catering"]);
+    // A second look finds only what is left, and now the vendor while planning.
+    h.press(Char('y')).press(Char('y')).press(Char('y'));
+    let s = h.screen();
+    assert!(!s.contains("Bright Path"), "{s}");
+    find_row(&mut h, "alpine");
+    screen_has(
+        &mut h,
+        &["QuickBooks already has a vendor named 'Alpine Outfitters'"],
     );
 }
 
 #[test]
-fn synchronize_with_nothing_checked_says_how_to_check() {
-    let mut h = demo();
-    scenes::missing_only_question(&mut h);
-    h.press(Char('y')).press(Char('s'));
-    assert!(h.shows("Nothing is checked"));
-    assert!(!sent_any(&h, |c| matches!(c, Command::Preview(_))));
-    // Esc leaves the synchronize screen and the connection.
-    h.press(Esc);
-    assert!(h.shows("Synchronize cancelled; nothing was changed."));
-    assert!(!h.backend.state().connected);
-}
-
-#[test]
-fn a_run_can_be_stopped_between_batches() {
-    let mut h = demo();
-    {
-        let mut s = h.backend.state();
-        s.batch_size = 1;
-        s.batch_delay = Duration::from_millis(50);
-    }
-    scenes::missing_only_question(&mut h);
-    h.press(Char('y')).press(Char('a')).press(Char('s'));
-    h.press_nowait(Char('y'));
-    h.pump_one();
-    h.pump_one();
-    assert!(h.shows("Adding customers to QuickBooks"));
-    h.press_nowait(Esc);
-    assert!(h.shows("Stopping after the current batch"));
-    assert!(h.sent.contains(&Command::CancelRun));
-    h.settle();
+fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_options() {
+    // The demo replaces phones and credit limits, nothing else.
+    let demo = Demo::create();
+    let groups = demo.config().replace.groups;
+    assert!(groups.contains(&ReplaceGroup::CreditLimit));
+    assert!(!groups.contains(&ReplaceGroup::BillAddress));
+    let mut h = demo.harness((120, 40));
+    connected(&mut h);
+    h.press(Char('n'));
+    screen_has(
+        &mut h,
+        &[
+            "every customer not in sync",
+            "SMSTurbo — 0 of 16 checked",
+            "QuickBooks — 0 of 12 checked",
+            "Harbor Marine Supply",
+            "Kestrel Farms",
+            // Pairs and missing rows are told apart by a mark.
+            "+ missing · ≠ differs",
+            "[ ] ≠ HAR200",
+            "[ ] + ALP300",
+        ],
+    );
+    find_row(&mut h, "ironwood");
+    // SMSTurbo's value against QuickBooks', and whether it is replaced.
     let s = h.screen();
-    assert!(s.contains("Export Stopped"), "{s}");
-    let added = h.backend.state().qb.len() - 21;
-    assert!(added < 8, "stopped early, added {added}");
-}
-
-#[test]
-fn history_lists_runs_and_undo_asks_then_restores() {
-    let mut h = demo();
-    scenes::history(&mut h);
-    assert!(h.shows("8 exported, 5 imported"));
-    assert_eq!(h.backend.state().customers.len(), 33);
-    h.press(Char('u'));
-    assert!(h.shows("Undo run"));
-    h.press(Enter); // No is the default
-    assert_eq!(h.backend.state().customers.len(), 33);
-    h.press(Char('u')).press(Char('y'));
-    assert!(h.shows("Undid the local changes of run 1."));
-    assert_eq!(h.backend.state().customers.len(), 28);
-    assert!(!h.backend.state().history[0].undoable);
-    h.press(Char('u'));
-    assert!(h.shows("no local changes left to undo"));
-}
-
-#[test]
-fn the_mouse_clicks_rows_tabs_and_buttons() {
-    let mut h = demo();
-    // Row 6 of the screen is the second customer.
-    h.click(10, 6);
-    h.press(Char('e'));
-    assert!(h.shows("Edit customer C1002"));
-    h.press(Esc);
-    h.press(Char('s'));
-    h.click(12, 1); // the "Replace Options" tab
-    assert!(h.shows("Replace in SMSTurbo"));
-    // The delete dialog's Yes button.
-    let mut h = demo();
-    h.press(Char('d'));
-    let s = h.screen();
-    let (y, line) = s
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.contains("[ Yes ]"))
-        .unwrap();
-    let x = line.find("[ Yes ]").unwrap();
-    let col = line[..x].chars().count() as u16 + 2;
-    h.click(col, y as u16);
-    assert!(sent_any(&h, |c| matches!(
-        c,
-        Command::DeleteCustomer { .. }
-    )));
-}
-
-#[test]
-fn a_larger_terminal_shows_more_columns_and_rows() {
-    let mut h = Harness::new(FakeBackend::demo(), 140, 40);
-    let s = h.screen();
-    assert!(s.contains("Email"), "{s}");
-    assert!(s.contains("C1024"), "{s}");
-    h.resize(80, 24);
-    let s = h.screen();
-    assert!(!s.contains("Email"), "{s}");
-}
-
-#[test]
-fn keys_are_resolved_the_same_through_the_terminal_event_path() {
-    use ratatui::crossterm::event::{
-        Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers,
-    };
-    let mut h = demo();
-    // A key release (Windows terminals send them) does nothing.
-    let release = KeyEvent {
-        code: KeyCode::Char('q'),
-        modifiers: KeyModifiers::NONE,
-        kind: KeyEventKind::Release,
-        state: KeyEventState::NONE,
-    };
-    h.app.handle_terminal(Event::Key(release));
-    assert!(!h.app.should_quit());
-    h.app.handle_terminal(Event::Key(Key::Char('q').event()));
-    assert!(h.app.should_quit());
-}
-
-#[test]
-fn esc_and_a_key_run_together_into_alt_count_as_both() {
-    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-    let mut h = demo();
-    h.press(Char('d'));
-    assert!(h.shows("Delete customer"));
-    // Esc (closes the question, answering No) then q (quits), as one Alt-q.
-    h.app.handle_terminal(Event::Key(KeyEvent::new(
-        KeyCode::Char('q'),
-        KeyModifiers::ALT,
-    )));
-    assert!(h.app.should_quit());
-    assert_eq!(h.backend.state().customers.len(), 28);
-}
-
-#[test]
-fn a_refused_file_info_says_why_next_to_it_and_keeps_the_saved_one() {
-    let mut h = demo();
-    h.press(Tab).keys(&[Home, Ctrl('k')]);
-    h.type_text("/demo/readme.txt");
-    h.press(Enter);
-    assert!(sent_any(&h, |c| matches!(c, Command::SaveConfig(_))));
-    let s = h.screen();
+    let credit = s.lines().find(|l| l.contains("12000.00")).unwrap_or("");
     assert!(
-        s.contains("✗ File Info: the sandbox needs a .QBW company file"),
+        credit.contains("8000.00") && credit.contains("replaced"),
         "{s}"
     );
-    assert_eq!(h.app.config().company_file, "/demo/Acme Books.QBW");
-    assert_eq!(
-        h.backend.state().config.company_file,
-        "/demo/Acme Books.QBW"
+    let addr = s
+        .lines()
+        .find(|l| l.contains("92 Oak Street"))
+        .unwrap_or("");
+    assert!(addr.contains("90 Oak St") && addr.contains("kept"), "{s}");
+    h.press(Space);
+    // The pair is checked on both sides.
+    screen_has(&mut h, &["SMSTurbo — 1 of 16", "QuickBooks — 1 of 12"]);
+    // Juniper Cafe differs only in fields no checked Replace Option covers.
+    h.press(Char('/')).press(Esc);
+    find_row(&mut h, "juniper");
+    h.press(Space);
+    h.press(Char('s'));
+    screen_has(
+        &mut h,
+        &[
+            "1 customer updated in SMSTurbo: Credit limit",
+            "1 not-in-sync customer left as it is",
+        ],
     );
+    h.press(Char('y'));
+    screen_has(&mut h, &["Export Completed", "Updated in SMSTurbo: 1"]);
+    let ironwood = h.backend.customer("IRO210").unwrap();
+    assert_eq!(ironwood.data.get(Field::CreditLimit), Some("12000.00"));
+    assert_eq!(ironwood.data.get(Field::BillAddr1), Some("90 Oak St"));
+    let juniper = h.backend.customer("JUN220").unwrap();
+    assert_eq!(juniper.data.get(Field::Email), None);
+    // QuickBooks' record is as it was: custsync never changes an existing customer.
+    let qb = &h.backend.qb_named("Ironwood Cabinets")[0];
+    assert_eq!(qb.data.get(Field::BillAddr1), Some("92 Oak Street"));
+    assert_eq!(qb.data.get(Field::CreditLimit), Some("12000.00"));
+}
+
+#[test]
+fn history_lists_runs_and_undo_asks_then_removes_the_imports() {
+    let mut h = demo();
+    connected(&mut h);
+    h.press(Char('y'))
+        .press(Tab)
+        .press(Char('a'))
+        .press(Char('s'))
+        .press(Char('y'));
+    screen_has(&mut h, &["Imported into SMSTurbo: 8"]);
+    h.press(Enter);
+    assert_eq!(h.backend.customers().len(), 30);
+    h.press(Char('h'));
+    screen_has(&mut h, &["8 imported", "History"]);
+    h.press(Char('u'));
+    screen_has(&mut h, &["Undo run"]);
+    h.press(Enter); // No is the default
+    assert_eq!(h.backend.customers().len(), 30);
+    h.press(Char('u')).press(Char('y'));
+    screen_has(&mut h, &["Undid run", "removed 8 imported customers"]);
+    assert_eq!(h.backend.customers().len(), 22);
+    assert!(h.backend.customer("MAP510").is_none());
+    // The journal has the undo as a run of its own, and the first can't be undone twice.
+    let runs = h.backend.store().runs(10).unwrap();
+    assert_eq!(runs.len(), 2);
+    screen_has(&mut h, &["undone by run 2 · 8 imported"]);
+    h.press(Down).press(Char('u'));
+    screen_has(&mut h, &["no local changes left to undo"]);
+}
+
+#[test]
+fn customers_are_added_and_deleted_in_the_database() {
+    let mut h = demo();
+    h.press(Char('a'));
+    h.type_text("C3001");
+    h.press(Tab);
+    h.type_text("Golden Gate Ceramics");
+    h.press(Ctrl('s'));
+    screen_has(
+        &mut h,
+        &[
+            "Saved Golden Gate Ceramics (C3001).",
+            "SMSTurbo customers (23)",
+        ],
+    );
+    assert_eq!(
+        h.backend.customer("C3001").unwrap().name(),
+        "Golden Gate Ceramics"
+    );
+    // A code already used (in another case) is refused next to the field by the store.
+    h.press(Char('a'));
+    h.type_text("bak100");
+    h.press(Tab);
+    h.type_text("Somebody Else");
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["a customer with code bak100 already exists"]);
+    assert_eq!(h.backend.customers().len(), 23);
+    h.press(Esc).press(Char('y'));
+    // Delete asks first.
+    h.press(Char('/'));
+    h.type_text("golden");
+    h.press(Enter).press(Char('d'));
+    screen_has(
+        &mut h,
+        &["Delete Golden Gate Ceramics (C3001) from SMSTurbo?"],
+    );
+    h.press(Char('y'));
+    assert!(h.backend.customer("C3001").is_none());
+}
+
+#[test]
+fn the_sandbox_key_is_in_the_help_generated_from_the_key_map() {
+    let mut h = demo();
+    let footer = h.screen().lines().last().unwrap_or("").to_string();
+    for k in ["y Synchronize", "s SetUp", "h History"] {
+        assert!(footer.contains(k), "{footer}");
+    }
+    h.press(Char('?'));
+    screen_has(
+        &mut h,
+        &[
+            "Sandbox company",
+            "Sandbox: open/close the file in QuickBooks",
+        ],
+    );
+}
+
+#[test]
+fn an_interrupted_earlier_run_is_settled_first_and_the_operator_is_told() {
+    let demo = Demo::create();
+    let mut prefs = custsync::qb::sandbox::AppPrefs::new(APP_NAME);
+    prefs.grant = Grant::WhenOpen;
+    demo.file().set_app_prefs(&prefs).unwrap();
+    // A headless run dies right after QuickBooks took its first batch of new customers.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_custsync"))
+        .arg("--workspace")
+        .arg(demo.path())
+        .args([
+            "sync",
+            "--export",
+            "all",
+            "--import",
+            "none",
+            "--replace",
+            "none",
+        ])
+        .env("CUSTSYNC_FAULT", "export:after-send")
+        .env_remove("CUSTSYNC_TRACE_DIR")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fault point export:after-send"), "{stderr}");
+    let in_qb = demo.qb_named("Alpine Outfitters").len();
+    assert_eq!(in_qb, 1, "QuickBooks got the batch");
+
+    let mut h = demo.harness((80, 24));
+    h.press(Char('y')).press(Char('y')).press(Char('y'));
+    screen_has(
+        &mut h,
+        &[
+            "Before you choose",
+            "An earlier synchronization was interrupted",
+            "found in QuickBooks and linked",
+            "9 customers found in QuickBooks",
+        ],
+    );
+    h.press(Enter);
+    // What QuickBooks already had is no longer offered; nothing is there twice.
+    let s = h.screen();
+    assert!(!s.contains("ALP300"), "{s}");
+    assert_eq!(h.backend.qb_named("Alpine Outfitters").len(), 1);
+}
+
+#[test]
+fn an_export_default_type_quickbooks_lacks_is_added_only_when_the_operator_agrees() {
+    let demo = Demo::create();
+    let mut cfg = demo.config();
+    cfg.export.customer_type = Some("Distributor".into());
+    cfg.save(&demo.path().join("config.toml")).unwrap();
+    let mut h = demo.harness((80, 24));
+    connected(&mut h);
+    h.press(Char('y'));
+    // The default type is missing in QuickBooks: any export needs the operator's yes first.
+    find_row(&mut h, "falcon");
+    h.press(Space).press(Char('s'));
+    screen_has(
+        &mut h,
+        &[
+            "QuickBooks does not have a list entry",
+            "Add to QuickBooks: Customer Type \"Distributor\"",
+            "Add and synchronize",
+        ],
+    );
+    // Cancel changes nothing.
+    h.press(Esc);
+    assert!(h.backend.qb_named("Falcon Roofing").is_empty());
+    h.press(Char('s')).press(Enter);
+    screen_has(&mut h, &["Export Completed", "Added to QuickBooks: 1"]);
+    assert_eq!(h.backend.qb_named("Falcon Roofing").len(), 1);
+    let types = h
+        .backend
+        .qb(vec![custsync::qbxml::RequestBody::CustomerTypeQuery(
+            Default::default(),
+        )]);
+    let listed = format!("{:?}", types[0].body);
+    assert!(listed.contains("Distributor"), "{listed}");
+}
+
+#[test]
+fn the_web_connector_password_is_set_in_setup_and_kept_only_as_a_hash() {
+    use custsync::qb::webconnector::StoredPassword;
+    let mut h = demo();
+    h.press(Char('s'));
+    // Web Connector, then down to the password (listen, path, user name, password).
+    h.keys(&[Tab, Tab, Tab, Right, Tab, Tab, Tab, Tab]);
+    h.type_text("short");
+    screen_has(&mut h, &["Password             •••••"]);
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["✗ Password:"]);
+    assert!(StoredPassword::load(h.backend.path()).is_err());
+    assert_eq!(h.backend.config().connection.kind, ConnectionKind::Sandbox);
+    h.keys(&[Home, Ctrl('k')]);
+    h.type_text("correct horse battery");
+    h.press(Ctrl('s'));
+    screen_has(&mut h, &["Setup saved."]);
+    let stored = StoredPassword::load(h.backend.path()).expect("saved");
+    assert!(stored.verify("correct horse battery"));
+    assert!(!stored.verify("short"));
+    let file = std::fs::read_to_string(StoredPassword::path(h.backend.path())).unwrap();
+    assert!(!file.contains("correct horse"), "{file}");
+    assert_eq!(
+        h.backend.config().connection.kind,
+        ConnectionKind::WebConnector
+    );
+    // The password is not in the command log either.
+    let sent = format!("{:?}", h.sent);
+    assert!(!sent.contains("correct horse"), "{sent}");
 }

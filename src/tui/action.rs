@@ -61,6 +61,8 @@ pub enum Action {
     Refresh,
     /// Write the Web Connector's .qwc file.
     WriteQwc,
+    /// Open or close the company file in the sandbox's simulated QuickBooks.
+    ToggleQuickBooksOpen,
 }
 
 /// Everything a component can receive from the user.

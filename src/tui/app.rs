@@ -22,6 +22,7 @@ use super::screens::maintain::MaintainScreen;
 use super::screens::progress::ProgressScreen;
 use super::screens::setup::SetupScreen;
 use super::screens::sync::SyncScreen;
+use super::screens::waiting::WaitModal;
 use super::theme::Theme;
 use super::view::CompanyInfo;
 use super::widgets::help::HelpOverlay;
@@ -39,6 +40,8 @@ struct SyncFlow {
     /// The certificate dialog granted access during this connection.
     granted: bool,
     company: Option<CompanyInfo>,
+    /// The operator stopped waiting for the Web Connector.
+    stopped_waiting: bool,
 }
 
 pub struct App {
@@ -78,7 +81,13 @@ impl App {
             size: Rect::new(0, 0, 80, 24),
         };
         app.send(Command::LoadCustomers);
+        app.send(Command::LoadSandboxStatus);
         app
+    }
+
+    /// Shows a modal over whatever is open (e.g. a problem found before the app started).
+    pub fn show(&mut self, modal: Box<dyn Component>) {
+        self.modals.push(modal);
     }
 
     pub fn config(&self) -> &Config {
@@ -357,6 +366,18 @@ impl App {
                 self.screens.push(Box::new(ProgressScreen::new()));
                 self.send(Command::Run(selection));
             }
+            Intent::ApplyFix(fix) => self.send(Command::ApplyFix(fix)),
+            Intent::OpenSetup => {
+                self.screens.clear();
+                let setup = SetupScreen::new(&self.config);
+                self.screens.push(Box::new(setup));
+            }
+            Intent::StopWaiting => {
+                if let Some(f) = &mut self.flow {
+                    f.stopped_waiting = true;
+                }
+                self.send(Command::CancelRun);
+            }
             other => {
                 let unclaimed = self.with_top(|s, cx| s.on_intent(other, cx));
                 if let Some(i) = unclaimed {
@@ -390,10 +411,12 @@ impl App {
 
     /// Handles one worker event; returns whether the screen needs drawing.
     pub fn handle_worker(&mut self, ev: Event) -> bool {
-        if let Some(t) = ev.finishes()
-            && let Some(i) = self.pending.iter().position(|&p| p == t)
-        {
-            self.pending.remove(i);
+        if let Some(t) = ev.finishes() {
+            if let Some(i) = self.pending.iter().position(|&p| p == t) {
+                self.pending.remove(i);
+            }
+            // Modals that only stood for the task in progress.
+            self.modals.retain(|m| !m.closes_when(t));
         }
         // Questions QuickBooks asks come first: the worker is blocked on them.
         let ev = match ev {
@@ -413,6 +436,11 @@ impl App {
                     &company_file,
                     reply,
                 )));
+                return true;
+            }
+            Event::WaitingForWebConnector(w) => {
+                self.status = None;
+                self.modals.push(Box::new(WaitModal::new(&w)));
                 return true;
             }
             other => other,
@@ -445,9 +473,14 @@ impl App {
     /// Events no screen took: the flow's steps and failures.
     fn on_unclaimed(&mut self, ev: Event) {
         match ev {
-            Event::ConfigSaved(c) => self.config = *c,
+            Event::ConfigSaved(c) => {
+                self.config = *c;
+                self.send(Command::LoadSandboxStatus);
+            }
             Event::Connected(info) => {
                 self.status = None;
+                // The certificate answer may have changed what the sandbox allows.
+                self.send(Command::LoadSandboxStatus);
                 let granted = match &mut self.flow {
                     Some(f) => {
                         f.company = Some(info);
@@ -468,7 +501,24 @@ impl App {
             Event::PlanReady(view) => {
                 self.status = None;
                 self.screens.clear();
+                let notices = view.notices.clone();
                 self.screens.push(Box::new(SyncScreen::new(*view)));
+                if !notices.is_empty() {
+                    self.modals.push(Box::new(dialogs::notices(&notices)));
+                }
+            }
+            Event::Progress(p) => {
+                // Reading and comparing before the panes open: the status line follows it.
+                let of = if p.total > 0 {
+                    format!(" {} of {}", p.done, p.total)
+                } else {
+                    String::new()
+                };
+                self.status = Some((Tone::Info, format!("{}…{of}", p.phase)));
+            }
+            Event::FixApplied { message, .. } => {
+                self.send(Command::LoadSandboxStatus);
+                self.modals.push(Box::new(dialogs::fix_applied(&message)));
             }
             Event::RunFinished(report) => {
                 self.end_flow();
@@ -482,6 +532,8 @@ impl App {
                 during,
                 explanation,
             } => {
+                let stopped = during == Task::Connect
+                    && self.flow.as_ref().is_some_and(|f| f.stopped_waiting);
                 // A failed preview leaves the operator on the panes to try again.
                 if matches!(during, Task::Connect | Task::Plan | Task::Run) {
                     self.end_flow();
@@ -489,6 +541,12 @@ impl App {
                         self.screens.clear();
                         self.send(Command::LoadCustomers);
                     }
+                    self.send(Command::LoadSandboxStatus);
+                }
+                if stopped {
+                    // The operator asked for it: no need for an error dialog.
+                    self.status = Some((Tone::Info, explanation.what_happened));
+                    return;
                 }
                 self.status = None;
                 self.modals
@@ -614,5 +672,8 @@ fn working(t: Task) -> &'static str {
         Task::History => "reading the journal…",
         Task::Undo => "undoing…",
         Task::WriteQwc => "writing .qwc…",
+        Task::ApplyFix => "changing the sandbox…",
+        Task::SandboxStatus => "",
+        Task::SetPassword => "saving the password…",
     }
 }

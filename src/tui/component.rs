@@ -12,8 +12,8 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{RunId, Selection};
-use super::worker::{Command, Event};
+use super::view::{RunId, SandboxFix, Selection};
+use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
 /// A decision a dialog hands back, or a request a component makes of whoever owns the flow.
@@ -44,6 +44,11 @@ pub enum Intent {
     /// The file picker chose a file.
     FileChosen(PathBuf),
     Undo(RunId),
+    /// Make a change to the sandbox company (a button in an explanation).
+    ApplyFix(SandboxFix),
+    OpenSetup,
+    /// Stop waiting for the Web Connector.
+    StopWaiting,
 }
 
 /// How a status-line message reads.
@@ -156,6 +161,11 @@ pub trait Component {
 
     /// Whether the worker is blocked until this component answers (a QuickBooks question).
     fn awaits_answer(&self) -> bool {
+        false
+    }
+
+    /// Whether this modal only stands for `task` in progress and goes once it is answered.
+    fn closes_when(&self, _task: Task) -> bool {
         false
     }
 

@@ -17,7 +17,8 @@ use crate::sync::ReplaceGroup;
 
 use super::view::{
     Column, CompanyInfo, Explanation, Failure, FieldDiff, HistoryEntry, ProgressUpdate, RowDetail,
-    RowId, RowKind, RunId, RunPreview, RunReport, Selection, SyncPane, SyncRow, SyncView,
+    RowId, RowKind, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, Selection, SyncPane,
+    SyncRow, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -48,6 +49,8 @@ pub struct FakeState {
     /// Pause after each batch, to watch the progress bar.
     pub batch_delay: Duration,
     pub qwc_written: Option<PathBuf>,
+    /// Whether a Web Connector password was set (the fake keeps no password).
+    pub password_set: bool,
     plan: HashMap<RowId, Planned>,
     undo: HashMap<RunId, Vec<Customer>>,
 }
@@ -273,6 +276,7 @@ impl FakeState {
             batch_size: 3,
             batch_delay: Duration::ZERO,
             qwc_written: None,
+            password_set: false,
             plan: HashMap::new(),
             undo: HashMap::new(),
         }
@@ -368,7 +372,7 @@ impl FakeState {
             record: c
                 .data
                 .iter()
-                .map(|(f, v)| (f.label().to_string(), v.to_string()))
+                .map(|(f, v)| (f.label(), v.to_string()))
                 .collect(),
             diffs: Vec::new(),
         };
@@ -395,7 +399,7 @@ impl FakeState {
                         .data
                         .differing_fields(&r.data)
                         .map(|f| FieldDiff {
-                            label: f.label().into(),
+                            label: f.label(),
                             smsturbo: c.data.get(f).unwrap_or("").into(),
                             quickbooks: r.data.get(f).unwrap_or("").into(),
                             applies: ReplaceGroup::of(f)
@@ -404,7 +408,7 @@ impl FakeState {
                         .collect();
                     if c.status.is_active_in_qb() != r.status.is_active_in_qb() {
                         diffs.push(FieldDiff {
-                            label: "Active status".into(),
+                            label: "Active status",
                             smsturbo: c.status.to_string(),
                             quickbooks: if r.status.is_active_in_qb() {
                                 "active".into()
@@ -471,7 +475,7 @@ impl FakeState {
             });
         }
         self.plan = plan;
-        SyncView {
+        let mut view = SyncView {
             company_name: self.company_name.clone(),
             missing_only,
             smsturbo: SyncPane {
@@ -492,7 +496,21 @@ impl FakeState {
                 ],
                 rows: right,
             },
+            summary: String::new(),
+            notices: Vec::new(),
+        };
+        if !missing_only {
+            // Marked as the real back end marks them.
+            for pane in [&mut view.smsturbo, &mut view.quickbooks] {
+                pane.columns.insert(0, Column::fixed("", 1));
+                for r in &mut pane.rows {
+                    r.cells
+                        .insert(0, super::plan_view::marker(r.kind).to_string());
+                }
+            }
+            view.summary = "+ missing · ≠ differs".into();
         }
+        view
     }
 
     fn planned(&self, sel: &Selection) -> Vec<Planned> {
@@ -513,13 +531,19 @@ impl FakeState {
     }
 }
 
-fn not_running() -> Explanation {
-    Explanation::new(
-        "QuickBooks is not running",
-        "custsync may reach this company file only while it is open in QuickBooks, and it is not open.",
-        "Open the company file in QuickBooks (for the sandbox: custsync sandbox open FILE), then synchronize again.",
+fn not_running(file: &str) -> Explanation {
+    refused(hresult::COULD_NOT_START_QB, file)
+}
+
+/// QuickBooks' refusal as the real back end words it: the catalog, plus the sandbox's help.
+fn refused(code: u32, file: &str) -> Explanation {
+    let catalog = crate::qb::explain::explain_hresult(code);
+    super::backend::with_sandbox_help(
+        Explanation::from(&catalog),
+        &catalog,
+        Some(code),
+        std::path::Path::new(file),
     )
-    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::QB_NOT_RUNNING_NEED_FILE)))
 }
 
 impl Backend for FakeBackend {
@@ -584,13 +608,30 @@ impl Backend for FakeBackend {
         Ok(config.clone())
     }
 
-    fn connect(&mut self, prompt: &mut dyn AccessPrompt) -> Result<CompanyInfo, Explanation> {
+    fn connect(
+        &mut self,
+        prompt: &mut dyn AccessPrompt,
+        waiting: &mut dyn FnMut(WebConnectorWait),
+        cancel: &dyn CancelFlag,
+    ) -> Result<CompanyInfo, Explanation> {
         let mut s = self.state();
         if s.config.connection.kind == ConnectionKind::WebConnector {
+            // Imitates a Web Connector that never calls: wait until cancelled.
+            let wc = s.config.connection.web_connector.clone();
+            let company_file = s.config.company_file.clone();
+            drop(s);
+            waiting(WebConnectorWait {
+                url: super::backend::service_url(&wc),
+                user_name: wc.user_name,
+                company_file,
+            });
+            while !cancel.cancelled() {
+                std::thread::sleep(Duration::from_millis(10));
+            }
             return Err(Explanation::new(
-                "Web Connector not available here",
-                "This development back end only simulates the sandbox company.",
-                "Choose Sandbox in SetUp, or run custsync itself to use the Web Connector.",
+                "Stopped waiting for the Web Connector",
+                "You cancelled before the QuickBooks Web Connector called custsync.",
+                "Synchronize again when the Web Connector is ready.",
             ));
         }
         if s.config.company_file.trim().is_empty() {
@@ -614,36 +655,18 @@ impl Backend for FakeBackend {
             let answer = prompt.certificate(&request);
             s = self.state();
             match answer {
-                None => {
-                    return Err(Explanation::new(
-                        "custsync is not authorized",
-                        "This company file has never allowed custsync in, and nobody was there to answer QuickBooks' question.",
-                        "Synchronize from the full-screen custsync once and answer the Application Certificate question.",
-                    )
-                    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::NEVER_AUTHORIZED))));
-                }
-                Some(CertificateAnswer::No) => {
-                    return Err(Explanation::new(
-                        "Access refused",
-                        "You answered No to the Application Certificate question, so QuickBooks refused custsync.",
-                        "Synchronize again and choose one of the Yes answers.",
-                    )
-                    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::ACCESS_DENIED))));
-                }
+                None => return Err(refused(hresult::NEVER_AUTHORIZED, &file)),
                 Some(a) => {
+                    // Like QuickBooks, the answer is remembered, No included.
                     s.access = Some(a);
                     just_granted = true;
                 }
             }
         }
         match s.access.clone() {
+            Some(CertificateAnswer::No) => return Err(refused(hresult::ACCESS_DENIED, &file)),
             Some(CertificateAnswer::Always { .. }) if !s.qb_running && !s.auto_login_allowed => {
-                return Err(Explanation::new(
-                    "QuickBooks refused the automatic login",
-                    "custsync is allowed in \"always, even if QuickBooks is not running\", but QuickBooks is not running and the company has not allowed this application to log in automatically.",
-                    "In QuickBooks: Edit → Preferences → Integrated Applications → Company Preferences → select custsync → Properties → check \"Allow this application to login automatically\". Then synchronize again.",
-                )
-                .with_detail(format!("QuickBooks error {}", hresult::format(hresult::AUTO_LOGIN_NOT_ALLOWED))));
+                return Err(refused(hresult::AUTO_LOGIN_NOT_ALLOWED, &file));
             }
             Some(CertificateAnswer::Always { .. }) => {}
             Some(CertificateAnswer::PromptEachTime { .. }) if !just_granted => {
@@ -652,18 +675,13 @@ impl Backend for FakeBackend {
                 let allowed = prompt.allow_this_time(crate::qb::APP_NAME, &company_file);
                 s = self.state();
                 if allowed != Some(true) {
-                    return Err(Explanation::new(
-                        "Access refused this time",
-                        "QuickBooks asked whether custsync may connect this time, and the answer was No.",
-                        "Synchronize again and answer Yes.",
-                    )
-                    .with_detail(format!("QuickBooks error {}", hresult::format(hresult::ACCESS_DENIED))));
+                    return Err(refused(hresult::ACCESS_DENIED, &file));
                 }
                 if !s.qb_running {
-                    return Err(not_running());
+                    return Err(not_running(&file));
                 }
             }
-            _ if !s.qb_running => return Err(not_running()),
+            _ if !s.qb_running => return Err(not_running(&file)),
             _ => {}
         }
         s.connected = true;
@@ -674,7 +692,11 @@ impl Backend for FakeBackend {
         self.state().connected = false;
     }
 
-    fn plan(&mut self, missing_only: bool) -> Result<SyncView, Explanation> {
+    fn plan(
+        &mut self,
+        missing_only: bool,
+        _progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<SyncView, Explanation> {
         Ok(self.state().build_plan(missing_only))
     }
 
@@ -946,6 +968,56 @@ impl Backend for FakeBackend {
         self.state().qwc_written = Some(p.clone());
         Ok(p)
     }
+
+    fn apply_fix(&mut self, fix: SandboxFix) -> Result<String, Explanation> {
+        let mut s = self.state();
+        Ok(match fix {
+            SandboxFix::AllowAutoLogin => {
+                s.auto_login_allowed = true;
+                "The sandbox now lets custsync log in automatically.".into()
+            }
+            SandboxFix::SetOpenInQuickBooks(open) => {
+                s.qb_running = open;
+                format!(
+                    "The sandbox QuickBooks has the file {}.",
+                    if open { "open" } else { "closed" }
+                )
+            }
+            SandboxFix::ForgetAccess => {
+                s.access = None;
+                "The sandbox will ask the Application Certificate question again.".into()
+            }
+        })
+    }
+
+    fn set_web_connector_password(&mut self, password: &str) -> Result<(), SaveError> {
+        crate::qb::webconnector::auth::validate_password(password).map_err(|e| {
+            SaveError::Invalid(vec![FieldError::new(
+                "connection.web_connector.password",
+                e.to_string(),
+            )])
+        })?;
+        self.state().password_set = true;
+        Ok(())
+    }
+
+    fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation> {
+        let s = self.state();
+        if s.config.connection.kind != ConnectionKind::Sandbox {
+            return Ok(None);
+        }
+        Ok(Some(SandboxStatus {
+            open_in_quickbooks: s.qb_running,
+            access: match &s.access {
+                None => "not authorized yet".into(),
+                Some(CertificateAnswer::No) => "No".into(),
+                Some(CertificateAnswer::PromptEachTime { .. }) => "prompt each time".into(),
+                Some(CertificateAnswer::WhenOpen { .. }) => "whenever the file is open".into(),
+                Some(CertificateAnswer::Always { .. }) => "always".into(),
+            },
+            auto_login: s.auto_login_allowed,
+        }))
+    }
 }
 
 /// A SyncView of `n` rows per pane, for benchmarks and size tests.
@@ -979,7 +1051,7 @@ pub fn large_sync_view(n: usize) -> SyncView {
                     Vec::new()
                 },
                 detail: RowDetail {
-                    record: vec![("Phone".into(), format!("555-{:04}", i % 10_000))],
+                    record: vec![("Phone", format!("555-{:04}", i % 10_000))],
                     diffs: Vec::new(),
                 },
             })
@@ -990,5 +1062,7 @@ pub fn large_sync_view(n: usize) -> SyncView {
         missing_only: false,
         smsturbo: pane("SMSTurbo", "L"),
         quickbooks: pane("QuickBooks", "Q"),
+        summary: String::new(),
+        notices: Vec::new(),
     }
 }

@@ -44,8 +44,12 @@ pub enum Context {
     Options,
     FilePicker,
     MaintainCustomer,
+    /// The setup names a sandbox company.
+    Sandbox,
     SyncPanes,
     Progress,
+    /// Waiting for the Web Connector to call.
+    Waiting,
     History,
     HelpOverlay,
 }
@@ -69,8 +73,10 @@ impl Context {
             Context::Options => "Options",
             Context::FilePicker => "File picker",
             Context::MaintainCustomer => "Maintain Customer",
+            Context::Sandbox => "Sandbox company",
             Context::SyncPanes => "Synchronize",
             Context::Progress => "Progress",
+            Context::Waiting => "Waiting for the Web Connector",
             Context::History => "History",
             Context::HelpOverlay => "Help",
         }
@@ -330,6 +336,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     MaintainCustomer [BackTab] => FocusPrev, "File Info / list";
     MaintainCustomer [Esc] => Back, "Clear the search";
 
+    Sandbox [Char('o')] => ToggleQuickBooksOpen, "Sandbox: open/close the file in QuickBooks", hint;
+
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;
     SyncPanes [Esc] => Back, "Back", hint;
@@ -347,6 +355,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     List [End, Char('G')] => Bottom, "Last row";
 
     Progress [Esc, Char('c')] => CancelRun, "Cancel after this batch", hint;
+
+    Waiting [Esc, Char('c'), Enter] => Back, "Stop waiting", hint;
 
     History [Char('u')] => Undo, "Undo run", hint;
     History [Char('r')] => Refresh, "Refresh";

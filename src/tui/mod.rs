@@ -9,10 +9,12 @@
 
 pub mod action;
 pub mod app;
+pub mod backend;
 pub mod component;
 pub mod fake;
 pub mod keymap;
 pub mod listing;
+pub mod plan_view;
 pub mod screens;
 pub mod screenshot;
 pub mod terminal;
@@ -28,16 +30,39 @@ use std::sync::mpsc::{self, Sender};
 use ratatui::crossterm::event::{self as term, KeyEventKind, MouseEventKind};
 
 use crate::cli::{Globals, Outcome};
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
+use crate::store::Workspace;
 
 use app::App;
+use backend::RealBackend;
 use terminal::TerminalGuard;
 use theme::Theme;
 use worker::{Backend, Worker};
 
 /// Opens the TUI on the workspace chosen on the command line.
-pub fn run_on_workspace(_g: &Globals) -> color_eyre::Result<Outcome> {
-    color_eyre::eyre::bail!("the full-screen interface is not built yet; see `custsync --help`")
+///
+/// Everything that can keep custsync from starting (a workspace another custsync holds, a
+/// database it cannot open) is said on the plain terminal, before the screen switches to full
+/// screen. A broken config.toml does not keep it from starting: it runs on the defaults and says
+/// so first.
+pub fn run_on_workspace(g: &Globals) -> color_eyre::Result<Outcome> {
+    let workspace = Workspace::open(g.workspace.as_deref())?;
+    let (config, problem) = match workspace.load_config() {
+        Ok(c) => (c, None),
+        Err(e @ ConfigError::Invalid { .. }) => (Config::default(), Some(e.to_string())),
+        Err(e) => return Err(e.into()),
+    };
+    let dir = workspace.dir().to_path_buf();
+    let mut backend = RealBackend::new(workspace, config.clone(), g.trace.clone())?;
+    if problem.is_some() {
+        backend.keep_broken_config_on_save();
+    }
+    run_with(backend, config, dir, move |app| {
+        if let Some(p) = problem {
+            app.show(Box::new(screens::dialogs::broken_setup(&p)));
+        }
+    })?;
+    Ok(Outcome::Done)
 }
 
 /// Everything the main loop waits for, on one channel.
@@ -55,6 +80,16 @@ pub fn run<B: Backend + 'static>(
     config: Config,
     workspace: PathBuf,
 ) -> color_eyre::Result<()> {
+    run_with(backend, config, workspace, |_| {})
+}
+
+/// [`run`], letting `setup` prepare the app (e.g. show a message) before the first frame.
+pub fn run_with<B: Backend + 'static>(
+    backend: B,
+    config: Config,
+    workspace: PathBuf,
+    setup: impl FnOnce(&mut App),
+) -> color_eyre::Result<()> {
     let (tx, rx) = mpsc::channel::<Incoming>();
     let to_app = tx.clone();
     let worker = Worker::spawn(backend, move |ev| {
@@ -63,6 +98,7 @@ pub fn run<B: Backend + 'static>(
     let mut screen = TerminalGuard::enter(config.ui.mouse)?;
     spawn_input(tx)?;
     let mut app = App::new(config, workspace, Theme::from_env());
+    setup(&mut app);
     let mut dirty = true;
     let result = 'main: loop {
         for c in app.take_commands() {

@@ -18,12 +18,16 @@ use super::app::App;
 use super::fake::FakeBackend;
 use super::keymap::Key;
 use super::theme::Theme;
-use super::worker::{Command, Event, Worker};
+use super::worker::{Backend, Command, Event, Worker};
+use crate::config::Config;
 
 /// How long a test waits for the worker before calling it stuck.
 const WORKER_TIMEOUT: Duration = Duration::from_secs(10);
 
-pub struct Harness {
+/// The app on a worker and a test terminal. `H` is what the test keeps of the back end to look
+/// at afterwards: the fake back end itself (it is shared), or for the real one whatever the test
+/// needs to open the store and the sandbox company again.
+pub struct Harness<H = FakeBackend> {
     pub app: App,
     theme: Theme,
     terminal: Terminal<TestBackend>,
@@ -31,10 +35,10 @@ pub struct Harness {
     events: Receiver<Event>,
     /// Every command the app sent, in order.
     pub sent: Vec<Command>,
-    pub backend: FakeBackend,
+    pub backend: H,
 }
 
-impl Harness {
+impl Harness<FakeBackend> {
     /// An app on `backend` (its config), `width`×`height`, with the plain theme, after the first
     /// load has settled.
     pub fn new(backend: FakeBackend, width: u16, height: u16) -> Harness {
@@ -43,21 +47,43 @@ impl Harness {
 
     pub fn with_theme(backend: FakeBackend, width: u16, height: u16, theme: Theme) -> Harness {
         let config = backend.state().config.clone();
+        Harness::start(
+            backend.clone(),
+            backend,
+            config,
+            PathBuf::from("/demo"),
+            (width, height),
+            theme,
+        )
+    }
+}
+
+impl<H> Harness<H> {
+    /// An app on `backend` with `config`, in a terminal of `size`, after the first load has
+    /// settled. `handle` is kept for the test.
+    pub fn start<B: Backend + 'static>(
+        backend: B,
+        handle: H,
+        config: Config,
+        workspace: PathBuf,
+        size: (u16, u16),
+        theme: Theme,
+    ) -> Harness<H> {
         let (tx, events) = mpsc::channel();
-        let worker = Worker::spawn(backend.clone(), move |ev| {
+        let worker = Worker::spawn(backend, move |ev| {
             let _ = tx.send(ev);
         })
         .unwrap_or_else(|e| panic!("cannot start the worker thread: {e}"));
-        let terminal = Terminal::new(TestBackend::new(width, height))
+        let terminal = Terminal::new(TestBackend::new(size.0, size.1))
             .unwrap_or_else(|e| panic!("test terminal: {e}"));
         let mut h = Harness {
-            app: App::new(config, PathBuf::from("/demo"), theme),
+            app: App::new(config, workspace, theme),
             theme,
             terminal,
             worker,
             events,
             sent: Vec::new(),
-            backend,
+            backend: handle,
         };
         h.settle();
         h
@@ -94,13 +120,13 @@ impl Harness {
     }
 
     /// Presses a key and lets the worker answer.
-    pub fn press(&mut self, key: Key) -> &mut Harness {
+    pub fn press(&mut self, key: Key) -> &mut Harness<H> {
         self.app.handle_key(key.event());
         self.settle();
         self
     }
 
-    pub fn keys(&mut self, keys: &[Key]) -> &mut Harness {
+    pub fn keys(&mut self, keys: &[Key]) -> &mut Harness<H> {
         for &k in keys {
             self.press(k);
         }
@@ -108,7 +134,7 @@ impl Harness {
     }
 
     /// Types text, one key per character.
-    pub fn type_text(&mut self, text: &str) -> &mut Harness {
+    pub fn type_text(&mut self, text: &str) -> &mut Harness<H> {
         for c in text.chars() {
             let k = if c == ' ' { Key::Space } else { Key::Char(c) };
             self.app.handle_key(k.event());
@@ -117,7 +143,7 @@ impl Harness {
         self
     }
 
-    pub fn click(&mut self, column: u16, row: u16) -> &mut Harness {
+    pub fn click(&mut self, column: u16, row: u16) -> &mut Harness<H> {
         self.render();
         self.app.handle_terminal(TermEvent::Mouse(MouseEvent {
             kind: MouseEventKind::Down(MouseButton::Left),
@@ -178,7 +204,7 @@ pub fn buffer_text(buf: &Buffer) -> String {
     out
 }
 
-impl Harness {
+impl<H> Harness<H> {
     pub fn app_theme(&self) -> Theme {
         self.theme
     }
@@ -339,6 +365,22 @@ pub mod scenes {
         keys(h, &[Char('y'), Down, Down, Down, Enter, Char('y'), Enter]);
     }
 
+    /// The fix the sandbox offers for the automatic-login refusal, applied.
+    pub fn fix_applied(h: &mut Harness) {
+        auto_login_refused(h);
+        keys(h, &[Enter]);
+    }
+
+    /// Synchronize over the Web Connector, which has not called yet.
+    pub fn web_connector_waiting(h: &mut Harness) {
+        h.backend.state().config.connection.kind = crate::config::ConnectionKind::WebConnector;
+        let config = h.backend.state().config.clone();
+        h.app = crate::tui::app::App::new(config, PathBuf::from("/demo"), h.app_theme());
+        h.settle();
+        h.press_nowait(Char('y'));
+        h.pump_one();
+    }
+
     pub fn sync_missing_only(h: &mut Harness) {
         missing_only_question(h);
         keys(h, &[Char('y'), Space, Space]);
@@ -428,6 +470,7 @@ pub mod scenes {
         "progress",
         "export_completed",
         "auto_login_refused",
+        "web_connector_waiting",
         "history",
         "help_overlay",
     ];
@@ -454,6 +497,8 @@ pub mod scenes {
         ("company_confirmation", company_confirmation),
         ("missing_only_question", missing_only_question),
         ("auto_login_refused", auto_login_refused),
+        ("fix_applied", fix_applied),
+        ("web_connector_waiting", web_connector_waiting),
         ("sync_missing_only", sync_missing_only),
         ("sync_not_in_sync", sync_not_in_sync),
         ("sync_blocked_row", sync_blocked_row),

@@ -15,6 +15,18 @@ pub struct Explanation {
     pub next_step: String,
     /// The code or raw message, for support ("QuickBooks error 0x8004041D").
     pub detail: Option<String>,
+    /// For the sandbox company: how to do the next step there (boxed: most explanations have
+    /// none, and errors travel by value).
+    pub sandbox: Option<Box<SandboxHelp>>,
+}
+
+/// What the sandbox company offers for an explanation's next step.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct SandboxHelp {
+    /// The `custsync sandbox …` command that does what the next step asks of QuickBooks.
+    pub command: Option<String>,
+    /// A change custsync can make itself, offered as a button.
+    pub fix: Option<SandboxFix>,
 }
 
 impl Explanation {
@@ -28,6 +40,7 @@ impl Explanation {
             what_happened: what_happened.into(),
             next_step: next_step.into(),
             detail: None,
+            sandbox: None,
         }
     }
 
@@ -35,6 +48,88 @@ impl Explanation {
         self.detail = Some(detail.into());
         self
     }
+
+    pub fn with_fix(mut self, fix: SandboxFix) -> Explanation {
+        self.sandbox.get_or_insert_default().fix = Some(fix);
+        self
+    }
+
+    /// The change the sandbox offers, if any.
+    pub fn fix(&self) -> Option<SandboxFix> {
+        self.sandbox.as_ref().and_then(|s| s.fix)
+    }
+
+    pub fn sandbox_command(&self) -> Option<&str> {
+        self.sandbox.as_ref().and_then(|s| s.command.as_deref())
+    }
+}
+
+/// The catalog's wording, shown as it is: the TUI adds no second catalog. The code becomes the
+/// detail support asks for ("QuickBooks error 0x8004041D", "QuickBooks status 3100").
+impl From<&crate::qb::explain::Explanation> for Explanation {
+    fn from(e: &crate::qb::explain::Explanation) -> Explanation {
+        let detail = if e.code.starts_with("0x") {
+            Some(format!("QuickBooks error {}", e.code))
+        } else if e.code.starts_with("status ") || e.code.starts_with("message set") {
+            Some(format!("QuickBooks {}", e.code))
+        } else {
+            None
+        };
+        Explanation {
+            title: e.title.clone(),
+            what_happened: e.what_happened.clone(),
+            next_step: e.next_step.clone(),
+            detail,
+            sandbox: None,
+        }
+    }
+}
+
+/// What custsync can change in a sandbox company on the simulated QuickBooks' behalf (the
+/// things a QuickBooks user would click in QuickBooks itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SandboxFix {
+    /// Integrated Applications → custsync → "Allow this application to login automatically".
+    AllowAutoLogin,
+    /// Open (or close) the company file "in QuickBooks".
+    SetOpenInQuickBooks(bool),
+    /// Remove custsync from Integrated Applications, so QuickBooks asks the certificate question
+    /// again.
+    ForgetAccess,
+}
+
+impl SandboxFix {
+    /// The button that offers it.
+    pub fn label(self) -> &'static str {
+        match self {
+            SandboxFix::AllowAutoLogin => "Allow automatic login in the sandbox",
+            SandboxFix::SetOpenInQuickBooks(true) => "Open the file in the sandbox QuickBooks",
+            SandboxFix::SetOpenInQuickBooks(false) => "Close the file in the sandbox QuickBooks",
+            SandboxFix::ForgetAccess => "Let the sandbox ask again",
+        }
+    }
+}
+
+/// The sandbox company's "Integrated Applications" state for custsync, shown on the home screen
+/// so a trainee can see why QuickBooks answers as it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SandboxStatus {
+    /// Whether "QuickBooks" has the file open.
+    pub open_in_quickbooks: bool,
+    /// How custsync is allowed in, as the certificate dialog words it.
+    pub access: String,
+    /// "Allow this application to login automatically".
+    pub auto_login: bool,
+}
+
+/// What the operator must do while custsync waits for the QuickBooks Web Connector to call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebConnectorWait {
+    /// Where custsync listens, as the `.qwc` file names it.
+    pub url: String,
+    pub user_name: String,
+    /// The company file QuickBooks is asked to open (empty: the one it has open).
+    pub company_file: String,
 }
 
 /// The company custsync connected to, for the operator to confirm.
@@ -110,7 +205,8 @@ impl Column {
 /// One field that differs between the two sides of a pair.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldDiff {
-    pub label: String,
+    /// Labels are the field table's (static: a pane may hold 100,000 rows).
+    pub label: &'static str,
     pub smsturbo: String,
     pub quickbooks: String,
     /// Whether the Replace Options copy the QuickBooks value into SMSTurbo.
@@ -121,7 +217,7 @@ pub struct FieldDiff {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct RowDetail {
     /// The record's values: (label, value), present values only.
-    pub record: Vec<(String, String)>,
+    pub record: Vec<(&'static str, String)>,
     /// For not-in-sync pairs: the differing fields.
     pub diffs: Vec<FieldDiff>,
 }
@@ -158,6 +254,11 @@ pub struct SyncView {
     pub smsturbo: SyncPane,
     /// QuickBooks (right).
     pub quickbooks: SyncPane,
+    /// What the panes leave out, for the header ("21 in sync · 3 hidden by export status").
+    pub summary: String,
+    /// Things the operator should know before choosing, e.g. what settling an interrupted
+    /// earlier run did. Shown once when the panes open.
+    pub notices: Vec<String>,
 }
 
 /// What the operator checked.
@@ -207,6 +308,9 @@ pub struct RunReport {
     /// ("Added to QuickBooks", 12), ("Imported into SMSTurbo", 3)…
     pub counts: Vec<(String, u64)>,
     pub failures: Vec<Failure>,
+    /// Anything else worth saying (customers not sent because of a stop, outcomes in doubt,
+    /// list entries added).
+    pub notes: Vec<String>,
     /// The operator stopped it between batches.
     pub cancelled: bool,
 }

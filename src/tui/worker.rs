@@ -22,7 +22,7 @@ use crate::store::Customer;
 use super::listing;
 use super::view::{
     CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
-    RunReport, Selection, SyncView,
+    RunReport, SandboxFix, SandboxStatus, Selection, SyncView, WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
@@ -43,7 +43,8 @@ pub enum Command {
         dir: PathBuf,
         pattern: String,
     },
-    /// Open the connection and read the company (answers [`Event::Connected`]).
+    /// Open the connection and read the company (answers [`Event::Connected`]). Over the Web
+    /// Connector it first says [`Event::WaitingForWebConnector`]; `CancelRun` stops the wait.
     Connect,
     /// Close the connection, if open (answers [`Event::Disconnected`]).
     Disconnect,
@@ -55,13 +56,31 @@ pub enum Command {
     Preview(Selection),
     /// Synchronize `selection` (answers [`Event::Progress`]… then [`Event::RunFinished`]).
     Run(Selection),
-    /// Stop the current run between batches. Handled by the [`Worker`] handle at once, not
-    /// queued behind the run. No answer.
+    /// Stop the current run between batches, or stop waiting for the Web Connector. Handled by
+    /// the [`Worker`] handle at once, not queued behind the work. No answer.
     CancelRun,
     LoadHistory,
     Undo(RunId),
     /// Write the Web Connector's `.qwc` file for the saved setup.
     WriteQwc,
+    /// Change the sandbox company as a QuickBooks user would (answers [`Event::FixApplied`]).
+    ApplyFix(SandboxFix),
+    /// Read the sandbox company's Integrated Applications state (answers
+    /// [`Event::SandboxStatus`]).
+    LoadSandboxStatus,
+    /// Set the password the Web Connector must give (answers [`Event::PasswordSet`] or a
+    /// refusal next to the field).
+    SetWebConnectorPassword(Secret),
+}
+
+/// A password on its way to be hashed: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 /// Which command an answer belongs to.
@@ -80,6 +99,9 @@ pub enum Task {
     History,
     Undo,
     WriteQwc,
+    ApplyFix,
+    SandboxStatus,
+    SetPassword,
 }
 
 impl Command {
@@ -99,6 +121,9 @@ impl Command {
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
             Command::WriteQwc => Task::WriteQwc,
+            Command::ApplyFix(_) => Task::ApplyFix,
+            Command::LoadSandboxStatus => Task::SandboxStatus,
+            Command::SetWebConnectorPassword(_) => Task::SetPassword,
             Command::CancelRun => return None,
         })
     }
@@ -181,6 +206,9 @@ pub enum Event {
         company_file: String,
         reply: Reply<Option<bool>>,
     },
+    /// The connection waits for the QuickBooks Web Connector to call; the operator must start
+    /// it on the QuickBooks computer (or cancel).
+    WaitingForWebConnector(WebConnectorWait),
     Connected(CompanyInfo),
     Disconnected,
     PlanReady(Box<SyncView>),
@@ -193,6 +221,14 @@ pub enum Event {
         message: String,
     },
     QwcWritten(PathBuf),
+    FixApplied {
+        fix: SandboxFix,
+        message: String,
+    },
+    /// `None`: the setup does not name a sandbox company.
+    SandboxStatus(Option<SandboxStatus>),
+    /// The Web Connector password was hashed and saved.
+    PasswordSet,
     Failed {
         during: Task,
         explanation: Explanation,
@@ -217,7 +253,13 @@ impl Event {
             Event::HistoryLoaded(_) => Task::History,
             Event::Undone { .. } => Task::Undo,
             Event::QwcWritten(_) => Task::WriteQwc,
-            Event::NeedCertificate(..) | Event::NeedPermission { .. } | Event::Progress(_) => {
+            Event::FixApplied { .. } => Task::ApplyFix,
+            Event::SandboxStatus(_) => Task::SandboxStatus,
+            Event::PasswordSet => Task::SetPassword,
+            Event::NeedCertificate(..)
+            | Event::NeedPermission { .. }
+            | Event::Progress(_)
+            | Event::WaitingForWebConnector(_) => {
                 return None;
             }
         })
@@ -258,12 +300,23 @@ pub trait Backend: Send {
 
     /// Opens the connection the saved setup names and reads the company. QuickBooks' questions
     /// go through `prompt` (the worker turns them into [`Event::NeedCertificate`] /
-    /// [`Event::NeedPermission`] and waits for the operator).
-    fn connect(&mut self, prompt: &mut dyn AccessPrompt) -> Result<CompanyInfo, Explanation>;
+    /// [`Event::NeedPermission`] and waits for the operator). A connection that must wait for
+    /// the Web Connector calls `waiting` first, and gives up once `cancel` says so.
+    fn connect(
+        &mut self,
+        prompt: &mut dyn AccessPrompt,
+        waiting: &mut dyn FnMut(WebConnectorWait),
+        cancel: &dyn CancelFlag,
+    ) -> Result<CompanyInfo, Explanation>;
 
     fn disconnect(&mut self);
 
-    fn plan(&mut self, missing_only: bool) -> Result<SyncView, Explanation>;
+    /// Reads both sides (settling what earlier runs left unfinished first) and compares them.
+    fn plan(
+        &mut self,
+        missing_only: bool,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<SyncView, Explanation>;
 
     fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation>;
 
@@ -283,23 +336,33 @@ pub trait Backend: Send {
 
     /// Writes the `.qwc` file; returns where.
     fn write_qwc(&mut self) -> Result<PathBuf, Explanation>;
+
+    /// Changes the sandbox company named in the setup; the message says what changed.
+    fn apply_fix(&mut self, fix: SandboxFix) -> Result<String, Explanation>;
+
+    /// The sandbox company's Integrated Applications state, or `None` when the setup names no
+    /// sandbox company.
+    fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation>;
+
+    /// Checks the Web Connector password and keeps only its salted hash in the workspace.
+    fn set_web_connector_password(&mut self, password: &str) -> Result<(), SaveError>;
 }
 
 /// Asks the operator through the app and waits for the answer.
-struct AskTheApp<'a> {
-    emit: &'a mut dyn FnMut(Event),
+struct AskTheApp<'a, 'e> {
+    emit: &'a std::cell::RefCell<&'e mut dyn FnMut(Event)>,
 }
 
-impl AccessPrompt for AskTheApp<'_> {
+impl AccessPrompt for AskTheApp<'_, '_> {
     fn certificate(&mut self, request: &CertificateRequest) -> Option<CertificateAnswer> {
         let (reply, answer) = Reply::channel();
-        (self.emit)(Event::NeedCertificate(request.clone(), reply));
+        (self.emit.borrow_mut())(Event::NeedCertificate(request.clone(), reply));
         answer.recv().ok().flatten()
     }
 
     fn allow_this_time(&mut self, app_name: &str, company_file: &str) -> Option<bool> {
         let (reply, answer) = Reply::channel();
-        (self.emit)(Event::NeedPermission {
+        (self.emit.borrow_mut())(Event::NeedPermission {
             app_name: app_name.to_string(),
             company_file: company_file.to_string(),
             reply,
@@ -355,18 +418,25 @@ pub fn execute(
             listing::list_dir(&dir, &pattern).map_or_else(failed, Event::DirListed)
         }
         Command::Connect => {
-            let mut prompt = AskTheApp { emit: &mut *emit };
-            backend
-                .connect(&mut prompt)
-                .map_or_else(failed, Event::Connected)
+            cancel.store(false, Ordering::Relaxed);
+            // The prompt and the wait notice both talk to the app, one at a time.
+            let emit = std::cell::RefCell::new(emit);
+            let mut prompt = AskTheApp { emit: &emit };
+            let mut waiting = |w| (emit.borrow_mut())(Event::WaitingForWebConnector(w));
+            let result = backend.connect(&mut prompt, &mut waiting, cancel);
+            let event = result.map_or_else(failed, Event::Connected);
+            (emit.into_inner())(event);
+            return;
         }
         Command::Disconnect => {
             backend.disconnect();
             Event::Disconnected
         }
-        Command::Plan { missing_only } => backend
-            .plan(missing_only)
-            .map_or_else(failed, |v| Event::PlanReady(Box::new(v))),
+        Command::Plan { missing_only } => {
+            let mut progress = |p| emit(Event::Progress(p));
+            let result = backend.plan(missing_only, &mut progress);
+            result.map_or_else(failed, |v| Event::PlanReady(Box::new(v)))
+        }
         Command::Preview(selection) => backend
             .preview(&selection)
             .map_or_else(failed, Event::Preview),
@@ -381,6 +451,17 @@ pub fn execute(
             .undo(run)
             .map_or_else(failed, |message| Event::Undone { run, message }),
         Command::WriteQwc => backend.write_qwc().map_or_else(failed, Event::QwcWritten),
+        Command::ApplyFix(fix) => backend
+            .apply_fix(fix)
+            .map_or_else(failed, |message| Event::FixApplied { fix, message }),
+        Command::LoadSandboxStatus => backend
+            .sandbox_status()
+            .map_or_else(failed, Event::SandboxStatus),
+        Command::SetWebConnectorPassword(Secret(password)) => saved(
+            backend
+                .set_web_connector_password(&password)
+                .map(|()| Event::PasswordSet),
+        ),
         Command::CancelRun => return,
     };
     emit(event);

@@ -57,16 +57,70 @@ impl Component for DialogModal {
     }
 }
 
-/// A plain-words explanation of a failure: what happened, what to do next.
+/// A plain-words explanation of a failure: what happened, what to do next. For the sandbox
+/// company it also names the `custsync sandbox` command, and offers the change as a button when
+/// custsync can make it itself.
 pub fn explanation(e: &Explanation) -> DialogModal {
     let mut body = format!(
         "What happened: {}\n\nWhat to do: {}",
         e.what_happened, e.next_step
     );
+    if let Some(c) = e.sandbox_command() {
+        body.push_str(&format!("\n\nIn the sandbox company: {c}"));
+    }
     if let Some(d) = &e.detail {
         body.push_str(&format!("\n\n({d})"));
     }
-    DialogModal::new(Dialog::message(&e.title, &body, Intent::Dismiss).with_tone(Tone::Error))
+    let dialog = match e.fix() {
+        Some(fix) => Dialog::choice(
+            &e.title,
+            &body,
+            vec![
+                (fix.label().into(), Intent::ApplyFix(fix)),
+                ("OK".into(), Intent::Dismiss),
+            ],
+        ),
+        None => Dialog::message(&e.title, &body, Intent::Dismiss),
+    };
+    DialogModal::new(dialog.with_tone(Tone::Error))
+}
+
+/// After a change to the sandbox company: what changed, and synchronize again?
+pub fn fix_applied(message: &str) -> DialogModal {
+    DialogModal::new(Dialog::confirm(
+        "Sandbox changed",
+        &format!("{message}\n\nSynchronize again now?"),
+        Intent::Connect,
+        Intent::Dismiss,
+    ))
+}
+
+/// Something to know before choosing rows (an interrupted run that was settled…).
+pub fn notices(lines: &[String]) -> DialogModal {
+    DialogModal::new(
+        Dialog::message("Before you choose", &lines.join("\n\n"), Intent::Dismiss)
+            .with_tone(Tone::Warning),
+    )
+}
+
+/// config.toml could not be used: custsync runs on the defaults until SetUp saves.
+pub fn broken_setup(problem: &str) -> DialogModal {
+    DialogModal::new(
+        Dialog::choice(
+            "The setup file has a problem",
+            &format!(
+                "{problem}\n\ncustsync started with the default setup. Open SetUp to set it \
+                 again (saving there replaces the file; the old one is kept as \
+                 config.toml.broken), or quit and fix the file by hand."
+            ),
+            vec![
+                ("Open SetUp".into(), Intent::OpenSetup),
+                ("Continue".into(), Intent::Dismiss),
+                ("Quit".into(), Intent::Quit),
+            ],
+        )
+        .with_tone(Tone::Warning),
+    )
 }
 
 /// "Is this the right company?" (SPEC §5.4). No changes nothing.
@@ -188,6 +242,7 @@ pub fn export_completed(r: &RunReport) -> DialogModal {
     if r.cancelled {
         body.push("You stopped the run; what is listed above was done.".into());
     }
+    body.extend(r.notes.iter().cloned());
     if r.failures.is_empty() {
         body.push("No failures.".into());
     } else {

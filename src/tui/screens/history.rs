@@ -71,8 +71,33 @@ impl HistoryScreen {
         self.list.cursor_row().and_then(|i| self.entries.get(i))
     }
 
-    fn areas(area: Rect) -> (Rect, Rect) {
-        let detail_h = (area.height / 3).max(5).min(area.height);
+    /// The selected run's lines, wrapped to `width`.
+    fn detail_lines(&self, width: usize) -> Vec<String> {
+        let Some(e) = self.selected() else {
+            return Vec::new();
+        };
+        e.details
+            .iter()
+            .flat_map(|line| {
+                let mut lines = crate::tui::widgets::wrap(line, width.saturating_sub(2));
+                for (i, l) in lines.iter_mut().enumerate() {
+                    *l = format!("{} {l}", if i == 0 { "•" } else { " " });
+                }
+                lines
+            })
+            .collect()
+    }
+
+    /// The list above, the detail below: as tall as the detail needs, between a third and
+    /// half of the screen.
+    fn areas(&self, area: Rect) -> (Rect, Rect) {
+        let wanted = self
+            .detail_lines(area.width.saturating_sub(4) as usize)
+            .len() as u16
+            + 2;
+        let detail_h = wanted
+            .clamp((area.height / 3).max(5), (area.height / 2).max(5))
+            .min(area.height);
         let list = Rect {
             height: area.height - detail_h,
             ..area
@@ -106,7 +131,7 @@ impl Component for HistoryScreen {
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
-            return self.list.click(Self::areas(cx.area).0, *column, *row) != ListOutcome::Ignored;
+            return self.list.click(self.areas(cx.area).0, *column, *row) != ListOutcome::Ignored;
         }
         if !self.list.is_filtering() {
             match msg.action() {
@@ -158,7 +183,7 @@ impl Component for HistoryScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (list, detail) = Self::areas(area);
+        let (list, detail) = self.areas(area);
         self.list.render(list, buf, theme, true);
         if !self.loaded {
             put(
@@ -175,17 +200,16 @@ impl Component for HistoryScreen {
             .title(" What the run did ")
             .render(detail, buf);
         let inner = Block::bordered().inner(detail);
-        if let Some(e) = self.selected() {
-            for (k, line) in e.details.iter().take(inner.height as usize).enumerate() {
-                put(
-                    buf,
-                    inner.x + 1,
-                    inner.y + k as u16,
-                    inner.width.saturating_sub(2),
-                    &format!("• {line}"),
-                    theme.base,
-                );
-            }
+        let lines = self.detail_lines(inner.width.saturating_sub(2) as usize);
+        for (k, line) in lines.iter().take(inner.height as usize).enumerate() {
+            put(
+                buf,
+                inner.x + 1,
+                inner.y + k as u16,
+                inner.width.saturating_sub(2),
+                line,
+                theme.base,
+            );
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
-use crate::tui::view::Column;
+use crate::tui::view::{Column, SandboxFix, SandboxStatus};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::put;
@@ -37,6 +37,10 @@ pub struct MaintainScreen {
     focus: Focus,
     loaded: bool,
     kind: ConnectionKind,
+    /// The sandbox company's Integrated Applications state, when the setup names one.
+    sandbox: Option<SandboxStatus>,
+    /// An open/close of the sandbox file was sent from here.
+    toggling: bool,
 }
 
 /// The list's columns: what fits is shown, from the left.
@@ -76,7 +80,13 @@ impl MaintainScreen {
             focus: Focus::List,
             loaded: false,
             kind: config.connection.kind,
+            sandbox: None,
+            toggling: false,
         }
+    }
+
+    pub fn sandbox(&self) -> Option<&SandboxStatus> {
+        self.sandbox.as_ref()
     }
 
     pub fn customers(&self) -> &[Customer] {
@@ -146,6 +156,9 @@ impl Component for MaintainScreen {
             Focus::List if self.list.is_filtering() => self.list.contexts(),
             Focus::List => {
                 let mut c = vec![Context::MaintainCustomer];
+                if self.kind == ConnectionKind::Sandbox {
+                    c.push(Context::Sandbox);
+                }
                 c.extend(self.list.contexts());
                 c
             }
@@ -220,6 +233,22 @@ impl Component for MaintainScreen {
                     self.lookup(cx);
                     return true;
                 }
+                Some(Action::ToggleQuickBooksOpen) => {
+                    match &self.sandbox {
+                        Some(s) if !self.toggling => {
+                            self.toggling = true;
+                            cx.send(Command::ApplyFix(SandboxFix::SetOpenInQuickBooks(
+                                !s.open_in_quickbooks,
+                            )));
+                        }
+                        Some(_) => {}
+                        None => cx.status(
+                            Tone::Warning,
+                            "No sandbox company to open: set File Info to a sandbox .QBW file.",
+                        ),
+                    }
+                    return true;
+                }
                 Some(Action::FocusNext | Action::FocusPrev) => {
                     self.set_focus(Focus::FileInfo);
                     return true;
@@ -246,6 +275,22 @@ impl Component for MaintainScreen {
                 self.file_info.set_error(Some(message.clone()));
                 self.saved_file_info = cx.config.company_file.clone();
                 cx.status(Tone::Error, format!("File Info not saved: {message}"));
+            }
+            Event::SandboxStatus(s) => self.sandbox = s,
+            Event::FixApplied {
+                fix: SandboxFix::SetOpenInQuickBooks(_),
+                message,
+            } if self.toggling => {
+                self.toggling = false;
+                cx.status(Tone::Success, message);
+                cx.send(Command::LoadSandboxStatus);
+            }
+            Event::Failed {
+                during: Task::ApplyFix,
+                explanation,
+            } if self.toggling => {
+                self.toggling = false;
+                cx.modal(dialogs::explanation(&explanation));
             }
             Event::CustomerDeleted(code) => {
                 cx.status(Tone::Success, format!("Deleted customer {code}."));
@@ -333,7 +378,19 @@ impl Component for MaintainScreen {
                 );
             }
             None => {
-                let info = format!(" Connection: {kind}");
+                let info = match (&self.sandbox, self.kind) {
+                    (Some(s), ConnectionKind::Sandbox) => format!(
+                        " Sandbox QuickBooks: file {} · custsync: {} · auto-login {}",
+                        if s.open_in_quickbooks {
+                            "open"
+                        } else {
+                            "closed"
+                        },
+                        s.access,
+                        if s.auto_login { "on" } else { "off" }
+                    ),
+                    _ => format!(" Connection: {kind}"),
+                };
                 put(buf, area.x, area.y + 1, area.width, &info, theme.hint);
             }
         }

@@ -8,3 +8,4 @@ pub mod maintain;
 pub mod progress;
 pub mod setup;
 pub mod sync;
+pub mod waiting;

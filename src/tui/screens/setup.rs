@@ -26,7 +26,7 @@ use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::put;
 use crate::tui::widgets::tabs::Tabs;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
-use crate::tui::worker::{Command, Event, FieldError, Task};
+use crate::tui::worker::{Command, Event, FieldError, Secret, Task};
 
 /// The text fields of the Setup tab.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,6 +36,7 @@ enum Text {
     Listen,
     Path,
     UserName,
+    Password,
     TlsCert,
     TlsKey,
     IncludeTypes,
@@ -44,12 +45,13 @@ enum Text {
 }
 
 impl Text {
-    const ALL: [Text; 10] = [
+    const ALL: [Text; 11] = [
         Text::CompanyFile,
         Text::FilePattern,
         Text::Listen,
         Text::Path,
         Text::UserName,
+        Text::Password,
         Text::TlsCert,
         Text::TlsKey,
         Text::IncludeTypes,
@@ -64,6 +66,7 @@ impl Text {
             Text::Listen => "  Listen address",
             Text::Path => "  Path",
             Text::UserName => "  User name",
+            Text::Password => "  Password",
             Text::TlsCert => "  TLS certificate",
             Text::TlsKey => "  TLS key",
             Text::IncludeTypes => "Include Customer Types",
@@ -80,6 +83,8 @@ impl Text {
             Text::Listen => "connection.web_connector.listen",
             Text::Path => "connection.web_connector.path",
             Text::UserName => "connection.web_connector.user_name",
+            // Not in config.toml: only its hash is kept, in the workspace.
+            Text::Password => "connection.web_connector.password",
             Text::TlsCert => "connection.web_connector.tls_cert",
             Text::TlsKey => "connection.web_connector.tls_key",
             Text::IncludeTypes => "import.include_customer_types",
@@ -101,6 +106,7 @@ impl Text {
             Text::Listen => wc.listen.clone(),
             Text::Path => wc.path.clone(),
             Text::UserName => wc.user_name.clone(),
+            Text::Password => String::new(),
             Text::TlsCert => path(&wc.tls_cert),
             Text::TlsKey => path(&wc.tls_key),
             Text::IncludeTypes => c.import.include_customer_types.join(", "),
@@ -112,7 +118,12 @@ impl Text {
     fn web_connector_only(self) -> bool {
         matches!(
             self,
-            Text::Listen | Text::Path | Text::UserName | Text::TlsCert | Text::TlsKey
+            Text::Listen
+                | Text::Path
+                | Text::UserName
+                | Text::Password
+                | Text::TlsCert
+                | Text::TlsKey
         )
     }
 }
@@ -144,6 +155,8 @@ pub struct SetupScreen {
     replace: Checklist,
     focus: Item,
     saving: bool,
+    /// The setup to save once the new Web Connector password is stored.
+    after_password: Option<Config>,
     scroll: Cell<usize>,
 }
 
@@ -159,6 +172,9 @@ impl SetupScreen {
                     Text::TlsCert | Text::TlsKey => {
                         f.with_placeholder("(none: plain HTTP on loopback)")
                     }
+                    Text::Password => f
+                        .with_placeholder("(unchanged; type a new one to set it)")
+                        .masked(),
                     _ => f,
                 }
             })
@@ -198,6 +214,7 @@ impl SetupScreen {
             // On the tab bar: [ and ] (or ←/→) switch tabs at once, Tab goes down the form.
             focus: Item::TabBar,
             saving: false,
+            after_password: None,
             scroll: Cell::new(0),
         };
         s.set_focus(Item::TabBar);
@@ -376,9 +393,19 @@ impl SetupScreen {
     }
 
     fn dirty(&self) -> bool {
-        match self.draft() {
-            Ok(c) => c != self.original,
-            Err(_) => true,
+        !self.new_password().is_empty()
+            || match self.draft() {
+                Ok(c) => c != self.original,
+                Err(_) => true,
+            }
+    }
+
+    /// A Web Connector password typed to be set (only meaningful with the Web Connector).
+    fn new_password(&self) -> &str {
+        if self.kind == ConnectionKind::WebConnector {
+            self.text(Text::Password).value()
+        } else {
+            ""
         }
     }
 
@@ -412,7 +439,14 @@ impl SetupScreen {
             Ok(config) => {
                 self.show_errors(&[]);
                 self.saving = true;
-                cx.send(Command::SaveConfig(Box::new(config)));
+                let password = self.new_password().to_string();
+                if password.is_empty() {
+                    cx.send(Command::SaveConfig(Box::new(config)));
+                } else {
+                    // The password first: a refused one keeps the operator here, nothing saved.
+                    self.after_password = Some(config);
+                    cx.send(Command::SetWebConnectorPassword(Secret(password)));
+                }
             }
             Err(errors) => {
                 self.show_errors(&errors);
@@ -488,10 +522,12 @@ impl SetupScreen {
         l
     }
 
+    /// Tabs and a blank line above; two lines for the focused field's message and the buttons
+    /// below.
     fn body_area(area: Rect) -> Rect {
         Rect {
             y: area.y + 2,
-            height: area.height.saturating_sub(4),
+            height: area.height.saturating_sub(5),
             ..area
         }
     }
@@ -653,20 +689,30 @@ impl Component for SetupScreen {
                 cx.pop();
                 Some(Event::ConfigSaved(c))
             }
+            Event::PasswordSet if self.saving => {
+                self.text_mut(Text::Password).set_value("");
+                match self.after_password.take() {
+                    Some(config) => cx.send(Command::SaveConfig(Box::new(config))),
+                    None => self.saving = false,
+                }
+                None
+            }
             Event::Rejected {
-                during: Task::SaveConfig,
+                during: Task::SaveConfig | Task::SetPassword,
                 errors,
             } if self.saving => {
+                self.after_password = None;
                 self.saving = false;
                 self.show_errors(&errors);
                 cx.status(Tone::Error, "Not saved: fix the values marked ✗.");
                 None
             }
             Event::Failed {
-                during: Task::SaveConfig,
+                during: Task::SaveConfig | Task::SetPassword,
                 explanation,
             } => {
                 self.saving = false;
+                self.after_password = None;
                 cx.modal(dialogs::explanation(&explanation));
                 None
             }
@@ -751,14 +797,19 @@ impl Component for SetupScreen {
                 (glyph::WARNING, theme.warning)
             };
             let text = format!("{g} {}: {m}", self.focus_label());
-            put(
-                buf,
-                area.x + 1,
-                save.y.saturating_sub(1),
-                area.width.saturating_sub(2),
-                &text,
-                style,
-            );
+            let width = area.width.saturating_sub(2);
+            let lines = crate::tui::widgets::wrap(&text, width as usize);
+            let shown = lines.len().min(2);
+            for (k, line) in lines.iter().take(shown).enumerate() {
+                put(
+                    buf,
+                    area.x + 1,
+                    save.y.saturating_sub((shown - k) as u16),
+                    width,
+                    line,
+                    style,
+                );
+            }
         }
     }
 }

@@ -58,6 +58,7 @@ impl Pane {
 pub struct SyncScreen {
     company: String,
     missing_only: bool,
+    summary: String,
     panes: [Pane; 2],
     focus: Side,
     /// Where each not-in-sync pair sits in the two panes, to check it on both at once.
@@ -79,6 +80,7 @@ impl SyncScreen {
         SyncScreen {
             company: view.company_name,
             missing_only: view.missing_only,
+            summary: view.summary,
             panes: [Pane::new(view.smsturbo), Pane::new(view.quickbooks)],
             focus: Side::SmsTurbo,
             pairs,
@@ -276,8 +278,26 @@ impl SyncScreen {
                 ));
             }
         }
-        for (label, value) in &row.detail.record {
-            out.push((format!("{label:<label_w$}{value}"), DetailStyle::Plain));
+        // Wide terminals show the record in two columns, so more of it fits.
+        let col_w = width / 2;
+        let two = width >= 90 && row.detail.record.len() > 4;
+        let cell = |(label, value): &(&str, String), w: usize| {
+            crate::tui::widgets::fit(&format!("{label:<label_w$}{value}"), w).into_owned()
+        };
+        if two {
+            let half = row.detail.record.len().div_ceil(2);
+            let (a, b) = row.detail.record.split_at(half);
+            for (i, left) in a.iter().enumerate() {
+                let mut line = format!("{:<col_w$}", cell(left, col_w.saturating_sub(1)));
+                if let Some(right) = b.get(i) {
+                    line.push_str(&cell(right, col_w));
+                }
+                out.push((line, DetailStyle::Plain));
+            }
+        } else {
+            for (label, value) in &row.detail.record {
+                out.push((format!("{label:<label_w$}{value}"), DetailStyle::Plain));
+            }
         }
         out
     }
@@ -379,7 +399,10 @@ impl Component for SyncScreen {
         } else {
             "every customer not in sync"
         };
-        let head = format!(" {} — {mode}", self.company);
+        let mut head = format!(" {} — {mode}", self.company);
+        if !self.summary.is_empty() {
+            head.push_str(&format!(" · {}", self.summary));
+        }
         put(buf, header.x, header.y, header.width, &head, theme.title);
         for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
             self.panes[Self::idx(side)]

@@ -54,6 +54,12 @@ impl TextField {
         self
     }
 
+    /// Shows `•` for every character typed (a password).
+    pub fn masked(mut self) -> TextField {
+        self.input.set_mask_char('•');
+        self
+    }
+
     pub fn label(&self) -> &str {
         &self.label
     }

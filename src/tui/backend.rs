@@ -1,0 +1,1029 @@
+//! The real back end: the workspace's store and setup, the connection the setup names, and the
+//! sync core, behind the worker seam ([`Backend`]). Every method runs on the worker thread.
+//!
+//! Errors reach the screens as [`Explanation`]s taken from the sync core's and the QuickBooks
+//! catalog's plain words (`SyncError::explanation`, `qb::explain`); for the sandbox company they
+//! also carry the `custsync sandbox …` command and, where custsync can make the change itself,
+//! a [`SandboxFix`] the explanation dialog offers as a button.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::Duration;
+
+use crate::config::{Config, ConnectionKind};
+use crate::qb::access::{AccessPrompt, NoPrompt};
+use crate::qb::connect::{self, ConnectError};
+use crate::qb::sandbox::{CompanyFile, Grant, SandboxError};
+use crate::qb::session::SessionError;
+use crate::qb::trace::Trace;
+use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
+use crate::qb::{APP_NAME, QbError, hresult};
+use crate::store::{
+    Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
+    Workspace, os_user,
+};
+use crate::sync::{self, ApplyOptions, Mode, Phase, SyncEngine, SyncError};
+
+use super::plan_view;
+use super::view::{
+    CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
+    SandboxFix, SandboxHelp, SandboxStatus, Selection, SyncView, WebConnectorWait,
+};
+use super::worker::{Backend, CancelFlag, FieldError, SaveError};
+
+/// How many past runs the History screen lists.
+const HISTORY_RUNS: usize = 200;
+/// Failures listed per run in the History detail (the journal keeps them all).
+const HISTORY_FAILURES: usize = 20;
+/// How often a wait for the Web Connector looks at the cancel flag.
+const CANCEL_POLL: Duration = Duration::from_millis(100);
+
+/// A connection over the Web Connector still waiting for its first call. Its thread cannot be
+/// interrupted through the connection trait, so a cancelled wait is kept and picked up again by
+/// the next Synchronize with the same setup instead of starting a second service on the port.
+struct PendingConnect {
+    config: Config,
+    result: Receiver<Result<SyncEngine<'static>, SyncError>>,
+}
+
+pub struct RealBackend {
+    workspace: Workspace,
+    store: Store,
+    config: Config,
+    trace_dir: Option<PathBuf>,
+    engine: Option<SyncEngine<'static>>,
+    pending: Option<PendingConnect>,
+    /// Said once with the next panes (a trace folder that cannot be written).
+    warnings: Vec<String>,
+    /// config.toml could not be read: keep it aside before the first save replaces it.
+    broken_config: bool,
+}
+
+impl RealBackend {
+    /// A back end on an open workspace (its lock is held as long as the back end lives).
+    pub fn new(
+        workspace: Workspace,
+        config: Config,
+        trace_dir: Option<PathBuf>,
+    ) -> Result<RealBackend, StoreError> {
+        let store = workspace.open_store()?;
+        Ok(RealBackend {
+            workspace,
+            store,
+            config,
+            trace_dir,
+            engine: None,
+            pending: None,
+            warnings: Vec::new(),
+            broken_config: false,
+        })
+    }
+
+    /// The workspace's config.toml was refused at start: the first save keeps a copy of it as
+    /// `config.toml.broken` before replacing it.
+    pub fn keep_broken_config_on_save(&mut self) {
+        self.broken_config = true;
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn workspace_dir(&self) -> &Path {
+        self.workspace.dir()
+    }
+
+    fn trace(&mut self) -> Option<Trace> {
+        let dir = self.trace_dir.as_ref()?;
+        match Trace::open(dir) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.warnings.push(e.to_string());
+                None
+            }
+        }
+    }
+
+    fn company_path(&self) -> PathBuf {
+        PathBuf::from(self.config.company_file.trim())
+    }
+
+    /// The sync core's plain words, plus the sandbox's command and fix when the setup names a
+    /// sandbox company.
+    fn explain_sync(&self, e: &SyncError) -> Explanation {
+        let catalog = e.explanation();
+        let mut v = Explanation::from(&catalog);
+        if v.detail.is_none()
+            && let SyncError::Session(SessionError::Qb(QbError::Transport(m))) = e
+        {
+            v = v.with_detail(m.clone());
+        }
+        if self.config.connection.kind == ConnectionKind::Sandbox {
+            v = with_sandbox_help(v, &catalog, hresult_of(e), &self.company_path());
+        }
+        v
+    }
+
+    fn engine(&mut self) -> Result<&mut SyncEngine<'static>, Explanation> {
+        self.engine.as_mut().ok_or_else(not_connected)
+    }
+
+    fn connect_sandbox(
+        &mut self,
+        prompt: &mut dyn AccessPrompt,
+    ) -> Result<SyncEngine<'static>, Explanation> {
+        let conn = connect::from_config(&self.config, self.workspace.dir())
+            .map_err(|e| explain_connect(&e))?;
+        let trace = self.trace();
+        SyncEngine::connect(conn, prompt, self.config.clone(), trace)
+            .map_err(|e| self.explain_sync(&e))
+    }
+
+    /// Starts (or resumes) the wait for the Web Connector on its own thread and waits for it
+    /// here, looking at `cancel` in between.
+    fn connect_web_connector(
+        &mut self,
+        waiting: &mut dyn FnMut(WebConnectorWait),
+        cancel: &dyn CancelFlag,
+    ) -> Result<SyncEngine<'static>, Explanation> {
+        let wc = &self.config.connection.web_connector;
+        let wait = WebConnectorWait {
+            url: service_url(wc),
+            user_name: wc.user_name.clone(),
+            company_file: self.config.company_file.clone(),
+        };
+        let pending = match self.pending.take() {
+            Some(p) if p.config == self.config => {
+                waiting(wait);
+                p
+            }
+            _ => {
+                // Starting the service can fail (address in use): say that, not "waiting".
+                let conn = connect::from_config(&self.config, self.workspace.dir())
+                    .map_err(|e| explain_connect(&e))?;
+                waiting(wait);
+                let trace = self.trace();
+                let config = self.config.clone();
+                let (tx, result) = mpsc::channel();
+                let for_thread = config.clone();
+                std::thread::Builder::new()
+                    .name("custsync-webconnector-wait".into())
+                    .spawn(move || {
+                        // Real QuickBooks asks its own questions on its own screen.
+                        let r = SyncEngine::connect(conn, &mut NoPrompt, for_thread, trace);
+                        let _ = tx.send(r);
+                    })
+                    .map_err(|e| {
+                        Explanation::new(
+                            "Cannot wait for the Web Connector",
+                            format!("custsync could not start waiting ({e})."),
+                            "Quit custsync and start it again.",
+                        )
+                    })?;
+                PendingConnect { config, result }
+            }
+        };
+        loop {
+            match pending.result.recv_timeout(CANCEL_POLL) {
+                Ok(r) => return r.map_err(|e| self.explain_sync(&e)),
+                Err(RecvTimeoutError::Disconnected) => return Err(internal("the wait ended")),
+                Err(RecvTimeoutError::Timeout) if cancel.cancelled() => {
+                    self.pending = Some(pending);
+                    return Err(Explanation::new(
+                        "Stopped waiting for the Web Connector",
+                        "You stopped waiting before the QuickBooks Web Connector called custsync. \
+                         Nothing was changed.",
+                        "Synchronize again when the Web Connector is ready; custsync keeps \
+                         listening in the meantime.",
+                    ));
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+        }
+    }
+
+    fn sandbox_file(&self) -> Result<CompanyFile, Explanation> {
+        if self.config.connection.kind != ConnectionKind::Sandbox {
+            return Err(Explanation::new(
+                "Not a sandbox company",
+                "SetUp connects through the QuickBooks Web Connector, so there is no sandbox \
+                 company to change.",
+                "Make the change in QuickBooks itself.",
+            ));
+        }
+        let path = self.company_path();
+        if path.as_os_str().is_empty() {
+            return Err(explain_connect(&ConnectError::NoCompanyFile));
+        }
+        CompanyFile::open(&path).map_err(|e| explain_sandbox(&e))
+    }
+
+    fn history_entry(&self, run: &Run) -> HistoryEntry {
+        let c = run.counts;
+        let mut summary = match run.mode {
+            RunMode::Undo => format!(
+                "undid run {}: {} change{}",
+                run.undo_of.map_or_else(|| "?".into(), |r| r.to_string()),
+                c.undone,
+                if c.undone == 1 { "" } else { "s" }
+            ),
+            RunMode::CsvImport => format!("CSV import: {} customers", c.imported),
+            _ => {
+                let parts: Vec<String> = [
+                    (c.exported, "exported"),
+                    (c.imported, "imported"),
+                    (c.replaced, "updated"),
+                    (c.failed, "failed"),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+                if parts.is_empty() {
+                    "nothing changed".to_string()
+                } else {
+                    parts.join(", ")
+                }
+            }
+        };
+        match (run.outcome, run.finished_at) {
+            (Some(RunOutcome::Cancelled), _) => summary.push_str(" (stopped)"),
+            (_, None) => summary.push_str(" (did not finish)"),
+            _ => {}
+        }
+        // First, so a narrow column still shows it.
+        if let Some(by) = run.undone_by {
+            summary = format!("undone by run {by} · {summary}");
+        }
+        let undoable = !matches!(run.mode, RunMode::Undo | RunMode::Recovery)
+            && run.undone_by.is_none()
+            && c.imported + c.replaced > 0;
+        let mut details = vec![format!(
+            "Run {} ({}) by {}, {}",
+            run.id,
+            mode_words(run.mode),
+            run.os_user,
+            run.company_file.as_deref().unwrap_or("no company file")
+        )];
+        for (n, what) in [
+            (
+                c.exported,
+                "added to QuickBooks (they stay there: custsync never changes QuickBooks records)",
+            ),
+            (c.imported, "imported into SMSTurbo"),
+            (c.replaced, "updated in SMSTurbo from QuickBooks"),
+            (c.linked, "linked to their QuickBooks customer"),
+            (c.undone, "changes undone"),
+            (c.failed, "failed"),
+        ] {
+            if n > 0 {
+                details.push(format!("{n} {what}"));
+            }
+        }
+        if let Some(by) = run.undone_by {
+            details.push(format!(
+                "Its SMSTurbo changes were undone by run {by}; what went to QuickBooks stays there."
+            ));
+        }
+        if undoable {
+            details.push(format!(
+                "Undo removes the {} imported customer(s) and restores the values of the {} \
+                 updated one(s), unless they were changed since.",
+                c.imported, c.replaced
+            ));
+        }
+        if c.failed > 0
+            && let Ok(entries) = self.store.run_entries(run.id)
+        {
+            details.extend(
+                entries
+                    .iter()
+                    .filter(|e| e.kind == EntryKind::Failed)
+                    .take(HISTORY_FAILURES)
+                    .map(|e| {
+                        format!(
+                            "failed: {}: {}",
+                            e.code,
+                            e.status_message.as_deref().unwrap_or("no message")
+                        )
+                    }),
+            );
+        }
+        HistoryEntry {
+            id: RunId(run.id.0.max(0) as u64),
+            when: run
+                .started_at
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            company: run
+                .company_name
+                .clone()
+                .or_else(|| run.company_file.clone())
+                .unwrap_or_else(|| "—".into()),
+            summary,
+            undoable,
+            details,
+        }
+    }
+}
+
+fn mode_words(m: RunMode) -> &'static str {
+    match m {
+        RunMode::MissingOnly => "missing customers only",
+        RunMode::NotExactMatch => "every customer not in sync",
+        RunMode::Recovery => "settling an interrupted run",
+        RunMode::CsvImport => "CSV import",
+        RunMode::Undo => "undo",
+    }
+}
+
+fn hresult_of(e: &SyncError) -> Option<u32> {
+    match e {
+        SyncError::Session(SessionError::Qb(q)) => q.hresult_code(),
+        _ => None,
+    }
+}
+
+/// Adds what the sandbox company at `file` offers for a refusal (with HRESULT `code`): the
+/// `custsync sandbox` command from the catalog, and the change custsync can make itself.
+pub fn with_sandbox_help(
+    mut v: Explanation,
+    catalog: &crate::qb::explain::Explanation,
+    code: Option<u32>,
+    file: &Path,
+) -> Explanation {
+    let help = SandboxHelp {
+        command: catalog.sandbox_fix_for(file),
+        fix: code.and_then(sandbox_fix_for),
+    };
+    if help != SandboxHelp::default() {
+        v.sandbox = Some(Box::new(help));
+    }
+    v
+}
+
+/// The change custsync can make in the sandbox for a refusal, doing what the catalog asks of the
+/// QuickBooks user.
+fn sandbox_fix_for(code: u32) -> Option<SandboxFix> {
+    match code {
+        hresult::AUTO_LOGIN_NOT_ALLOWED => Some(SandboxFix::AllowAutoLogin),
+        hresult::COULD_NOT_START_QB => Some(SandboxFix::SetOpenInQuickBooks(true)),
+        hresult::ACCESS_DENIED | hresult::NO_PERMISSION => Some(SandboxFix::ForgetAccess),
+        _ => None,
+    }
+}
+
+fn not_connected() -> Explanation {
+    Explanation::new(
+        "Not connected",
+        "The connection to QuickBooks was closed before this step.",
+        "Synchronize again from Maintain Customer.",
+    )
+}
+
+fn internal(what: &str) -> Explanation {
+    Explanation::new(
+        "Internal error",
+        format!("custsync hit an internal error ({what}); nothing more was done."),
+        "Synchronize again. If it happens again, please report it with the steps that led to it.",
+    )
+}
+
+fn stale_plan(id: super::view::RowId) -> Explanation {
+    Explanation::new(
+        "The comparison is out of date",
+        format!(
+            "A checked row (id {}) is not in the current comparison.",
+            id.0
+        ),
+        "Leave the Synchronize screen and synchronize again.",
+    )
+}
+
+fn explain_connect(e: &ConnectError) -> Explanation {
+    Explanation::new(
+        match e {
+            ConnectError::NoCompanyFile => "No company file",
+            ConnectError::Missing(_) => "Company file not found",
+            ConnectError::WebConnector(_) => "The Web Connector service could not start",
+        },
+        e.to_string(),
+        match e {
+            ConnectError::WebConnector(_) => {
+                "Check the listen address and TLS files in SetUp, then synchronize again."
+            }
+            _ => "Fill in File Info (F4 looks it up), then synchronize again.",
+        },
+    )
+}
+
+fn explain_sandbox(e: &SandboxError) -> Explanation {
+    Explanation::new(
+        "The sandbox company could not be used",
+        e.to_string(),
+        "Check File Info in SetUp, then try again.",
+    )
+}
+
+/// Store failures outside a synchronization: the store's own message says what to do.
+fn explain_store(e: &StoreError) -> Explanation {
+    Explanation::new(
+        "The SMSTurbo database refused",
+        e.to_string(),
+        "Nothing was changed. Do what the message says, then try again.",
+    )
+}
+
+fn explain_config(e: &crate::config::ConfigError) -> Explanation {
+    Explanation::new(
+        "The setup could not be saved",
+        e.to_string(),
+        "The previous setup is unchanged. Fix what the message says, then save again.",
+    )
+}
+
+/// Where the Web Connector is told to call, as the `.qwc` names it: loopback is `localhost`
+/// (the Web Connector refuses IP addresses).
+pub fn service_url(wc: &crate::config::WebConnectorConfig) -> String {
+    let scheme = if wc.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let (host, port) = match wc.listen.trim().parse::<std::net::SocketAddr>() {
+        Ok(a) if a.ip().is_loopback() => ("localhost".to_string(), a.port()),
+        Ok(a) => (a.ip().to_string(), a.port()),
+        Err(_) => return format!("{scheme}://{}{}", wc.listen, wc.path),
+    };
+    format!("{scheme}://{host}:{port}{}", wc.path)
+}
+
+/// A customer the store refused, next to the field at fault.
+fn customer_field_error(e: &CustomerError) -> FieldError {
+    let field = e.column().map_or("name", |c| c.key()).to_string();
+    let message = match e {
+        CustomerError::MissingCode => {
+            "a code is required (it is the QuickBooks account number)".into()
+        }
+        CustomerError::MissingName { .. } => "a name is required".into(),
+        CustomerError::BadAmount { cause, .. } => cause.to_string(),
+        CustomerError::BadValue { reason, .. } => reason.clone(),
+        CustomerError::ControlCharacter { .. } => {
+            "it contains a control character (a line break or tab): remove it".into()
+        }
+    };
+    FieldError { field, message }
+}
+
+/// The sync core's progress as the screens show it; `cancel` is looked at between batches.
+struct Sink<'a> {
+    progress: &'a mut dyn FnMut(ProgressUpdate),
+    cancel: Option<&'a dyn CancelFlag>,
+}
+
+impl sync::Progress for Sink<'_> {
+    fn update(&mut self, phase: Phase, done: u64, total: u64) {
+        (self.progress)(ProgressUpdate {
+            phase: phase.label().to_string(),
+            done,
+            total,
+            note: None,
+        });
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.cancelled())
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// What the recovery of earlier runs did, when it did anything.
+fn recovery_notice(r: &sync::RecoveryReport) -> Option<String> {
+    if r.batches == 0 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if r.added > 0 {
+        parts.push(format!(
+            "{} found in QuickBooks and linked",
+            plural(r.added, "customer", "customers")
+        ));
+    }
+    if r.failed > 0 {
+        parts.push(format!(
+            "{} refused by QuickBooks",
+            plural(r.failed, "customer", "customers")
+        ));
+    }
+    if r.not_applied > 0 {
+        parts.push(format!(
+            "{} never reached QuickBooks and {} offered again",
+            plural(r.not_applied, "customer", "customers"),
+            if r.not_applied == 1 { "is" } else { "are" }
+        ));
+    }
+    Some(format!(
+        "An earlier synchronization was interrupted; custsync settled it first ({}): {}. \
+         Nothing was added twice.",
+        plural(r.batches, "batch", "batches"),
+        if parts.is_empty() {
+            "nothing was left to do".to_string()
+        } else {
+            parts.join(", ")
+        }
+    ))
+}
+
+/// The header line of the panes: what is not listed, and why.
+fn plan_summary(m: &sync::plan::MatchingSummary) -> String {
+    let mut parts = vec![format!("{} in sync", m.exact)];
+    if m.hidden_by_status > 0 {
+        parts.push(format!("{} hidden by export status", m.hidden_by_status));
+    }
+    if m.hidden_by_type > 0 {
+        parts.push(format!("{} hidden by customer type", m.hidden_by_type));
+    }
+    if m.reviews > 0 {
+        parts.push(format!("{} need review", m.reviews));
+    }
+    parts.join(" · ")
+}
+
+fn run_report(r: &sync::RunReport) -> RunReport {
+    let mut counts = vec![
+        ("Added to QuickBooks".to_string(), r.added as u64),
+        ("Imported into SMSTurbo".to_string(), r.imported as u64),
+        ("Updated in SMSTurbo".to_string(), r.updated as u64),
+    ];
+    if r.linked > 0 {
+        counts.push(("Linked".to_string(), r.linked as u64));
+    }
+    // "No failures." says the rest.
+    if !r.failures.is_empty() {
+        counts.push(("Failed".to_string(), r.failures.len() as u64));
+    }
+    let failures = r
+        .failures
+        .iter()
+        .map(|f| {
+            let line = f.one_line();
+            // The catalog names the customer first; the dialog puts the name in front itself.
+            let message = line
+                .strip_prefix(&format!("{}: ", f.name))
+                .map(str::to_string)
+                .unwrap_or(line);
+            Failure {
+                customer: f.name.clone(),
+                message,
+            }
+        })
+        .collect();
+    let mut notes = Vec::new();
+    for t in &r.types_added {
+        notes.push(format!("Added to QuickBooks' lists: {t}"));
+    }
+    if r.not_sent > 0 {
+        notes.push(format!(
+            "{} not sent because you stopped the run: synchronize again to send {}.",
+            plural(r.not_sent, "customer was", "customers were"),
+            if r.not_sent == 1 { "it" } else { "them" }
+        ));
+    }
+    if r.in_doubt > 0 {
+        notes.push(format!(
+            "The outcome for {} is unknown (QuickBooks did not answer): synchronize again — \
+             custsync asks QuickBooks first, so nothing is added twice.",
+            plural(r.in_doubt, "customer", "customers")
+        ));
+    }
+    RunReport {
+        counts,
+        failures,
+        notes,
+        cancelled: r.cancelled,
+    }
+}
+
+impl Backend for RealBackend {
+    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
+        self.store.customers().map_err(|e| explain_store(&e))
+    }
+
+    fn save_customer(
+        &mut self,
+        original_code: Option<&str>,
+        customer: &Customer,
+    ) -> Result<Customer, SaveError> {
+        let saved = match original_code {
+            None => self.store.create_customer(customer),
+            Some(code) => self.store.update_customer(code, customer),
+        };
+        match saved {
+            Ok(record) => Ok(record.customer),
+            Err(StoreError::Customer(e)) => Err(SaveError::Invalid(vec![customer_field_error(&e)])),
+            Err(e @ StoreError::DuplicateCode { .. }) => {
+                Err(SaveError::Invalid(vec![FieldError::new(
+                    "code",
+                    e.to_string(),
+                )]))
+            }
+            Err(e) => Err(SaveError::Failed(explain_store(&e))),
+        }
+    }
+
+    fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
+        self.store
+            .delete_customer(code)
+            .map_err(|e| explain_store(&e))
+    }
+
+    fn save_config(&mut self, config: &Config) -> Result<Config, SaveError> {
+        let mut problems = config.validate();
+        problems.extend(config.check_files());
+        let mut errors: Vec<FieldError> = problems
+            .into_iter()
+            .map(|p| FieldError::new(p.key, p.message))
+            .collect();
+        // A real QuickBooks file (or anything else) given to the sandbox: say so at once, not
+        // at the next Synchronize.
+        let file = config.company_file.trim();
+        if errors.is_empty()
+            && config.connection.kind == ConnectionKind::Sandbox
+            && !file.is_empty()
+            && let Err(e) = CompanyFile::open(Path::new(file))
+        {
+            errors.push(FieldError::new("company_file", e.to_string()));
+        }
+        if !errors.is_empty() {
+            return Err(SaveError::Invalid(errors));
+        }
+        if self.broken_config {
+            let path = self.workspace.config_path();
+            let kept = path.with_extension("toml.broken");
+            std::fs::copy(&path, &kept).map_err(|e| {
+                SaveError::Failed(Explanation::new(
+                    "The setup was not saved",
+                    format!(
+                        "custsync keeps the old, broken config.toml as {} before replacing it, \
+                         and that copy could not be made ({e}).",
+                        kept.display()
+                    ),
+                    "Check that the workspace folder is writable, or fix config.toml by hand.",
+                ))
+            })?;
+            self.broken_config = false;
+        }
+        self.workspace
+            .save_config(config)
+            .map_err(|e| SaveError::Failed(explain_config(&e)))?;
+        self.config = config.clone();
+        Ok(config.clone())
+    }
+
+    fn connect(
+        &mut self,
+        prompt: &mut dyn AccessPrompt,
+        waiting: &mut dyn FnMut(WebConnectorWait),
+        cancel: &dyn CancelFlag,
+    ) -> Result<CompanyInfo, Explanation> {
+        self.engine = None;
+        let engine = match self.config.connection.kind {
+            ConnectionKind::Sandbox => self.connect_sandbox(prompt)?,
+            ConnectionKind::WebConnector => self.connect_web_connector(waiting, cancel)?,
+        };
+        let c = engine.company();
+        let info = CompanyInfo {
+            company_name: c.name.clone(),
+            company_file: c.file.clone(),
+            product: format!("{}, qbXML {}", c.product, c.qbxml_version),
+            customer_count: u64::from(c.customer_count),
+        };
+        self.engine = Some(engine);
+        Ok(info)
+    }
+
+    fn disconnect(&mut self) {
+        // Dropping the engine ends the QuickBooks session.
+        self.engine = None;
+    }
+
+    fn plan(
+        &mut self,
+        missing_only: bool,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<SyncView, Explanation> {
+        let mode = if missing_only {
+            Mode::MissingOnly
+        } else {
+            Mode::NotExactMatch
+        };
+        let mut sink = Sink {
+            progress,
+            cancel: None,
+        };
+        let engine = self.engine.as_mut().ok_or_else(not_connected)?;
+        let loaded = engine.load(&mut self.store, &mut sink).map(|_| ());
+        let planned = loaded.and_then(|()| engine.plan(mode, &mut sink).map(|_| ()));
+        if let Err(e) = planned {
+            return Err(self.explain_sync(&e));
+        }
+        let engine = self.engine()?;
+        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
+            return Err(internal("no plan after planning"));
+        };
+        let mut view =
+            plan_view::sync_view(plan, snapshot, &engine.company().name, engine.config());
+        let counts = plan_summary(&plan.matching);
+        // The legend first: at 80 columns the counts may not fit.
+        view.summary = if view.summary.is_empty() {
+            counts
+        } else {
+            format!("{} · {counts}", view.summary)
+        };
+        let recovered = engine.recovery().and_then(recovery_notice);
+        view.notices.extend(recovered);
+        view.notices.append(&mut self.warnings);
+        Ok(view)
+    }
+
+    fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation> {
+        let engine = self.engine()?;
+        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
+            return Err(not_connected());
+        };
+        plan_view::preview(plan, snapshot, &selection.rows).map_err(stale_plan)
+    }
+
+    fn run(
+        &mut self,
+        selection: &Selection,
+        progress: &mut dyn FnMut(ProgressUpdate),
+        cancel: &dyn CancelFlag,
+    ) -> Result<RunReport, Explanation> {
+        let engine = self.engine.as_mut().ok_or_else(not_connected)?;
+        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
+            return Err(not_connected());
+        };
+        let chosen = plan_view::selection(plan, snapshot, &selection.rows).map_err(stale_plan)?;
+        let options = ApplyOptions {
+            add_missing_types: selection.add_missing_list_entries,
+        };
+        let mut sink = Sink {
+            progress,
+            cancel: Some(cancel),
+        };
+        match engine.apply(&mut self.store, &chosen, &options, &mut sink) {
+            Ok(r) => Ok(run_report(&r)),
+            Err(e) => Err(self.explain_sync(&e)),
+        }
+    }
+
+    fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation> {
+        let runs = self
+            .store
+            .runs(HISTORY_RUNS)
+            .map_err(|e| explain_store(&e))?;
+        Ok(runs.iter().map(|r| self.history_entry(r)).collect())
+    }
+
+    fn undo(&mut self, run: RunId) -> Result<String, Explanation> {
+        let id = crate::store::RunId(i64::try_from(run.0).map_err(|_| internal("run id"))?);
+        let r = self
+            .store
+            .undo_run(id, &os_user())
+            .map_err(|e| explain_store(&e))?;
+        let mut message = format!(
+            "Undid run {id}: removed {}, restored {}.",
+            plural(r.removed.len(), "imported customer", "imported customers"),
+            plural(r.restored.len(), "value", "values")
+        );
+        if !r.kept.is_empty() {
+            message.push_str(&format!(
+                " Kept {} changed since (History shows which).",
+                plural(r.kept.len(), "change", "changes")
+            ));
+        }
+        Ok(message)
+    }
+
+    fn write_qwc(&mut self) -> Result<PathBuf, Explanation> {
+        let wc = &self.config.connection.web_connector;
+        let refused = |what: String| {
+            Explanation::new(
+                "The .qwc file was not written",
+                what,
+                format!(
+                    "Write it from the command line with the address the QuickBooks computer \
+                     reaches custsync at: custsync qwc --url https://HOST:{}{}",
+                    wc.listen.rsplit(':').next().unwrap_or("8089"),
+                    wc.path
+                ),
+            )
+        };
+        let url = service_url(wc);
+        if !url.contains("://localhost") {
+            return Err(refused(format!(
+                "custsync listens on {}, and the Web Connector needs a host name for it, which \
+                 custsync cannot know.",
+                wc.listen
+            )));
+        }
+        let url = AppUrl::parse(&url).map_err(|e| refused(e.to_string()))?;
+        let dir = self.workspace.dir();
+        let ids = QwcIds::load_or_create(dir).map_err(|e| refused(e.to_string()))?;
+        let spec =
+            QwcSpec::new(url, &wc.user_name, ids, None).map_err(|e| refused(e.to_string()))?;
+        let path = dir.join("custsync.qwc");
+        std::fs::write(&path, spec.to_xml())
+            .map_err(|e| refused(format!("{} could not be written ({e}).", path.display())))?;
+        Ok(path)
+    }
+
+    fn apply_fix(&mut self, fix: SandboxFix) -> Result<String, Explanation> {
+        let file = self.sandbox_file()?;
+        let failed = |e: SandboxError| explain_sandbox(&e);
+        match fix {
+            SandboxFix::AllowAutoLogin => {
+                let mut prefs = file.app_prefs(APP_NAME).map_err(failed)?;
+                prefs.auto_login = true;
+                file.set_app_prefs(&prefs).map_err(failed)?;
+                Ok(
+                    "The sandbox QuickBooks now allows custsync to log in automatically (as if \
+                    checked in Integrated Applications → custsync → Properties)."
+                        .into(),
+                )
+            }
+            SandboxFix::SetOpenInQuickBooks(open) => {
+                file.set_open_in_quickbooks(open).map_err(failed)?;
+                Ok(if open {
+                    "The sandbox QuickBooks now has the company file open.".into()
+                } else {
+                    "The sandbox QuickBooks has closed the company file.".into()
+                })
+            }
+            SandboxFix::ForgetAccess => {
+                let mut prefs = file.app_prefs(APP_NAME).map_err(failed)?;
+                prefs.grant = Grant::None;
+                prefs.auto_login = false;
+                file.set_app_prefs(&prefs).map_err(failed)?;
+                Ok(
+                    "custsync was removed from the sandbox's Integrated Applications: the next \
+                    Synchronize shows the Application Certificate question again."
+                        .into(),
+                )
+            }
+        }
+    }
+
+    fn set_web_connector_password(&mut self, password: &str) -> Result<(), SaveError> {
+        use crate::qb::webconnector::{PasswordError, StoredPassword};
+        let refused = |e: PasswordError| match e {
+            PasswordError::Empty
+            | PasswordError::TooShort
+            | PasswordError::TooLong
+            | PasswordError::ControlCharacters => SaveError::Invalid(vec![FieldError::new(
+                "connection.web_connector.password",
+                e.to_string(),
+            )]),
+            other => SaveError::Failed(Explanation::new(
+                "The password was not saved",
+                other.to_string(),
+                "The previous password is unchanged. Fix what the message says, then save again.",
+            )),
+        };
+        StoredPassword::hash(password)
+            .and_then(|p| p.save(self.workspace.dir()))
+            .map(|_| ())
+            .map_err(refused)
+    }
+
+    fn sandbox_status(&mut self) -> Result<Option<SandboxStatus>, Explanation> {
+        // A missing or foreign file is explained when synchronizing; here it just shows nothing.
+        let Ok(file) = self.sandbox_file() else {
+            return Ok(None);
+        };
+        let (Ok(open), Ok(prefs)) = (file.is_open_in_quickbooks(), file.app_prefs(APP_NAME)) else {
+            return Ok(None);
+        };
+        Ok(Some(SandboxStatus {
+            open_in_quickbooks: open,
+            access: match prefs.grant {
+                Grant::None => "not authorized yet".into(),
+                Grant::Denied => "refused".into(),
+                Grant::PromptEachTime => "prompt each time".into(),
+                Grant::WhenOpen => "whenever the file is open".into(),
+                Grant::Always { login_user } => format!("always, as {login_user}"),
+            },
+            auto_login: prefs.auto_login,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::qb::explain::{NameOwner, StatusContext, explain_status};
+    use crate::qbxml::NameList;
+
+    #[test]
+    fn a_failure_names_the_customer_once() {
+        let ctx = StatusContext {
+            customer: Some("ACME Supply"),
+            name: Some("ACME Supply"),
+            owner: Some(NameOwner::Other(NameList::Vendor)),
+            ..StatusContext::default()
+        };
+        let report = sync::RunReport {
+            added: 2,
+            failures: vec![sync::Failure {
+                code: "C1".into(),
+                name: "ACME Supply".into(),
+                explanation: explain_status(3100, &ctx),
+            }],
+            not_sent: 3,
+            ..Default::default()
+        };
+        let v = run_report(&report);
+        assert_eq!(v.failures[0].customer, "ACME Supply");
+        assert_eq!(
+            format!("{}: {}", v.failures[0].customer, v.failures[0].message),
+            report.failures[0].one_line()
+        );
+        assert!(v.counts.contains(&("Added to QuickBooks".into(), 2)));
+        assert!(v.counts.contains(&("Failed".into(), 1)));
+        assert!(
+            v.notes[0].starts_with("3 customers were not sent"),
+            "{:?}",
+            v.notes
+        );
+    }
+
+    #[test]
+    fn recovery_is_told_only_when_it_did_something() {
+        assert_eq!(recovery_notice(&sync::RecoveryReport::default()), None);
+        let r = sync::RecoveryReport {
+            batches: 1,
+            added: 2,
+            not_applied: 1,
+            ..Default::default()
+        };
+        let text = recovery_notice(&r).unwrap();
+        assert!(
+            text.contains("2 customers found in QuickBooks and linked"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 customer never reached QuickBooks and is offered again"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_web_connector_is_told_localhost_for_loopback() {
+        let mut wc = crate::config::WebConnectorConfig::default();
+        assert_eq!(service_url(&wc), "http://localhost:8089/qbwc");
+        wc.listen = "0.0.0.0:9443".into();
+        wc.tls_cert = Some("c.pem".into());
+        assert_eq!(service_url(&wc), "https://0.0.0.0:9443/qbwc");
+    }
+
+    #[test]
+    fn a_broken_setup_is_kept_aside_before_the_first_save_replaces_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), "file_pattern = 3\n").unwrap();
+        let ws = Workspace::open(Some(dir.path())).unwrap();
+        assert!(ws.load_config().is_err());
+        let mut b = RealBackend::new(ws, Config::default(), None).unwrap();
+        b.keep_broken_config_on_save();
+        let saved = b.save_config(&Config::default());
+        assert!(saved.is_ok(), "{saved:?}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("config.toml.broken")).unwrap(),
+            "file_pattern = 3\n"
+        );
+        let reread = Config::load(&dir.path().join("config.toml")).unwrap();
+        assert_eq!(reread, Config::default());
+    }
+
+    #[test]
+    fn an_invalid_setup_is_refused_field_by_field_and_not_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(Some(dir.path())).unwrap();
+        let mut b = RealBackend::new(ws, Config::default(), None).unwrap();
+        let mut c = Config {
+            file_pattern: " ".into(),
+            ..Config::default()
+        };
+        c.sync.batch_size = 0;
+        let Err(SaveError::Invalid(errors)) = b.save_config(&c) else {
+            panic!("accepted");
+        };
+        let keys: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(keys, ["file_pattern", "sync.batch_size"]);
+        assert!(!dir.path().join("config.toml").exists());
+    }
+}

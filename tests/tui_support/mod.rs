@@ -1,0 +1,144 @@
+//! The demo workspace (`custsync::demo`) in a temporary folder, for the TUI workflow tests on
+//! the real back end, and ways to look into its SMSTurbo database and sandbox QuickBooks company
+//! afterwards.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use custsync::config::Config;
+use custsync::qb::sandbox::{self, CompanyFile};
+use custsync::qbxml::read::read_response_str;
+use custsync::qbxml::write::write_request;
+use custsync::qbxml::{
+    ActiveStatus, CustomerQuery, CustomerRet, Field, ListFilter, NameList, OnError, QbxmlVersion,
+    RequestBody, RequestDoc, ResponseBody, Selection as QbSelection,
+};
+use custsync::store::{Customer, Store, StoreRead, Workspace};
+use custsync::tui::backend::RealBackend;
+use custsync::tui::testing::Harness;
+use custsync::tui::theme::Theme;
+
+/// What a test keeps of the workspace the real back end works in.
+pub struct Demo {
+    /// Holds the temporary folder.
+    _tmp: tempfile::TempDir,
+    /// The workspace inside it.
+    ws: PathBuf,
+    pub company: PathBuf,
+}
+
+pub const COMPANY_NAME: &str = "Sunrise Supply Co. (demo)";
+
+impl Demo {
+    /// The built-in demo workspace (`custsync demo`): SMSTurbo customers in every status, a
+    /// sandbox company that overlaps them, custsync not yet authorized, QuickBooks with the file
+    /// open.
+    pub fn create() -> Demo {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let summary = custsync::demo::create(&tmp.path().join("demo")).expect("demo workspace");
+        Demo {
+            _tmp: tmp,
+            ws: summary.dir,
+            company: summary.company_file,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.ws
+    }
+
+    /// A second connection to the workspace's database (the back end holds the first).
+    pub fn store(&self) -> Store {
+        Store::open(self.ws.join("custsync.db")).expect("store")
+    }
+
+    pub fn customers(&self) -> Vec<Customer> {
+        self.store().customers().expect("customers")
+    }
+
+    pub fn customer(&self, code: &str) -> Option<Customer> {
+        self.store().customer(code).expect("customer")
+    }
+
+    pub fn config(&self) -> Config {
+        Config::load(&self.ws.join("config.toml")).expect("config")
+    }
+
+    pub fn file(&self) -> CompanyFile {
+        CompanyFile::open(&self.company).expect("sandbox company")
+    }
+
+    /// Runs requests in the sandbox company, as QuickBooks' own user would.
+    pub fn qb(&self, bodies: Vec<RequestBody>) -> Vec<custsync::qbxml::Response> {
+        let mut file = self.file();
+        let mut session = sandbox::Session::new("demo", Default::default());
+        let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
+        for (i, b) in bodies.into_iter().enumerate() {
+            doc.push(format!("{i}"), b);
+        }
+        let text = sandbox::process(&mut file, &mut session, &write_request(&doc))
+            .expect("sandbox request");
+        let response = read_response_str(&text).expect("sandbox response");
+        for r in &response.responses {
+            assert!(!r.status.is_error(), "{:?}", r.status);
+        }
+        response.responses
+    }
+
+    pub fn add_name(&self, list: NameList, name: &str) {
+        self.file().add_name(list, name, true).expect("name");
+    }
+
+    /// Every QuickBooks customer (jobs and inactive ones included).
+    pub fn qb_customers(&self) -> Vec<CustomerRet> {
+        let r = self.qb(vec![RequestBody::CustomerQuery(CustomerQuery {
+            selection: QbSelection::Filter(ListFilter {
+                active_status: Some(ActiveStatus::All),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })]);
+        match &r[0].body {
+            ResponseBody::Customers(c) => c.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn qb_named(&self, name: &str) -> Vec<CustomerRet> {
+        self.qb_customers()
+            .into_iter()
+            .filter(|c| {
+                c.data
+                    .get(Field::Name)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .collect()
+    }
+
+    /// The TUI on this workspace through the real back end, `size` cells.
+    pub fn harness(self, size: (u16, u16)) -> Harness<Demo> {
+        let ws = open_workspace(&self.ws);
+        let config = ws.load_config().expect("config");
+        let dir = ws.dir().to_path_buf();
+        let backend = RealBackend::new(ws, config.clone(), None).expect("back end");
+        Harness::start(backend, self, config, dir, size, Theme::plain())
+    }
+}
+
+/// Opens the workspace, waiting out a lock that only a forked child holds: while another test
+/// thread spawns `custsync`, the child shares every open file of this process until it execs,
+/// the workspace lock included.
+fn open_workspace(dir: &Path) -> Workspace {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match Workspace::open(Some(dir)) {
+            Err(custsync::store::WorkspaceError::Busy { .. })
+                if std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other.expect("workspace"),
+        }
+    }
+}
