@@ -47,6 +47,9 @@ pub enum WorkspaceError {
     },
 }
 
+/// How long a busy workspace is waited for before it is reported busy.
+const BUSY_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+
 /// An open workspace. The lock is held until it is dropped.
 #[derive(Debug)]
 pub struct Workspace {
@@ -95,16 +98,25 @@ impl Workspace {
             .truncate(false)
             .open(&lock_path)
             .map_err(|e| fail(e, &dir))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&lock_path)
-                    .ok()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty());
-                return Err(WorkspaceError::Busy { dir, holder });
+        // A lock can be held for an instant by something that is going away: a custsync just
+        // exiting, or (the lock being an open file) a child process between fork and exec. Wait a
+        // moment before telling the operator the workspace is busy.
+        let deadline = std::time::Instant::now() + BUSY_GRACE;
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    let holder = std::fs::read_to_string(&lock_path)
+                        .ok()
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty());
+                    return Err(WorkspaceError::Busy { dir, holder });
+                }
+                Err(TryLockError::Error(e)) => return Err(fail(e, &dir)),
             }
-            Err(TryLockError::Error(e)) => return Err(fail(e, &dir)),
         }
         // The lock file may be writable while the folder is not; SQLite needs the folder for
         // its write-ahead log, so find out now rather than halfway through.

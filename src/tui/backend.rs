@@ -7,7 +7,7 @@
 //! a [`SandboxFix`] the explanation dialog offers as a button.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
 use crate::config::{Config, ConnectionKind};
@@ -41,10 +41,6 @@ const CANCEL_POLL: Duration = Duration::from_millis(100);
 /// A connection over the Web Connector still waiting for its first call. Its thread cannot be
 /// interrupted through the connection trait, so a cancelled wait is kept and picked up again by
 /// the next Synchronize with the same setup instead of starting a second service on the port.
-struct PendingConnect {
-    config: Config,
-    result: Receiver<Result<SyncEngine<'static>, SyncError>>,
-}
 
 pub struct RealBackend {
     workspace: Workspace,
@@ -52,7 +48,6 @@ pub struct RealBackend {
     config: Config,
     trace_dir: Option<PathBuf>,
     engine: Option<SyncEngine<'static>>,
-    pending: Option<PendingConnect>,
     /// Said once with the next panes (a trace folder that cannot be written).
     warnings: Vec<String>,
     /// config.toml could not be read: keep it aside before the first save replaces it.
@@ -73,7 +68,6 @@ impl RealBackend {
             config,
             trace_dir,
             engine: None,
-            pending: None,
             warnings: Vec::new(),
             broken_config: false,
         })
@@ -152,49 +146,42 @@ impl RealBackend {
             user_name: wc.user_name.clone(),
             company_file: self.config.company_file.clone(),
         };
-        let pending = match self.pending.take() {
-            Some(p) if p.config == self.config => {
-                waiting(wait);
-                p
-            }
-            _ => {
-                // Starting the service can fail (address in use): say that, not "waiting".
-                let conn = connect::from_config(&self.config, self.workspace.dir())
-                    .map_err(|e| explain_connect(&e))?;
-                waiting(wait);
-                let trace = self.trace();
-                let config = self.config.clone();
-                let (tx, result) = mpsc::channel();
-                let for_thread = config.clone();
-                std::thread::Builder::new()
-                    .name("custsync-webconnector-wait".into())
-                    .spawn(move || {
-                        // Real QuickBooks asks its own questions on its own screen.
-                        let r = SyncEngine::connect(conn, &mut NoPrompt, for_thread, trace);
-                        let _ = tx.send(r);
-                    })
-                    .map_err(|e| {
-                        Explanation::new(
-                            "Cannot wait for the Web Connector",
-                            format!("custsync could not start waiting ({e})."),
-                            "Quit custsync and start it again.",
-                        )
-                    })?;
-                PendingConnect { config, result }
-            }
-        };
+        // Starting the service can fail (address in use): say that, not "waiting".
+        let (conn, handle) = connect::from_config_with_wait(&self.config, self.workspace.dir())
+            .map_err(|e| explain_connect(&e))?;
+        waiting(wait);
+        let trace = self.trace();
+        let config = self.config.clone();
+        let (tx, result) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("custsync-webconnector-wait".into())
+            .spawn(move || {
+                // Real QuickBooks asks its own questions on its own screen.
+                let r = SyncEngine::connect(conn, &mut NoPrompt, config, trace);
+                let _ = tx.send(r);
+            })
+            .map_err(|e| {
+                Explanation::new(
+                    "Cannot wait for the Web Connector",
+                    format!("custsync could not start waiting ({e})."),
+                    "Quit custsync and start it again.",
+                )
+            })?;
         loop {
-            match pending.result.recv_timeout(CANCEL_POLL) {
+            match result.recv_timeout(CANCEL_POLL) {
                 Ok(r) => return r.map_err(|e| self.explain_sync(&e)),
                 Err(RecvTimeoutError::Disconnected) => return Err(internal("the wait ended")),
                 Err(RecvTimeoutError::Timeout) if cancel.cancelled() => {
-                    self.pending = Some(pending);
+                    // The waiting thread ends with "cancelled" and the service stops; a request
+                    // QuickBooks already had would be settled by the next synchronization.
+                    if let Some(h) = &handle {
+                        h.cancel();
+                    }
                     return Err(Explanation::new(
                         "Stopped waiting for the Web Connector",
                         "You stopped waiting before the QuickBooks Web Connector called custsync. \
                          Nothing was changed.",
-                        "Synchronize again when the Web Connector is ready; custsync keeps \
-                         listening in the meantime.",
+                        "Synchronize again when the Web Connector is ready.",
                     ));
                 }
                 Err(RecvTimeoutError::Timeout) => {}
@@ -764,7 +751,9 @@ impl Backend for RealBackend {
         progress: &mut dyn FnMut(ProgressUpdate),
         cancel: &dyn CancelFlag,
     ) -> Result<RunReport, Explanation> {
-        let engine = self.engine.as_mut().ok_or_else(not_connected)?;
+        // A run ends the synchronization: the session closes when it is done (over the Web
+        // Connector, that is what lets QuickBooks' side finish at 100 %).
+        let mut engine = self.engine.take().ok_or_else(not_connected)?;
         let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
             return Err(not_connected());
         };

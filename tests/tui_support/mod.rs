@@ -126,19 +126,8 @@ impl Demo {
     }
 }
 
-/// Opens the workspace, waiting out a lock that only a forked child holds: while another test
-/// thread spawns `custsync`, the child shares every open file of this process until it execs,
-/// the workspace lock included.
+/// Opens the workspace (`Workspace::open` itself waits out a lock that a forked child of another
+/// test thread holds for an instant before it execs).
 fn open_workspace(dir: &Path) -> Workspace {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        match Workspace::open(Some(dir)) {
-            Err(custsync::store::WorkspaceError::Busy { .. })
-                if std::time::Instant::now() < deadline =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(20));
-            }
-            other => return other.expect("workspace"),
-        }
-    }
+    Workspace::open(Some(dir)).expect("workspace")
 }
