@@ -38,10 +38,6 @@ const HISTORY_FAILURES: usize = 20;
 /// How often a wait for the Web Connector looks at the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(100);
 
-/// A connection over the Web Connector still waiting for its first call. Its thread cannot be
-/// interrupted through the connection trait, so a cancelled wait is kept and picked up again by
-/// the next Synchronize with the same setup instead of starting a second service on the port.
-
 pub struct RealBackend {
     workspace: Workspace,
     store: Store,
