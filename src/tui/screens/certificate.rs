@@ -7,7 +7,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 
 use crate::qb::access::{CertificateAnswer, CertificateRequest};
 use crate::tui::action::{Action, Msg};
@@ -373,7 +373,7 @@ impl Component for CertificateModal {
         }
         let height = (wrapped.len() as u16 + 4).min(area.height);
         let outer = centered(area, width, height);
-        Clear.render(outer, buf);
+        crate::tui::widgets::clear_modal(outer, area, buf);
         Block::bordered()
             .border_style(theme.border_focused)
             .title(" QuickBooks – Application Certificate ")

@@ -8,7 +8,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::{centered, put, wrap};
@@ -280,7 +280,7 @@ impl<T: Clone> Dialog<T> {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let l = self.layout(area);
-        Clear.render(l.outer, buf);
+        super::clear_modal(l.outer, area, buf);
         let (title_style, prefix) = match self.tone {
             Tone::Normal => (theme.title, ""),
             Tone::Warning => (theme.warning, "! "),

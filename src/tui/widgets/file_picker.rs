@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 
 use super::checklist::{Checklist, ChecklistRow, ListOutcome};
 use super::text_field::{FieldLayout, TextField};
@@ -344,7 +344,7 @@ impl FilePicker {
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let (outer, folder, pattern, error, list) = self.layout(area);
-        Clear.render(outer, buf);
+        super::clear_modal(outer, area, buf);
         Block::bordered()
             .border_style(theme.border_focused)
             .title(" Look up the company file ")

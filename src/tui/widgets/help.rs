@@ -2,7 +2,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Clear, Widget};
+use ratatui::widgets::{Block, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use super::{centered, put};
@@ -75,7 +75,7 @@ impl HelpOverlay {
             .unwrap_or(4) as u16
             + 2;
         let outer = centered(area, 76, area.height.saturating_sub(2));
-        Clear.render(outer, buf);
+        super::clear_modal(outer, area, buf);
         Block::bordered()
             .border_style(theme.border_focused)
             .title(format!(" Help — {} ", self.place))

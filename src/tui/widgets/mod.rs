@@ -55,6 +55,19 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, width: u16, text: &str, style: Styl
     buf.set_stringn(area.x, area.y, fitted, area.width as usize, style);
 }
 
+/// Clears where a modal goes and a one-cell margin around it, so that no fragment of the
+/// screen beneath (the last letter of a cut-off column, say) sits against its border.
+pub fn clear_modal(outer: Rect, area: Rect, buf: &mut Buffer) {
+    let margin = Rect::new(
+        outer.x.saturating_sub(1),
+        outer.y.saturating_sub(1),
+        outer.width + 2,
+        outer.height + 2,
+    )
+    .intersection(area);
+    ratatui::widgets::Widget::render(ratatui::widgets::Clear, margin, buf);
+}
+
 /// A rectangle of at most `width`×`height` centred in `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
