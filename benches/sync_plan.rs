@@ -1,5 +1,9 @@
 //! Planning 100,000 SMSTurbo × 100,000 QuickBooks customers (target ≤ 100 ms).
 
+#[path = "support/customers.rs"]
+mod customers;
+use customers::fill;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use custsync::config::Config;
 use custsync::sync::plan::{Mode, Plan, PlanInput, TakenNames};
@@ -9,19 +13,6 @@ use custsync::qbxml::{CustomerData, CustomerRet, Field};
 use custsync::store::{Customer, CustomerStatus};
 
 const N: usize = 100_000;
-
-fn fill(data: &mut CustomerData, i: usize, variant: bool) {
-    data.set(Field::CompanyName, format!("Company {i}"));
-    data.set(Field::FirstName, "Pat");
-    data.set(Field::LastName, format!("Lee{i}"));
-    data.set(Field::BillAddr1, format!("{i} Main Street"));
-    data.set(Field::BillCity, "Springfield");
-    data.set(Field::BillState, "IL");
-    data.set(Field::BillPostalCode, "62701");
-    data.set(Field::Phone, if variant { "555-0199" } else { "555-0100" });
-    data.set(Field::Email, format!("ap{i}@example.com"));
-    data.set(Field::CreditLimit, "2500.00");
-}
 
 /// 80% of customers exist on both sides (half linked by account number, half by name only),
 /// 10% differ in a field, 20% exist on one side only.

@@ -9,6 +9,10 @@
 use std::hint::black_box;
 use std::path::Path;
 
+#[path = "support/customers.rs"]
+mod customers;
+use customers::fill;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -28,19 +32,6 @@ use custsync::tui::view::{Column, SyncView};
 use custsync::tui::widgets::checklist::{Checklist, ChecklistRow};
 
 const ROWS: usize = 100_000;
-
-fn fill(data: &mut CustomerData, i: usize, variant: bool) {
-    data.set(Field::CompanyName, format!("Company {i}"));
-    data.set(Field::FirstName, "Pat");
-    data.set(Field::LastName, format!("Lee{i}"));
-    data.set(Field::BillAddr1, format!("{i} Main Street"));
-    data.set(Field::BillCity, "Springfield");
-    data.set(Field::BillState, "IL");
-    data.set(Field::BillPostalCode, "62701");
-    data.set(Field::Phone, if variant { "555-0199" } else { "555-0100" });
-    data.set(Field::Email, format!("ap{i}@example.com"));
-    data.set(Field::CreditLimit, "2500.00");
-}
 
 /// `ROWS` SMSTurbo customers QuickBooks lacks, `ROWS` QuickBooks customers SMSTurbo lacks, and
 /// 10,000 pairs that differ in a phone number: every customer not in sync, as the real back end
@@ -67,9 +58,7 @@ fn plan_and_snapshot() -> (Plan, Snapshot, Config) {
                 (10 * ROWS + i, format!("QuickBooks Customer {i:06}"))
             };
             let mut data = CustomerData::new().with(Field::Name, name);
-            // Imports keep QuickBooks' account number as their code. (Without one, the code is
-            // made from the name's first 12 letters, and 100,000 names sharing them make the
-            // sync core's code allocation quadratic: reported, not this bench's subject.)
+            // Imports keep QuickBooks' account number as their code.
             if i >= pairs {
                 data.set(Field::AccountNumber, format!("Q{i:06}"));
             }
