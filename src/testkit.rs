@@ -196,6 +196,71 @@ pub fn assert_valid_soap_bodies(envelopes: &[&str]) {
     }
 }
 
+/// Runs requests in a sandbox company directly, as QuickBooks' own user would make changes, and
+/// returns the responses. Panics on any error status: a test's own setup must not fail quietly.
+pub fn sandbox_requests(
+    company: &std::path::Path,
+    bodies: Vec<crate::qbxml::RequestBody>,
+) -> Vec<crate::qbxml::Response> {
+    use crate::qb::sandbox;
+    use crate::qbxml::{OnError, QbxmlVersion, RequestDoc};
+    let mut file = sandbox::CompanyFile::open(company)
+        .unwrap_or_else(|e| panic!("sandbox company {}: {e}", company.display()));
+    let mut session = sandbox::Session::new("test", sandbox::SandboxOptions::default());
+    let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
+    for (i, b) in bodies.into_iter().enumerate() {
+        doc.push(format!("{i}"), b);
+    }
+    let text = sandbox::process(
+        &mut file,
+        &mut session,
+        &crate::qbxml::write::write_request(&doc),
+    )
+    .unwrap_or_else(|e| panic!("sandbox request: {e}"));
+    let response = crate::qbxml::read::read_response_str(&text)
+        .unwrap_or_else(|e| panic!("sandbox response: {e}"));
+    for r in &response.responses {
+        assert!(!r.status.is_error(), "{:?}", r.status);
+    }
+    response.responses
+}
+
+/// Every customer of a sandbox company, jobs and inactive ones included.
+pub fn sandbox_customers(company: &std::path::Path) -> Vec<crate::qbxml::CustomerRet> {
+    use crate::qbxml::{
+        ActiveStatus, CustomerQuery, ListFilter, RequestBody, ResponseBody, Selection,
+    };
+    let r = sandbox_requests(
+        company,
+        vec![RequestBody::CustomerQuery(CustomerQuery {
+            selection: Selection::Filter(ListFilter {
+                active_status: Some(ActiveStatus::All),
+                ..ListFilter::default()
+            }),
+            ..CustomerQuery::default()
+        })],
+    );
+    match r.into_iter().next().map(|r| r.body) {
+        Some(ResponseBody::Customers(c)) => c,
+        _ => Vec::new(),
+    }
+}
+
+/// The customers of a sandbox company named `name`, compared without regard to case.
+pub fn sandbox_customers_named(
+    company: &std::path::Path,
+    name: &str,
+) -> Vec<crate::qbxml::CustomerRet> {
+    sandbox_customers(company)
+        .into_iter()
+        .filter(|c| {
+            c.data
+                .get(crate::qbxml::Field::Name)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,15 +10,8 @@ use std::process::{Command, Output};
 
 use custsync::config::Config;
 use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
-use custsync::qb::{
-    AccessPrompt, Connection, ConnectionKind, NoPrompt, QbError, SessionInfo, sandbox,
-};
-use custsync::qbxml::read::read_response_str;
-use custsync::qbxml::write::write_request;
-use custsync::qbxml::{
-    ActiveStatus, CustomerQuery, CustomerRet, Field, ListFilter, OnError, QbxmlVersion,
-    RequestBody, RequestDoc, ResponseBody, Selection as QbSelection,
-};
+use custsync::qb::{AccessPrompt, Connection, ConnectionKind, NoPrompt, QbError, SessionInfo};
+use custsync::qbxml::{CustomerRet, Field};
 use custsync::store::{EntryKind, Store, StoreRead, Workspace};
 use custsync::sync::{ApplyOptions, Mode, NoProgress, Selection, SyncEngine};
 
@@ -86,24 +79,7 @@ impl Demo {
     }
 
     fn qb_customers(&self) -> Vec<CustomerRet> {
-        let mut file = CompanyFile::open(&self.company).unwrap();
-        let mut session = sandbox::Session::new("checker", Default::default());
-        let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
-        doc.push(
-            "1",
-            RequestBody::CustomerQuery(CustomerQuery {
-                selection: QbSelection::Filter(ListFilter {
-                    active_status: Some(ActiveStatus::All),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-        );
-        let text = sandbox::process(&mut file, &mut session, &write_request(&doc)).unwrap();
-        match read_response_str(&text).unwrap().responses.remove(0).body {
-            ResponseBody::Customers(c) => c,
-            _ => Vec::new(),
-        }
+        custsync::testkit::sandbox_customers(&self.company)
     }
 
     fn store(&self) -> Store {

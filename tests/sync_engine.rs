@@ -4,12 +4,9 @@ use std::path::PathBuf;
 
 use custsync::config::Config;
 use custsync::qb::NoPrompt;
-use custsync::qb::sandbox::{self, AppPrefs, CompanyFile, Grant, SandboxConnection};
-use custsync::qbxml::read::read_response_str;
-use custsync::qbxml::write::write_request;
+use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
 use custsync::qbxml::{
-    CustomerAdd, CustomerData, CustomerQuery, CustomerRet, Field, ListAdd, NameList, OnError,
-    QbxmlVersion, RequestBody, RequestDoc, ResponseBody, Selection as QbSelection,
+    CustomerAdd, CustomerData, CustomerRet, Field, ListAdd, NameList, RequestBody,
 };
 use custsync::store::{Customer, CustomerStatus, EntryKind, Store, StoreRead};
 use custsync::sync::problems::Problem;
@@ -56,18 +53,7 @@ impl World {
 
     /// Sends raw requests to the sandbox company, as QuickBooks' own user would make changes.
     fn qb_requests(&self, bodies: Vec<RequestBody>) -> Vec<custsync::qbxml::Response> {
-        let mut file = CompanyFile::open(&self.company).unwrap();
-        let mut session = sandbox::Session::new("test", Default::default());
-        let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
-        for (i, b) in bodies.into_iter().enumerate() {
-            doc.push(format!("{i}"), b);
-        }
-        let text = sandbox::process(&mut file, &mut session, &write_request(&doc)).unwrap();
-        let response = read_response_str(&text).unwrap();
-        for r in &response.responses {
-            assert!(!r.status.is_error(), "{:?}", r.status);
-        }
-        response.responses
+        custsync::testkit::sandbox_requests(&self.company, bodies)
     }
 
     fn qb_customer(&self, name: &str, fields: &[(Field, &str)], active: bool) {
@@ -90,28 +76,11 @@ impl World {
     }
 
     fn qb_all(&self) -> Vec<CustomerRet> {
-        let r = self.qb_requests(vec![RequestBody::CustomerQuery(CustomerQuery {
-            selection: QbSelection::Filter(custsync::qbxml::ListFilter {
-                active_status: Some(custsync::qbxml::ActiveStatus::All),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })]);
-        match &r[0].body {
-            ResponseBody::Customers(c) => c.clone(),
-            _ => Vec::new(),
-        }
+        custsync::testkit::sandbox_customers(&self.company)
     }
 
     fn qb_named(&self, name: &str) -> Vec<CustomerRet> {
-        self.qb_all()
-            .into_iter()
-            .filter(|c| {
-                c.data
-                    .get(Field::Name)
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .collect()
+        custsync::testkit::sandbox_customers_named(&self.company, name)
     }
 
     fn engine(&self) -> SyncEngine<'static> {

@@ -14,19 +14,14 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use custsync::config::{Config, ConnectionKind};
-use custsync::qb::sandbox::{self, AppPrefs, CompanyFile, Grant, SandboxConnection};
+use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
 use custsync::qb::webconnector::emulator::{
     ConnectionQuickBooks, Emulator, HttpClient, UpdateOutcome, UpdateReport, request_envelope,
 };
 use custsync::qb::webconnector::soap::Method;
 use custsync::qb::webconnector::{BridgeStatus, ScheduledWork, ServiceSettings, WaitHandle};
 use custsync::qb::{APP_NAME, Connection, NoPrompt, QbError, connect};
-use custsync::qbxml::read::read_response_str;
-use custsync::qbxml::write::write_request;
-use custsync::qbxml::{
-    ActiveStatus, CustomerAdd, CustomerData, CustomerQuery, CustomerRet, Field, ListFilter,
-    OnError, QbxmlVersion, RequestBody, RequestDoc, ResponseBody, Selection as QbSelection,
-};
+use custsync::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, RequestBody};
 use custsync::store::{
     Customer, CustomerStatus, EntryKind, RunMode, RunOutcome, Store, StoreRead, Workspace,
 };
@@ -87,18 +82,7 @@ impl World {
 
     /// Changes made by QuickBooks' own user, straight into the company file.
     fn qb_requests(&self, bodies: Vec<RequestBody>) -> Vec<custsync::qbxml::Response> {
-        let mut file = CompanyFile::open(&self.company).unwrap();
-        let mut session = sandbox::Session::new("test", Default::default());
-        let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
-        for (i, b) in bodies.into_iter().enumerate() {
-            doc.push(format!("{i}"), b);
-        }
-        let text = sandbox::process(&mut file, &mut session, &write_request(&doc)).unwrap();
-        let response = read_response_str(&text).unwrap();
-        for r in &response.responses {
-            assert!(!r.status.is_error(), "{:?}", r.status);
-        }
-        response.responses
+        custsync::testkit::sandbox_requests(&self.company, bodies)
     }
 
     fn qb_customer(&self, name: &str, account: Option<&str>) {
@@ -113,17 +97,7 @@ impl World {
     }
 
     fn qb_all(&self) -> Vec<CustomerRet> {
-        let r = self.qb_requests(vec![RequestBody::CustomerQuery(CustomerQuery {
-            selection: QbSelection::Filter(ListFilter {
-                active_status: Some(ActiveStatus::All),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })]);
-        match &r[0].body {
-            ResponseBody::Customers(c) => c.clone(),
-            _ => Vec::new(),
-        }
+        custsync::testkit::sandbox_customers(&self.company)
     }
 
     /// The QuickBooks customer names, sorted, duplicates kept.

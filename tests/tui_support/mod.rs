@@ -7,13 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use custsync::config::Config;
-use custsync::qb::sandbox::{self, CompanyFile};
-use custsync::qbxml::read::read_response_str;
-use custsync::qbxml::write::write_request;
-use custsync::qbxml::{
-    ActiveStatus, CustomerQuery, CustomerRet, Field, ListFilter, NameList, OnError, QbxmlVersion,
-    RequestBody, RequestDoc, ResponseBody, Selection as QbSelection,
-};
+use custsync::qb::sandbox::CompanyFile;
+use custsync::qbxml::{CustomerRet, NameList, RequestBody};
 use custsync::store::{Customer, Store, StoreRead, Workspace};
 use custsync::tui::backend::RealBackend;
 use custsync::tui::testing::Harness;
@@ -71,19 +66,7 @@ impl Demo {
 
     /// Runs requests in the sandbox company, as QuickBooks' own user would.
     pub fn qb(&self, bodies: Vec<RequestBody>) -> Vec<custsync::qbxml::Response> {
-        let mut file = self.file();
-        let mut session = sandbox::Session::new("demo", Default::default());
-        let mut doc = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
-        for (i, b) in bodies.into_iter().enumerate() {
-            doc.push(format!("{i}"), b);
-        }
-        let text = sandbox::process(&mut file, &mut session, &write_request(&doc))
-            .expect("sandbox request");
-        let response = read_response_str(&text).expect("sandbox response");
-        for r in &response.responses {
-            assert!(!r.status.is_error(), "{:?}", r.status);
-        }
-        response.responses
+        custsync::testkit::sandbox_requests(&self.company, bodies)
     }
 
     pub fn add_name(&self, list: NameList, name: &str) {
@@ -92,28 +75,11 @@ impl Demo {
 
     /// Every QuickBooks customer (jobs and inactive ones included).
     pub fn qb_customers(&self) -> Vec<CustomerRet> {
-        let r = self.qb(vec![RequestBody::CustomerQuery(CustomerQuery {
-            selection: QbSelection::Filter(ListFilter {
-                active_status: Some(ActiveStatus::All),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })]);
-        match &r[0].body {
-            ResponseBody::Customers(c) => c.clone(),
-            _ => Vec::new(),
-        }
+        custsync::testkit::sandbox_customers(&self.company)
     }
 
     pub fn qb_named(&self, name: &str) -> Vec<CustomerRet> {
-        self.qb_customers()
-            .into_iter()
-            .filter(|c| {
-                c.data
-                    .get(Field::Name)
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .collect()
+        custsync::testkit::sandbox_customers_named(&self.company, name)
     }
 
     /// The TUI on this workspace through the real back end, `size` cells.
