@@ -27,8 +27,9 @@ pub enum Mode {
     NotExactMatch,
 }
 
-/// Everything planning reads. The QuickBooks side is the whole customer list (jobs included),
-/// its customer and job types, and which names other QuickBooks name lists hold.
+/// Everything planning reads. The QuickBooks side is the whole customer list (jobs included)
+/// and its customer and job types; names other QuickBooks lists hold are added afterwards with
+/// [`Plan::mark_taken`].
 pub struct PlanInput<'a> {
     pub locals: &'a [Customer],
     pub qb: &'a [CustomerRet],
@@ -38,8 +39,6 @@ pub struct PlanInput<'a> {
     pub customer_types: &'a [String],
     /// FullNames of QuickBooks job types.
     pub job_types: &'a [String],
-    /// Names held by vendors, employees and other names (see [`TakenNames`]).
-    pub taken: &'a TakenNames,
     pub mode: Mode,
 }
 
@@ -58,10 +57,6 @@ impl TakenNames {
 
     pub fn get(&self, name: &str) -> Option<&(NameList, String)> {
         self.by_key.get(&name_key(name))
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_key.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -310,17 +305,6 @@ fn export_rows(
                 .map(|&j| input.locals[rows[j].local].code().to_string())
                 .collect();
             rows[i].problems.push(Problem::SameNameAs { codes: others });
-        }
-    }
-    if !input.taken.is_empty() {
-        for r in &mut rows {
-            if let Some((list, name)) = r.add.data.get(Field::Name).and_then(|n| input.taken.get(n))
-            {
-                r.problems.push(Problem::NameTaken {
-                    list: *list,
-                    name: name.clone(),
-                });
-            }
         }
     }
     rows
@@ -696,16 +680,17 @@ mod tests {
         }
 
         fn plan(&self, mode: Mode) -> Plan {
-            Plan::build(&PlanInput {
+            let mut plan = Plan::build(&PlanInput {
                 locals: &self.locals,
                 qb: &self.qb,
                 links: &[],
                 config: &self.config,
                 customer_types: &self.types,
                 job_types: &[],
-                taken: &self.taken,
                 mode,
-            })
+            });
+            plan.mark_taken(&self.taken);
+            plan
         }
     }
 
