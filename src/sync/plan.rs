@@ -9,15 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
 use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
-use crate::store::{Customer, CustomerStatus};
+use crate::store::{Customer, CustomerStatus, code_key};
 
 use super::groups::ReplaceGroup;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::keys::CiKey;
-use super::matching::{
-    LinkRef, LocalCodes, MatchedBy, Matching, Pair, code_key, match_indexed, name_key,
-};
+use super::matching::{LinkRef, LocalCodes, MatchedBy, Matching, Pair, match_indexed, name_key};
 use super::problems::{self, Problem};
 
 /// Which customers the panes list.
