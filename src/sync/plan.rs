@@ -203,6 +203,31 @@ impl Plan {
         }
     }
 
+    /// SMSTurbo codes of the export candidates that can be checked (no problems): what "check
+    /// all" means, at the screen, on the command line and in a scheduled run.
+    pub fn exportable<'a>(&'a self, locals: &'a [Customer]) -> impl Iterator<Item = &'a str> {
+        self.exports
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| locals[r.local].code())
+    }
+
+    /// ListIDs of the import candidates that can be checked.
+    pub fn importable<'a>(&'a self, qb: &'a [CustomerRet]) -> impl Iterator<Item = &'a str> {
+        self.imports
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| qb[r.qb].list_id.as_str())
+    }
+
+    /// SMSTurbo codes of the not-in-sync pairs the Replace Options would change.
+    pub fn replaceable<'a>(&'a self, locals: &'a [Customer]) -> impl Iterator<Item = &'a str> {
+        self.pairs
+            .iter()
+            .filter(|p| p.has_changes() && p.problems.is_empty())
+            .map(|p| locals[p.local].code())
+    }
+
     /// The QuickBooks names the export candidates would take: ask QuickBooks whether a vendor,
     /// employee or other name already holds them, then call [`Plan::mark_taken`].
     pub fn names_to_check(&self) -> Vec<String> {
