@@ -6,7 +6,7 @@ use customers::fill;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use custsync::config::Config;
-use custsync::sync::plan::{Mode, Plan, PlanInput, TakenNames};
+use custsync::sync::plan::{Mode, Plan, PlanInput};
 use std::hint::black_box;
 
 use custsync::qbxml::{CustomerData, CustomerRet, Field};
@@ -49,7 +49,6 @@ fn data() -> (Vec<Customer>, Vec<CustomerRet>) {
 fn bench(c: &mut Criterion) {
     let (locals, qb) = data();
     let config = Config::default();
-    let taken = TakenNames::default();
     let mut g = c.benchmark_group("plan");
     g.sample_size(10);
     g.bench_function("100k x 100k not-exact", |b| {
@@ -61,7 +60,6 @@ fn bench(c: &mut Criterion) {
                 config: &config,
                 customer_types: &[],
                 job_types: &[],
-                taken: &taken,
                 mode: Mode::NotExactMatch,
             });
             black_box(plan.pairs.len())

@@ -21,7 +21,7 @@ use custsync::config::Config;
 use custsync::qbxml::{CustomerData, CustomerRet, Field};
 use custsync::store::{Customer, CustomerStatus};
 use custsync::sync::Snapshot;
-use custsync::sync::plan::{Mode, Plan, PlanInput, TakenNames};
+use custsync::sync::plan::{Mode, Plan, PlanInput};
 use custsync::tui::action::{Action, Msg};
 use custsync::tui::component::{Component, Cx};
 use custsync::tui::keymap::Key;
@@ -79,7 +79,6 @@ fn plan_and_snapshot() -> (Plan, Snapshot, Config) {
         config: &config,
         customer_types: &[],
         job_types: &[],
-        taken: &TakenNames::default(),
         mode: Mode::NotExactMatch,
     });
     let snapshot = Snapshot {

@@ -274,17 +274,8 @@ fn engine_run(
     let plan = engine.current_plan().unwrap();
     let snap = engine.snapshot().unwrap();
     let selection = Selection {
-        exports: plan
-            .exports
-            .iter()
-            .filter(|r| r.problems.is_empty())
-            .map(|r| snap.locals[r.local].code().to_string())
-            .collect(),
-        imports: plan
-            .imports
-            .iter()
-            .map(|r| snap.qb[r.qb].list_id.clone())
-            .collect(),
+        exports: plan.exportable(&snap.locals).map(str::to_string).collect(),
+        imports: plan.importable(&snap.qb).map(str::to_string).collect(),
         pairs: vec![],
     };
     engine.apply(

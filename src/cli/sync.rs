@@ -197,24 +197,16 @@ fn describe(x: &Explanation, sandbox_file: Option<&std::path::Path>) -> String {
 /// Resolves `--export/--import/--replace` against the plan. `all` takes every row without
 /// problems; a listed key that isn't on offer is left for the engine to refuse with its reason.
 fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Result<Selection> {
-    let code = |local: usize| snapshot.locals[local].code().to_string();
     let exports = match &args.export {
         Choice::All => plan
-            .exports
-            .iter()
-            .filter(|r| r.problems.is_empty())
-            .map(|r| code(r.local))
+            .exportable(&snapshot.locals)
+            .map(str::to_string)
             .collect(),
         Choice::None => Vec::new(),
         Choice::Some(codes) => codes.clone(),
     };
     let imports = match &args.import {
-        Choice::All => plan
-            .imports
-            .iter()
-            .filter(|r| r.problems.is_empty())
-            .map(|r| snapshot.qb[r.qb].list_id.clone())
-            .collect(),
+        Choice::All => plan.importable(&snapshot.qb).map(str::to_string).collect(),
         Choice::None => Vec::new(),
         Choice::Some(names) => {
             let mut ids = Vec::new();
@@ -252,10 +244,8 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
     };
     let pairs = match &args.replace {
         Choice::All => plan
-            .pairs
-            .iter()
-            .filter(|p| p.has_changes())
-            .map(|p| code(p.local))
+            .replaceable(&snapshot.locals)
+            .map(str::to_string)
             .collect(),
         Choice::None => Vec::new(),
         Choice::Some(codes) => codes.clone(),

@@ -44,8 +44,9 @@ pub(crate) const SEARCHED: [Column; 6] = [
     Column::Field(Field::Email),
 ];
 
-/// The code as the uniqueness check sees it.
-pub(crate) fn code_key(code: &str) -> String {
+/// The code as the uniqueness check sees it: codes equal under this key are the same code
+/// (matching and code allocation for imports use it too).
+pub fn code_key(code: &str) -> String {
     code.trim().to_lowercase()
 }
 

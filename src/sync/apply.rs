@@ -19,18 +19,20 @@ use rand::RngExt;
 
 use crate::config::Config;
 use crate::qb::QbError;
-use crate::qb::explain::{MessageFacts, StatusContext, explain_status};
+use crate::qb::explain::{Explanation, MessageFacts, StatusContext, explain_status};
 use crate::qb::guid::Guid;
 use crate::qb::session::{Session, SessionError};
 use crate::qbxml::write::write_request;
 use crate::qbxml::{CustomerAdd, Field, OnError, RequestBody};
 use crate::store::{
-    Column, NewBatch, NewItem, NewRun, RunId, RunMode, Store, StoreError, StoreRead,
+    Column, Customer, ItemOutcome, NewBatch, NewItem, NewRun, RunId, RunMode, Store, StoreError,
+    StoreRead,
 };
 
 use super::engine::{CompanyInfo, Snapshot};
 use super::fault;
 use super::plan::{ExportRow, MissingType, Mode, Plan};
+use super::problems::Problem;
 use super::recover;
 use super::report::{ApplyOptions, Failure, Phase, Progress, RunReport, Selection, SyncError};
 
@@ -50,11 +52,9 @@ pub(super) fn run(
     if !chosen.exports.is_empty() && !plan.missing_types.is_empty() && !options.add_missing_types {
         return Err(SyncError::MissingTypes(plan.missing_types.clone()));
     }
-    // An earlier batch still unsettled means QuickBooks' state is unknown: settle it first.
-    let unsettled = store.unsettled_batches(Some(&company.file))?;
-    if !unsettled.is_empty() {
-        recover::settle_all(session, store, company, config, progress)?;
-    }
+    // An earlier batch still unsettled means QuickBooks' state is unknown: settle it first
+    // (nothing to do, and no run journaled, when there is none).
+    recover::settle_all(session, store, company, config, progress)?;
 
     let run = store.start_run(&NewRun {
         company_name: Some(company.name.clone()),
@@ -131,11 +131,7 @@ impl<'p> Chosen<'p> {
                 )),
                 Some(row) if !row.problems.is_empty() => errors.push(format!(
                     "{code} cannot be exported: {}",
-                    row.problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
+                    describe(&row.problems)
                 )),
                 Some(row) => exports.push(*row),
             }
@@ -155,12 +151,7 @@ impl<'p> Chosen<'p> {
                 Some(&i) if !plan.imports[i].problems.is_empty() => errors.push(format!(
                     "{} cannot be imported: {}",
                     plan.imports[i].customer.name(),
-                    plan.imports[i]
-                        .problems
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
+                    describe(&plan.imports[i].problems)
                 )),
                 Some(&i) => imports.push(i),
             }
@@ -190,6 +181,14 @@ impl<'p> Chosen<'p> {
             Err(SyncError::Selection(errors.join("\n")))
         }
     }
+}
+
+fn describe(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn unique(keys: &[String]) -> Vec<String> {
@@ -276,13 +275,14 @@ fn export(
         let sent = session.send_xml(&xml);
         // QuickBooks has applied the batch; its response is not stored yet.
         fault::point("export:after-send");
-        let stored = match sent {
+        let outcomes = match sent {
             Ok((text, response)) => {
                 let outcomes = recover::outcomes_from_response(
-                    &store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?,
+                    items.iter().map(|i| i.request_id.as_str()),
                     &response,
                 );
-                store.transaction(|tx| tx.settle_batch(run, batch, Some(&text), &outcomes))?
+                store.transaction(|tx| tx.settle_batch(run, batch, Some(&text), &outcomes))?;
+                outcomes
             }
             Err(SessionError::Qb(QbError::Hresult { code, message })) => {
                 // QuickBooks refused the whole document: none of it was applied.
@@ -295,22 +295,25 @@ fn export(
                 store.mark_in_doubt(batch, &lost.to_string())?;
                 fault::point("export:in-doubt");
                 let stored = store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?;
-                let outcomes = match recover::outcomes_for(session, &stored, config) {
-                    Ok(o) => o,
-                    Err(_) => {
-                        report.in_doubt += chunk.len();
-                        report.not_sent += rows.len() - done as usize - chunk.len();
-                        return Err(lost.into());
-                    }
+                let Ok(found) = recover::outcomes_for(session, &stored, config) else {
+                    report.in_doubt += chunk.len();
+                    report.not_sent += rows.len() - done as usize - chunk.len();
+                    return Err(lost.into());
                 };
                 store.transaction(|tx| {
-                    tx.settle_batch(run, batch, outcomes.response.as_deref(), &outcomes.items)
-                })?
+                    tx.settle_batch(run, batch, found.response.as_deref(), &found.items)
+                })?;
+                found.items
             }
         };
         fault::point("export:settled");
-        report.added += stored.added;
-        collect_failures(store, batch, snapshot, report)?;
+        // Outcomes come back in request order, one per item (the store checked it).
+        for ((_, outcome), (row, item)) in outcomes.iter().zip(chunk.iter().zip(&items)) {
+            match failure(&snapshot.locals[row.local], item, outcome) {
+                None => report.added += 1,
+                Some(f) => report.failures.push(f),
+            }
+        }
         done += chunk.len() as u64;
         progress.update(Phase::Exporting, done, total);
         session.report_progress(done, total);
@@ -318,45 +321,41 @@ fn export(
     Ok(())
 }
 
-/// The failed items of a settled batch, in plain words.
-fn collect_failures(
-    store: &Store,
-    batch: crate::store::BatchId,
-    snapshot: &Snapshot,
-    report: &mut RunReport,
-) -> Result<(), SyncError> {
-    let stored = store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?;
-    for item in stored
-        .items
-        .iter()
-        .filter(|i| i.state != crate::store::ItemState::Done)
-    {
-        let customer = snapshot
-            .locals
-            .iter()
-            .find(|c| c.code().eq_ignore_ascii_case(&item.code))
-            .map_or(item.name.as_str(), |c| c.name());
-        let code = item.status_code.map_or(0, |c| c as i32);
-        let facts = MessageFacts::parse(code, item.status_message.as_deref().unwrap_or(""));
-        let explanation = explain_status(
-            code,
-            &StatusContext {
-                customer: Some(customer),
-                name: Some(&item.name),
-                field: facts.field,
-                element: facts.element.as_deref(),
-                value: facts.value.as_deref(),
-                status_message: item.status_message.as_deref(),
-                ..StatusContext::default()
-            },
-        );
-        report.failures.push(Failure {
-            code: item.code.clone(),
-            name: customer.to_string(),
-            explanation,
-        });
-    }
-    Ok(())
+/// Why QuickBooks did not add a customer, in plain words; `None` when it did.
+fn failure(customer: &Customer, item: &NewItem, outcome: &ItemOutcome) -> Option<Failure> {
+    let explanation = match outcome {
+        ItemOutcome::Added { .. } => return None,
+        ItemOutcome::Failed {
+            status_code,
+            message,
+        } => {
+            let code = status_code.map_or(0, |c| c as i32);
+            let facts = MessageFacts::parse(code, message);
+            explain_status(
+                code,
+                &StatusContext {
+                    customer: Some(customer.name()),
+                    name: Some(&item.name),
+                    field: facts.field,
+                    element: facts.element.as_deref(),
+                    value: facts.value.as_deref(),
+                    status_message: Some(message),
+                    ..StatusContext::default()
+                },
+            )
+        }
+        ItemOutcome::NotApplied { reason } => Explanation::new(
+            "not added".into(),
+            "Not added to QuickBooks",
+            format!("{}: {reason}", customer.name()),
+            "Synchronize again: the customer is offered for export again.",
+        ),
+    };
+    Some(Failure {
+        code: customer.code().to_string(),
+        name: customer.name().to_string(),
+        explanation,
+    })
 }
 
 /// Imports, replacements and links, in one transaction: a crash part-way leaves none of it.

@@ -217,7 +217,6 @@ impl<'c> SyncEngine<'c> {
             config: &self.config,
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
-            taken: &TakenNames::default(),
             mode,
         });
         let names = plan.names_to_check();

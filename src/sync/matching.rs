@@ -77,11 +77,6 @@ pub struct LinkRef<'a> {
     pub list_id: &'a str,
 }
 
-/// Normalises a code or account number for comparison.
-pub fn code_key(code: &str) -> String {
-    code.trim().to_lowercase()
-}
-
 /// Normalises a name for comparison: case and surrounding spaces do not count.
 pub fn name_key(name: &str) -> String {
     name.trim().to_lowercase()

@@ -9,15 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
 use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
-use crate::store::{Customer, CustomerStatus};
+use crate::store::{Customer, CustomerStatus, code_key};
 
 use super::groups::ReplaceGroup;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::keys::CiKey;
-use super::matching::{
-    LinkRef, LocalCodes, MatchedBy, Matching, Pair, code_key, match_indexed, name_key,
-};
+use super::matching::{LinkRef, LocalCodes, MatchedBy, Matching, Pair, match_indexed, name_key};
 use super::problems::{self, Problem};
 
 /// Which customers the panes list.
@@ -27,8 +25,9 @@ pub enum Mode {
     NotExactMatch,
 }
 
-/// Everything planning reads. The QuickBooks side is the whole customer list (jobs included),
-/// its customer and job types, and which names other QuickBooks name lists hold.
+/// Everything planning reads. The QuickBooks side is the whole customer list (jobs included)
+/// and its customer and job types; names other QuickBooks lists hold are added afterwards with
+/// [`Plan::mark_taken`].
 pub struct PlanInput<'a> {
     pub locals: &'a [Customer],
     pub qb: &'a [CustomerRet],
@@ -38,8 +37,6 @@ pub struct PlanInput<'a> {
     pub customer_types: &'a [String],
     /// FullNames of QuickBooks job types.
     pub job_types: &'a [String],
-    /// Names held by vendors, employees and other names (see [`TakenNames`]).
-    pub taken: &'a TakenNames,
     pub mode: Mode,
 }
 
@@ -58,10 +55,6 @@ impl TakenNames {
 
     pub fn get(&self, name: &str) -> Option<&(NameList, String)> {
         self.by_key.get(&name_key(name))
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_key.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -210,6 +203,31 @@ impl Plan {
         }
     }
 
+    /// SMSTurbo codes of the export candidates that can be checked (no problems): what "check
+    /// all" means, at the screen, on the command line and in a scheduled run.
+    pub fn exportable<'a>(&'a self, locals: &'a [Customer]) -> impl Iterator<Item = &'a str> {
+        self.exports
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| locals[r.local].code())
+    }
+
+    /// ListIDs of the import candidates that can be checked.
+    pub fn importable<'a>(&'a self, qb: &'a [CustomerRet]) -> impl Iterator<Item = &'a str> {
+        self.imports
+            .iter()
+            .filter(|r| r.problems.is_empty())
+            .map(|r| qb[r.qb].list_id.as_str())
+    }
+
+    /// SMSTurbo codes of the not-in-sync pairs the Replace Options would change.
+    pub fn replaceable<'a>(&'a self, locals: &'a [Customer]) -> impl Iterator<Item = &'a str> {
+        self.pairs
+            .iter()
+            .filter(|p| p.has_changes() && p.problems.is_empty())
+            .map(|p| locals[p.local].code())
+    }
+
     /// The QuickBooks names the export candidates would take: ask QuickBooks whether a vendor,
     /// employee or other name already holds them, then call [`Plan::mark_taken`].
     pub fn names_to_check(&self) -> Vec<String> {
@@ -310,17 +328,6 @@ fn export_rows(
                 .map(|&j| input.locals[rows[j].local].code().to_string())
                 .collect();
             rows[i].problems.push(Problem::SameNameAs { codes: others });
-        }
-    }
-    if !input.taken.is_empty() {
-        for r in &mut rows {
-            if let Some((list, name)) = r.add.data.get(Field::Name).and_then(|n| input.taken.get(n))
-            {
-                r.problems.push(Problem::NameTaken {
-                    list: *list,
-                    name: name.clone(),
-                });
-            }
         }
     }
     rows
@@ -696,16 +703,17 @@ mod tests {
         }
 
         fn plan(&self, mode: Mode) -> Plan {
-            Plan::build(&PlanInput {
+            let mut plan = Plan::build(&PlanInput {
                 locals: &self.locals,
                 qb: &self.qb,
                 links: &[],
                 config: &self.config,
                 customer_types: &self.types,
                 job_types: &[],
-                taken: &self.taken,
                 mode,
-            })
+            });
+            plan.mark_taken(&self.taken);
+            plan
         }
     }
 

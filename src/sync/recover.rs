@@ -112,7 +112,7 @@ pub(super) fn outcomes_for(
 ) -> Result<Outcomes, SyncError> {
     if let Some((text, doc)) = stored_response(session, &batch.message_set_id)? {
         return Ok(Outcomes {
-            items: outcomes_from_response(batch, &doc),
+            items: outcomes_from_response(batch.items.iter().map(|i| i.request_id.as_str()), &doc),
             response: Some(text),
         });
     }
@@ -135,17 +135,15 @@ fn stored_response(
     Ok(known.then_some((text, response)))
 }
 
-/// Each item's outcome from the batch's response. An item QuickBooks did not answer was not
-/// processed.
-pub(super) fn outcomes_from_response(
-    batch: &Batch,
+/// Each item's outcome from the batch's response, in request order. An item QuickBooks did not
+/// answer was not processed.
+pub(super) fn outcomes_from_response<'a>(
+    request_ids: impl Iterator<Item = &'a str>,
     doc: &ResponseDoc,
 ) -> Vec<(String, ItemOutcome)> {
-    batch
-        .items
-        .iter()
-        .map(|item| {
-            let outcome = match doc.by_request_id(&item.request_id) {
+    request_ids
+        .map(|request_id| {
+            let outcome = match doc.by_request_id(request_id) {
                 None => ItemOutcome::NotApplied {
                     reason: "QuickBooks did not process this request".into(),
                 },
@@ -169,7 +167,7 @@ pub(super) fn outcomes_from_response(
                     },
                 },
             };
-            (item.request_id.clone(), outcome)
+            (request_id.to_string(), outcome)
         })
         .collect()
 }

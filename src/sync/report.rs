@@ -161,14 +161,6 @@ pub enum SyncError {
         if .0.len() == 1 { "it" } else { "them" }
     )]
     MissingTypes(Vec<MissingType>),
-    /// Writes from an earlier run are still unsettled and QuickBooks could not tell what became
-    /// of them; nothing new is sent until they are.
-    #[error(
-        "{0} batch(es) of customers sent to QuickBooks earlier have an unknown outcome; \
-         custsync sends nothing new until it knows. Synchronize again when QuickBooks is \
-         reachable"
-    )]
-    Unsettled(usize),
     /// A step was called before the one it needs (a programming error in a front end).
     #[error("{0}")]
     Order(&'static str),
@@ -215,12 +207,6 @@ impl SyncError {
                 "Export defaults missing in QuickBooks",
                 self.to_string(),
                 "Agree to add them, or change the export defaults in SetUp.",
-            ),
-            SyncError::Unsettled(_) => Explanation::new(
-                "in-doubt".into(),
-                "Earlier writes are unsettled",
-                self.to_string(),
-                "Synchronize again when QuickBooks is reachable.",
             ),
             SyncError::Order(m) => Explanation::new(
                 "internal".into(),
