@@ -40,7 +40,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 pub use column::Column;
-pub use customers::{Change, CustomerRecord};
+pub use customers::{Change, CustomerRecord, code_key};
 pub use error::{CustomerError, StoreError};
 pub use journal::{
     Entry, EntryKind, NewEntry, NewRun, Run, RunCounts, RunMode, RunOutcome, os_user,
