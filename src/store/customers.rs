@@ -12,7 +12,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension};
 use super::error::SqlContext;
 use super::schema::field_column;
 use super::{
-    Column, Customer, CustomerError, CustomerStatus, StoreError, StoreTx, bad_value, ts_column,
+    Column, Customer, CustomerError, CustomerStatus, StoreError, StoreTx, bad_value, query_rows,
+    ts_column,
 };
 use crate::qbxml::{CustomerData, Field};
 
@@ -189,12 +190,13 @@ pub(crate) fn list(
     });
     let needle = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    let mut stmt = conn.prepare_cached(&LIST).doing("listing customers")?;
-    let rows = stmt
-        .query_map(rusqlite::params![needle, limit], |r| read_customer(r, 0))
-        .doing("listing customers")?;
-    rows.collect::<rusqlite::Result<Vec<_>>>()
-        .doing("listing customers")
+    query_rows(
+        conn,
+        &LIST,
+        rusqlite::params![needle, limit],
+        |r| read_customer(r, 0),
+        "listing customers",
+    )
 }
 
 pub(crate) fn count(conn: &Connection) -> Result<u64, StoreError> {

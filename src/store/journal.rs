@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::error::SqlContext;
-use super::{Column, RunId, StoreError, StoreTx, bad_value, opt_ts_column, ts_column};
+use super::{Column, RunId, StoreError, StoreTx, bad_value, opt_ts_column, query_rows, ts_column};
 
 text_enum! {
     /// What a run did.
@@ -218,18 +218,14 @@ fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
 }
 
 fn with_counts(conn: &Connection, mut run: Run) -> Result<Run, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT kind, count(DISTINCT code) FROM journal WHERE run_id = ?1 GROUP BY kind",
-        )
-        .doing("reading the journal")?;
-    let rows = stmt
-        .query_map([run.id.0], |r| {
-            Ok((r.get::<_, EntryKind>(0)?, r.get::<_, i64>(1)?))
-        })
-        .doing("reading the journal")?;
-    for row in rows {
-        let (kind, n) = row.doing("reading the journal")?;
+    let counts = query_rows(
+        conn,
+        "SELECT kind, count(DISTINCT code) FROM journal WHERE run_id = ?1 GROUP BY kind",
+        [run.id.0],
+        |r| Ok((r.get::<_, EntryKind>(0)?, r.get::<_, i64>(1)?)),
+        "reading the journal",
+    )?;
+    for (kind, n) in counts {
         let n = n.unsigned_abs();
         let c = &mut run.counts;
         match kind {
@@ -254,14 +250,13 @@ pub(crate) fn run(conn: &Connection, id: RunId) -> Result<Option<Run>, StoreErro
 
 pub(crate) fn runs(conn: &Connection, limit: usize) -> Result<Vec<Run>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut stmt = conn
-        .prepare_cached(&format!("{RUN_SELECT} ORDER BY id DESC LIMIT ?1"))
-        .doing("reading the journal")?;
-    let runs = stmt
-        .query_map([limit], read_run)
-        .doing("reading the journal")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the journal")?;
+    let runs = query_rows(
+        conn,
+        &format!("{RUN_SELECT} ORDER BY id DESC LIMIT ?1"),
+        [limit],
+        read_run,
+        "reading the journal",
+    )?;
     runs.into_iter().map(|r| with_counts(conn, r)).collect()
 }
 
@@ -287,16 +282,14 @@ fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 }
 
 pub(crate) fn entries(conn: &Connection, run: RunId) -> Result<Vec<Entry>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, run_id, at, kind, code, list_id, field, previous, new, status_code, \
-             status_message, revision FROM journal WHERE run_id = ?1 ORDER BY id",
-        )
-        .doing("reading the journal")?;
-    stmt.query_map([run.0], read_entry)
-        .doing("reading the journal")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the journal")
+    query_rows(
+        conn,
+        "SELECT id, run_id, at, kind, code, list_id, field, previous, new, status_code, \
+         status_message, revision FROM journal WHERE run_id = ?1 ORDER BY id",
+        [run.0],
+        read_entry,
+        "reading the journal",
+    )
 }
 
 impl StoreTx<'_> {

@@ -369,6 +369,20 @@ pub trait StoreRead: sealed::HasConnection {
 impl StoreRead for Store {}
 impl StoreRead for StoreTx<'_> {}
 
+/// Every row `sql` yields for `params`, read by `read`; `doing` names the operation in errors.
+pub(crate) fn query_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    doing: &'static str,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).doing(doing)?;
+    stmt.query_map(params, read)
+        .and_then(|rows| rows.collect())
+        .doing(doing)
+}
+
 /// Timestamps are stored as RFC 3339 text in UTC with milliseconds: readable in any SQLite tool
 /// and ordered as text.
 pub(crate) fn timestamp(t: DateTime<Utc>) -> String {

@@ -21,7 +21,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::customers::code_key;
 use super::error::SqlContext;
-use super::{BatchId, EntryKind, NewEntry, RunId, StoreError, StoreTx, opt_ts_column, ts_column};
+use super::{
+    BatchId, EntryKind, NewEntry, RunId, StoreError, StoreTx, opt_ts_column, query_rows, ts_column,
+};
 
 text_enum! {
     /// Where a batch is in its life.
@@ -165,14 +167,12 @@ fn read_batch(row: &rusqlite::Row<'_>) -> rusqlite::Result<Batch> {
 }
 
 fn with_items(conn: &Connection, mut batch: Batch) -> Result<Batch, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT request_id, code, name, external_guid, state, list_id, status_code, \
-             status_message FROM outbox_items WHERE batch_id = ?1 ORDER BY rowid",
-        )
-        .doing("reading the outbox")?;
-    batch.items = stmt
-        .query_map([batch.id.0], |r| {
+    batch.items = query_rows(
+        conn,
+        "SELECT request_id, code, name, external_guid, state, list_id, status_code, \
+         status_message FROM outbox_items WHERE batch_id = ?1 ORDER BY rowid",
+        [batch.id.0],
+        |r| {
             Ok(BatchItem {
                 request_id: r.get(0)?,
                 code: r.get(1)?,
@@ -183,10 +183,9 @@ fn with_items(conn: &Connection, mut batch: Batch) -> Result<Batch, StoreError> 
                 status_code: r.get(6)?,
                 status_message: r.get(7)?,
             })
-        })
-        .doing("reading the outbox")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the outbox")?;
+        },
+        "reading the outbox",
+    )?;
     Ok(batch)
 }
 
@@ -202,17 +201,16 @@ pub(crate) fn unsettled(
     conn: &Connection,
     company: Option<&str>,
 ) -> Result<Vec<Batch>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(&format!(
+    let batches = query_rows(
+        conn,
+        &format!(
             "{BATCH_SELECT} WHERE state IN ('pending', 'sent', 'in_doubt') \
              AND (?1 IS NULL OR company = ?1) ORDER BY id"
-        ))
-        .doing("reading the outbox")?;
-    let batches = stmt
-        .query_map([company], read_batch)
-        .doing("reading the outbox")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the outbox")?;
+        ),
+        [company],
+        read_batch,
+        "reading the outbox",
+    )?;
     batches.into_iter().map(|b| with_items(conn, b)).collect()
 }
 
