@@ -4,11 +4,13 @@
 //! Options, Export. Unknown keys are refused so that a typo is reported instead of ignored.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::store::CustomerStatus;
+use crate::store::workspace::replace_file;
 use crate::sync::ReplaceGroup;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -369,17 +371,7 @@ impl Config {
             detail,
         };
         let text = toml::to_string_pretty(self).map_err(|e| write_err(e.to_string()))?;
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.to_string()))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| write_err(e.to_string()))?;
-        tmp.persist(path)
-            .map_err(|e| write_err(e.error.to_string()))?;
-        Ok(())
+        replace_file(path, |f| f.write_all(text.as_bytes())).map_err(|e| write_err(e.to_string()))
     }
 }
 

@@ -22,6 +22,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::customers::{code_key, id_of, insert_normalized};
+use super::workspace::replace_file;
 use super::{
     Column, Customer, CustomerError, CustomerStatus, EntryKind, NewEntry, NewRun, RunId, RunMode,
     Store, StoreError, StoreRead,
@@ -151,56 +152,45 @@ pub fn restore(cell: &str) -> &str {
 
 /// Writes every customer as CSV; returns how many.
 pub fn export(store: &impl StoreRead, out: impl Write) -> Result<usize, CsvError> {
-    write_csv(store, out).map_err(|detail| CsvError::Write {
+    let customers = store.customers()?;
+    write_csv(&customers, out).map_err(|e| CsvError::Write {
         file: "the output".into(),
-        detail,
-    })
+        detail: e.to_string(),
+    })?;
+    Ok(customers.len())
 }
 
-fn write_csv(store: &impl StoreRead, out: impl Write) -> Result<usize, String> {
-    let customers = store.customers().map_err(|e| e.to_string())?;
+fn write_csv(customers: &[Customer], out: impl Write) -> std::io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     let columns: Vec<Column> = Column::all().collect();
-    w.write_record(columns.iter().map(|c| c.key()))
-        .map_err(|e| e.to_string())?;
-    for c in &customers {
+    w.write_record(columns.iter().map(|c| c.key()))?;
+    for c in customers {
         w.write_record(
             columns
                 .iter()
                 .map(|col| neutralise(col.get(c).unwrap_or("")).into_owned()),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
     }
-    w.flush().map_err(|e| e.to_string())?;
-    Ok(customers.len())
+    w.flush()
 }
 
 /// Exports to `path`, replacing it only once the whole file is written.
 pub fn export_file(store: &impl StoreRead, path: &Path) -> Result<usize, CsvError> {
-    let file = path.display().to_string();
     let write_err = |detail: String| CsvError::Write {
-        file: file.clone(),
+        file: path.display().to_string(),
         detail,
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
         return Err(write_err(format!(
             "the folder {} does not exist",
             dir.display()
         )));
     }
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.kind().to_string()))?;
-    let n = write_csv(store, std::io::BufWriter::new(tmp.as_file_mut())).map_err(write_err)?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| write_err(e.to_string()))?;
-    tmp.persist(path)
-        .map_err(|e| write_err(e.error.to_string()))?;
-    Ok(n)
+    let customers = store.customers()?;
+    replace_file(path, |f| write_csv(&customers, f)).map_err(|e| write_err(e.to_string()))?;
+    Ok(customers.len())
 }
 
 /// One data row: its line and the values of the file's columns, as the customer should have
