@@ -399,11 +399,11 @@ impl WebConnectorConfig {
         match (&self.tls_cert, &self.tls_key) {
             (Some(_), None) => problems.push(problem(
                 &format!("{AT}.tls_key"),
-                "tls_cert is set but tls_key is not: HTTPS needs both (the key as a PEM file)",
+                "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
             )),
             (None, Some(_)) => problems.push(problem(
                 &format!("{AT}.tls_cert"),
-                "tls_key is set but tls_cert is not: HTTPS needs both (the certificate chain as a PEM file)",
+                "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
             )),
             _ => {}
         }
@@ -429,10 +429,10 @@ impl WebConnectorConfig {
 fn type_name_problem(name: &str) -> Result<(), String> {
     let n = name.trim().chars().count();
     if n == 0 {
-        Err("a type name is empty".to_string())
+        Err("a type name is empty: write the type's name as QuickBooks lists it".to_string())
     } else if n > TYPE_NAME_MAX {
         Err(format!(
-            "\"{name}\" is {n} characters long; QuickBooks allows {TYPE_NAME_MAX}"
+            "\"{name}\" is {n} characters long; QuickBooks allows {TYPE_NAME_MAX}: write the type's full name as QuickBooks lists it"
         ))
     } else {
         Ok(())

@@ -70,13 +70,15 @@ pub enum CsvError {
     )]
     Empty { file: String },
     #[error(
-        "{file} line 1: unknown column \"{name}\". Columns are named {}",
+        "{file} line 1: unknown column \"{name}\": rename it to one of {}, or remove it",
         known_columns()
     )]
     UnknownColumn { file: String, name: String },
     #[error("{file} line 1: the column \"{name}\" appears twice; keep one")]
     DuplicateColumn { file: String, name: String },
-    #[error("{file} line 1: there is no \"code\" column; every row needs the customer's code")]
+    #[error(
+        "{file} line 1: there is no \"code\" column; every row needs the customer's code: add a column headed code"
+    )]
     NoCodeColumn { file: String },
     #[error("{}", rows_message(file, problems, *more))]
     Rows {
