@@ -313,24 +313,6 @@ impl StoreTx<'_> {
         Ok(RunId(self.tx.last_insert_rowid()))
     }
 
-    /// Records the company once the sync core has asked QuickBooks which one it is.
-    pub fn set_run_company(
-        &mut self,
-        run: RunId,
-        company_name: Option<&str>,
-        company_file: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let n = self
-            .tx
-            .prepare_cached("UPDATE runs SET company_name = ?2, company_file = ?3 WHERE id = ?1")
-            .and_then(|mut s| s.execute((run.0, company_name, company_file)))
-            .doing("recording the company of a run")?;
-        if n == 0 {
-            return Err(StoreError::UnknownRun(run));
-        }
-        Ok(())
-    }
-
     pub fn finish_run(&mut self, run: RunId, outcome: RunOutcome) -> Result<(), StoreError> {
         let n = self
             .tx

@@ -169,9 +169,13 @@ impl Store {
             .map_err(opening)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(opening)?;
-        if found < target
-            || schema::needs_upgrade(&conn).map_err(opening)? && target == schema::LATEST
-        {
+        // Only a full upgrade adds the field columns the table has gained.
+        let upgrade = if target == schema::LATEST {
+            schema::needs_upgrade(&conn).map_err(opening)?
+        } else {
+            found < target
+        };
+        if upgrade {
             schema::upgrade(&mut conn, target).map_err(opening)?;
         }
         // Plans that do not change with the values bound: otherwise SQLite re-prepares a

@@ -41,12 +41,6 @@ text_enum! {
     }
 }
 
-impl BatchState {
-    pub fn is_settled(self) -> bool {
-        matches!(self, BatchState::Done | BatchState::Failed)
-    }
-}
-
 text_enum! {
     /// One customer's outcome in a batch.
     pub enum ItemState {
