@@ -91,19 +91,26 @@ pub fn os_user() -> String {
 }
 
 /// Services, cron jobs and containers often run without USER set; the journal should still say
-/// who ran a sync. The process's uid, named by /etc/passwd (or shown as `uid N`).
+/// who ran a sync. The process's uid (the owner of /proc/self, so Linux only: elsewhere this
+/// finds nothing and the user is `unknown`), named by /etc/passwd or shown as `uid N`.
 #[cfg(unix)]
 fn user_from_uid() -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let uid = std::fs::metadata("/proc/self").ok()?.uid();
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let name = passwd.lines().find_map(|line| {
+    Some(passwd_name(&passwd, uid).unwrap_or_else(|| format!("uid {uid}")))
+}
+
+/// The name an /etc/passwd text (`name:password:uid:...` lines) gives `uid`: the first line
+/// with it, as getpwuid answers.
+#[cfg(unix)]
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
         let mut parts = line.split(':');
         let name = parts.next()?;
         let id = parts.nth(1)?;
         (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    });
-    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+    })
 }
 
 #[cfg(not(unix))]
@@ -367,5 +374,32 @@ impl StoreTx<'_> {
             }
             Err(e) => Err(StoreError::sqlite("writing the journal", e)),
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uid_is_named_by_the_first_passwd_line_with_it() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      # a comment\n\
+                      +\n\
+                      1000:x:1001:1001::/home/numbers:/bin/sh\n\
+                      svc:x:1000:1000::/srv:/bin/sh\n\
+                      toor:x:0:0::/root:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
+        // The uid is the third field, not a name that looks like one.
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("svc"));
+        assert_eq!(passwd_name(passwd, 1001).as_deref(), Some("1000"));
+        assert_eq!(passwd_name(passwd, 42), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn without_user_variables_the_process_owner_is_still_named() {
+        let who = user_from_uid().expect("Linux has /proc/self");
+        assert!(!who.trim().is_empty());
     }
 }
