@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use toml::de::DeTable;
 
 use crate::store::CustomerStatus;
 use crate::store::workspace::replace_file;
@@ -270,19 +271,20 @@ impl Config {
                 message: e.message().trim().to_string(),
             }]
         })?;
-        let problems: Vec<Problem> = config
-            .validate()
+        let problems = config.validate();
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        let doc = DeTable::parse(text).ok();
+        Err(problems
             .into_iter()
             .map(|p| Problem {
-                line: locate::line_of_key(text, &p.key),
+                line: doc
+                    .as_ref()
+                    .and_then(|doc| locate::line_of_key(text, doc.get_ref(), &p.key)),
                 ..p
             })
-            .collect();
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(problems)
-        }
+            .collect())
     }
 
     /// Checks the values; each problem names its key and says what to use instead.
@@ -466,11 +468,10 @@ mod locate {
             + 1
     }
 
-    /// The line where dotted `key` is written; for a key left out, the line of the nearest
-    /// table that is there (e.g. `[sync]`), else none.
-    pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
-        let doc = DeTable::parse(text).ok()?;
-        let mut table = doc.get_ref();
+    /// The line where dotted `key` is written in `text` (parsed as `doc`); for a key left out,
+    /// the line of the nearest table that is there (e.g. `[sync]`), else none.
+    pub fn line_of_key(text: &str, doc: &DeTable<'_>, key: &str) -> Option<usize> {
+        let mut table = doc;
         let mut found = None;
         for part in key.split('.') {
             let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == part) else {
