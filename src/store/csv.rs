@@ -27,6 +27,7 @@ use super::{
     Column, Customer, CustomerError, CustomerStatus, EntryKind, NewEntry, NewRun, RunId, RunMode,
     Store, StoreError, StoreRead,
 };
+use crate::qbxml::Field;
 
 /// What an import did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +57,9 @@ impl std::fmt::Display for RowProblem {
         }
     }
 }
+
+/// The column that finds the customer.
+const CODE: Column = Column::Field(Field::AccountNumber);
 
 /// How many bad rows an import lists before saying "and N more".
 const MAX_LISTED: usize = 20;
@@ -232,7 +236,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
     }
     let code_at = columns
         .iter()
-        .position(|c| *c == Column::Field(crate::qbxml::Field::AccountNumber))
+        .position(|c| *c == CODE)
         .ok_or_else(|| CsvError::NoCodeColumn { file: file.into() })?;
 
     let mut rows = Vec::new();
@@ -264,7 +268,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
             // An empty status leaves the status as it is (Active for a new customer).
             .filter(|(col, v)| !(*col == Column::Status && v.is_none()))
             // The code finds the customer; a stored code keeps its own spelling.
-            .filter(|(col, _)| *col != Column::Field(crate::qbxml::Field::AccountNumber))
+            .filter(|(col, _)| *col != CODE)
             .collect();
         let code = record
             .get(code_at)
@@ -273,7 +277,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
         if code.is_empty() {
             problems.push(
                 line,
-                Some(Column::Field(crate::qbxml::Field::AccountNumber)),
+                Some(CODE),
                 "the code is empty; every customer needs one".into(),
             );
             continue;
@@ -281,7 +285,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
         if let Some(first) = first_line.insert(code_key(&code), line) {
             problems.push(
                 line,
-                Some(Column::Field(crate::qbxml::Field::AccountNumber)),
+                Some(CODE),
                 format!("code {code} appears again (first on line {first}); codes are unique regardless of case"),
             );
             continue;
