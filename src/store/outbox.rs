@@ -359,17 +359,22 @@ impl StoreTx<'_> {
             });
         }
         let problem = |problem: String| StoreError::BatchOutcome { batch, problem };
+        let mut settled = Vec::with_capacity(stored.items.len());
         for item in &stored.items {
-            let n = outcomes
+            let mine: Vec<&ItemOutcome> = outcomes
                 .iter()
                 .filter(|(id, _)| *id == item.request_id)
-                .count();
-            if n != 1 {
+                .map(|(_, outcome)| outcome)
+                .collect();
+            let [outcome] = mine[..] else {
                 return Err(problem(format!(
-                    "requestID {} ({}) has {n} outcomes; it needs exactly one",
-                    item.request_id, item.code
+                    "requestID {} ({}) has {} outcomes; it needs exactly one",
+                    item.request_id,
+                    item.code,
+                    mine.len()
                 )));
-            }
+            };
+            settled.push((item, outcome));
         }
         if let Some((id, _)) = outcomes
             .iter()
@@ -379,10 +384,7 @@ impl StoreTx<'_> {
         }
 
         let mut report = SettleReport::default();
-        for item in &stored.items {
-            let Some((_, outcome)) = outcomes.iter().find(|(id, _)| *id == item.request_id) else {
-                continue;
-            };
+        for (item, outcome) in settled {
             let (state, list_id, status_code, message) = match outcome {
                 ItemOutcome::Added { list_id } => {
                     report.added += 1;
