@@ -4,11 +4,14 @@
 //! Options, Export. Unknown keys are refused so that a typo is reported instead of ignored.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
+use toml::de::DeTable;
 
 use crate::store::CustomerStatus;
+use crate::store::workspace::replace_file;
 use crate::sync::ReplaceGroup;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -268,19 +271,20 @@ impl Config {
                 message: e.message().trim().to_string(),
             }]
         })?;
-        let problems: Vec<Problem> = config
-            .validate()
+        let problems = config.validate();
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        let doc = DeTable::parse(text).ok();
+        Err(problems
             .into_iter()
             .map(|p| Problem {
-                line: locate::line_of_key(text, &p.key),
+                line: doc
+                    .as_ref()
+                    .and_then(|doc| locate::line_of_key(text, doc.get_ref(), &p.key)),
                 ..p
             })
-            .collect();
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(problems)
-        }
+            .collect())
     }
 
     /// Checks the values; each problem names its key and says what to use instead.
@@ -369,17 +373,7 @@ impl Config {
             detail,
         };
         let text = toml::to_string_pretty(self).map_err(|e| write_err(e.to_string()))?;
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.to_string()))?;
-        std::io::Write::write_all(&mut tmp, text.as_bytes())
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| write_err(e.to_string()))?;
-        tmp.persist(path)
-            .map_err(|e| write_err(e.error.to_string()))?;
-        Ok(())
+        replace_file(path, |f| f.write_all(text.as_bytes())).map_err(|e| write_err(e.to_string()))
     }
 }
 
@@ -407,11 +401,11 @@ impl WebConnectorConfig {
         match (&self.tls_cert, &self.tls_key) {
             (Some(_), None) => problems.push(problem(
                 &format!("{AT}.tls_key"),
-                "tls_cert is set but tls_key is not: HTTPS needs both (the key as a PEM file)",
+                "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
             )),
             (None, Some(_)) => problems.push(problem(
                 &format!("{AT}.tls_cert"),
-                "tls_key is set but tls_cert is not: HTTPS needs both (the certificate chain as a PEM file)",
+                "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
             )),
             _ => {}
         }
@@ -437,10 +431,10 @@ impl WebConnectorConfig {
 fn type_name_problem(name: &str) -> Result<(), String> {
     let n = name.trim().chars().count();
     if n == 0 {
-        Err("a type name is empty".to_string())
+        Err("a type name is empty: write the type's name as QuickBooks lists it".to_string())
     } else if n > TYPE_NAME_MAX {
         Err(format!(
-            "\"{name}\" is {n} characters long; QuickBooks allows {TYPE_NAME_MAX}"
+            "\"{name}\" is {n} characters long; QuickBooks allows {TYPE_NAME_MAX}: write the type's full name as QuickBooks lists it"
         ))
     } else {
         Ok(())
@@ -474,11 +468,10 @@ mod locate {
             + 1
     }
 
-    /// The line where dotted `key` is written; for a key left out, the line of the nearest
-    /// table that is there (e.g. `[sync]`), else none.
-    pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
-        let doc = DeTable::parse(text).ok()?;
-        let mut table = doc.get_ref();
+    /// The line where dotted `key` is written in `text` (parsed as `doc`); for a key left out,
+    /// the line of the nearest table that is there (e.g. `[sync]`), else none.
+    pub fn line_of_key(text: &str, doc: &DeTable<'_>, key: &str) -> Option<usize> {
+        let mut table = doc;
         let mut found = None;
         for part in key.split('.') {
             let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref() == part) else {

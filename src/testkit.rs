@@ -139,29 +139,32 @@ pub fn soap_body_child(envelope: &str) -> Result<String, String> {
     let mut depth = 0usize;
     loop {
         let before = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
-        match r
+        let found = match r
             .read_event()
             .map_err(|e| format!("not well-formed: {e}"))?
         {
             Event::Start(e) if depth == 2 => {
                 r.read_to_end(e.name()).map_err(|e| e.to_string())?;
-                let end = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
-                return envelope
-                    .get(before..end)
-                    .map(str::to_string)
-                    .ok_or_else(|| "span out of range".into());
+                true
             }
-            Event::Empty(_) if depth == 2 => {
-                let end = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
-                return envelope
-                    .get(before..end)
-                    .map(str::to_string)
-                    .ok_or_else(|| "span out of range".into());
+            Event::Empty(_) if depth == 2 => true,
+            Event::Start(_) => {
+                depth += 1;
+                false
             }
-            Event::Start(_) => depth += 1,
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                false
+            }
             Event::Eof => return Err("no element inside the Body".into()),
-            _ => {}
+            _ => false,
+        };
+        if found {
+            let end = usize::try_from(r.buffer_position()).map_err(|e| e.to_string())?;
+            return envelope
+                .get(before..end)
+                .map(str::to_string)
+                .ok_or_else(|| "span out of range".into());
         }
     }
 }
@@ -242,7 +245,9 @@ pub fn sandbox_customers(company: &std::path::Path) -> Vec<crate::qbxml::Custome
     );
     match r.into_iter().next().map(|r| r.body) {
         Some(ResponseBody::Customers(c)) => c,
-        _ => Vec::new(),
+        // No customers at all.
+        Some(ResponseBody::Empty) => Vec::new(),
+        other => panic!("the sandbox answered a CustomerQuery with {other:?}"),
     }
 }
 

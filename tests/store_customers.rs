@@ -152,6 +152,8 @@ fn update_raises_the_revision_only_when_something_changed() {
         .unwrap();
     assert_eq!(changed.revision, 2);
     assert!(changed.updated_at >= changed.created_at);
+    // The record returned is the record stored.
+    assert_eq!(s.customer_record("c1").unwrap().as_ref(), Some(&changed));
     assert_eq!(
         s.customer("C1").unwrap().unwrap().data.get(Field::Phone),
         Some("555")

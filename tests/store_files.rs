@@ -212,6 +212,22 @@ fn a_workspace_is_created_on_first_use_and_locked_while_open() {
 }
 
 #[test]
+fn a_workspace_freed_within_a_moment_is_waited_for() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("ws");
+    let held = Workspace::open(Some(&dir)).unwrap();
+    let started = std::time::Instant::now();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        drop(held);
+    });
+    let opened = Workspace::open(Some(&dir));
+    release.join().unwrap();
+    assert!(opened.is_ok(), "{:?}", opened.err());
+    assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+#[test]
 fn a_workspace_that_is_a_file_is_refused() {
     let base = tempfile::tempdir().unwrap();
     let file = base.path().join("notes.txt");

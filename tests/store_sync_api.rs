@@ -442,8 +442,12 @@ fn message_set_ids_and_request_ids_are_unique() {
 fn runs_record_who_when_which_company_and_how_they_ended() {
     let mut s = store_with(&[]);
     let r1 = run(&mut s, RunMode::MissingOnly);
-    let r2 = s.start_run(&NewRun::new(RunMode::NotExactMatch)).unwrap();
-    s.transaction(|tx| tx.set_run_company(r2, Some("Beta Inc"), Some("b.qbw")))
+    let r2 = s
+        .start_run(&NewRun {
+            company_name: Some("Beta Inc".into()),
+            company_file: Some("b.qbw".into()),
+            ..NewRun::new(RunMode::NotExactMatch)
+        })
         .unwrap();
     s.transaction(|tx| tx.journal(r1, &NewEntry::failed("X", Some(500), "nope")))
         .unwrap();

@@ -22,10 +22,12 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::customers::{code_key, id_of, insert_normalized};
+use super::workspace::replace_file;
 use super::{
     Column, Customer, CustomerError, CustomerStatus, EntryKind, NewEntry, NewRun, RunId, RunMode,
     Store, StoreError, StoreRead,
 };
+use crate::qbxml::Field;
 
 /// What an import did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +58,9 @@ impl std::fmt::Display for RowProblem {
     }
 }
 
+/// The column that finds the customer.
+const CODE: Column = Column::Field(Field::AccountNumber);
+
 /// How many bad rows an import lists before saying "and N more".
 const MAX_LISTED: usize = 20;
 
@@ -69,13 +74,15 @@ pub enum CsvError {
     )]
     Empty { file: String },
     #[error(
-        "{file} line 1: unknown column \"{name}\". Columns are named {}",
+        "{file} line 1: unknown column \"{name}\": rename it to one of {}, or remove it",
         known_columns()
     )]
     UnknownColumn { file: String, name: String },
     #[error("{file} line 1: the column \"{name}\" appears twice; keep one")]
     DuplicateColumn { file: String, name: String },
-    #[error("{file} line 1: there is no \"code\" column; every row needs the customer's code")]
+    #[error(
+        "{file} line 1: there is no \"code\" column; every row needs the customer's code: add a column headed code"
+    )]
     NoCodeColumn { file: String },
     #[error("{}", rows_message(file, problems, *more))]
     Rows {
@@ -151,56 +158,45 @@ pub fn restore(cell: &str) -> &str {
 
 /// Writes every customer as CSV; returns how many.
 pub fn export(store: &impl StoreRead, out: impl Write) -> Result<usize, CsvError> {
-    write_csv(store, out).map_err(|detail| CsvError::Write {
+    let customers = store.customers()?;
+    write_csv(&customers, out).map_err(|e| CsvError::Write {
         file: "the output".into(),
-        detail,
-    })
+        detail: e.to_string(),
+    })?;
+    Ok(customers.len())
 }
 
-fn write_csv(store: &impl StoreRead, out: impl Write) -> Result<usize, String> {
-    let customers = store.customers().map_err(|e| e.to_string())?;
+fn write_csv(customers: &[Customer], out: impl Write) -> std::io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
     let columns: Vec<Column> = Column::all().collect();
-    w.write_record(columns.iter().map(|c| c.key()))
-        .map_err(|e| e.to_string())?;
-    for c in &customers {
+    w.write_record(columns.iter().map(|c| c.key()))?;
+    for c in customers {
         w.write_record(
             columns
                 .iter()
                 .map(|col| neutralise(col.get(c).unwrap_or("")).into_owned()),
-        )
-        .map_err(|e| e.to_string())?;
+        )?;
     }
-    w.flush().map_err(|e| e.to_string())?;
-    Ok(customers.len())
+    w.flush()
 }
 
 /// Exports to `path`, replacing it only once the whole file is written.
 pub fn export_file(store: &impl StoreRead, path: &Path) -> Result<usize, CsvError> {
-    let file = path.display().to_string();
     let write_err = |detail: String| CsvError::Write {
-        file: file.clone(),
+        file: path.display().to_string(),
         detail,
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.is_dir() {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.is_dir()
+    {
         return Err(write_err(format!(
             "the folder {} does not exist",
             dir.display()
         )));
     }
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(e.kind().to_string()))?;
-    let n = write_csv(store, std::io::BufWriter::new(tmp.as_file_mut())).map_err(write_err)?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| write_err(e.to_string()))?;
-    tmp.persist(path)
-        .map_err(|e| write_err(e.error.to_string()))?;
-    Ok(n)
+    let customers = store.customers()?;
+    replace_file(path, |f| write_csv(&customers, f)).map_err(|e| write_err(e.to_string()))?;
+    Ok(customers.len())
 }
 
 /// One data row: its line and the values of the file's columns, as the customer should have
@@ -240,7 +236,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
     }
     let code_at = columns
         .iter()
-        .position(|c| *c == Column::Field(crate::qbxml::Field::AccountNumber))
+        .position(|c| *c == CODE)
         .ok_or_else(|| CsvError::NoCodeColumn { file: file.into() })?;
 
     let mut rows = Vec::new();
@@ -272,7 +268,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
             // An empty status leaves the status as it is (Active for a new customer).
             .filter(|(col, v)| !(*col == Column::Status && v.is_none()))
             // The code finds the customer; a stored code keeps its own spelling.
-            .filter(|(col, _)| *col != Column::Field(crate::qbxml::Field::AccountNumber))
+            .filter(|(col, _)| *col != CODE)
             .collect();
         let code = record
             .get(code_at)
@@ -281,7 +277,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
         if code.is_empty() {
             problems.push(
                 line,
-                Some(Column::Field(crate::qbxml::Field::AccountNumber)),
+                Some(CODE),
                 "the code is empty; every customer needs one".into(),
             );
             continue;
@@ -289,7 +285,7 @@ fn read_rows(file: &str, input: impl Read) -> Result<(Vec<Row>, Problems), CsvEr
         if let Some(first) = first_line.insert(code_key(&code), line) {
             problems.push(
                 line,
-                Some(Column::Field(crate::qbxml::Field::AccountNumber)),
+                Some(CODE),
                 format!("code {code} appears again (first on line {first}); codes are unique regardless of case"),
             );
             continue;

@@ -12,7 +12,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension};
 use super::error::SqlContext;
 use super::schema::field_column;
 use super::{
-    Column, Customer, CustomerError, CustomerStatus, StoreError, StoreTx, bad_value, ts_column,
+    Column, Customer, CustomerError, CustomerStatus, StoreError, StoreTx, bad_value, query_rows,
+    ts_column,
 };
 use crate::qbxml::{CustomerData, Field};
 
@@ -44,8 +45,9 @@ pub(crate) const SEARCHED: [Column; 6] = [
     Column::Field(Field::Email),
 ];
 
-/// The code as the uniqueness check sees it: codes equal under this key are the same code
-/// (matching and code allocation for imports use it too).
+/// A code as the store compares codes: surrounding spaces dropped, Unicode lower case. Two
+/// codes with the same key are one customer (the `code_key` column is unique), so whatever else
+/// compares codes should use this too.
 pub fn code_key(code: &str) -> String {
     code.trim().to_lowercase()
 }
@@ -85,26 +87,31 @@ static SELECT: LazyLock<String> = LazyLock::new(|| {
 });
 const FIELDS_AT: usize = 6;
 
-/// Insert: the fixed columns (`?1`..`?7`), then every field in table order.
+/// The parameters [`INSERT`] and [`UPDATE`] share: `?1` is created_at or the row id, `?2`..`?6`
+/// are code_key, search_key, status, qb_name and updated_at, and the fields follow from `?7` in
+/// table order ([`bind`] fills `?2` on).
+const FIELDS_FROM: usize = 7;
+
+fn field_params() -> impl Iterator<Item = (Field, usize)> {
+    Field::ALL.iter().copied().zip(FIELDS_FROM..)
+}
+
 static INSERT: LazyLock<String> = LazyLock::new(|| {
-    let params = (1..=7 + Field::COUNT)
-        .map(|i| format!("?{i}"))
+    let params = field_params()
+        .map(|(_, i)| format!("?{i}"))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
         "INSERT INTO customers \
-         (code_key, search_key, status, qb_name, created_at, updated_at, revision, {}) \
-         VALUES ({params})",
+         (created_at, code_key, search_key, status, qb_name, updated_at, revision, {}) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, {params})",
         field_list()
     )
 });
 
-/// Update: the same layout as [`INSERT`] minus created_at and revision; `?1` is the id.
 static UPDATE: LazyLock<String> = LazyLock::new(|| {
-    let fields = Field::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, &f)| format!("{} = ?{}", field_column(f), i + 7))
+    let fields = field_params()
+        .map(|(f, i)| format!("{} = ?{i}", field_column(f)))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
@@ -183,12 +190,13 @@ pub(crate) fn list(
     });
     let needle = query.map(|q| q.trim().to_lowercase()).unwrap_or_default();
     let limit = limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-    let mut stmt = conn.prepare_cached(&LIST).doing("listing customers")?;
-    let rows = stmt
-        .query_map(rusqlite::params![needle, limit], |r| read_customer(r, 0))
-        .doing("listing customers")?;
-    rows.collect::<rusqlite::Result<Vec<_>>>()
-        .doing("listing customers")
+    query_rows(
+        conn,
+        &LIST,
+        rusqlite::params![needle, limit],
+        |r| read_customer(r, 0),
+        "listing customers",
+    )
 }
 
 pub(crate) fn count(conn: &Connection) -> Result<u64, StoreError> {
@@ -208,21 +216,15 @@ fn in_flight(conn: &Connection, code: &str) -> Result<Option<super::BatchId>, St
     .doing("checking the outbox")
 }
 
-/// Binds a normalized customer to [`INSERT`]/[`UPDATE`]'s shared layout: `?2`..`?5` are
-/// code_key, search_key, status, qb_name; `?6` is the time; the fields start at `offset`.
-fn bind_common(
-    stmt: &mut rusqlite::Statement<'_>,
-    c: &Customer,
-    now: &str,
-    offset: usize,
-) -> rusqlite::Result<()> {
-    stmt.raw_bind_parameter(offset - 5, code_key(c.code()))?;
-    stmt.raw_bind_parameter(offset - 4, search_key(c))?;
-    stmt.raw_bind_parameter(offset - 3, c.status.as_str())?;
-    stmt.raw_bind_parameter(offset - 2, c.qb_name.as_deref())?;
-    stmt.raw_bind_parameter(offset - 1, now)?;
-    for (i, &field) in Field::ALL.iter().enumerate() {
-        stmt.raw_bind_parameter(offset + i, c.data.get(field))?;
+/// Binds a normalized customer and the time to [`INSERT`]'s or [`UPDATE`]'s `?2` onwards.
+fn bind(stmt: &mut rusqlite::Statement<'_>, c: &Customer, now: &str) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(2, code_key(c.code()))?;
+    stmt.raw_bind_parameter(3, search_key(c))?;
+    stmt.raw_bind_parameter(4, c.status.as_str())?;
+    stmt.raw_bind_parameter(5, c.qb_name.as_deref())?;
+    stmt.raw_bind_parameter(6, now)?;
+    for (field, i) in field_params() {
+        stmt.raw_bind_parameter(i, c.data.get(field))?;
     }
     Ok(())
 }
@@ -251,20 +253,8 @@ pub(crate) fn insert_normalized(
     now: &str,
 ) -> Result<i64, StoreError> {
     let mut stmt = conn.prepare_cached(&INSERT).doing("adding a customer")?;
-    // INSERT's layout: ?1 code_key … ?4 qb_name, ?5 created_at, ?6 updated_at, ?7 revision.
-    stmt.raw_bind_parameter(1, code_key(c.code()))
-        .and_then(|_| stmt.raw_bind_parameter(2, search_key(c)))
-        .and_then(|_| stmt.raw_bind_parameter(3, c.status.as_str()))
-        .and_then(|_| stmt.raw_bind_parameter(4, c.qb_name.as_deref()))
-        .and_then(|_| stmt.raw_bind_parameter(5, now))
-        .and_then(|_| stmt.raw_bind_parameter(6, now))
-        .and_then(|_| stmt.raw_bind_parameter(7, 1i64))
-        .and_then(|_| {
-            for (i, &field) in Field::ALL.iter().enumerate() {
-                stmt.raw_bind_parameter(8 + i, c.data.get(field))?;
-            }
-            Ok(())
-        })
+    stmt.raw_bind_parameter(1, now)
+        .and_then(|_| bind(&mut stmt, c, now))
         .doing("adding a customer")?;
     match stmt.raw_execute() {
         Ok(_) => Ok(conn.last_insert_rowid()),
@@ -286,12 +276,8 @@ impl StoreTx<'_> {
         &mut self,
         customer: Customer,
     ) -> Result<(i64, CustomerRecord), StoreError> {
-        let now = &self.now;
-        let id = insert_normalized(&self.tx, &customer, now)?;
-        let at = super::parse_timestamp(now).ok_or(StoreError::Internal {
-            doing: "adding a customer",
-            detail: format!("the time {now} does not read back"),
-        })?;
+        let id = insert_normalized(&self.tx, &customer, &self.now)?;
+        let at = self.now_time("adding a customer")?;
         Ok((
             id,
             CustomerRecord {
@@ -301,6 +287,15 @@ impl StoreTx<'_> {
                 revision: 1,
             },
         ))
+    }
+
+    /// This transaction's time stamp as stored (to the millisecond), for records built rather
+    /// than read back.
+    fn now_time(&self, doing: &'static str) -> Result<DateTime<Utc>, StoreError> {
+        super::parse_timestamp(&self.now).ok_or_else(|| StoreError::Internal {
+            doing,
+            detail: format!("the time {} does not read back", self.now),
+        })
     }
 
     /// Adds many customers quickly (one prepared statement, no read-back); the fast path
@@ -319,25 +314,52 @@ impl StoreTx<'_> {
     }
 
     /// Replaces the customer stored under `code` with `customer`, which may carry a new code.
-    /// Raises the revision when anything changed; returns the stored record and what changed.
+    /// Raises the revision when anything changed; returns the stored record.
     pub fn update_customer(
         &mut self,
         code: &str,
         customer: &Customer,
     ) -> Result<CustomerRecord, StoreError> {
-        Ok(self.update_customer_changes(code, customer)?.0)
+        let new = customer.normalized()?;
+        let stored = self.stored(code)?;
+        Ok(self.replace_stored(stored, new)?.0)
     }
 
-    pub(crate) fn update_customer_changes(
+    /// Sets some columns of a customer, leaving the others as they are. Returns the record and
+    /// the values that actually changed (an unchanged value is not a change).
+    pub(crate) fn set_columns(
         &mut self,
         code: &str,
-        customer: &Customer,
+        values: &[(Column, Option<String>)],
     ) -> Result<(CustomerRecord, Vec<Change>), StoreError> {
-        let new = customer.normalized()?;
-        let (id, old) =
-            get_with_id(&self.tx, code)?.ok_or_else(|| StoreError::UnknownCustomer {
-                code: code.to_string(),
-            })?;
+        let stored = self.stored(code)?;
+        let mut updated = stored.1.customer.clone();
+        for (column, value) in values {
+            column
+                .set(&mut updated, value.as_deref())
+                .map_err(|reason| CustomerError::BadValue {
+                    code: code.to_string(),
+                    column: *column,
+                    reason,
+                })?;
+        }
+        self.replace_stored(stored, updated.into_normalized()?)
+    }
+
+    /// The customer stored under `code`, with its row id.
+    fn stored(&self, code: &str) -> Result<(i64, CustomerRecord), StoreError> {
+        get_with_id(&self.tx, code)?.ok_or_else(|| StoreError::UnknownCustomer {
+            code: code.to_string(),
+        })
+    }
+
+    /// Writes normalized `new` over the stored customer `(id, old)` if any value differs;
+    /// returns the record as stored now and what changed.
+    fn replace_stored(
+        &mut self,
+        (id, old): (i64, CustomerRecord),
+        new: Customer,
+    ) -> Result<(CustomerRecord, Vec<Change>), StoreError> {
         let changes: Vec<Change> = Column::all()
             .filter_map(|column| {
                 let previous = column.get(&old.customer);
@@ -365,7 +387,7 @@ impl StoreTx<'_> {
             .prepare_cached(&UPDATE)
             .doing("changing a customer")?;
         stmt.raw_bind_parameter(1, id)
-            .and_then(|_| bind_common(&mut stmt, &new, &self.now, 7))
+            .and_then(|_| bind(&mut stmt, &new, &self.now))
             .doing("changing a customer")?;
         match stmt.raw_execute() {
             Ok(_) => {}
@@ -373,34 +395,14 @@ impl StoreTx<'_> {
             Err(e) => return Err(StoreError::sqlite("changing a customer", e)),
         }
         drop(stmt);
-        let record = get(&self.tx, new.code())?.ok_or(StoreError::Internal {
-            doing: "changing a customer",
-            detail: "the changed customer could not be read back".into(),
-        })?;
+        // Built rather than read back, as for inserts: UPDATE stored exactly these values.
+        let record = CustomerRecord {
+            customer: new,
+            created_at: old.created_at,
+            updated_at: self.now_time("changing a customer")?,
+            revision: old.revision + 1,
+        };
         Ok((record, changes))
-    }
-
-    /// Sets some columns of a customer, leaving the others as they are. Returns the values
-    /// that actually changed (an unchanged value is not a change).
-    pub(crate) fn set_columns(
-        &mut self,
-        code: &str,
-        values: &[(Column, Option<String>)],
-    ) -> Result<(CustomerRecord, Vec<Change>), StoreError> {
-        let old = get(&self.tx, code)?.ok_or_else(|| StoreError::UnknownCustomer {
-            code: code.to_string(),
-        })?;
-        let mut updated = old.customer.clone();
-        for (column, value) in values {
-            column
-                .set(&mut updated, value.as_deref())
-                .map_err(|reason| CustomerError::BadValue {
-                    code: code.to_string(),
-                    column: *column,
-                    reason,
-                })?;
-        }
-        self.update_customer_changes(code, &updated)
     }
 
     /// Removes a customer and its links. Refused while an unsettled outbox batch is adding it

@@ -114,23 +114,33 @@ pub enum StoreError {
         list_id: String,
         conflict: String,
     },
-    #[error("there is no outbox batch {0}: it may have been settled and cleaned up already")]
+    // The outbox errors below come from the sync core asking the store for something it should
+    // not (batches are never deleted): a custsync bug, or a database edited by hand.
+    #[error(
+        "there is no outbox batch {0} in the customer database; please report this with the message"
+    )]
     UnknownBatch(BatchId),
-    #[error("outbox batch {batch} is {state}, so it cannot be {action}")]
+    #[error(
+        "outbox batch {batch} is {state}, so it cannot be {action}; please report this with the message"
+    )]
     BatchState {
         batch: BatchId,
         state: BatchState,
         action: &'static str,
     },
-    #[error("cannot store the outbox batch: {0}")]
+    #[error("cannot store the outbox batch: {0}; please report this with the message")]
     BadBatch(String),
-    #[error("outbox batch {batch}: {problem}")]
+    #[error("outbox batch {batch}: {problem}; please report this with the message")]
     BatchOutcome { batch: BatchId, problem: String },
     #[error("there is no run {0}: `custsync runs` lists them")]
     UnknownRun(RunId),
-    #[error("run {run} was already undone by run {by}")]
+    #[error(
+        "run {run} was already undone by run {by}: there is nothing left to undo (`custsync runs` shows both)"
+    )]
     AlreadyUndone { run: RunId, by: RunId },
-    #[error("run {0} is itself an undo; it cannot be undone")]
+    #[error(
+        "run {0} is itself an undo and cannot be undone: to bring back what it reverted, synchronize or import those customers again"
+    )]
     UndoOfUndo(RunId),
     #[error(
         "run {0} changed nothing in SMSTurbo (customers it added to QuickBooks stay there: custsync never changes QuickBooks records), so there is nothing to undo"

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::error::SqlContext;
-use super::{Column, RunId, StoreError, StoreTx, bad_value, opt_ts_column, ts_column};
+use super::{Column, RunId, StoreError, StoreTx, bad_value, opt_ts_column, query_rows, ts_column};
 
 text_enum! {
     /// What a run did.
@@ -91,19 +91,26 @@ pub fn os_user() -> String {
 }
 
 /// Services, cron jobs and containers often run without USER set; the journal should still say
-/// who ran a sync. The process's uid, named by /etc/passwd (or shown as `uid N`).
+/// who ran a sync. The process's uid (the owner of /proc/self, so Linux only: elsewhere this
+/// finds nothing and the user is `unknown`), named by /etc/passwd or shown as `uid N`.
 #[cfg(unix)]
 fn user_from_uid() -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let uid = std::fs::metadata("/proc/self").ok()?.uid();
     let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    let name = passwd.lines().find_map(|line| {
+    Some(passwd_name(&passwd, uid).unwrap_or_else(|| format!("uid {uid}")))
+}
+
+/// The name an /etc/passwd text (`name:password:uid:...` lines) gives `uid`: the first line
+/// with it, as getpwuid answers.
+#[cfg(unix)]
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
         let mut parts = line.split(':');
         let name = parts.next()?;
         let id = parts.nth(1)?;
         (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    });
-    Some(name.unwrap_or_else(|| format!("uid {uid}")))
+    })
 }
 
 #[cfg(not(unix))]
@@ -218,18 +225,14 @@ fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
 }
 
 fn with_counts(conn: &Connection, mut run: Run) -> Result<Run, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT kind, count(DISTINCT code) FROM journal WHERE run_id = ?1 GROUP BY kind",
-        )
-        .doing("reading the journal")?;
-    let rows = stmt
-        .query_map([run.id.0], |r| {
-            Ok((r.get::<_, EntryKind>(0)?, r.get::<_, i64>(1)?))
-        })
-        .doing("reading the journal")?;
-    for row in rows {
-        let (kind, n) = row.doing("reading the journal")?;
+    let counts = query_rows(
+        conn,
+        "SELECT kind, count(DISTINCT code) FROM journal WHERE run_id = ?1 GROUP BY kind",
+        [run.id.0],
+        |r| Ok((r.get::<_, EntryKind>(0)?, r.get::<_, i64>(1)?)),
+        "reading the journal",
+    )?;
+    for (kind, n) in counts {
         let n = n.unsigned_abs();
         let c = &mut run.counts;
         match kind {
@@ -254,14 +257,13 @@ pub(crate) fn run(conn: &Connection, id: RunId) -> Result<Option<Run>, StoreErro
 
 pub(crate) fn runs(conn: &Connection, limit: usize) -> Result<Vec<Run>, StoreError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut stmt = conn
-        .prepare_cached(&format!("{RUN_SELECT} ORDER BY id DESC LIMIT ?1"))
-        .doing("reading the journal")?;
-    let runs = stmt
-        .query_map([limit], read_run)
-        .doing("reading the journal")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the journal")?;
+    let runs = query_rows(
+        conn,
+        &format!("{RUN_SELECT} ORDER BY id DESC LIMIT ?1"),
+        [limit],
+        read_run,
+        "reading the journal",
+    )?;
     runs.into_iter().map(|r| with_counts(conn, r)).collect()
 }
 
@@ -287,16 +289,14 @@ fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
 }
 
 pub(crate) fn entries(conn: &Connection, run: RunId) -> Result<Vec<Entry>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, run_id, at, kind, code, list_id, field, previous, new, status_code, \
-             status_message, revision FROM journal WHERE run_id = ?1 ORDER BY id",
-        )
-        .doing("reading the journal")?;
-    stmt.query_map([run.0], read_entry)
-        .doing("reading the journal")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the journal")
+    query_rows(
+        conn,
+        "SELECT id, run_id, at, kind, code, list_id, field, previous, new, status_code, \
+         status_message, revision FROM journal WHERE run_id = ?1 ORDER BY id",
+        [run.0],
+        read_entry,
+        "reading the journal",
+    )
 }
 
 impl StoreTx<'_> {
@@ -318,24 +318,6 @@ impl StoreTx<'_> {
             })
             .doing("starting a run")?;
         Ok(RunId(self.tx.last_insert_rowid()))
-    }
-
-    /// Records the company once the sync core has asked QuickBooks which one it is.
-    pub fn set_run_company(
-        &mut self,
-        run: RunId,
-        company_name: Option<&str>,
-        company_file: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let n = self
-            .tx
-            .prepare_cached("UPDATE runs SET company_name = ?2, company_file = ?3 WHERE id = ?1")
-            .and_then(|mut s| s.execute((run.0, company_name, company_file)))
-            .doing("recording the company of a run")?;
-        if n == 0 {
-            return Err(StoreError::UnknownRun(run));
-        }
-        Ok(())
     }
 
     pub fn finish_run(&mut self, run: RunId, outcome: RunOutcome) -> Result<(), StoreError> {
@@ -392,5 +374,32 @@ impl StoreTx<'_> {
             }
             Err(e) => Err(StoreError::sqlite("writing the journal", e)),
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uid_is_named_by_the_first_passwd_line_with_it() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
+                      # a comment\n\
+                      +\n\
+                      1000:x:1001:1001::/home/numbers:/bin/sh\n\
+                      svc:x:1000:1000::/srv:/bin/sh\n\
+                      toor:x:0:0::/root:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
+        // The uid is the third field, not a name that looks like one.
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("svc"));
+        assert_eq!(passwd_name(passwd, 1001).as_deref(), Some("1000"));
+        assert_eq!(passwd_name(passwd, 42), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn without_user_variables_the_process_owner_is_still_named() {
+        let who = user_from_uid().expect("Linux has /proc/self");
+        assert!(!who.trim().is_empty());
     }
 }

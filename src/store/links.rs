@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::customers::code_key;
 use super::error::SqlContext;
-use super::{EntryKind, NewEntry, RunId, StoreError, StoreTx, ts_column};
+use super::{EntryKind, NewEntry, RunId, StoreError, StoreTx, query_rows, ts_column};
 
 /// One link.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,14 +60,13 @@ pub(crate) fn for_list_id(
 }
 
 pub(crate) fn all(conn: &Connection, company: &str) -> Result<Vec<Link>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE l.company = ?1 ORDER BY c.code_key"
-        ))
-        .doing("reading links")?;
-    let rows = stmt.query_map([company], read_row).doing("reading links")?;
-    rows.collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading links")
+    query_rows(
+        conn,
+        &format!("{SELECT} WHERE l.company = ?1 ORDER BY c.code_key"),
+        [company],
+        read_row,
+        "reading links",
+    )
 }
 
 impl StoreTx<'_> {
@@ -178,14 +177,11 @@ impl StoreTx<'_> {
 
 /// Every link of one customer, across company files.
 pub(crate) fn of_customer(conn: &Connection, code: &str) -> Result<Vec<Link>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE c.code_key = ?1 ORDER BY l.company"
-        ))
-        .doing("reading links")?;
-    let rows = stmt
-        .query_map([code_key(code)], read_row)
-        .doing("reading links")?;
-    rows.collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading links")
+    query_rows(
+        conn,
+        &format!("{SELECT} WHERE c.code_key = ?1 ORDER BY l.company"),
+        [code_key(code)],
+        read_row,
+        "reading links",
+    )
 }

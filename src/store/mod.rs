@@ -169,9 +169,13 @@ impl Store {
             .map_err(opening)?;
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(opening)?;
-        if found < target
-            || schema::needs_upgrade(&conn).map_err(opening)? && target == schema::LATEST
-        {
+        // Only a full upgrade adds the field columns the table has gained.
+        let upgrade = if target == schema::LATEST {
+            schema::needs_upgrade(&conn).map_err(opening)?
+        } else {
+            found < target
+        };
+        if upgrade {
             schema::upgrade(&mut conn, target).map_err(opening)?;
         }
         // Plans that do not change with the values bound: otherwise SQLite re-prepares a
@@ -368,6 +372,20 @@ pub trait StoreRead: sealed::HasConnection {
 
 impl StoreRead for Store {}
 impl StoreRead for StoreTx<'_> {}
+
+/// Every row `sql` yields for `params`, read by `read`; `doing` names the operation in errors.
+pub(crate) fn query_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    read: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    doing: &'static str,
+) -> Result<Vec<T>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql).doing(doing)?;
+    stmt.query_map(params, read)
+        .and_then(|rows| rows.collect())
+        .doing(doing)
+}
 
 /// Timestamps are stored as RFC 3339 text in UTC with milliseconds: readable in any SQLite tool
 /// and ordered as text.

@@ -1,5 +1,6 @@
-//! Enums stored as text. The text is what SQLite tools show and what the schema's CHECK
-//! constraints list, so it is spelled once here per enum.
+//! Enums stored as text: what SQLite tools show. The text is spelled once here per enum; the
+//! schema's CHECK constraints repeat it (a migration is history and cannot follow the enums),
+//! and a test in `schema` holds them to these.
 
 /// Declares an enum whose variants are stored as fixed strings, with `as_str`, `parse`,
 /// `ALL` and `Display`.

@@ -21,7 +21,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::customers::code_key;
 use super::error::SqlContext;
-use super::{BatchId, EntryKind, NewEntry, RunId, StoreError, StoreTx, opt_ts_column, ts_column};
+use super::{
+    BatchId, EntryKind, NewEntry, RunId, StoreError, StoreTx, opt_ts_column, query_rows, ts_column,
+};
 
 text_enum! {
     /// Where a batch is in its life.
@@ -36,12 +38,6 @@ text_enum! {
         Failed => "failed",
         /// Sent, and the response was lost: reconcile before resending.
         InDoubt => "in_doubt",
-    }
-}
-
-impl BatchState {
-    pub fn is_settled(self) -> bool {
-        matches!(self, BatchState::Done | BatchState::Failed)
     }
 }
 
@@ -165,14 +161,12 @@ fn read_batch(row: &rusqlite::Row<'_>) -> rusqlite::Result<Batch> {
 }
 
 fn with_items(conn: &Connection, mut batch: Batch) -> Result<Batch, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT request_id, code, name, external_guid, state, list_id, status_code, \
-             status_message FROM outbox_items WHERE batch_id = ?1 ORDER BY rowid",
-        )
-        .doing("reading the outbox")?;
-    batch.items = stmt
-        .query_map([batch.id.0], |r| {
+    batch.items = query_rows(
+        conn,
+        "SELECT request_id, code, name, external_guid, state, list_id, status_code, \
+         status_message FROM outbox_items WHERE batch_id = ?1 ORDER BY rowid",
+        [batch.id.0],
+        |r| {
             Ok(BatchItem {
                 request_id: r.get(0)?,
                 code: r.get(1)?,
@@ -183,10 +177,9 @@ fn with_items(conn: &Connection, mut batch: Batch) -> Result<Batch, StoreError> 
                 status_code: r.get(6)?,
                 status_message: r.get(7)?,
             })
-        })
-        .doing("reading the outbox")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the outbox")?;
+        },
+        "reading the outbox",
+    )?;
     Ok(batch)
 }
 
@@ -202,17 +195,16 @@ pub(crate) fn unsettled(
     conn: &Connection,
     company: Option<&str>,
 ) -> Result<Vec<Batch>, StoreError> {
-    let mut stmt = conn
-        .prepare_cached(&format!(
+    let batches = query_rows(
+        conn,
+        &format!(
             "{BATCH_SELECT} WHERE state IN ('pending', 'sent', 'in_doubt') \
              AND (?1 IS NULL OR company = ?1) ORDER BY id"
-        ))
-        .doing("reading the outbox")?;
-    let batches = stmt
-        .query_map([company], read_batch)
-        .doing("reading the outbox")?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .doing("reading the outbox")?;
+        ),
+        [company],
+        read_batch,
+        "reading the outbox",
+    )?;
     batches.into_iter().map(|b| with_items(conn, b)).collect()
 }
 
@@ -367,17 +359,22 @@ impl StoreTx<'_> {
             });
         }
         let problem = |problem: String| StoreError::BatchOutcome { batch, problem };
+        let mut settled = Vec::with_capacity(stored.items.len());
         for item in &stored.items {
-            let n = outcomes
+            let mine: Vec<&ItemOutcome> = outcomes
                 .iter()
                 .filter(|(id, _)| *id == item.request_id)
-                .count();
-            if n != 1 {
+                .map(|(_, outcome)| outcome)
+                .collect();
+            let [outcome] = mine[..] else {
                 return Err(problem(format!(
-                    "requestID {} ({}) has {n} outcomes; it needs exactly one",
-                    item.request_id, item.code
+                    "requestID {} ({}) has {} outcomes; it needs exactly one",
+                    item.request_id,
+                    item.code,
+                    mine.len()
                 )));
-            }
+            };
+            settled.push((item, outcome));
         }
         if let Some((id, _)) = outcomes
             .iter()
@@ -387,10 +384,7 @@ impl StoreTx<'_> {
         }
 
         let mut report = SettleReport::default();
-        for item in &stored.items {
-            let Some((_, outcome)) = outcomes.iter().find(|(id, _)| *id == item.request_id) else {
-                continue;
-            };
+        for (item, outcome) in settled {
             let (state, list_id, status_code, message) = match outcome {
                 ItemOutcome::Added { list_id } => {
                     report.added += 1;

@@ -231,4 +231,57 @@ mod tests {
         assert!(!needs_upgrade(&conn).unwrap());
         assert_eq!(user_version(&conn).unwrap(), LATEST);
     }
+
+    #[test]
+    fn the_check_constraints_accept_every_stored_text_and_nothing_else() {
+        use crate::store::{BatchState, CustomerStatus, EntryKind, ItemState};
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, LATEST).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'undo');
+             INSERT INTO outbox_batches (id, run_id, company, message_set_id, request, state,
+                                         created_at)
+                 VALUES (1, 1, 'c', 'm', 'r', 'pending', 't');",
+        )
+        .unwrap();
+        let entry = |kind: &str| {
+            conn.execute(
+                "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', ?1, 'C')",
+                [kind],
+            )
+        };
+        let batch = |state: &str| {
+            conn.execute("UPDATE outbox_batches SET state = ?1 WHERE id = 1", [state])
+        };
+        let item = |state: &str| {
+            conn.execute(
+                "INSERT INTO outbox_items (batch_id, request_id, code, code_key, name, \
+                 external_guid, state) VALUES (1, ?1, 'C', 'c', 'N', 'G', ?1)",
+                [state],
+            )
+        };
+        let customer = |status: &str| {
+            conn.execute(
+                "INSERT INTO customers (code_key, status, created_at, updated_at, code, name) \
+                 VALUES (?1, ?1, 't', 't', 'C', 'N')",
+                [status],
+            )
+        };
+        for kind in EntryKind::ALL {
+            entry(kind.as_str()).unwrap();
+        }
+        for state in BatchState::ALL {
+            batch(state.as_str()).unwrap();
+        }
+        for state in ItemState::ALL {
+            item(state.as_str()).unwrap();
+        }
+        for status in CustomerStatus::ALL {
+            customer(status.as_str()).unwrap();
+        }
+        assert!(entry("deleted").is_err());
+        assert!(batch("lost").is_err());
+        assert!(item("lost").is_err());
+        assert!(customer("Gone").is_err());
+    }
 }

@@ -6,6 +6,7 @@
 //! the journal shows both and an undo cannot be applied twice.
 
 use super::customers::get;
+use super::error::SqlContext;
 use super::journal::{entries, run};
 use super::links::of_customer;
 use super::{Column, EntryKind, NewEntry, NewRun, RunId, RunMode, RunOutcome, StoreError, StoreTx};
@@ -139,11 +140,11 @@ impl StoreTx<'_> {
         self.tx
             .prepare_cached("UPDATE runs SET undone_by = ?2 WHERE id = ?1")
             .and_then(|mut s| s.execute((target.0, undo.0)))
-            .map_err(|e| StoreError::sqlite("recording the undo", e))?;
+            .doing("recording the undo")?;
         self.tx
             .prepare_cached("UPDATE runs SET undo_of = ?2 WHERE id = ?1")
             .and_then(|mut s| s.execute((undo.0, target.0)))
-            .map_err(|e| StoreError::sqlite("recording the undo", e))?;
+            .doing("recording the undo")?;
         let outcome = if report.kept.is_empty() {
             RunOutcome::Done
         } else {

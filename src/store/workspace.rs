@@ -6,8 +6,9 @@
 //! first use.
 
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{ErrorKind, Write};
+use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::config::{Config, ConfigError};
 
@@ -48,7 +49,7 @@ pub enum WorkspaceError {
 }
 
 /// How long a busy workspace is waited for before it is reported busy.
-const BUSY_GRACE: std::time::Duration = std::time::Duration::from_millis(1500);
+const BUSY_GRACE: Duration = Duration::from_millis(1500);
 
 /// An open workspace. The lock is held until it is dropped.
 #[derive(Debug)]
@@ -101,12 +102,12 @@ impl Workspace {
         // A lock can be held for an instant by something that is going away: a custsync just
         // exiting, or (the lock being an open file) a child process between fork and exec. Wait a
         // moment before telling the operator the workspace is busy.
-        let deadline = std::time::Instant::now() + BUSY_GRACE;
+        let deadline = Instant::now() + BUSY_GRACE;
         loop {
             match lock.try_lock() {
                 Ok(()) => break,
-                Err(TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(25));
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(25));
                 }
                 Err(TryLockError::WouldBlock) => {
                     let holder = std::fs::read_to_string(&lock_path)
@@ -161,4 +162,22 @@ impl Workspace {
     pub fn save_config(&self, config: &Config) -> Result<(), ConfigError> {
         config.save(&self.config_path())
     }
+}
+
+/// Replaces the file at `path` in one step: `write` fills a new file beside it, which is flushed
+/// to disk and renamed over `path`. An error or a crash leaves the previous file as it was.
+pub(crate) fn replace_file(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Only the kind: the temporary file's random name would mean nothing to the reader.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io::Error::from(e.kind()))?;
+    write(tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
