@@ -383,6 +383,24 @@ fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
         String::from_utf8_lossy(&busy.stderr).contains("in use by another custsync"),
         "serve holds the workspace"
     );
+    // `qwc` touches only its own files, so it works while serve holds the workspace.
+    let qwc = custsync(ws.path())
+        .args([
+            "qwc",
+            "--url",
+            "http://localhost:8089/qbwc",
+            "--every-minutes",
+            "60",
+        ])
+        .arg("--out")
+        .arg(ws.path().join("custsync.qwc"))
+        .output()
+        .unwrap();
+    assert!(
+        qwc.status.success(),
+        "{}",
+        String::from_utf8_lossy(&qwc.stderr)
+    );
 
     let quickbooks =
         ConnectionQuickBooks::new(SandboxConnection::new(&company), Box::new(NoPrompt));

@@ -15,9 +15,7 @@ use custsync::qb::webconnector::emulator::{
 };
 use custsync::qb::webconnector::http::check_listen;
 use custsync::qb::webconnector::soap::Method;
-use custsync::qb::webconnector::{
-    BridgeStatus, HttpLimits, ServeError, ServerOptions, TlsFiles, serve,
-};
+use custsync::qb::webconnector::{HttpLimits, ServeError, ServerOptions, TlsFiles, serve};
 use custsync::qb::{Connection, NoPrompt};
 use webconnector_support::*;
 
@@ -64,13 +62,7 @@ fn malformed_soap_gets_a_clear_fault_and_the_service_carries_on() {
         let message = fault_of(&reply.body);
         assert!(message.contains(expect), "{message} lacks {expect}");
     }
-    let ok = c
-        .post_soap(
-            "serverVersion",
-            request_envelope(Method::ServerVersion, &[]).as_bytes(),
-        )
-        .unwrap();
-    assert_eq!(ok.status, 200);
+    assert_eq!(server_version(&c).status, 200);
 }
 
 #[test]
@@ -302,18 +294,12 @@ fn shutdown_stops_listening() {
 #[test]
 fn a_large_legitimate_response_is_accepted() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, _handle) = h.start_core(|mut conn| {
         conn.open(&mut NoPrompt).expect("open");
         let r = conn.process(&customer_query("big")).map(|r| r.len());
         conn.close();
         r
     });
-    while handle.status() != BridgeStatus::WaitingForWebConnector {
-        thread::sleep(Duration::from_millis(10));
-    }
     // QuickBooks answers with ~6 MB (a large customer page, escaped in the SOAP body).
     struct Big(FakeQuickBooks);
     impl custsync::qb::webconnector::emulator::QuickBooks for Big {

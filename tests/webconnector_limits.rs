@@ -8,8 +8,7 @@ use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use custsync::qb::webconnector::emulator::{read_reply, request_envelope};
-use custsync::qb::webconnector::soap::Method;
+use custsync::qb::webconnector::emulator::read_reply;
 use webconnector_support::*;
 
 const FIFTY_MB: usize = 50 * 1024 * 1024;
@@ -29,13 +28,7 @@ fn a_50_mb_body_is_refused_cleanly_without_being_read_into_memory() {
     let h = Harness::start(fast_settings(), None);
     let addr = h.server.local_addr();
     let client = h.client();
-    let warm = client
-        .post_soap(
-            "serverVersion",
-            request_envelope(Method::ServerVersion, &[]).as_bytes(),
-        )
-        .unwrap();
-    assert_eq!(warm.status, 200);
+    assert_eq!(server_version(&client).status, 200, "warmed up");
     let before = peak_rss_kib();
 
     // Like the Web Connector's .NET stack: the head with Expect: 100-continue, and the body only
@@ -85,12 +78,9 @@ fn a_50_mb_body_is_refused_cleanly_without_being_read_into_memory() {
         "peak memory grew by {grown_kib} KiB while refusing 50 MB bodies"
     );
 
-    // The service is unharmed.
-    let after = client
-        .post_soap(
-            "serverVersion",
-            request_envelope(Method::ServerVersion, &[]).as_bytes(),
-        )
-        .unwrap();
-    assert_eq!(after.status, 200);
+    assert_eq!(
+        server_version(&client).status,
+        200,
+        "the service is unharmed"
+    );
 }

@@ -8,29 +8,67 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use custsync::qb::webconnector::emulator::{QbFailure, UpdateOutcome};
+use custsync::qb::webconnector::emulator::{Emulator, QbFailure, UpdateOutcome};
 use custsync::qb::webconnector::soap::{Method, ReplyValue};
 use custsync::qb::webconnector::{BridgeStatus, ScheduledWork, ServiceSettings};
 use custsync::qb::{Connection, ConnectionKind, NoPrompt, QbError};
 use custsync::qbxml::QbxmlVersion;
 use webconnector_support::*;
 
-fn wait_until(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
 fn text(v: ReplyValue) -> String {
     match v {
         ReplyValue::Text(t) => t,
         other => panic!("expected text, got {other:?}"),
     }
+}
+
+/// Single calls, made by hand where a test steps outside the Web Connector's usual order.
+type Emu = Emulator<FakeQuickBooks>;
+
+/// authenticate with the right credentials; the ticket.
+fn authenticate(emu: &mut Emu) -> String {
+    match emu
+        .call(
+            Method::Authenticate,
+            &[("strUserName", USER), ("strPassword", PASSWORD)],
+        )
+        .expect("authenticate")
+    {
+        ReplyValue::Strings(auth) => auth[0].clone(),
+        other => panic!("authenticate must answer strings, not {other:?}"),
+    }
+}
+
+/// sendRequestXML as QBWC sends it on `COMPANY`; the request handed out ("" for none).
+fn send_request(emu: &mut Emu, ticket: &str) -> String {
+    text(
+        emu.call(
+            Method::SendRequestXml,
+            &[
+                ("ticket", ticket),
+                ("strHCPResponse", ""),
+                ("strCompanyFileName", COMPANY),
+                ("qbXMLCountry", "US"),
+                ("qbXMLMajorVers", "13"),
+                ("qbXMLMinorVers", "0"),
+            ],
+        )
+        .expect("sendRequestXML"),
+    )
+}
+
+/// receiveResponseXML with a small good response; the percent answered.
+fn receive_response(emu: &mut Emu, ticket: &str) -> ReplyValue {
+    emu.call(
+        Method::ReceiveResponseXml,
+        &[
+            ("ticket", ticket),
+            ("response", "<QBXML/>"),
+            ("hresult", ""),
+            ("message", ""),
+        ],
+    )
+    .expect("receiveResponseXML")
 }
 
 #[test]
@@ -60,7 +98,7 @@ fn a_full_interactive_session_with_the_core_thinking_in_between() {
         conn.close();
         (info, hcp, country, r1, r2)
     });
-    wait_until("the bridge to wait", || {
+    wait_for("the bridge to wait", || {
         handle.status() == BridgeStatus::WaitingForWebConnector
     });
 
@@ -266,63 +304,24 @@ fn an_expired_ticket_is_refused_and_a_new_update_continues() {
         ..fast_settings()
     };
     let h = Harness::start(settings, None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, handle) = h.start_core(|mut conn| {
         conn.open(&mut NoPrompt).expect("open");
         let r = conn.process(&customer_query("q1")).expect("query");
         conn.close();
         r
     });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
-    });
     let mut emu = h.emulator(FakeQuickBooks::new());
-    let auth = emu
-        .call(
-            Method::Authenticate,
-            &[("strUserName", USER), ("strPassword", PASSWORD)],
-        )
-        .expect("authenticate");
-    let ReplyValue::Strings(auth) = auth else {
-        panic!("authenticate must answer strings")
-    };
-    let ticket = auth[0].clone();
+    let ticket = authenticate(&mut emu);
     assert_eq!(handle.status(), BridgeStatus::OpeningCompany);
     thread::sleep(Duration::from_millis(700));
 
-    let send = emu
-        .call(
-            Method::SendRequestXml,
-            &[
-                ("ticket", &ticket),
-                ("strHCPResponse", ""),
-                ("strCompanyFileName", COMPANY),
-                ("qbXMLCountry", "US"),
-                ("qbXMLMajorVers", "13"),
-                ("qbXMLMinorVers", "0"),
-            ],
-        )
-        .expect("send");
-    assert_eq!(text(send), "");
+    assert_eq!(send_request(&mut emu, &ticket), "");
     let why = text(
         emu.call(Method::GetLastError, &[("ticket", &ticket)])
             .unwrap(),
     );
     assert!(why.contains("expired"), "{why}");
-    let recv = emu
-        .call(
-            Method::ReceiveResponseXml,
-            &[
-                ("ticket", &ticket),
-                ("response", "<QBXML/>"),
-                ("hresult", ""),
-                ("message", ""),
-            ],
-        )
-        .unwrap();
-    assert_eq!(recv, ReplyValue::Int(-1));
+    assert_eq!(receive_response(&mut emu, &ticket), ReplyValue::Int(-1));
     assert_eq!(
         handle.status(),
         BridgeStatus::WaitingForWebConnector,
@@ -345,59 +344,18 @@ fn a_request_whose_session_expires_at_quickbooks_is_in_doubt() {
         ..fast_settings()
     };
     let h = Harness::start(settings, None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, _handle) = h.start_core(|mut conn| {
         conn.open(&mut NoPrompt).expect("open");
         let started = Instant::now();
         let r = conn.process(&customer_add("Acme Corp", "ms-2"));
         (r, started.elapsed())
     });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
-    });
     let mut emu = h.emulator(FakeQuickBooks::new());
-    let ReplyValue::Strings(auth) = emu
-        .call(
-            Method::Authenticate,
-            &[("strUserName", USER), ("strPassword", PASSWORD)],
-        )
-        .unwrap()
-    else {
-        panic!()
-    };
-    let ticket = auth[0].clone();
-    let handed = text(
-        emu.call(
-            Method::SendRequestXml,
-            &[
-                ("ticket", &ticket),
-                ("strHCPResponse", ""),
-                ("strCompanyFileName", COMPANY),
-                ("qbXMLCountry", "US"),
-                ("qbXMLMajorVers", "13"),
-                ("qbXMLMinorVers", "0"),
-            ],
-        )
-        .unwrap(),
-    );
+    let ticket = authenticate(&mut emu);
+    let handed = send_request(&mut emu, &ticket);
     // open() returned on this first call; the add is handed out on this call or the next.
     let handed = if handed.is_empty() {
-        text(
-            emu.call(
-                Method::SendRequestXml,
-                &[
-                    ("ticket", &ticket),
-                    ("strHCPResponse", ""),
-                    ("strCompanyFileName", COMPANY),
-                    ("qbXMLCountry", "US"),
-                    ("qbXMLMajorVers", "13"),
-                    ("qbXMLMinorVers", "0"),
-                ],
-            )
-            .unwrap(),
-        )
+        send_request(&mut emu, &ticket)
     } else {
         handed
     };
@@ -406,30 +364,20 @@ fn a_request_whose_session_expires_at_quickbooks_is_in_doubt() {
     let (result, waited) = core.join().unwrap();
     assert!(matches!(result, Err(QbError::InDoubt(_))), "{result:?}");
     assert!(waited < Duration::from_secs(5), "expiry must end the wait");
-    let late = emu
-        .call(
-            Method::ReceiveResponseXml,
-            &[
-                ("ticket", &ticket),
-                ("response", "<QBXML/>"),
-                ("hresult", ""),
-                ("message", ""),
-            ],
-        )
-        .unwrap();
-    assert_eq!(late, ReplyValue::Int(-1), "a late response is not taken");
+    assert_eq!(
+        receive_response(&mut emu, &ticket),
+        ReplyValue::Int(-1),
+        "a late response is not taken"
+    );
 }
 
 #[test]
 fn a_response_lost_after_quickbooks_applied_it_is_in_doubt_and_recovered_not_resent() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
     let add = customer_add("Acme Corp", "ms-7");
-    let core = {
+    let (core, _handle) = {
         let add = add.clone();
-        thread::spawn(move || {
-            let mut conn = conn;
+        h.start_core(move |mut conn| {
             conn.open(&mut NoPrompt).expect("open");
             let first = conn.process(&add);
             // What the sync core does on InDoubt: ask for the stored response first.
@@ -438,9 +386,6 @@ fn a_response_lost_after_quickbooks_applied_it_is_in_doubt_and_recovered_not_res
             (first, recovered)
         })
     };
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
-    });
     let qb = FakeQuickBooks::new();
     let mut emu = h.emulator(qb.clone());
     emu.config.lose_response_at = Some(1);
@@ -484,18 +429,12 @@ fn a_response_lost_after_quickbooks_applied_it_is_in_doubt_and_recovered_not_res
 #[test]
 fn a_repeated_send_request_marks_the_outstanding_batch_in_doubt() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, _handle) = h.start_core(|mut conn| {
         conn.open(&mut NoPrompt).expect("open");
         let first = conn.process(&customer_add("Acme Corp", "ms-8"));
         let recovered = conn.process(&recovery("ms-8"));
         conn.close();
         (first, recovered)
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
     });
     let qb = FakeQuickBooks::new();
     let mut emu = h.emulator(qb.clone());
@@ -518,18 +457,12 @@ fn a_repeated_send_request_marks_the_outstanding_batch_in_doubt() {
 #[test]
 fn a_reconnect_on_another_company_file_is_refused() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, _handle) = h.start_core(|mut conn| {
         conn.open(&mut NoPrompt).expect("open");
         let first = conn.process(&customer_add("Acme Corp", "ms-9"));
         let second = conn.process(&recovery("ms-9"));
         conn.close();
         (first, second)
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
     });
     let mut emu = h.emulator(FakeQuickBooks::new());
     emu.config.lose_response_at = Some(1);
@@ -558,17 +491,11 @@ fn a_reconnect_on_another_company_file_is_refused() {
 #[test]
 fn an_hresult_from_quickbooks_reaches_the_core_via_receive_response() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, _handle) = h.start_core(|mut conn| {
         conn.open(&mut NoPrompt).expect("open");
         let r = conn.process(&customer_add("Acme Corp", "ms-3"));
         conn.close();
         r
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
     });
     let qb = FakeQuickBooks::with(|s| {
         s.fail_request = Some((
@@ -600,15 +527,7 @@ fn an_hresult_from_quickbooks_reaches_the_core_via_receive_response() {
 #[test]
 fn quickbooks_unreachable_reaches_the_core_via_connection_error() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
-        conn.open(&mut NoPrompt)
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let (core, handle) = h.start_core(|mut conn| conn.open(&mut NoPrompt));
     let qb = FakeQuickBooks::with(|s| {
         s.open_failure = Some(QbFailure {
             hresult: 0x8004_0408,
@@ -635,16 +554,10 @@ fn quickbooks_unreachable_reaches_the_core_via_connection_error() {
     );
 
     // The next synchronization can use the Web Connector again.
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
+    let (core, _handle) = h.start_core(|mut conn| {
         let info = conn.open(&mut NoPrompt);
         conn.close();
         info
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
     });
     let r = h.emulator(FakeQuickBooks::new()).run_update().unwrap();
     // The core closed without a request: QBWC learns it from getLastError, not from a 100.
@@ -661,15 +574,7 @@ fn quickbooks_unreachable_reaches_the_core_via_connection_error() {
 #[test]
 fn cancelling_stops_the_wait_and_frees_the_service() {
     let h = Harness::start(fast_settings(), None);
-    let conn = h.service.connection();
-    let handle = conn.handle();
-    let core = thread::spawn(move || {
-        let mut conn = conn;
-        conn.open(&mut NoPrompt)
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let (core, handle) = h.start_core(|mut conn| conn.open(&mut NoPrompt));
     handle.cancel();
     assert_eq!(core.join().unwrap(), Err(QbError::Cancelled));
     assert_eq!(handle.status(), BridgeStatus::Idle);
@@ -680,15 +585,7 @@ fn cancelling_stops_the_wait_and_frees_the_service() {
 #[test]
 fn one_synchronization_at_a_time() {
     let h = Harness::start(fast_settings(), None);
-    let first = h.service.connection();
-    let handle = first.handle();
-    let core = thread::spawn(move || {
-        let mut conn = first;
-        conn.open(&mut NoPrompt)
-    });
-    wait_until("the bridge to wait", || {
-        handle.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let (core, handle) = h.start_core(|mut conn| conn.open(&mut NoPrompt));
     let mut second = h
         .service
         .connection()

@@ -25,7 +25,7 @@ use custsync::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, RequestBody
 use custsync::store::{
     Customer, CustomerStatus, EntryKind, RunMode, RunOutcome, Store, StoreRead, Workspace,
 };
-use custsync::sync::scheduled::ScheduledSync;
+use custsync::sync::scheduled::{Candidates, ScheduledSync};
 use custsync::sync::{ApplyOptions, Mode, NoProgress, RunReport, Selection, SyncEngine, SyncError};
 use webconnector_support::*;
 
@@ -149,17 +149,6 @@ fn client_for(url: &str) -> HttpClient {
     HttpClient::plain(addr.parse::<SocketAddr>().unwrap(), path)
 }
 
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "timed out waiting for {what}"
-        );
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// What the interactive synchronization's thread saw.
 #[derive(Debug)]
 struct Interactive {
@@ -169,32 +158,24 @@ struct Interactive {
 }
 
 /// An operator's synchronization on its own thread, as the TUI's worker runs it: connect, load,
-/// plan (missing only), think for `think`, then apply every candidate without problems.
+/// plan (missing only), think for `think`, then apply every candidate without problems. Returns
+/// once the synchronization waits for the Web Connector.
 fn synchronize(
+    w: &World,
     conn: Box<dyn Connection>,
-    db: PathBuf,
-    config: Config,
+    wait: &WaitHandle,
     think: Duration,
 ) -> JoinHandle<Result<Interactive, SyncError>> {
-    thread::spawn(move || {
+    let (db, config) = (w.ws.db_path(), w.config.clone());
+    let core = thread::spawn(move || {
         let mut store = Store::open(&db).unwrap();
         let mut engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
         engine.load(&mut store, &mut NoProgress)?;
         engine.plan(Mode::MissingOnly, &mut NoProgress)?;
         let (snapshot, plan) = (engine.snapshot().unwrap(), engine.current_plan().unwrap());
         let selection = Selection {
-            exports: plan
-                .exports
-                .iter()
-                .filter(|r| r.problems.is_empty())
-                .map(|r| snapshot.locals[r.local].code().to_string())
-                .collect(),
-            imports: plan
-                .imports
-                .iter()
-                .filter(|r| r.problems.is_empty())
-                .map(|r| snapshot.qb[r.qb].list_id.clone())
-                .collect(),
+            exports: Candidates::exports(plan, snapshot, None).chosen,
+            imports: Candidates::imports(plan, snapshot).chosen,
             pairs: Vec::new(),
         };
         let planned_imports = plan
@@ -215,7 +196,11 @@ fn synchronize(
             planned_imports,
             result,
         })
-    })
+    });
+    wait_for("the synchronization to wait for the Web Connector", || {
+        wait.status() == BridgeStatus::WaitingForWebConnector
+    });
+    core
 }
 
 /// Two SMSTurbo customers QuickBooks lacks, two QuickBooks customers SMSTurbo lacks, one pair
@@ -265,15 +250,7 @@ fn an_interactive_synchronization_through_the_web_connector() {
     let (conn, wait) = w.connect();
     assert_eq!(wait.status(), BridgeStatus::Idle);
     // Longer than the service holds receiveResponseXML and then sendRequestXML (2 s each).
-    let core = synchronize(
-        conn,
-        w.ws.db_path(),
-        w.config.clone(),
-        Duration::from_secs(5),
-    );
-    wait_for("the synchronization to wait for the Web Connector", || {
-        wait.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let core = synchronize(&w, conn, &wait, Duration::from_secs(5));
     let mut emu = w.emulator(client_for(wait.url()));
     let update = emu.run_update().expect("update");
     let done = core.join().unwrap().expect("synchronized");
@@ -334,10 +311,7 @@ fn an_hresult_from_quickbooks_is_explained() {
     let w = World::with_grant(Grant::None, false, true);
     w.local("A100", "Alpha Shop", CustomerStatus::Active);
     let (conn, wait) = w.connect();
-    let core = synchronize(conn, w.ws.db_path(), w.config.clone(), Duration::ZERO);
-    wait_for("the synchronization to wait", || {
-        wait.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let core = synchronize(&w, conn, &wait, Duration::ZERO);
     let mut emu = w.emulator(client_for(wait.url()));
     let update = emu.run_update().expect("update");
     match &update.outcome {
@@ -364,10 +338,7 @@ fn a_lost_response_is_recovered_in_the_same_synchronization_without_duplicates()
     let w = World::new();
     seed(&w);
     let (conn, wait) = w.connect();
-    let core = synchronize(conn, w.ws.db_path(), w.config.clone(), Duration::ZERO);
-    wait_for("the synchronization to wait", || {
-        wait.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let core = synchronize(&w, conn, &wait, Duration::ZERO);
     let mut emu = w.emulator(client_for(wait.url()));
     emu.config.lose_response_matching = Some("<CustomerAddRq".into());
     let crashed = emu.run_update().expect("first update");
@@ -410,10 +381,7 @@ fn a_lost_response_is_recovered_by_the_next_synchronization() {
     let w = World::new();
     seed(&w);
     let (conn, wait) = w.connect();
-    let core = synchronize(conn, w.ws.db_path(), w.config.clone(), Duration::ZERO);
-    wait_for("the synchronization to wait", || {
-        wait.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let core = synchronize(&w, conn, &wait, Duration::ZERO);
     let mut emu = w.emulator(client_for(wait.url()));
     emu.config.lose_response_matching = Some("<CustomerAddRq".into());
     assert_eq!(emu.run_update().unwrap().outcome, UpdateOutcome::Crashed);
@@ -429,10 +397,7 @@ fn a_lost_response_is_recovered_by_the_next_synchronization() {
 
     // The next synchronization (its own service; the first one's is stopped for it).
     let (conn, wait) = w.connect();
-    let core = synchronize(conn, w.ws.db_path(), w.config.clone(), Duration::ZERO);
-    wait_for("the second synchronization to wait", || {
-        wait.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let core = synchronize(&w, conn, &wait, Duration::ZERO);
     let mut emu = w.emulator(client_for(wait.url()));
     let update = emu.run_update().expect("update");
     completed(&update);
@@ -702,10 +667,7 @@ fn junk_clients_cannot_stall_a_real_synchronization() {
     let junk = JunkClients::start(&client, 12);
     thread::sleep(Duration::from_millis(300));
     let started = Instant::now();
-    let core = synchronize(conn, w.ws.db_path(), w.config.clone(), Duration::ZERO);
-    wait_for("the synchronization to wait", || {
-        wait.status() == BridgeStatus::WaitingForWebConnector
-    });
+    let core = synchronize(&w, conn, &wait, Duration::ZERO);
     let mut emu = w.emulator(client);
     let update = emu.run_update().expect("the real session gets through");
     let report = core.join().unwrap().unwrap().result.expect("applied");

@@ -12,8 +12,7 @@ use super::{Globals, Outcome};
 use crate::config::{Config, ScheduleConfig};
 use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
 use crate::qb::webconnector::{
-    CallLog, Credentials, ServerOptions, Service, ServiceSettings, StoredPassword,
-    serve as start_server,
+    CallLog, ServerOptions, Service, StoredPassword, serve as start_server,
 };
 use crate::store::Workspace;
 
@@ -60,13 +59,7 @@ pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     if let Some(listen) = args.listen {
         opts.listen = listen;
     }
-    let password = StoredPassword::load(ws.dir())?;
-    let settings = ServiceSettings {
-        company_file: cfg.company_file.clone(),
-        ..ServiceSettings::default()
-    };
-    let mut service = Service::new(Credentials::new(wc.user_name.clone(), password), settings)
-        .with_observer(log_call);
+    let mut service = Service::from_config(&cfg, ws.dir())?.with_observer(log_call);
     let scheduled = ScheduledSync::is_configured(&cfg.schedule);
     if scheduled {
         let work = ScheduledSync::new(&ws, cfg.clone())

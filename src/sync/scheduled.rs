@@ -34,6 +34,7 @@ use crate::qb::trace::Trace;
 use crate::qb::{Connection, NoPrompt};
 use crate::store::{NewEntry, RunOutcome, Store, StoreError, Workspace};
 use crate::sync::matching::MatchedBy;
+use crate::sync::problems::Problem;
 use crate::sync::{
     ApplyOptions, Mode, NoProgress, Plan, RecoveryReport, RunReport, Selection, Snapshot,
     SyncEngine, SyncError,
@@ -271,7 +272,67 @@ struct Choice {
     worth_a_run: bool,
 }
 
-fn problems_text<T: ToString>(problems: &[T]) -> String {
+/// A plan's candidates of one kind, split the way "check everything offered" splits them: the
+/// keys a [`Selection`] takes (the rows without problems) and the rows left out, with their
+/// reasons. Exports and pairs are keyed by SMSTurbo code, imports by QuickBooks ListID; pairs count
+/// only where the Replace Options change something.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Candidates {
+    pub chosen: Vec<String>,
+    pub left_out: Vec<Skipped>,
+}
+
+impl Candidates {
+    /// The export candidates. `blocked`: a reason that keeps out even those without problems.
+    pub fn exports(plan: &Plan, snapshot: &Snapshot, blocked: Option<&str>) -> Self {
+        let rows = plan.exports.iter().map(|r| {
+            let c = &snapshot.locals[r.local];
+            (c.code().to_string(), c.name(), &r.problems[..])
+        });
+        Self::split(rows, blocked)
+    }
+
+    pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
+        let rows = plan.imports.iter().map(|r| {
+            let list_id = snapshot.qb[r.qb].list_id.clone();
+            (list_id, r.customer.name(), &r.problems[..])
+        });
+        Self::split(rows, None)
+    }
+
+    pub fn pairs(plan: &Plan, snapshot: &Snapshot) -> Self {
+        let rows = plan.pairs.iter().filter(|p| p.has_changes()).map(|r| {
+            let c = &snapshot.locals[r.local];
+            (c.code().to_string(), c.name(), &r.problems[..])
+        });
+        Self::split(rows, None)
+    }
+
+    fn split<'p>(
+        rows: impl Iterator<Item = (String, &'p str, &'p [Problem])>,
+        blocked: Option<&str>,
+    ) -> Self {
+        let mut out = Candidates::default();
+        for (key, name, problems) in rows {
+            let reason = if problems.is_empty() {
+                blocked.map(str::to_string)
+            } else {
+                Some(problems_text(problems))
+            };
+            match reason {
+                None => out.chosen.push(key),
+                Some(reason) => out.left_out.push(Skipped {
+                    key,
+                    name: name.to_string(),
+                    reason,
+                }),
+            }
+        }
+        out
+    }
+}
+
+fn problems_text(problems: &[Problem]) -> String {
     problems
         .iter()
         .map(ToString::to_string)
@@ -280,10 +341,6 @@ fn problems_text<T: ToString>(problems: &[T]) -> String {
 }
 
 fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice {
-    let mut selection = Selection::default();
-    let mut skipped_exports = Vec::new();
-    let mut skipped_imports = Vec::new();
-    let mut skipped_pairs = Vec::new();
     // Adding the export default types is the operator's decision; unattended, nothing that would
     // need them is sent.
     let types_missing = (!plan.missing_types.is_empty()).then(|| {
@@ -293,59 +350,33 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
             SyncError::MissingTypes(plan.missing_types.clone())
         )
     });
-    if schedule.export_missing {
-        for row in &plan.exports {
-            let customer = &snapshot.locals[row.local];
-            let reason = if !row.problems.is_empty() {
-                Some(problems_text(&row.problems))
-            } else {
-                types_missing.clone()
-            };
-            match reason {
-                Some(reason) => skipped_exports.push(Skipped {
-                    key: customer.code().to_string(),
-                    name: customer.name().to_string(),
-                    reason,
-                }),
-                None => selection.exports.push(customer.code().to_string()),
-            }
-        }
-    }
-    if schedule.import_missing {
-        for row in &plan.imports {
-            let list_id = snapshot.qb[row.qb].list_id.clone();
-            if row.problems.is_empty() {
-                selection.imports.push(list_id);
-            } else {
-                skipped_imports.push(Skipped {
-                    key: list_id,
-                    name: row.customer.name().to_string(),
-                    reason: problems_text(&row.problems),
-                });
-            }
-        }
-    }
-    if schedule.apply_replace {
-        for row in plan.pairs.iter().filter(|p| p.has_changes()) {
-            let customer = &snapshot.locals[row.local];
-            if row.problems.is_empty() {
-                selection.pairs.push(customer.code().to_string());
-            } else {
-                skipped_pairs.push(Skipped {
-                    key: customer.code().to_string(),
-                    name: customer.name().to_string(),
-                    reason: problems_text(&row.problems),
-                });
-            }
-        }
-    }
+    let exports = if schedule.export_missing {
+        Candidates::exports(plan, snapshot, types_missing.as_deref())
+    } else {
+        Candidates::default()
+    };
+    let imports = if schedule.import_missing {
+        Candidates::imports(plan, snapshot)
+    } else {
+        Candidates::default()
+    };
+    let pairs = if schedule.apply_replace {
+        Candidates::pairs(plan, snapshot)
+    } else {
+        Candidates::default()
+    };
+    let selection = Selection {
+        exports: exports.chosen,
+        imports: imports.chosen,
+        pairs: pairs.chosen,
+    };
     let unlinked = plan.matched.iter().any(|p| p.by != MatchedBy::Link);
     Choice {
         worth_a_run: !selection.is_empty() || unlinked,
         selection,
-        skipped_exports,
-        skipped_imports,
-        skipped_pairs,
+        skipped_exports: exports.left_out,
+        skipped_imports: imports.left_out,
+        skipped_pairs: pairs.left_out,
     }
 }
 

@@ -1,22 +1,25 @@
 //! Shared by the Web Connector suites: a fake QuickBooks behind the emulated Web Connector, a
-//! running service, and checks of what the service answered.
+//! running service, the sync core's side played by a thread, and checks of what the service
+//! answered.
 //!
-//! The fake implements `emulator::QuickBooks`; the sandbox processor will replace it by
-//! implementing the same trait.
+//! The fake implements `emulator::QuickBooks`; `webconnector_sync.rs` puts the sandbox company
+//! behind the emulator instead, through `emulator::ConnectionQuickBooks`.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 use custsync::qb::webconnector::emulator::{
-    CallRecord, Emulator, EmulatorConfig, HttpClient, OpenedFile, QbFailure, QuickBooks,
+    CallRecord, Emulator, EmulatorConfig, HttpClient, HttpReply, OpenedFile, QbFailure, QuickBooks,
+    request_envelope,
 };
 use custsync::qb::webconnector::soap::Method;
 use custsync::qb::webconnector::{
-    Credentials, HttpLimits, RunningServer, ScheduledWork, ServerOptions, Service, ServiceSettings,
-    StoredPassword, serve,
+    BridgeHandle, BridgeStatus, Credentials, HttpLimits, RunningServer, ScheduledWork,
+    ServerOptions, Service, ServiceSettings, StoredPassword, WebConnectorConnection, serve,
 };
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -103,6 +106,43 @@ impl Harness {
     pub fn log_lines(&self) -> Vec<String> {
         self.log.lock().unwrap().clone()
     }
+
+    /// Plays the sync core: runs `core` on its own thread with a new connection of this service,
+    /// and returns once that connection waits for the Web Connector.
+    pub fn start_core<T: Send + 'static>(
+        &self,
+        core: impl FnOnce(WebConnectorConnection) -> T + Send + 'static,
+    ) -> (JoinHandle<T>, BridgeHandle) {
+        let conn = self.service.connection();
+        let handle = conn.handle();
+        let thread = thread::spawn(move || core(conn));
+        wait_for("the bridge to wait", || {
+            handle.status() == BridgeStatus::WaitingForWebConnector
+        });
+        (thread, handle)
+    }
+}
+
+/// Polls `cond` until it holds; fails the test after 30 s.
+pub fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// A well-formed serverVersion call, to see that the service answers.
+pub fn server_version(client: &HttpClient) -> HttpReply {
+    client
+        .post_soap(
+            "serverVersion",
+            request_envelope(Method::ServerVersion, &[]).as_bytes(),
+        )
+        .expect("an answer to serverVersion")
 }
 
 pub fn emulator_config() -> EmulatorConfig {

@@ -60,7 +60,10 @@ pub enum PasswordError {
          password box cannot type them, so choose one without"
     )]
     ControlCharacters,
-    #[error("could not hash the password: {0}")]
+    #[error(
+        "could not hash the password ({0}); nothing was saved — try again, and report it to \
+         support if it keeps failing"
+    )]
     Hash(String),
 }
 
@@ -185,10 +188,6 @@ impl Credentials {
             password,
             verifying: Mutex::new(()),
         }
-    }
-
-    pub fn user_name(&self) -> &str {
-        &self.user_name
     }
 
     /// Both checks always run, so the time taken does not tell whether the user name was right.

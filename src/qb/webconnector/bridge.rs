@@ -49,13 +49,6 @@ impl WebConnectorConnection {
         c
     }
 
-    /// The company file the Web Connector is told to open ("" = the file open in QuickBooks).
-    /// Defaults to Setup's File Info.
-    pub fn with_company_file(mut self, company_file: impl Into<String>) -> Self {
-        self.company_file = company_file.into();
-        self
-    }
-
     /// How long `open` (and a queued request) waits for the Web Connector to call before giving
     /// up with an error saying what to click. `None` (the default): until cancelled.
     pub fn with_wait_limit(mut self, limit: Option<Duration>) -> Self {

@@ -18,16 +18,14 @@ use std::time::{Duration, Instant};
 
 use quick_xml::NsReader;
 use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 
 use crate::qb::{AccessPrompt, Connection, QbError, hresult};
 use crate::qbxml::QbxmlVersion;
-use crate::qbxml::xml::XmlWriter;
 
-use super::soap::{INTUIT_NS, Method, ReplyValue, SOAP_ENV_NS};
+use super::soap::{self, INTUIT_NS, Method, ReplyValue, SOAP_ENV_NS};
 use super::tls::crypto_provider;
 
 /// An HRESULT failure of the request processor, as QBWC would relay it.
@@ -371,19 +369,7 @@ impl<Q: QuickBooks> Emulator<Q> {
         let opened = match self.qb.open(&status) {
             Ok(o) => o,
             Err(f) => {
-                let answer = self.call_text(
-                    Method::ConnectionError,
-                    &[
-                        ("ticket", &ticket),
-                        ("hresult", &hresult::format(f.hresult)),
-                        ("message", &f.message),
-                    ],
-                )?;
-                let close_message = self.close(&ticket)?;
-                report.outcome = UpdateOutcome::ConnectionFailed {
-                    answer,
-                    close_message,
-                };
+                report.outcome = self.connection_failed(&ticket, &f)?;
                 return Ok(report);
             }
         };
@@ -391,19 +377,7 @@ impl<Q: QuickBooks> Emulator<Q> {
             Ok(h) => h,
             Err(f) => {
                 self.qb.close();
-                let answer = self.call_text(
-                    Method::ConnectionError,
-                    &[
-                        ("ticket", &ticket),
-                        ("hresult", &hresult::format(f.hresult)),
-                        ("message", &f.message),
-                    ],
-                )?;
-                let close_message = self.close(&ticket)?;
-                report.outcome = UpdateOutcome::ConnectionFailed {
-                    answer,
-                    close_message,
-                };
+                report.outcome = self.connection_failed(&ticket, &f)?;
                 return Ok(report);
             }
         };
@@ -511,22 +485,37 @@ impl<Q: QuickBooks> Emulator<Q> {
     fn close(&mut self, ticket: &str) -> Result<String, EmulatorError> {
         self.call_text(Method::CloseConnection, &[("ticket", ticket)])
     }
+
+    /// QuickBooks could not be reached: connectionError, then closeConnection.
+    fn connection_failed(
+        &mut self,
+        ticket: &str,
+        f: &QbFailure,
+    ) -> Result<UpdateOutcome, EmulatorError> {
+        let answer = self.call_text(
+            Method::ConnectionError,
+            &[
+                ("ticket", ticket),
+                ("hresult", &hresult::format(f.hresult)),
+                ("message", &f.message),
+            ],
+        )?;
+        let close_message = self.close(ticket)?;
+        Ok(UpdateOutcome::ConnectionFailed {
+            answer,
+            close_message,
+        })
+    }
 }
 
 /// A request envelope the way QBWC writes it (parameters in the method's default namespace).
 pub fn request_envelope(method: Method, params: &[(&'static str, &str)]) -> String {
-    let mut w = XmlWriter::with_capacity(512);
-    w.raw("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    w.start("soap:Envelope")
-        .attr("xmlns:soap", SOAP_ENV_NS)
-        .attr("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance")
-        .attr("xmlns:xsd", "http://www.w3.org/2001/XMLSchema");
-    w.start("soap:Body");
-    w.start(method.name()).attr("xmlns", INTUIT_NS);
-    for (name, value) in params {
-        w.leaf(name, value);
-    }
-    w.finish()
+    soap::envelope(|w| {
+        w.start(method.name()).attr("xmlns", INTUIT_NS);
+        for (name, value) in params {
+            w.leaf(name, value);
+        }
+    })
 }
 
 /// Reads an answer as QBWC's SOAP stack would: `<methodResponse>` in the Intuit namespace,
@@ -540,6 +529,7 @@ pub fn decode_reply(method: Method, envelope: &str) -> Result<ReplyValue, String
     let mut text = String::new();
     let mut strings: Vec<String> = Vec::new();
     let mut result: Option<String> = None;
+    // Named from the method as QBWC's WSDL proxy names them, not from the service's own table.
     let response = format!("{}Response", method.name());
     let result_name = format!("{}Result", method.name());
     let expected_at = |depth: usize| match depth {
@@ -560,10 +550,7 @@ pub fn decode_reply(method: Method, envelope: &str) -> Result<ReplyValue, String
     };
     loop {
         let (res, ev) = r.read_resolved_event().map_err(|e| e.to_string())?;
-        let ns = match res {
-            ResolveResult::Bound(n) => Some(n.0.to_string()),
-            _ => None,
-        };
+        let ns = soap::namespace_of(&res);
         match ev {
             Event::Start(e) => {
                 let local = e.local_name().into_inner().to_string();
@@ -581,15 +568,7 @@ pub fn decode_reply(method: Method, envelope: &str) -> Result<ReplyValue, String
                 }
             }
             Event::Text(t) => text.push_str(&t.xml10_content()),
-            Event::GeneralRef(g) => {
-                if let Some(c) = g.resolve_char_ref().map_err(|e| e.to_string())? {
-                    text.push(c);
-                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&g) {
-                    text.push_str(s);
-                } else {
-                    return Err(format!("unknown entity &{};", &*g));
-                }
-            }
+            Event::GeneralRef(g) => soap::push_reference(&mut text, &g)?,
             Event::CData(c) => text.push_str(&c.xml10_content()),
             Event::End(_) => {
                 let Some(local) = path.pop() else {

@@ -30,18 +30,20 @@ use crate::qb::guid::Guid;
 const TICK: Duration = Duration::from_millis(200);
 /// Expired tickets remembered so getLastError can say "expired" rather than "unknown".
 const EXPIRED_REMEMBERED: usize = 64;
+/// What a session hears once the work it served is over and nothing more specific was said.
+const FINISHED: &str = "custsync has finished this synchronization";
 
 pub(crate) struct Exchange {
     state: Mutex<State>,
     changed: Condvar,
-    pub ticket_ttl: Duration,
-    pub hold: Duration,
+    ticket_ttl: Duration,
+    hold: Duration,
 }
 
-pub(crate) struct State {
+struct State {
     sessions: HashMap<String, Session>,
     expired: VecDeque<String>,
-    pub bridge: Option<Bridge>,
+    bridge: Option<Bridge>,
     next_bridge_id: u64,
 }
 
@@ -52,6 +54,7 @@ struct Session {
     last_error: Option<String>,
 }
 
+#[derive(Clone)]
 enum Role {
     Bridged(u64),
     /// The work this session served is over. `ok`: it ended normally (receiveResponseXML says
@@ -63,12 +66,12 @@ enum Role {
 }
 
 pub(crate) struct Bridge {
-    pub id: u64,
+    id: u64,
     /// What authenticate answers as the company file ("" = the file open in QuickBooks).
-    pub company_file: String,
+    company_file: String,
     ticket: Option<String>,
     stage: Stage,
-    pub info: Option<SessionInfo>,
+    info: Option<SessionInfo>,
     pub hcp_response: Option<String>,
     pub country: Option<String>,
     slot: Slot,
@@ -76,7 +79,7 @@ pub(crate) struct Bridge {
     cancelled: bool,
     /// An error for the waiting open/process: connectionError, or a reconnect to another file.
     failure: Option<QbError>,
-    pub exchanged: u64,
+    exchanged: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,7 +139,7 @@ impl Exchange {
 
     /// The state, expired sessions pruned. A panic elsewhere while holding the lock leaves a
     /// state that is still consistent enough to answer, so poisoning is ignored.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> MutexGuard<'_, State> {
         let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         if st.prune(Instant::now(), self.ticket_ttl) {
             self.changed.notify_all();
@@ -144,12 +147,12 @@ impl Exchange {
         st
     }
 
-    pub fn notify(&self) {
+    fn notify(&self) {
         self.changed.notify_all();
     }
 
     /// Waits for a change, at most until `deadline` (and at most one tick), then prunes.
-    pub fn wait<'a>(
+    fn wait<'a>(
         &'a self,
         guard: MutexGuard<'a, State>,
         deadline: Option<Instant>,
@@ -668,13 +671,7 @@ impl State {
         match self.sessions.get_mut(ticket) {
             Some(s) => {
                 s.last_seen = Instant::now();
-                Ok(match &s.role {
-                    Role::Bridged(id) => Role::Bridged(*id),
-                    Role::Finished { message, ok } => Role::Finished {
-                        message: message.clone(),
-                        ok: *ok,
-                    },
-                })
+                Ok(s.role.clone())
             }
             None if self.expired.iter().any(|t| t == ticket) => Err(
                 "this Web Connector session expired because it made no call for too long; run \
@@ -697,25 +694,19 @@ impl State {
     }
 
     fn role_of(&self, ticket: &str) -> Option<Role> {
-        self.sessions.get(ticket).map(|s| match &s.role {
-            Role::Bridged(id) => Role::Bridged(*id),
-            Role::Finished { message, ok } => Role::Finished {
-                message: message.clone(),
-                ok: *ok,
-            },
-        })
+        self.sessions.get(ticket).map(|s| s.role.clone())
     }
 
     fn finished_message(&self, ticket: &str) -> String {
         match self.role_of(ticket) {
             Some(Role::Finished { message, .. }) => message,
-            _ => "custsync has finished this synchronization".into(),
+            _ => FINISHED.into(),
         }
     }
 
     /// A session whose bridge vanished without telling it (closed between calls).
     fn finish_orphan(&mut self, ticket: &str) -> String {
-        let message = "custsync has finished this synchronization".to_string();
+        let message = FINISHED.to_string();
         if let Some(s) = self.sessions.get_mut(ticket) {
             s.role = Role::Finished {
                 message: message.clone(),

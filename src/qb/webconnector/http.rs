@@ -136,7 +136,10 @@ pub enum ServeError {
          another in config.toml (listen)"
     )]
     Bind { listen: String, source: io::Error },
-    #[error("could not start the server threads: {0}")]
+    #[error(
+        "could not start the server threads ({0}); the computer may be short of memory — close \
+         other programs and try again"
+    )]
     Thread(io::Error),
     /// No password (or an unreadable one) in the workspace.
     #[error(transparent)]
@@ -255,9 +258,11 @@ pub fn serve(opts: &ServerOptions, service: Arc<Service>) -> Result<RunningServe
         listen: opts.listen.clone(),
         source,
     })?;
+    let path = opts.path.trim_end_matches('/');
     let ctx = Arc::new(Ctx {
         service,
-        path: opts.path.trim_end_matches('/').to_string(),
+        path: path.to_string(),
+        support_path: format!("{path}/support"),
         limits: opts.limits.clone(),
         tls: tls_config,
     });
@@ -296,6 +301,8 @@ struct Ctx {
     service: Arc<Service>,
     /// Without a trailing slash.
     path: String,
+    /// The `.qwc` AppSupport page.
+    support_path: String,
     limits: HttpLimits,
     tls: Option<Arc<ServerConfig>>,
 }
@@ -463,7 +470,6 @@ fn reason(status: u16) -> &'static str {
         417 => "Expectation Failed",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
-        501 => "Not Implemented",
         _ => "Unknown",
     }
 }
@@ -519,7 +525,6 @@ fn serve_one(s: &mut dyn Client, peer: SocketAddr, ctx: &Ctx) {
         .next()
         .unwrap_or("")
         .trim_end_matches('/');
-    let support = format!("{}/support", ctx.path);
     let answer = match req.method.as_str() {
         "POST" if path == ctx.path => {
             let len = match body_length(&req, limits) {
@@ -540,7 +545,7 @@ fn serve_one(s: &mut dyn Client, peer: SocketAddr, ctx: &Ctx) {
                 body: reply.body.into_bytes(),
             }
         }
-        "GET" | "HEAD" if path == ctx.path || path == support => Answer {
+        "GET" | "HEAD" if path == ctx.path || path == ctx.support_path => Answer {
             status: 200,
             content_type: "text/html; charset=utf-8",
             extra_headers: "",

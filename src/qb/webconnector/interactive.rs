@@ -21,11 +21,10 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
-use super::auth::{Credentials, StoredPassword};
 use super::bridge::{BridgeHandle, WebConnectorConnection};
 use super::exchange::BridgeStatus;
 use super::http::{RunningServer, ServeError, ServerOptions, serve};
-use super::service::{Service, ServiceSettings};
+use super::service::Service;
 
 /// The longest the server stays up after the synchronization, for the Web Connector's last call.
 /// Its calls come at most about 7 s apart (a held call, then its 5-second NoOp pause).
@@ -49,32 +48,13 @@ impl InteractiveConnection {
     /// Starts the service Setup describes (`config.connection.web_connector`, the password in
     /// `workspace`); authenticate answers `config.company_file` as the file to open.
     pub fn start(config: &Config, workspace: &Path) -> Result<Self, ServeError> {
-        let wc = &config.connection.web_connector;
-        let password = StoredPassword::load(workspace)?;
-        let options = ServerOptions::from_config(wc, workspace)?;
-        let settings = ServiceSettings {
-            company_file: config.company_file.clone(),
-            ..ServiceSettings::default()
-        };
-        Self::start_with(
-            Credentials::new(wc.user_name.clone(), password),
-            settings,
-            &options,
-        )
-    }
-
-    /// [`InteractiveConnection::start`] with every setting given.
-    pub fn start_with(
-        credentials: Credentials,
-        settings: ServiceSettings,
-        options: &ServerOptions,
-    ) -> Result<Self, ServeError> {
-        let service = Arc::new(Service::new(credentials, settings));
-        let server = match serve(options, Arc::clone(&service)) {
+        let service = Arc::new(Service::from_config(config, workspace)?);
+        let options = ServerOptions::from_config(&config.connection.web_connector, workspace)?;
+        let server = match serve(&options, Arc::clone(&service)) {
             // Most likely the previous synchronization's server, still waiting for the Web
             // Connector's last call on the same port: that call is less important than this one.
             Err(ServeError::Bind { .. }) if stop_lingering() > 0 => {
-                serve(options, Arc::clone(&service))?
+                serve(&options, Arc::clone(&service))?
             }
             other => other?,
         };
@@ -92,11 +72,6 @@ impl InteractiveConnection {
             bridge: self.connection.handle(),
             url: self.url.clone(),
         }
-    }
-
-    /// The address the Web Connector must call (the `.qwc` AppURL, or a proxy in front of it).
-    pub fn url(&self) -> &str {
-        &self.url
     }
 }
 

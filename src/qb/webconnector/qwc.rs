@@ -93,17 +93,20 @@ impl AppUrl {
         }
         let (host, port) = match authority.rsplit_once(':') {
             Some((h, p)) => {
-                let port = p
-                    .parse::<u16>()
-                    .ok()
-                    .filter(|p| *p > 0)
-                    .ok_or_else(|| bad("has a port that is not a number from 1 to 65535"))?;
+                let port = p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                    bad(
+                        "has a port that is not a number from 1 to 65535; write it like \
+                             https://sync.example.com:8089/qbwc",
+                    )
+                })?;
                 (h, Some(port))
             }
             None => (authority, None),
         };
         if host.is_empty() {
-            return Err(bad("has no host name"));
+            return Err(bad(
+                "has no host name; write it like https://sync.example.com/qbwc",
+            ));
         }
         if host.parse::<Ipv4Addr>().is_ok() || host.parse::<Ipv6Addr>().is_ok() {
             return Err(bad(
@@ -117,7 +120,10 @@ impl AppUrl {
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         });
         if !host_ok {
-            return Err(bad("has a host name that is not valid"));
+            return Err(bad(
+                "has a host name that is not valid; use letters, digits, hyphens and dots, e.g. \
+                 sync.example.com",
+            ));
         }
         let localhost = host.eq_ignore_ascii_case("localhost");
         if !https && !localhost {

@@ -2,12 +2,13 @@
 //! answer. Transport-free, so the HTTP server and tests share it.
 
 use std::net::IpAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
-use super::auth::{Credentials, LoginThrottle};
+use super::auth::{Credentials, LoginThrottle, PasswordError, StoredPassword};
 use super::bridge::WebConnectorConnection;
 use super::exchange::{Attach, Exchange};
 use super::soap::{self, Call, Method, Reply, ReplyValue};
@@ -138,6 +139,23 @@ impl Service {
         }
     }
 
+    /// The service Setup describes: its user name with the workspace's password hash, and its
+    /// File Info as the company file authenticate names. Fails when no password is set.
+    pub fn from_config(
+        config: &crate::config::Config,
+        workspace: &Path,
+    ) -> Result<Self, PasswordError> {
+        let credentials = Credentials::new(
+            config.connection.web_connector.user_name.clone(),
+            StoredPassword::load(workspace)?,
+        );
+        let settings = ServiceSettings {
+            company_file: config.company_file.clone(),
+            ..ServiceSettings::default()
+        };
+        Ok(Service::new(credentials, settings))
+    }
+
     pub fn with_scheduled_work(mut self, work: Arc<dyn ScheduledWork>) -> Self {
         self.scheduled = Some(work);
         self
@@ -152,10 +170,6 @@ impl Service {
     /// A connection for an interactive synchronization through this service.
     pub fn connection(&self) -> WebConnectorConnection {
         WebConnectorConnection::new(Arc::clone(&self.exchange), self.company_file.clone())
-    }
-
-    pub fn user_name(&self) -> &str {
-        self.credentials.user_name()
     }
 
     /// Whether a Web Connector session is still open; a server kept alive for a finished
@@ -288,16 +302,23 @@ impl Service {
             );
         }
         self.throttle.succeeded(peer);
-        if let Attach::Attached {
-            ticket,
-            company_file,
-        } = self.exchange.attach()
-        {
-            let detail = format!("synchronization session opened on {}", shown(&company_file));
-            return answer(ticket, &company_file, detail);
+        // A waiting interactive synchronization comes first.
+        let interactive = || match self.exchange.attach() {
+            Attach::Attached {
+                ticket,
+                company_file,
+            } => {
+                let detail = format!("synchronization session opened on {}", shown(&company_file));
+                Some(answer(ticket, &company_file, detail))
+            }
+            Attach::NoBridge => None,
+        };
+        let nothing = || answer(unregistered(), "none", "nothing to do".into());
+        if let Some(attached) = interactive() {
+            return attached;
         }
         let Some(work) = self.scheduled.as_ref().filter(|w| w.pending()) else {
-            return answer(unregistered(), "none", "nothing to do".into());
+            return nothing();
         };
         match self.exchange.register_attached(self.company_file.clone()) {
             Some((id, ticket)) => {
@@ -324,17 +345,7 @@ impl Service {
                 }
             }
             // An interactive synchronization started meanwhile; it has priority.
-            None => match self.exchange.attach() {
-                Attach::Attached {
-                    ticket,
-                    company_file,
-                } => answer(
-                    ticket,
-                    &company_file,
-                    "synchronization session opened".into(),
-                ),
-                Attach::NoBridge => answer(unregistered(), "none", "nothing to do".into()),
-            },
+            None => interactive().unwrap_or_else(nothing),
         }
     }
 }

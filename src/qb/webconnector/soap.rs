@@ -7,7 +7,7 @@
 //! [`SoapFault`], never a panic.
 
 use quick_xml::NsReader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, Event};
 use quick_xml::name::ResolveResult;
 
 use crate::qbxml::xml::XmlWriter;
@@ -320,7 +320,9 @@ impl SoapFault {
     }
 }
 
-fn envelope(body: impl FnOnce(&mut XmlWriter)) -> String {
+/// A SOAP 1.1 envelope (with its XML declaration) around what `body` writes into the Body; the
+/// emulator writes its calls with it too.
+pub(super) fn envelope(body: impl FnOnce(&mut XmlWriter)) -> String {
     let mut w = XmlWriter::with_capacity(512);
     w.raw(r#"<?xml version="1.0" encoding="utf-8"?>"#);
     w.start("soap:Envelope")
@@ -428,7 +430,7 @@ fn malformed(detail: impl std::fmt::Display) -> SoapFault {
 }
 
 /// Where an element's name resolved to.
-fn namespace_of(res: &ResolveResult<'_>) -> Option<String> {
+pub(super) fn namespace_of(res: &ResolveResult<'_>) -> Option<String> {
     match res {
         ResolveResult::Bound(ns) => Some(ns.0.to_string()),
         _ => None,
@@ -647,15 +649,7 @@ fn read_text(r: &mut NsReader<&[u8]>, method: &str, param: &str) -> Result<Strin
         match r.read_event().map_err(malformed)? {
             Event::Text(t) => out.push_str(&t.xml10_content()),
             Event::CData(c) => out.push_str(&c.xml10_content()),
-            Event::GeneralRef(g) => {
-                if let Some(ch) = g.resolve_char_ref().map_err(malformed)? {
-                    out.push(ch);
-                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&g) {
-                    out.push_str(s);
-                } else {
-                    return Err(malformed(format!("unknown entity &{};", &*g)));
-                }
-            }
+            Event::GeneralRef(g) => push_reference(&mut out, &g).map_err(malformed)?,
             Event::End(_) => return Ok(out),
             Event::Start(_) | Event::Empty(_) => {
                 return Err(SoapFault::client(format!(
@@ -672,6 +666,19 @@ fn read_text(r: &mut NsReader<&[u8]>, method: &str, param: &str) -> Result<Strin
             _ => {}
         }
     }
+}
+
+/// Appends what a character or predefined entity reference stands for; any other entity is an
+/// error (no DTD can have declared it).
+pub(super) fn push_reference(out: &mut String, r: &BytesRef<'_>) -> Result<(), String> {
+    if let Some(ch) = r.resolve_char_ref().map_err(|e| e.to_string())? {
+        out.push(ch);
+    } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(r) {
+        out.push_str(s);
+    } else {
+        return Err(format!("unknown entity &{};", &**r));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -33,7 +33,11 @@ pub fn server_config(files: &TlsFiles) -> Result<Arc<ServerConfig>, ServeError> 
     })?;
     let config = ServerConfig::builder_with_provider(crypto_provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| ServeError::Tls(e.to_string()))?
+        .map_err(|e| {
+            ServeError::Tls(format!(
+                "custsync's TLS library refused its own settings ({e}); report this to support"
+            ))
+        })?
         .with_no_client_auth()
         .with_single_cert(certs, key)
         .map_err(|e| {
