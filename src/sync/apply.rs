@@ -32,7 +32,7 @@ use crate::store::{
 use super::engine::{CompanyInfo, Snapshot};
 use super::fault;
 use super::plan::{ExportRow, MissingType, Mode, Plan};
-use super::problems::Problem;
+use super::problems;
 use super::recover;
 use super::report::{ApplyOptions, Failure, Phase, Progress, RunReport, Selection, SyncError};
 
@@ -131,7 +131,7 @@ impl<'p> Chosen<'p> {
                 )),
                 Some(row) if !row.problems.is_empty() => errors.push(format!(
                     "{code} cannot be exported: {}",
-                    describe(&row.problems)
+                    problems::joined(&row.problems)
                 )),
                 Some(row) => exports.push(*row),
             }
@@ -151,7 +151,7 @@ impl<'p> Chosen<'p> {
                 Some(&i) if !plan.imports[i].problems.is_empty() => errors.push(format!(
                     "{} cannot be imported: {}",
                     plan.imports[i].customer.name(),
-                    describe(&plan.imports[i].problems)
+                    problems::joined(&plan.imports[i].problems)
                 )),
                 Some(&i) => imports.push(i),
             }
@@ -181,14 +181,6 @@ impl<'p> Chosen<'p> {
             Err(SyncError::Selection(errors.join("\n")))
         }
     }
-}
-
-fn describe(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn unique(keys: &[String]) -> Vec<String> {

@@ -55,6 +55,15 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Several problems of one row as one sentence, for messages and the journal.
+pub fn joined(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Problems in the values of a CustomerAdd that QuickBooks would refuse or mangle.
 pub fn for_add(add: &CustomerAdd) -> Vec<Problem> {
     rules::check_customer_add(add)

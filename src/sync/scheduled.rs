@@ -34,7 +34,7 @@ use crate::qb::trace::Trace;
 use crate::qb::{Connection, NoPrompt};
 use crate::store::{NewEntry, RunOutcome, Store, StoreError, Workspace};
 use crate::sync::matching::MatchedBy;
-use crate::sync::problems::Problem;
+use crate::sync::problems::{self, Problem};
 use crate::sync::{
     ApplyOptions, Mode, NoProgress, Plan, RecoveryReport, RunReport, Selection, Snapshot,
     SyncEngine, SyncError,
@@ -317,7 +317,7 @@ impl Candidates {
             let reason = if problems.is_empty() {
                 blocked.map(str::to_string)
             } else {
-                Some(problems_text(problems))
+                Some(problems::joined(problems))
             };
             match reason {
                 None => out.chosen.push(key),
@@ -330,14 +330,6 @@ impl Candidates {
         }
         out
     }
-}
-
-fn problems_text(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice {
