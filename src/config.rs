@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
+use crate::files::replace_file;
 use crate::store::CustomerStatus;
-use crate::store::workspace::replace_file;
 use crate::sync::ReplaceGroup;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

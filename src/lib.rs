@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod files;
 pub mod qb;
 pub mod qbxml;
 pub mod store;

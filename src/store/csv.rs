@@ -22,11 +22,11 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::customers::{code_key, id_of, insert_normalized};
-use super::workspace::replace_file;
 use super::{
     Column, Customer, CustomerError, CustomerStatus, EntryKind, NewEntry, NewRun, RunId, RunMode,
     Store, StoreError, StoreRead,
 };
+use crate::files::replace_file;
 use crate::qbxml::Field;
 
 /// What an import did.

@@ -155,18 +155,17 @@ impl StoredPassword {
             source,
         };
         std::fs::create_dir_all(workspace).map_err(write_err)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(workspace).map_err(write_err)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600))
-                .map_err(write_err)?;
-        }
-        tmp.write_all(self.phc.as_bytes())
-            .and_then(|()| tmp.write_all(b"\n"))
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(write_err)?;
-        tmp.persist(&path).map_err(|e| write_err(e.error))?;
+        crate::files::replace_file(&path, |f| {
+            // Owner-only before the secret is written.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            }
+            f.write_all(self.phc.as_bytes())?;
+            f.write_all(b"\n")
+        })
+        .map_err(write_err)?;
         Ok(path)
     }
 }
