@@ -75,14 +75,6 @@ impl RealBackend {
         self.broken_config = true;
     }
 
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    pub fn workspace_dir(&self) -> &Path {
-        self.workspace.dir()
-    }
-
     fn trace(&mut self) -> Option<Trace> {
         let dir = self.trace_dir.as_ref()?;
         match Trace::open(dir) {

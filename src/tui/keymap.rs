@@ -428,10 +428,6 @@ impl Key {
 }
 
 impl KeyMap {
-    pub fn bindings(&self) -> &[Binding] {
-        &self.bindings
-    }
-
     fn lookup(&self, contexts: &[Context], key: Key) -> Option<Action> {
         contexts.iter().find_map(|&ctx| {
             self.bindings
@@ -520,13 +516,6 @@ impl KeyMap {
             );
         }
         sections
-    }
-
-    /// The first key bound to `action` along `chain`, as people read it.
-    pub fn key_for(&self, chain: &Chain, action: Action) -> Option<String> {
-        self.effective(chain)
-            .find(|b| b.binding.action == action)
-            .and_then(|b| b.keys.first().map(ToString::to_string))
     }
 }
 

@@ -49,11 +49,6 @@ impl Explanation {
         self
     }
 
-    pub fn with_fix(mut self, fix: SandboxFix) -> Explanation {
-        self.sandbox.get_or_insert_default().fix = Some(fix);
-        self
-    }
-
     /// The change the sandbox offers, if any.
     pub fn fix(&self) -> Option<SandboxFix> {
         self.sandbox.as_ref().and_then(|s| s.fix)

@@ -85,14 +85,6 @@ impl MaintainScreen {
         }
     }
 
-    pub fn sandbox(&self) -> Option<&SandboxStatus> {
-        self.sandbox.as_ref()
-    }
-
-    pub fn customers(&self) -> &[Customer] {
-        &self.customers
-    }
-
     fn set_customers(&mut self, customers: Vec<Customer>) {
         let keep = self.selected().map(|c| c.code().to_string());
         self.list.set_rows(customers.iter().map(row).collect());

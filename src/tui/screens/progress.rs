@@ -21,10 +21,6 @@ impl ProgressScreen {
     pub fn new() -> ProgressScreen {
         ProgressScreen::default()
     }
-
-    pub fn progress(&self) -> &RunProgress {
-        &self.progress
-    }
 }
 
 impl Component for ProgressScreen {

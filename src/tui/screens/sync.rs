@@ -103,14 +103,6 @@ impl SyncScreen {
         &mut self.panes[Self::idx(self.focus)]
     }
 
-    pub fn focus(&self) -> Side {
-        self.focus
-    }
-
-    pub fn checked_count(&self, side: Side) -> usize {
-        self.panes[Self::idx(side)].list.checked_count()
-    }
-
     /// The checked rows, each once, SMSTurbo's first.
     pub fn selection(&self) -> Selection {
         let mut seen = std::collections::HashSet::new();

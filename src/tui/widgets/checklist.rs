@@ -184,11 +184,6 @@ impl Checklist {
         self.visible.get(self.cursor).map(|&i| i as usize)
     }
 
-    /// The cells of a row.
-    pub fn cells(&self, row: usize) -> Option<&[Box<str>]> {
-        self.rows.get(row).map(|r| &*r.cells)
-    }
-
     pub fn blocked_reason(&self, row: usize) -> Option<&str> {
         self.rows.get(row).and_then(|r| r.blocked.as_deref())
     }

@@ -116,10 +116,6 @@ impl FilePicker {
         &self.dir
     }
 
-    pub fn pattern(&self) -> &str {
-        self.pattern.value()
-    }
-
     pub fn error(&self) -> Option<&Explanation> {
         self.error.as_ref()
     }

@@ -80,10 +80,6 @@ impl TextField {
         self.set_focused(self.focused);
     }
 
-    pub fn is_focused(&self) -> bool {
-        self.focused
-    }
-
     pub fn set_focused(&mut self, focused: bool) {
         self.focused = focused;
         // The caret is drawn by the field itself (REVERSED), so it shows without colour and the
