@@ -22,9 +22,9 @@ use crate::tui::theme::{Theme, glyph};
 use crate::tui::view::Column;
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
-use crate::tui::widgets::put;
 use crate::tui::widgets::tabs::Tabs;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::widgets::{form_label, message_look, put, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, FieldError, Secret, Task};
 
 /// The text fields of the Setup tab.
@@ -752,11 +752,7 @@ impl Component for SetupScreen {
             _ => None,
         };
         if let Some((is_error, m)) = message {
-            let (g, style) = if is_error {
-                (glyph::ERROR, theme.error)
-            } else {
-                (glyph::WARNING, theme.warning)
-            };
+            let (g, style) = message_look(is_error, theme);
             let text = format!("{g} {}: {m}", self.focus_label());
             let width = area.width.saturating_sub(2);
             let lines = crate::tui::widgets::wrap(&text, width as usize);
@@ -787,12 +783,7 @@ impl SetupScreen {
                 _ => false,
             })
             .unwrap_or(0);
-        let mut top = self.scroll.get();
-        if focus_line < top + 1 {
-            top = focus_line.saturating_sub(1);
-        } else if focus_line >= top + height {
-            top = focus_line + 1 - height;
-        }
+        let top = scroll_to_show(self.scroll.get(), focus_line, height);
         self.scroll.set(top);
         let layout = FieldLayout {
             label_width: LABEL_W,
@@ -806,19 +797,7 @@ impl SetupScreen {
                 ..area
             };
             let label = |text: &str, focused: bool, buf: &mut Buffer| {
-                let marker = if focused { glyph::CURSOR } else { " " };
-                put(
-                    buf,
-                    row.x,
-                    y,
-                    LABEL_W,
-                    &format!("{marker}{text}"),
-                    if focused {
-                        theme.label_focused
-                    } else {
-                        theme.label
-                    },
-                );
+                form_label(buf, row.x, y, LABEL_W, text, focused, theme);
             };
             match line {
                 SetupLine::Heading(h) => {
@@ -851,31 +830,12 @@ impl SetupScreen {
                 SetupLine::Item(Item::Connection) => {
                     let focused = self.focus == Item::Connection;
                     label("Connect through", focused, buf);
-                    let mut x = row.x + LABEL_W;
-                    for (k, name) in [
+                    let options = [
                         (ConnectionKind::Sandbox, "Sandbox company"),
                         (ConnectionKind::WebConnector, "QuickBooks Web Connector"),
-                    ] {
-                        let on = self.kind == k;
-                        let text = format!(
-                            "{} {name}",
-                            if on {
-                                glyph::RADIO_ON
-                            } else {
-                                glyph::RADIO_OFF
-                            }
-                        );
-                        let w = text.chars().count() as u16;
-                        let style = if on && focused {
-                            theme.cursor
-                        } else if on {
-                            theme.checked
-                        } else {
-                            theme.base
-                        };
-                        put(buf, x, y, w, &text, style);
-                        x += w + 2;
-                    }
+                    ]
+                    .map(|(k, name)| (name, self.kind == k));
+                    radio_row(buf, row.x + LABEL_W, y, options, focused, theme);
                 }
                 SetupLine::Item(Item::WriteQwc) => {
                     let focused = self.focus == Item::WriteQwc;
