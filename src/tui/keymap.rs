@@ -216,14 +216,8 @@ struct Live<'a> {
     keys: Vec<Key>,
 }
 
-impl Live<'_> {
-    /// The keys as people read them: `↑/k`.
-    fn keys_label(&self) -> String {
-        keys_label(&self.keys)
-    }
-}
-
-pub fn keys_label(keys: &[Key]) -> String {
+/// The keys as people read them: `↑/k`.
+fn keys_label(keys: &[Key]) -> String {
     keys.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -494,7 +488,7 @@ impl KeyMap {
         let mut sections: Vec<HelpSection> = Vec::new();
         for b in self.effective(chain) {
             let title = b.binding.context.title();
-            let line = (b.keys_label(), b.binding.desc);
+            let line = (keys_label(&b.keys), b.binding.desc);
             match sections.iter_mut().find(|s| s.title == title) {
                 Some(s) => s.lines.push(line),
                 None => sections.push(HelpSection {

@@ -124,9 +124,11 @@ impl Component for HistoryScreen {
                 Some(Action::Undo) => {
                     match self.selected() {
                         Some(e) if e.undoable => cx.modal(dialogs::undo_confirmation(e)),
-                        Some(_) => {
-                            cx.status(Tone::Warning, "This run has no local changes left to undo.")
-                        }
+                        Some(_) => cx.status(
+                            Tone::Warning,
+                            "This run has no local changes left to undo; choose a run marked \
+                                 yes under Undo.",
+                        ),
                         None => {}
                     }
                     return true;
