@@ -357,17 +357,15 @@ pub const DEFAULT: &[Binding] = bindings! {
     History [Esc] => Back, "Back", hint;
 };
 
-/// The key map: built-in defaults (a user file may later patch them).
-#[derive(Clone, Debug)]
+/// The key map: the built-in bindings.
+#[derive(Clone, Copy, Debug)]
 pub struct KeyMap {
-    bindings: Vec<Binding>,
+    bindings: &'static [Binding],
 }
 
 impl Default for KeyMap {
     fn default() -> Self {
-        KeyMap {
-            bindings: DEFAULT.to_vec(),
-        }
+        KeyMap { bindings: DEFAULT }
     }
 }
 
