@@ -1,5 +1,5 @@
-//! The TUI on the in-memory fake back end, for trying screens before the real store and sync
-//! core are wired in:
+//! The TUI on the in-memory fake back end, for trying screens without a workspace or a sandbox
+//! company:
 //!
 //!     cargo run --example tui_fake            # the demo company
 //!     cargo run --example tui_fake -- 100000  # 100,000 customers a side

@@ -134,7 +134,7 @@ fn a_refused_value_is_shown_next_to_its_field_and_nothing_is_saved() {
     h.type_text("C1001");
     h.press(Ctrl('s'));
     assert!(sent_any(&h, |c| matches!(c, Command::SaveCustomer { .. })));
-    assert!(h.shows("another customer already has code C1001"));
+    assert!(h.shows("a customer with code C1001 already exists"));
     assert_eq!(h.backend.state().customers.len(), 28);
     // Esc with changes asks before discarding; the default is No.
     h.press(Esc);
@@ -394,7 +394,7 @@ fn waiting_for_the_web_connector_says_what_to_click_and_can_be_stopped() {
         "{s}"
     );
     assert!(
-        s.contains("You cancelled before the QuickBooks Web Connector called"),
+        s.contains("You stopped waiting before the QuickBooks Web Connector called"),
         "{s}"
     );
     assert!(!h.app.waiting_for_operator());

@@ -59,8 +59,6 @@ pub enum Action {
     CancelRun,
     Undo,
     Refresh,
-    /// Write the Web Connector's .qwc file.
-    WriteQwc,
     /// Open or close the company file in the sandbox's simulated QuickBooks.
     ToggleQuickBooksOpen,
 }

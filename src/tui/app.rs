@@ -98,10 +98,6 @@ impl App {
         self.quit
     }
 
-    pub fn home(&self) -> &MaintainScreen {
-        &self.home
-    }
-
     /// The commands queued since the last call, for the runtime to hand to the worker.
     pub fn take_commands(&mut self) -> Vec<Command> {
         std::mem::take(&mut self.outbox)
@@ -119,18 +115,6 @@ impl App {
     /// Whether the worker is blocked until the operator answers a question on screen.
     pub fn waiting_for_operator(&self) -> bool {
         self.modals.iter().any(|m| m.awaits_answer())
-    }
-
-    /// Titles of the open screens, bottom first, then of the open modals.
-    pub fn stack_titles(&self) -> Vec<String> {
-        std::iter::once(self.home.title())
-            .chain(self.screens.iter().map(|s| s.title()))
-            .chain(self.modals.iter().map(|m| m.title()))
-            .collect()
-    }
-
-    pub fn status_text(&self) -> Option<&str> {
-        self.status.as_ref().map(|(_, s)| s.as_str())
     }
 
     fn send(&mut self, c: Command) {
@@ -294,7 +278,6 @@ impl App {
                 Effect::Pop => {
                     self.screens.pop();
                 }
-                Effect::Home => self.screens.clear(),
                 Effect::Modal(m) => self.modals.push(m),
                 Effect::CloseModal => {
                     self.modals.pop();

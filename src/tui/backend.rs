@@ -25,6 +25,7 @@ use crate::store::{
 use crate::sync::{self, ApplyOptions, Mode, Phase, SyncEngine, SyncError};
 
 use super::plan_view;
+use super::view::plural;
 use super::view::{
     CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
     SandboxFix, SandboxHelp, SandboxStatus, Selection, SyncView, WebConnectorWait,
@@ -73,14 +74,6 @@ impl RealBackend {
     /// `config.toml.broken` before replacing it.
     pub fn keep_broken_config_on_save(&mut self) {
         self.broken_config = true;
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.config
-    }
-
-    pub fn workspace_dir(&self) -> &Path {
-        self.workspace.dir()
     }
 
     fn trace(&mut self) -> Option<Trace> {
@@ -173,12 +166,7 @@ impl RealBackend {
                     if let Some(h) = &handle {
                         h.cancel();
                     }
-                    return Err(Explanation::new(
-                        "Stopped waiting for the Web Connector",
-                        "You stopped waiting before the QuickBooks Web Connector called custsync. \
-                         Nothing was changed.",
-                        "Synchronize again when the Web Connector is ready.",
-                    ));
+                    return Err(stopped_waiting());
                 }
                 Err(RecvTimeoutError::Timeout) => {}
             }
@@ -357,7 +345,17 @@ fn sandbox_fix_for(code: u32) -> Option<SandboxFix> {
     }
 }
 
-fn not_connected() -> Explanation {
+/// The operator stopped waiting for the Web Connector.
+pub(super) fn stopped_waiting() -> Explanation {
+    Explanation::new(
+        "Stopped waiting for the Web Connector",
+        "You stopped waiting before the QuickBooks Web Connector called custsync. Nothing was \
+         changed.",
+        "Synchronize again when the Web Connector is ready.",
+    )
+}
+
+pub(super) fn not_connected() -> Explanation {
     Explanation::new(
         "Not connected",
         "The connection to QuickBooks was closed before this step.",
@@ -373,7 +371,7 @@ fn internal(what: &str) -> Explanation {
     )
 }
 
-fn stale_plan(id: super::view::RowId) -> Explanation {
+pub(super) fn stale_plan(id: super::view::RowId) -> Explanation {
     Explanation::new(
         "The comparison is out of date",
         format!(
@@ -384,7 +382,7 @@ fn stale_plan(id: super::view::RowId) -> Explanation {
     )
 }
 
-fn explain_connect(e: &ConnectError) -> Explanation {
+pub(super) fn explain_connect(e: &ConnectError) -> Explanation {
     Explanation::new(
         match e {
             ConnectError::NoCompanyFile => "No company file",
@@ -410,7 +408,7 @@ fn explain_sandbox(e: &SandboxError) -> Explanation {
 }
 
 /// Store failures outside a synchronization: the store's own message says what to do.
-fn explain_store(e: &StoreError) -> Explanation {
+pub(super) fn explain_store(e: &StoreError) -> Explanation {
     Explanation::new(
         "The SMSTurbo database refused",
         e.to_string(),
@@ -424,6 +422,17 @@ fn explain_config(e: &crate::config::ConfigError) -> Explanation {
         e.to_string(),
         "The previous setup is unchanged. Fix what the message says, then save again.",
     )
+}
+
+/// How custsync is let in, for the home screen's status line (shorter than the dialog's words).
+pub(super) fn access_words(grant: &Grant) -> String {
+    match grant {
+        Grant::None => "not authorized yet".into(),
+        Grant::Denied => "refused".into(),
+        Grant::PromptEachTime => "prompt each time".into(),
+        Grant::WhenOpen => "whenever the file is open".into(),
+        Grant::Always { login_user } => format!("always, as {login_user}"),
+    }
 }
 
 /// Where the Web Connector is told to call, as the `.qwc` names it: loopback is `localhost`
@@ -443,7 +452,7 @@ pub fn service_url(wc: &crate::config::WebConnectorConfig) -> String {
 }
 
 /// A customer the store refused, next to the field at fault.
-fn customer_field_error(e: &CustomerError) -> FieldError {
+pub(super) fn customer_field_error(e: &CustomerError) -> FieldError {
     let field = e.column().map_or("name", |c| c.key()).to_string();
     let message = match e {
         CustomerError::MissingCode => {
@@ -478,10 +487,6 @@ impl sync::Progress for Sink<'_> {
     fn cancelled(&self) -> bool {
         self.cancel.is_some_and(|c| c.cancelled())
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What the recovery of earlier runs did, when it did anything.
@@ -521,22 +526,7 @@ fn recovery_notice(r: &sync::RecoveryReport) -> Option<String> {
     ))
 }
 
-/// The header line of the panes: what is not listed, and why.
-fn plan_summary(m: &sync::plan::MatchingSummary) -> String {
-    let mut parts = vec![format!("{} in sync", m.exact)];
-    if m.hidden_by_status > 0 {
-        parts.push(format!("{} hidden by export status", m.hidden_by_status));
-    }
-    if m.hidden_by_type > 0 {
-        parts.push(format!("{} hidden by customer type", m.hidden_by_type));
-    }
-    if m.reviews > 0 {
-        parts.push(format!("{} need review", m.reviews));
-    }
-    parts.join(" · ")
-}
-
-fn run_report(r: &sync::RunReport) -> RunReport {
+pub(super) fn run_report(r: &sync::RunReport) -> RunReport {
     let mut counts = vec![
         ("Added to QuickBooks".to_string(), r.added as u64),
         ("Imported into SMSTurbo".to_string(), r.imported as u64),
@@ -720,13 +710,6 @@ impl Backend for RealBackend {
         };
         let mut view =
             plan_view::sync_view(plan, snapshot, &engine.company().name, engine.config());
-        let counts = plan_summary(&plan.matching);
-        // The legend first: at 80 columns the counts may not fit.
-        view.summary = if view.summary.is_empty() {
-            counts
-        } else {
-            format!("{} · {counts}", view.summary)
-        };
         let recovered = engine.recovery().and_then(recovery_notice);
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);
@@ -896,13 +879,7 @@ impl Backend for RealBackend {
         };
         Ok(Some(SandboxStatus {
             open_in_quickbooks: open,
-            access: match prefs.grant {
-                Grant::None => "not authorized yet".into(),
-                Grant::Denied => "refused".into(),
-                Grant::PromptEachTime => "prompt each time".into(),
-                Grant::WhenOpen => "whenever the file is open".into(),
-                Grant::Always { login_user } => format!("always, as {login_user}"),
-            },
+            access: access_words(&prefs.grant),
             auto_login: prefs.auto_login,
         }))
     }

@@ -67,8 +67,6 @@ pub enum Effect {
     Push(Box<dyn Component>),
     /// Close the current screen.
     Pop,
-    /// Close every screen down to Maintain Customer.
-    Home,
     Modal(Box<dyn Component>),
     /// Close the topmost modal.
     CloseModal,
@@ -110,10 +108,6 @@ impl<'a> Cx<'a> {
 
     pub fn pop(&mut self) {
         self.effects.push(Effect::Pop);
-    }
-
-    pub fn home(&mut self) {
-        self.effects.push(Effect::Home);
     }
 
     pub fn modal(&mut self, m: impl Component + 'static) {

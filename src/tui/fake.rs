@@ -1,24 +1,31 @@
 //! An in-memory back end for tests, screenshots and trying the TUI (`cargo run --example
-//! tui_fake`). It imitates the real one closely enough to walk the whole workflow: a sandbox
-//! company with its Integrated Applications state, a little matcher and differ, batches with
-//! progress and cancel, a journal with undo. It is not the sync core and decides nothing for it.
+//! tui_fake`). It stands in for the SMSTurbo database and for QuickBooks, not for the sync core:
+//! the panes, the run confirmation and what a run does come from the sync core's plan
+//! ([`Plan::build`]) through the same [`plan_view`] the real back end uses, and failures are
+//! worded by the same catalog. What it imitates itself is QuickBooks' side: a sandbox company
+//! with its Integrated Applications state, batches with progress and cancel, a journal with undo.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::config::{Config, ConnectionKind};
 use crate::qb::access::{AccessPrompt, CertificateAnswer, CertificateRequest};
+use crate::qb::connect::ConnectError;
+use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
-use crate::qbxml::Field;
-use crate::store::{Customer, CustomerStatus};
-use crate::sync::ReplaceGroup;
+use crate::qb::sandbox::Grant;
+use crate::qbxml::{CustomerRet, Field, NameList};
+use crate::store::{Customer, CustomerStatus, StoreError};
+use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
+use crate::sync::{self, Phase, Snapshot};
 
+use super::backend;
+use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    Column, CompanyInfo, Explanation, Failure, FieldDiff, HistoryEntry, ProgressUpdate, RowDetail,
-    RowId, RowKind, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, Selection, SyncPane,
-    SyncRow, SyncView, WebConnectorWait,
+    CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
+    SandboxFix, SandboxStatus, Selection, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -32,13 +39,13 @@ pub struct FakeState {
     /// QuickBooks customers.
     pub qb: Vec<Customer>,
     /// Names QuickBooks' other lists (vendors, employees) hold: a customer may not take them.
-    pub other_names: Vec<(String, &'static str)>,
+    pub other_names: Vec<(String, NameList)>,
     /// Names QuickBooks refuses only when the customer is added (found at run time).
-    pub refused_at_add: Vec<(String, &'static str)>,
+    pub refused_at_add: Vec<(String, NameList)>,
     /// Customer types the company has.
     pub customer_types: Vec<String>,
-    /// How custsync was authorized in the company's Integrated Applications, if it was.
-    pub access: Option<CertificateAnswer>,
+    /// How custsync is let in, in the company's Integrated Applications.
+    pub access: Grant,
     /// The company preference "Allow this application to login automatically".
     pub auto_login_allowed: bool,
     /// Whether "QuickBooks" has the company file open.
@@ -51,15 +58,9 @@ pub struct FakeState {
     pub qwc_written: Option<PathBuf>,
     /// Whether a Web Connector password was set (the fake keeps no password).
     pub password_set: bool,
-    plan: HashMap<RowId, Planned>,
+    /// The comparison the panes show, until a run uses it (as a real run ends the connection).
+    plan: Option<(Plan, Snapshot)>,
     undo: HashMap<RunId, Vec<Customer>>,
-}
-
-#[derive(Clone, Debug)]
-enum Planned {
-    Export(usize),
-    Import(usize),
-    Pair { local: usize, qb: usize },
 }
 
 #[derive(Clone, Debug)]
@@ -112,6 +113,49 @@ impl FakeBackend {
     pub fn state(&self) -> MutexGuard<'_, FakeState> {
         // A test that panicked while holding the lock already failed; keep going with the data.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Does `n` items in batches under `phase`, reporting progress as the sync core does, until
+    /// the operator stops the run between batches. Returns how many were done.
+    fn in_batches(
+        &self,
+        phase: Phase,
+        n: usize,
+        progress: &mut dyn FnMut(ProgressUpdate),
+        cancel: &dyn CancelFlag,
+        mut each: impl FnMut(&mut FakeState, usize),
+    ) -> usize {
+        let (batch, delay) = {
+            let s = self.state();
+            (s.batch_size.max(1), s.batch_delay)
+        };
+        let update = |done: usize, note: Option<String>| ProgressUpdate {
+            phase: phase.label().to_string(),
+            done: done as u64,
+            total: n as u64,
+            note,
+        };
+        // A stopped run starts no further phase.
+        if n == 0 || cancel.cancelled() {
+            return 0;
+        }
+        progress(update(0, None));
+        let mut done = 0;
+        while done < n && !cancel.cancelled() {
+            let end = (done + batch).min(n);
+            let mut s = self.state();
+            for k in done..end {
+                each(&mut s, k);
+            }
+            drop(s);
+            done = end;
+            let note = format!("Batch {} of {}", done.div_ceil(batch), n.div_ceil(batch));
+            progress(update(done, Some(note)));
+            if !delay.is_zero() {
+                std::thread::sleep(delay);
+            }
+        }
+        done
     }
 }
 
@@ -263,12 +307,12 @@ impl FakeState {
             company_name: "Acme Books Inc.".into(),
             qb,
             other_names: vec![
-                ("ACME Supply".into(), "a vendor"),
-                ("Pat Smith".into(), "an employee"),
+                ("ACME Supply".into(), NameList::Vendor),
+                ("Pat Smith".into(), NameList::Employee),
             ],
-            refused_at_add: vec![("Orbit Optics".into(), "an Other Names entry")],
+            refused_at_add: vec![("Orbit Optics".into(), NameList::OtherName)],
             customer_types: vec!["Retail".into(), "Wholesale".into()],
-            access: None,
+            access: Grant::None,
             auto_login_allowed: false,
             qb_running: true,
             connected: false,
@@ -277,7 +321,7 @@ impl FakeState {
             batch_delay: Duration::ZERO,
             qwc_written: None,
             password_set: false,
-            plan: HashMap::new(),
+            plan: None,
             undo: HashMap::new(),
         }
     }
@@ -291,254 +335,50 @@ impl FakeState {
         }
     }
 
-    fn used_elsewhere(&self, name: &str) -> Option<&'static str> {
-        self.other_names
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name.trim()))
-            .map(|(_, list)| *list)
-    }
-
-    /// What QuickBooks would object to in exporting `c`.
-    fn problems(&self, c: &Customer) -> Vec<String> {
-        let name = c.name_for_qb();
-        let mut p = Vec::new();
-        let max = Field::Name.max_len().unwrap_or(41);
-        if name.chars().count() > max {
-            p.push(format!(
-                "The name has {} characters; QuickBooks allows {max}. Set a shorter QuickBooks name in Maintain Customer.",
-                name.chars().count()
-            ));
-        }
-        if let Some(list) = self.used_elsewhere(name) {
-            p.push(format!(
-                "QuickBooks already has {list} named '{name}'. Set a different QuickBooks name in Maintain Customer."
-            ));
-        }
-        if let Some((f, v)) = c
-            .data
-            .iter()
-            .find(|(_, v)| v.chars().any(|ch| u32::from(ch) > 0xFF))
-        {
-            p.push(format!(
-                "{} '{v}' has characters QuickBooks cannot store (Latin-1 only). Edit it in Maintain Customer.",
-                f.label()
-            ));
-        }
-        p
-    }
-
-    /// Finds customers by code or by name (ignoring case and surrounding spaces) in one lookup,
-    /// so 100,000 a side plan in a blink.
-    fn index(list: &[Customer]) -> (HashMap<&str, usize>, HashMap<String, usize>) {
-        let mut by_code = HashMap::new();
-        let mut by_name = HashMap::new();
-        for (i, c) in list.iter().enumerate() {
-            by_code.entry(c.code()).or_insert(i);
-            by_name.entry(c.name().trim().to_lowercase()).or_insert(i);
-        }
-        (by_code, by_name)
-    }
-
-    fn find(index: &(HashMap<&str, usize>, HashMap<String, usize>), c: &Customer) -> Option<usize> {
-        index
-            .0
-            .get(c.code())
-            .or_else(|| index.1.get(&c.name().trim().to_lowercase()))
-            .copied()
-    }
-
-    fn type_included(&self, c: &Customer) -> bool {
-        let types = &self.config.import.include_customer_types;
-        types.is_empty()
-            || c.data.get(Field::CustomerType).is_some_and(|t| {
-                types.iter().any(|want| {
-                    t.eq_ignore_ascii_case(want)
-                        || t.to_lowercase()
-                            .starts_with(&format!("{}:", want.to_lowercase()))
-                })
-            })
-    }
-
-    fn build_plan(&mut self, missing_only: bool) -> SyncView {
-        let mut left = Vec::new();
-        let mut right = Vec::new();
-        let mut plan = HashMap::new();
-        let mut next = 0u64;
-        let mut id = || {
-            next += 1;
-            RowId(next)
+    /// Both sides as the real back end reads them, and the sync core's comparison of them.
+    fn compare(&self, mode: Mode) -> (Plan, Snapshot) {
+        let snapshot = Snapshot {
+            locals: self.customers.clone(),
+            qb: self.qb.iter().enumerate().map(qb_record).collect(),
+            customer_types: self.customer_types.clone(),
+            ..Snapshot::default()
         };
-        let record = |c: &Customer| RowDetail {
-            record: c
-                .data
-                .iter()
-                .map(|(f, v)| (f.label(), v.to_string()))
-                .collect(),
-            diffs: Vec::new(),
-        };
-        let qb_index = Self::index(&self.qb);
-        let local_index = Self::index(&self.customers);
-        for (li, c) in self.customers.iter().enumerate() {
-            match Self::find(&qb_index, c) {
-                None if self.config.export.statuses.contains(&c.status) => {
-                    let rid = id();
-                    plan.insert(rid, Planned::Export(li));
-                    left.push(SyncRow {
-                        id: rid,
-                        kind: RowKind::Export,
-                        name: format!("{} ({})", c.name(), c.code()),
-                        cells: vec![c.code().into(), c.name().into(), c.status.to_string()],
-                        problems: self.problems(c),
-                        detail: record(c),
-                    });
-                }
-                None => {}
-                Some(qi) if !missing_only => {
-                    let r = &self.qb[qi];
-                    let mut diffs: Vec<FieldDiff> = c
-                        .data
-                        .differing_fields(&r.data)
-                        .map(|f| FieldDiff {
-                            label: f.label(),
-                            smsturbo: c.data.get(f).unwrap_or("").into(),
-                            quickbooks: r.data.get(f).unwrap_or("").into(),
-                            applies: ReplaceGroup::of(f)
-                                .is_some_and(|g| self.config.replace.groups.contains(&g)),
-                        })
-                        .collect();
-                    if c.status.is_active_in_qb() != r.status.is_active_in_qb() {
-                        diffs.push(FieldDiff {
-                            label: "Active status",
-                            smsturbo: c.status.to_string(),
-                            quickbooks: if r.status.is_active_in_qb() {
-                                "active".into()
-                            } else {
-                                "inactive".into()
-                            },
-                            applies: self
-                                .config
-                                .replace
-                                .groups
-                                .contains(&ReplaceGroup::ActiveStatus),
-                        });
-                    }
-                    if diffs.is_empty() {
-                        continue;
-                    }
-                    let rid = id();
-                    plan.insert(rid, Planned::Pair { local: li, qb: qi });
-                    let detail = RowDetail {
-                        record: Vec::new(),
-                        diffs,
-                    };
-                    left.push(SyncRow {
-                        id: rid,
-                        kind: RowKind::NotInSync,
-                        name: format!("{} ({})", c.name(), c.code()),
-                        cells: vec![c.code().into(), c.name().into(), c.status.to_string()],
-                        problems: Vec::new(),
-                        detail: detail.clone(),
-                    });
-                    right.push(SyncRow {
-                        id: rid,
-                        kind: RowKind::NotInSync,
-                        name: r.name().to_string(),
-                        cells: vec![
-                            r.name().into(),
-                            r.code().into(),
-                            r.data.get(Field::CustomerType).unwrap_or("").into(),
-                        ],
-                        problems: Vec::new(),
-                        detail,
-                    });
-                }
-                Some(_) => {}
-            }
+        let mut taken = TakenNames::default();
+        for (name, list) in &self.other_names {
+            taken.insert(*list, name);
         }
-        for (qi, r) in self.qb.iter().enumerate() {
-            if Self::find(&local_index, r).is_some() || !self.type_included(r) {
-                continue;
-            }
-            let rid = id();
-            plan.insert(rid, Planned::Import(qi));
-            right.push(SyncRow {
-                id: rid,
-                kind: RowKind::Import,
-                name: r.name().to_string(),
-                cells: vec![
-                    r.name().into(),
-                    r.code().into(),
-                    r.data.get(Field::CustomerType).unwrap_or("").into(),
-                ],
-                problems: Vec::new(),
-                detail: record(r),
-            });
-        }
-        self.plan = plan;
-        let mut view = SyncView {
-            company_name: self.company_name.clone(),
-            missing_only,
-            smsturbo: SyncPane {
-                title: "SMSTurbo".into(),
-                columns: vec![
-                    Column::fixed("Code", 7),
-                    Column::fill("Name", 12, 3),
-                    Column::fixed("Status", 8),
-                ],
-                rows: left,
-            },
-            quickbooks: SyncPane {
-                title: "QuickBooks".into(),
-                columns: vec![
-                    Column::fill("Name", 12, 3),
-                    Column::fixed("Acct no.", 8),
-                    Column::fill("Type", 6, 1),
-                ],
-                rows: right,
-            },
-            summary: String::new(),
-            notices: Vec::new(),
-        };
-        if !missing_only {
-            // Marked as the real back end marks them.
-            for pane in [&mut view.smsturbo, &mut view.quickbooks] {
-                pane.columns.insert(0, Column::fixed("", 1));
-                for r in &mut pane.rows {
-                    r.cells
-                        .insert(0, super::plan_view::marker(r.kind).to_string());
-                }
-            }
-            view.summary = "+ missing · ≠ differs".into();
-        }
-        view
+        let plan = Plan::build(&PlanInput {
+            locals: &snapshot.locals,
+            qb: &snapshot.qb,
+            links: &[],
+            config: &self.config,
+            customer_types: &snapshot.customer_types,
+            job_types: &snapshot.job_types,
+            taken: &taken,
+            mode,
+        });
+        (plan, snapshot)
     }
 
-    fn planned(&self, sel: &Selection) -> Vec<Planned> {
-        sel.rows
-            .iter()
-            .filter_map(|id| self.plan.get(id).cloned())
-            .collect()
-    }
-
-    fn replaced_fields(&self, local: usize, qb: usize) -> Vec<Field> {
-        let (c, r) = (&self.customers[local], &self.qb[qb]);
-        c.data
-            .differing_fields(&r.data)
-            .filter(|&f| {
-                ReplaceGroup::of(f).is_some_and(|g| self.config.replace.groups.contains(&g))
-            })
-            .collect()
+    fn customer_mut(&mut self, code: &str) -> Option<&mut Customer> {
+        self.customers.iter_mut().find(|c| c.code() == code)
     }
 }
 
-fn not_running(file: &str) -> Explanation {
-    refused(hresult::COULD_NOT_START_QB, file)
+/// A QuickBooks customer as QuickBooks lists it.
+fn qb_record((i, c): (usize, &Customer)) -> CustomerRet {
+    CustomerRet {
+        list_id: format!("{:X}-1446676743", 0x8000_0000u64 + i as u64),
+        data: c.data.clone(),
+        is_active: Some(c.status.is_active_in_qb()),
+        ..CustomerRet::default()
+    }
 }
 
 /// QuickBooks' refusal as the real back end words it: the catalog, plus the sandbox's help.
 fn refused(code: u32, file: &str) -> Explanation {
     let catalog = crate::qb::explain::explain_hresult(code);
-    super::backend::with_sandbox_help(
+    backend::with_sandbox_help(
         Explanation::from(&catalog),
         &catalog,
         Some(code),
@@ -546,37 +386,53 @@ fn refused(code: u32, file: &str) -> Explanation {
     )
 }
 
+/// What the sandbox remembers of an answer to the certificate question.
+fn grant_for(answer: CertificateAnswer) -> Grant {
+    match answer {
+        CertificateAnswer::No => Grant::Denied,
+        CertificateAnswer::PromptEachTime { .. } => Grant::PromptEachTime,
+        CertificateAnswer::WhenOpen { .. } => Grant::WhenOpen,
+        CertificateAnswer::Always { login_as, .. } => Grant::Always {
+            login_user: login_as,
+        },
+    }
+}
+
 impl Backend for FakeBackend {
     fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
         Ok(self.state().customers.clone())
     }
 
+    /// The store's rules and words: a customer is normalized as the store does it, and a code
+    /// may be used once.
     fn save_customer(
         &mut self,
         original: Option<&str>,
         c: &Customer,
     ) -> Result<Customer, SaveError> {
+        let c = c
+            .normalized()
+            .map_err(|e| SaveError::Invalid(vec![backend::customer_field_error(&e)]))?;
         let mut s = self.state();
-        let mut errors = Vec::new();
-        if c.code().trim().is_empty() {
-            errors.push(FieldError::new("code", "a code is required"));
-        }
-        if c.name().trim().is_empty() {
-            errors.push(FieldError::new("name", "a name is required"));
-        }
-        if original != Some(c.code()) && s.customers.iter().any(|x| x.code() == c.code()) {
-            errors.push(FieldError::new(
+        if original != Some(c.code())
+            && let Some(other) = s
+                .customers
+                .iter()
+                .find(|x| x.code().eq_ignore_ascii_case(c.code()))
+        {
+            let taken = StoreError::DuplicateCode {
+                code: c.code().to_string(),
+                existing_name: other.name().to_string(),
+            };
+            return Err(SaveError::Invalid(vec![FieldError::new(
                 "code",
-                format!("another customer already has code {}", c.code()),
-            ));
-        }
-        if !errors.is_empty() {
-            return Err(SaveError::Invalid(errors));
+                taken.to_string(),
+            )]));
         }
         s.customers.retain(|x| Some(x.code()) != original);
         s.customers.push(c.clone());
         s.customers.sort_by(|a, b| a.code().cmp(b.code()));
-        Ok(c.clone())
+        Ok(c)
     }
 
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
@@ -584,11 +440,9 @@ impl Backend for FakeBackend {
         let before = s.customers.len();
         s.customers.retain(|c| c.code() != code);
         if s.customers.len() == before {
-            return Err(Explanation::new(
-                "Customer not found",
-                format!("There is no customer with code {code} any more."),
-                "The list has been reloaded; nothing was deleted.",
-            ));
+            return Err(backend::explain_store(&StoreError::UnknownCustomer {
+                code: code.to_string(),
+            }));
         }
         Ok(())
     }
@@ -621,29 +475,21 @@ impl Backend for FakeBackend {
             let company_file = s.config.company_file.clone();
             drop(s);
             waiting(WebConnectorWait {
-                url: super::backend::service_url(&wc),
+                url: backend::service_url(&wc),
                 user_name: wc.user_name,
                 company_file,
             });
             while !cancel.cancelled() {
                 std::thread::sleep(Duration::from_millis(10));
             }
-            return Err(Explanation::new(
-                "Stopped waiting for the Web Connector",
-                "You cancelled before the QuickBooks Web Connector called custsync.",
-                "Synchronize again when the Web Connector is ready.",
-            ));
+            return Err(backend::stopped_waiting());
         }
         if s.config.company_file.trim().is_empty() {
-            return Err(Explanation::new(
-                "No company file",
-                "File Info is empty, so custsync does not know which company file to open.",
-                "Fill File Info (F4 looks it up), then synchronize again.",
-            ));
+            return Err(backend::explain_connect(&ConnectError::NoCompanyFile));
         }
         let file = s.config.company_file.clone();
         let mut just_granted = false;
-        if s.access.is_none() {
+        if s.access == Grant::None {
             let request = CertificateRequest {
                 app_name: crate::qb::APP_NAME.into(),
                 company_file: file.clone(),
@@ -658,30 +504,29 @@ impl Backend for FakeBackend {
                 None => return Err(refused(hresult::NEVER_AUTHORIZED, &file)),
                 Some(a) => {
                     // Like QuickBooks, the answer is remembered, No included.
-                    s.access = Some(a);
+                    s.access = grant_for(a);
                     just_granted = true;
                 }
             }
         }
-        match s.access.clone() {
-            Some(CertificateAnswer::No) => return Err(refused(hresult::ACCESS_DENIED, &file)),
-            Some(CertificateAnswer::Always { .. }) if !s.qb_running && !s.auto_login_allowed => {
+        match s.access {
+            Grant::None | Grant::Denied => return Err(refused(hresult::ACCESS_DENIED, &file)),
+            Grant::Always { .. } if !s.qb_running && !s.auto_login_allowed => {
                 return Err(refused(hresult::AUTO_LOGIN_NOT_ALLOWED, &file));
             }
-            Some(CertificateAnswer::Always { .. }) => {}
-            Some(CertificateAnswer::PromptEachTime { .. }) if !just_granted => {
-                let company_file = s.config.company_file.clone();
+            Grant::Always { .. } => {}
+            Grant::PromptEachTime if !just_granted => {
                 drop(s);
-                let allowed = prompt.allow_this_time(crate::qb::APP_NAME, &company_file);
+                let allowed = prompt.allow_this_time(crate::qb::APP_NAME, &file);
                 s = self.state();
                 if allowed != Some(true) {
                     return Err(refused(hresult::ACCESS_DENIED, &file));
                 }
                 if !s.qb_running {
-                    return Err(not_running(&file));
+                    return Err(refused(hresult::COULD_NOT_START_QB, &file));
                 }
             }
-            _ if !s.qb_running => return Err(not_running(&file)),
+            _ if !s.qb_running => return Err(refused(hresult::COULD_NOT_START_QB, &file)),
             _ => {}
         }
         s.connected = true;
@@ -697,229 +542,124 @@ impl Backend for FakeBackend {
         missing_only: bool,
         _progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation> {
-        Ok(self.state().build_plan(missing_only))
+        let mut s = self.state();
+        let mode = if missing_only {
+            Mode::MissingOnly
+        } else {
+            Mode::NotExactMatch
+        };
+        let (plan, snapshot) = s.compare(mode);
+        let view = plan_view::sync_view(&plan, &snapshot, &s.company_name, &s.config);
+        s.plan = Some((plan, snapshot));
+        Ok(view)
     }
 
     fn preview(&mut self, sel: &Selection) -> Result<RunPreview, Explanation> {
         let s = self.state();
-        let items = s.planned(sel);
-        let exports = items
-            .iter()
-            .filter(|p| matches!(p, Planned::Export(_)))
-            .count();
-        let imports = items
-            .iter()
-            .filter(|p| matches!(p, Planned::Import(_)))
-            .count();
-        let pairs: Vec<(usize, usize)> = items
-            .iter()
-            .filter_map(|p| match p {
-                Planned::Pair { local, qb } => Some((*local, *qb)),
-                _ => None,
-            })
-            .collect();
-        let mut lines = Vec::new();
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        if exports > 0 {
-            lines.push(format!(
-                "{exports} customer{} added to QuickBooks",
-                plural(exports)
-            ));
-        }
-        if imports > 0 {
-            lines.push(format!(
-                "{imports} customer{} imported into SMSTurbo",
-                plural(imports)
-            ));
-        }
-        let mut fields = BTreeSet::new();
-        let mut updated = 0;
-        for (l, q) in &pairs {
-            let f = s.replaced_fields(*l, *q);
-            if !f.is_empty() {
-                updated += 1;
-            }
-            fields.extend(f);
-        }
-        if updated > 0 {
-            let names: Vec<&str> = fields.iter().map(|f| f.label()).collect();
-            lines.push(format!(
-                "{updated} customer{} updated in SMSTurbo: {}",
-                plural(updated),
-                names.join(", ")
-            ));
-        }
-        let unchanged = pairs.len() - updated;
-        if unchanged > 0 {
-            lines.push(format!(
-                "{unchanged} not-in-sync customer{} left as they are (no checked Replace Option applies)",
-                plural(unchanged)
-            ));
-        }
-        lines.push("No existing QuickBooks customer is changed.".into());
-        let mut missing = Vec::new();
-        if exports > 0
-            && let Some(t) = &s.config.export.customer_type
-            && !s.customer_types.iter().any(|x| x.eq_ignore_ascii_case(t))
-        {
-            missing.push(format!("Customer type \"{t}\""));
-        }
-        Ok(RunPreview {
-            lines,
-            missing_list_entries: missing,
-        })
+        let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
+        plan_view::preview(plan, snapshot, &sel.rows).map_err(backend::stale_plan)
     }
 
+    /// Does what the plan says for the checked rows, batch by batch: exports become QuickBooks
+    /// customers (unless QuickBooks refuses the name), imports and replacements change SMSTurbo.
     fn run(
         &mut self,
         sel: &Selection,
         progress: &mut dyn FnMut(ProgressUpdate),
         cancel: &dyn CancelFlag,
     ) -> Result<RunReport, Explanation> {
-        let items = self.state().planned(sel);
-        let before = self.state().customers.clone();
-        let (batch, delay) = {
-            let s = self.state();
-            (s.batch_size.max(1), s.batch_delay)
+        let (plan, snapshot, before) = {
+            let mut s = self.state();
+            let (plan, snapshot) = s.plan.take().ok_or_else(backend::not_connected)?;
+            (plan, snapshot, s.customers.clone())
         };
-        let exports: Vec<usize> = items
-            .iter()
-            .filter_map(|p| {
-                if let Planned::Export(i) = p {
-                    Some(*i)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let imports: Vec<usize> = items
-            .iter()
-            .filter_map(|p| {
-                if let Planned::Import(i) = p {
-                    Some(*i)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let pairs: Vec<(usize, usize)> = items
-            .iter()
-            .filter_map(|p| {
-                if let Planned::Pair { local, qb } = p {
-                    Some((*local, *qb))
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let mut report = RunReport::default();
-        let (mut added, mut imported, mut updated) = (0u64, 0u64, 0u64);
-        let phases: [(&str, usize); 3] = [
-            ("Adding customers to QuickBooks", exports.len()),
-            ("Importing into SMSTurbo", imports.len()),
-            ("Updating SMSTurbo", pairs.len()),
-        ];
-        'phases: for (phase, (name, total)) in phases.iter().enumerate() {
-            if *total == 0 {
-                continue;
-            }
-            let mut done = 0;
-            progress(ProgressUpdate {
-                phase: name.to_string(),
-                done: 0,
-                total: *total as u64,
-                note: None,
-            });
-            while done < *total {
-                if cancel.cancelled() {
-                    report.cancelled = true;
-                    break 'phases;
-                }
-                let end = (done + batch).min(*total);
-                {
-                    let mut s = self.state();
-                    for k in done..end {
-                        match phase {
-                            0 => {
-                                let c = s.customers[exports[k]].clone();
-                                let name = c.name_for_qb().to_string();
-                                let refused = s
-                                    .refused_at_add
-                                    .iter()
-                                    .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                                    .map(|(_, l)| *l);
-                                if let Some(list) = refused.or_else(|| s.used_elsewhere(&name)) {
-                                    report.failures.push(Failure {
-                                        customer: c.name().into(),
-                                        message: format!("QuickBooks already has {list} named '{name}' — rename the SMSTurbo customer's QuickBooks name and synchronize again"),
-                                    });
-                                } else {
-                                    let mut r = c.clone();
-                                    r.qb_name = None;
-                                    r.data.set(Field::Name, &name);
-                                    if let Some(t) = s.config.export.customer_type.clone() {
-                                        r.data.set(Field::CustomerType, t);
-                                    }
-                                    s.qb.push(r);
-                                    added += 1;
-                                }
-                            }
-                            1 => {
-                                let r = s.qb[imports[k]].clone();
-                                s.customers.push(r);
-                                imported += 1;
-                            }
-                            _ => {
-                                let (l, q) = pairs[k];
-                                let fields = s.replaced_fields(l, q);
-                                if !fields.is_empty() {
-                                    let r = s.qb[q].data.clone();
-                                    for f in fields {
-                                        s.customers[l].data.set_opt(f, r.get(f));
-                                    }
-                                    updated += 1;
-                                }
-                            }
-                        }
-                    }
-                }
-                done = end;
-                progress(ProgressUpdate {
-                    phase: name.to_string(),
-                    done: done as u64,
-                    total: *total as u64,
-                    note: Some(format!(
-                        "Batch {} of {}",
-                        done.div_ceil(batch),
-                        total.div_ceil(batch)
-                    )),
-                });
-                if !delay.is_zero() {
-                    std::thread::sleep(delay);
-                }
+        let layout = RowLayout::of(&plan);
+        let (mut exports, mut imports, mut pairs) = (Vec::new(), Vec::new(), Vec::new());
+        for &id in &sel.rows {
+            match layout.planned(id).ok_or_else(|| backend::stale_plan(id))? {
+                Planned::Export(i) => exports.push(&plan.exports[i]),
+                Planned::Import(i) => imports.push(&plan.imports[i]),
+                Planned::Pair(i) => pairs.push(&plan.pairs[i]),
             }
         }
-        report.counts = vec![
-            ("Added to QuickBooks".into(), added),
-            ("Imported into SMSTurbo".into(), imported),
-            ("Updated in SMSTurbo".into(), updated),
-            ("Failed".into(), report.failures.len() as u64),
-        ];
+        let mut report = sync::RunReport::default();
+        if sel.add_missing_list_entries && !exports.is_empty() {
+            let mut s = self.state();
+            for t in &plan.missing_types {
+                let (sync::plan::MissingType::CustomerType(name)
+                | sync::plan::MissingType::JobType(name)) = t;
+                s.customer_types.push(name.clone());
+                report.types_added.push(t.to_string());
+            }
+        }
+        let sent = self.in_batches(Phase::Exporting, exports.len(), progress, cancel, |s, k| {
+            let row = exports[k];
+            let local = &snapshot.locals[row.local];
+            let name = row.add.data.get(Field::Name).unwrap_or("");
+            let refusal = s
+                .refused_at_add
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name));
+            match refusal {
+                Some(&(_, list)) => report.failures.push(sync::Failure {
+                    code: local.code().to_string(),
+                    name: local.name().to_string(),
+                    explanation: explain_status(
+                        3100,
+                        &StatusContext {
+                            customer: Some(local.name()),
+                            name: Some(name),
+                            owner: Some(NameOwner::Other(list)),
+                            ..StatusContext::default()
+                        },
+                    ),
+                }),
+                None => {
+                    s.qb.push(Customer {
+                        data: row.add.data.clone(),
+                        status: CustomerStatus::Active,
+                        qb_name: None,
+                    });
+                    report.added += 1;
+                }
+            }
+        });
+        report.not_sent = exports.len() - sent;
+        self.in_batches(Phase::Importing, imports.len(), progress, cancel, |s, k| {
+            s.customers.push(imports[k].customer.clone());
+            report.imported += 1;
+        });
+        self.in_batches(Phase::Replacing, pairs.len(), progress, cancel, |s, k| {
+            let row = pairs[k];
+            let qb = &snapshot.qb[row.qb].data;
+            let Some(c) = s.customer_mut(snapshot.locals[row.local].code()) else {
+                return;
+            };
+            for d in row.diffs.iter().filter(|d| d.applies) {
+                c.data.set_opt(d.field, qb.get(d.field));
+                report.values_changed += 1;
+            }
+            if let Some(st) = row.status.filter(|st| st.applies) {
+                c.status = st.replacement;
+            }
+            report.updated += usize::from(row.has_changes());
+        });
+        report.cancelled = cancel.cancelled();
         let mut s = self.state();
         s.customers.sort_by(|a, b| a.code().cmp(b.code()));
         let id = RunId(s.history.len() as u64 + 1);
-        let undoable = imported + updated > 0;
+        let undoable = report.imported + report.updated > 0;
         if undoable {
             s.undo.insert(id, before);
         }
+        let view = backend::run_report(&report);
         let mut details = vec![
-            format!("{added} added to QuickBooks"),
-            format!("{imported} imported into SMSTurbo"),
-            format!("{updated} updated in SMSTurbo"),
+            format!("{} added to QuickBooks", report.added),
+            format!("{} imported into SMSTurbo", report.imported),
+            format!("{} updated in SMSTurbo", report.updated),
         ];
         details.extend(
-            report
-                .failures
+            view.failures
                 .iter()
                 .map(|f| format!("failed: {}: {}", f.customer, f.message)),
         );
@@ -931,7 +671,10 @@ impl Backend for FakeBackend {
                 when: format!("2026-03-{:02} 10:{:02}", 1 + id.0 % 28, id.0 % 60),
                 company,
                 summary: format!(
-                    "{added} exported, {imported} imported, {updated} updated, {} failed{}",
+                    "{} exported, {} imported, {} updated, {} failed{}",
+                    report.added,
+                    report.imported,
+                    report.updated,
                     report.failures.len(),
                     if report.cancelled { " (stopped)" } else { "" }
                 ),
@@ -939,7 +682,7 @@ impl Backend for FakeBackend {
                 details,
             },
         );
-        Ok(report)
+        Ok(view)
     }
 
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation> {
@@ -984,7 +727,7 @@ impl Backend for FakeBackend {
                 )
             }
             SandboxFix::ForgetAccess => {
-                s.access = None;
+                s.access = Grant::None;
                 "The sandbox will ask the Application Certificate question again.".into()
             }
         })
@@ -1008,61 +751,8 @@ impl Backend for FakeBackend {
         }
         Ok(Some(SandboxStatus {
             open_in_quickbooks: s.qb_running,
-            access: match &s.access {
-                None => "not authorized yet".into(),
-                Some(CertificateAnswer::No) => "No".into(),
-                Some(CertificateAnswer::PromptEachTime { .. }) => "prompt each time".into(),
-                Some(CertificateAnswer::WhenOpen { .. }) => "whenever the file is open".into(),
-                Some(CertificateAnswer::Always { .. }) => "always".into(),
-            },
+            access: backend::access_words(&s.access),
             auto_login: s.auto_login_allowed,
         }))
-    }
-}
-
-/// A SyncView of `n` rows per pane, for benchmarks and size tests.
-pub fn large_sync_view(n: usize) -> SyncView {
-    let pane = |title: &str, prefix: &str| SyncPane {
-        title: title.into(),
-        columns: vec![
-            Column::fixed("Code", 8),
-            Column::fill("Name", 12, 3),
-            Column::fixed("Status", 8),
-        ],
-        rows: (0..n)
-            .map(|i| SyncRow {
-                id: RowId(i as u64),
-                kind: if i % 7 == 0 {
-                    RowKind::NotInSync
-                } else if prefix == "L" {
-                    RowKind::Export
-                } else {
-                    RowKind::Import
-                },
-                name: format!("Customer number {i:06}"),
-                cells: vec![
-                    format!("{prefix}{i:06}"),
-                    format!("Customer number {i:06} of {title}"),
-                    CustomerStatus::ALL[i % 4].to_string(),
-                ],
-                problems: if i % 101 == 0 {
-                    vec!["The name has 45 characters; QuickBooks allows 41.".into()]
-                } else {
-                    Vec::new()
-                },
-                detail: RowDetail {
-                    record: vec![("Phone", format!("555-{:04}", i % 10_000))],
-                    diffs: Vec::new(),
-                },
-            })
-            .collect(),
-    };
-    SyncView {
-        company_name: "Benchmark Co.".into(),
-        missing_only: false,
-        smsturbo: pane("SMSTurbo", "L"),
-        quickbooks: pane("QuickBooks", "Q"),
-        summary: String::new(),
-        notices: Vec::new(),
     }
 }

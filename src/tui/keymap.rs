@@ -216,14 +216,8 @@ struct Live<'a> {
     keys: Vec<Key>,
 }
 
-impl Live<'_> {
-    /// The keys as people read them: `↑/k`.
-    fn keys_label(&self) -> String {
-        keys_label(&self.keys)
-    }
-}
-
-pub fn keys_label(keys: &[Key]) -> String {
+/// The keys as people read them: `↑/k`.
+fn keys_label(keys: &[Key]) -> String {
     keys.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -363,17 +357,15 @@ pub const DEFAULT: &[Binding] = bindings! {
     History [Esc] => Back, "Back", hint;
 };
 
-/// The key map: built-in defaults (a user file may later patch them).
-#[derive(Clone, Debug)]
+/// The key map: the built-in bindings.
+#[derive(Clone, Copy, Debug)]
 pub struct KeyMap {
-    bindings: Vec<Binding>,
+    bindings: &'static [Binding],
 }
 
 impl Default for KeyMap {
     fn default() -> Self {
-        KeyMap {
-            bindings: DEFAULT.to_vec(),
-        }
+        KeyMap { bindings: DEFAULT }
     }
 }
 
@@ -428,10 +420,6 @@ impl Key {
 }
 
 impl KeyMap {
-    pub fn bindings(&self) -> &[Binding] {
-        &self.bindings
-    }
-
     fn lookup(&self, contexts: &[Context], key: Key) -> Option<Action> {
         contexts.iter().find_map(|&ctx| {
             self.bindings
@@ -498,7 +486,7 @@ impl KeyMap {
         let mut sections: Vec<HelpSection> = Vec::new();
         for b in self.effective(chain) {
             let title = b.binding.context.title();
-            let line = (b.keys_label(), b.binding.desc);
+            let line = (keys_label(&b.keys), b.binding.desc);
             match sections.iter_mut().find(|s| s.title == title) {
                 Some(s) => s.lines.push(line),
                 None => sections.push(HelpSection {
@@ -520,13 +508,6 @@ impl KeyMap {
             );
         }
         sections
-    }
-
-    /// The first key bound to `action` along `chain`, as people read it.
-    pub fn key_for(&self, chain: &Chain, action: Action) -> Option<String> {
-        self.effective(chain)
-            .find(|b| b.binding.action == action)
-            .and_then(|b| b.keys.first().map(ToString::to_string))
     }
 }
 

@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 use crate::config::Config;
 use crate::qbxml::{CustomerRet, Field};
 use crate::store::Customer;
-use crate::sync::plan::{ExportRow, ImportRow, MissingType, PairRow};
+use crate::sync::plan::{ExportRow, ImportRow, MatchingSummary, MissingType, PairRow};
 use crate::sync::problems::Problem;
 use crate::sync::{Plan, Snapshot};
 
 use super::view::{
-    Column, FieldDiff, RowDetail, RowId, RowKind, RunPreview, SyncPane, SyncRow, SyncView,
+    Column, FieldDiff, RowDetail, RowId, RowKind, RunPreview, SyncPane, SyncRow, SyncView, plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -166,17 +166,33 @@ pub fn sync_view(
             ),
             rows: right.into_iter().map(|(_, r)| r).collect(),
         },
-        summary: if all {
-            format!(
-                "{} missing · {} differs",
-                marker(RowKind::Export),
-                marker(RowKind::NotInSync)
-            )
-        } else {
-            String::new()
-        },
+        summary: summary(all, &plan.matching),
         notices: Vec::new(),
     }
+}
+
+/// The header line of the panes: the marks' legend first (at 80 columns the counts may not
+/// fit), then what is not listed, and why.
+fn summary(marked: bool, m: &MatchingSummary) -> String {
+    let mut parts = Vec::new();
+    if marked {
+        parts.push(format!(
+            "{} missing · {} differs",
+            marker(RowKind::Export),
+            marker(RowKind::NotInSync)
+        ));
+    }
+    parts.push(format!("{} in sync", m.exact));
+    if m.hidden_by_status > 0 {
+        parts.push(format!("{} hidden by export status", m.hidden_by_status));
+    }
+    if m.hidden_by_type > 0 {
+        parts.push(format!("{} hidden by customer type", m.hidden_by_type));
+    }
+    if m.reviews > 0 {
+        parts.push(format!("{} need review", m.reviews));
+    }
+    parts.join(" · ")
 }
 
 /// The mark a row carries when missing rows and pairs share a pane.
@@ -344,10 +360,6 @@ pub fn selection(
         }
     }
     Ok(sel)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What running the selection would do, in the words of the run confirmation.

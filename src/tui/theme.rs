@@ -24,7 +24,6 @@ pub mod glyph {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
-    pub colour: bool,
     pub base: Style,
     pub title: Style,
     pub border: Style,
@@ -49,8 +48,6 @@ pub struct Theme {
     pub label_focused: Style,
     pub tab: Style,
     pub tab_active: Style,
-    pub diff_local: Style,
-    pub diff_remote: Style,
     pub progress: Style,
 }
 
@@ -73,7 +70,6 @@ impl Theme {
     pub fn colour() -> Theme {
         let plain = Theme::plain();
         Theme {
-            colour: true,
             title: plain.title.fg(Color::Cyan),
             border: Style::new().fg(Color::DarkGray),
             border_focused: plain.border_focused.fg(Color::Cyan),
@@ -90,8 +86,6 @@ impl Theme {
             field_focused: plain.field_focused.fg(Color::Yellow),
             label_focused: plain.label_focused.fg(Color::Cyan),
             tab_active: plain.tab_active.fg(Color::Cyan),
-            diff_local: Style::new().fg(Color::Yellow),
-            diff_remote: Style::new().fg(Color::Magenta),
             progress: Style::new().fg(Color::Green),
             ..plain
         }
@@ -102,7 +96,6 @@ impl Theme {
         let bold = Style::new().add_modifier(Modifier::BOLD);
         let reversed = Style::new().add_modifier(Modifier::REVERSED);
         Theme {
-            colour: false,
             base: Style::new(),
             title: bold,
             border: Style::new(),
@@ -125,8 +118,6 @@ impl Theme {
             label_focused: bold,
             tab: Style::new(),
             tab_active: reversed.add_modifier(Modifier::BOLD),
-            diff_local: Style::new(),
-            diff_remote: Style::new(),
             progress: reversed,
         }
     }

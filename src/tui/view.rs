@@ -6,6 +6,11 @@
 
 use std::path::PathBuf;
 
+/// `1 customer`, `2 customers`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A plain-words explanation of something that went wrong: what happened and what to do next.
 /// The catalog (`qb::explain`) produces these for QuickBooks HRESULTs and status codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,11 +51,6 @@ impl Explanation {
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Explanation {
         self.detail = Some(detail.into());
-        self
-    }
-
-    pub fn with_fix(mut self, fix: SandboxFix) -> Explanation {
-        self.sandbox.get_or_insert_default().fix = Some(fix);
         self
     }
 

@@ -3,8 +3,8 @@
 //!
 //! The app sends [`Command`]s; the worker answers each with exactly one final [`Event`] (success
 //! or [`Event::Failed`]), possibly preceded by intermediate events (progress, questions). What
-//! the work *is* lives behind [`Backend`]: the lead implements it over the store and the sync
-//! core; [`super::fake::FakeBackend`] implements it in memory for tests and development.
+//! the work *is* lives behind [`Backend`]: [`super::backend::RealBackend`] implements it over the
+//! store and the sync core; [`super::fake::FakeBackend`] in memory for tests and development.
 
 use std::fmt;
 use std::panic::AssertUnwindSafe;
@@ -279,9 +279,9 @@ impl CancelFlag for AtomicBool {
 
 /// The work behind the screens. Every method runs on the worker thread and may block.
 ///
-/// The lead implements this over the store (customers, config, journal) and the sync core
-/// (connect, plan, preview, run, undo). Errors are [`Explanation`]s: plain words, what happened
-/// and what to do next.
+/// [`super::backend::RealBackend`] implements this over the store (customers, config, journal)
+/// and the sync core (connect, plan, preview, run, undo). Errors are [`Explanation`]s: plain
+/// words, what happened and what to do next.
 pub trait Backend: Send {
     fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation>;
 

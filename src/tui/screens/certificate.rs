@@ -15,7 +15,7 @@ use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
 use crate::tui::widgets::dialog::{Dialog, DialogOutcome};
-use crate::tui::widgets::{centered, put, wrap};
+use crate::tui::widgets::{centered, inside_box, put, wrap};
 use crate::tui::worker::Reply;
 
 /// The four choices, in QuickBooks' order.
@@ -379,9 +379,8 @@ impl Component for CertificateModal {
             .title(" QuickBooks – Application Certificate ")
             .title_style(theme.title)
             .render(outer, buf);
-        let inner = Block::bordered().inner(outer);
-        let x = inner.x + 1;
-        let w = inner.width.saturating_sub(2);
+        let inner = inside_box(outer);
+        let (x, w) = (inner.x, inner.width);
         let last = inner.y + inner.height.saturating_sub(1);
         for (y, (l, kind)) in (inner.y..last).zip(&wrapped) {
             let focused = match kind {

@@ -12,9 +12,9 @@ use crate::sync::ReplaceGroup;
 use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
-use crate::tui::theme::{Theme, glyph};
-use crate::tui::widgets::put;
+use crate::tui::theme::Theme;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::widgets::{form_label, message_look, put, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, Task};
 
 /// The form's groups, in screen order.
@@ -506,18 +506,11 @@ impl Component for CustomerForm {
                 theme.hint,
             ),
             Some(&slot) => match self.fields[self.focus].message() {
-                Some((true, m)) => (
-                    format!("{} {}: {m}", glyph::ERROR, self.fields[self.focus].label()),
-                    theme.error,
-                ),
-                Some((false, m)) => (
-                    format!(
-                        "{} {}: {m}",
-                        glyph::WARNING,
-                        self.fields[self.focus].label()
-                    ),
-                    theme.warning,
-                ),
+                Some((is_error, m)) => {
+                    let (g, style) = message_look(is_error, theme);
+                    let label = self.fields[self.focus].label();
+                    (format!("{g} {label}: {m}"), style)
+                }
                 None => (field_help(slot), theme.hint),
             },
             None => (String::new(), theme.hint),
@@ -532,13 +525,7 @@ impl Component for CustomerForm {
         );
         let height = area.height as usize;
         let focus_line = self.line_of_focus();
-        let mut top = self.scroll.get();
-        if focus_line < top + 1 {
-            // Keep the group heading above the first field visible.
-            top = focus_line.saturating_sub(1);
-        } else if focus_line >= top + height {
-            top = focus_line + 1 - height;
-        }
+        let top = scroll_to_show(self.scroll.get(), focus_line, height);
         self.scroll.set(top);
         let input_w = 42.min(area.width.saturating_sub(LABEL_W + 14));
         let layout = FieldLayout {
@@ -563,39 +550,9 @@ impl Component for CustomerForm {
                 ),
                 Line::Item(i) if self.slots[*i] == Slot::Status => {
                     let focused = *i == self.focus;
-                    let marker = if focused { glyph::CURSOR } else { " " };
-                    put(
-                        buf,
-                        row.x,
-                        y,
-                        LABEL_W,
-                        &format!("{marker}Status"),
-                        if focused {
-                            theme.label_focused
-                        } else {
-                            theme.label
-                        },
-                    );
-                    let mut x = row.x + LABEL_W;
-                    for s in CustomerStatus::ALL {
-                        let on = s == self.status;
-                        let g = if on {
-                            glyph::RADIO_ON
-                        } else {
-                            glyph::RADIO_OFF
-                        };
-                        let text = format!("{g} {s}");
-                        let w = text.chars().count() as u16;
-                        let style = if on && focused {
-                            theme.cursor
-                        } else if on {
-                            theme.checked
-                        } else {
-                            theme.base
-                        };
-                        put(buf, x, y, w, &text, style);
-                        x += w + 2;
-                    }
+                    form_label(buf, row.x, y, LABEL_W, "Status", focused, theme);
+                    let options = CustomerStatus::ALL.map(|s| (s.as_str(), s == self.status));
+                    radio_row(buf, row.x + LABEL_W, y, options, focused, theme);
                 }
                 Line::Item(i) => self.fields[*i].render(row, buf, theme, layout),
             }

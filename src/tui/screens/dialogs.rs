@@ -25,10 +25,6 @@ impl DialogModal {
     pub fn new(dialog: Dialog<Intent>) -> DialogModal {
         DialogModal { dialog }
     }
-
-    pub fn dialog(&self) -> &Dialog<Intent> {
-        &self.dialog
-    }
 }
 
 impl Component for DialogModal {
@@ -409,10 +405,6 @@ impl PickerModal {
             cx.send(Command::ListDir { dir, pattern });
         }
         PickerModal { picker }
-    }
-
-    pub fn picker(&self) -> &FilePicker {
-        &self.picker
     }
 }
 

@@ -11,7 +11,7 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Column, HistoryEntry};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
-use crate::tui::widgets::put;
+use crate::tui::widgets::{bullets, inside_box, put};
 use crate::tui::worker::{Command, Event};
 
 pub struct HistoryScreen {
@@ -76,16 +76,7 @@ impl HistoryScreen {
         let Some(e) = self.selected() else {
             return Vec::new();
         };
-        e.details
-            .iter()
-            .flat_map(|line| {
-                let mut lines = crate::tui::widgets::wrap(line, width.saturating_sub(2));
-                for (i, l) in lines.iter_mut().enumerate() {
-                    *l = format!("{} {l}", if i == 0 { "•" } else { " " });
-                }
-                lines
-            })
-            .collect()
+        bullets(&e.details, width)
     }
 
     /// The list above, the detail below: as tall as the detail needs, between a third and
@@ -117,12 +108,7 @@ impl Component for HistoryScreen {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        if self.list.is_filtering() {
-            return self.list.contexts();
-        }
-        let mut c = vec![Context::History];
-        c.extend(self.list.contexts());
-        c
+        self.list.contexts_within(&[Context::History])
     }
 
     fn captures_text(&self) -> bool {
@@ -138,9 +124,11 @@ impl Component for HistoryScreen {
                 Some(Action::Undo) => {
                     match self.selected() {
                         Some(e) if e.undoable => cx.modal(dialogs::undo_confirmation(e)),
-                        Some(_) => {
-                            cx.status(Tone::Warning, "This run has no local changes left to undo.")
-                        }
+                        Some(_) => cx.status(
+                            Tone::Warning,
+                            "This run has no local changes left to undo; choose a run marked \
+                                 yes under Undo.",
+                        ),
                         None => {}
                     }
                     return true;
@@ -199,14 +187,14 @@ impl Component for HistoryScreen {
             .border_style(theme.border)
             .title(" What the run did ")
             .render(detail, buf);
-        let inner = Block::bordered().inner(detail);
-        let lines = self.detail_lines(inner.width.saturating_sub(2) as usize);
+        let inner = inside_box(detail);
+        let lines = self.detail_lines(inner.width as usize);
         for (k, line) in lines.iter().take(inner.height as usize).enumerate() {
             put(
                 buf,
-                inner.x + 1,
+                inner.x,
                 inner.y + k as u16,
-                inner.width.saturating_sub(2),
+                inner.width,
                 line,
                 theme.base,
             );

@@ -18,8 +18,8 @@ use crate::tui::theme::Theme;
 use crate::tui::view::{Column, SandboxFix, SandboxStatus};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
-use crate::tui::widgets::put;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::widgets::{message_look, put};
 use crate::tui::worker::{Command, Event, Task};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -85,14 +85,6 @@ impl MaintainScreen {
         }
     }
 
-    pub fn sandbox(&self) -> Option<&SandboxStatus> {
-        self.sandbox.as_ref()
-    }
-
-    pub fn customers(&self) -> &[Customer] {
-        &self.customers
-    }
-
     fn set_customers(&mut self, customers: Vec<Customer>) {
         let keep = self.selected().map(|c| c.code().to_string());
         self.list.set_rows(customers.iter().map(row).collect());
@@ -153,15 +145,10 @@ impl Component for MaintainScreen {
     fn contexts(&self) -> Vec<Context> {
         match self.focus {
             Focus::FileInfo => vec![Context::Lookup, Context::TextField],
-            Focus::List if self.list.is_filtering() => self.list.contexts(),
-            Focus::List => {
-                let mut c = vec![Context::MaintainCustomer];
-                if self.kind == ConnectionKind::Sandbox {
-                    c.push(Context::Sandbox);
-                }
-                c.extend(self.list.contexts());
-                c
-            }
+            Focus::List if self.kind == ConnectionKind::Sandbox => self
+                .list
+                .contexts_within(&[Context::MaintainCustomer, Context::Sandbox]),
+            Focus::List => self.list.contexts_within(&[Context::MaintainCustomer]),
         }
     }
 
@@ -363,11 +350,7 @@ impl Component for MaintainScreen {
         };
         match self.file_info.message() {
             Some((is_error, m)) => {
-                let (g, style) = if is_error {
-                    (crate::tui::theme::glyph::ERROR, theme.error)
-                } else {
-                    (crate::tui::theme::glyph::WARNING, theme.warning)
-                };
+                let (g, style) = message_look(is_error, theme);
                 put(
                     buf,
                     area.x + 1,

@@ -9,7 +9,7 @@ use crate::tui::component::{Component, Cx};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::progress::RunProgress;
-use crate::tui::widgets::{centered, put};
+use crate::tui::widgets::{centered, inside_box, put};
 use crate::tui::worker::{Command, Event};
 
 #[derive(Default)]
@@ -20,10 +20,6 @@ pub struct ProgressScreen {
 impl ProgressScreen {
     pub fn new() -> ProgressScreen {
         ProgressScreen::default()
-    }
-
-    pub fn progress(&self) -> &RunProgress {
-        &self.progress
     }
 }
 
@@ -63,12 +59,7 @@ impl Component for ProgressScreen {
             .title(" Synchronizing ")
             .title_style(theme.title)
             .render(outer, buf);
-        let inner = Block::bordered().inner(outer);
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = inside_box(outer);
         if self.progress.phases().is_empty() {
             put(buf, inner.x, inner.y, inner.width, "Starting…", theme.hint);
         }

@@ -6,7 +6,6 @@
 
 use std::cell::Cell;
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use ratatui::buffer::Buffer;
@@ -23,9 +22,9 @@ use crate::tui::theme::{Theme, glyph};
 use crate::tui::view::Column;
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
-use crate::tui::widgets::put;
 use crate::tui::widgets::tabs::Tabs;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
+use crate::tui::widgets::{form_label, message_look, put, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, FieldError, Secret, Task};
 
 /// The text fields of the Setup tab.
@@ -141,8 +140,6 @@ enum Item {
     Cancel,
 }
 
-/// The longest QuickBooks list name (CustomerTypeRef FullName).
-const MAX_TYPE_NAME: usize = 159;
 const LABEL_W: u16 = 24;
 
 pub struct SetupScreen {
@@ -157,6 +154,9 @@ pub struct SetupScreen {
     saving: bool,
     /// The setup to save once the new Web Connector password is stored.
     after_password: Option<Config>,
+    /// Whether the draft differs from the saved setup: worked out when the draft changes, not
+    /// on every frame (it builds and checks a whole setup).
+    unsaved: bool,
     scroll: Cell<usize>,
 }
 
@@ -215,6 +215,7 @@ impl SetupScreen {
             focus: Item::TabBar,
             saving: false,
             after_password: None,
+            unsaved: false,
             scroll: Cell::new(0),
         };
         s.set_focus(Item::TabBar);
@@ -295,23 +296,14 @@ impl SetupScreen {
         });
     }
 
-    /// The config the screen shows, or every value that is wrong (nothing is half-taken).
+    /// The config the screen shows, or every value that is wrong (nothing is half-taken). The
+    /// rules are the setup's own ([`Config::validate`]), so what the screen accepts is what
+    /// saving accepts; the Web Connector's values are looked at only when it is chosen.
     fn draft(&self) -> Result<Config, Vec<FieldError>> {
         let mut c = self.original.clone();
-        let mut errors = Vec::new();
         let v = |t: Text| self.text(t).value().trim().to_string();
-        let err = |errors: &mut Vec<FieldError>, t: Text, m: &str| {
-            errors.push(FieldError::new(t.key(), m))
-        };
         c.company_file = v(Text::CompanyFile);
         c.file_pattern = v(Text::FilePattern);
-        if c.file_pattern.is_empty() {
-            err(
-                &mut errors,
-                Text::FilePattern,
-                "a pattern is needed, e.g. *.QBW",
-            );
-        }
         c.connection.kind = self.kind;
         let wc = &mut c.connection.web_connector;
         wc.listen = v(Text::Listen);
@@ -320,70 +312,29 @@ impl SetupScreen {
         let opt_path = |s: String| (!s.is_empty()).then(|| PathBuf::from(s));
         wc.tls_cert = opt_path(v(Text::TlsCert));
         wc.tls_key = opt_path(v(Text::TlsKey));
-        if self.kind == ConnectionKind::WebConnector {
-            if wc.listen.parse::<SocketAddr>().is_err() {
-                err(
-                    &mut errors,
-                    Text::Listen,
-                    "write it as address:port, e.g. 127.0.0.1:8089",
-                );
-            }
-            if !wc.path.starts_with('/') {
-                err(
-                    &mut errors,
-                    Text::Path,
-                    "the path starts with /, e.g. /qbwc",
-                );
-            }
-            if wc.user_name.is_empty() {
-                err(
-                    &mut errors,
-                    Text::UserName,
-                    "a user name is needed (the .qwc file carries it)",
-                );
-            }
-            match (&wc.tls_cert, &wc.tls_key) {
-                (Some(_), None) => err(&mut errors, Text::TlsKey, "the certificate needs its key"),
-                (None, Some(_)) => err(&mut errors, Text::TlsCert, "the key needs its certificate"),
-                _ => {}
-            }
-        }
-        let types: Vec<String> = v(Text::IncludeTypes)
+        c.import.include_customer_types = v(Text::IncludeTypes)
             .split(',')
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        if let Some(long) = types.iter().find(|t| t.chars().count() > MAX_TYPE_NAME) {
-            err(
-                &mut errors,
-                Text::IncludeTypes,
-                &format!(
-                    "\"{}…\" is longer than QuickBooks allows ({MAX_TYPE_NAME})",
-                    long.chars().take(12).collect::<String>()
-                ),
-            );
-        }
-        c.import.include_customer_types = types;
         c.export.statuses = self.statuses.clone();
-        for (t, slot) in [
-            (Text::ExportType, &mut c.export.customer_type),
-            (Text::ExportJob, &mut c.export.job_type),
-        ] {
-            let value = v(t);
-            if value.chars().count() > MAX_TYPE_NAME {
-                err(
-                    &mut errors,
-                    t,
-                    &format!("QuickBooks allows {MAX_TYPE_NAME} characters"),
-                );
-            }
-            *slot = (!value.is_empty()).then_some(value);
-        }
+        let opt = |s: String| (!s.is_empty()).then_some(s);
+        c.export.customer_type = opt(v(Text::ExportType));
+        c.export.job_type = opt(v(Text::ExportJob));
         c.replace.groups = ReplaceGroup::ALL
             .iter()
             .enumerate()
             .filter(|(i, _)| self.replace.is_checked(*i))
             .map(|(_, g)| *g)
+            .collect();
+        let errors: Vec<FieldError> = c
+            .validate()
+            .into_iter()
+            .filter(|p| {
+                self.kind == ConnectionKind::WebConnector
+                    || !p.key.starts_with("connection.web_connector.")
+            })
+            .map(|p| FieldError::new(p.key, p.message))
             .collect();
         if errors.is_empty() {
             Ok(c)
@@ -585,52 +536,7 @@ impl SetupScreen {
 }
 
 impl SetupScreen {
-    fn focus_label(&self) -> &'static str {
-        match self.focus {
-            Item::Text(t) => t.label().trim_start(),
-            Item::Status(_) => "Export with status",
-            _ => "",
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SetupLine {
-    Heading(&'static str),
-    Item(Item),
-    Statuses,
-}
-
-impl Component for SetupScreen {
-    fn title(&self) -> String {
-        "SetUp".into()
-    }
-
-    fn contexts(&self) -> Vec<Context> {
-        match self.focus {
-            Item::Text(Text::CompanyFile) => {
-                vec![Context::Lookup, Context::TextField, Context::Form]
-            }
-            Item::Text(_) => vec![Context::TextField, Context::Form],
-            Item::TabBar => vec![Context::Tabs, Context::Form],
-            Item::Connection => vec![Context::Options, Context::Form, Context::Tabs],
-            Item::ReplaceList if self.replace.is_filtering() => self.replace.contexts(),
-            Item::ReplaceList => {
-                // The list first: ↓/j move in it; Tab (the form's) leaves it.
-                let mut c = self.replace.contexts();
-                c.extend([Context::Form, Context::Tabs]);
-                c
-            }
-            _ => vec![Context::Form, Context::Tabs],
-        }
-    }
-
-    fn captures_text(&self) -> bool {
-        matches!(self.focus, Item::Text(_))
-            || (self.focus == Item::ReplaceList && self.replace.captures_text())
-    }
-
-    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+    fn handle(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
             return self.click(cx.area, *column, *row, cx);
         }
@@ -681,6 +587,57 @@ impl Component for SetupScreen {
         true
     }
 
+    fn focus_label(&self) -> &'static str {
+        match self.focus {
+            Item::Text(t) => t.label().trim_start(),
+            Item::Status(_) => "Export with status",
+            _ => "",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SetupLine {
+    Heading(&'static str),
+    Item(Item),
+    Statuses,
+}
+
+impl Component for SetupScreen {
+    fn title(&self) -> String {
+        "SetUp".into()
+    }
+
+    fn contexts(&self) -> Vec<Context> {
+        match self.focus {
+            Item::Text(Text::CompanyFile) => {
+                vec![Context::Lookup, Context::TextField, Context::Form]
+            }
+            Item::Text(_) => vec![Context::TextField, Context::Form],
+            Item::TabBar => vec![Context::Tabs, Context::Form],
+            Item::Connection => vec![Context::Options, Context::Form, Context::Tabs],
+            Item::ReplaceList if self.replace.is_filtering() => self.replace.contexts(),
+            Item::ReplaceList => {
+                // The list first: ↓/j move in it; Tab (the form's) leaves it.
+                let mut c = self.replace.contexts();
+                c.extend([Context::Form, Context::Tabs]);
+                c
+            }
+            _ => vec![Context::Form, Context::Tabs],
+        }
+    }
+
+    fn captures_text(&self) -> bool {
+        matches!(self.focus, Item::Text(_))
+            || (self.focus == Item::ReplaceList && self.replace.captures_text())
+    }
+
+    fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
+        let changed = self.handle(msg, cx);
+        self.unsaved = self.dirty();
+        changed
+    }
+
     fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
         match ev {
             Event::ConfigSaved(c) if self.saving => {
@@ -691,6 +648,7 @@ impl Component for SetupScreen {
             }
             Event::PasswordSet if self.saving => {
                 self.text_mut(Text::Password).set_value("");
+                self.unsaved = self.dirty();
                 match self.after_password.take() {
                     Some(config) => cx.send(Command::SaveConfig(Box::new(config))),
                     None => self.saving = false,
@@ -703,7 +661,9 @@ impl Component for SetupScreen {
             } if self.saving => {
                 self.after_password = None;
                 self.saving = false;
+                // Showing a Web Connector field's error chooses the Web Connector.
                 self.show_errors(&errors);
+                self.unsaved = self.dirty();
                 cx.status(Tone::Error, "Not saved: fix the values marked ✗.");
                 None
             }
@@ -737,6 +697,7 @@ impl Component for SetupScreen {
                 self.text_mut(Text::CompanyFile)
                     .set_value(&p.to_string_lossy());
                 self.set_focus(Item::Text(Text::CompanyFile));
+                self.unsaved = self.dirty();
             }
             other => return Some(other),
         }
@@ -771,7 +732,7 @@ impl Component for SetupScreen {
         }
         let hint = if self.saving {
             "saving…"
-        } else if self.dirty() {
+        } else if self.unsaved {
             "unsaved changes"
         } else {
             ""
@@ -791,11 +752,7 @@ impl Component for SetupScreen {
             _ => None,
         };
         if let Some((is_error, m)) = message {
-            let (g, style) = if is_error {
-                (glyph::ERROR, theme.error)
-            } else {
-                (glyph::WARNING, theme.warning)
-            };
+            let (g, style) = message_look(is_error, theme);
             let text = format!("{g} {}: {m}", self.focus_label());
             let width = area.width.saturating_sub(2);
             let lines = crate::tui::widgets::wrap(&text, width as usize);
@@ -826,12 +783,7 @@ impl SetupScreen {
                 _ => false,
             })
             .unwrap_or(0);
-        let mut top = self.scroll.get();
-        if focus_line < top + 1 {
-            top = focus_line.saturating_sub(1);
-        } else if focus_line >= top + height {
-            top = focus_line + 1 - height;
-        }
+        let top = scroll_to_show(self.scroll.get(), focus_line, height);
         self.scroll.set(top);
         let layout = FieldLayout {
             label_width: LABEL_W,
@@ -845,19 +797,7 @@ impl SetupScreen {
                 ..area
             };
             let label = |text: &str, focused: bool, buf: &mut Buffer| {
-                let marker = if focused { glyph::CURSOR } else { " " };
-                put(
-                    buf,
-                    row.x,
-                    y,
-                    LABEL_W,
-                    &format!("{marker}{text}"),
-                    if focused {
-                        theme.label_focused
-                    } else {
-                        theme.label
-                    },
-                );
+                form_label(buf, row.x, y, LABEL_W, text, focused, theme);
             };
             match line {
                 SetupLine::Heading(h) => {
@@ -890,31 +830,12 @@ impl SetupScreen {
                 SetupLine::Item(Item::Connection) => {
                     let focused = self.focus == Item::Connection;
                     label("Connect through", focused, buf);
-                    let mut x = row.x + LABEL_W;
-                    for (k, name) in [
+                    let options = [
                         (ConnectionKind::Sandbox, "Sandbox company"),
                         (ConnectionKind::WebConnector, "QuickBooks Web Connector"),
-                    ] {
-                        let on = self.kind == k;
-                        let text = format!(
-                            "{} {name}",
-                            if on {
-                                glyph::RADIO_ON
-                            } else {
-                                glyph::RADIO_OFF
-                            }
-                        );
-                        let w = text.chars().count() as u16;
-                        let style = if on && focused {
-                            theme.cursor
-                        } else if on {
-                            theme.checked
-                        } else {
-                            theme.base
-                        };
-                        put(buf, x, y, w, &text, style);
-                        x += w + 2;
-                    }
+                    ]
+                    .map(|(k, name)| (name, self.kind == k));
+                    radio_row(buf, row.x + LABEL_W, y, options, focused, theme);
                 }
                 SetupLine::Item(Item::WriteQwc) => {
                     let focused = self.focus == Item::WriteQwc;

@@ -14,7 +14,7 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
 use crate::tui::view::{RowId, RowKind, Selection, SyncPane, SyncRow, SyncView};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
-use crate::tui::widgets::put;
+use crate::tui::widgets::{inside_box, put};
 use crate::tui::worker::{Command, Event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,12 +29,13 @@ struct Pane {
 }
 
 impl Pane {
-    fn new(p: SyncPane) -> Pane {
+    fn new(mut p: SyncPane) -> Pane {
+        // The list keeps the cells; the rows keep the rest (100,000 rows: no second copy).
         let rows: Vec<ChecklistRow> = p
             .rows
-            .iter()
+            .iter_mut()
             .map(|r| ChecklistRow {
-                cells: r.cells.clone(),
+                cells: std::mem::take(&mut r.cells),
                 blocked: r.problems.first().map(|first| {
                     if r.problems.len() > 1 {
                         format!("{first} (+{} more)", r.problems.len() - 1)
@@ -101,14 +102,6 @@ impl SyncScreen {
 
     fn pane_mut(&mut self) -> &mut Pane {
         &mut self.panes[Self::idx(self.focus)]
-    }
-
-    pub fn focus(&self) -> Side {
-        self.focus
-    }
-
-    pub fn checked_count(&self, side: Side) -> usize {
-        self.panes[Self::idx(side)].list.checked_count()
     }
 
     /// The checked rows, each once, SMSTurbo's first.
@@ -323,13 +316,7 @@ impl Component for SyncScreen {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        let list = &self.pane().list;
-        if list.is_filtering() {
-            return list.contexts();
-        }
-        let mut c = vec![Context::SyncPanes];
-        c.extend(list.contexts());
-        c
+        self.pane().list.contexts_within(&[Context::SyncPanes])
     }
 
     fn captures_text(&self) -> bool {
@@ -413,9 +400,9 @@ impl Component for SyncScreen {
             .border_style(theme.border)
             .title(" Detail ")
             .render(detail, buf);
-        let inner = Block::bordered().inner(detail);
+        let inner = inside_box(detail);
         for (k, (line, style)) in self
-            .detail_lines(inner.width.saturating_sub(2) as usize)
+            .detail_lines(inner.width as usize)
             .into_iter()
             .take(inner.height as usize)
             .enumerate()
@@ -428,14 +415,7 @@ impl Component for SyncScreen {
                 DetailStyle::Plain => theme.base,
                 DetailStyle::Hint => theme.hint,
             };
-            put(
-                buf,
-                inner.x + 1,
-                inner.y + k as u16,
-                inner.width.saturating_sub(2),
-                &line,
-                s,
-            );
+            put(buf, inner.x, inner.y + k as u16, inner.width, &line, s);
         }
     }
 }

@@ -4,6 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
+use crate::qb::webconnector::WHAT_TO_CLICK;
 use crate::tui::action::Msg;
 use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
@@ -24,12 +25,10 @@ impl WaitModal {
         } else {
             w.company_file.clone()
         };
+        // What to click is the Web Connector module's wording, shared by every front end.
         let body = format!(
             "custsync is ready for the Web Connector at {url} (user \"{user}\").\n\n\
-             On the computer where QuickBooks runs:\n\
-             1. Open QuickBooks with {file}.\n\
-             2. Open the QuickBooks Web Connector.\n\
-             3. Tick custsync in its list and click Update Selected.\n\n\
+             {WHAT_TO_CLICK} QuickBooks must be running there with {file} open.\n\n\
              First time? Add custsync to the Web Connector with its .qwc file (SetUp → Write \
              .qwc file) and type the password in its Password column.\n\n\
              custsync goes on by itself as soon as the Web Connector calls.",

@@ -184,11 +184,6 @@ impl Checklist {
         self.visible.get(self.cursor).map(|&i| i as usize)
     }
 
-    /// The cells of a row.
-    pub fn cells(&self, row: usize) -> Option<&[Box<str>]> {
-        self.rows.get(row).map(|r| &*r.cells)
-    }
-
     pub fn blocked_reason(&self, row: usize) -> Option<&str> {
         self.rows.get(row).and_then(|r| r.blocked.as_deref())
     }
@@ -230,6 +225,17 @@ impl Checklist {
         } else {
             vec![Context::List]
         }
+    }
+
+    /// The contexts of a screen whose list has focus: the screen's own (`outer`) in front of
+    /// the list's, except while a filter is typed, when only the filter's keys apply.
+    pub fn contexts_within(&self, outer: &[Context]) -> Vec<Context> {
+        if self.is_filtering() {
+            return self.contexts();
+        }
+        let mut c = outer.to_vec();
+        c.extend(self.contexts());
+        c
     }
 
     /// Whether a text field (the filter) has focus.
@@ -277,10 +283,8 @@ impl Checklist {
         ListOutcome::Changed
     }
 
-    fn toggle_cursor(&mut self) -> ListOutcome {
-        let Some(row) = self.cursor_row() else {
-            return ListOutcome::Ignored;
-        };
+    /// Checks or unchecks `row`, or says why it cannot be checked.
+    fn toggle(&mut self, row: usize) -> ListOutcome {
         if let Some(reason) = self.blocked_reason(row) {
             return ListOutcome::Blocked {
                 row,
@@ -289,8 +293,19 @@ impl Checklist {
         }
         let checked = !self.is_checked(row);
         self.set_checked(row, checked);
-        self.move_to(self.cursor as isize + 1);
         ListOutcome::Toggled { row, checked }
+    }
+
+    /// Space: toggles the row under the cursor and moves down.
+    fn toggle_cursor(&mut self) -> ListOutcome {
+        let Some(row) = self.cursor_row() else {
+            return ListOutcome::Ignored;
+        };
+        let outcome = self.toggle(row);
+        if matches!(outcome, ListOutcome::Toggled { .. }) {
+            self.move_to(self.cursor as isize + 1);
+        }
+        outcome
     }
 
     /// Checks every checkable row the filter shows, or unchecks them all if they already are.
@@ -393,16 +408,7 @@ impl Checklist {
         self.cursor = pos;
         let on_box = x < body.x + MARKER_W + CHECKBOX_W;
         if self.checkable && on_box {
-            let row = self.visible[pos] as usize;
-            if let Some(reason) = self.blocked_reason(row) {
-                return ListOutcome::Blocked {
-                    row,
-                    reason: reason.to_string(),
-                };
-            }
-            let checked = !self.is_checked(row);
-            self.set_checked(row, checked);
-            return ListOutcome::Toggled { row, checked };
+            return self.toggle(self.visible[pos] as usize);
         }
         ListOutcome::Changed
     }

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{centered, put, wrap};
+use super::{bullets, centered, inside_box, put, wrap};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
@@ -233,29 +233,14 @@ impl<T: Clone> Dialog<T> {
             .min(area.width.saturating_sub(2));
         let text_w = width.saturating_sub(4) as usize;
         let body: Vec<String> = self.body.iter().flat_map(|p| wrap(p, text_w)).collect();
-        let list: Vec<String> = self
-            .list
-            .iter()
-            .flat_map(|l| {
-                let mut lines = wrap(l, text_w.saturating_sub(2));
-                for (i, line) in lines.iter_mut().enumerate() {
-                    *line = format!("{} {line}", if i == 0 { "•" } else { " " });
-                }
-                lines
-            })
-            .collect();
+        let list = bullets(&self.list, text_w);
         let list_gap = u16::from(!list.is_empty());
         let fixed = body.len() as u16 + list_gap + 2 /* blank + buttons */ + 2 /* borders */;
         let room_for_list = area.height.saturating_sub(fixed).saturating_sub(2);
         let list_h = (list.len() as u16).min(room_for_list);
         let height = (fixed + list_h).min(area.height);
         let outer = centered(area, width, height);
-        let inner = Block::bordered().inner(outer);
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = inside_box(outer);
         let y_buttons = inner.y + inner.height.saturating_sub(1);
         let mut x = inner.x + inner.width.saturating_sub(buttons_w as u16) / 2;
         let buttons = self

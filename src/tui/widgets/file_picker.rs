@@ -116,10 +116,6 @@ impl FilePicker {
         &self.dir
     }
 
-    pub fn pattern(&self) -> &str {
-        self.pattern.value()
-    }
-
     pub fn error(&self) -> Option<&Explanation> {
         self.error.as_ref()
     }
@@ -215,12 +211,7 @@ impl FilePicker {
     pub fn contexts(&self) -> Vec<Context> {
         match self.focus {
             Focus::Pattern => vec![Context::TextField, Context::Dialog],
-            Focus::List if self.list.is_filtering() => self.list.contexts(),
-            Focus::List => {
-                let mut c = vec![Context::FilePicker];
-                c.extend(self.list.contexts());
-                c
-            }
+            Focus::List => self.list.contexts_within(&[Context::FilePicker]),
         }
     }
 

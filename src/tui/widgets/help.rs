@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{centered, put};
+use super::{centered, inside_box, put};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::HelpSection;
 use crate::tui::theme::Theme;
@@ -15,6 +15,8 @@ pub struct HelpOverlay {
     /// What the operator was looking at, for the title.
     pub place: String,
     lines: Vec<HelpLine>,
+    /// The width of the keys column, from the longest keys.
+    key_w: u16,
     scroll: usize,
 }
 
@@ -35,9 +37,19 @@ impl HelpOverlay {
             lines.push(HelpLine::Title(s.title));
             lines.extend(s.lines.into_iter().map(|(k, d)| HelpLine::Binding(k, d)));
         }
+        let key_w = lines
+            .iter()
+            .filter_map(|l| match l {
+                HelpLine::Binding(k, _) => Some(k.width()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(4) as u16
+            + 2;
         HelpOverlay {
             place: place.into(),
             lines,
+            key_w,
             scroll: 0,
         }
     }
@@ -64,16 +76,7 @@ impl HelpOverlay {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let key_w = self
-            .lines
-            .iter()
-            .filter_map(|l| match l {
-                HelpLine::Binding(k, _) => Some(k.width()),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(4) as u16
-            + 2;
+        let key_w = self.key_w;
         let outer = centered(area, 76, area.height.saturating_sub(2));
         super::clear_modal(outer, area, buf);
         Block::bordered()
@@ -82,12 +85,7 @@ impl HelpOverlay {
             .title_style(theme.title)
             .title_bottom(" Esc close  ↑↓ scroll ")
             .render(outer, buf);
-        let inner = Block::bordered().inner(outer);
-        let inner = Rect {
-            x: inner.x + 1,
-            width: inner.width.saturating_sub(2),
-            ..inner
-        };
+        let inner = inside_box(outer);
         let scroll = self
             .scroll
             .min(self.lines.len().saturating_sub(inner.height as usize));

@@ -17,7 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::theme::glyph;
+use super::theme::{Theme, glyph};
 
 /// `text` cut to `width` display cells, ending in `…` when cut.
 pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
@@ -55,6 +55,84 @@ pub fn put(buf: &mut Buffer, x: u16, y: u16, width: u16, text: &str, style: Styl
     buf.set_stringn(area.x, area.y, fitted, area.width as usize, style);
 }
 
+/// The room inside a bordered box, a cell in from each side border (text never touches it).
+pub fn inside_box(outer: Rect) -> Rect {
+    let inner = ratatui::widgets::Block::bordered().inner(outer);
+    Rect {
+        x: inner.x + 1,
+        width: inner.width.saturating_sub(2),
+        ..inner
+    }
+}
+
+/// The label of a form row, `›` in front of the focused one.
+pub fn form_label(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    width: u16,
+    text: &str,
+    focused: bool,
+    theme: &Theme,
+) {
+    let (marker, style) = if focused {
+        (glyph::CURSOR, theme.label_focused)
+    } else {
+        (" ", theme.label)
+    };
+    put(buf, x, y, width, &format!("{marker}{text}"), style);
+}
+
+/// Options on one row from `x`, `(•)` before the chosen one, which shows as the cursor while the
+/// row has focus.
+pub fn radio_row<'a>(
+    buf: &mut Buffer,
+    mut x: u16,
+    y: u16,
+    options: impl IntoIterator<Item = (&'a str, bool)>,
+    focused: bool,
+    theme: &Theme,
+) {
+    for (name, on) in options {
+        let g = if on {
+            glyph::RADIO_ON
+        } else {
+            glyph::RADIO_OFF
+        };
+        let text = format!("{g} {name}");
+        let w = text.width() as u16;
+        let style = match (on, focused) {
+            (true, true) => theme.cursor,
+            (true, false) => theme.checked,
+            (false, _) => theme.base,
+        };
+        put(buf, x, y, w, &text, style);
+        x += w + 2;
+    }
+}
+
+/// The glyph and style of a message next to a field: an error refuses the value, a warning
+/// only says what QuickBooks will object to.
+pub fn message_look(is_error: bool, theme: &Theme) -> (&'static str, Style) {
+    if is_error {
+        (glyph::ERROR, theme.error)
+    } else {
+        (glyph::WARNING, theme.warning)
+    }
+}
+
+/// The first line of a scrolled form to draw so `focus` shows, moving as little as possible from
+/// `top` and keeping the line above the focus (its group heading) in view.
+pub fn scroll_to_show(top: usize, focus: usize, height: usize) -> usize {
+    if focus < top + 1 {
+        focus.saturating_sub(1)
+    } else if focus >= top + height {
+        focus + 1 - height
+    } else {
+        top
+    }
+}
+
 /// Clears where a modal goes and a one-cell margin around it, so that no fragment of the
 /// screen beneath (the last letter of a cut-off column, say) sits against its border.
 pub fn clear_modal(outer: Rect, area: Rect, buf: &mut Buffer) {
@@ -78,6 +156,19 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// `lines` as a bulleted list wrapped to `width` cells, continuation lines under the text.
+pub fn bullets(lines: &[String], width: usize) -> Vec<String> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            wrap(l, width.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| format!("{} {line}", if i == 0 { "•" } else { " " }))
+        })
+        .collect()
 }
 
 /// Wraps `text` into lines of at most `width` cells, breaking at spaces where possible. A

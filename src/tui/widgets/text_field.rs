@@ -7,8 +7,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
-use super::put;
-use crate::tui::theme::{Theme, glyph};
+use super::{form_label, message_look, put};
+use crate::tui::theme::Theme;
 
 #[derive(Clone, Debug)]
 pub struct TextField {
@@ -80,10 +80,6 @@ impl TextField {
         self.set_focused(self.focused);
     }
 
-    pub fn is_focused(&self) -> bool {
-        self.focused
-    }
-
     pub fn set_focused(&mut self, focused: bool) {
         self.focused = focused;
         // The caret is drawn by the field itself (REVERSED), so it shows without colour and the
@@ -153,20 +149,7 @@ impl TextField {
         }
         let row = Rect { height: 1, ..area };
         let label_w = layout.label_width.min(row.width);
-        let label_style = if self.focused {
-            theme.label_focused
-        } else {
-            theme.label
-        };
-        let marker = if self.focused { glyph::CURSOR } else { " " };
-        put(
-            buf,
-            row.x,
-            row.y,
-            label_w,
-            &format!("{marker}{}", self.label),
-            label_style,
-        );
+        form_label(buf, row.x, row.y, label_w, &self.label, self.focused, theme);
         let input_x = row.x + label_w;
         let rest = row.width - label_w;
         let input_w = layout.input_width.min(rest);
@@ -182,11 +165,7 @@ impl TextField {
         let msg_w = (row.x + row.width).saturating_sub(msg_x);
         // Too little room for a useful message: the owner shows it elsewhere.
         if let Some((is_error, text)) = self.message().filter(|_| msg_w >= 12) {
-            let (g, style) = if is_error {
-                (glyph::ERROR, theme.error)
-            } else {
-                (glyph::WARNING, theme.warning)
-            };
+            let (g, style) = message_look(is_error, theme);
             put(buf, msg_x, row.y, msg_w, &format!("{g} {text}"), style);
         }
     }
