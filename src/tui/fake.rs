@@ -347,16 +347,16 @@ impl FakeState {
         for (name, list) in &self.other_names {
             taken.insert(*list, name);
         }
-        let plan = Plan::build(&PlanInput {
+        let mut plan = Plan::build(&PlanInput {
             locals: &snapshot.locals,
             qb: &snapshot.qb,
             links: &[],
             config: &self.config,
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
-            taken: &taken,
             mode,
         });
+        plan.mark_taken(&taken);
         (plan, snapshot)
     }
 
