@@ -304,10 +304,10 @@ pub enum NameOwner {
 }
 
 impl NameOwner {
-    fn noun(self) -> &'static str {
+    fn a_noun(self) -> &'static str {
         match self {
-            NameOwner::Customer => "customer",
-            NameOwner::Other(l) => l.noun(),
+            NameOwner::Customer => "a customer",
+            NameOwner::Other(l) => l.a_noun(),
         }
     }
 }
@@ -517,12 +517,13 @@ pub fn explain_status(code: i32, ctx: &StatusContext<'_>) -> Explanation {
             ),
         ),
         codes::NAME_IN_USE => {
-            let owner = ctx
-                .owner
-                .map_or("customer, vendor, employee or other name", NameOwner::noun);
+            let owner = ctx.owner.map_or(
+                "a customer, vendor, employee or other name",
+                NameOwner::a_noun,
+            );
             e(
                 "Name already used in QuickBooks",
-                format!("{p}QuickBooks already has a {owner} named '{value}'"),
+                format!("{p}QuickBooks already has {owner} named '{value}'"),
                 "rename the SMSTurbo customer's QuickBooks name and synchronize again".into(),
             )
         }

@@ -124,7 +124,16 @@ impl NameList {
         }
     }
 
-    /// For people: "vendor", "employee", "other name".
+    /// For people, with its article: "a vendor", "an employee", "an other name".
+    pub fn a_noun(self) -> &'static str {
+        match self {
+            NameList::Vendor => "a vendor",
+            NameList::Employee => "an employee",
+            NameList::OtherName => "an other name",
+        }
+    }
+
+    /// For people, after "a"/"the": "vendor", "employee", "other name".
     pub fn noun(self) -> &'static str {
         match self {
             NameList::Vendor => "vendor",

@@ -33,8 +33,8 @@ impl fmt::Display for Problem {
             Problem::Value(v) => v.fmt(f),
             Problem::NameTaken { list, name } => write!(
                 f,
-                "QuickBooks already has a {} named '{name}' — give this customer a different QuickBooks name",
-                list.noun()
+                "QuickBooks already has {} named '{name}' — give this customer a different QuickBooks name",
+                list.a_noun()
             ),
             Problem::SameNameAs { codes } => write!(
                 f,

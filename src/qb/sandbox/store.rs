@@ -654,11 +654,11 @@ impl super::file::CompanyFile {
         let result = (|| -> rusqlite::Result<Result<String, SandboxError>> {
             if let Some(holder) = name_holder(conn, name, false)? {
                 let what = match holder {
-                    NameHolder::Customer => "customer",
-                    NameHolder::Names(l) => l.noun(),
+                    NameHolder::Customer => "a customer",
+                    NameHolder::Names(l) => l.a_noun(),
                 };
                 return Ok(Err(SandboxError::Invalid(format!(
-                    "the name \"{name}\" is already used by a {what}; QuickBooks names are unique \
+                    "the name \"{name}\" is already used by {what}; QuickBooks names are unique \
                      across customers, vendors, employees and other names"
                 ))));
             }
