@@ -49,7 +49,7 @@ pub fn not_all_found(missing: &str) -> Status {
 /// Error severity makes stopOnError stop there, as a real refusal would.
 pub fn unsupported() -> Status {
     Status::new(
-        1030,
+        codes::UNSUPPORTED,
         "This request is not supported by this implementation.",
     )
 }
