@@ -55,12 +55,12 @@ macro_rules! fields {
             pub const COUNT: usize = Field::ALL.len();
 
             /// Where and how QuickBooks carries this field.
-            pub fn shape(self) -> Shape {
+            pub const fn shape(self) -> Shape {
                 match self { $( Field::$variant => $shape, )* }
             }
 
             /// Maximum length in characters, for text fields.
-            pub fn max_len(self) -> Option<usize> {
+            pub const fn max_len(self) -> Option<usize> {
                 match self { $( Field::$variant => $max, )* }
             }
 

@@ -7,6 +7,7 @@
 //! are checked for length and otherwise ignored. References into lists the sandbox does not have
 //! (classes, price levels, currencies, payment methods, item sales taxes) never resolve.
 
+use crate::qbxml::rules::{MAX_FULL_NAME, MAX_TYPE_FULL_NAME};
 use crate::qbxml::{Amount, Field, ResponseBody};
 
 use super::file::insert_list_entry_full;
@@ -16,11 +17,6 @@ use super::processor::{Answer, Ctx};
 use super::queries::{restrict_customer, restrict_list_entry};
 use super::statuses;
 use super::store::{self, ListKind, NewCustomer, Parent, Table};
-
-/// A customer's FullName may hold five levels of 41 characters and their colons.
-const MAX_FULL_NAME: usize = 209;
-/// A type's FullName.
-const MAX_TYPE_FULL_NAME: usize = 159;
 
 /// Where a `…Ref` of CustomerAdd points, and how QuickBooks names that list in a 3140 message.
 fn ref_target(element: &str) -> (Option<Table>, &'static str) {

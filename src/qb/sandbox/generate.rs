@@ -339,14 +339,15 @@ impl Gen {
 
     /// A name no customer, vendor, employee or other name holds yet (case-insensitively).
     fn unique(&mut self, base: &str) -> String {
-        let base: String = base.chars().take(41).collect();
+        let max = Field::Name.max_len().unwrap_or(41);
+        let base: String = base.chars().take(max).collect();
         if self.taken.insert(name_key(&base)) {
             return base;
         }
         let mut n: u64 = 2;
         loop {
             let tail = format!(" {n}");
-            let head: String = base.chars().take(41 - tail.len()).collect();
+            let head: String = base.chars().take(max - tail.len()).collect();
             let candidate = format!("{}{tail}", head.trim_end());
             if self.taken.insert(name_key(&candidate)) {
                 return candidate;

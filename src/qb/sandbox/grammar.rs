@@ -9,6 +9,7 @@
 //! request with status 3070. The checker therefore only records the first over-long value it sees.
 
 use crate::qbxml::QbxmlVersion;
+use crate::qbxml::rules::MAX_LIST_ID;
 
 use super::xmlin::Elem;
 
@@ -302,8 +303,8 @@ fn check_value(
             Ok(())
         }
         Ty::Id => {
-            if text.chars().count() > 36 {
-                bad("a ListID (at most 36 characters)")
+            if text.chars().count() > MAX_LIST_ID {
+                bad(&format!("a ListID (at most {MAX_LIST_ID} characters)"))
             } else {
                 Ok(())
             }

@@ -645,9 +645,10 @@ impl super::file::CompanyFile {
         is_active: bool,
     ) -> Result<String, super::file::SandboxError> {
         use super::file::SandboxError;
-        if name.trim().is_empty() || name.chars().count() > 41 || name.contains(':') {
+        let max = Field::Name.max_len().unwrap_or(41);
+        if name.trim().is_empty() || name.chars().count() > max || name.contains(':') {
             return Err(SandboxError::Invalid(format!(
-                "\"{name}\" cannot be a QuickBooks name: it needs 1 to 41 characters and no colon"
+                "\"{name}\" cannot be a QuickBooks name: it needs 1 to {max} characters and no colon"
             )));
         }
         let conn = &self.conn;
