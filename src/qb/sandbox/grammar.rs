@@ -482,12 +482,14 @@ fn at_line(message: String, elem: &Elem) -> String {
 
 /// A value shortened for an error message.
 pub fn clip(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head}…")
+    clip_to(text, 60)
+}
+
+/// `text` cut to `max` characters, ending in `…` when something was cut.
+pub fn clip_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 
