@@ -2,8 +2,9 @@
 //!
 //! Memory held is the customers read, not the XML: the lexer (`read/lexer.rs`) hands out tokens from a
 //! buffer about one token long (or straight from a `&str`), unknown elements are skipped without
-//! being stored, and values become `Box<str>`s of exactly their length. Element names are matched
-//! against tables built from the field table ([`order::CUSTOMER_RET`]), so no name is allocated.
+//! being stored, and a customer's mapped values share one string trimmed to their length
+//! ([`CustomerData`]). Element names are matched against tables built from the field table
+//! ([`order::CUSTOMER_RET`]), so no name is allocated.
 //!
 //! Bad input never panics. Everything QuickBooks would never send is refused with a
 //! [`ReadError`] that says where: a DOCTYPE (entity tricks), unknown entities, invalid UTF-8,
