@@ -172,6 +172,13 @@ impl<T: Copy> NameTable<T> {
             .find(|(n, _)| n.as_bytes() == name.as_bytes())
             .copied()
     }
+    /// A child named `name`: known with its entry, or to be skipped.
+    fn child(&self, name: &str) -> Child<(&'static str, T)> {
+        match self.get(name) {
+            Some(found) => Child::Known(found),
+            None => Child::Skip,
+        }
+    }
 }
 
 /// What a CustomerRet child means to custsync.
@@ -520,12 +527,7 @@ impl<'a, R: Read> Parser<'a, R> {
         let mut c = CustomerRet::default();
         self.children(
             "CustomerRet",
-            |name, _, _| {
-                Ok(match CUSTOMER_TAGS.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(CUSTOMER_TAGS.child(name)),
             |p, (element, tag), empty| {
                 match tag {
                     CustomerTag::Plain(field) => {
@@ -595,12 +597,7 @@ impl<'a, R: Read> Parser<'a, R> {
         };
         self.children(
             a.element(),
-            |name, _, _| {
-                Ok(match table.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(table.child(name)),
             |p, (element, field), empty| {
                 p.leaf(element, empty)?;
                 data.set(field, &p.text);
@@ -664,12 +661,7 @@ impl<'a, R: Read> Parser<'a, R> {
         let mut r = ListRet::default();
         self.children(
             ret,
-            |name, _, _| {
-                Ok(match LIST_RET_TAGS.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(LIST_RET_TAGS.child(name)),
             |p, (element, content), empty| {
                 if content == Content::ParentRef {
                     r.parent = p.owned_ref(element, empty)?;
@@ -733,12 +725,7 @@ impl<'a, R: Read> Parser<'a, R> {
         }
         self.children(
             "HostRet",
-            |name, _, _| {
-                Ok(match HOST_TAGS.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(HOST_TAGS.child(name)),
             |p, (element, tag), empty| {
                 p.leaf(element, empty)?;
                 match tag {
