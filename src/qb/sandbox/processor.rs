@@ -138,9 +138,9 @@ fn run_document(
         ms::clear(conn, &app)?;
         old = None;
     }
-    let checksum = ms::checksum(request);
     match (doc.new_message_set_id.as_deref(), old) {
         (Some(new), _) => {
+            let checksum = ms::checksum(request);
             if let Some(prev) = ms::stored(conn, &app)?
                 && prev.id == new
             {
