@@ -199,7 +199,7 @@ pub fn list_ref(w: &mut XmlWriter, element: &'static str, r: &ListRef) {
         .end();
 }
 
-/// Writes one `CustomerRet` in schema order. Empty values are left out, as QuickBooks leaves
+/// Writes one `CustomerRet` in schema order. Absent values are left out, as QuickBooks leaves
 /// them out. `unused` is called at every slot custsync does not carry (Balance, DataExtRet, …):
 /// the reader's tests write there what QuickBooks would send; the sandbox writes nothing.
 pub fn customer_ret(
