@@ -12,7 +12,7 @@ use super::{Globals, Outcome};
 use crate::qb::sandbox::{
     AppPrefs, CompanyFile, GenerateOptions, Grant, SandboxOptions, Session, generate, process,
 };
-use crate::qb::{APP_NAME, QbError, explain, hresult};
+use crate::qb::{APP_NAME, QbError, hresult};
 
 #[derive(clap::Args, Debug)]
 pub struct SandboxArgs {
@@ -306,10 +306,14 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
 }
 
 /// Prints a document-level refusal (HRESULT and message, then the next step) on stderr.
+///
+/// Every refusal `process` gives here (a parse error, an unsupported version, rollbackOnError,
+/// subscription messages) is about the document itself, and its message names what is wrong; the
+/// catalog's next steps speak to an operator running a sync, which is not who reads this.
 fn document_failure(e: &QbError) -> Outcome {
     if let QbError::Hresult { code, message } = e {
         eprintln!("{}: {message}", hresult::format(*code));
-        eprintln!("next: {}", explain::explain_hresult(*code).next_step);
+        eprintln!("next: correct the request document as the message says, then send it again");
     } else {
         eprintln!("error: {e}");
     }

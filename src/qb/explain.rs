@@ -28,7 +28,7 @@ use std::fmt;
 use std::path::Path;
 
 use crate::qbxml::status::codes;
-use crate::qbxml::{Field, NameList, Status};
+use crate::qbxml::{Field, NameList, Status, message_set_status as set_status};
 
 use super::{APP_NAME, QbError, hresult};
 
@@ -461,7 +461,7 @@ pub fn explain_status(code: i32, ctx: &StatusContext<'_>) -> Explanation {
             ),
             "Nothing to do: custsync treats the missing ones as not in QuickBooks.".into(),
         ),
-        1030 => e(
+        codes::UNSUPPORTED => e(
             "QuickBooks does not support this request",
             format!("{p}This QuickBooks does not implement the kind of request custsync sent."),
             "Update QuickBooks, or send the trace folder to support.".into(),
@@ -668,33 +668,33 @@ pub fn explain(status: &Status, ctx: &StatusContext<'_>) -> Explanation {
 pub fn explain_message_set_status(code: i32) -> Explanation {
     let c = format!("message set status {code}");
     match code {
-        0 => Explanation::new(
+        set_status::OK => Explanation::new(
             c,
             "Recovered",
             "QuickBooks returned the answer it kept for the earlier request.",
             "Nothing to do.",
         ),
-        600 => Explanation::new(
+        set_status::NO_STORED_STATE => Explanation::new(
             c,
             "No earlier answer kept",
             "QuickBooks has no record of the earlier request custsync asked about (it was never \
              received, or a newer one replaced it).",
             "Nothing to do: custsync looks the customers up instead and sends only what is missing.",
         ),
-        9001 => Explanation::new(
+        set_status::BAD_CHECKSUM => Explanation::new(
             c,
             "Request does not match its label",
             "A request reused the label of an earlier one with different content, so QuickBooks \
              refused it.",
             "This is a problem in custsync itself: send the trace folder to support.",
         ),
-        9002 | 9005 => Explanation::new(
+        set_status::NO_STORED_RESPONSE | set_status::NOT_STORED => Explanation::new(
             c,
             "QuickBooks kept no answer",
             "QuickBooks could not store (or find) the answer to the earlier request.",
             "Synchronize again: custsync looks the customers up before sending anything.",
         ),
-        9004 => Explanation::new(
+        set_status::ID_TOO_LONG => Explanation::new(
             c,
             "Request label too long",
             "The label custsync gave the request is longer than QuickBooks accepts.",

@@ -276,7 +276,7 @@ impl<'c> Session<'c> {
     pub fn customer_count(&mut self) -> Result<u32, SessionError> {
         let r = self.single(RequestBody::CustomerQuery(CustomerQuery {
             metadata_only: true,
-            selection: all_filter(None),
+            selection: all_filter(),
             ..CustomerQuery::default()
         }))?;
         if r.status.code == codes::NO_MATCH {
@@ -630,9 +630,8 @@ fn succeeded(request: &'static str, r: Response) -> Result<Response, SessionErro
 }
 
 /// ActiveStatus All: QuickBooks' default, ActiveOnly, would hide inactive customers.
-fn all_filter(max_returned: Option<u32>) -> Selection {
+fn all_filter() -> Selection {
     Selection::Filter(ListFilter {
-        max_returned,
         active_status: Some(ActiveStatus::All),
         ..ListFilter::default()
     })
@@ -640,7 +639,7 @@ fn all_filter(max_returned: Option<u32>) -> Selection {
 
 fn all_types() -> ListQuery {
     ListQuery {
-        selection: all_filter(None),
+        selection: all_filter(),
         include_ret: Vec::new(),
     }
 }

@@ -55,12 +55,12 @@ macro_rules! fields {
             pub const COUNT: usize = Field::ALL.len();
 
             /// Where and how QuickBooks carries this field.
-            pub fn shape(self) -> Shape {
+            pub const fn shape(self) -> Shape {
                 match self { $( Field::$variant => $shape, )* }
             }
 
             /// Maximum length in characters, for text fields.
-            pub fn max_len(self) -> Option<usize> {
+            pub const fn max_len(self) -> Option<usize> {
                 match self { $( Field::$variant => $max, )* }
             }
 
@@ -251,7 +251,7 @@ impl CustomerData {
     /// absent, amounts compared by value.
     pub fn same_value(field: Field, a: Option<&str>, b: Option<&str>) -> bool {
         let norm = |v: Option<&str>| -> Option<String> {
-            let t = v.map(str::trim).filter(|t| !t.is_empty())?;
+            let t = v_trim(v)?;
             Some(match field.kind() {
                 Kind::Amount => Amount::parse(t).map_or_else(|_| t.to_string(), |a| a.to_string()),
                 Kind::Text => t.to_string(),

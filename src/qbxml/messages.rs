@@ -290,6 +290,22 @@ pub struct ResponseDoc {
     pub responses: Vec<Response>,
 }
 
+/// The `messageSetStatusCode` values of error recovery, as Intuit's QBFC sample checks them.
+pub mod message_set_status {
+    /// The stored response is returned (or the new set was run and stored).
+    pub const OK: i32 = 0;
+    /// No stored state matches the `oldMessageSetID`.
+    pub const NO_STORED_STATE: i32 = 600;
+    /// The `newMessageSetID` matches the stored one but the content does not.
+    pub const BAD_CHECKSUM: i32 = 9001;
+    /// The set's response was not stored.
+    pub const NO_STORED_RESPONSE: i32 = 9002;
+    /// A message set ID longer than 24 characters.
+    pub const ID_TOO_LONG: i32 = 9004;
+    /// The response could not be stored.
+    pub const NOT_STORED: i32 = 9005;
+}
+
 impl ResponseDoc {
     /// The response whose `requestID` is `request_id`.
     pub fn by_request_id(&self, request_id: &str) -> Option<&Response> {

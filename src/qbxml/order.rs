@@ -3,9 +3,9 @@
 //! qbXML is sequence-sensitive: QuickBooks rejects a whole document (HRESULT 0x80040400) when one
 //! element is out of schema order. These tables list every top-level element of the two
 //! aggregates in the order of `qbxml130.xsd` (16.0 has the same order; a test checks both), and
-//! say what custsync puts in each. The request writer walks [`CUSTOMER_ADD`]; the sandbox can use
-//! the same table to refuse misordered requests, and [`CUSTOMER_RET`] gives the order a response
-//! writer must follow.
+//! say what custsync puts in each. The request writer walks [`CUSTOMER_ADD`]; the response reader
+//! and the CustomerRet writer (which the sandbox answers with) walk [`CUSTOMER_RET`]. The sandbox
+//! checks requests against its own content models, compared with the XSDs on their own.
 
 use super::fields::{Field, Shape};
 

@@ -2,8 +2,9 @@
 //!
 //! Memory held is the customers read, not the XML: the lexer (`read/lexer.rs`) hands out tokens from a
 //! buffer about one token long (or straight from a `&str`), unknown elements are skipped without
-//! being stored, and values become `Box<str>`s of exactly their length. Element names are matched
-//! against tables built from the field table ([`order::CUSTOMER_RET`]), so no name is allocated.
+//! being stored, and a customer's mapped values share one string trimmed to their length
+//! ([`CustomerData`]). Element names are matched against tables built from the field table
+//! ([`order::CUSTOMER_RET`]), so no name is allocated.
 //!
 //! Bad input never panics. Everything QuickBooks would never send is refused with a
 //! [`ReadError`] that says where: a DOCTYPE (entity tricks), unknown entities, invalid UTF-8,
@@ -170,6 +171,13 @@ impl<T: Copy> NameTable<T> {
             .iter()
             .find(|(n, _)| n.as_bytes() == name.as_bytes())
             .copied()
+    }
+    /// A child named `name`: known with its entry, or to be skipped.
+    fn child(&self, name: &str) -> Child<(&'static str, T)> {
+        match self.get(name) {
+            Some(found) => Child::Known(found),
+            None => Child::Skip,
+        }
     }
 }
 
@@ -519,12 +527,7 @@ impl<'a, R: Read> Parser<'a, R> {
         let mut c = CustomerRet::default();
         self.children(
             "CustomerRet",
-            |name, _, _| {
-                Ok(match CUSTOMER_TAGS.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(CUSTOMER_TAGS.child(name)),
             |p, (element, tag), empty| {
                 match tag {
                     CustomerTag::Plain(field) => {
@@ -594,12 +597,7 @@ impl<'a, R: Read> Parser<'a, R> {
         };
         self.children(
             a.element(),
-            |name, _, _| {
-                Ok(match table.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(table.child(name)),
             |p, (element, field), empty| {
                 p.leaf(element, empty)?;
                 data.set(field, &p.text);
@@ -663,12 +661,7 @@ impl<'a, R: Read> Parser<'a, R> {
         let mut r = ListRet::default();
         self.children(
             ret,
-            |name, _, _| {
-                Ok(match LIST_RET_TAGS.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(LIST_RET_TAGS.child(name)),
             |p, (element, content), empty| {
                 if content == Content::ParentRef {
                     r.parent = p.owned_ref(element, empty)?;
@@ -732,12 +725,7 @@ impl<'a, R: Read> Parser<'a, R> {
         }
         self.children(
             "HostRet",
-            |name, _, _| {
-                Ok(match HOST_TAGS.get(name) {
-                    Some(found) => Child::Known(found),
-                    None => Child::Skip,
-                })
-            },
+            |name, _, _| Ok(HOST_TAGS.child(name)),
             |p, (element, tag), empty| {
                 p.leaf(element, empty)?;
                 match tag {

@@ -87,6 +87,8 @@ pub mod codes {
     pub const NO_MATCH: i32 = 1;
     pub const PARTIAL_MATCH: i32 = 500;
     pub const INTERNAL_ERROR: i32 = 1000;
+    /// A message this QuickBooks (or the sandbox) does not implement.
+    pub const UNSUPPORTED: i32 = 1030;
     pub const INVALID_REQUEST_ID: i32 = 1060;
     pub const INVALID_OBJECT_ID: i32 = 3000;
     pub const BOOL_CONVERSION: i32 = 3010;

@@ -4,11 +4,15 @@
 //! CustomerAdd is driven by [`order::CUSTOMER_ADD`] rather than a hand-written sequence. The
 //! writer does not judge values: run [`super::rules`] first, because a value QuickBooks cannot
 //! store (too long, not Latin-1, a control character) fails the whole document or the request.
+//!
+//! The other direction's CustomerRet ([`customer_ret`], driven by [`order::CUSTOMER_RET`]) lives
+//! here too, so that the sandbox's answers and the reader's test documents carry every field the
+//! way requests do.
 
 use super::fields::{CustomerData, Field, Kind, Shape};
 use super::messages::{
-    CustomerAdd, CustomerQuery, IteratorRq, ListAdd, ListFilter, ListQuery, ListRef, NameFilter,
-    NameQuery, Request, RequestBody, RequestDoc, Selection,
+    CustomerAdd, CustomerQuery, CustomerRet, IteratorRq, ListAdd, ListFilter, ListQuery, ListRef,
+    NameFilter, NameQuery, Request, RequestBody, RequestDoc, Selection,
 };
 use super::order::{self, Content};
 use super::xml::XmlWriter;
@@ -187,18 +191,75 @@ fn customer_add(w: &mut XmlWriter, id: &str, add: &CustomerAdd) {
     w.end();
 }
 
-fn list_ref(w: &mut XmlWriter, element: &'static str, r: &ListRef) {
+/// `<element><ListID>…</ListID><FullName>…</FullName></element>`, each part when present.
+pub fn list_ref(w: &mut XmlWriter, element: &'static str, r: &ListRef) {
     w.start(element)
         .leaf_opt("ListID", r.list_id.as_deref())
         .leaf_opt("FullName", r.full_name.as_deref())
         .end();
 }
 
+/// Writes one `CustomerRet` in schema order. Absent values are left out, as QuickBooks leaves
+/// them out. `unused` is called at every slot custsync does not carry (Balance, DataExtRet, …):
+/// the reader's tests write there what QuickBooks would send; the sandbox writes nothing.
+pub fn customer_ret(
+    w: &mut XmlWriter,
+    c: &CustomerRet,
+    mut unused: impl FnMut(&'static str, &mut XmlWriter),
+) {
+    w.start("CustomerRet");
+    for slot in order::CUSTOMER_RET {
+        match slot.content {
+            Content::Mapped => mapped_element(w, slot.element, &c.data),
+            Content::ListId => {
+                if !c.list_id.is_empty() {
+                    w.leaf("ListID", &c.list_id);
+                }
+            }
+            Content::TimeCreated => {
+                w.leaf_opt("TimeCreated", c.time_created.as_deref());
+            }
+            Content::TimeModified => {
+                w.leaf_opt("TimeModified", c.time_modified.as_deref());
+            }
+            Content::EditSequence => {
+                w.leaf_opt("EditSequence", c.edit_sequence.as_deref());
+            }
+            Content::FullName => {
+                w.leaf_opt("FullName", c.full_name.as_deref());
+            }
+            Content::IsActive => {
+                w.leaf_opt("IsActive", c.is_active.map(bool_text));
+            }
+            Content::ParentRef => {
+                if let Some(parent) = &c.parent {
+                    list_ref(w, "ParentRef", parent);
+                }
+            }
+            Content::Sublevel => {
+                if let Some(s) = c.sublevel {
+                    w.leaf("Sublevel", &s.to_string());
+                }
+            }
+            Content::JobTypeRef => {
+                if let Some(job_type) = &c.job_type {
+                    w.start("JobTypeRef").leaf("FullName", job_type).end();
+                }
+            }
+            Content::ExternalGuid => {
+                w.leaf_opt("ExternalGUID", c.external_guid.as_deref());
+            }
+            Content::Unused => unused(slot.element, w),
+        }
+    }
+    w.end();
+}
+
 /// Writes the mapped fields of `data` that live in the top-level element `element` (a slot of
 /// [`order::CUSTOMER_ADD`] or [`order::CUSTOMER_RET`] whose content is `Mapped`): a plain leaf,
 /// a `…Ref` with its FullName, or an address aggregate. An aggregate with nothing in it is left
-/// out (an empty `<BillAddress/>` would be valid but is noise in a trace). Shared with whoever
-/// writes CustomerRet, so both directions carry a field the same way.
+/// out (an empty `<BillAddress/>` would be valid but is noise in a trace). Requests and
+/// [`customer_ret`] both write through it, so both directions carry a field the same way.
 pub fn mapped_element(w: &mut XmlWriter, element: &'static str, data: &CustomerData) {
     let mut opened = false;
     for field in order::fields_in(element) {
@@ -239,7 +300,8 @@ fn amount_text(field: Field, value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn bool_text(b: bool) -> &'static str {
+/// qbXML's BOOLTYPE as QuickBooks writes it.
+pub fn bool_text(b: bool) -> &'static str {
     if b { "true" } else { "false" }
 }
 

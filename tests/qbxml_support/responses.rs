@@ -1,5 +1,5 @@
-//! Response documents for the reader's tests and benchmark: a CustomerRet writer that follows
-//! the schema order, and a generator of large, realistic CustomerQueryRs documents.
+//! Response documents for the reader's tests and benchmark: CustomerQueryRs documents written with
+//! the library's CustomerRet writer, small or large and realistic.
 //!
 //! Included with `#[path]` by the suites and the bench that need it (not every item is used by
 //! every includer).
@@ -7,69 +7,9 @@
 
 use std::io::{self, Write};
 
-use custsync::qbxml::order::{self, Content};
-use custsync::qbxml::write::mapped_element;
+use custsync::qbxml::write::customer_ret;
 use custsync::qbxml::xml::XmlWriter;
 use custsync::qbxml::{CustomerData, CustomerRet, Field, ListRef};
-
-/// Writes one `CustomerRet` in schema order; `extra` may fill the slots custsync does not read
-/// (DataExtRet, Balance, …) to exercise skipping.
-pub fn customer_ret(
-    w: &mut XmlWriter,
-    c: &CustomerRet,
-    mut extra: impl FnMut(&'static str, &mut XmlWriter),
-) {
-    w.start("CustomerRet");
-    for slot in order::CUSTOMER_RET {
-        match slot.content {
-            Content::Mapped => mapped_element(w, slot.element, &c.data),
-            Content::ListId => {
-                w.leaf("ListID", &c.list_id);
-            }
-            Content::TimeCreated => {
-                w.leaf_opt("TimeCreated", c.time_created.as_deref());
-            }
-            Content::TimeModified => {
-                w.leaf_opt("TimeModified", c.time_modified.as_deref());
-            }
-            Content::EditSequence => {
-                w.leaf_opt("EditSequence", c.edit_sequence.as_deref());
-            }
-            Content::FullName => {
-                w.leaf_opt("FullName", c.full_name.as_deref());
-            }
-            Content::IsActive => {
-                w.leaf_opt(
-                    "IsActive",
-                    c.is_active.map(|b| if b { "true" } else { "false" }),
-                );
-            }
-            Content::ParentRef => {
-                if let Some(p) = &c.parent {
-                    w.start("ParentRef")
-                        .leaf_opt("ListID", p.list_id.as_deref())
-                        .leaf_opt("FullName", p.full_name.as_deref())
-                        .end();
-                }
-            }
-            Content::Sublevel => {
-                if let Some(s) = c.sublevel {
-                    w.leaf("Sublevel", &s.to_string());
-                }
-            }
-            Content::JobTypeRef => {
-                if let Some(j) = &c.job_type {
-                    w.start("JobTypeRef").leaf("FullName", j).end();
-                }
-            }
-            Content::ExternalGuid => {
-                w.leaf_opt("ExternalGUID", c.external_guid.as_deref());
-            }
-            Content::Unused => extra(slot.element, w),
-        }
-    }
-    w.end();
-}
 
 /// A document holding one CustomerQueryRs with `customers`.
 pub fn customer_query_rs(customers: &[CustomerRet]) -> String {

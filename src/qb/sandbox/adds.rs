@@ -7,6 +7,7 @@
 //! are checked for length and otherwise ignored. References into lists the sandbox does not have
 //! (classes, price levels, currencies, payment methods, item sales taxes) never resolve.
 
+use crate::qbxml::rules::{MAX_FULL_NAME, MAX_TYPE_FULL_NAME};
 use crate::qbxml::{Amount, Field, ResponseBody};
 
 use super::file::insert_list_entry_full;
@@ -17,20 +18,16 @@ use super::queries::{restrict_customer, restrict_list_entry};
 use super::statuses;
 use super::store::{self, ListKind, NewCustomer, Parent, Table};
 
-/// A customer's FullName may hold five levels of 41 characters and their colons.
-const MAX_FULL_NAME: usize = 209;
-/// A type's FullName.
-const MAX_TYPE_FULL_NAME: usize = 159;
-
 /// Where a `…Ref` of CustomerAdd points, and how QuickBooks names that list in a 3140 message.
 fn ref_target(element: &str) -> (Option<Table>, &'static str) {
+    let list = |kind: ListKind| (Some(Table::List(kind)), kind.noun());
     match element {
         "ParentRef" => (Some(Table::Customer), "Customer:Job"),
-        "CustomerTypeRef" => (Some(Table::List(ListKind::CustomerType)), "Customer Type"),
-        "TermsRef" => (Some(Table::List(ListKind::Terms)), "Terms"),
-        "SalesRepRef" => (Some(Table::List(ListKind::SalesRep)), "Sales Rep"),
-        "SalesTaxCodeRef" => (Some(Table::List(ListKind::SalesTaxCode)), "Sales Tax Code"),
-        "JobTypeRef" => (Some(Table::List(ListKind::JobType)), "Job Type"),
+        "CustomerTypeRef" => list(ListKind::CustomerType),
+        "TermsRef" => list(ListKind::Terms),
+        "SalesRepRef" => list(ListKind::SalesRep),
+        "SalesTaxCodeRef" => list(ListKind::SalesTaxCode),
+        "JobTypeRef" => list(ListKind::JobType),
         "ClassRef" => (None, "Class"),
         "ItemSalesTaxRef" => (None, "Item Sales Tax"),
         "PreferredPaymentMethodRef" => (None, "Payment Method"),
@@ -39,13 +36,14 @@ fn ref_target(element: &str) -> (Option<Table>, &'static str) {
     }
 }
 
-/// Resolves a reference to a row id, or the status that refuses it.
+/// Resolves a reference into `target` (a table, if the sandbox has the list, and the list's name
+/// for messages) to a row id, or the status that refuses it.
 fn resolve(
     ctx: &Ctx<'_>,
+    (table, noun): (Option<Table>, &str),
     r: &RefValue,
     object: &str,
 ) -> rusqlite::Result<Result<(Table, i64), crate::qbxml::Status>> {
-    let (table, noun) = ref_target(r.element);
     if let Some(list_id) = &r.list_id {
         let found = match table {
             Some(t) => store::id_by_list_id(ctx.conn, t, list_id)?,
@@ -100,7 +98,7 @@ pub(crate) fn customer(
     let mut parent = None;
     let mut job_type_id = None;
     for r in &rq.refs {
-        let (table, id) = match resolve(ctx, r, "Customer")? {
+        let (table, id) = match resolve(ctx, ref_target(r.element), r, "Customer")? {
             Ok(found) => found,
             Err(status) => return Ok(Answer::status(status)),
         };
@@ -182,22 +180,13 @@ pub(crate) fn list_type(
     };
     let mut parent = None;
     if let Some(p) = &rq.parent {
-        let found = match &p.list_id {
-            Some(l) => store::id_by_list_id(ctx.conn, Table::List(kind), l)?
-                .ok_or_else(|| statuses::object_not_found(l)),
-            None => {
-                let n = p.full_name.as_deref().unwrap_or_default();
-                store::id_by_full_name(ctx.conn, Table::List(kind), n)?
-                    .ok_or_else(|| statuses::invalid_reference(kind.noun(), n, kind.noun()))
-            }
-        };
-        match found {
-            Ok(id) => {
-                let (_, full_name, sublevel) = store::identity(ctx.conn, Table::List(kind), id)?;
-                parent = Some((id, full_name, sublevel));
-            }
+        let table = Table::List(kind);
+        let id = match resolve(ctx, (Some(table), kind.noun()), p, kind.noun())? {
+            Ok((_, id)) => id,
             Err(status) => return Ok(Answer::status(status)),
-        }
+        };
+        let (_, full_name, sublevel) = store::identity(ctx.conn, table, id)?;
+        parent = Some((id, full_name, sublevel));
     }
     let full_name = match &parent {
         Some((_, p, _)) => format!("{p}:{name}"),

@@ -367,11 +367,20 @@ pub(crate) fn company_info(conn: &Connection) -> rusqlite::Result<CompanyInfo> {
 
 /// Takes the next ListID sequence number.
 pub(crate) fn next_sequence(conn: &Connection) -> rusqlite::Result<u32> {
-    let current = meta_get(conn, "next_sequence")?
+    reserve_sequences(conn, 1)
+}
+
+/// Takes a block of `count` ListID sequence numbers; returns the first.
+pub(crate) fn reserve_sequences(conn: &Connection, count: u32) -> rusqlite::Result<u32> {
+    let first = meta_get(conn, "next_sequence")?
         .and_then(|v| v.parse::<u32>().ok())
         .unwrap_or(ids::FIRST_LIST_SEQUENCE);
-    meta_set(conn, "next_sequence", &current.wrapping_add(1).to_string())?;
-    Ok(current)
+    meta_set(
+        conn,
+        "next_sequence",
+        &first.wrapping_add(count).to_string(),
+    )?;
+    Ok(first)
 }
 
 /// Checks the first bytes before SQLite ever touches the file: a real QuickBooks company or any

@@ -16,8 +16,7 @@ use rusqlite::Connection;
 
 use crate::qbxml::{CustomerData, Field, NameList};
 
-use super::file::{CompanyFile, SandboxError, insert_list_entry, meta_get, meta_set, name_key};
-use super::ids;
+use super::file::{CompanyFile, SandboxError, insert_list_entry, name_key, reserve_sequences};
 use super::store::{self, ListKind, NewCustomer, NewName, Parent, Table};
 
 /// What to generate.
@@ -339,14 +338,15 @@ impl Gen {
 
     /// A name no customer, vendor, employee or other name holds yet (case-insensitively).
     fn unique(&mut self, base: &str) -> String {
-        let base: String = base.chars().take(41).collect();
+        let max = Field::Name.max_len().unwrap_or(41);
+        let base: String = base.chars().take(max).collect();
         if self.taken.insert(name_key(&base)) {
             return base;
         }
         let mut n: u64 = 2;
         loop {
             let tail = format!(" {n}");
-            let head: String = base.chars().take(41 - tail.len()).collect();
+            let head: String = base.chars().take(max - tail.len()).collect();
             let candidate = format!("{}{tail}", head.trim_end());
             if self.taken.insert(name_key(&candidate)) {
                 return candidate;
@@ -556,14 +556,7 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
         .map(|_| TIME_END - g.rng.random_range(0..TIME_SPAN))
         .collect();
     times.sort_unstable();
-    let first_seq = meta_get(conn, "next_sequence")?
-        .and_then(|v| v.parse::<u32>().ok())
-        .unwrap_or(ids::FIRST_LIST_SEQUENCE);
-    meta_set(
-        conn,
-        "next_sequence",
-        &first_seq.wrapping_add(o.customers).to_string(),
-    )?;
+    let first_seq = reserve_sequences(conn, o.customers)?;
 
     let mut parents: Vec<Parent> = Vec::new();
     let mut job_names: HashSet<String> = HashSet::new();

@@ -9,6 +9,7 @@
 //! request with status 3070. The checker therefore only records the first over-long value it sees.
 
 use crate::qbxml::QbxmlVersion;
+use crate::qbxml::rules::MAX_LIST_ID;
 
 use super::xmlin::Elem;
 
@@ -302,8 +303,8 @@ fn check_value(
             Ok(())
         }
         Ty::Id => {
-            if text.chars().count() > 36 {
-                bad("a ListID (at most 36 characters)")
+            if text.chars().count() > MAX_LIST_ID {
+                bad(&format!("a ListID (at most {MAX_LIST_ID} characters)"))
             } else {
                 Ok(())
             }
@@ -481,12 +482,14 @@ fn at_line(message: String, elem: &Elem) -> String {
 
 /// A value shortened for an error message.
 pub fn clip(text: &str) -> String {
-    const MAX: usize = 60;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let head: String = text.chars().take(MAX).collect();
-        format!("{head}…")
+    clip_to(text, 60)
+}
+
+/// `text` cut to `max` characters, ending in `…` when something was cut.
+pub fn clip_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 

@@ -30,11 +30,6 @@ use rusqlite::{Connection, OptionalExtension, params};
 pub const CLEAR_ALL: &str = "ClearAllMessageSets";
 pub const MAX_ID_LEN: usize = 24;
 
-pub const STATUS_OK: i32 = 0;
-pub const STATUS_NO_STATE: i32 = 600;
-pub const STATUS_BAD_CHECKSUM: i32 = 9001;
-pub const STATUS_ID_TOO_LONG: i32 = 9004;
-
 pub struct Stored {
     pub id: String,
     pub checksum: String,

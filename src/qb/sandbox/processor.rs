@@ -15,7 +15,9 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::qb::QbError;
-use crate::qbxml::{OnError, Response, ResponseBody, ResponseDoc, Severity, Status};
+use crate::qbxml::{
+    OnError, Response, ResponseBody, ResponseDoc, Severity, Status, message_set_status,
+};
 
 use super::file::CompanyFile;
 use super::message_sets as ms;
@@ -129,35 +131,35 @@ fn run_document(
         || (too_long(&doc.old_message_set_id)
             && doc.old_message_set_id.as_deref() != Some(ms::CLEAR_ALL))
     {
-        return Ok(set_level(ms::STATUS_ID_TOO_LONG));
+        return Ok(set_level(message_set_status::ID_TOO_LONG));
     }
     let mut old = doc.old_message_set_id.as_deref();
     if old == Some(ms::CLEAR_ALL) {
         ms::clear(conn, &app)?;
         old = None;
     }
-    let checksum = ms::checksum(request);
     match (doc.new_message_set_id.as_deref(), old) {
         (Some(new), _) => {
+            let checksum = ms::checksum(request);
             if let Some(prev) = ms::stored(conn, &app)?
                 && prev.id == new
             {
                 return Ok(if prev.checksum == checksum {
                     prev.response
                 } else {
-                    set_level(ms::STATUS_BAD_CHECKSUM)
+                    set_level(message_set_status::BAD_CHECKSUM)
                 });
             }
             let mut out = run_requests(conn, session, doc)?;
             out.new_message_set_id = Some(new.to_string());
-            out.message_set_status_code = Some(ms::STATUS_OK);
+            out.message_set_status_code = Some(message_set_status::OK);
             let text = write_response(&out);
             ms::store(conn, &app, new, &checksum, &text, ids::now_unix())?;
             Ok(text)
         }
         (None, Some(old)) => Ok(match ms::stored(conn, &app)? {
             Some(prev) if prev.id == old => prev.response,
-            _ => set_level(ms::STATUS_NO_STATE),
+            _ => set_level(message_set_status::NO_STORED_STATE),
         }),
         (None, None) => Ok(write_response(&run_requests(conn, session, doc)?)),
     }

@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use crate::qbxml::fields::Shape;
+use crate::qbxml::order::top_element;
 use crate::qbxml::{
     ActiveStatus, CompanyRet, CustomerRet, Field, HostRet, IteratorRq, ListFilter, ListRet,
     MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
@@ -362,11 +362,7 @@ pub(crate) fn restrict_customer(mut c: CustomerRet, include: &[String]) -> Custo
         c.external_guid = None;
     }
     for &field in Field::ALL {
-        let element = match field.shape() {
-            Shape::Plain(e) | Shape::Ref(e) => e,
-            Shape::InAddress(a, _) => a.element(),
-        };
-        if !keep(element) {
+        if !keep(top_element(field)) {
             c.data.clear(field);
         }
     }

@@ -7,12 +7,9 @@
 //! elements the sandbox does not keep are left out, as QuickBooks leaves out empty ones; and
 //! answers to documents older than qbXML 13.0 are not trimmed to that version's elements.
 
-use crate::qbxml::fields::{Address, Shape};
+use crate::qbxml::write::{bool_text, customer_ret, list_ref};
 use crate::qbxml::xml::XmlWriter;
-use crate::qbxml::{
-    CompanyRet, CustomerRet, Field, HostRet, ListRef, ListRet, NameRet, Response, ResponseBody,
-    ResponseDoc,
-};
+use crate::qbxml::{CompanyRet, HostRet, ListRet, NameRet, Response, ResponseBody, ResponseDoc};
 
 use super::messages_list;
 
@@ -56,7 +53,7 @@ fn write_rs(w: &mut XmlWriter, r: &Response) {
         ResponseBody::Company(c) => write_company(w, c),
         ResponseBody::Customers(list) => {
             for c in list {
-                write_customer(w, c);
+                customer_ret(w, c, |_, _| {});
             }
         }
         ResponseBody::ListEntries(list) => {
@@ -76,10 +73,6 @@ fn write_rs(w: &mut XmlWriter, r: &Response) {
         }
     }
     w.end();
-}
-
-fn bool_text(b: bool) -> &'static str {
-    if b { "true" } else { "false" }
 }
 
 fn leaf_nonempty(w: &mut XmlWriter, name: &'static str, value: &str) {
@@ -116,83 +109,6 @@ fn write_company(w: &mut XmlWriter, c: &CompanyRet) {
     w.end();
 }
 
-fn write_ref(w: &mut XmlWriter, element: &'static str, r: &ListRef) {
-    w.start(element);
-    w.leaf_opt("ListID", r.list_id.as_deref());
-    w.leaf_opt("FullName", r.full_name.as_deref());
-    w.end();
-}
-
-/// Writes a CustomerRet. The mapped fields come in [`Field::ALL`] order, which is the schema's;
-/// QuickBooks' own elements are slotted in where the schema puts them (after Name; JobTypeRef
-/// before Notes; ExternalGUID last).
-pub fn write_customer(w: &mut XmlWriter, c: &CustomerRet) {
-    w.start("CustomerRet");
-    leaf_nonempty(w, "ListID", &c.list_id);
-    w.leaf_opt("TimeCreated", c.time_created.as_deref());
-    w.leaf_opt("TimeModified", c.time_modified.as_deref());
-    w.leaf_opt("EditSequence", c.edit_sequence.as_deref());
-    // Open address aggregate, if any, and whether it was written.
-    let mut address: Option<(Address, bool)> = None;
-    for &field in Field::ALL {
-        if field == Field::Notes {
-            close_address(w, &mut address);
-            if let Some(j) = &c.job_type {
-                w.start("JobTypeRef").leaf("FullName", j).end();
-            }
-        }
-        match field.shape() {
-            Shape::InAddress(a, e) => {
-                if address.map(|(open, _)| open) != Some(a) {
-                    close_address(w, &mut address);
-                    let any = Field::ALL.iter().any(|&g| {
-                        matches!(g.shape(), Shape::InAddress(b, _) if b == a)
-                            && c.data.get(g).is_some()
-                    });
-                    if any {
-                        w.start(a.element());
-                    }
-                    address = Some((a, any));
-                }
-                w.leaf_opt(e, c.data.get(field));
-            }
-            Shape::Plain(e) => {
-                close_address(w, &mut address);
-                w.leaf_opt(e, c.data.get(field));
-            }
-            Shape::Ref(e) => {
-                close_address(w, &mut address);
-                if let Some(v) = c.data.get(field) {
-                    w.start(e).leaf("FullName", v).end();
-                }
-            }
-        }
-        if field == Field::Name {
-            w.leaf_opt("FullName", c.full_name.as_deref());
-            if let Some(b) = c.is_active {
-                w.leaf("IsActive", bool_text(b));
-            }
-            if let Some(p) = &c.parent {
-                write_ref(w, "ParentRef", p);
-            }
-            if let Some(s) = c.sublevel {
-                w.leaf("Sublevel", &s.to_string());
-            }
-        }
-    }
-    close_address(w, &mut address);
-    w.leaf_opt("ExternalGUID", c.external_guid.as_deref());
-    w.end();
-}
-
-fn close_address(w: &mut XmlWriter, address: &mut Option<(Address, bool)>) {
-    if let Some((_, opened)) = address.take()
-        && opened
-    {
-        w.end();
-    }
-}
-
 fn write_list_entry(w: &mut XmlWriter, element: &'static str, e: &ListRet) {
     w.start(element);
     leaf_nonempty(w, "ListID", &e.list_id);
@@ -205,7 +121,7 @@ fn write_list_entry(w: &mut XmlWriter, element: &'static str, e: &ListRet) {
         w.leaf("IsActive", bool_text(b));
     }
     if let Some(p) = &e.parent {
-        write_ref(w, "ParentRef", p);
+        list_ref(w, "ParentRef", p);
     }
     if let Some(s) = e.sublevel {
         w.leaf("Sublevel", &s.to_string());

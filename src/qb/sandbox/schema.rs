@@ -2,11 +2,34 @@
 //! maximum lengths and first versions QuickBooks applies (qbXML 13.0 and 16.0 agree on all of
 //! them; earlier versions lack the elements marked `since`). Written from Intuit's qbXML schema and
 //! the reference §2–§4; `tests/sandbox_schema_table.rs` checks them against the XSDs.
+//!
+//! The elements custsync maps take their lengths from its field table ([`field`]), so custsync's
+//! own checks and the sandbox's refusals use one set of limits, and the XSD test pins them both.
+
+use crate::qbxml::Field;
+use crate::qbxml::fields::Shape;
+use crate::qbxml::rules::{MAX_TYPE_FULL_NAME, MAX_TYPE_NAME};
 
 use super::grammar::{Node, Ty, choice, group, leaf, seq};
 
 const fn s(name: &'static str, max: u32) -> Node {
     leaf(name, Ty::Str(max)).opt()
+}
+
+/// The maximum length of a mapped field (0: none).
+const fn max_of(f: Field) -> u32 {
+    match f.max_len() {
+        Some(n) => n as u32,
+        None => 0,
+    }
+}
+
+/// The optional text leaf carrying a mapped field (a plain element or an address part).
+const fn field(f: Field) -> Node {
+    match f.shape() {
+        Shape::Plain(e) | Shape::InAddress(_, e) => s(e, max_of(f)),
+        Shape::Ref(_) => panic!("a …Ref field is a group: use list_ref(max_of(field))"),
+    }
 }
 
 const ACTIVE_STATUS: Ty = Ty::Enum(&["ActiveOnly", "InactiveOnly", "All"]);
@@ -19,16 +42,17 @@ const OPERATOR: Ty = Ty::Enum(&[
     "GreaterThanEqual",
 ]);
 
+/// AddressData. Bill and ship addresses have the same limits; the bill fields stand for both.
 pub const ADDRESS: &[Node] = &[
-    s("Addr1", 41),
-    s("Addr2", 41),
-    s("Addr3", 41),
-    s("Addr4", 41).since(2, 0),
-    s("Addr5", 41).since(6, 0),
-    s("City", 31),
-    s("State", 21),
-    s("PostalCode", 13),
-    s("Country", 31),
+    field(Field::BillAddr1),
+    field(Field::BillAddr2),
+    field(Field::BillAddr3),
+    field(Field::BillAddr4).since(2, 0),
+    field(Field::BillAddr5).since(6, 0),
+    field(Field::BillCity),
+    field(Field::BillState),
+    field(Field::BillPostalCode),
+    field(Field::BillCountry),
     s("Note", 41).since(6, 0),
 ];
 
@@ -44,29 +68,32 @@ const fn list_ref(full_name_max: u32) -> [Node; 2] {
 
 const REF_159: &[Node] = &list_ref(159);
 const REF_31: &[Node] = &list_ref(31);
-const REF_5: &[Node] = &list_ref(5);
-const REF_3: &[Node] = &list_ref(3);
 const REF_64: &[Node] = &list_ref(64);
+const CUSTOMER_TYPE_REF: &[Node] = &list_ref(max_of(Field::CustomerType));
+const TERMS_REF: &[Node] = &list_ref(max_of(Field::Terms));
+const SALES_REP_REF: &[Node] = &list_ref(max_of(Field::SalesRep));
+const SALES_TAX_CODE_REF: &[Node] = &list_ref(max_of(Field::SalesTaxCode));
+const JOB_TYPE_REF: &[Node] = &list_ref(MAX_TYPE_FULL_NAME as u32);
 /// GenericListRef: a FullName without a schema maximum (a customer's is up to 209).
 const REF_ANY: &[Node] = &list_ref(0);
 
 const PERSON_NAME: &[Node] = &[
     s("Salutation", 15),
-    s("FirstName", 25),
+    field(Field::FirstName),
     s("MiddleName", 5),
-    s("LastName", 25),
+    field(Field::LastName),
     s("Suffix", 0),
 ];
 
 const COMM_INFO: &[Node] = &[
-    s("Phone", 21),
+    field(Field::Phone),
     s("Mobile", 21),
     s("Pager", 21),
-    s("AltPhone", 21),
-    s("Fax", 21),
-    s("Email", 1023),
+    field(Field::AltPhone),
+    field(Field::Fax),
+    field(Field::Email),
     s("Cc", 1023).since(12, 0),
-    s("Contact", 41),
+    field(Field::Contact),
     s("AltContact", 41),
 ];
 
@@ -103,11 +130,11 @@ const JOB_STATUS: Ty = Ty::Enum(&[
 ]);
 
 pub const CUSTOMER_ADD: &[Node] = &[
-    leaf("Name", Ty::Str(41)),
+    leaf("Name", Ty::Str(max_of(Field::Name))),
     leaf("IsActive", Ty::Bool).opt(),
     group("ClassRef", REF_159).opt().since(12, 0),
     group("ParentRef", REF_ANY).opt(),
-    s("CompanyName", 41),
+    field(Field::CompanyName),
     seq(PERSON_NAME),
     s("JobTitle", 41).since(12, 0),
     group("BillAddress", ADDRESS).opt(),
@@ -121,12 +148,12 @@ pub const CUSTOMER_ADD: &[Node] = &[
         .upto(8)
         .since(12, 0),
     group("Contacts", CONTACTS).many().since(12, 0),
-    group("CustomerTypeRef", REF_159).opt(),
-    group("TermsRef", REF_31).opt(),
-    group("SalesRepRef", REF_5).opt(),
+    group("CustomerTypeRef", CUSTOMER_TYPE_REF).opt(),
+    group("TermsRef", TERMS_REF).opt(),
+    group("SalesRepRef", SALES_REP_REF).opt(),
     leaf("OpenBalance", Ty::Amt).opt(),
     leaf("OpenBalanceDate", Ty::Date).opt(),
-    group("SalesTaxCodeRef", REF_3).opt(),
+    group("SalesTaxCodeRef", SALES_TAX_CODE_REF).opt(),
     group("ItemSalesTaxRef", REF_31).opt(),
     leaf(
         "SalesTaxCountry",
@@ -134,8 +161,8 @@ pub const CUSTOMER_ADD: &[Node] = &[
     )
     .opt()
     .since(6, 0),
-    s("ResaleNumber", 15),
-    s("AccountNumber", 99),
+    field(Field::ResaleNumber),
+    field(Field::AccountNumber),
     leaf("CreditLimit", Ty::Amt).opt(),
     group("PreferredPaymentMethodRef", REF_31).opt().since(3, 0),
     group("CreditCardInfo", CREDIT_CARD_INFO).opt().since(3, 0),
@@ -144,8 +171,8 @@ pub const CUSTOMER_ADD: &[Node] = &[
     leaf("JobProjectedEndDate", Ty::Date).opt(),
     leaf("JobEndDate", Ty::Date).opt(),
     s("JobDesc", 99),
-    group("JobTypeRef", REF_159).opt(),
-    s("Notes", 4095).since(3, 0),
+    group("JobTypeRef", JOB_TYPE_REF).opt(),
+    field(Field::Notes).since(3, 0),
     group("AdditionalNotes", &[leaf("Note", Ty::Str(4095))])
         .many()
         .since(12, 0),
@@ -244,7 +271,7 @@ pub const COMPANY_QUERY: &[Node] = &[INCLUDE_RET, OWNER_ID];
 pub const CUSTOMER_ADD_RQ: &[Node] = &[group("CustomerAdd", CUSTOMER_ADD), INCLUDE_RET];
 
 const TYPE_ADD: &[Node] = &[
-    leaf("Name", Ty::Str(31)),
+    leaf("Name", Ty::Str(MAX_TYPE_NAME as u32)),
     leaf("IsActive", Ty::Bool).opt(),
     group("ParentRef", REF_ANY).opt(),
 ];

@@ -10,13 +10,7 @@ use crate::qbxml::status::codes;
 /// more than 4,095 characters, and names far fewer); absurd ones (a 10 MB "name") are shortened so
 /// the response stays a response.
 fn clip(value: &str) -> String {
-    const MAX: usize = 4_095;
-    if value.chars().count() <= MAX {
-        value.to_string()
-    } else {
-        let head: String = value.chars().take(MAX).collect();
-        format!("{head}…")
-    }
+    super::grammar::clip_to(value, 4_095)
 }
 
 pub fn ok() -> Status {
@@ -49,7 +43,7 @@ pub fn not_all_found(missing: &str) -> Status {
 /// Error severity makes stopOnError stop there, as a real refusal would.
 pub fn unsupported() -> Status {
     Status::new(
-        1030,
+        codes::UNSUPPORTED,
         "This request is not supported by this implementation.",
     )
 }

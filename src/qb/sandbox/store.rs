@@ -208,26 +208,7 @@ pub fn id_by_list_id(
     table: Table,
     list_id: &str,
 ) -> rusqlite::Result<Option<i64>> {
-    let (sql, kind) = match table.kind() {
-        Some(k) => (
-            format!(
-                "SELECT id FROM {} WHERE list_id = ?1 AND kind = ?2",
-                table.sql_name()
-            ),
-            Some(k),
-        ),
-        None => (
-            format!("SELECT id FROM {} WHERE list_id = ?1", table.sql_name()),
-            None,
-        ),
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
-    match kind {
-        Some(k) => stmt
-            .query_row(rusqlite::params![list_id, k], |r| r.get(0))
-            .optional(),
-        None => stmt.query_row([list_id], |r| r.get(0)).optional(),
-    }
+    id_where(conn, table, "list_id", list_id)
 }
 
 pub fn id_by_full_name(
@@ -235,26 +216,28 @@ pub fn id_by_full_name(
     table: Table,
     full_name: &str,
 ) -> rusqlite::Result<Option<i64>> {
-    let key = name_key(full_name);
-    let (sql, kind) = match table.kind() {
-        Some(k) => (
-            format!(
-                "SELECT id FROM {} WHERE name_key = ?1 AND kind = ?2",
-                table.sql_name()
-            ),
-            Some(k),
-        ),
-        None => (
-            format!("SELECT id FROM {} WHERE name_key = ?1", table.sql_name()),
-            None,
-        ),
-    };
-    let mut stmt = conn.prepare_cached(&sql)?;
-    match kind {
-        Some(k) => stmt
-            .query_row(rusqlite::params![key, k], |r| r.get(0))
+    id_where(conn, table, "name_key", &name_key(full_name))
+}
+
+/// The row of `table` whose `column` holds `value`.
+fn id_where(
+    conn: &Connection,
+    table: Table,
+    column: &str,
+    value: &str,
+) -> rusqlite::Result<Option<i64>> {
+    let name = table.sql_name();
+    match table.kind() {
+        Some(kind) => conn
+            .prepare_cached(&format!(
+                "SELECT id FROM {name} WHERE {column} = ?1 AND kind = ?2"
+            ))?
+            .query_row(rusqlite::params![value, kind], |r| r.get(0))
             .optional(),
-        None => stmt.query_row([key], |r| r.get(0)).optional(),
+        None => conn
+            .prepare_cached(&format!("SELECT id FROM {name} WHERE {column} = ?1"))?
+            .query_row([value], |r| r.get(0))
+            .optional(),
     }
 }
 
@@ -361,6 +344,29 @@ fn build_customer_select() -> String {
     cols
 }
 
+/// Loads the rows `ids`, in that order, a chunk at a time. `select` writes the statement for a
+/// list of `?` marks; its first column is the row id, and `ret` reads the rest of a row.
+fn load_in_order<T>(
+    conn: &Connection,
+    ids: &[i64],
+    select: impl Fn(&str) -> String,
+    ret: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut by_id: HashMap<i64, T> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt = conn.prepare_cached(&select(&marks))?;
+        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+            Ok((r.get::<_, i64>(0)?, ret(r)?))
+        })?;
+        for row in rows {
+            let (id, value) = row?;
+            by_id.insert(id, value);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 /// Loads customers as CustomerRets, in the order of `ids`.
 pub fn load_customers(
     conn: &Connection,
@@ -368,16 +374,16 @@ pub fn load_customers(
     refs: &RefNames,
 ) -> rusqlite::Result<Vec<CustomerRet>> {
     let select = customer_select();
-    let mut by_id: HashMap<i64, CustomerRet> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!(
-            "SELECT {select} FROM customer c LEFT JOIN customer p ON p.id = c.parent_id
-             WHERE c.id IN ({marks})"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
-            let id: i64 = r.get(0)?;
+    load_in_order(
+        conn,
+        ids,
+        |marks| {
+            format!(
+                "SELECT {select} FROM customer c LEFT JOIN customer p ON p.id = c.parent_id
+                 WHERE c.id IN ({marks})"
+            )
+        },
+        |r| {
             let mut data = CustomerData::new();
             for (i, &field) in Field::ALL.iter().enumerate() {
                 let col = 12 + i;
@@ -395,72 +401,58 @@ pub fn load_customers(
             let parent_list_id: Option<String> = r.get(10)?;
             let parent_full_name: Option<String> = r.get(11)?;
             let job_type: Option<i64> = r.get(9)?;
-            Ok((
-                id,
-                CustomerRet {
-                    list_id: r.get(1)?,
-                    time_created: Some(ids::format_time(r.get(2)?)),
-                    time_modified: Some(ids::format_time(r.get(3)?)),
-                    edit_sequence: Some(r.get(4)?),
-                    data,
-                    full_name: Some(r.get(5)?),
-                    is_active: Some(r.get(7)?),
-                    parent: parent_list_id.map(|l| ListRef {
-                        list_id: Some(l),
-                        full_name: parent_full_name,
-                    }),
-                    sublevel: Some(r.get::<_, i64>(6)?.try_into().unwrap_or(0)),
-                    job_type: job_type.and_then(|j| refs.full_name(j)).map(str::to_string),
-                    external_guid: r.get(8)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (id, ret) = row?;
-            by_id.insert(id, ret);
-        }
-    }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+            Ok(CustomerRet {
+                list_id: r.get(1)?,
+                time_created: Some(ids::format_time(r.get(2)?)),
+                time_modified: Some(ids::format_time(r.get(3)?)),
+                edit_sequence: Some(r.get(4)?),
+                data,
+                full_name: Some(r.get(5)?),
+                is_active: Some(r.get(7)?),
+                parent: parent_list_id.map(|l| ListRef {
+                    list_id: Some(l),
+                    full_name: parent_full_name,
+                }),
+                sublevel: Some(r.get::<_, i64>(6)?.try_into().unwrap_or(0)),
+                job_type: job_type.and_then(|j| refs.full_name(j)).map(str::to_string),
+                external_guid: r.get(8)?,
+            })
+        },
+    )
 }
 
 /// Loads list entries as ListRets, in the order of `ids`.
 pub fn load_list_entries(conn: &Connection, ids: &[i64]) -> rusqlite::Result<Vec<ListRet>> {
-    let mut by_id: HashMap<i64, ListRet> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!(
-            "SELECT e.id, e.list_id, e.time_created, e.time_modified, e.edit_sequence, e.name,
-                    e.full_name, e.is_active, e.sublevel, p.list_id, p.full_name
-             FROM list_entry e LEFT JOIN list_entry p ON p.id = e.parent_id
-             WHERE e.id IN ({marks})"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
+    load_in_order(
+        conn,
+        ids,
+        |marks| {
+            format!(
+                "SELECT e.id, e.list_id, e.time_created, e.time_modified, e.edit_sequence, e.name,
+                        e.full_name, e.is_active, e.sublevel, p.list_id, p.full_name
+                 FROM list_entry e LEFT JOIN list_entry p ON p.id = e.parent_id
+                 WHERE e.id IN ({marks})"
+            )
+        },
+        |r| {
             let parent_list_id: Option<String> = r.get(9)?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                ListRet {
-                    list_id: r.get(1)?,
-                    time_created: Some(ids::format_time(r.get(2)?)),
-                    time_modified: Some(ids::format_time(r.get(3)?)),
-                    edit_sequence: Some(r.get(4)?),
-                    name: r.get(5)?,
-                    full_name: r.get(6)?,
-                    is_active: Some(r.get(7)?),
-                    parent: parent_list_id.map(|l| ListRef {
-                        list_id: Some(l),
-                        full_name: r.get(10).ok(),
-                    }),
-                    sublevel: Some(r.get::<_, i64>(8)?.try_into().unwrap_or(0)),
-                },
-            ))
-        })?;
-        for row in rows {
-            let (id, ret) = row?;
-            by_id.insert(id, ret);
-        }
-    }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+            let parent_full_name: Option<String> = r.get(10)?;
+            Ok(ListRet {
+                list_id: r.get(1)?,
+                time_created: Some(ids::format_time(r.get(2)?)),
+                time_modified: Some(ids::format_time(r.get(3)?)),
+                edit_sequence: Some(r.get(4)?),
+                name: r.get(5)?,
+                full_name: r.get(6)?,
+                is_active: Some(r.get(7)?),
+                parent: parent_list_id.map(|l| ListRef {
+                    list_id: Some(l),
+                    full_name: parent_full_name,
+                }),
+                sublevel: Some(r.get::<_, i64>(8)?.try_into().unwrap_or(0)),
+            })
+        },
+    )
 }
 
 /// Loads vendors, employees or other names as NameRets, in the order of `ids`.
@@ -469,28 +461,19 @@ pub fn load_names(
     list: NameList,
     ids: &[i64],
 ) -> rusqlite::Result<Vec<NameRet>> {
-    let mut by_id: HashMap<i64, NameRet> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(",");
-        let sql = format!("SELECT id, list_id, name, is_active FROM entity WHERE id IN ({marks})");
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(chunk.iter()), |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                NameRet {
-                    list,
-                    list_id: r.get(1)?,
-                    name: r.get(2)?,
-                    is_active: Some(r.get(3)?),
-                },
-            ))
-        })?;
-        for row in rows {
-            let (id, ret) = row?;
-            by_id.insert(id, ret);
-        }
-    }
-    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    load_in_order(
+        conn,
+        ids,
+        |marks| format!("SELECT id, list_id, name, is_active FROM entity WHERE id IN ({marks})"),
+        |r| {
+            Ok(NameRet {
+                list,
+                list_id: r.get(1)?,
+                name: r.get(2)?,
+                is_active: Some(r.get(3)?),
+            })
+        },
+    )
 }
 
 /// The parent of a new job: its row, FullName and sublevel.
@@ -645,9 +628,10 @@ impl super::file::CompanyFile {
         is_active: bool,
     ) -> Result<String, super::file::SandboxError> {
         use super::file::SandboxError;
-        if name.trim().is_empty() || name.chars().count() > 41 || name.contains(':') {
+        let max = Field::Name.max_len().unwrap_or(41);
+        if name.trim().is_empty() || name.chars().count() > max || name.contains(':') {
             return Err(SandboxError::Invalid(format!(
-                "\"{name}\" cannot be a QuickBooks name: it needs 1 to 41 characters and no colon"
+                "\"{name}\" cannot be a QuickBooks name: it needs 1 to {max} characters and no colon"
             )));
         }
         let conn = &self.conn;

@@ -64,7 +64,11 @@ pub struct XmlError {
 impl XmlError {
     fn at(text: &str, offset: usize, message: impl AsRef<str>) -> Self {
         XmlError {
-            message: format!("{} (line {})", message.as_ref(), line_of(text, offset)),
+            message: format!(
+                "{} (line {})",
+                message.as_ref(),
+                LineCounter::default().line_at(text, offset)
+            ),
         }
     }
 }
@@ -86,15 +90,6 @@ impl LineCounter {
         self.offset = end;
         self.line + 1
     }
-}
-
-pub fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 /// Reads `text` into an element tree.
