@@ -7,7 +7,7 @@ use crate::config::{Config, ConnectionKind};
 
 use super::Connection;
 use super::sandbox::SandboxConnection;
-use super::webconnector::WaitHandle;
+use super::webconnector::{InteractiveConnection, WaitHandle};
 
 /// Why the configured connection could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,7 @@ pub fn from_config_with_wait(
             Ok((Box::new(SandboxConnection::new(path)), None))
         }
         ConnectionKind::WebConnector => {
-            let connection = super::webconnector::connection_from_config(config, workspace)
+            let connection = InteractiveConnection::start(config, workspace)
                 .map_err(|e| ConnectError::WebConnector(e.to_string()))?;
             let wait = connection.handle();
             Ok((Box::new(connection), Some(wait)))

@@ -19,6 +19,7 @@ use chrono::Duration;
 
 use crate::config::Config;
 use crate::qb::session::{Session, SessionError, mapped_ret_elements};
+use crate::qbxml::message_set_status;
 use crate::qbxml::status::codes;
 use crate::qbxml::{
     CustomerQuery, Field, ListFilter, OnError, RequestBody, ResponseBody, ResponseDoc, Selection,
@@ -131,7 +132,8 @@ fn stored_response(
     doc.old_message_set_id = Some(message_set_id.to_string());
     let xml = crate::qbxml::write::write_request(&doc);
     let (text, response) = session.send_xml(&xml)?;
-    let known = response.message_set_status_code == Some(0) && !response.responses.is_empty();
+    let known = response.message_set_status_code == Some(message_set_status::OK)
+        && !response.responses.is_empty();
     Ok(known.then_some((text, response)))
 }
 

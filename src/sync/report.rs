@@ -2,7 +2,7 @@
 //! run report, errors with plain-words explanations).
 
 use crate::qb::QbError;
-use crate::qb::explain::{Explanation, explain_error};
+use crate::qb::explain::{Explanation, StatusContext, explain, explain_error};
 use crate::qb::session::SessionError;
 use crate::store::{RunId, RunOutcome, StoreError};
 
@@ -183,6 +183,14 @@ impl SyncError {
             SyncError::Session(SessionError::Read(e)) => {
                 explain_error(&QbError::BadResponse(e.to_string()))
             }
+            // A refusal of one request (a type add, a query) has its own plain words.
+            SyncError::Session(SessionError::Status { request, status }) => explain(
+                status,
+                &StatusContext {
+                    element: Some(request),
+                    ..StatusContext::default()
+                },
+            ),
             SyncError::Session(e) => Explanation::new(
                 "session".into(),
                 "QuickBooks could not complete the request",

@@ -36,13 +36,6 @@ fn rgb(c: Color, fallback: &'static str) -> &'static str {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The buffer as an SVG image.
 pub fn buffer_to_svg(buf: &Buffer) -> String {
     let area = buf.area;
@@ -110,7 +103,7 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
                 r#"<text x="{px:.1}" y="{:.1}" textLength="{:.1}" lengthAdjust="spacingAndGlyphs"{attrs}>{}</text>"#,
                 py + CELL_H * 0.75,
                 cells * CELL_W,
-                escape(&text)
+                crate::qbxml::xml::escape(&text)
             );
         }
     }

@@ -44,15 +44,3 @@ pub use interactive::{InteractiveConnection, WHAT_TO_CLICK, WaitHandle};
 
 pub use service::{CallLog, ScheduledWork, Service, ServiceSettings, SoapResponse};
 pub use tls::TlsFiles;
-
-/// The connection for an interactive synchronization over the Web Connector, from Setup: starts
-/// the service and returns a connection that waits for the Web Connector's next poll (see
-/// [`InteractiveConnection`]; its [`handle`](InteractiveConnection::handle) shows the wait and
-/// cancels it). Fails when no password is set (run `custsync webconnector set-password`), or the
-/// service cannot listen.
-pub fn connection_from_config(
-    config: &crate::config::Config,
-    workspace: &std::path::Path,
-) -> Result<InteractiveConnection, ServeError> {
-    InteractiveConnection::start(config, workspace)
-}
