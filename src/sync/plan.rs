@@ -106,7 +106,6 @@ pub struct PairRow {
     pub by: MatchedBy,
     pub diffs: Vec<FieldDiff>,
     pub status: Option<StatusDiff>,
-    pub problems: Vec<Problem>,
 }
 
 impl PairRow {
@@ -224,7 +223,7 @@ impl Plan {
     pub fn replaceable<'a>(&'a self, locals: &'a [Customer]) -> impl Iterator<Item = &'a str> {
         self.pairs
             .iter()
-            .filter(|p| p.has_changes() && p.problems.is_empty())
+            .filter(|p| p.has_changes())
             .map(|p| locals[p.local].code())
     }
 
@@ -445,7 +444,6 @@ fn pair_row(input: &PlanInput<'_>, pair: &Pair) -> Option<PairRow> {
         by: pair.by,
         diffs,
         status,
-        problems: Vec::new(),
     })
 }
 

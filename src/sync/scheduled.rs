@@ -74,7 +74,6 @@ pub struct ScheduledReport {
     pub run: Option<RunReport>,
     pub skipped_exports: Vec<Skipped>,
     pub skipped_imports: Vec<Skipped>,
-    pub skipped_pairs: Vec<Skipped>,
 }
 
 impl ScheduledReport {
@@ -104,7 +103,6 @@ impl ScheduledReport {
             (failed, "refused by QuickBooks"),
             (self.skipped_exports.len(), "not exported (problems)"),
             (self.skipped_imports.len(), "not imported (problems)"),
-            (self.skipped_pairs.len(), "not updated (problems)"),
             (in_doubt, "with an unknown outcome"),
         ] {
             if n > 0 {
@@ -189,7 +187,6 @@ impl ScheduledSync {
         let choice = choose(schedule, snapshot, plan);
         report.skipped_exports = choice.skipped_exports;
         report.skipped_imports = choice.skipped_imports;
-        report.skipped_pairs = choice.skipped_pairs;
         let newly_skipped = {
             let last = self.last_skipped();
             report.skipped_exports.iter().any(|s| !last.contains(s))
@@ -267,15 +264,13 @@ struct Choice {
     selection: Selection,
     skipped_exports: Vec<Skipped>,
     skipped_imports: Vec<Skipped>,
-    skipped_pairs: Vec<Skipped>,
     /// Something to apply: a selection, or matched pairs to link.
     worth_a_run: bool,
 }
 
 /// A plan's candidates of one kind, split the way "check everything offered" splits them: the
 /// keys a [`Selection`] takes (the rows without problems) and the rows left out, with their
-/// reasons. Exports and pairs are keyed by SMSTurbo code, imports by QuickBooks ListID; pairs count
-/// only where the Replace Options change something.
+/// reasons. Exports are keyed by SMSTurbo code, imports by QuickBooks ListID.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Candidates {
     pub chosen: Vec<String>,
@@ -296,14 +291,6 @@ impl Candidates {
         let rows = plan.imports.iter().map(|r| {
             let list_id = snapshot.qb[r.qb].list_id.clone();
             (list_id, r.customer.name(), &r.problems[..])
-        });
-        Self::split(rows, None)
-    }
-
-    pub fn pairs(plan: &Plan, snapshot: &Snapshot) -> Self {
-        let rows = plan.pairs.iter().filter(|p| p.has_changes()).map(|r| {
-            let c = &snapshot.locals[r.local];
-            (c.code().to_string(), c.name(), &r.problems[..])
         });
         Self::split(rows, None)
     }
@@ -352,15 +339,18 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
     } else {
         Candidates::default()
     };
+    // A pair has no problems of its own: every pair the Replace Options change is taken.
     let pairs = if schedule.apply_replace {
-        Candidates::pairs(plan, snapshot)
+        plan.replaceable(&snapshot.locals)
+            .map(str::to_string)
+            .collect()
     } else {
-        Candidates::default()
+        Vec::new()
     };
     let selection = Selection {
         exports: exports.chosen,
         imports: imports.chosen,
-        pairs: pairs.chosen,
+        pairs,
     };
     let unlinked = plan.matched.iter().any(|p| p.by != MatchedBy::Link);
     Choice {
@@ -368,7 +358,6 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
         selection,
         skipped_exports: exports.left_out,
         skipped_imports: imports.left_out,
-        skipped_pairs: pairs.left_out,
     }
 }
 

@@ -94,7 +94,6 @@ pub fn sync_view(
         let local = &snapshot.locals[row.local];
         let qb = &snapshot.qb[row.qb];
         let detail = pair_detail(row, local, qb);
-        let problems: Vec<String> = row.problems.iter().map(ToString::to_string).collect();
         let id = layout.pair(i);
         let name = display_name(local);
         left.push((
@@ -104,7 +103,7 @@ pub fn sync_view(
                 kind: RowKind::NotInSync,
                 name: name.clone(),
                 cells: local_cells(local),
-                problems: problems.clone(),
+                problems: Vec::new(),
                 detail: detail.clone(),
             },
         ));
@@ -115,7 +114,7 @@ pub fn sync_view(
                 kind: RowKind::NotInSync,
                 name,
                 cells: qb_cells(qb),
-                problems,
+                problems: Vec::new(),
                 detail,
             },
         ));
