@@ -10,9 +10,14 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
+use crate::domain::{CustomerStatus, ReplaceGroup};
 use crate::files::replace_file;
-use crate::store::CustomerStatus;
-use crate::sync::ReplaceGroup;
+use crate::store::Workspace;
+
+// The connection's own settings are the qb layer's types; Setup names them.
+pub use crate::qb::ConnectionKind;
+use crate::qb::connect::ConnectOptions;
+pub use crate::qb::webconnector::WebConnectorConfig;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -47,48 +52,11 @@ impl Default for Config {
     }
 }
 
-/// Which QuickBooks custsync talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectionKind {
-    /// The simulated company in the file named by `company_file`.
-    #[default]
-    Sandbox,
-    /// A real QuickBooks Desktop through the QuickBooks Web Connector.
-    WebConnector,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConnectionConfig {
     pub kind: ConnectionKind,
     pub web_connector: WebConnectorConfig,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct WebConnectorConfig {
-    /// Address to listen on; loopback unless TLS files are configured.
-    pub listen: String,
-    /// URL path of the SOAP endpoint.
-    pub path: String,
-    /// The user name the Web Connector sends (the `.qwc` UserName).
-    pub user_name: String,
-    /// PEM certificate chain and key for HTTPS.
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
-}
-
-impl Default for WebConnectorConfig {
-    fn default() -> Self {
-        WebConnectorConfig {
-            listen: "127.0.0.1:8089".to_string(),
-            path: "/qbwc".to_string(),
-            user_name: "custsync".to_string(),
-            tls_cert: None,
-            tls_key: None,
-        }
-    }
 }
 
 /// Import – Include Customer Types: when not empty, only QuickBooks customers of these types (or
@@ -296,7 +264,7 @@ impl Config {
                 "the file pattern is empty: use one such as *.QBW",
             ));
         }
-        self.connection.web_connector.validate(&mut problems);
+        validate_web_connector(&self.connection.web_connector, &mut problems);
         for name in &self.import.include_customer_types {
             if let Err(why) = type_name_problem(name) {
                 problems.push(problem("import.include_customer_types", why));
@@ -377,53 +345,76 @@ impl Config {
     }
 }
 
-impl WebConnectorConfig {
-    fn validate(&self, problems: &mut Vec<Problem>) {
-        const AT: &str = "connection.web_connector";
-        match self.listen.trim().parse::<std::net::SocketAddr>() {
-            Err(_) => problems.push(problem(
+impl Config {
+    /// What the connection needs of the setup; the qb layer never sees the rest.
+    pub fn connect_options(&self) -> ConnectOptions<'_> {
+        ConnectOptions {
+            kind: self.connection.kind,
+            company_file: &self.company_file,
+            web_connector: &self.connection.web_connector,
+        }
+    }
+}
+
+// The workspace keeps its setup in config.toml. These methods are written here rather than in
+// `store` so that the store does not depend on the setup (see the layering in DEVELOPERS.md).
+impl Workspace {
+    /// The setup; defaults when there is no config.toml yet.
+    pub fn load_config(&self) -> Result<Config, ConfigError> {
+        Config::load(&self.config_path())
+    }
+
+    /// Saves the setup after validating it; nothing is written when it is invalid.
+    pub fn save_config(&self, config: &Config) -> Result<(), ConfigError> {
+        config.save(&self.config_path())
+    }
+}
+
+fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<Problem>) {
+    const AT: &str = "connection.web_connector";
+    match wc.listen.trim().parse::<std::net::SocketAddr>() {
+        Err(_) => problems.push(problem(
+            &format!("{AT}.listen"),
+            format!(
+                "\"{}\" is not an address and port: write it like 127.0.0.1:8089",
+                wc.listen
+            ),
+        )),
+        Ok(addr) if !addr.ip().is_loopback() && (wc.tls_cert.is_none() || wc.tls_key.is_none()) => {
+            problems.push(problem(
                 &format!("{AT}.listen"),
                 format!(
-                    "\"{}\" is not an address and port: write it like 127.0.0.1:8089",
-                    self.listen
+                    "listening on {addr} lets other computers connect, which needs HTTPS: set tls_cert and tls_key, or listen on 127.0.0.1"
                 ),
-            )),
-            Ok(addr) if !addr.ip().is_loopback() && (self.tls_cert.is_none() || self.tls_key.is_none()) => {
-                problems.push(problem(
-                    &format!("{AT}.listen"),
-                    format!(
-                        "listening on {addr} lets other computers connect, which needs HTTPS: set tls_cert and tls_key, or listen on 127.0.0.1"
-                    ),
-                ))
-            }
-            Ok(_) => {}
+            ))
         }
-        match (&self.tls_cert, &self.tls_key) {
-            (Some(_), None) => problems.push(problem(
-                &format!("{AT}.tls_key"),
-                "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
-            )),
-            (None, Some(_)) => problems.push(problem(
-                &format!("{AT}.tls_cert"),
-                "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
-            )),
-            _ => {}
-        }
-        if !self.path.starts_with('/') || self.path.chars().any(char::is_whitespace) {
-            problems.push(problem(
-                &format!("{AT}.path"),
-                format!(
-                    "\"{}\" is not a URL path: write it like /qbwc (a slash first, no spaces)",
-                    self.path
-                ),
-            ));
-        }
-        if self.user_name.trim().is_empty() {
-            problems.push(problem(
-                &format!("{AT}.user_name"),
-                "the Web Connector user name is empty: use one such as custsync",
-            ));
-        }
+        Ok(_) => {}
+    }
+    match (&wc.tls_cert, &wc.tls_key) {
+        (Some(_), None) => problems.push(problem(
+            &format!("{AT}.tls_key"),
+            "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
+        )),
+        (None, Some(_)) => problems.push(problem(
+            &format!("{AT}.tls_cert"),
+            "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
+        )),
+        _ => {}
+    }
+    if !wc.path.starts_with('/') || wc.path.chars().any(char::is_whitespace) {
+        problems.push(problem(
+            &format!("{AT}.path"),
+            format!(
+                "\"{}\" is not a URL path: write it like /qbwc (a slash first, no spaces)",
+                wc.path
+            ),
+        ));
+    }
+    if wc.user_name.trim().is_empty() {
+        problems.push(problem(
+            &format!("{AT}.user_name"),
+            "the Web Connector user name is empty: use one such as custsync",
+        ));
     }
 }
 

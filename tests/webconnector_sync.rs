@@ -135,7 +135,7 @@ impl World {
 
     /// The connection Setup describes (the service starts listening) and its wait handle.
     fn connect(&self) -> (Box<dyn Connection>, WaitHandle) {
-        let (conn, wait) = connect::from_config_with_wait(&self.config, self.ws.dir()).unwrap();
+        let (conn, wait) = connect::from_options_with_wait(self.config.connect_options(), self.ws.dir()).unwrap();
         (
             conn,
             wait.expect("the Web Connector connection has a wait handle"),
@@ -816,7 +816,7 @@ fn without_a_password_the_web_connector_connection_says_how_to_set_one() {
             .join(custsync::qb::webconnector::auth::PASSWORD_FILE),
     )
     .unwrap();
-    let err = connect::from_config_with_wait(&w.config, w.ws.dir())
+    let err = connect::from_options_with_wait(w.config.connect_options(), w.ws.dir())
         .err()
         .expect("no password, no service");
     assert!(

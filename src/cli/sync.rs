@@ -81,7 +81,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let workspace = Workspace::open(g.workspace.as_deref())?;
     let config = workspace.load_config()?;
     let mut store = workspace.open_store()?;
-    let conn = connect::from_config(&config, workspace.dir())?;
+    let conn = connect::from_options(config.connect_options(), workspace.dir())?;
     let trace = match &g.trace {
         Some(dir) => Some(Trace::open(dir)?),
         None => None,

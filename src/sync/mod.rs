@@ -3,7 +3,6 @@
 mod apply;
 pub mod engine;
 pub mod fault;
-pub mod groups;
 pub mod keys;
 pub mod matching;
 pub mod plan;
@@ -12,8 +11,8 @@ mod recover;
 pub mod report;
 pub mod scheduled;
 
+pub use crate::domain::ReplaceGroup;
 pub use engine::{CompanyInfo, Snapshot, SyncEngine};
-pub use groups::ReplaceGroup;
 pub use plan::{Mode, Plan};
 pub use report::{
     ApplyOptions, Failure, NoProgress, Phase, Progress, RecoveryReport, RunReport, Selection,

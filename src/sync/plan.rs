@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
 use crate::store::{Customer, CustomerStatus, code_key};
 
-use super::groups::ReplaceGroup;
+use crate::domain::ReplaceGroup;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::keys::CiKey;

@@ -115,7 +115,7 @@ impl RealBackend {
         &mut self,
         prompt: &mut dyn AccessPrompt,
     ) -> Result<SyncEngine<'static>, Explanation> {
-        let conn = connect::from_config(&self.config, self.workspace.dir())
+        let conn = connect::from_options(self.config.connect_options(), self.workspace.dir())
             .map_err(|e| explain_connect(&e))?;
         let trace = self.trace();
         SyncEngine::connect(conn, prompt, self.config.clone(), trace)
@@ -136,7 +136,7 @@ impl RealBackend {
             company_file: self.config.company_file.clone(),
         };
         // Starting the service can fail (address in use): say that, not "waiting".
-        let (conn, handle) = connect::from_config_with_wait(&self.config, self.workspace.dir())
+        let (conn, handle) = connect::from_options_with_wait(self.config.connect_options(), self.workspace.dir())
             .map_err(|e| explain_connect(&e))?;
         waiting(wait);
         let trace = self.trace();

@@ -29,7 +29,7 @@ use std::sync::mpsc::{self, Sender};
 
 use ratatui::crossterm::event::{self as term, KeyEventKind, MouseEventKind};
 
-use crate::cli::{Globals, Outcome};
+use crate::frontend::{Globals, Outcome};
 use crate::config::{Config, ConfigError};
 use crate::store::Workspace;
 

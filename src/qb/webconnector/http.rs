@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use crate::config::WebConnectorConfig;
+use super::setup::WebConnectorConfig;
 
 use super::service::Service;
 use super::tls::{self, TlsFiles};

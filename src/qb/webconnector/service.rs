@@ -142,15 +142,14 @@ impl Service {
     /// The service Setup describes: its user name with the workspace's password hash, and its
     /// File Info as the company file authenticate names. Fails when no password is set.
     pub fn from_config(
-        config: &crate::config::Config,
+        setup: &super::WebConnectorConfig,
+        company_file: &str,
         workspace: &Path,
     ) -> Result<Self, PasswordError> {
-        let credentials = Credentials::new(
-            config.connection.web_connector.user_name.clone(),
-            StoredPassword::load(workspace)?,
-        );
+        let credentials =
+            Credentials::new(setup.user_name.clone(), StoredPassword::load(workspace)?);
         let settings = ServiceSettings {
-            company_file: config.company_file.clone(),
+            company_file: company_file.to_string(),
             ..ServiceSettings::default()
         };
         Ok(Service::new(credentials, settings))
