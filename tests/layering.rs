@@ -514,11 +514,15 @@ mod checker {
 
     fn refs_of(text: &str, path: &[&str]) -> Vec<String> {
         let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
-        scan(text, &path, &modules(&["qb", "store", "sync", "tui", "cli", "qbxml"]))
-            .refs
-            .into_iter()
-            .map(|(m, line)| format!("{m}@{line}"))
-            .collect()
+        scan(
+            text,
+            &path,
+            &modules(&["qb", "store", "sync", "tui", "cli", "qbxml"]),
+        )
+        .refs
+        .into_iter()
+        .map(|(m, line)| format!("{m}@{line}"))
+        .collect()
     }
 
     #[test]
@@ -549,7 +553,11 @@ mod checker {
                     #[cfg(test)]\nmod more;\n\
                     use crate::qbxml::Y;\n";
         let path = ["sync".to_string()];
-        let scan = scan(text, &path, &modules(&["qb", "store", "tui", "cli", "qbxml"]));
+        let scan = scan(
+            text,
+            &path,
+            &modules(&["qb", "store", "tui", "cli", "qbxml"]),
+        );
         assert_eq!(scan.refs, [("qbxml".to_string(), 10)]);
         assert_eq!(scan.test_mod_files, ["more"]);
     }
@@ -569,8 +577,16 @@ mod checker {
         let problems = check(&refs, &modules(&["qb", "store", "sync"]), &[]);
         let cycle: Vec<&String> = problems.iter().filter(|p| p.starts_with("cycle")).collect();
         assert_eq!(cycle.len(), 1, "{problems:?}");
-        assert!(cycle[0].contains("qb → store (src/qb.rs:3)"), "{}", cycle[0]);
-        assert!(cycle[0].contains("store → qb (src/store.rs:7)"), "{}", cycle[0]);
+        assert!(
+            cycle[0].contains("qb → store (src/qb.rs:3)"),
+            "{}",
+            cycle[0]
+        );
+        assert!(
+            cycle[0].contains("store → qb (src/store.rs:7)"),
+            "{}",
+            cycle[0]
+        );
         assert!(!cycle[0].contains("sync"), "{}", cycle[0]);
     }
 
@@ -596,7 +612,15 @@ mod checker {
         // Modules within one layer must stay independent, and a module left out is named.
         let flat: Vec<(&str, &[&str])> = vec![("everything", &["qb", "sync", "store"][..])];
         let problems = check(&refs, &all, &flat);
-        assert!(problems.iter().any(|p| p.contains("`sync` (everything) uses `qb`")));
-        assert!(problems.iter().any(|p| p.starts_with("src/tui: a top-level module")));
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("`sync` (everything) uses `qb`"))
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with("src/tui: a top-level module"))
+        );
     }
 }

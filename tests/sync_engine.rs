@@ -11,7 +11,7 @@ use custsync::qbxml::{
 use custsync::store::{Customer, CustomerStatus, EntryKind, Store, StoreRead};
 use custsync::sync::problems::Problem;
 use custsync::sync::{
-    ApplyOptions, Mode, NoProgress, ReplaceGroup, Selection, SyncEngine, SyncError,
+    ApplyOptions, Mode, NoProgress, Planned, ReplaceGroup, Selection, SyncEngine, SyncError,
 };
 
 struct World {
@@ -94,37 +94,33 @@ impl World {
     }
 
     /// Connects, loads and plans.
-    fn planned(&mut self, mode: Mode) -> SyncEngine<'static> {
-        let mut e = self.engine();
-        e.load(&mut self.store, &mut NoProgress).unwrap();
-        e.plan(mode, &mut NoProgress).unwrap();
-        e
+    fn planned(&mut self, mode: Mode) -> Planned<'static> {
+        let e = self.engine();
+        let loaded = e.load(&mut self.store, &mut NoProgress).unwrap();
+        loaded.plan(mode, &mut NoProgress).unwrap()
     }
 }
 
-fn export_codes(e: &SyncEngine<'_>) -> Vec<String> {
-    let s = e.snapshot().unwrap();
-    e.current_plan()
-        .unwrap()
+fn export_codes(e: &Planned<'_>) -> Vec<String> {
+    let s = e.snapshot();
+    e.plan()
         .exports
         .iter()
         .map(|r| s.locals[r.local].code().to_string())
         .collect()
 }
 
-fn import_names(e: &SyncEngine<'_>) -> Vec<String> {
-    e.current_plan()
-        .unwrap()
+fn import_names(e: &Planned<'_>) -> Vec<String> {
+    e.plan()
         .imports
         .iter()
         .map(|r| r.customer.name().to_string())
         .collect()
 }
 
-fn import_ids(e: &SyncEngine<'_>) -> Vec<String> {
-    let s = e.snapshot().unwrap();
-    e.current_plan()
-        .unwrap()
+fn import_ids(e: &Planned<'_>) -> Vec<String> {
+    let s = e.snapshot();
+    e.plan()
         .imports
         .iter()
         .map(|r| s.qb[r.qb].list_id.clone())
@@ -157,14 +153,14 @@ fn missing_only_exports_imports_links_and_a_second_run_finds_nothing() {
     w.qb_customer("Echo Engines", &[(Field::CustomerType, "Wholesale")], true);
     w.config.import.include_customer_types = vec!["Retail".into()];
 
-    let mut e = w.planned(Mode::MissingOnly);
+    let e = w.planned(Mode::MissingOnly);
     assert_eq!(export_codes(&e), vec!["A100", "B200"]);
     assert_eq!(
         import_names(&e),
         vec!["Delta Diner"],
         "Echo is not a Retail customer"
     );
-    assert!(e.current_plan().unwrap().pairs.is_empty());
+    assert!(e.plan().pairs.is_empty());
     let selection = Selection {
         exports: vec!["A100".into(), "B200".into()],
         imports: import_ids(&e),
@@ -184,8 +180,6 @@ fn missing_only_exports_imports_links_and_a_second_run_finds_nothing() {
         report.linked, 1,
         "Gamma was matched by name and is now linked"
     );
-    drop(e);
-
     // QuickBooks has each exported customer once, with its fields and status.
     let alpha = w.qb_named("Alpha Shop");
     assert_eq!(alpha.len(), 1);
@@ -230,7 +224,6 @@ fn inactive_customers_are_not_offered_when_inactive_is_unchecked() {
     w.config.export.statuses.remove(&CustomerStatus::Inactive);
     let e = w.planned(Mode::MissingOnly);
     assert_eq!(export_codes(&e), vec!["A1", "H1"]);
-    let mut e = e;
     let err = e
         .apply(
             &mut w.store,
@@ -259,7 +252,7 @@ fn export_defaults_are_set_and_missing_types_need_consent() {
     );
     w.config.export.customer_type = Some("Web".into());
     w.config.export.job_type = Some("Install".into());
-    let mut e = w.planned(Mode::MissingOnly);
+    let e = w.planned(Mode::MissingOnly);
     let sel = Selection {
         exports: vec!["A1".into(), "W1".into()],
         ..Default::default()
@@ -278,7 +271,7 @@ fn export_defaults_are_set_and_missing_types_need_consent() {
     );
     assert!(w.qb_all().is_empty(), "refused before anything was sent");
 
-    let mut e = w.planned(Mode::MissingOnly);
+    let e = w.planned(Mode::MissingOnly);
     let report = e
         .apply(
             &mut w.store,
@@ -326,8 +319,8 @@ fn each_replace_group_copies_exactly_its_fields() {
         w.qb_customer("Pair One", &qv, false);
         w.config.replace.groups = [group].into_iter().collect();
 
-        let mut e = w.planned(Mode::NotExactMatch);
-        let plan = e.current_plan().unwrap();
+        let e = w.planned(Mode::NotExactMatch);
+        let plan = e.plan();
         assert_eq!(plan.pairs.len(), 1, "{group:?}");
         let report = e
             .apply(
@@ -393,8 +386,8 @@ fn a_name_held_by_a_vendor_blocks_the_export_and_says_why() {
             .unwrap();
     }
     w.local("AC1", "Acme Supply", CustomerStatus::Active, &[]);
-    let mut e = w.planned(Mode::MissingOnly);
-    let row = &e.current_plan().unwrap().exports[0];
+    let e = w.planned(Mode::MissingOnly);
+    let row = &e.plan().exports[0];
     assert!(
         row.problems.iter().any(|p| matches!(
             p,

@@ -59,7 +59,8 @@ pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     if let Some(listen) = args.listen {
         opts.listen = listen;
     }
-    let mut service = Service::from_config(wc, &cfg.company_file, ws.dir())?.with_observer(log_call);
+    let mut service =
+        Service::from_config(wc, &cfg.company_file, ws.dir())?.with_observer(log_call);
     let scheduled = ScheduledSync::is_configured(&cfg.schedule);
     if scheduled {
         let work = ScheduledSync::new(&ws, cfg.clone())

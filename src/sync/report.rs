@@ -161,9 +161,6 @@ pub enum SyncError {
         if .0.len() == 1 { "it" } else { "them" }
     )]
     MissingTypes(Vec<MissingType>),
-    /// A step was called before the one it needs (a programming error in a front end).
-    #[error("{0}")]
-    Order(&'static str),
 }
 
 fn describe_missing(types: &[MissingType]) -> String {
@@ -215,12 +212,6 @@ impl SyncError {
                 "Export defaults missing in QuickBooks",
                 self.to_string(),
                 "Agree to add them, or change the export defaults in SetUp.",
-            ),
-            SyncError::Order(m) => Explanation::new(
-                "internal".into(),
-                "custsync made a mistake",
-                m.to_string(),
-                "Start the synchronization again from the beginning.",
             ),
         }
     }

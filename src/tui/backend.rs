@@ -22,7 +22,7 @@ use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
 };
-use crate::sync::{self, ApplyOptions, Mode, Phase, SyncEngine, SyncError};
+use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncError};
 
 use super::plan_view;
 use super::view::plural;
@@ -39,12 +39,18 @@ const HISTORY_FAILURES: usize = 20;
 /// How often a wait for the Web Connector looks at the cancel flag.
 const CANCEL_POLL: Duration = Duration::from_millis(100);
 
+/// The synchronization in progress: connected (company confirmed next), or planned (panes shown).
+enum Engine {
+    Connected(Box<SyncEngine<'static>>),
+    Planned(Box<Planned<'static>>),
+}
+
 pub struct RealBackend {
     workspace: Workspace,
     store: Store,
     config: Config,
     trace_dir: Option<PathBuf>,
-    engine: Option<SyncEngine<'static>>,
+    engine: Option<Engine>,
     /// Said once with the next panes (a trace folder that cannot be written).
     warnings: Vec<String>,
     /// config.toml could not be read: keep it aside before the first save replaces it.
@@ -107,8 +113,11 @@ impl RealBackend {
         v
     }
 
-    fn engine(&mut self) -> Result<&mut SyncEngine<'static>, Explanation> {
-        self.engine.as_mut().ok_or_else(not_connected)
+    fn planned(&self) -> Result<&Planned<'static>, Explanation> {
+        match &self.engine {
+            Some(Engine::Planned(p)) => Ok(&**p),
+            _ => Err(not_connected()),
+        }
     }
 
     fn connect_sandbox(
@@ -136,8 +145,9 @@ impl RealBackend {
             company_file: self.config.company_file.clone(),
         };
         // Starting the service can fail (address in use): say that, not "waiting".
-        let (conn, handle) = connect::from_options_with_wait(self.config.connect_options(), self.workspace.dir())
-            .map_err(|e| explain_connect(&e))?;
+        let (conn, handle) =
+            connect::from_options_with_wait(self.config.connect_options(), self.workspace.dir())
+                .map_err(|e| explain_connect(&e))?;
         waiting(wait);
         let trace = self.trace();
         let config = self.config.clone();
@@ -675,7 +685,7 @@ impl Backend for RealBackend {
             product: format!("{}, qbXML {}", c.product, c.qbxml_version),
             customer_count: u64::from(c.customer_count),
         };
-        self.engine = Some(engine);
+        self.engine = Some(Engine::Connected(Box::new(engine)));
         Ok(info)
     }
 
@@ -698,30 +708,34 @@ impl Backend for RealBackend {
             progress,
             cancel: None,
         };
-        let engine = self.engine.as_mut().ok_or_else(not_connected)?;
-        let loaded = engine.load(&mut self.store, &mut sink).map(|_| ());
-        let planned = loaded.and_then(|()| engine.plan(mode, &mut sink).map(|_| ()));
-        if let Err(e) = planned {
-            return Err(self.explain_sync(&e));
-        }
-        let engine = self.engine()?;
-        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
-            return Err(internal("no plan after planning"));
+        // Planning again reads both sides again, on the same session.
+        let engine = match self.engine.take().ok_or_else(not_connected)? {
+            Engine::Connected(e) => *e,
+            Engine::Planned(p) => (*p).unload(),
         };
-        let mut view =
-            plan_view::sync_view(plan, snapshot, &engine.company().name, engine.config());
-        let recovered = engine.recovery().and_then(recovery_notice);
+        let planned = engine
+            .load(&mut self.store, &mut sink)
+            .and_then(|loaded| loaded.plan(mode, &mut sink));
+        let planned = match planned {
+            Ok(p) => p,
+            Err(e) => return Err(self.explain_sync(&e)),
+        };
+        let mut view = plan_view::sync_view(
+            planned.plan(),
+            planned.snapshot(),
+            &planned.company().name,
+            planned.config(),
+        );
+        let recovered = recovery_notice(planned.recovery());
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);
+        self.engine = Some(Engine::Planned(Box::new(planned)));
         Ok(view)
     }
 
     fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation> {
-        let engine = self.engine()?;
-        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
-            return Err(not_connected());
-        };
-        plan_view::preview(plan, snapshot, &selection.rows).map_err(stale_plan)
+        let planned = self.planned()?;
+        plan_view::preview(planned.plan(), planned.snapshot(), &selection.rows).map_err(stale_plan)
     }
 
     fn run(
@@ -732,11 +746,11 @@ impl Backend for RealBackend {
     ) -> Result<RunReport, Explanation> {
         // A run ends the synchronization: the session closes when it is done (over the Web
         // Connector, that is what lets QuickBooks' side finish at 100 %).
-        let mut engine = self.engine.take().ok_or_else(not_connected)?;
-        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
+        let Some(Engine::Planned(planned)) = self.engine.take() else {
             return Err(not_connected());
         };
-        let chosen = plan_view::selection(plan, snapshot, &selection.rows).map_err(stale_plan)?;
+        let chosen = plan_view::selection(planned.plan(), planned.snapshot(), &selection.rows)
+            .map_err(stale_plan)?;
         let options = ApplyOptions {
             add_missing_types: selection.add_missing_list_entries,
         };
@@ -744,7 +758,7 @@ impl Backend for RealBackend {
             progress,
             cancel: Some(cancel),
         };
-        match engine.apply(&mut self.store, &chosen, &options, &mut sink) {
+        match planned.apply(&mut self.store, &chosen, &options, &mut sink) {
             Ok(r) => Ok(run_report(&r)),
             Err(e) => Err(self.explain_sync(&e)),
         }
