@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::sandbox::SandboxConnection;
-use super::webconnector::{InteractiveConnection, WaitHandle, WebConnectorConfig};
+use super::webconnector::{InteractiveConnection, ServeError, WaitHandle, WebConnectorConfig};
 use super::{Connection, ConnectionKind};
 
 /// Why the configured connection could not be made.
@@ -20,9 +20,10 @@ pub enum ConnectError {
          .QBW files in a folder), or create a sandbox company with `custsync sandbox create`"
     )]
     Missing(PathBuf),
-    /// The Web Connector service could not start (address in use, TLS files…).
+    /// The Web Connector service could not start (address in use, TLS files…). Its message
+    /// already says why, so it is not given again as a cause.
     #[error("{0}")]
-    WebConnector(String),
+    WebConnector(ServeError),
 }
 
 /// The part of Setup a connection needs (`Config::connect_options` builds it).
@@ -71,7 +72,7 @@ pub fn from_options_with_wait(
                 options.company_file,
                 workspace,
             )
-            .map_err(|e| ConnectError::WebConnector(e.to_string()))?;
+            .map_err(ConnectError::WebConnector)?;
             let wait = connection.handle();
             Ok((Box::new(connection), Some(wait)))
         }

@@ -32,9 +32,10 @@ use crate::store::{
 use super::engine::{CompanyInfo, Snapshot};
 use super::fault;
 use super::plan::{ExportRow, MissingType, Mode, Plan};
-use super::problems;
 use super::recover;
-use super::report::{ApplyOptions, Failure, Phase, Progress, RunReport, Selection, SyncError};
+use super::report::{
+    ApplyOptions, Failure, Phase, Progress, Refused, RunReport, Selection, SyncError,
+};
 
 /// Everything one application of a plan works with: the session, the store, the company and
 /// setup, the snapshot and the plan made from it, and where progress goes.
@@ -337,13 +338,11 @@ impl<'p> Chosen<'p> {
         let mut exports = Vec::new();
         for code in unique(&sel.exports) {
             match exports_by_code.get(&code.to_lowercase()) {
-                None => errors.push(format!(
-                    "{code} is not an SMSTurbo customer missing from QuickBooks"
-                )),
-                Some(row) if !row.problems.is_empty() => errors.push(format!(
-                    "{code} cannot be exported: {}",
-                    problems::joined(&row.problems)
-                )),
+                None => errors.push(Refused::NotAnExport { code }),
+                Some(row) if !row.problems.is_empty() => errors.push(Refused::ExportBlocked {
+                    code,
+                    problems: row.problems.clone(),
+                }),
                 Some(row) => exports.push(*row),
             }
         }
@@ -356,14 +355,13 @@ impl<'p> Chosen<'p> {
         let mut imports = Vec::new();
         for list_id in unique(&sel.imports) {
             match imports_by_id.get(list_id.as_str()) {
-                None => errors.push(format!(
-                    "{list_id} is not a QuickBooks customer missing from SMSTurbo"
-                )),
-                Some(&i) if !plan.imports[i].problems.is_empty() => errors.push(format!(
-                    "{} cannot be imported: {}",
-                    plan.imports[i].customer.name(),
-                    problems::joined(&plan.imports[i].problems)
-                )),
+                None => errors.push(Refused::NotAnImport { list_id }),
+                Some(&i) if !plan.imports[i].problems.is_empty() => {
+                    errors.push(Refused::ImportBlocked {
+                        name: plan.imports[i].customer.name().to_string(),
+                        problems: plan.imports[i].problems.clone(),
+                    })
+                }
                 Some(&i) => imports.push(i),
             }
         }
@@ -376,9 +374,7 @@ impl<'p> Chosen<'p> {
         let mut pairs = Vec::new();
         for code in unique(&sel.pairs) {
             match pairs_by_code.get(&code.to_lowercase()) {
-                None => errors.push(format!(
-                    "{code} is not a customer that differs from QuickBooks"
-                )),
+                None => errors.push(Refused::NotAPair { code }),
                 Some(&i) => pairs.push(i),
             }
         }
@@ -389,7 +385,7 @@ impl<'p> Chosen<'p> {
                 pairs,
             })
         } else {
-            Err(SyncError::Selection(errors.join("\n")))
+            Err(SyncError::Selection(errors))
         }
     }
 }

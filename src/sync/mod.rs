@@ -17,6 +17,6 @@ pub use engine::{CompanyInfo, Loaded, Planned, Snapshot, SyncEngine};
 pub use index::{Ix, IxSlice, LocalIx, QbIx};
 pub use plan::{Mode, Plan};
 pub use report::{
-    ApplyOptions, Failure, NoProgress, Phase, Progress, RecoveryReport, RunReport, Selection,
-    SyncError,
+    ApplyOptions, Failure, NoProgress, Phase, Progress, RecoveryReport, Refused, RunReport,
+    Selection, SyncError,
 };

@@ -40,7 +40,7 @@ use crate::sync::{
     SyncEngine, SyncError,
 };
 
-use crate::qb::webconnector::ScheduledWork;
+use crate::qb::webconnector::{ScheduledOutcome, ScheduledWork};
 
 type Log = Box<dyn Fn(&str) + Send + Sync>;
 
@@ -227,7 +227,7 @@ impl ScheduledWork for ScheduledSync {
         Self::is_configured(&self.config.schedule)
     }
 
-    fn run(&self, connection: &mut dyn Connection) -> Result<String, String> {
+    fn run(&self, connection: &mut dyn Connection) -> ScheduledOutcome {
         match self.run_once(connection) {
             Ok(report) => {
                 let summary = report.summary();
@@ -235,12 +235,12 @@ impl ScheduledWork for ScheduledSync {
                     "scheduled run on {}: {summary}",
                     shown(&report.company_file)
                 ));
-                Ok(format!("custsync: {summary}"))
+                ScheduledOutcome::Done(format!("custsync: {summary}"))
             }
             Err(e) => {
                 let explanation = e.explanation();
                 self.log(&format!("scheduled run failed: {explanation}"));
-                Err(format!("custsync could not synchronize: {explanation}"))
+                ScheduledOutcome::Failed(format!("custsync could not synchronize: {explanation}"))
             }
         }
     }

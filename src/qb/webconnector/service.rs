@@ -54,9 +54,18 @@ pub trait ScheduledWork: Send + Sync {
     /// `process` as needed.
     ///
     /// The session ends when `run` returns, not at `close`, so that the outcome reaches the Web
-    /// Connector: `Ok(summary)` is shown in its status column, `Err(message)` as an error. Until
-    /// then the Web Connector is kept waiting (NoOp), whatever the run still has to do.
-    fn run(&self, connection: &mut dyn Connection) -> Result<String, String>;
+    /// Connector. Until then the Web Connector is kept waiting (NoOp), whatever the run still
+    /// has to do.
+    fn run(&self, connection: &mut dyn Connection) -> ScheduledOutcome;
+}
+
+/// How a scheduled run ended, in the words the Web Connector shows when the session closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScheduledOutcome {
+    /// Done (perhaps with nothing to do): shown in the Web Connector's status column.
+    Done(String),
+    /// Not done: shown as an error.
+    Failed(String),
 }
 
 /// The connection a scheduled run gets: `close` is left to the service, which ends the session
@@ -89,7 +98,7 @@ fn run_scheduled(work: &dyn ScheduledWork, conn: WebConnectorConnection) {
     let mut conn = ScheduledConnection(conn);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run(&mut conn)))
         .unwrap_or_else(|_| {
-            Err(
+            ScheduledOutcome::Failed(
                 "custsync's scheduled run stopped unexpectedly; see the output of custsync \
                  serve"
                     .into(),
