@@ -291,7 +291,7 @@ impl RealBackend {
             );
         }
         HistoryEntry {
-            id: RunId(run.id.0.max(0) as u64),
+            id: run.id,
             when: run
                 .started_at
                 .with_timezone(&chrono::Local)
@@ -772,8 +772,7 @@ impl Backend for RealBackend {
         Ok(runs.iter().map(|r| self.history_entry(r)).collect())
     }
 
-    fn undo(&mut self, run: RunId) -> Result<String, Explanation> {
-        let id = crate::store::RunId(i64::try_from(run.0).map_err(|_| internal("run id"))?);
+    fn undo(&mut self, id: RunId) -> Result<String, Explanation> {
         let r = self
             .store
             .undo_run(id, &os_user())

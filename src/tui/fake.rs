@@ -647,7 +647,7 @@ impl Backend for FakeBackend {
         report.cancelled = cancel.cancelled();
         let mut s = self.state();
         s.customers.sort_by(|a, b| a.code().cmp(b.code()));
-        let id = RunId(s.history.len() as u64 + 1);
+        let id = RunId(s.history.len() as i64 + 1);
         let undoable = report.imported + report.updated > 0;
         if undoable {
             s.undo.insert(id, before);

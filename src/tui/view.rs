@@ -315,9 +315,8 @@ pub struct RunReport {
     pub cancelled: bool,
 }
 
-/// Identifies a run in the journal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RunId(pub u64);
+/// Identifies a run in the journal: the store's own id, so no conversion can lose it.
+pub use crate::store::RunId;
 
 /// One past run, for the History screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
