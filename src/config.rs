@@ -10,6 +10,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
+mod key;
+
+pub use key::{Key, Setting};
+
 use crate::domain::{CustomerStatus, ReplaceGroup};
 use crate::files::replace_file;
 use crate::store::Workspace;
@@ -142,18 +146,18 @@ pub const BATCH_SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=500;
 /// QuickBooks' limit for a customer type or job type full name.
 const TYPE_NAME_MAX: usize = 159;
 
-/// One thing wrong with a setup: the dotted key (as in the file, e.g. `sync.batch_size`), the
-/// line it is on when it came from a file, and what to do about it.
+/// One thing wrong with a setup: where (a setting, shown as its dotted key, e.g.
+/// `sync.batch_size`), the line it is on when it came from a file, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub key: String,
+pub struct SetupProblem {
+    pub key: Key,
     pub line: Option<usize>,
     pub message: String,
 }
 
-impl std::fmt::Display for Problem {
+impl std::fmt::Display for SetupProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.key.is_empty()) {
+        match (self.line, self.key == Key::None) {
             (Some(line), false) => write!(f, "line {line}, {}: {}", self.key, self.message),
             (Some(line), true) => write!(f, "line {line}: {}", self.message),
             (None, false) => write!(f, "{}: {}", self.key, self.message),
@@ -162,9 +166,9 @@ impl std::fmt::Display for Problem {
     }
 }
 
-fn problem(key: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        key: key.to_string(),
+fn problem(setting: Setting, message: impl Into<String>) -> SetupProblem {
+    SetupProblem {
+        key: Key::Setting(setting),
         line: None,
         message: message.into(),
     }
@@ -181,7 +185,7 @@ pub enum ConfigError {
     #[error("{}", invalid_message(path, problems))]
     Invalid {
         path: PathBuf,
-        problems: Vec<Problem>,
+        problems: Vec<SetupProblem>,
     },
     #[error(
         "cannot save the setup to {} ({detail}): check that the workspace folder is writable; the previous setup is unchanged",
@@ -190,7 +194,7 @@ pub enum ConfigError {
     Write { path: PathBuf, detail: String },
 }
 
-fn invalid_message(path: &std::path::Path, problems: &[Problem]) -> String {
+fn invalid_message(path: &std::path::Path, problems: &[SetupProblem]) -> String {
     let fix = "Fix it in SetUp, or edit the file.";
     match problems {
         [one] => format!("setup {}: {one}. {fix}", path.display()),
@@ -227,14 +231,14 @@ impl Config {
     }
 
     /// Parses and validates a config.toml text. Problems carry their key and line.
-    pub fn parse(text: &str) -> Result<Config, Vec<Problem>> {
+    pub fn parse(text: &str) -> Result<Config, Vec<SetupProblem>> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start);
             let key = offset
                 .and_then(|o| locate::key_at(text, o))
                 .unwrap_or_default();
-            vec![Problem {
-                key,
+            vec![SetupProblem {
+                key: Key::written(key),
                 line: offset.map(|o| locate::line_of(text, o)),
                 message: e.message().trim().to_string(),
             }]
@@ -246,41 +250,41 @@ impl Config {
         let doc = DeTable::parse(text).ok();
         Err(problems
             .into_iter()
-            .map(|p| Problem {
+            .map(|p| SetupProblem {
                 line: doc
                     .as_ref()
-                    .and_then(|doc| locate::line_of_key(text, doc.get_ref(), &p.key)),
+                    .and_then(|doc| locate::line_of_key(text, doc.get_ref(), p.key.as_str())),
                 ..p
             })
             .collect())
     }
 
     /// Checks the values; each problem names its key and says what to use instead.
-    pub fn validate(&self) -> Vec<Problem> {
+    pub fn validate(&self) -> Vec<SetupProblem> {
         let mut problems = Vec::new();
         if self.file_pattern.trim().is_empty() {
             problems.push(problem(
-                "file_pattern",
+                Setting::FilePattern,
                 "the file pattern is empty: use one such as *.QBW",
             ));
         }
         validate_web_connector(&self.connection.web_connector, &mut problems);
         for name in &self.import.include_customer_types {
             if let Err(why) = type_name_problem(name) {
-                problems.push(problem("import.include_customer_types", why));
+                problems.push(problem(Setting::IncludeCustomerTypes, why));
             }
         }
         for (key, value) in [
-            ("export.customer_type", &self.export.customer_type),
-            ("export.job_type", &self.export.job_type),
+            (Setting::ExportCustomerType, &self.export.customer_type),
+            (Setting::ExportJobType, &self.export.job_type),
         ] {
             if let Some(Err(why)) = value.as_deref().map(type_name_problem) {
                 problems.push(problem(key, format!("{why}; leave it out to set none")));
             }
         }
         for (key, value, range) in [
-            ("sync.page_size", self.sync.page_size, PAGE_SIZE_RANGE),
-            ("sync.batch_size", self.sync.batch_size, BATCH_SIZE_RANGE),
+            (Setting::PageSize, self.sync.page_size, PAGE_SIZE_RANGE),
+            (Setting::BatchSize, self.sync.batch_size, BATCH_SIZE_RANGE),
         ] {
             if !range.contains(&value) {
                 problems.push(problem(
@@ -298,7 +302,7 @@ impl Config {
 
     /// Checks the paths the setup names: the sandbox company file (when set) and the TLS
     /// files. Called when saving from SetUp and before serving the Web Connector.
-    pub fn check_files(&self) -> Vec<Problem> {
+    pub fn check_files(&self) -> Vec<SetupProblem> {
         let mut problems = Vec::new();
         let company = self.company_file.trim();
         if self.connection.kind == ConnectionKind::Sandbox
@@ -306,7 +310,7 @@ impl Config {
             && let Err(why) = readable_file(std::path::Path::new(company))
         {
             problems.push(problem(
-                "company_file",
+                Setting::CompanyFile,
                 format!(
                     "{why}: pick the company file with the lookup, or create a sandbox company with `custsync sandbox`"
                 ),
@@ -314,8 +318,8 @@ impl Config {
         }
         let wc = &self.connection.web_connector;
         for (key, path) in [
-            ("connection.web_connector.tls_cert", &wc.tls_cert),
-            ("connection.web_connector.tls_key", &wc.tls_key),
+            (Setting::WebConnectorTlsCert, &wc.tls_cert),
+            (Setting::WebConnectorTlsKey, &wc.tls_key),
         ] {
             if let Some(Err(why)) = path.as_deref().map(readable_file) {
                 problems.push(problem(key, format!("{why}: give the path of a PEM file")));
@@ -370,11 +374,10 @@ impl Workspace {
     }
 }
 
-fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<Problem>) {
-    const AT: &str = "connection.web_connector";
+fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<SetupProblem>) {
     match wc.listen.trim().parse::<std::net::SocketAddr>() {
         Err(_) => problems.push(problem(
-            &format!("{AT}.listen"),
+            Setting::WebConnectorListen,
             format!(
                 "\"{}\" is not an address and port: write it like 127.0.0.1:8089",
                 wc.listen
@@ -382,7 +385,7 @@ fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<Problem>) 
         )),
         Ok(addr) if !addr.ip().is_loopback() && (wc.tls_cert.is_none() || wc.tls_key.is_none()) => {
             problems.push(problem(
-                &format!("{AT}.listen"),
+                Setting::WebConnectorListen,
                 format!(
                     "listening on {addr} lets other computers connect, which needs HTTPS: set tls_cert and tls_key, or listen on 127.0.0.1"
                 ),
@@ -392,18 +395,18 @@ fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<Problem>) 
     }
     match (&wc.tls_cert, &wc.tls_key) {
         (Some(_), None) => problems.push(problem(
-            &format!("{AT}.tls_key"),
+            Setting::WebConnectorTlsKey,
             "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
         )),
         (None, Some(_)) => problems.push(problem(
-            &format!("{AT}.tls_cert"),
+            Setting::WebConnectorTlsCert,
             "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
         )),
         _ => {}
     }
     if !wc.path.starts_with('/') || wc.path.chars().any(char::is_whitespace) {
         problems.push(problem(
-            &format!("{AT}.path"),
+            Setting::WebConnectorPath,
             format!(
                 "\"{}\" is not a URL path: write it like /qbwc (a slash first, no spaces)",
                 wc.path
@@ -412,7 +415,7 @@ fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<Problem>) 
     }
     if wc.user_name.trim().is_empty() {
         problems.push(problem(
-            &format!("{AT}.user_name"),
+            Setting::WebConnectorUserName,
             "the Web Connector user name is empty: use one such as custsync",
         ));
     }

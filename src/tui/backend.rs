@@ -629,7 +629,7 @@ impl Backend for RealBackend {
         problems.extend(config.check_files());
         let mut errors: Vec<FieldError> = problems
             .into_iter()
-            .map(|p| FieldError::new(p.key, p.message))
+            .map(|p| FieldError::new(p.key.as_str(), p.message))
             .collect();
         // A real QuickBooks file (or anything else) given to the sandbox: say so at once, not
         // at the next Synchronize.
