@@ -27,8 +27,8 @@ use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncErro
 use super::plan_view;
 use super::view::plural;
 use super::view::{
-    CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
-    SandboxFix, SandboxHelp, SandboxStatus, Selection, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId,
+    RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -678,13 +678,7 @@ impl Backend for RealBackend {
             ConnectionKind::Sandbox => self.connect_sandbox(prompt)?,
             ConnectionKind::WebConnector => self.connect_web_connector(waiting, cancel)?,
         };
-        let c = engine.company();
-        let info = CompanyInfo {
-            company_name: c.name.clone(),
-            company_file: c.file.clone(),
-            product: format!("{}, qbXML {}", c.product, c.qbxml_version),
-            customer_count: u64::from(c.customer_count),
-        };
+        let info = engine.company().clone();
         self.engine = Some(Engine::Connected(Box::new(engine)));
         Ok(info)
     }
@@ -733,14 +727,14 @@ impl Backend for RealBackend {
         Ok(view)
     }
 
-    fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation> {
+    fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation> {
         let planned = self.planned()?;
         plan_view::preview(planned.plan(), planned.snapshot(), &selection.rows).map_err(stale_plan)
     }
 
     fn run(
         &mut self,
-        selection: &Selection,
+        selection: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
         cancel: &dyn CancelFlag,
     ) -> Result<RunReport, Explanation> {

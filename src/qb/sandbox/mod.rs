@@ -29,7 +29,7 @@ mod xmlin;
 
 pub use auth::{AppPrefs, Grant, IntegratedApps};
 pub use connection::SandboxConnection;
-pub use file::{CompanyFile, CompanyInfo, FORMAT_VERSION, PRODUCT_NAME, SandboxError};
+pub use file::{CompanyFile, CompanyProfile, FORMAT_VERSION, PRODUCT_NAME, SandboxError};
 pub use generate::{GenerateOptions, GenerateSummary, generate};
 pub use parse::SUPPORTED_VERSIONS;
 pub use processor::process;

@@ -16,7 +16,7 @@ use crate::qbxml::{
     MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
 };
 
-use super::file::{company_info, name_key};
+use super::file::{company_profile, name_key};
 use super::ids::{self, DayEnd};
 use super::parse::{EntityQuery, SUPPORTED_VERSIONS, TypeList, TypeQuery};
 use super::processor::{Answer, Ctx};
@@ -25,7 +25,7 @@ use super::statuses;
 use super::store::{self, Filter, ListKind, NameMatch, Table};
 
 pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
-    let info = company_info(ctx.conn)?;
+    let info = company_profile(ctx.conn)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Host(HostRet {
         product_name: info.product_name,
@@ -40,7 +40,7 @@ pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
 }
 
 pub(crate) fn company(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
-    let info = company_info(ctx.conn)?;
+    let info = company_profile(ctx.conn)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Company(CompanyRet {
         is_sample_company: Some(false),
