@@ -522,11 +522,13 @@ pub fn explain_status(code: i32, ctx: &StatusContext<'_>) -> Explanation {
         codes::NAME_IN_USE if ctx.name_was_free => e(
             "Added meanwhile",
             format!(
-                "{p}QuickBooks already has a name '{value}': another workspace or a QuickBooks user \
-                 added it meanwhile, after this synchronization looked"
+                "{p}QuickBooks already has a customer or other name named '{value}': another \
+                 workspace or a QuickBooks user added it meanwhile, after this synchronization \
+                 looked"
             ),
-            "Synchronize again: custsync finds it and links it to this customer, or lists the two \
-             for review (a different name would only make a duplicate)"
+            "Synchronize again: a customer of that name is then linked to this one (or both are \
+             listed for review); a vendor, employee or other name is then shown on the row, and \
+             only then does this customer need another QuickBooks name"
                 .into(),
         ),
         codes::NAME_IN_USE => {
