@@ -493,9 +493,9 @@ fn connect_from(from: Ipv4Addr, server: SocketAddr) -> std::io::Result<TcpStream
     Ok(stream)
 }
 
-/// 150 wrong passwords, each from its own address, against a real `custsync serve`: its memory
-/// stays small (one Argon2 buffer, reused) and only a handful of passwords are checked (the
-/// budget for all addresses together). Linux only: there any 127.x.y.z is local, and /proc tells
+/// 150 wrong passwords over about 5 s, each from its own address, against a real `custsync
+/// serve`: its memory stays small (one Argon2 buffer, reused) and only a handful of passwords a
+/// second are checked (the budget for all addresses together). Linux only: there any 127.x.y.z is local, and /proc tells
 /// the peak memory.
 #[cfg(target_os = "linux")]
 #[test]
@@ -520,6 +520,8 @@ fn a_login_flood_from_150_addresses_costs_little_memory_and_few_checks() {
                     chunk
                         .iter()
                         .filter(|&&from| {
+                            // Spread over a few seconds, so that the budget refills.
+                            thread::sleep(Duration::from_millis(250));
                             connect_from(from, addr).is_ok_and(|mut c| {
                                 c.write_all(request.as_bytes()).is_ok()
                                     && c.write_all(body).is_ok()
