@@ -525,3 +525,34 @@ fn a_name_held_by_a_vendor_blocks_the_export_and_says_why() {
     assert!(err.to_string().contains("vendor"), "{err}");
     assert!(w.qb_named("Acme Supply").is_empty());
 }
+
+/// A plan can be made again in the other mode, and a planned engine can go back to read both
+/// sides again on the same session.
+#[test]
+fn a_plan_is_made_again_in_the_other_mode_and_both_sides_read_again() {
+    let mut w = World::new();
+    w.local(
+        "P1",
+        "Pair One",
+        CustomerStatus::Active,
+        &[(Field::Phone, "555-0001")],
+    );
+    w.qb_customer(
+        "Pair One",
+        &[(Field::AccountNumber, "P1"), (Field::Phone, "555-0002")],
+        true,
+    );
+    let e = w.planned(Mode::MissingOnly);
+    assert!(e.plan().pairs.is_empty());
+    let e = e.replan(Mode::NotExactMatch, &mut NoProgress).unwrap();
+    assert_eq!(e.plan().pairs.len(), 1, "{:?}", e.plan());
+    w.qb_customer("New Co", &[], true);
+    let loaded = e.unload().load(&mut w.store, &mut NoProgress).unwrap();
+    let names: Vec<_> = loaded
+        .snapshot()
+        .qb
+        .iter()
+        .filter_map(|c| c.data.get(Field::Name))
+        .collect();
+    assert!(names.contains(&"New Co"), "{names:?}");
+}
