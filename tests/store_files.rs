@@ -423,7 +423,7 @@ fn cli_readers_work_beside_the_custsync_holding_the_workspace_and_writers_are_to
 
 #[test]
 
-fn a_snapshot_reads_one_moment_and_writes_nothing() {
+fn a_snapshot_reads_one_moment_and_does_not_hold_the_writer_up() {
     let base = tempfile::tempdir().unwrap();
     let dir = workspace_with_customers(base.path());
     let held = Workspace::open(Some(&dir)).unwrap();
