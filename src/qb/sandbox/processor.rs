@@ -25,7 +25,7 @@ use super::parse::{ParsedDoc, ParsedRequest, Rq, parse_document};
 use super::respond::write_response;
 use super::session::Session;
 use super::store::RefNames;
-use super::{adds, ids, queries, statuses};
+use super::{adds, clock, ids, queries, statuses};
 
 /// What a request handler works with.
 pub(crate) struct Ctx<'a> {
@@ -173,7 +173,7 @@ fn run_requests(
     let mut ctx = Ctx {
         conn,
         session,
-        now: ids::now_unix(),
+        now: clock::now(conn)?,
         refs: None,
     };
     let mut out = ResponseDoc::default();

@@ -651,7 +651,7 @@ impl super::file::CompanyFile {
                 is_active,
                 ..NewName::default()
             };
-            let id = insert_name(conn, list, &new, ids::now_unix())?;
+            let id = insert_name(conn, list, &new, super::clock::now(conn)?)?;
             Ok(Ok(identity(conn, Table::Names(list), id)?.0))
         })();
         result.map_err(|e| self.storage(e))?
