@@ -211,6 +211,7 @@ fn answer(ctx: &mut Ctx<'_>, rq: &ParsedRequest) -> rusqlite::Result<Answer> {
         Rq::CustomerQuery(q) => queries::customers(ctx, q),
         Rq::NameQuery(list, q) => queries::names(ctx, *list, q),
         Rq::TypeQuery(list, q) => queries::types(ctx, *list, q),
+        Rq::ListDeleted(q) => queries::deleted(ctx, q),
         Rq::CustomerAdd(add) => adds::customer(ctx, add, rq.too_long.as_ref()),
         Rq::TypeAdd(list, add) => adds::list_type(ctx, *list, add, rq.too_long.as_ref()),
         Rq::Unsupported => Ok(Answer::status(statuses::unsupported())),

@@ -1,5 +1,5 @@
-//! Query requests: HostQuery, CompanyQuery, CustomerQuery, the type queries and the other name
-//! lists' queries.
+//! Query requests: HostQuery, CompanyQuery, CustomerQuery, the type queries, the other name
+//! lists' queries and ListDeletedQuery.
 //!
 //! Selection follows the schema's three branches. ListID / FullName lists ignore ActiveStatus and
 //! answer 500 when any entry is missing (with the ones found); a filter defaults to ActiveOnly and
@@ -7,18 +7,26 @@
 //! regard to case (whether QuickBooks uses Name or FullName is unconfirmed; FullName is what an
 //! operator sees in the list). With `IncludeRetElement`, only the named top-level elements of each
 //! Ret come back, as Intuit documents; unknown names are ignored.
+//!
+//! `FromModifiedDate` / `ToModifiedDate` and `FromDeletedDate` / `ToDeletedDate` are inclusive to
+//! the second (reference, "Incremental reads"); a value without an offset is the sandbox
+//! machine's local time, as QuickBooks reads it; a date alone is the start of that day for
+//! `From…` and its last second for `To…`. A deleted-list query answers from the deletion records
+//! QuickBooks keeps for 90 days, for any `ListDelType`: the lists the sandbox never deletes from
+//! simply have none (status 1).
 
 use std::time::Instant;
 
 use crate::qbxml::order::top_element;
 use crate::qbxml::{
-    ActiveStatus, CompanyRet, CustomerRet, Field, HostRet, IteratorRq, ListFilter, ListRet,
-    MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
+    ActiveStatus, CompanyRet, CustomerRet, Field, HostRet, IteratorRq, ListDeletedRet, ListFilter,
+    ListRet, MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
 };
 
+use super::deleted;
 use super::file::{company_info, name_key};
 use super::ids::{self, DayEnd};
-use super::parse::{EntityQuery, SUPPORTED_VERSIONS, TypeList, TypeQuery};
+use super::parse::{EntityQuery, ListDeletedRq, SUPPORTED_VERSIONS, TypeList, TypeQuery};
 use super::processor::{Answer, Ctx};
 use super::session::IteratorState;
 use super::statuses;
@@ -246,19 +254,55 @@ fn select(
     }))
 }
 
-fn filter_of(f: &ListFilter) -> Result<Filter, crate::qbxml::Status> {
-    let date = |text: &Option<String>, end: DayEnd| -> Option<i64> {
-        text.as_deref()
-            .filter(|t| !t.trim().is_empty())
+/// An inclusive range of DATETIMETYPE values as Unix seconds, or status 3030 when it is empty.
+fn date_range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), crate::qbxml::Status> {
+    let date = |text: Option<&str>, end: DayEnd| -> Option<i64> {
+        text.filter(|t| !t.trim().is_empty())
             .and_then(|t| ids::parse_datetime(t, end))
     };
-    let from = date(&f.from_modified_date, DayEnd::Start);
-    let to = date(&f.to_modified_date, DayEnd::End);
+    let from = date(from, DayEnd::Start);
+    let to = date(to, DayEnd::End);
     if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
         return Err(statuses::invalid_date_range());
     }
+    Ok((from, to))
+}
+
+pub(crate) fn deleted(ctx: &mut Ctx<'_>, rq: &ListDeletedRq) -> rusqlite::Result<Answer> {
+    let q = &rq.query;
+    let (from, to) = match date_range(q.from_deleted_date.as_deref(), q.to_deleted_date.as_deref())
+    {
+        Ok(range) => range,
+        Err(status) => return Ok(Answer::status(status)),
+    };
+    let found = deleted::query(ctx.conn, &q.types, from, to, ctx.now)?;
+    let mut a = Answer::status(if found.is_empty() {
+        statuses::no_match()
+    } else {
+        statuses::ok()
+    });
+    a.ret_count = Some(u32::try_from(found.len()).unwrap_or(u32::MAX));
+    if !rq.metadata_only && !found.is_empty() {
+        a.body = ResponseBody::Deleted(
+            found
+                .into_iter()
+                .map(|d| restrict_deleted(d, &q.include_ret))
+                .collect(),
+        );
+    }
+    Ok(a)
+}
+
+fn filter_of(f: &ListFilter) -> Result<Filter, crate::qbxml::Status> {
+    let (from, to) = date_range(
+        f.from_modified_date.as_deref(),
+        f.to_modified_date.as_deref(),
+    )?;
     let name = f.name_filter.as_ref().map(|n| match n {
         NameFilter::Match { criterion, name } => {
             let key = name_key(name);
@@ -402,6 +446,26 @@ pub(crate) fn restrict_list_entry(mut e: ListRet, include: &[String]) -> ListRet
         e.sublevel = None;
     }
     e
+}
+
+fn restrict_deleted(mut d: ListDeletedRet, include: &[String]) -> ListDeletedRet {
+    let keep = |n: &str| wanted(include, n);
+    if !keep("ListDelType") {
+        d.list_del_type = None;
+    }
+    if !keep("ListID") {
+        d.list_id.clear();
+    }
+    if !keep("TimeCreated") {
+        d.time_created = None;
+    }
+    if !keep("TimeDeleted") {
+        d.time_deleted = None;
+    }
+    if !keep("FullName") {
+        d.full_name = None;
+    }
+    d
 }
 
 fn restrict_name(mut n: NameRet, include: &[String]) -> NameRet {
