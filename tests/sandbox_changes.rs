@@ -1,7 +1,9 @@
 //! What an incremental reader asks QuickBooks: customers modified within a range
 //! (`FromModifiedDate` / `ToModifiedDate`, inclusive, with and without an offset, with iterators
 //! and ActiveStatus) and deletions within a range (`ListDeletedQueryRq` with
-//! `DeletedDateRangeFilter`). The company's clock is stopped, so boundaries are exact.
+//! `DeletedDateRangeFilter`), and iterators over a list QuickBooks' users change mid-read (a
+//! customer changed after its page was read comes again at the end). The company's clock is
+//! stopped, so boundaries are exact.
 
 mod sandbox_support;
 
@@ -38,6 +40,18 @@ fn main() -> ExitCode {
         (
             "list_deleted_requests_are_checked_like_quickbooks",
             list_deleted_requests_are_checked_like_quickbooks,
+        ),
+        (
+            "a_customer_edited_between_pages_comes_again_at_the_end",
+            a_customer_edited_between_pages_comes_again_at_the_end,
+        ),
+        (
+            "changes_to_customers_still_to_come_are_read_in_place",
+            changes_to_customers_still_to_come_are_read_in_place,
+        ),
+        (
+            "merges_and_deletions_mid_read",
+            merges_and_deletions_mid_read,
         ),
     ])
 }
@@ -330,4 +344,142 @@ fn list_deleted_requests_are_checked_like_quickbooks(docs: &mut Docs) {
     };
     assert_eq!(q.types, [custsync::qbxml::ListDelType::Customer]);
     assert_eq!(q.from_deleted_date.as_deref(), Some("2026-03-04"));
+}
+
+/// A page of an iterated CustomerQuery: (Name, EditSequence) of each customer, and the
+/// remaining count.
+fn page(r: &Rs) -> (Vec<(String, String)>, u32) {
+    let rets = r
+        .rets(0)
+        .iter()
+        .map(|c| {
+            (
+                c.get("Name").unwrap_or_default().to_string(),
+                c.get("EditSequence").unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let remaining = r
+        .rs(0)
+        .attr("iteratorRemainingCount")
+        .unwrap()
+        .parse()
+        .unwrap();
+    (rets, remaining)
+}
+
+fn names_of(p: &(Vec<(String, String)>, u32)) -> Vec<&str> {
+    p.0.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+/// Starts an iterator over every customer (`filter` inside the query), `max` a page.
+fn start(sb: &mut Sandbox, docs: &mut Docs, max: u32, filter: &str) -> (Rs, String) {
+    let r = sb.send(
+        docs,
+        &format!(
+            "<CustomerQueryRq iterator=\"Start\"><MaxReturned>{max}</MaxReturned>{filter}</CustomerQueryRq>"
+        ),
+    );
+    let id = r.rs(0).attr("iteratorID").unwrap().to_string();
+    (r, id)
+}
+
+fn next(sb: &mut Sandbox, docs: &mut Docs, id: &str, max: u32, filter: &str) -> Rs {
+    sb.send(
+        docs,
+        &format!(
+            "<CustomerQueryRq iterator=\"Continue\" iteratorID=\"{id}\"><MaxReturned>{max}</MaxReturned>{filter}</CustomerQueryRq>"
+        ),
+    )
+}
+
+fn seven() -> (Sandbox, Docs) {
+    let mut docs = Docs::default();
+    let mut sb = company();
+    for n in ["A", "B", "C", "D", "E", "F", "G"] {
+        sb.add_customer(&mut docs, n, "");
+    }
+    clock(&sb, T + 60);
+    (sb, docs)
+}
+
+fn edit(sb: &mut Sandbox, name: &str, assignment: &str) {
+    sb.file
+        .edit_customer(name, &[assignment.parse().unwrap()])
+        .unwrap();
+}
+
+fn a_customer_edited_between_pages_comes_again_at_the_end(docs: &mut Docs) {
+    let (mut sb, setup) = seven();
+    docs.0.extend(setup.0);
+    let (r, id) = start(&mut sb, docs, 3, "");
+    let first = page(&r);
+    assert_eq!((names_of(&first), first.1), (vec!["A", "B", "C"], 4));
+    let b_before = first.0[1].1.clone();
+    assert_eq!(b_before, T.to_string());
+    // A QuickBooks user edits B, whose page was already read.
+    edit(&mut sb, "B", "Phone=555");
+    let second = page(&next(&mut sb, docs, &id, 3, ""));
+    assert_eq!((names_of(&second), second.1), (vec!["D", "E", "F"], 2));
+    let last = next(&mut sb, docs, &id, 3, "");
+    let third = page(&last);
+    assert_eq!((names_of(&third), third.1), (vec!["G", "B"], 0));
+    // The same ListID twice in one read: the later copy carries the change.
+    assert_eq!(third.0[1].1, (T + 60).to_string());
+    assert_eq!(last.rets(0)[1].get("Phone"), Some("555"));
+    assert_eq!(
+        r.rets(0)[1].get("ListID"),
+        last.rets(0)[1].get("ListID"),
+        "the same customer"
+    );
+    assert_eq!(sb.session.open_iterators(), 0);
+}
+
+fn changes_to_customers_still_to_come_are_read_in_place(docs: &mut Docs) {
+    let (mut sb, setup) = seven();
+    docs.0.extend(setup.0);
+    let (_, id) = start(&mut sb, docs, 3, "");
+    // E is still to come: it is read once, in its place, as it is now.
+    edit(&mut sb, "E", "Phone=1");
+    // A changes so that it no longer matches (ActiveOnly by default): not met again.
+    edit(&mut sb, "A", "IsActive=false");
+    // B changes twice: met again once.
+    edit(&mut sb, "B", "Phone=1");
+    edit(&mut sb, "B", "Phone=2");
+    sb.add_customer(docs, "AB", "");
+    let second = page(&next(&mut sb, docs, &id, 10, ""));
+    assert_eq!(names_of(&second), ["D", "E", "F", "G", "B"]);
+    assert_eq!(second.0[1].1, (T + 60).to_string(), "E as it is now");
+    assert_eq!(second.0[4].1, (T + 61).to_string(), "B's latest edit");
+    // With ActiveStatus All, the customer made inactive still belongs and comes again.
+    let all = "<ActiveStatus>All</ActiveStatus>";
+    let (r, id) = start(&mut sb, docs, 2, all);
+    assert_eq!(names_of(&page(&r)), ["A", "AB"]);
+    edit(&mut sb, "A", "IsActive=true");
+    let rest = page(&next(&mut sb, docs, &id, 10, all));
+    assert_eq!(
+        names_of(&rest),
+        ["B", "C", "D", "E", "F", "G", "A"],
+        "re-activated, met again"
+    );
+}
+
+fn merges_and_deletions_mid_read(docs: &mut Docs) {
+    let (mut sb, setup) = seven();
+    docs.0.extend(setup.0);
+    let (_, id) = start(&mut sb, docs, 2, "");
+    // F (still to come) is deleted; G (still to come) is merged into A (already read).
+    sb.file.delete_customer("F").unwrap();
+    sb.file.merge_customers("G", "A").unwrap();
+    let rest = page(&next(&mut sb, docs, &id, 2, ""));
+    assert_eq!((names_of(&rest), rest.1), (vec!["C", "D"], 2));
+    let rest = next(&mut sb, docs, &id, 2, "");
+    assert_eq!(rest.rs(0).attr("retCount"), Some("2"));
+    let rest = page(&rest);
+    assert_eq!((names_of(&rest), rest.1), (vec!["E", "A"], 0));
+    // A customer deleted after its page was read is simply not met again.
+    let (_, id) = start(&mut sb, docs, 2, "");
+    sb.file.delete_customer("A").unwrap();
+    let rest = page(&next(&mut sb, docs, &id, 10, ""));
+    assert_eq!(names_of(&rest), ["C", "D", "E"]);
 }

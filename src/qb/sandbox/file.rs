@@ -225,6 +225,7 @@ impl CompanyFile {
             tx.execute_batch(SCHEMA)?;
             tx.execute_batch(&customer_table_sql())?;
             tx.execute_batch(super::deleted::SCHEMA)?;
+            tx.execute_batch(super::changes::SCHEMA)?;
             let meta = [
                 ("format", FORMAT_MARK.to_string()),
                 ("company_name", company_name.to_string()),
@@ -270,11 +271,13 @@ impl CompanyFile {
     }
 
     /// Adds what files made by an older custsync lack: customer columns for newer fields (the
-    /// field table grows over time) and the record of deleted list entries.
+    /// field table grows over time), the record of deleted list entries and the change log.
     fn migrate(&self) -> Result<(), SandboxError> {
-        self.conn
-            .execute_batch(super::deleted::SCHEMA)
-            .map_err(|e| self.storage(e))?;
+        for schema in [super::deleted::SCHEMA, super::changes::SCHEMA] {
+            self.conn
+                .execute_batch(schema)
+                .map_err(|e| self.storage(e))?;
+        }
         let mut existing = Vec::new();
         {
             let mut stmt = self

@@ -13,6 +13,7 @@
 
 mod adds;
 mod auth;
+mod changes;
 mod clock;
 mod connection;
 mod deleted;

@@ -35,11 +35,11 @@ use crate::qbxml::fields::Shape;
 use crate::qbxml::rules::{self, MAX_FULL_NAME};
 use crate::qbxml::{ActiveStatus, Amount, CustomerRet, Field, ListDelType, ListDeletedRet};
 
-use super::clock;
 use super::deleted::{self, Deletion};
 use super::file::{CompanyFile, SandboxError, field_column, name_key, sort_key};
 use super::ids;
 use super::store::{self, Filter, ListKind, NameHolder, RefNames, Table};
+use super::{changes, clock};
 
 /// What an edit sets: a mapped field or `IsActive`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -309,14 +309,23 @@ fn relocate(
     Ok(Ok(()))
 }
 
-/// Stamps a changed record: TimeModified and EditSequence strictly later than before.
+/// Stamps a changed record: TimeModified and EditSequence strictly later than before; open
+/// iterators will meet it again.
 fn touch(conn: &Connection, row: &Row, now: i64) -> rusqlite::Result<()> {
     let t = clock::later_than(row.time_modified, now);
     conn.execute(
         "UPDATE customer SET time_modified = ?1, edit_sequence = ?2 WHERE id = ?3",
         rusqlite::params![t, ids::edit_sequence(t), row.id],
     )?;
-    Ok(())
+    changes::log(conn, row.id, false)
+}
+
+/// Removes a customer row, leaving its deletion record; open iterators drop it.
+fn remove(conn: &Connection, row: &Row, now: i64) -> rusqlite::Result<ListDeletedRet> {
+    let removed = record_deletion(conn, row, now)?;
+    conn.execute("DELETE FROM customer WHERE id = ?1", [row.id])?;
+    changes::log(conn, row.id, true)?;
+    Ok(removed)
 }
 
 /// Refuses a FullName another record holds (see the module notes on names).
@@ -534,9 +543,7 @@ fn delete(conn: &Connection, path: &str, given: &str, now: i64) -> Outcome<ListD
             first.full_name
         ));
     }
-    let removed = record_deletion(conn, &row, now)?;
-    conn.execute("DELETE FROM customer WHERE id = ?1", [row.id])?;
-    Ok(Ok(removed))
+    Ok(Ok(remove(conn, &row, now)?))
 }
 
 fn merge(conn: &Connection, path: &str, from: &str, into: &str, now: i64) -> Outcome<Merged> {
@@ -573,14 +580,13 @@ fn merge(conn: &Connection, path: &str, from: &str, into: &str, now: i64) -> Out
         ));
     }
     let target = (into.id, into.full_name.as_str(), into.sublevel);
-    let removed = record_deletion(conn, &from, now)?;
     // Re-parent first so that FROM can go before its jobs take their new names (a job of FROM
     // may take FROM's own FullName when INTO is FROM's parent).
     conn.execute(
         "UPDATE customer SET parent_id = ?1 WHERE parent_id = ?2",
         rusqlite::params![into.id, from.id],
     )?;
-    conn.execute("DELETE FROM customer WHERE id = ?1", [from.id])?;
+    let removed = remove(conn, &from, now)?;
     let mut moved_jobs = Vec::new();
     for job in &from_jobs {
         if let Err(e) = relocate(conn, job, &job.name, Some(target))? {

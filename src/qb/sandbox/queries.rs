@@ -23,7 +23,6 @@ use crate::qbxml::{
     ListRet, MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
 };
 
-use super::deleted;
 use super::file::{company_info, name_key};
 use super::ids::{self, DayEnd};
 use super::parse::{EntityQuery, ListDeletedRq, SUPPORTED_VERSIONS, TypeList, TypeQuery};
@@ -31,6 +30,7 @@ use super::processor::{Answer, Ctx};
 use super::session::IteratorState;
 use super::statuses;
 use super::store::{self, Filter, ListKind, NameMatch, Table};
+use super::{changes, deleted};
 
 pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
     let info = company_info(ctx.conn)?;
@@ -136,9 +136,13 @@ fn entity_query(ctx: &mut Ctx<'_>, table: Table, q: &EntityQuery) -> rusqlite::R
     if !starting {
         return finish(ctx, table, found, query.metadata_only, &query.include_ret);
     }
-    // Start: snapshot every match, hand out the first page.
+    // Start: take every match, hand out the first page.
     let id = crate::qb::guid::Guid::random().braced_upper();
     let page = page_of(&query.selection);
+    let filter = match &query.selection {
+        Selection::Filter(f) => filter_of(f).ok(),
+        _ => None,
+    };
     ctx.session.insert_iterator(
         id.clone(),
         IteratorState {
@@ -148,6 +152,8 @@ fn entity_query(ctx: &mut Ctx<'_>, table: Table, q: &EntityQuery) -> rusqlite::R
             page,
             include_ret: query.include_ret.clone(),
             last_used: Instant::now(),
+            filter,
+            change_mark: changes::mark(ctx.conn)?,
         },
     );
     let mut a = continue_iterator(ctx, table, &id, query.include_ret.clone(), page)?;
@@ -174,6 +180,9 @@ fn continue_iterator(
     let Some(it) = ctx.session.iterator(id).filter(|it| it.table == table) else {
         return Ok(Answer::status(statuses::iterator_invalid(id)));
     };
+    if table == Table::Customer {
+        follow_changes(ctx.conn, it)?;
+    }
     // A Continue may restate MaxReturned; otherwise the Start's page size holds.
     let size = page.or(it.page).map_or(usize::MAX, |p| p as usize);
     let start = it.position;
@@ -207,6 +216,35 @@ fn continue_iterator(
         ctx.session.remove_iterator(id);
     }
     Ok(a)
+}
+
+/// Applies the customer moves made since the iterator's last page (see [`super::session`]):
+/// a deleted customer still to come is dropped; one already handed out that changed and still
+/// matches is appended, to be met again.
+fn follow_changes(conn: &rusqlite::Connection, it: &mut IteratorState) -> rusqlite::Result<()> {
+    for change in changes::since(conn, it.change_mark)? {
+        it.change_mark = change.seq;
+        let row = change.row_id;
+        let (done, to_come) = it.ids.split_at(it.position.min(it.ids.len()));
+        if change.deleted {
+            if to_come.contains(&row) {
+                let mut rest = it.ids.split_off(it.position);
+                rest.retain(|&r| r != row);
+                it.ids.extend(rest);
+            }
+            continue;
+        }
+        let again = done.contains(&row)
+            && !to_come.contains(&row)
+            && match &it.filter {
+                Some(f) => store::still_matches(conn, it.table, f, row)?,
+                None => true,
+            };
+        if again {
+            it.ids.push(row);
+        }
+    }
+    Ok(())
 }
 
 /// Resolves the selection to row ids. `unlimited` ignores MaxReturned (an iterator's page size).
