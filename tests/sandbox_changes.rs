@@ -9,7 +9,11 @@ mod sandbox_support;
 
 use std::process::ExitCode;
 
-use custsync::qb::sandbox::{SandboxClock, ids};
+use custsync::qb::sandbox::{AppPrefs, Grant, SandboxClock, SandboxConnection, ids};
+use custsync::qb::session::Session;
+use custsync::qb::trace::Trace;
+use custsync::qb::{APP_NAME, NoPrompt};
+use custsync::qbxml::{CustomerRet, Field, QbDateTime};
 use sandbox_support::{Docs, Rs, Sandbox, hresult_of};
 
 /// 2026-03-04 09:08:07 UTC.
@@ -52,6 +56,10 @@ fn main() -> ExitCode {
         (
             "merges_and_deletions_mid_read",
             merges_and_deletions_mid_read,
+        ),
+        (
+            "a_session_reads_what_a_copy_of_the_list_needs",
+            a_session_reads_what_a_copy_of_the_list_needs,
         ),
     ])
 }
@@ -482,4 +490,103 @@ fn merges_and_deletions_mid_read(docs: &mut Docs) {
     sb.file.delete_customer("A").unwrap();
     let rest = page(&next(&mut sb, docs, &id, 10, ""));
     assert_eq!(names_of(&rest), ["C", "D", "E"]);
+}
+
+/// custsync's session over the sandbox connection, as the incremental synchronization will use
+/// it: a full read during which a customer changes (its ListID comes twice, the later copy
+/// newer), then the changes and deletions since the read's watermark. Every request the session
+/// sent and response it received is validated with the suite's.
+fn a_session_reads_what_a_copy_of_the_list_needs(docs: &mut Docs) {
+    let (mut sb, setup) = seven();
+    docs.0.extend(setup.0);
+    let mut prefs = AppPrefs::new(APP_NAME);
+    prefs.grant = Grant::WhenOpen;
+    sb.file.set_app_prefs(&prefs).unwrap();
+    sb.file.set_open_in_quickbooks(true).unwrap();
+    let trace_dir = tempfile::tempdir().unwrap();
+    let trace = Trace::open(trace_dir.path()).unwrap();
+    let mut session = Session::open(SandboxConnection::new(&sb.path), &mut NoPrompt, Some(trace))
+        .expect("session");
+
+    let mut read: Vec<CustomerRet> = Vec::new();
+    let mut pages = session.customers(3, custsync::qb::session::mapped_ret_elements());
+    read.extend(pages.next().unwrap().unwrap().customers);
+    // A QuickBooks user edits A while custsync reads.
+    sb.file
+        .edit_customer("A", &["Phone=1".parse().unwrap()])
+        .unwrap();
+    for page in pages {
+        read.extend(page.unwrap().customers);
+    }
+    let names: Vec<&str> = read
+        .iter()
+        .filter_map(|c| c.data.get(Field::Name))
+        .collect();
+    assert_eq!(names, ["A", "B", "C", "D", "E", "F", "G", "A"]);
+    assert_eq!(read[0].list_id, read[7].list_id);
+    assert_eq!(
+        read[0].edit_sequence.as_deref(),
+        Some(T.to_string().as_str())
+    );
+    assert_eq!(
+        read[7].edit_sequence.as_deref(),
+        Some((T + 60).to_string().as_str())
+    );
+    assert_eq!(read[7].data.get(Field::Phone), Some("1"));
+
+    // The watermark: the latest TimeModified QuickBooks returned.
+    let watermark = read
+        .iter()
+        .filter_map(|c| c.time_modified.as_deref())
+        .map(|t| QbDateTime::parse(t).unwrap())
+        .max_by_key(|t| t.unix())
+        .unwrap();
+    assert_eq!(watermark.to_string(), with_offset(T + 60));
+    clock(&sb, T + 120);
+    sb.file.make_job("C", "B").unwrap();
+    sb.file.delete_customer("D").unwrap();
+    sb.file.merge_customers("E", "F").unwrap();
+    let changed: Vec<CustomerRet> = session
+        .customers_modified_since(&watermark.earlier_by(0), 2)
+        .items()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let names: Vec<&str> = changed
+        .iter()
+        .map(|c| c.full_name.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        names,
+        ["A", "B:C", "F"],
+        "inclusive: A at the watermark comes again"
+    );
+    let job = &changed[1];
+    assert_eq!(job.sublevel, Some(1));
+    assert_eq!(
+        job.parent.as_ref().and_then(|p| p.full_name.as_deref()),
+        Some("B")
+    );
+    assert!(job.time_modified.is_some() && job.edit_sequence.is_some());
+    let deleted = session.deleted_customers_since(Some(&watermark)).unwrap();
+    let gone: Vec<&str> = deleted
+        .iter()
+        .filter_map(|d| d.full_name.as_deref())
+        .collect();
+    assert_eq!(gone, ["D", "E"]);
+    let later = QbDateTime::parse(&with_offset(T + 121)).unwrap();
+    assert!(
+        session
+            .deleted_customers_since(Some(&later))
+            .unwrap()
+            .is_empty()
+    );
+    assert!(session.take_trace_failure().is_none());
+    drop(session);
+    for entry in std::fs::read_dir(trace_dir.path()).unwrap() {
+        let path = entry.unwrap().path();
+        // Requests and responses alike: both must be valid qbXML.
+        if path.extension().is_some_and(|e| e == "xml") {
+            docs.push(&std::fs::read_to_string(path).unwrap());
+        }
+    }
 }
