@@ -152,10 +152,29 @@ struct Row {
     time_modified: i64,
 }
 
-type Outcome<T> = rusqlite::Result<Result<T, SandboxError>>;
+/// Why a move did not happen: the file could not be read or written, or QuickBooks' rules
+/// refuse it. Both roll the move back.
+enum Failure {
+    Storage(rusqlite::Error),
+    Refused(SandboxError),
+}
+
+impl From<rusqlite::Error> for Failure {
+    fn from(e: rusqlite::Error) -> Failure {
+        Failure::Storage(e)
+    }
+}
+
+impl From<SandboxError> for Failure {
+    fn from(e: SandboxError) -> Failure {
+        Failure::Refused(e)
+    }
+}
+
+type Outcome<T> = Result<T, Failure>;
 
 fn invalid<T>(message: String) -> Outcome<T> {
-    Ok(Err(SandboxError::Invalid(message)))
+    Err(Failure::Refused(SandboxError::Invalid(message)))
 }
 
 fn rows(conn: &Connection, condition: &str, args: Vec<Value>) -> rusqlite::Result<Vec<Row>> {
@@ -193,14 +212,14 @@ fn find(conn: &Connection, path: &str, given: &str) -> Outcome<Row> {
             .into_iter()
             .next()
     {
-        return Ok(Ok(row));
+        return Ok(row);
     }
     let key = name_key(given);
     if let Some(row) = rows(conn, "name_key = ?1", vec![text(&key)])?
         .into_iter()
         .next()
     {
-        return Ok(Ok(row));
+        return Ok(row);
     }
     if !given.contains(':') && !given.is_empty() {
         // A job by its own name: its key ends in ":name".
@@ -210,7 +229,7 @@ fn find(conn: &Connection, path: &str, given: &str) -> Outcome<Row> {
             vec![text(&key)],
         )?;
         match named.as_slice() {
-            [one] => return Ok(Ok(one.clone())),
+            [one] => return Ok(one.clone()),
             [] => {}
             [first, ..] => {
                 let names: Vec<&str> = named.iter().map(|r| r.full_name.as_str()).collect();
@@ -222,10 +241,11 @@ fn find(conn: &Connection, path: &str, given: &str) -> Outcome<Row> {
             }
         }
     }
-    Ok(Err(SandboxError::NoCustomer {
+    Err(SandboxError::NoCustomer {
         name: given.to_string(),
         path: path.to_string(),
-    }))
+    }
+    .into())
 }
 
 fn children(conn: &Connection, id: i64) -> rusqlite::Result<Vec<Row>> {
@@ -306,7 +326,7 @@ fn relocate(
             ],
         )?;
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Stamps a changed record: TimeModified and EditSequence strictly later than before; open
@@ -330,19 +350,19 @@ fn remove(conn: &Connection, row: &Row, now: i64) -> rusqlite::Result<ListDelete
 
 /// Refuses a FullName another record holds (see the module notes on names).
 fn check_name_free(conn: &Connection, full_name: &str, is_job: bool) -> Outcome<()> {
-    Ok(match store::name_holder(conn, full_name, is_job)? {
+    match store::name_holder(conn, full_name, is_job)? {
         None => Ok(()),
-        Some(NameHolder::Customer) => Err(SandboxError::Invalid(format!(
+        Some(NameHolder::Customer) => invalid(format!(
             "the name \"{full_name}\" is already used by another customer or job. In QuickBooks, \
              giving a customer the name of another merges the two: to do that, run `custsync \
              sandbox merge FILE FROM \"{full_name}\"`"
-        ))),
-        Some(NameHolder::Names(list)) => Err(SandboxError::Invalid(format!(
+        )),
+        Some(NameHolder::Names(list)) => invalid(format!(
             "the name \"{full_name}\" is already used by {}; QuickBooks names are unique across \
              customers, vendors, employees and other names",
             list.a_noun()
-        ))),
-    })
+        )),
+    }
 }
 
 fn load(conn: &Connection, id: i64) -> rusqlite::Result<CustomerRet> {
@@ -403,14 +423,14 @@ fn stored_value(conn: &Connection, field: Field, value: &str) -> Outcome<(Value,
             ));
         };
         let (_, stored, _) = store::identity(conn, Table::List(kind), id)?;
-        return Ok(Ok((Value::Integer(id), stored)));
+        return Ok((Value::Integer(id), stored));
     }
     let value = match field {
         // Validated above; QuickBooks keeps amounts in canonical form (2500 → 2500.00).
         Field::CreditLimit => Amount::parse(value).map_or(value.to_string(), |a| a.to_string()),
         _ => value.to_string(),
     };
-    Ok(Ok((Value::Text(value.clone()), value)))
+    Ok((Value::Text(value.clone()), value))
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
@@ -428,10 +448,7 @@ fn edit(
     edits: &[Assignment],
     now: i64,
 ) -> Outcome<Edited> {
-    let row = match find(conn, path, given)? {
-        Ok(row) => row,
-        Err(e) => return Ok(Err(e)),
-    };
+    let row = find(conn, path, given)?;
     let before = load(conn, row.id)?;
     let mut columns: Vec<(String, Value)> = Vec::new();
     let mut changed: Vec<String> = Vec::new();
@@ -459,9 +476,7 @@ fn edit(
                 );
             }
             (EditTarget::Field(Field::Name), Some(name)) => {
-                if let Err(e) = stored_value(conn, Field::Name, name)? {
-                    return Ok(Err(e));
-                }
+                stored_value(conn, Field::Name, name)?;
                 if name != row.name {
                     new_name = Some(name.to_string());
                     changed.push(element);
@@ -470,10 +485,10 @@ fn edit(
             (EditTarget::Field(field), value) => {
                 let (stored, shown) = match value {
                     None => (Value::Null, None),
-                    Some(v) => match stored_value(conn, field, v)? {
-                        Ok((stored, shown)) => (stored, Some(shown)),
-                        Err(e) => return Ok(Err(e)),
-                    },
+                    Some(v) => {
+                        let (stored, shown) = stored_value(conn, field, v)?;
+                        (stored, Some(shown))
+                    }
                 };
                 if shown.as_deref() != before.data.get(field) {
                     columns.push((field_column(field).0, stored));
@@ -483,10 +498,10 @@ fn edit(
         }
     }
     if changed.is_empty() {
-        return Ok(Ok(Edited {
+        return Ok(Edited {
             customer: before,
             changed,
-        }));
+        });
     }
     if let Some(name) = &new_name {
         let parent = match row.parent_id {
@@ -498,18 +513,14 @@ fn edit(
             None => name.clone(),
         };
         // A change of case only is the same name to QuickBooks.
-        if name_key(&full_name) != name_key(&row.full_name)
-            && let Err(e) = check_name_free(conn, &full_name, row.parent_id.is_some())?
-        {
-            return Ok(Err(e));
+        if name_key(&full_name) != name_key(&row.full_name) {
+            check_name_free(conn, &full_name, row.parent_id.is_some())?;
         }
         let parent = row
             .parent_id
             .zip(parent.as_ref())
             .map(|(id, (_, p, s))| (id, p.as_str(), *s));
-        if let Err(e) = relocate(conn, &row, name, parent)? {
-            return Ok(Err(e));
-        }
+        relocate(conn, &row, name, parent)?;
     }
     for (col, value) in columns {
         conn.execute(
@@ -519,17 +530,14 @@ fn edit(
     }
     touch(conn, &row, now)?;
     changed.dedup();
-    Ok(Ok(Edited {
+    Ok(Edited {
         customer: load(conn, row.id)?,
         changed,
-    }))
+    })
 }
 
 fn delete(conn: &Connection, path: &str, given: &str, now: i64) -> Outcome<ListDeletedRet> {
-    let row = match find(conn, path, given)? {
-        Ok(row) => row,
-        Err(e) => return Ok(Err(e)),
-    };
+    let row = find(conn, path, given)?;
     let jobs = children(conn, row.id)?;
     if let Some(first) = jobs.first() {
         let names: Vec<&str> = jobs.iter().map(|j| j.full_name.as_str()).collect();
@@ -543,18 +551,12 @@ fn delete(conn: &Connection, path: &str, given: &str, now: i64) -> Outcome<ListD
             first.full_name
         ));
     }
-    Ok(Ok(remove(conn, &row, now)?))
+    Ok(remove(conn, &row, now)?)
 }
 
 fn merge(conn: &Connection, path: &str, from: &str, into: &str, now: i64) -> Outcome<Merged> {
-    let from = match find(conn, path, from)? {
-        Ok(row) => row,
-        Err(e) => return Ok(Err(e)),
-    };
-    let into = match find(conn, path, into)? {
-        Ok(row) => row,
-        Err(e) => return Ok(Err(e)),
-    };
+    let from = find(conn, path, from)?;
+    let into = find(conn, path, into)?;
     if from.id == into.id {
         return invalid(format!(
             "\"{}\" cannot be merged into itself; name two different customers",
@@ -589,18 +591,16 @@ fn merge(conn: &Connection, path: &str, from: &str, into: &str, now: i64) -> Out
     let removed = remove(conn, &from, now)?;
     let mut moved_jobs = Vec::new();
     for job in &from_jobs {
-        if let Err(e) = relocate(conn, job, &job.name, Some(target))? {
-            return Ok(Err(e));
-        }
+        relocate(conn, job, &job.name, Some(target))?;
         touch(conn, job, now)?;
         moved_jobs.push(format!("{}:{}", into.full_name, job.name));
     }
     touch(conn, &into, now)?;
-    Ok(Ok(Merged {
+    Ok(Merged {
         removed,
         kept: load(conn, into.id)?,
         moved_jobs,
-    }))
+    })
 }
 
 fn make_job(
@@ -610,14 +610,8 @@ fn make_job(
     parent: &str,
     now: i64,
 ) -> Outcome<CustomerRet> {
-    let row = match find(conn, path, given)? {
-        Ok(row) => row,
-        Err(e) => return Ok(Err(e)),
-    };
-    let parent = match find(conn, path, parent)? {
-        Ok(row) => row,
-        Err(e) => return Ok(Err(e)),
-    };
+    let row = find(conn, path, given)?;
+    let parent = find(conn, path, parent)?;
     if parent.id == row.id || descendants(conn, row.id)?.iter().any(|d| d.id == parent.id) {
         return invalid(format!(
             "\"{}\" cannot become a job of \"{}\": a customer cannot be moved under itself or \
@@ -632,15 +626,11 @@ fn make_job(
         ));
     }
     let full_name = format!("{}:{}", parent.full_name, row.name);
-    if let Err(e) = check_name_free(conn, &full_name, true)? {
-        return Ok(Err(e));
-    }
+    check_name_free(conn, &full_name, true)?;
     let target = (parent.id, parent.full_name.as_str(), parent.sublevel);
-    if let Err(e) = relocate(conn, &row, &row.name, Some(target))? {
-        return Ok(Err(e));
-    }
+    relocate(conn, &row, &row.name, Some(target))?;
     touch(conn, &row, now)?;
-    Ok(Ok(load(conn, row.id)?))
+    Ok(load(conn, row.id)?)
 }
 
 impl CompanyFile {
@@ -660,11 +650,15 @@ impl CompanyFile {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(storage)?;
         let now = clock::now(&tx).map_err(storage)?;
-        let outcome = run(&tx, &path, now).map_err(storage)?;
-        if outcome.is_ok() {
-            tx.commit().map_err(storage)?;
+        // Dropping the transaction without a commit rolls a refused move back.
+        match run(&tx, &path, now) {
+            Ok(done) => {
+                tx.commit().map_err(storage)?;
+                Ok(done)
+            }
+            Err(Failure::Refused(e)) => Err(e),
+            Err(Failure::Storage(e)) => Err(storage(e)),
         }
-        outcome
     }
 
     /// Edits a customer or job as a QuickBooks user does in its Edit window. `name` is a
