@@ -251,6 +251,7 @@ fn bad_edits_are_refused_and_change_nothing(docs: &mut Docs) {
         (&["IsActive=maybe"], "true or false"),
         (&["IsActive="], "true or false"),
         (&["CreditLimit=lots"], "not an amount"),
+        (&["Phone=1", "Fax=2", "phone=3"], "Phone is set twice"),
         // The first assignment would pass; the second refuses the whole edit.
         (&["Phone=1", "Email=\u{4e2d}@x"], "cannot store"),
     ];

@@ -449,6 +449,14 @@ fn edit(
     now: i64,
 ) -> Outcome<Edited> {
     let row = find(conn, path, given)?;
+    for (i, a) in edits.iter().enumerate() {
+        if edits[..i].iter().any(|b| b.target == a.target) {
+            return invalid(format!(
+                "{} is set twice; give each field one value",
+                a.target.element()
+            ));
+        }
+    }
     let before = load(conn, row.id)?;
     let mut columns: Vec<(String, Value)> = Vec::new();
     let mut changed: Vec<String> = Vec::new();
@@ -529,7 +537,6 @@ fn edit(
         )?;
     }
     touch(conn, &row, now)?;
-    changed.dedup();
     Ok(Edited {
         customer: load(conn, row.id)?,
         changed,
