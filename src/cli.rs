@@ -1,5 +1,8 @@
 //! The command line: clap commands that call the same core as the TUI.
 
+#[macro_use]
+pub mod output;
+
 mod customers;
 mod demo;
 mod runs;
@@ -92,6 +95,9 @@ pub fn main() -> ExitCode {
     };
     match run(cli.command, &globals) {
         Ok(outcome) => outcome.into(),
+        // The reader of our output went away (`| head`): nothing to report, and nobody to
+        // report it to.
+        Err(err) if output::is_closed_output(&err) => Outcome::Done.into(),
         Err(err) => {
             report(&err);
             Outcome::NothingDone.into()
@@ -117,8 +123,8 @@ fn run(command: Option<Command>, g: &Globals) -> color_eyre::Result<Outcome> {
 /// Prints an error and its causes, one per line, without backtraces: these are messages for the
 /// operator, and each says what to do next.
 pub fn report(err: &color_eyre::Report) {
-    eprintln!("error: {err}");
+    errln!("error: {err}");
     for cause in err.chain().skip(1) {
-        eprintln!("  because: {cause}");
+        errln!("  because: {cause}");
     }
 }

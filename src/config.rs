@@ -202,11 +202,14 @@ fn problem(key: &str, message: impl Into<String>) -> Problem {
     }
 }
 
+/// A setup is a few kilobytes; a file far larger is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Why a setup could not be loaded or saved. A file that is refused is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "cannot read the setup file {} ({detail}): check its permissions, or move it away to start from the defaults",
+        "cannot read the setup file {} ({detail}): move it away to start from the defaults, or check its permissions",
         path.display()
     )]
     Read { path: PathBuf, detail: String },
@@ -242,9 +245,9 @@ impl Config {
     /// are checked ([`Config::validate`]); paths are not (see [`Config::check_files`]), so a
     /// moved company file never keeps custsync from starting.
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::files::read_text_capped(path, MAX_CONFIG_BYTES) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(crate::files::ReadError::NotFound) => return Ok(Config::default()),
             Err(e) => {
                 return Err(ConfigError::Read {
                     path: path.to_path_buf(),
@@ -442,14 +445,13 @@ fn type_name_problem(name: &str) -> Result<(), String> {
 }
 
 fn readable_file(path: &std::path::Path) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!("{} is a folder, not a file", path.display()));
-    }
-    std::fs::File::open(path)
+    use crate::files::ReadError;
+    crate::files::open_regular(path)
         .map(|_| ())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("{} does not exist", path.display()),
-            _ => format!("{} cannot be read ({e})", path.display()),
+        .map_err(|e| match e {
+            ReadError::NotFound => format!("{} does not exist", path.display()),
+            ReadError::NotAFile(what) => format!("{} is {what}, not a file", path.display()),
+            other => format!("{} {other}", path.display()),
         })
 }
 

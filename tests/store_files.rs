@@ -381,6 +381,69 @@ fn cli_a_foreign_database_file_is_refused() {
 }
 
 #[test]
+fn cli_an_empty_database_file_is_refused() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("ws");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A copy or a restore that went wrong: a new empty database would hide the loss.
+    std::fs::write(dir.join("custsync.db"), b"").unwrap();
+    let before = snapshot(&dir);
+    let out = run(custsync(), &dir, &["customers", "list"]);
+    assert_one_clear_error(&out, &["is empty", "backup"]);
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
+fn cli_another_programs_sqlite_database_is_refused_untouched() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("ws");
+    std::fs::create_dir_all(&dir).unwrap();
+    let other = rusqlite::Connection::open(dir.join("custsync.db")).unwrap();
+    other
+        .execute_batch("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5);")
+        .unwrap();
+    drop(other);
+    let before = snapshot(&dir);
+    let out = run(custsync(), &dir, &["customers", "list"]);
+    assert_one_clear_error(
+        &out,
+        &["is not a custsync customer database", "changed nothing"],
+    );
+    assert_eq!(snapshot(&dir), before, "not even switched to WAL");
+}
+
+#[test]
+fn cli_a_damaged_database_takes_no_import() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = workspace_with_customers(base.path());
+    {
+        let mut s = Store::open(dir.join("custsync.db")).unwrap();
+        let many: Vec<Customer> = (0..2000)
+            .map(|i| customer(&format!("D{i}"), &format!("Customer number {i}")))
+            .collect();
+        s.transaction(|tx| tx.insert_customers(&many)).unwrap();
+    }
+    let path = dir.join("custsync.db");
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 64 * 1024);
+    // One damaged page in the middle; the header and the schema page stay valid.
+    for b in &mut bytes[40_960..45_056] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let csv = base.path().join("in.csv");
+    std::fs::write(&csv, "code,name\nNEW1,Brand New\n").unwrap();
+    let before = snapshot(&dir);
+    let out = run(
+        custsync(),
+        &dir,
+        &["customers", "import", csv.to_str().unwrap()],
+    );
+    assert_one_clear_error(&out, &["damaged", "backup"]);
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[test]
 fn cli_a_database_another_program_locks_is_reported() {
     let base = tempfile::tempdir().unwrap();
     let dir = workspace_with_customers(base.path());

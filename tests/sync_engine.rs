@@ -9,7 +9,7 @@ use custsync::qbxml::{
     CustomerAdd, CustomerData, CustomerRet, Field, ListAdd, NameList, RequestBody,
 };
 use custsync::store::{Customer, CustomerStatus, EntryKind, Store, StoreRead};
-use custsync::sync::problems::Problem;
+use custsync::sync::problems::{self, Problem};
 use custsync::sync::{
     ApplyOptions, Mode, NoProgress, ReplaceGroup, Selection, SyncEngine, SyncError,
 };
@@ -129,6 +129,19 @@ fn import_ids(e: &SyncEngine<'_>) -> Vec<String> {
         .iter()
         .map(|r| s.qb[r.qb].list_id.clone())
         .collect()
+}
+
+/// Applies the plan with the export rows of `codes` checked.
+fn apply_exports(
+    e: &mut SyncEngine<'_>,
+    store: &mut Store,
+    codes: &[&str],
+) -> Result<custsync::sync::RunReport, SyncError> {
+    let selection = Selection {
+        exports: codes.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
+    };
+    e.apply(store, &selection, &ApplyOptions::default(), &mut NoProgress)
 }
 
 /// The seed's "Show Missing Customers Only? Yes" flow, with the include-types filter.
@@ -382,6 +395,104 @@ fn value_for(f: Field, variant: &str) -> String {
             format!("{}{variant}", &key[..take])
         }
     }
+}
+
+/// A QuickBooks (or something posing as one behind the Web Connector) that answers with a
+/// 10,000-character customer name: the import row gets a problem naming SMSTurbo's limit, and
+/// the customer is not imported.
+#[test]
+fn an_overlong_name_from_quickbooks_is_a_problem_on_the_import_row() {
+    struct Lengthens(SandboxConnection);
+    impl custsync::qb::Connection for Lengthens {
+        fn kind(&self) -> custsync::qb::ConnectionKind {
+            self.0.kind()
+        }
+        fn open(
+            &mut self,
+            p: &mut dyn custsync::qb::AccessPrompt,
+        ) -> Result<custsync::qb::SessionInfo, custsync::qb::QbError> {
+            self.0.open(p)
+        }
+        fn process(&mut self, request: &str) -> Result<String, custsync::qb::QbError> {
+            let long = format!("<Name>{}</Name>", "Z".repeat(10_000));
+            Ok(self
+                .0
+                .process(request)?
+                .replace("<Name>Long Name Co</Name>", &long))
+        }
+        fn close(&mut self) {
+            self.0.close()
+        }
+    }
+    let mut w = World::new();
+    w.qb_customer("Long Name Co", &[], true);
+    w.qb_customer("Fine Co", &[], true);
+    let mut e = SyncEngine::connect(
+        Lengthens(SandboxConnection::new(&w.company)),
+        &mut NoPrompt,
+        w.config.clone(),
+        None,
+    )
+    .unwrap();
+    e.load(&mut w.store, &mut NoProgress).unwrap();
+    e.plan(Mode::MissingOnly, &mut NoProgress).unwrap();
+    let plan = e.current_plan().unwrap();
+    let long = plan
+        .imports
+        .iter()
+        .find(|r| r.customer.name().len() == 10_000)
+        .expect("the long name is listed");
+    let said = problems::joined(&long.problems);
+    assert!(
+        said.contains("10000 characters") && said.contains("41"),
+        "{said}"
+    );
+    assert!(
+        plan.imports
+            .iter()
+            .any(|r| r.customer.name() == "Fine Co" && r.problems.is_empty())
+    );
+    let report = e.apply(
+        &mut w.store,
+        &Selection {
+            imports: plan
+                .imports
+                .iter()
+                .map(|r| e.snapshot().unwrap().qb[r.qb].list_id.clone())
+                .collect(),
+            ..Default::default()
+        },
+        &ApplyOptions::default(),
+        &mut NoProgress,
+    );
+    assert!(report.is_err(), "a row with a problem cannot be imported");
+    assert!(
+        w.store
+            .customers()
+            .unwrap()
+            .iter()
+            .all(|c| c.name().len() < 100)
+    );
+}
+
+/// Two workspaces export the same customer to one company: the one that loses is told the truth
+/// (the other added it; synchronizing again links them), not to rename it, which would make a
+/// duplicate.
+#[test]
+fn losing_an_export_race_says_synchronize_again_not_rename() {
+    let mut w = World::new();
+    w.local("AC1", "Acme Supply", CustomerStatus::Active, &[]);
+    let mut e = w.planned(Mode::MissingOnly);
+    assert_eq!(export_codes(&e), ["AC1"]);
+    // The other workspace adds it between this one's plan and its export.
+    w.qb_customer("Acme Supply", &[], true);
+    let report = apply_exports(&mut e, &mut w.store, &["AC1"]).unwrap();
+    let failure = &report.failures[0];
+    let said = failure.explanation.one_line();
+    assert!(!said.contains("rename"), "{said}");
+    assert!(said.contains("added it meanwhile"), "{said}");
+    assert!(said.contains("Synchronize again"), "{said}");
+    assert_eq!(w.qb_named("Acme Supply").len(), 1);
 }
 
 #[test]

@@ -1,17 +1,19 @@
 //! `custsync qwc`, `custsync webconnector set-password` and `custsync serve` as a user runs them.
 
 use std::io::{BufRead, BufReader, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use custsync::qb::guid::Guid;
 use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
 use custsync::qb::webconnector::StoredPassword;
 use custsync::qb::webconnector::emulator::{
     ConnectionQuickBooks, Emulator, EmulatorConfig, HttpClient, UpdateOutcome, decode_reply,
-    request_envelope,
+    read_reply, request_envelope,
 };
 use custsync::qb::webconnector::soap::{Method, ReplyValue};
 use custsync::qb::{APP_NAME, NoPrompt};
@@ -254,6 +256,7 @@ fn serve_refuses_plain_http_beyond_loopback_and_a_missing_password() {
 struct Served {
     child: Child,
     lines: mpsc::Receiver<String>,
+    addr: SocketAddr,
     client: HttpClient,
     /// Every line read so far.
     seen: Vec<String>,
@@ -270,8 +273,11 @@ impl Served {
         let (tx, lines) = mpsc::channel();
         let stderr = child.stderr.take().unwrap();
         std::thread::spawn(move || {
+            // Ends, closing the pipe, once nobody takes the lines.
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
+                if tx.send(line).is_err() {
+                    return;
+                }
             }
         });
         let banner = lines.recv_timeout(Duration::from_secs(20)).expect("banner");
@@ -287,6 +293,7 @@ impl Served {
         Served {
             child,
             lines,
+            addr,
             client: HttpClient::plain(addr, "/qbwc"),
             seen: vec![banner],
         }
@@ -303,6 +310,39 @@ impl Served {
                 Err(_) => panic!("{what} was not logged: {:?}", self.seen),
             }
         }
+    }
+
+    /// The log lines that arrive within `wait`.
+    fn drain(&mut self, wait: Duration) -> &[String] {
+        let end = Instant::now() + wait;
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => break,
+            }
+        }
+        &self.seen
+    }
+
+    /// Peak resident size of the server process so far, in MiB.
+    #[cfg(target_os = "linux")]
+    fn peak_rss_mib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        kib / 1024
+    }
+
+    /// Whether `password` gets the user `custsync` in.
+    fn logs_in(&self, password: &str) -> bool {
+        let reply = self
+            .client
+            .post_soap("authenticate", &authenticate("custsync", password))
+            .unwrap();
+        !String::from_utf8_lossy(&reply.body).contains("<string>nvu</string>")
     }
 
     /// Ctrl-C; the rest of the log.
@@ -431,4 +471,129 @@ fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
         store.links(&company.display().to_string()).unwrap().len(),
         1
     );
+}
+
+/// An authenticate call's SOAP body.
+fn authenticate(user: &str, password: &str) -> Vec<u8> {
+    request_envelope(
+        Method::Authenticate,
+        &[("strUserName", user), ("strPassword", password)],
+    )
+    .into_bytes()
+}
+
+/// Connects to `server` from the loopback address `from` (any 127.x.y.z on Linux).
+#[cfg(target_os = "linux")]
+fn connect_from(from: Ipv4Addr, server: SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)?;
+    socket.bind(&SocketAddr::new(IpAddr::V4(from), 0).into())?;
+    socket.connect_timeout(&server.into(), Duration::from_secs(5))?;
+    let stream: TcpStream = socket.into();
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    Ok(stream)
+}
+
+/// 150 wrong passwords over about 5 s, each from its own address, against a real `custsync
+/// serve`: its memory stays small (one Argon2 buffer, reused) and only a handful of passwords a
+/// second are checked (the budget for all addresses together). Linux only: there any 127.x.y.z is local, and /proc tells
+/// the peak memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_login_flood_from_150_addresses_costs_little_memory_and_few_checks() {
+    let ws = tempfile::tempdir().unwrap();
+    assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    let mut served = Served::start(ws.path());
+    let addr = served.addr;
+    let body = authenticate("custsync", "wrong guess");
+    let request = format!(
+        "POST /qbwc HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let sources: Vec<Ipv4Addr> = (0..150u8).map(|i| Ipv4Addr::new(127, 1, i, 7)).collect();
+    let started = Instant::now();
+    let answered: usize = thread::scope(|s| {
+        let guessers: Vec<_> = sources
+            .chunks(19)
+            .map(|chunk| {
+                let (request, body) = (&request, &body);
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .filter(|&&from| {
+                            // Spread over a few seconds, so that the budget refills.
+                            thread::sleep(Duration::from_millis(250));
+                            connect_from(from, addr).is_ok_and(|mut c| {
+                                c.write_all(request.as_bytes()).is_ok()
+                                    && c.write_all(body).is_ok()
+                                    && read_reply(&mut c).is_ok_and(|r| r.status == 200)
+                            })
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        guessers.into_iter().map(|g| g.join().unwrap()).sum()
+    });
+    let flood = started.elapsed();
+    assert!(answered >= 140, "only {answered} of 150 guesses answered");
+    let peak = served.peak_rss_mib();
+    let checked = served
+        .drain(Duration::from_millis(500))
+        .iter()
+        .filter(|l| l.contains("wrong user name or password"))
+        .count();
+    eprintln!("login flood: {answered} answered in {flood:?}, {checked} checked, peak {peak} MiB");
+    assert!(peak <= 150, "peak resident size {peak} MiB under the flood");
+    assert!(
+        (1..=40).contains(&checked),
+        "{checked} passwords checked during a {flood:?} flood"
+    );
+    // Once the flood is over, the real Web Connector gets in.
+    thread::sleep(Duration::from_secs(2));
+    assert!(served.logs_in("s3cret horse"));
+}
+
+#[test]
+fn set_password_reaches_a_running_serve() {
+    let ws = tempfile::tempdir().unwrap();
+    assert!(
+        set_password(ws.path(), b"first password\n")
+            .status
+            .success()
+    );
+    let served = Served::start(ws.path());
+    assert!(served.logs_in("first password"));
+    assert!(
+        set_password(ws.path(), b"second password\n")
+            .status
+            .success()
+    );
+    assert!(served.logs_in("second password"));
+    assert!(!served.logs_in("first password"));
+}
+
+#[test]
+fn serve_stops_cleanly_when_its_log_pipe_closes() {
+    let ws = tempfile::tempdir().unwrap();
+    assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    let mut served = Served::start(ws.path());
+    // Our reader of serve's log ends at the next line once nobody takes them, closing the pipe.
+    served.lines = mpsc::channel().1;
+    let started = Instant::now();
+    let status = loop {
+        // Calls make serve log; its writes then fail.
+        let _ = served.client.post_soap(
+            "serverVersion",
+            request_envelope(Method::ServerVersion, &[]).as_bytes(),
+        );
+        if let Some(status) = served.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "serve keeps running with its log closed"
+        );
+        thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
 }

@@ -41,14 +41,14 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         CustomersCommand::Import { file } => {
             let report = csv::import_file(&mut store, &file, &os_user())?;
             match report.run {
-                Some(run) => println!(
+                Some(run) => outln!(
                     "Imported {}: {} added, {} updated, {} unchanged. To revert it: custsync undo {run}",
                     file.display(),
                     report.added,
                     report.updated,
                     report.unchanged
                 ),
-                None => println!(
+                None => outln!(
                     "Nothing to import: the {} customers in {} are already stored exactly so.",
                     report.unchanged,
                     file.display()
@@ -58,10 +58,10 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         CustomersCommand::Export { file } => {
             if file.as_os_str() == "-" {
                 let n = csv::export(&store, std::io::stdout().lock())?;
-                eprintln!("Exported {n} customers.");
+                errln!("Exported {n} customers.");
             } else {
                 let n = csv::export_file(&store, &file)?;
-                println!("Exported {n} customers to {}.", file.display());
+                outln!("Exported {n} customers to {}.", file.display());
             }
         }
         CustomersCommand::List { text } => {
@@ -70,7 +70,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             for c in &customers {
                 writeln!(out, "{}\t{}\t{}", c.code(), c.name(), c.status)?;
             }
-            eprintln!("{} customers.", customers.len());
+            errln!("{} customers.", customers.len());
         }
     }
     Ok(Outcome::Done)

@@ -185,11 +185,11 @@ pub fn run(args: SandboxArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
     match args.command {
         SandboxCommand::Create { file, company_name } => {
             CompanyFile::create(&file, &company_name)?;
-            println!(
+            outln!(
                 "Created the sandbox company \"{company_name}\" in {}.",
                 file.display()
             );
-            println!(
+            outln!(
                 "Fill it with `custsync sandbox generate {} --customers 500`.",
                 file.display()
             );
@@ -203,7 +203,7 @@ pub fn run(args: SandboxArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
             let mut company = CompanyFile::open(&file)?;
             let started = Instant::now();
             let s = generate(&mut company, &GenerateOptions::new(customers, seed))?;
-            println!(
+            outln!(
                 "Added {} customers ({} jobs, {} inactive), {} vendors, {} employees, {} other \
                  names, {} customer types, {} job types and {} sales reps in {:.1} s.",
                 s.customers,
@@ -494,7 +494,7 @@ fn print_prefs(company: &CompanyFile) -> color_eyre::Result<()> {
             on_off(*personal_data)
         ));
     }
-    print!("{out}");
+    out!("{out}");
     Ok(())
 }
 
@@ -567,10 +567,10 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
 /// catalog's next steps speak to an operator running a sync, which is not who reads this.
 fn document_failure(e: &QbError) -> Outcome {
     if let QbError::Hresult { code, message } = e {
-        eprintln!("{}: {message}", hresult::format(*code));
-        eprintln!("next: correct the request document as the message says, then send it again");
+        errln!("{}: {message}", hresult::format(*code));
+        errln!("next: correct the request document as the message says, then send it again");
     } else {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
     }
     Outcome::NothingDone
 }

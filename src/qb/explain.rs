@@ -329,6 +329,9 @@ pub struct StatusContext<'a> {
     pub owner: Option<NameOwner>,
     /// QuickBooks' own status message.
     pub status_message: Option<&'a str>,
+    /// The name was free in QuickBooks when the add was planned (an export): a 3100 then means
+    /// it was added since, by another workspace or a QuickBooks user.
+    pub name_was_free: bool,
 }
 
 /// What QuickBooks' own status message says about the value it refused, for the codes whose
@@ -515,6 +518,18 @@ pub fn explain_status(code: i32, ctx: &StatusContext<'_>) -> Explanation {
                 "Shorten the {} of the SMSTurbo customer and synchronize again.",
                 ctx.what_field()
             ),
+        ),
+        codes::NAME_IN_USE if ctx.name_was_free => e(
+            "Added meanwhile",
+            format!(
+                "{p}QuickBooks already has a customer or other name named '{value}': another \
+                 workspace or a QuickBooks user added it meanwhile, after this synchronization \
+                 looked"
+            ),
+            "Synchronize again: a customer of that name is then linked to this one (or both are \
+             listed for review); a vendor, employee or other name is then shown on the row, and \
+             only then does this customer need another QuickBooks name"
+                .into(),
         ),
         codes::NAME_IN_USE => {
             let owner = ctx.owner.map_or(

@@ -72,10 +72,15 @@ pub enum StoreError {
     )]
     CannotOpen { path: PathBuf, detail: String },
     #[error(
-        "{} is not a custsync customer database, or it is damaged: restore it from a backup, or move it away so custsync starts a new one",
+        "{} is not a custsync customer database, or it is damaged; custsync changed nothing: restore it from a backup, or move it away so custsync starts a new one",
         path.display()
     )]
     NotADatabase { path: PathBuf },
+    #[error(
+        "the customer database {} is empty (0 bytes), so its customers are gone — a copy or a restore may have failed; custsync changed nothing: restore it from a backup, or delete the empty file so custsync starts a new database",
+        path.display()
+    )]
+    Empty { path: PathBuf },
     #[error(
         "the customer database is damaged ({detail}): restore custsync.db from a backup; custsync changed nothing"
     )]

@@ -91,6 +91,28 @@ impl Default for StoreOptions {
     }
 }
 
+/// Refuses, before SQLite sees it, a database path that is not a regular file (a named pipe
+/// would hang the open) or is empty: SQLite would quietly make an empty file a new database,
+/// hiding a copy or restore that went wrong.
+fn check_file(path: &Path) -> Result<(), StoreError> {
+    use crate::files::{ReadError, check_regular};
+    match check_regular(path) {
+        Ok(()) | Err(ReadError::NotFound) => {}
+        Err(e) => {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            });
+        }
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() == 0 => Err(StoreError::Empty {
+            path: path.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// One open customer database.
 pub struct Store {
     conn: Connection,
@@ -108,12 +130,22 @@ impl Store {
 
     pub fn open_with(path: impl AsRef<Path>, options: &StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref();
+        check_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| StoreError::opening(path, e))?;
-        Self::prepare(conn, path.to_path_buf(), options, schema::LATEST)
+        let store = Self::prepare(conn, path.to_path_buf(), options, schema::LATEST)?;
+        // Customers' personal data: the owner's only, like config.toml. SQLite gives its WAL and
+        // shared-memory files the database's mode; set them too for databases made before.
+        // Best effort: a file system without Unix modes keeps its own rules.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = crate::files::make_private(Path::new(&file));
+        }
+        Ok(store)
     }
 
     /// A private database in memory, for tests and benchmarks.
@@ -154,6 +186,17 @@ impl Store {
                 found,
                 supported: schema::LATEST,
             });
+        }
+        if !schema::is_ours(&conn, found).map_err(opening)? {
+            return Err(StoreError::NotADatabase { path });
+        }
+        // Damaged pages are found before anything is written over them (a page or two per
+        // customer row: a few hundred milliseconds for a very large list).
+        let check: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(opening)?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt { detail: check });
         }
         // SQLite opens a file it may not write read-only without a word; say so now rather
         // than at the first change.

@@ -99,6 +99,13 @@ impl Workspace {
             .truncate(false)
             .open(&lock_path)
             .map_err(|e| fail(e, &dir))?;
+        // A lock that is not a regular file (a pipe, a device) locks nothing.
+        if !lock.metadata().map_err(|e| fail(e, &dir))?.is_file() {
+            return Err(WorkspaceError::Unusable {
+                dir,
+                detail: format!("{LOCK_FILE} is not a regular file; remove it"),
+            });
+        }
         // A lock can be held for an instant by something that is going away: a custsync just
         // exiting, or (the lock being an open file) a child process between fork and exec. Wait a
         // moment before telling the operator the workspace is busy.
@@ -110,7 +117,7 @@ impl Workspace {
                     std::thread::sleep(Duration::from_millis(25));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    let holder = std::fs::read_to_string(&lock_path)
+                    let holder = crate::files::read_text_capped(&lock_path, 1024)
                         .ok()
                         .map(|s| s.trim().to_string())
                         .filter(|s| !s.is_empty());

@@ -332,6 +332,8 @@ fn failure(customer: &Customer, item: &NewItem, outcome: &ItemOutcome) -> Option
                     element: facts.element.as_deref(),
                     value: facts.value.as_deref(),
                     status_message: Some(message),
+                    // Planning checked every name list.
+                    name_was_free: true,
                     ..StatusContext::default()
                 },
             )

@@ -377,7 +377,8 @@ fn import_rows(
             continue;
         }
         let customer = customer_from_qb(ret, &mut codes);
-        let problems = review_of.remove(&q).into_iter().collect();
+        let mut problems: Vec<Problem> = review_of.remove(&q).into_iter().collect();
+        problems.extend(problems::for_import(&customer));
         rows.push(ImportRow {
             qb: q,
             customer,

@@ -48,6 +48,7 @@ pub fn fast_settings() -> ServiceSettings {
         hold: Duration::from_millis(150),
         login_backoff: Duration::from_millis(300),
         login_backoff_max: Duration::from_secs(3),
+        ..ServiceSettings::default()
     }
 }
 

@@ -399,25 +399,31 @@ pub(crate) fn reserve_sequences(conn: &Connection, count: u32) -> rusqlite::Resu
 /// other non-SQLite file gets a clear refusal instead of an SQLite error (or, worse, an SQLite
 /// header written into an empty file).
 fn sniff(path: &Path) -> Result<(), SandboxError> {
+    use crate::files::{ReadError, open_regular};
     let shown = path.display().to_string();
-    let mut file = match std::fs::File::open(path) {
+    // Only regular files: a named pipe would hang the open, a device never end.
+    let mut file = match open_regular(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(SandboxError::NotFound { path: shown });
-        }
-        Err(source) => {
+        Err(ReadError::NotFound) => return Err(SandboxError::NotFound { path: shown }),
+        Err(ReadError::Io(source)) => {
             return Err(SandboxError::Io {
                 path: shown,
                 source,
             });
         }
+        Err(ReadError::NotAFile(what)) => {
+            return Err(SandboxError::NotASandbox {
+                path: shown,
+                what: format!("it is {what}, not a company file"),
+            });
+        }
+        Err(other) => {
+            return Err(SandboxError::NotASandbox {
+                path: shown,
+                what: other.to_string(),
+            });
+        }
     };
-    if path.is_dir() {
-        return Err(SandboxError::NotASandbox {
-            path: shown,
-            what: "it is a folder, not a company file".into(),
-        });
-    }
     let mut head = [0u8; 16];
     let mut read = 0;
     while read < head.len() {

@@ -23,6 +23,7 @@
 
 pub mod auth;
 pub mod bridge;
+mod clip;
 #[doc(hidden)]
 pub mod emulator;
 mod exchange;
