@@ -230,19 +230,19 @@ pub fn run(args: SandboxArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
             let e = CompanyFile::open(&file)?.edit_customer(&name, &edits)?;
             let who = shown(&e.customer);
             if e.changed.is_empty() {
-                println!(
+                outln!(
                     "{who} already has those values; QuickBooks saved nothing (TimeModified and \
                      EditSequence are unchanged)."
                 );
             } else {
-                println!("Edited {who}: {}.", e.changed.join(", "));
-                println!("{}", stamps(&e.customer));
+                outln!("Edited {who}: {}.", e.changed.join(", "));
+                outln!("{}", stamps(&e.customer));
             }
             Ok(Outcome::Done)
         }
         SandboxCommand::Delete { file, name } => {
             let d = CompanyFile::open(&file)?.delete_customer(&name)?;
-            println!(
+            outln!(
                 "Deleted \"{}\" (ListID {}). ListDeletedQuery reports it: ListDelType Customer, \
                  TimeDeleted {}.",
                 d.full_name.unwrap_or_default(),
@@ -253,27 +253,27 @@ pub fn run(args: SandboxArgs, _g: &Globals) -> color_eyre::Result<Outcome> {
         }
         SandboxCommand::Merge { file, from, into } => {
             let m = CompanyFile::open(&file)?.merge_customers(&from, &into)?;
-            println!(
+            outln!(
                 "Merged \"{}\" into {}. ListID {} is deleted (TimeDeleted {}).",
                 m.removed.full_name.unwrap_or_default(),
                 shown(&m.kept),
                 m.removed.list_id,
                 m.removed.time_deleted.unwrap_or_default()
             );
-            println!("{}", stamps(&m.kept));
+            outln!("{}", stamps(&m.kept));
             if !m.moved_jobs.is_empty() {
-                println!("Jobs moved under it: {}.", m.moved_jobs.join(", "));
+                outln!("Jobs moved under it: {}.", m.moved_jobs.join(", "));
             }
             Ok(Outcome::Done)
         }
         SandboxCommand::MakeJob { file, name, parent } => {
             let c = CompanyFile::open(&file)?.make_job(&name, &parent)?;
-            println!(
+            outln!(
                 "{} is now a job (Sublevel {}).",
                 shown(&c),
                 c.sublevel.unwrap_or(0)
             );
-            println!("{}", stamps(&c));
+            outln!("{}", stamps(&c));
             Ok(Outcome::Done)
         }
         SandboxCommand::Clock {
@@ -341,10 +341,7 @@ fn list(file: &std::path::Path, deleted: bool) -> color_eyre::Result<Outcome> {
             ));
         }
     }
-    std::io::stdout()
-        .lock()
-        .write_all(out.as_bytes())
-        .wrap_err("could not write the list to standard output")?;
+    out!("{out}");
     Ok(Outcome::Done)
 }
 
@@ -375,11 +372,11 @@ fn clock(
         company.set_clock(SandboxClock::Fixed(now.saturating_add(secs)))?;
     }
     match company.clock()? {
-        SandboxClock::System => println!(
+        SandboxClock::System => outln!(
             "The sandbox clock follows the system clock (now {}).",
             ids::format_time(company.now()?)
         ),
-        SandboxClock::Fixed(t) => println!(
+        SandboxClock::Fixed(t) => outln!(
             "The sandbox clock is stopped at {} (Unix time {t}). `custsync sandbox clock {} \
              --system` lets it run again.",
             ids::format_time(t),
