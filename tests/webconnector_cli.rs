@@ -4,7 +4,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -390,21 +391,21 @@ fn serve_answers_the_web_connector_logs_calls_and_stops_on_ctrl_c() {
 
 /// With `[schedule]`, a Web Connector call runs a synchronization (here against a sandbox
 /// company behind the emulated Web Connector); serve holds the workspace meanwhile.
-#[test]
-fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
-    let ws = tempfile::tempdir().unwrap();
-    let company = ws.path().join("Shop.QBW");
+/// A workspace whose `custsync serve` exports the missing customers (one, A1) to a sandbox
+/// company open in QuickBooks; the company file's path.
+fn scheduled_workspace(ws: &Path) -> std::path::PathBuf {
+    let company = ws.join("Shop.QBW");
     let file = CompanyFile::create(&company, "Shop").unwrap();
     let mut prefs = AppPrefs::new(APP_NAME);
     prefs.grant = Grant::WhenOpen;
     file.set_app_prefs(&prefs).unwrap();
     file.set_open_in_quickbooks(true).unwrap();
-    Store::open(ws.path().join("custsync.db"))
+    Store::open(ws.join("custsync.db"))
         .unwrap()
         .create_customer(&Customer::new("A1", "Alpha Shop", CustomerStatus::Active))
         .unwrap();
     std::fs::write(
-        ws.path().join("config.toml"),
+        ws.join("config.toml"),
         format!(
             "company_file = '{}'\n[connection]\nkind = \"web_connector\"\n\
              [schedule]\nexport_missing = true\n",
@@ -412,7 +413,31 @@ fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
         ),
     )
     .unwrap();
-    assert!(set_password(ws.path(), b"s3cret horse\n").status.success());
+    assert!(set_password(ws, b"s3cret horse\n").status.success());
+    company
+}
+
+/// The Web Connector's "Update Selected" against `served`, QuickBooks being the sandbox
+/// `company`: what it closed with.
+fn update(served: &Served, company: &Path) -> String {
+    let quickbooks = ConnectionQuickBooks::new(SandboxConnection::new(company), Box::new(NoPrompt));
+    let config = EmulatorConfig {
+        user_name: "custsync".into(),
+        password: "s3cret horse".into(),
+        noop_pause: Duration::from_millis(100),
+        ..EmulatorConfig::default()
+    };
+    let mut emu = Emulator::new(served.client.clone(), quickbooks, config);
+    match emu.run_update().expect("update").outcome {
+        UpdateOutcome::Completed { close_message } => close_message,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
+    let ws = tempfile::tempdir().unwrap();
+    let company = scheduled_workspace(ws.path());
     let mut served = Served::start(ws.path());
     served.wait_for_line("what a run does", |l| {
         l.contains("export the SMSTurbo customers QuickBooks lacks")
@@ -442,23 +467,8 @@ fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
         String::from_utf8_lossy(&qwc.stderr)
     );
 
-    let quickbooks =
-        ConnectionQuickBooks::new(SandboxConnection::new(&company), Box::new(NoPrompt));
-    let config = EmulatorConfig {
-        user_name: "custsync".into(),
-        password: "s3cret horse".into(),
-        noop_pause: Duration::from_millis(100),
-        ..EmulatorConfig::default()
-    };
-    let mut emu = Emulator::new(served.client.clone(), quickbooks, config);
-    let update = emu.run_update().expect("update");
-    match &update.outcome {
-        UpdateOutcome::Completed { close_message } => assert!(
-            close_message.contains("1 added to QuickBooks"),
-            "{close_message}"
-        ),
-        other => panic!("{other:?}"),
-    }
+    let closed = update(&served, &company);
+    assert!(closed.contains("1 added to QuickBooks"), "{closed}");
     let line = served.wait_for_line("the run", |l| l.contains("scheduled run on"));
     assert!(
         line.contains("1 added to QuickBooks") && line.contains("run 1"),
@@ -471,6 +481,118 @@ fn serve_runs_the_scheduled_synchronization_and_logs_one_line() {
         store.links(&company.display().to_string()).unwrap().len(),
         1
     );
+}
+
+/// What a command run beside `serve` printed, failing unless it succeeded.
+fn read_beside(ws: &Path, args: &[&str]) -> String {
+    let out = custsync(ws).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "custsync {args:?} beside serve: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// While `serve` holds the workspace, commands that only read work beside it, also while its
+/// scheduled run writes, and see the run as soon as it is committed; commands that change the
+/// workspace are told who holds it.
+#[test]
+fn readers_work_beside_serve_and_writers_are_told_who_holds_the_workspace() {
+    let ws = tempfile::tempdir().unwrap();
+    let company = scheduled_workspace(ws.path());
+    let mut served = Served::start(ws.path());
+    assert!(read_beside(ws.path(), &["runs"]).contains("No synchronization runs yet."));
+
+    // Readers one after another while the Web Connector's update runs the synchronization.
+    let stop = Arc::new(AtomicBool::new(false));
+    let readers = thread::spawn({
+        let ws = ws.path().to_path_buf();
+        let stop = stop.clone();
+        move || {
+            let mut seen = Vec::new();
+            while !stop.load(Ordering::SeqCst) {
+                seen.push(read_beside(&ws, &["runs"]));
+            }
+            seen
+        }
+    });
+    let closed = update(&served, &company);
+    stop.store(true, Ordering::SeqCst);
+    assert!(closed.contains("1 added to QuickBooks"), "{closed}");
+    // Each reader starts after the one before it ended, so sees at least what that one saw:
+    // before the run, the run started, or the run done, never half of one nor an error.
+    let stage = |runs: &str| match runs.lines().find(|l| l.trim_start().starts_with("1 ")) {
+        None if runs.contains("No synchronization runs yet.") => 0,
+        Some(row) if row.contains("unfinished") => 1,
+        Some(row) if row.contains("done") => 2,
+        _ => panic!("a reader beside the run saw: {runs}"),
+    };
+    let stages: Vec<u8> = readers.join().unwrap().iter().map(|r| stage(r)).collect();
+    assert!(stages.is_sorted(), "a later reader saw less: {stages:?}");
+    served.wait_for_line("the run", |l| l.contains("scheduled run on"));
+
+    let db = ws.path().join("custsync.db");
+    let before = std::fs::read(&db).unwrap();
+    let runs = read_beside(ws.path(), &["runs"]);
+    let row = runs
+        .lines()
+        .find(|l| l.trim_start().starts_with("1 "))
+        .unwrap_or_else(|| panic!("run 1 is not listed: {runs}"));
+    assert!(
+        row.contains("missing_only") && row.contains("done"),
+        "{row}"
+    );
+    let show = read_beside(ws.path(), &["runs", "--show", "1"]);
+    assert!(show.contains("exported  A1"), "{show}");
+    let csv = ws.path().join("customers.csv");
+    let export = read_beside(ws.path(), &["customers", "export", csv.to_str().unwrap()]);
+    assert!(export.contains("Exported 1 customers"), "{export}");
+    assert!(
+        std::fs::read_to_string(&csv)
+            .unwrap()
+            .contains("A1,Alpha Shop")
+    );
+
+    // Every writer at once: each waits out the same short grace before it is told.
+    std::fs::write(ws.path().join("in.csv"), "code,name\nB1,Beta\n").unwrap();
+    let in_csv = ws.path().join("in.csv");
+    let writers: Vec<(&str, Child)> = [
+        (
+            "import",
+            vec!["customers", "import", in_csv.to_str().unwrap()],
+        ),
+        ("undo", vec!["undo", "1"]),
+        ("sync", vec!["sync", "--export", "all"]),
+        ("serve", vec!["serve", "--listen", "127.0.0.1:0"]),
+        ("the screen", vec![]),
+    ]
+    .into_iter()
+    .map(|(name, args)| {
+        let child = custsync(ws.path())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        (name, child)
+    })
+    .collect();
+    let holder = format!("process {}", served.child.id());
+    for (name, child) in writers {
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        for needle in ["in use by another custsync", &holder, "custsync runs"] {
+            assert!(err.contains(needle), "{name} lacks {needle:?}: {err}");
+        }
+    }
+    assert!(
+        std::fs::read(&db).unwrap() == before,
+        "a reader or a refused writer changed the database"
+    );
+    served.stop();
 }
 
 /// An authenticate call's SOAP body.

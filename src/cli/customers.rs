@@ -35,10 +35,10 @@ pub enum CustomersCommand {
 }
 
 pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let mut store = workspace.open_store()?;
     match args.command {
         CustomersCommand::Import { file } => {
+            let workspace = Workspace::open(g.workspace.as_deref())?;
+            let mut store = workspace.open_store()?;
             let report = csv::import_file(&mut store, &file, &os_user())?;
             match report.run {
                 Some(run) => outln!(
@@ -56,6 +56,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::Export { file } => {
+            let store = super::snapshot(g)?;
             if file.as_os_str() == "-" {
                 let n = csv::export(&store, std::io::stdout().lock())?;
                 errln!("Exported {n} customers.");
@@ -65,6 +66,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::List { text } => {
+            let store = super::snapshot(g)?;
             let customers = store.search_customers(text.as_deref().unwrap_or(""), None)?;
             let mut out = std::io::stdout().lock();
             for c in &customers {

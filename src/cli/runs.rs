@@ -21,19 +21,19 @@ pub struct UndoArgs {
 }
 
 pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let store = workspace.open_store()?;
+    let store = super::snapshot(g)?;
     if let Some(id) = args.show {
         let Some(run) = store.run(RunId(id))? else {
             color_eyre::eyre::bail!("there is no run {id}; `custsync runs` lists them");
         };
+        let entries = store.run_entries(RunId(id))?;
         outln!(
             "Run {} — {} — {}",
             run.id.0,
             run.mode.as_str(),
             run.started_at.format("%Y-%m-%d %H:%M")
         );
-        for e in store.run_entries(RunId(id))? {
+        for e in entries {
             let mut line = format!("  {:<9} {}", e.kind.as_str(), e.code);
             if let Some(c) = &e.column {
                 line.push_str(&format!(" {}", c.label()));

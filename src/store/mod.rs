@@ -1,8 +1,9 @@
 //! The SMSTurbo side: the workspace's SQLite database (customers, links, outbox, journal).
 //!
-//! [`Store`] is one open database. Reads are methods of [`StoreRead`], implemented by both the
-//! store and a transaction. Every write happens in a [`StoreTx`] (`BEGIN IMMEDIATE`), so the
-//! sync core can put an import, its link and its journal entry in one commit:
+//! [`Store`] is one open database. Reads are methods of [`StoreRead`], implemented by the store,
+//! a transaction and a read-only [`Snapshot`] (what commands that only read use, beside the
+//! custsync holding the workspace). Every write happens in a [`StoreTx`] (`BEGIN IMMEDIATE`), so
+//! the sync core can put an import, its link and its journal entry in one commit:
 //!
 //! ```no_run
 //! # use custsync::store::*;
@@ -29,6 +30,7 @@ mod links;
 pub mod model;
 mod outbox;
 pub mod schema;
+mod snapshot;
 mod undo;
 pub mod workspace;
 
@@ -50,6 +52,7 @@ pub use model::{Customer, CustomerStatus};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
 };
+pub use snapshot::Snapshot;
 pub use undo::{UndoReport, UndoSkip};
 pub use workspace::{Workspace, WorkspaceError};
 
@@ -111,6 +114,38 @@ fn check_file(path: &Path) -> Result<(), StoreError> {
         }),
         _ => Ok(()),
     }
+}
+
+/// Refuses a database this custsync must not use: one written by a newer custsync, or another
+/// program's SQLite file. Only reads. Returns the schema version found.
+fn check_identity(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let opening = |e| StoreError::opening(path, e);
+    let found = schema::user_version(conn).map_err(opening)?;
+    if found > schema::LATEST {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: schema::LATEST,
+        });
+    }
+    if !schema::is_ours(conn, found).map_err(opening)? {
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(found)
+}
+
+/// Refuses a damaged database: SQLite's `quick_check` reads every page (a page or two per
+/// customer row: a few hundred milliseconds for a very large list).
+fn check_pages(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| StoreError::opening(path, e))?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt { detail: check });
+    }
+    Ok(())
 }
 
 /// One open customer database.
@@ -177,27 +212,11 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let opening = |e| StoreError::opening(&path, e);
         conn.busy_timeout(options.busy_timeout).map_err(opening)?;
-        // The version is read before anything is written: a newer or foreign file is refused
-        // untouched (even switching to WAL would change its header).
-        let found = schema::user_version(&conn).map_err(opening)?;
-        if found > schema::LATEST {
-            return Err(StoreError::NewerSchema {
-                path,
-                found,
-                supported: schema::LATEST,
-            });
-        }
-        if !schema::is_ours(&conn, found).map_err(opening)? {
-            return Err(StoreError::NotADatabase { path });
-        }
-        // Damaged pages are found before anything is written over them (a page or two per
-        // customer row: a few hundred milliseconds for a very large list).
-        let check: String = conn
-            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
-            .map_err(opening)?;
-        if check != "ok" {
-            return Err(StoreError::Corrupt { detail: check });
-        }
+        // Checked before anything is written: a newer or foreign file is refused untouched
+        // (even switching to WAL would change its header).
+        let found = check_identity(&conn, &path)?;
+        // Damaged pages are found before anything is written over them.
+        check_pages(&conn, &path)?;
         // SQLite opens a file it may not write read-only without a word; say so now rather
         // than at the first change.
         if conn.is_readonly(rusqlite::MAIN_DB).map_err(opening)? {
