@@ -55,6 +55,10 @@ pub enum SandboxError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "there is no customer or job named \"{name}\" in {path}; `custsync sandbox list {path}` shows them"
+    )]
+    NoCustomer { name: String, path: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -220,6 +224,8 @@ impl CompanyFile {
             tx.pragma_update(None, "user_version", FORMAT_VERSION)?;
             tx.execute_batch(SCHEMA)?;
             tx.execute_batch(&customer_table_sql())?;
+            tx.execute_batch(super::deleted::SCHEMA)?;
+            tx.execute_batch(super::changes::SCHEMA)?;
             let meta = [
                 ("format", FORMAT_MARK.to_string()),
                 ("company_name", company_name.to_string()),
@@ -264,8 +270,14 @@ impl CompanyFile {
         }
     }
 
-    /// Adds customer columns for fields newer than the file (the field table grows over time).
+    /// Adds what files made by an older custsync lack: customer columns for newer fields (the
+    /// field table grows over time), the record of deleted list entries and the change log.
     fn migrate(&self) -> Result<(), SandboxError> {
+        for schema in [super::deleted::SCHEMA, super::changes::SCHEMA] {
+            self.conn
+                .execute_batch(schema)
+                .map_err(|e| self.storage(e))?;
+        }
         let mut existing = Vec::new();
         {
             let mut stmt = self
