@@ -15,23 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit status of a command. Scripts tell "all done", "done with per-customer failures" and
-/// "nothing done" apart by it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Everything asked for was done (or there was nothing to do).
-    Done = 0,
-    /// Nothing was done: bad input, a refused connection, a locked database…
-    NothingDone = 1,
-    /// Done, but some customers failed; each failure was reported.
-    Partial = 3,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> Self {
-        ExitCode::from(o as u8)
-    }
-}
+pub use crate::frontend::{Globals, Outcome};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -74,13 +58,6 @@ pub enum Command {
     Qwc(webconnector::QwcArgs),
     /// Web Connector settings (password)
     Webconnector(webconnector::WebconnectorArgs),
-}
-
-/// Settings every command shares.
-#[derive(Clone, Debug)]
-pub struct Globals {
-    pub workspace: Option<PathBuf>,
-    pub trace: Option<PathBuf>,
 }
 
 /// Parses the command line, runs the command, prints any error for people and returns the exit

@@ -136,7 +136,8 @@ impl World {
 
     /// The connection Setup describes (the service starts listening) and its wait handle.
     fn connect(&self) -> (Box<dyn Connection>, WaitHandle) {
-        let (conn, wait) = connect::from_config_with_wait(&self.config, self.ws.dir()).unwrap();
+        let (conn, wait) =
+            connect::from_options_with_wait(self.config.connect_options(), self.ws.dir()).unwrap();
         (
             conn,
             wait.expect("the Web Connector connection has a wait handle"),
@@ -170,10 +171,10 @@ fn synchronize(
     let (db, config) = (w.ws.db_path(), w.config.clone());
     let core = thread::spawn(move || {
         let mut store = Store::open(&db).unwrap();
-        let mut engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
-        engine.load(&mut store, &mut NoProgress)?;
-        engine.plan(Mode::MissingOnly, &mut NoProgress)?;
-        let (snapshot, plan) = (engine.snapshot().unwrap(), engine.current_plan().unwrap());
+        let engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
+        let loaded = engine.load(&mut store, &mut NoProgress)?;
+        let planned = loaded.plan(Mode::MissingOnly, &mut NoProgress)?;
+        let (snapshot, plan) = (planned.snapshot(), planned.plan());
         let selection = Selection {
             exports: Candidates::exports(plan, snapshot, None).chosen,
             imports: Candidates::imports(plan, snapshot).chosen,
@@ -186,7 +187,7 @@ fn synchronize(
             .collect();
         // The operator looks at the lists for longer than the service holds a call.
         thread::sleep(think);
-        let result = engine.apply(
+        let result = planned.apply(
             &mut store,
             &selection,
             &ApplyOptions::default(),
@@ -882,7 +883,7 @@ fn without_a_password_the_web_connector_connection_says_how_to_set_one() {
             .join(custsync::qb::webconnector::auth::PASSWORD_FILE),
     )
     .unwrap();
-    let err = connect::from_config_with_wait(&w.config, w.ws.dir())
+    let err = connect::from_options_with_wait(w.config.connect_options(), w.ws.dir())
         .err()
         .expect("no password, no service");
     assert!(

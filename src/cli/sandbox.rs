@@ -454,7 +454,7 @@ fn prefs(p: PrefsArgs) -> color_eyre::Result<Outcome> {
 }
 
 fn print_prefs(company: &CompanyFile) -> color_eyre::Result<()> {
-    let info = company.company_info()?;
+    let info = company.company_profile()?;
     let apps = company.integrated_apps()?;
     let mut out = String::new();
     out.push_str(&format!(

@@ -81,7 +81,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let workspace = Workspace::open(g.workspace.as_deref())?;
     let config = workspace.load_config()?;
     let mut store = workspace.open_store()?;
-    let conn = connect::from_config(&config, workspace.dir())?;
+    let conn = connect::from_options(config.connect_options(), workspace.dir())?;
     let trace = match &g.trace {
         Some(dir) => Some(Trace::open(dir)?),
         None => None,
@@ -90,7 +90,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
         .then(|| std::path::PathBuf::from(&config.company_file));
     let explained = |e: SyncError| explained(e, sandbox_file.as_deref());
-    let mut engine =
+    let engine =
         SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace).map_err(explained)?;
     let company = engine.company().clone();
     if !args.json {
@@ -103,8 +103,8 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             company.customer_count
         );
     }
-    engine.load(&mut store, &mut progress).map_err(explained)?;
-    if let Some(r) = engine.recovery().filter(|r| r.batches > 0)
+    let loaded = engine.load(&mut store, &mut progress).map_err(explained)?;
+    if let Some(r) = Some(loaded.recovery()).filter(|r| r.batches > 0)
         && !args.json
     {
         outln!(
@@ -121,10 +121,8 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     } else {
         Mode::NotExactMatch
     };
-    engine.plan(mode, &mut progress).map_err(explained)?;
-    let (Some(snapshot), Some(plan)) = (engine.snapshot(), engine.current_plan()) else {
-        return Err(eyre!("the plan was not made; synchronize again"));
-    };
+    let planned = loaded.plan(mode, &mut progress).map_err(explained)?;
+    let (snapshot, plan) = (planned.snapshot(), planned.plan());
     let selection = select(&args, plan, snapshot)?;
     // JSON goes out as it is made (a plan of 100,000 rows as one value would cost more memory
     // than both customer lists); stdout stays one valid document whatever happens after.
@@ -149,7 +147,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         return Ok(Outcome::Done);
     }
     out.flush()?;
-    let applied = engine.apply(
+    let applied = planned.apply(
         &mut store,
         &selection,
         &ApplyOptions {

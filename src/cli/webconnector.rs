@@ -62,7 +62,7 @@ pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     // Ctrl-C, or a log nobody reads any more, stops the server.
     let (stop, stopped) = mpsc::channel();
     let log = ServeLog { stop: stop.clone() };
-    let mut service = Service::from_config(&cfg, ws.dir())?.with_observer({
+    let mut service = Service::from_config(wc, &cfg.company_file, ws.dir())?.with_observer({
         let log = log.clone();
         move |call| log.call(call)
     });

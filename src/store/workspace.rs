@@ -17,8 +17,6 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, ConfigError};
-
 use super::{Snapshot, Store, StoreError};
 
 /// Why a workspace cannot be used. Nothing in it was changed.
@@ -180,15 +178,5 @@ impl Workspace {
     /// Opens the customer database, creating or upgrading it.
     pub fn open_store(&self) -> Result<Store, StoreError> {
         Store::open(self.db_path())
-    }
-
-    /// The setup; defaults when there is no config.toml yet.
-    pub fn load_config(&self) -> Result<Config, ConfigError> {
-        Config::load(&self.config_path())
-    }
-
-    /// Saves the setup after validating it; nothing is written when it is invalid.
-    pub fn save_config(&self, config: &Config) -> Result<(), ConfigError> {
-        config.save(&self.config_path())
     }
 }

@@ -79,7 +79,7 @@ impl std::fmt::Debug for CompanyFile {
 
 /// What QuickBooks reports about the company and itself (CompanyRet, HostRet).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompanyInfo {
+pub struct CompanyProfile {
     pub company_name: String,
     pub legal_company_name: String,
     pub phone: Option<String>,
@@ -311,8 +311,8 @@ impl CompanyFile {
     }
 
     /// The company and product QuickBooks reports.
-    pub fn company_info(&self) -> Result<CompanyInfo, SandboxError> {
-        company_info(&self.conn).map_err(|e| self.storage(e))
+    pub fn company_profile(&self) -> Result<CompanyProfile, SandboxError> {
+        company_profile(&self.conn).map_err(|e| self.storage(e))
     }
 
     /// Number of customers and jobs, active or not.
@@ -361,11 +361,11 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::R
     .map(|_| ())
 }
 
-pub(crate) fn company_info(conn: &Connection) -> rusqlite::Result<CompanyInfo> {
+pub(crate) fn company_profile(conn: &Connection) -> rusqlite::Result<CompanyProfile> {
     let get = |k: &str, default: &str| -> rusqlite::Result<String> {
         Ok(meta_get(conn, k)?.unwrap_or_else(|| default.to_string()))
     };
-    Ok(CompanyInfo {
+    Ok(CompanyProfile {
         company_name: get("company_name", "")?,
         legal_company_name: get("legal_company_name", "")?,
         phone: meta_get(conn, "phone")?,
@@ -617,7 +617,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Acme.QBW");
         let file = CompanyFile::create(&path, "Acme Supply").unwrap();
-        assert_eq!(file.company_info().unwrap().company_name, "Acme Supply");
+        assert_eq!(file.company_profile().unwrap().company_name, "Acme Supply");
         drop(file);
         let file = CompanyFile::open(&path).unwrap();
         assert_eq!(file.customer_count().unwrap(), 0);

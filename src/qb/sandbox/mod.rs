@@ -38,7 +38,7 @@ pub use auth::{AppPrefs, Grant, IntegratedApps};
 pub use clock::SandboxClock;
 pub use connection::SandboxConnection;
 pub use deleted::RETENTION_DAYS;
-pub use file::{CompanyFile, CompanyInfo, FORMAT_VERSION, PRODUCT_NAME, SandboxError};
+pub use file::{CompanyFile, CompanyProfile, FORMAT_VERSION, PRODUCT_NAME, SandboxError};
 pub use generate::{GenerateOptions, GenerateSummary, generate};
 pub use moves::{Assignment, EditTarget, Edited, Merged};
 pub use parse::SUPPORTED_VERSIONS;

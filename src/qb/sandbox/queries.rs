@@ -23,7 +23,7 @@ use crate::qbxml::{
     ListRet, MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
 };
 
-use super::file::{company_info, name_key};
+use super::file::{company_profile, name_key};
 use super::ids::{self, DayEnd};
 use super::parse::{EntityQuery, ListDeletedRq, SUPPORTED_VERSIONS, TypeList, TypeQuery};
 use super::processor::{Answer, Ctx};
@@ -33,7 +33,7 @@ use super::store::{self, Filter, ListKind, NameMatch, Table};
 use super::{changes, deleted};
 
 pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
-    let info = company_info(ctx.conn)?;
+    let info = company_profile(ctx.conn)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Host(HostRet {
         product_name: info.product_name,
@@ -48,7 +48,7 @@ pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
 }
 
 pub(crate) fn company(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
-    let info = company_info(ctx.conn)?;
+    let info = company_profile(ctx.conn)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Company(CompanyRet {
         is_sample_company: Some(false),

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use crate::config::WebConnectorConfig;
+use super::setup::WebConnectorConfig;
 
 use super::service::Service;
 use super::tls::{self, TlsFiles};

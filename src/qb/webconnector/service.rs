@@ -61,9 +61,18 @@ pub trait ScheduledWork: Send + Sync {
     /// `process` as needed.
     ///
     /// The session ends when `run` returns, not at `close`, so that the outcome reaches the Web
-    /// Connector: `Ok(summary)` is shown in its status column, `Err(message)` as an error. Until
-    /// then the Web Connector is kept waiting (NoOp), whatever the run still has to do.
-    fn run(&self, connection: &mut dyn Connection) -> Result<String, String>;
+    /// Connector. Until then the Web Connector is kept waiting (NoOp), whatever the run still
+    /// has to do.
+    fn run(&self, connection: &mut dyn Connection) -> ScheduledOutcome;
+}
+
+/// How a scheduled run ended, in the words the Web Connector shows when the session closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScheduledOutcome {
+    /// Done (perhaps with nothing to do): shown in the Web Connector's status column.
+    Done(String),
+    /// Not done: shown as an error.
+    Failed(String),
 }
 
 /// The connection a scheduled run gets: `close` is left to the service, which ends the session
@@ -96,7 +105,7 @@ fn run_scheduled(work: &dyn ScheduledWork, conn: WebConnectorConnection) {
     let mut conn = ScheduledConnection(conn);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run(&mut conn)))
         .unwrap_or_else(|_| {
-            Err(
+            ScheduledOutcome::Failed(
                 "custsync's scheduled run stopped unexpectedly; see the output of custsync \
                  serve"
                     .into(),
@@ -159,15 +168,13 @@ impl Service {
     /// again when `set-password` changes it), and its File Info as the company file
     /// authenticate names. Fails when no password is set.
     pub fn from_config(
-        config: &crate::config::Config,
+        setup: &super::WebConnectorConfig,
+        company_file: &str,
         workspace: &Path,
     ) -> Result<Self, PasswordError> {
-        let credentials = Credentials::from_workspace(
-            config.connection.web_connector.user_name.clone(),
-            workspace,
-        )?;
+        let credentials = Credentials::from_workspace(setup.user_name.clone(), workspace)?;
         let settings = ServiceSettings {
-            company_file: config.company_file.clone(),
+            company_file: company_file.to_string(),
             ..ServiceSettings::default()
         };
         Ok(Service::new(credentials, settings))

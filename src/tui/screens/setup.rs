@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::dialogs::{self, PickerModal};
-use crate::config::{Config, ConnectionKind};
+use crate::config::{Config, ConnectionKind, Setting};
 use crate::store::CustomerStatus;
 use crate::sync::ReplaceGroup;
 use crate::tui::action::{Action, Msg};
@@ -332,9 +332,9 @@ impl SetupScreen {
             .into_iter()
             .filter(|p| {
                 self.kind == ConnectionKind::WebConnector
-                    || !p.key.starts_with("connection.web_connector.")
+                    || !p.key.setting().is_some_and(Setting::is_web_connector)
             })
-            .map(|p| FieldError::new(p.key, p.message))
+            .map(|p| FieldError::new(p.key.as_str(), p.message))
             .collect();
         if errors.is_empty() {
             Ok(c)

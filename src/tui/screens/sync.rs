@@ -12,7 +12,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::{RowId, RowKind, Selection, SyncPane, SyncRow, SyncView};
+use crate::tui::view::{CheckedRows, RowId, RowKind, SyncPane, SyncRow, SyncView};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::{inside_box, put};
 use crate::tui::worker::{Command, Event};
@@ -65,7 +65,7 @@ pub struct SyncScreen {
     /// Where each not-in-sync pair sits in the two panes, to check it on both at once.
     pairs: HashMap<RowId, [Option<usize>; 2]>,
     /// The selection sent for a preview, until the preview comes back.
-    previewing: Option<Selection>,
+    previewing: Option<CheckedRows>,
 }
 
 impl SyncScreen {
@@ -105,7 +105,7 @@ impl SyncScreen {
     }
 
     /// The checked rows, each once, SMSTurbo's first.
-    pub fn selection(&self) -> Selection {
+    pub fn selection(&self) -> CheckedRows {
         let mut seen = std::collections::HashSet::new();
         let mut rows = Vec::new();
         for p in &self.panes {
@@ -116,7 +116,7 @@ impl SyncScreen {
                 }
             }
         }
-        Selection {
+        CheckedRows {
             rows,
             add_missing_list_entries: false,
         }
