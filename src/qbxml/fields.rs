@@ -240,6 +240,26 @@ impl CustomerData {
         self
     }
 
+    /// The values as kept: one string, and where each field's value ends in it (field order).
+    /// What a store keeps to hold a customer in two columns instead of one per field.
+    pub fn parts(&self) -> (&str, &[u32; Field::COUNT]) {
+        (&self.text, &self.ends)
+    }
+
+    /// Values from [`CustomerData::parts`]; `None` when the ends do not fit the text (they must
+    /// not decrease, must end at its length and fall on character boundaries).
+    pub fn from_parts(text: String, ends: [u32; Field::COUNT]) -> Option<CustomerData> {
+        let mut start = 0usize;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || !text.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        (start == text.len()).then_some(CustomerData { text, ends })
+    }
+
     /// Present values, in schema order.
     pub fn iter(&self) -> impl Iterator<Item = (Field, &str)> {
         Field::ALL
@@ -390,6 +410,30 @@ mod tests {
         }
         assert_eq!(Field::ALL.first(), Some(&Field::Name));
         assert!(Field::AccountNumber < Field::CreditLimit);
+    }
+
+    #[test]
+    fn values_survive_their_parts_and_bad_parts_are_refused() {
+        let data = CustomerData::new()
+            .with(Field::Name, "Café Ünïcode")
+            .with(Field::Phone, "555-0100")
+            .with(Field::Notes, "line");
+        let (text, ends) = data.parts();
+        let back = CustomerData::from_parts(text.to_string(), *ends).unwrap();
+        assert_eq!(back, data);
+        let mut short = *ends;
+        short[Field::COUNT - 1] -= 1;
+        assert_eq!(CustomerData::from_parts(text.to_string(), short), None);
+        let mut inside_a_char = *ends;
+        // "Caf" then the two bytes of "é": an end between them is not a boundary.
+        inside_a_char[0] = 4;
+        assert_eq!(
+            CustomerData::from_parts(text.to_string(), inside_a_char),
+            None
+        );
+        let mut backwards = *ends;
+        backwards[1] = 0;
+        assert_eq!(CustomerData::from_parts(text.to_string(), backwards), None);
     }
 
     #[test]

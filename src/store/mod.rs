@@ -27,6 +27,7 @@ mod customers;
 mod error;
 mod journal;
 mod links;
+mod mirror;
 pub mod model;
 mod outbox;
 pub mod schema;
@@ -48,6 +49,7 @@ pub use journal::{
     Entry, EntryKind, NewEntry, NewRun, Run, RunCounts, RunMode, RunOutcome, os_user,
 };
 pub use links::Link;
+pub use mirror::{Folded, MirrorState, Newest, StoredMirror};
 pub use model::{Customer, CustomerStatus};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
@@ -405,6 +407,27 @@ pub trait StoreRead: sealed::HasConnection {
     /// Every link in `company`.
     fn links(&self, company: &str) -> Result<Vec<Link>, StoreError> {
         links::all(self.connection(), company)
+    }
+
+    /// What custsync keeps about its mirror of `company`'s QuickBooks customers, if any.
+    fn mirror(&self, company: &str) -> Result<Option<StoredMirror>, StoreError> {
+        mirror::state(self.connection(), company)
+    }
+
+    /// The customers in `company`'s mirror (none without a mirror), in no particular order.
+    fn mirror_customers(
+        &self,
+        company: &str,
+    ) -> Result<Vec<crate::qbxml::CustomerRet>, StoreError> {
+        mirror::customers(self.connection(), company)
+    }
+
+    /// The deletions QuickBooks reported for `company` and the mirror kept.
+    fn mirror_deleted(
+        &self,
+        company: &str,
+    ) -> Result<Vec<crate::qbxml::ListDeletedRet>, StoreError> {
+        mirror::deleted(self.connection(), company)
     }
 
     fn batch(&self, batch: BatchId) -> Result<Option<Batch>, StoreError> {

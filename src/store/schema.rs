@@ -16,7 +16,7 @@ use crate::qbxml::Field;
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, oldest first. The schema version of a database is the number applied.
-const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key];
+const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key, v3_mirror];
 
 /// The schema version this custsync writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -156,6 +156,60 @@ fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         write.execute(rusqlite::params![key, id])?;
     }
     Ok(())
+}
+
+/// The mirror of each company's QuickBooks customers (issue 13, `super::mirror`): one state row
+/// per company file, its customers by ListID (the mapped values in one string plus where each
+/// ends, as `CustomerData` keeps them), and the deletions QuickBooks reported.
+fn v3_mirror(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE mirrors (
+    id INTEGER PRIMARY KEY,
+    -- The company file, as links are keyed.
+    company TEXT NOT NULL UNIQUE,
+    company_name TEXT NOT NULL,
+    -- The mapped field keys the rows hold, in order: another list makes the rows unusable.
+    fields TEXT NOT NULL,
+    -- The newest TimeModified a completed read returned, as QuickBooks wrote it.
+    watermark TEXT,
+    -- The next read starts this many seconds before the watermark.
+    overlap_secs INTEGER NOT NULL,
+    -- The highest ListID sequence number a read returned.
+    list_seq_floor INTEGER,
+    -- The customer the watermark came from, and its EditSequence then.
+    newest_list_id TEXT,
+    newest_edit_sequence TEXT,
+    -- When the last read completed (custsync's clock: only the mirror's age is measured by it).
+    read_at TEXT NOT NULL,
+    -- 1 when QuickBooks answered ListDeletedQuery.
+    deletions INTEGER NOT NULL CHECK (deletions IN (0, 1))
+);
+
+CREATE TABLE mirror_customers (
+    mirror INTEGER NOT NULL REFERENCES mirrors (id) ON DELETE CASCADE,
+    list_id TEXT NOT NULL,
+    edit_sequence TEXT NOT NULL,
+    time_modified TEXT NOT NULL,
+    -- NULL: QuickBooks did not say (which means active).
+    is_active INTEGER,
+    parent_list_id TEXT,
+    parent_full_name TEXT,
+    sublevel INTEGER,
+    job_type TEXT,
+    field_text TEXT NOT NULL,
+    -- Where each field's value ends in field_text: 4 bytes (little-endian) per field.
+    field_ends BLOB NOT NULL,
+    PRIMARY KEY (mirror, list_id)
+) WITHOUT ROWID;
+
+CREATE TABLE mirror_deleted (
+    mirror INTEGER NOT NULL REFERENCES mirrors (id) ON DELETE CASCADE,
+    list_id TEXT NOT NULL,
+    time_deleted TEXT,
+    full_name TEXT,
+    PRIMARY KEY (mirror, list_id)
+) WITHOUT ROWID;",
+    )
 }
 
 /// Adds a column for every field the table has gained since the database was created.
