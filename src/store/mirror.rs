@@ -187,6 +187,16 @@ pub(crate) fn customers(conn: &Connection, company: &str) -> Result<Vec<Customer
     )
 }
 
+pub(crate) fn count(conn: &Connection, company: &str) -> Result<u64, StoreError> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM mirror_customers c JOIN mirrors m ON m.id = c.mirror \
+         WHERE m.company = ?1",
+    )
+    .and_then(|mut s| s.query_row([company], |r| r.get::<_, i64>(0)))
+    .map(|n| n.unsigned_abs())
+    .doing("reading the mirror of QuickBooks")
+}
+
 pub(crate) fn deleted(conn: &Connection, company: &str) -> Result<Vec<ListDeletedRet>, StoreError> {
     let Some(id) = mirror_id(conn, company)? else {
         return Ok(Vec::new());

@@ -422,6 +422,11 @@ pub trait StoreRead: sealed::HasConnection {
         mirror::customers(self.connection(), company)
     }
 
+    /// How many customers `company`'s mirror holds.
+    fn mirror_count(&self, company: &str) -> Result<u64, StoreError> {
+        mirror::count(self.connection(), company)
+    }
+
     /// The deletions QuickBooks reported for `company` and the mirror kept.
     fn mirror_deleted(
         &self,

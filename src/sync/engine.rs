@@ -30,15 +30,16 @@
 //! is dropped); `Loaded::unload`/`Planned::unload` go back to a connected engine to read again.
 
 use crate::config::Config;
-use crate::qb::session::{Session, mapped_ret_elements};
+use crate::qb::session::Session;
 use crate::qb::trace::Trace;
 use crate::qb::{AccessPrompt, Connection};
-use crate::qbxml::CustomerRet;
+use crate::qbxml::{CustomerRet, ListDeletedRet};
 use crate::store::{Customer, Link, Store, StoreRead};
 
 use super::apply::Apply;
 use super::matching::LinkRef;
 use super::plan::{Mode, Plan, PlanInput, TakenNames};
+use super::read::{self, ReadRequest, ReadSummary};
 use super::recover;
 use super::report::{
     ApplyOptions, Phase, Progress, RecoveryReport, RunReport, Selection, SyncError,
@@ -56,24 +57,6 @@ pub struct CompanyInfo {
     pub customer_count: u32,
 }
 
-/// What a sync reads of every QuickBooks customer: the mapped fields and what tells a job from
-/// a customer. QuickBooks' bookkeeping (times, EditSequence, FullName, ExternalGUID) is left out:
-/// planning never uses it, and at 100,000 customers it would cost tens of megabytes.
-fn load_elements() -> Vec<&'static str> {
-    const UNUSED: [&str; 5] = [
-        "TimeCreated",
-        "TimeModified",
-        "EditSequence",
-        "FullName",
-        "ExternalGUID",
-    ];
-    mapped_ret_elements()
-        .iter()
-        .copied()
-        .filter(|e| !UNUSED.contains(e))
-        .collect()
-}
-
 /// Both sides as read for one synchronization.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
@@ -84,6 +67,9 @@ pub struct Snapshot {
     /// FullNames.
     pub customer_types: Vec<String>,
     pub job_types: Vec<String>,
+    /// The customers QuickBooks reported deleted or merged away (kept in the mirror after
+    /// QuickBooks forgets them), so a link to one can say what became of it.
+    pub deleted: Vec<ListDeletedRet>,
 }
 
 /// A synchronization connected to QuickBooks: the company is known, nothing is read yet.
@@ -97,6 +83,7 @@ pub struct SyncEngine<'c> {
 pub struct Loaded<'c> {
     engine: SyncEngine<'c>,
     recovery: RecoveryReport,
+    read: ReadSummary,
     snapshot: Snapshot,
 }
 
@@ -172,49 +159,48 @@ impl<'c> SyncEngine<'c> {
         )
     }
 
-    /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, every
-    /// QuickBooks customer (page by page, only the mapped elements), customer and job types.
+    /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, QuickBooks'
+    /// customers (only what changed since the last synchronization when custsync can be sure,
+    /// every one otherwise: see [`super::read`]), customer and job types.
     pub fn load(
+        self,
+        store: &mut Store,
+        progress: &mut dyn Progress,
+    ) -> Result<Loaded<'c>, SyncError> {
+        self.load_with(store, ReadRequest::Changes, progress)
+    }
+
+    /// [`SyncEngine::load`], reading every QuickBooks customer when `request` asks for all.
+    pub fn load_with(
         mut self,
         store: &mut Store,
+        request: ReadRequest,
         progress: &mut dyn Progress,
     ) -> Result<Loaded<'c>, SyncError> {
         let recovery = self.recover(store, progress)?;
         let locals = store.customers()?;
         let links = store.links(self.company_key())?;
-        let total = u64::from(self.company.customer_count);
-        let page = self.config.sync.page_size;
-        let mut qb = Vec::with_capacity(self.company.customer_count as usize);
-        progress.update(Phase::ReadingQuickBooks, 0, total);
-        for page in self.session.customers(page, &load_elements()) {
-            qb.extend(page?.customers);
-            progress.update(
-                Phase::ReadingQuickBooks,
-                qb.len() as u64,
-                total.max(qb.len() as u64),
-            );
-        }
-        let customer_types = self
-            .session
-            .customer_types()?
-            .into_iter()
-            .map(|t| t.full_name)
-            .collect();
-        let job_types = self
-            .session
-            .job_types()?
-            .into_iter()
-            .map(|t| t.full_name)
-            .collect();
+        let qb = read::read_customers(
+            &mut self.session,
+            store,
+            &self.company,
+            &self.config,
+            request,
+            progress,
+        )?;
+        let names =
+            |types: Vec<crate::qbxml::ListRet>| types.into_iter().map(|t| t.full_name).collect();
         Ok(Loaded {
             engine: self,
             recovery,
+            read: qb.summary,
             snapshot: Snapshot {
                 locals,
-                qb,
+                qb: qb.customers,
                 links,
-                customer_types,
-                job_types,
+                customer_types: names(qb.customer_types),
+                job_types: names(qb.job_types),
+                deleted: qb.deleted,
             },
         })
     }
@@ -232,6 +218,11 @@ impl<'c> Loaded<'c> {
     /// What settling earlier runs found (when it settled anything, a front end should say so).
     pub fn recovery(&self) -> &RecoveryReport {
         &self.recovery
+    }
+
+    /// How QuickBooks was read: only the changes, or everything and why (front ends say it).
+    pub fn read_summary(&self) -> &ReadSummary {
+        &self.read
     }
 
     pub fn snapshot(&self) -> &Snapshot {
@@ -299,6 +290,10 @@ impl<'c> Planned<'c> {
 
     pub fn recovery(&self) -> &RecoveryReport {
         self.loaded.recovery()
+    }
+
+    pub fn read_summary(&self) -> &ReadSummary {
+        self.loaded.read_summary()
     }
 
     pub fn snapshot(&self) -> &Snapshot {

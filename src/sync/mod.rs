@@ -8,6 +8,7 @@ pub mod keys;
 pub mod matching;
 pub mod plan;
 pub mod problems;
+pub mod read;
 mod recover;
 pub mod report;
 pub mod scheduled;
@@ -16,6 +17,7 @@ pub use crate::domain::ReplaceGroup;
 pub use engine::{CompanyInfo, Loaded, Planned, Snapshot, SyncEngine};
 pub use index::{Ix, IxSlice, LocalIx, QbIx};
 pub use plan::{Mode, Plan};
+pub use read::{FullReason, ReadKind, ReadRequest, ReadSummary};
 pub use report::{
     ApplyOptions, Failure, NoProgress, Phase, Progress, RecoveryReport, Refused, RunReport,
     Selection, SyncError,

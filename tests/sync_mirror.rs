@@ -1,0 +1,401 @@
+//! The incremental read (issue 13) plans exactly as a full read would.
+//!
+//! A sandbox company changes under a workspace the way QuickBooks users change it (add, edit,
+//! rename a parent, delete, merge, make-job, make inactive and re-activate), SMSTurbo customers
+//! change too, and now and then a run applies the plan (custsync's own adds reach the mirror from
+//! their CustomerAddRs). After every change the workspace reads only what changed, and a copy of
+//! it reads everything: both must see the same QuickBooks list and make the same plan (same rows,
+//! same differences, same codes). The sandbox's clock is stopped and moved on three hours per
+//! change, so each incremental read sees only that change and the overlap before it.
+
+use std::path::PathBuf;
+
+use custsync::config::Config;
+use custsync::qb::NoPrompt;
+use custsync::qb::sandbox::{
+    AppPrefs, Assignment, CompanyFile, EditTarget, GenerateOptions, Grant, SandboxClock,
+    SandboxConnection, SandboxOptions, generate,
+};
+use custsync::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, RequestBody};
+use custsync::store::{Customer, CustomerStatus, Store, StoreRead};
+use custsync::sync::{ApplyOptions, Mode, NoProgress, Planned, ReadRequest, Selection, SyncEngine};
+use proptest::prelude::*;
+
+/// 2026-12-01T00:00:00Z: after every generated customer (the generator stays before 2025).
+const START: i64 = 1_796_083_200;
+const STEP_SECS: i64 = 3 * 3600;
+
+struct World {
+    dir: tempfile::TempDir,
+    company: PathBuf,
+    config: Config,
+    clock: i64,
+    /// The incremental workspace's database, kept closed between steps.
+    db: PathBuf,
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Add(u8),
+    Edit(u8, EditKind, u8),
+    Delete(u8),
+    Merge(u8, u8),
+    MakeJob(u8, u8),
+    Reactivate(u8),
+    LocalEdit(u8, u8),
+    LocalAdd(u8),
+    Apply,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum EditKind {
+    Phone,
+    Name,
+    City,
+    Account,
+    Inactive,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let kind = prop_oneof![
+        Just(EditKind::Phone),
+        Just(EditKind::Name),
+        Just(EditKind::City),
+        Just(EditKind::Account),
+        Just(EditKind::Inactive),
+    ];
+    prop_oneof![
+        1 => any::<u8>().prop_map(Op::Add),
+        3 => (any::<u8>(), kind, any::<u8>()).prop_map(|(w, k, v)| Op::Edit(w, k, v)),
+        1 => any::<u8>().prop_map(Op::Delete),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::Merge(a, b)),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::MakeJob(a, b)),
+        1 => any::<u8>().prop_map(Op::Reactivate),
+        1 => (any::<u8>(), any::<u8>()).prop_map(|(a, b)| Op::LocalEdit(a, b)),
+        1 => any::<u8>().prop_map(Op::LocalAdd),
+        1 => Just(Op::Apply),
+    ]
+}
+
+impl World {
+    fn new(seed: u64) -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let company = dir.path().join("Mirror Co.QBW");
+        let mut file = CompanyFile::create(&company, "Mirror Co").unwrap();
+        let mut options = GenerateOptions::new(14, seed);
+        options.job_percent = 20;
+        options.inactive_percent = 15;
+        generate(&mut file, &options).unwrap();
+        let mut prefs = AppPrefs::new(custsync::qb::APP_NAME);
+        prefs.grant = Grant::WhenOpen;
+        file.set_app_prefs(&prefs).unwrap();
+        file.set_open_in_quickbooks(true).unwrap();
+        file.set_clock(SandboxClock::Fixed(START)).unwrap();
+        let config = Config {
+            company_file: company.display().to_string(),
+            ..Config::default()
+        };
+        let db = dir.path().join("incremental.db");
+        let world = World {
+            dir,
+            company,
+            config,
+            clock: START,
+            db,
+        };
+        // SMSTurbo holds some of QuickBooks' customers (one with another phone) and its own.
+        let mut store = Store::open(&world.db).unwrap();
+        let qb = custsync::testkit::sandbox_customers(&world.company);
+        let locals: Vec<Customer> = qb
+            .iter()
+            .filter(|c| !c.is_job())
+            .take(5)
+            .enumerate()
+            .map(|(i, c)| {
+                let mut data = c.data.clone();
+                if data.get(Field::AccountNumber).is_none() {
+                    data.set(Field::AccountNumber, format!("Q{i}"));
+                }
+                if i == 1 {
+                    data.set(Field::Phone, "555-0000");
+                }
+                Customer {
+                    data,
+                    status: CustomerStatus::Active,
+                    qb_name: None,
+                }
+            })
+            .chain((0..3).map(|i| {
+                Customer::new(
+                    &format!("L{i}"),
+                    &format!("Local Only {i}"),
+                    CustomerStatus::Active,
+                )
+            }))
+            .collect();
+        store
+            .transaction(|tx| tx.insert_customers(locals.iter()))
+            .unwrap();
+        world
+    }
+
+    fn file(&self) -> CompanyFile {
+        CompanyFile::open(&self.company).unwrap()
+    }
+
+    fn tick(&mut self) {
+        self.clock += STEP_SECS;
+        self.file()
+            .set_clock(SandboxClock::Fixed(self.clock))
+            .unwrap();
+    }
+
+    fn engine(&self) -> SyncEngine<'static> {
+        SyncEngine::connect(
+            SandboxConnection::new(&self.company),
+            &mut NoPrompt,
+            self.config.clone(),
+            None,
+        )
+        .unwrap()
+    }
+
+    fn plan(&self, store: &mut Store, request: ReadRequest) -> Planned<'static> {
+        self.engine()
+            .load_with(store, request, &mut NoProgress)
+            .unwrap()
+            .plan(Mode::NotExactMatch, &mut NoProgress)
+            .unwrap()
+    }
+
+    fn customers(&self) -> Vec<CustomerRet> {
+        custsync::testkit::sandbox_customers(&self.company)
+    }
+
+    fn pick(&self, who: u8) -> Option<String> {
+        let all = self.customers();
+        let c = all.get(usize::from(who) % all.len().max(1))?;
+        Some(c.list_id.clone())
+    }
+
+    /// One QuickBooks user's move or SMSTurbo edit; QuickBooks' refusals change nothing and
+    /// are part of the game.
+    fn act(&mut self, op: &Op) {
+        self.tick();
+        let mut file = self.file();
+        match *op {
+            Op::Add(seed) => {
+                let mut data = CustomerData::new().with(Field::Name, format!("Added {seed}"));
+                if seed % 2 == 0 {
+                    data.set(Field::AccountNumber, format!("A{seed}"));
+                }
+                let add = RequestBody::CustomerAdd(Box::new(CustomerAdd {
+                    data,
+                    ..CustomerAdd::default()
+                }));
+                let mut doc = custsync::qbxml::RequestDoc::new(
+                    custsync::qbxml::QbxmlVersion::new(13, 0),
+                    custsync::qbxml::OnError::StopOnError,
+                );
+                doc.push("1".to_string(), add);
+                let mut session =
+                    custsync::qb::sandbox::Session::new("property test", SandboxOptions::default());
+                custsync::qb::sandbox::process(
+                    &mut file,
+                    &mut session,
+                    &custsync::qbxml::write::write_request(&doc),
+                )
+                .unwrap();
+            }
+            Op::Edit(who, kind, value) => {
+                let Some(id) = self.pick(who) else { return };
+                let (target, value) = match kind {
+                    EditKind::Phone => (EditTarget::Field(Field::Phone), format!("555-{value:04}")),
+                    EditKind::Name => (EditTarget::Field(Field::Name), format!("Renamed {value}")),
+                    EditKind::City => (
+                        EditTarget::Field(Field::BillCity),
+                        format!("City {}", value % 4),
+                    ),
+                    EditKind::Account => (
+                        EditTarget::Field(Field::AccountNumber),
+                        format!("Q{}", value % 6),
+                    ),
+                    EditKind::Inactive => (EditTarget::IsActive, "false".into()),
+                };
+                let _ = file.edit_customer(
+                    &id,
+                    &[Assignment {
+                        target,
+                        value: Some(value),
+                    }],
+                );
+            }
+            Op::Reactivate(who) => {
+                let all = self.customers();
+                let inactive: Vec<&CustomerRet> = all.iter().filter(|c| !c.is_active()).collect();
+                if let Some(c) = inactive.get(usize::from(who) % inactive.len().max(1)) {
+                    file.edit_customer(
+                        &c.list_id,
+                        &[Assignment {
+                            target: EditTarget::IsActive,
+                            value: Some("true".into()),
+                        }],
+                    )
+                    .unwrap();
+                }
+            }
+            Op::Delete(who) => {
+                if let Some(id) = self.pick(who) {
+                    let _ = file.delete_customer(&id);
+                }
+            }
+            Op::Merge(a, b) => {
+                if let (Some(from), Some(into)) = (self.pick(a), self.pick(b)) {
+                    let _ = file.merge_customers(&from, &into);
+                }
+            }
+            Op::MakeJob(a, b) => {
+                if let (Some(job), Some(parent)) = (self.pick(a), self.pick(b)) {
+                    let _ = file.make_job(&job, &parent);
+                }
+            }
+            Op::LocalEdit(who, value) => {
+                let mut store = Store::open(&self.db).unwrap();
+                let locals = store.customers().unwrap();
+                let c = &locals[usize::from(who) % locals.len()];
+                let mut changed = c.clone();
+                changed.data.set(Field::Phone, format!("555-{value:04}"));
+                store.update_customer(c.code(), &changed).unwrap();
+            }
+            Op::LocalAdd(seed) => {
+                let mut store = Store::open(&self.db).unwrap();
+                let _ = store.create_customer(&Customer::new(
+                    &format!("N{seed}"),
+                    &format!("New Local {seed}"),
+                    CustomerStatus::Active,
+                ));
+            }
+            Op::Apply => {
+                let mut store = Store::open(&self.db).unwrap();
+                let planned = self.plan(&mut store, ReadRequest::Changes);
+                let (plan, snapshot) = (planned.plan(), planned.snapshot());
+                let selection = Selection {
+                    exports: plan
+                        .exportable(&snapshot.locals)
+                        .map(str::to_string)
+                        .collect(),
+                    imports: plan.importable(&snapshot.qb).map(str::to_string).collect(),
+                    pairs: Vec::new(),
+                };
+                planned
+                    .apply(
+                        &mut store,
+                        &selection,
+                        &ApplyOptions {
+                            add_missing_types: true,
+                        },
+                        &mut NoProgress,
+                    )
+                    .unwrap();
+            }
+        }
+    }
+
+    /// The incremental workspace reads the changes; a copy of it reads everything. Same list,
+    /// same plan.
+    fn check(&self, step: usize) -> Result<(), TestCaseError> {
+        let copy = self.dir.path().join(format!("full-{step}.db"));
+        std::fs::copy(&self.db, &copy).unwrap();
+        let mut incremental = Store::open(&self.db).unwrap();
+        let mut full = Store::open(&copy).unwrap();
+        let a = self.plan(&mut incremental, ReadRequest::Changes);
+        let b = self.plan(&mut full, ReadRequest::All);
+        prop_assert!(
+            a.read_summary().is_incremental(),
+            "step {step}: {}",
+            a.read_summary()
+        );
+        prop_assert_eq!(&a.snapshot().qb, &b.snapshot().qb, "step {}", step);
+        prop_assert_eq!(a.plan(), b.plan(), "step {}", step);
+        let deleted = |p: &Planned<'_>| {
+            let mut d: Vec<(String, Option<String>, Option<String>)> = p
+                .snapshot()
+                .deleted
+                .iter()
+                .map(|d| {
+                    (
+                        d.list_id.clone(),
+                        d.time_deleted.clone(),
+                        d.full_name.clone(),
+                    )
+                })
+                .collect();
+            d.sort();
+            d
+        };
+        prop_assert_eq!(deleted(&a), deleted(&b), "step {}", step);
+        drop(full);
+        std::fs::remove_file(&copy).unwrap();
+        Ok(())
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_incremental_plan_equals_the_full_read_plan(
+        seed in 0u64..1000,
+        ops in prop::collection::vec(op(), 1..9),
+    ) {
+        let mut world = World::new(seed);
+        // The first synchronization reads everything and fills the mirror.
+        {
+            let mut store = Store::open(&world.db).unwrap();
+            let first = world.plan(&mut store, ReadRequest::Changes);
+            prop_assert!(!first.read_summary().is_incremental());
+        }
+        for (step, op) in ops.iter().enumerate() {
+            world.act(op);
+            world.check(step)?;
+        }
+    }
+}
+
+/// Kept out of the property test's shrinking: a parent renamed in QuickBooks changes its jobs'
+/// FullNames without touching them, and the incremental read must still show the new name.
+#[test]
+fn a_renamed_parent_renames_its_jobs_in_the_incremental_list() {
+    let mut world = World::new(7);
+    let mut store = Store::open(&world.db).unwrap();
+    drop(world.plan(&mut store, ReadRequest::Changes));
+    let parent = world
+        .customers()
+        .into_iter()
+        .find(|c| {
+            let id = Some(c.list_id.clone());
+            world
+                .customers()
+                .iter()
+                .any(|j| j.parent.as_ref().and_then(|p| p.list_id.clone()) == id)
+        })
+        .expect("the generator makes jobs");
+    world.tick();
+    world
+        .file()
+        .edit_customer(
+            &parent.list_id,
+            &[Assignment {
+                target: EditTarget::Field(Field::Name),
+                value: Some("Renamed Parent".into()),
+            }],
+        )
+        .unwrap();
+    drop(store);
+    world.check(0).unwrap();
+    let mut store = Store::open(&world.db).unwrap();
+    let planned = world.plan(&mut store, ReadRequest::Changes);
+    assert!(planned.snapshot().qb.iter().any(|c| {
+        c.parent.as_ref().and_then(|p| p.full_name.as_deref()) == Some("Renamed Parent")
+    }));
+}
