@@ -266,6 +266,80 @@ pub fn sandbox_customers_named(
         .collect()
 }
 
+/// A connection that keeps every document it carries: what tests and benchmarks count (round
+/// trips, CustomerRet elements) and validate against the schemas.
+pub struct Recording<C> {
+    inner: C,
+    exchanges: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+/// The documents a [`Recording`] carried, shared with the test that made it.
+#[derive(Clone, Default)]
+pub struct Exchanges(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl<C> Recording<C> {
+    pub fn new(inner: C) -> (Recording<C>, Exchanges) {
+        let exchanges = Exchanges::default();
+        (
+            Recording {
+                inner,
+                exchanges: exchanges.0.clone(),
+            },
+            exchanges,
+        )
+    }
+}
+
+impl Exchanges {
+    /// (request, response) pairs in order; a failed exchange has no pair.
+    pub fn take(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// How many times `<element` opens in `text` (`CustomerRet` does not count `CustomerRetX`).
+pub fn count_elements(text: &str, element: &str) -> usize {
+    let open = format!("<{element}");
+    text.match_indices(&open)
+        .filter(|(i, _)| {
+            matches!(
+                text.as_bytes().get(i + open.len()),
+                Some(b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n')
+            )
+        })
+        .count()
+}
+
+impl<C: crate::qb::Connection> crate::qb::Connection for Recording<C> {
+    fn kind(&self) -> crate::qb::ConnectionKind {
+        self.inner.kind()
+    }
+
+    fn open(
+        &mut self,
+        prompt: &mut dyn crate::qb::AccessPrompt,
+    ) -> Result<crate::qb::SessionInfo, crate::qb::QbError> {
+        self.inner.open(prompt)
+    }
+
+    fn process(&mut self, request: &str) -> Result<String, crate::qb::QbError> {
+        let response = self.inner.process(request)?;
+        self.exchanges
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((request.to_string(), response.clone()));
+        Ok(response)
+    }
+
+    fn close(&mut self) {
+        self.inner.close();
+    }
+
+    fn report_progress(&mut self, done: u64, total: u64) {
+        self.inner.report_progress(done, total);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -399,3 +399,64 @@ fn a_renamed_parent_renames_its_jobs_in_the_incremental_list() {
         c.parent.as_ref().and_then(|p| p.full_name.as_deref()) == Some("Renamed Parent")
     }));
 }
+
+/// Issue 13's budget, counted on what goes over the connection: with the mirror current, a read
+/// after 10 customers changed and 2 were deleted takes at most 4 documents and 50 CustomerRet
+/// elements, however many customers the company has; and every document is schema-valid.
+#[test]
+fn an_incremental_read_exchanges_few_documents_and_only_the_changes() {
+    let world = World::new(3);
+    let mut file = world.file();
+    generate(&mut file, &GenerateOptions::new(1_000, 11)).unwrap();
+    let mut store = Store::open(&world.db).unwrap();
+    drop(world.plan(&mut store, ReadRequest::Changes));
+    file.set_clock(SandboxClock::Fixed(START + 86_400)).unwrap();
+    let all = world.customers();
+    let top: Vec<&CustomerRet> = all.iter().filter(|c| !c.is_job()).collect();
+    for (i, c) in top.iter().take(10).enumerate() {
+        file.edit_customer(
+            &c.list_id,
+            &[Assignment {
+                target: EditTarget::Field(Field::Phone),
+                value: Some(format!("555-01{i:02}")),
+            }],
+        )
+        .unwrap();
+    }
+    let childless = |c: &&&CustomerRet| {
+        !all.iter()
+            .any(|j| j.parent.as_ref().and_then(|p| p.list_id.as_deref()) == Some(&c.list_id))
+    };
+    for c in top.iter().skip(10).filter(childless).take(2) {
+        file.delete_customer(&c.list_id).unwrap();
+    }
+    let (conn, exchanges) =
+        custsync::testkit::Recording::new(SandboxConnection::new(&world.company));
+    let engine = SyncEngine::connect(conn, &mut NoPrompt, world.config.clone(), None).unwrap();
+    let connecting = exchanges.take();
+    let loaded = engine
+        .load_with(&mut store, ReadRequest::Changes, &mut NoProgress)
+        .unwrap();
+    let read = exchanges.take();
+    let said = loaded.read_summary().to_string();
+    assert!(
+        said.starts_with("read 12 changes since 20") && said.ends_with(" (incremental)"),
+        "{said}"
+    );
+    assert_eq!(
+        (loaded.read_summary().changed, loaded.read_summary().deleted),
+        (10, 2)
+    );
+    let rets: usize = read
+        .iter()
+        .map(|(_, response)| custsync::testkit::count_elements(response, "CustomerRet"))
+        .sum();
+    assert!(read.len() <= 4, "{} documents", read.len());
+    assert!(rets <= 50, "{rets} CustomerRet");
+    let docs: Vec<&str> = connecting
+        .iter()
+        .chain(&read)
+        .flat_map(|(q, r)| [q.as_str(), r.as_str()])
+        .collect();
+    custsync::testkit::assert_valid_qbxml(&docs);
+}

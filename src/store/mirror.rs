@@ -418,7 +418,13 @@ mod tests {
             full_name: Some("Gone".into()),
         };
         store
-            .transaction(|tx| tx.replace_mirror(&state("A.QBW"), &[a.clone()], &[gone.clone()]))
+            .transaction(|tx| {
+                tx.replace_mirror(
+                    &state("A.QBW"),
+                    std::slice::from_ref(&a),
+                    std::slice::from_ref(&gone),
+                )
+            })
             .unwrap();
         let stored = store.mirror("A.QBW").unwrap().unwrap();
         assert_eq!(stored.state, state("A.QBW"));

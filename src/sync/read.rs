@@ -49,7 +49,9 @@ use chrono::Utc;
 pub use reason::{FullReason, ReadKind, ReadRequest, ReadSummary};
 
 use crate::config::Config;
-use crate::qb::session::{ListFacts, ListFactsQuery, Session, mapped_ret_elements};
+use crate::qb::QbError;
+use crate::qb::session::{ListFacts, ListFactsQuery, Session, SessionError, mapped_ret_elements};
+use crate::qbxml::status::codes;
 use crate::qbxml::{CustomerRet, ListDeletedRet, ListFilter, ListRet, QbDateTime};
 use crate::store::{Folded, MirrorState, Newest, Store, StoreRead};
 
@@ -90,6 +92,9 @@ pub(super) fn mirrorable(c: &CustomerRet) -> bool {
     !c.list_id.is_empty() && c.edit_sequence.is_some() && c.time_modified.is_some()
 }
 
+/// How many times a read is made when the ones before were cut short.
+const ATTEMPTS: usize = 3;
+
 /// Reads QuickBooks' customers for `company`: incrementally when `request` allows and custsync
 /// can be sure, else all of them.
 pub(super) fn read_customers(
@@ -100,6 +105,7 @@ pub(super) fn read_customers(
     request: ReadRequest,
     progress: &mut dyn Progress,
 ) -> Result<QbRead, SyncError> {
+    let started = Instant::now();
     let stored = store.mirror(&company.file)?;
     let decided = reason::decide(
         stored.as_ref(),
@@ -114,12 +120,12 @@ pub(super) fn read_customers(
             let reader = Incremental {
                 state,
                 since,
-                started: Instant::now(),
+                started,
             };
-            let mut outcome = reader.read(session, store, config, progress)?;
+            let mut outcome = restarting(|| reader.read(session, store, config, progress))?;
             if let Err(FullReason::CountDiffers { .. }) = outcome {
                 // A customer added between the pages and the count: one more look settles it.
-                outcome = reader.read(session, store, config, progress)?;
+                outcome = restarting(|| reader.read(session, store, config, progress))?;
             }
             match outcome {
                 Ok(read) => return Ok(read),
@@ -127,7 +133,31 @@ pub(super) fn read_customers(
             }
         }
     };
-    full(session, store, company, config, reason, progress)
+    restarting(|| full(session, store, company, config, reason.clone(), progress))
+}
+
+/// Makes a read again when the one before was cut short: its response lost on the way (the Web
+/// Connector's update ended), or its iterator gone with the QuickBooks session that held it
+/// (3391). An incremental read starts again from the watermark, a full one from the start;
+/// nothing read so far is trusted for the watermark.
+fn restarting<T>(mut read: impl FnMut() -> Result<T, SyncError>) -> Result<T, SyncError> {
+    let mut attempt = 1;
+    loop {
+        match read() {
+            Err(e) if attempt < ATTEMPTS && cut_short(&e) => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+fn cut_short(e: &SyncError) -> bool {
+    match e {
+        SyncError::Session(SessionError::Qb(QbError::InDoubt(_))) => true,
+        SyncError::Session(SessionError::Status { status, .. }) => {
+            status.code == codes::ITERATOR_INVALID
+        }
+        _ => false,
+    }
 }
 
 fn full(
@@ -144,6 +174,7 @@ fn full(
     progress.update(Phase::ReadingQuickBooks, 0, total);
     for page in session.customers(config.sync.page_size, &mirror_elements()) {
         read.extend(page?.customers);
+        fault::point("read:page");
         progress.update(
             Phase::ReadingQuickBooks,
             read.len() as u64,
@@ -219,9 +250,16 @@ impl Incremental<'_> {
         for page in &mut pages {
             let page = page?;
             let folded = store.transaction(|tx| tx.fold_into_mirror(company, &page.customers))?;
-            fault::point("read:page-stored");
+            fault::point("read:page");
             for (c, f) in page.customers.iter().zip(&folded) {
-                if *f != Folded::Same {
+                // A change is what the mirror did not have, or what changed after the
+                // watermark (folded in already by a read that was cut short).
+                let after = c
+                    .time_modified
+                    .as_deref()
+                    .and_then(|t| QbDateTime::parse(t).ok())
+                    .is_some_and(|t| instant(&t) > instant(&self.since));
+                if *f != Folded::Same || after {
                     changed.insert(c.list_id.clone());
                 }
                 if *f == Folded::New {

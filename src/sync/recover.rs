@@ -127,12 +127,7 @@ pub(super) fn outcomes_for(
             response: Some(text),
         });
     }
-    let (items, customers) = look_up(session, batch, config)?;
-    Ok(Outcomes {
-        response: None,
-        items,
-        customers,
-    })
+    look_up(session, batch, config)
 }
 
 /// The customers a CustomerAdd response returned, those that carry what the mirror keeps.
@@ -200,13 +195,13 @@ pub(super) fn outcomes_from_response<'a>(
         .collect()
 }
 
-/// Looks the batch's customers up by name and by ExternalGUID; returns each item's outcome and
-/// the customers found by name that were added (they carry what the mirror keeps).
+/// Looks the batch's customers up by name and by ExternalGUID. The customers found by name
+/// carry what the mirror keeps; those found by ExternalGUID do not (the next read brings them).
 fn look_up(
     session: &mut Session<'_>,
     batch: &Batch,
     config: &Config,
-) -> Result<(Vec<(String, ItemOutcome)>, Vec<CustomerRet>), SyncError> {
+) -> Result<Outcomes, SyncError> {
     // 1. By the names sent.
     let mut doc = session.document(OnError::ContinueOnError);
     let names: Vec<String> = batch.items.iter().map(|i| i.name.clone()).collect();
@@ -269,7 +264,7 @@ fn look_up(
     }
 
     let mut added = Vec::new();
-    let outcomes = batch
+    let items = batch
         .items
         .iter()
         .map(|item| {
@@ -305,7 +300,11 @@ fn look_up(
             (item.request_id.clone(), outcome)
         })
         .collect();
-    Ok((outcomes, added))
+    Ok(Outcomes {
+        response: None,
+        items,
+        customers: added,
+    })
 }
 
 fn same_guid(found: Option<&str>, ours: &str) -> bool {
