@@ -18,7 +18,10 @@ use custsync::qb::sandbox::{
 };
 use custsync::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, RequestBody};
 use custsync::store::{Customer, CustomerStatus, Store, StoreRead};
-use custsync::sync::{ApplyOptions, Mode, NoProgress, Planned, ReadRequest, Selection, SyncEngine};
+use custsync::sync::{
+    ApplyOptions, FullReason, Mode, NoProgress, Planned, ReadKind, ReadRequest, Selection,
+    SyncEngine,
+};
 use proptest::prelude::*;
 
 /// 2026-12-01T00:00:00Z: after every generated customer (the generator stays before 2025).
@@ -459,4 +462,148 @@ fn an_incremental_read_exchanges_few_documents_and_only_the_changes() {
         .flat_map(|(q, r)| [q.as_str(), r.as_str()])
         .collect();
     custsync::testkit::assert_valid_qbxml(&docs);
+}
+
+impl World {
+    fn read(&self, store: &mut Store) -> custsync::sync::ReadSummary {
+        self.plan(store, ReadRequest::Changes)
+            .read_summary()
+            .clone()
+    }
+}
+
+/// A company file restored from a backup goes back in time: the customer the watermark came
+/// from is gone (or older again), and new customers get ListIDs numbered below ones already
+/// read. custsync reads everything and says why.
+#[test]
+fn a_restored_backup_is_read_in_full_and_said_so() {
+    let mut world = World::new(5);
+    let mut store = Store::open(&world.db).unwrap();
+    assert!(!world.read(&mut store).is_incremental());
+    let backup = world.dir.path().join("backup.QBW");
+    let restore = |world: &World| std::fs::copy(&backup, &world.company).unwrap();
+
+    std::fs::copy(&world.company, &backup).unwrap();
+    world.act(&Op::Edit(3, EditKind::Phone, 7));
+    world.act(&Op::Add(9));
+    assert!(world.read(&mut store).is_incremental());
+    restore(&world);
+    let said = world.read(&mut store);
+    assert!(
+        matches!(said.kind, ReadKind::Full(FullReason::WentBack { .. })),
+        "{said}"
+    );
+    assert!(
+        said.to_string().contains("without a deletion record"),
+        "{said}"
+    );
+    assert!(
+        world.read(&mut store).is_incremental(),
+        "the full read is trusted"
+    );
+
+    // A backup taken now, a customer added and read, the backup restored, and another customer
+    // added before custsync looks: QuickBooks numbers it as it numbered the first.
+    std::fs::copy(&world.company, &backup).unwrap();
+    world.act(&Op::Add(11));
+    assert!(world.read(&mut store).is_incremental());
+    restore(&world);
+    world.act(&Op::Add(12));
+    let said = world.read(&mut store).to_string();
+    assert!(said.contains("numbered a new customer"), "{said}");
+}
+
+/// QuickBooks refusing ListDeletedQuery, as a company that does not support it would.
+struct RefusesDeletions(SandboxConnection);
+
+impl custsync::qb::Connection for RefusesDeletions {
+    fn kind(&self) -> custsync::qb::ConnectionKind {
+        self.0.kind()
+    }
+    fn open(
+        &mut self,
+        prompt: &mut dyn custsync::qb::AccessPrompt,
+    ) -> Result<custsync::qb::SessionInfo, custsync::qb::QbError> {
+        self.0.open(prompt)
+    }
+    fn process(&mut self, request: &str) -> Result<String, custsync::qb::QbError> {
+        let response = self.0.process(request)?;
+        let Some(start) = response.find("<ListDeletedQueryRs ") else {
+            return Ok(response);
+        };
+        let head_end = start + response[start..].find('>').unwrap();
+        let end = if response[..head_end].ends_with('/') {
+            head_end + 1
+        } else {
+            let close = "</ListDeletedQueryRs>";
+            head_end + response[head_end..].find(close).unwrap() + close.len()
+        };
+        let id_at = start + response[start..].find("requestID=\"").unwrap() + 11;
+        let id = &response[id_at..id_at + response[id_at..].find('"').unwrap()];
+        let refused = format!(
+            "<ListDeletedQueryRs requestID=\"{id}\" statusCode=\"1030\" statusSeverity=\"Error\" \
+             statusMessage=\"This request is not supported.\"/>"
+        );
+        Ok(format!(
+            "{}{refused}{}",
+            &response[..start],
+            &response[end..]
+        ))
+    }
+    fn close(&mut self) {
+        self.0.close()
+    }
+}
+
+#[test]
+fn without_deletions_from_quickbooks_every_read_is_full_and_says_why() {
+    let world = World::new(8);
+    let mut store = Store::open(&world.db).unwrap();
+    let read = |store: &mut Store| {
+        SyncEngine::connect(
+            RefusesDeletions(SandboxConnection::new(&world.company)),
+            &mut NoPrompt,
+            world.config.clone(),
+            None,
+        )
+        .unwrap()
+        .load(store, &mut NoProgress)
+        .unwrap()
+        .read_summary()
+        .to_string()
+    };
+    assert!(read(&mut store).contains("first synchronization"));
+    let said = read(&mut store);
+    assert!(
+        said.starts_with("read all") && said.contains("did not say which customers were deleted"),
+        "{said}"
+    );
+    // Once QuickBooks answers again, custsync reads everything once more, then the changes.
+    assert!(!world.read(&mut store).is_incremental());
+    assert!(world.read(&mut store).is_incremental());
+    // Refused during an incremental read: everything is read at once.
+    let said = read(&mut store);
+    assert!(said.contains("ListDeletedQuery: 1030"), "{said}");
+}
+
+/// A mirror that holds another number of customers than QuickBooks has (here: a row lost) is
+/// read again in full, after one more look at the changes.
+#[test]
+fn a_mirror_whose_count_differs_from_quickbooks_is_read_in_full() {
+    let world = World::new(9);
+    let mut store = Store::open(&world.db).unwrap();
+    assert!(!world.read(&mut store).is_incremental());
+    drop(store);
+    let db = rusqlite::Connection::open(&world.db).unwrap();
+    db.execute(
+        "DELETE FROM mirror_customers WHERE list_id = \
+         (SELECT list_id FROM mirror_customers LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let mut store = Store::open(&world.db).unwrap();
+    let said = world.read(&mut store).to_string();
+    assert!(said.contains("copy of the list held"), "{said}");
+    assert!(world.read(&mut store).is_incremental());
 }
