@@ -148,6 +148,38 @@ fn when_open_then_missing_only_yes_lists_each_sides_missing_customers() {
     );
 }
 
+/// The Synchronize screen says how QuickBooks was read; `r` reads every customer again; the
+/// next synchronization reads only what changed in QuickBooks since.
+#[test]
+fn the_panes_say_how_quickbooks_was_read_and_r_reads_everything_again() {
+    let mut h = Demo::create().harness((120, 40));
+    connected(&mut h);
+    h.press(Char('y'));
+    screen_has(
+        &mut h,
+        &["QuickBooks: read all 19 customers (first synchronization with this company)"],
+    );
+    h.press(Char('r'));
+    screen_has(&mut h, &["QuickBooks: read all 19 customers (as asked)"]);
+    assert!(h.sent.contains(&Command::Plan {
+        missing_only: true,
+        read_all: true
+    }));
+    // Out, and in again: only the changes.
+    h.press(Esc);
+    h.press(Char('y'));
+    screen_has(&mut h, &["Confirm company"]);
+    h.press(Char('y')).press(Char('y'));
+    screen_has(
+        &mut h,
+        &[
+            "QuickBooks: no changes since",
+            "(incremental)",
+            "r Read all",
+        ],
+    );
+}
+
 #[test]
 fn always_with_quickbooks_closed_is_refused_then_the_fix_lets_it_in() {
     let mut h = demo();

@@ -55,6 +55,8 @@ pub enum Action {
     SwitchPane,
     /// Start the synchronization of the checked rows.
     Run,
+    /// Compare again, reading every QuickBooks customer instead of only what changed.
+    ReadAll,
     /// Stop a run between batches.
     CancelRun,
     Undo,

@@ -335,7 +335,10 @@ impl App {
             }
             Intent::MissingOnly(missing_only) => {
                 self.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
-                self.send(Command::Plan { missing_only });
+                self.send(Command::Plan {
+                    missing_only,
+                    read_all: false,
+                });
             }
             Intent::CancelSync => {
                 self.end_flow();

@@ -22,7 +22,7 @@ use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
 };
-use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncError};
+use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, ReadRequest, SyncEngine, SyncError};
 
 use super::plan_view;
 use super::view::plural;
@@ -691,6 +691,7 @@ impl Backend for RealBackend {
     fn plan(
         &mut self,
         missing_only: bool,
+        read_all: bool,
         progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation> {
         let mode = if missing_only {
@@ -707,8 +708,13 @@ impl Backend for RealBackend {
             Engine::Connected(e) => *e,
             Engine::Planned(p) => (*p).unload(),
         };
+        let request = if read_all {
+            ReadRequest::All
+        } else {
+            ReadRequest::Changes
+        };
         let planned = engine
-            .load(&mut self.store, &mut sink)
+            .load_with(&mut self.store, request, &mut sink)
             .and_then(|loaded| loaded.plan(mode, &mut sink));
         let planned = match planned {
             Ok(p) => p,
@@ -720,6 +726,7 @@ impl Backend for RealBackend {
             &planned.company().name,
             planned.config(),
         );
+        view.read = planned.read_summary().to_string();
         let recovered = recovery_notice(planned.recovery());
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);

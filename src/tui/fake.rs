@@ -16,10 +16,10 @@ use crate::qb::connect::ConnectError;
 use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
 use crate::qb::sandbox::Grant;
-use crate::qbxml::{CustomerRet, Field, NameList};
+use crate::qbxml::{CustomerRet, Field, NameList, QbDateTime};
 use crate::store::{Customer, CustomerStatus, StoreError};
 use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
-use crate::sync::{self, Phase, Snapshot};
+use crate::sync::{self, FullReason, Phase, ReadKind, ReadSummary, Snapshot};
 
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
@@ -60,6 +60,8 @@ pub struct FakeState {
     pub password_set: bool,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
+    /// QuickBooks was read once: later comparisons read "only what changed".
+    read_before: bool,
     undo: HashMap<RunId, Vec<Customer>>,
 }
 
@@ -322,6 +324,7 @@ impl FakeState {
             qwc_written: None,
             password_set: false,
             plan: None,
+            read_before: false,
             undo: HashMap::new(),
         }
     }
@@ -541,6 +544,7 @@ impl Backend for FakeBackend {
     fn plan(
         &mut self,
         missing_only: bool,
+        read_all: bool,
         _progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation> {
         let mut s = self.state();
@@ -550,7 +554,25 @@ impl Backend for FakeBackend {
             Mode::NotExactMatch
         };
         let (plan, snapshot) = s.compare(mode);
-        let view = plan_view::sync_view(&plan, &snapshot, &s.company_name, &s.config);
+        let mut view = plan_view::sync_view(&plan, &snapshot, &s.company_name, &s.config);
+        // Worded by the sync core; the fake's QuickBooks never changes between comparisons.
+        let kind = match (s.read_before, read_all) {
+            (false, _) => ReadKind::Full(FullReason::FirstRead),
+            (true, true) => ReadKind::Full(FullReason::Requested),
+            (true, false) => ReadKind::Incremental {
+                since: QbDateTime::parse("2026-12-06T10:15:00-08:00")
+                    .map_err(|e| Explanation::new("Internal error", e.to_string(), "Report it."))?,
+            },
+        };
+        let full = !matches!(kind, ReadKind::Incremental { .. });
+        view.read = ReadSummary {
+            kind,
+            changed: if full { snapshot.qb.len() } else { 0 },
+            deleted: 0,
+            customers: snapshot.qb.len(),
+        }
+        .to_string();
+        s.read_before = true;
         s.plan = Some((plan, snapshot));
         Ok(view)
     }

@@ -335,6 +335,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;
     SyncPanes [Esc] => Back, "Back", hint;
+    SyncPanes [Char('r')] => ReadAll, "Read all", hint;
 
     Checklist [Space, Insert] => Toggle, "Check", hint;
     Checklist [Char('a'), Ctrl('a')] => CheckAll, "All/none", hint;

@@ -60,12 +60,17 @@ pub struct SyncScreen {
     company: String,
     missing_only: bool,
     summary: String,
+    /// How QuickBooks was read, on the header's second line.
+    read: String,
     panes: [Pane; 2],
     focus: Side,
     /// Where each not-in-sync pair sits in the two panes, to check it on both at once.
     pairs: HashMap<RowId, [Option<usize>; 2]>,
     /// The selection sent for a preview, until the preview comes back.
     previewing: Option<CheckedRows>,
+    /// QuickBooks is being read again: these panes are about to be replaced, so nothing is
+    /// run from them.
+    rereading: bool,
 }
 
 impl SyncScreen {
@@ -82,10 +87,12 @@ impl SyncScreen {
             company: view.company_name,
             missing_only: view.missing_only,
             summary: view.summary,
+            read: view.read,
             panes: [Pane::new(view.smsturbo), Pane::new(view.quickbooks)],
             focus: Side::SmsTurbo,
             pairs,
             previewing: None,
+            rereading: false,
         }
     }
 
@@ -141,13 +148,17 @@ impl SyncScreen {
         }
     }
 
-    /// Panes and detail areas for a screen size: the detail goes right on wide screens, below
-    /// otherwise.
-    fn layout(area: Rect) -> (Rect, [Rect; 2], Rect) {
-        let header = Rect { height: 1, ..area };
+    /// Header, panes and detail areas for a screen size: the detail goes right on wide
+    /// screens, below otherwise. The header has a second line when there is a read to tell.
+    fn layout(&self, area: Rect) -> (Rect, [Rect; 2], Rect) {
+        let lines = if self.read.is_empty() { 1 } else { 2 };
+        let header = Rect {
+            height: lines.min(area.height),
+            ..area
+        };
         let body = Rect {
-            y: area.y + 1,
-            height: area.height.saturating_sub(1),
+            y: area.y + header.height,
+            height: area.height.saturating_sub(header.height),
             ..area
         };
         if body.width >= 150 {
@@ -325,7 +336,7 @@ impl Component for SyncScreen {
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
-            let (_, panes, _) = Self::layout(cx.area);
+            let (_, panes, _) = self.layout(cx.area);
             for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
                 if rect.contains((*column, *row).into()) {
                     self.focus = side;
@@ -344,6 +355,14 @@ impl Component for SyncScreen {
                     };
                     return true;
                 }
+                Some(Action::Run | Action::ReadAll) if self.rereading => {
+                    cx.status(
+                        Tone::Info,
+                        "Reading every QuickBooks customer again; the comparison is replaced when \
+                         it is done.",
+                    );
+                    return true;
+                }
                 Some(Action::Run) => {
                     let selection = self.selection();
                     if selection.rows.is_empty() {
@@ -355,6 +374,15 @@ impl Component for SyncScreen {
                         self.previewing = Some(selection.clone());
                         cx.send(Command::Preview(selection));
                     }
+                    return true;
+                }
+                Some(Action::ReadAll) => {
+                    self.rereading = true;
+                    cx.status(Tone::Info, "Reading every QuickBooks customer again…");
+                    cx.send(Command::Plan {
+                        missing_only: self.missing_only,
+                        read_all: true,
+                    });
                     return true;
                 }
                 Some(Action::Back) if self.pane().list.filter().is_empty() => {
@@ -380,7 +408,7 @@ impl Component for SyncScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (header, panes, detail) = Self::layout(area);
+        let (header, panes, detail) = self.layout(area);
         let mode = if self.missing_only {
             "missing customers only"
         } else {
@@ -391,6 +419,10 @@ impl Component for SyncScreen {
             head.push_str(&format!(" · {}", self.summary));
         }
         put(buf, header.x, header.y, header.width, &head, theme.title);
+        if header.height > 1 {
+            let read = format!(" QuickBooks: {}", self.read);
+            put(buf, header.x, header.y + 1, header.width, &read, theme.hint);
+        }
         for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
             self.panes[Self::idx(side)]
                 .list
