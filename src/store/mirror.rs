@@ -11,8 +11,10 @@
 //!   `ListDeletedQuery`;
 //! - the customers by ListID, with EditSequence, TimeModified, IsActive, ParentRef, Sublevel,
 //!   JobTypeRef and the mapped values. The values are stored as `CustomerData` holds them: one
-//!   string and where each field ends (a blob of little-endian `u32`s), two columns instead of
-//!   one per field, which keeps 100,000 rows small and quick to read back. The field list they
+//!   string, and each field's length (a blob of LEB128 varints: most fields are empty, one byte
+//!   each), two columns instead of one per field, which keeps 100,000 rows small and quick to
+//!   read back (and to check: the workspace database is checked page by page when it is
+//!   opened). The field list they
 //!   were written with is kept in the state: rows written for another list are not read as this
 //!   one ([`StoredMirror::fields_current`]);
 //! - the deletions QuickBooks reported (ListID, TimeDeleted, FullName), so a later run still
@@ -132,12 +134,12 @@ fn mirror_id(conn: &Connection, company: &str) -> Result<Option<i64>, StoreError
 
 const CUSTOMER_COLUMNS: &str = "list_id, edit_sequence, time_modified, is_active, \
                                 parent_list_id, parent_full_name, sublevel, job_type, \
-                                field_text, field_ends";
+                                field_text, field_lengths";
 
 fn read_customer(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRet> {
     let text: String = row.get(8)?;
     let blob = row.get_ref(9)?.as_blob()?;
-    let data = decode_ends(blob)
+    let data = decode_lengths(blob)
         .and_then(|ends| CustomerData::from_parts(text, ends))
         .ok_or_else(|| bad_value(9, "stored customer values", "(blob)"))?;
     let parent_list_id: Option<String> = row.get(4)?;
@@ -148,8 +150,8 @@ fn read_customer(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRet> {
     });
     Ok(CustomerRet {
         list_id: row.get(0)?,
-        edit_sequence: Some(row.get(1)?),
-        time_modified: Some(row.get(2)?),
+        edit_sequence: row.get(1)?,
+        time_modified: row.get(2)?,
         is_active: row.get(3)?,
         parent,
         sublevel: row.get(6)?,
@@ -159,28 +161,67 @@ fn read_customer(row: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRet> {
     })
 }
 
-fn encode_ends(ends: &[u32; Field::COUNT]) -> Vec<u8> {
-    ends.iter().flat_map(|e| e.to_le_bytes()).collect()
+/// Each field's length, from `CustomerData`'s ends, as LEB128 varints.
+fn encode_lengths(ends: &[u32; Field::COUNT]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(Field::COUNT + 8);
+    let mut start = 0;
+    for &end in ends {
+        let mut n = end - start;
+        start = end;
+        loop {
+            let low = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                out.push(low);
+                break;
+            }
+            out.push(low | 0x80);
+        }
+    }
+    out
 }
 
-fn decode_ends(blob: &[u8]) -> Option<[u32; Field::COUNT]> {
-    if blob.len() != Field::COUNT * 4 {
-        return None;
-    }
+/// The ends back from [`encode_lengths`]; `None` for a blob that does not hold exactly one
+/// length per field, or lengths past 4 GiB.
+fn decode_lengths(blob: &[u8]) -> Option<[u32; Field::COUNT]> {
     let mut ends = [0u32; Field::COUNT];
-    for (end, bytes) in ends.iter_mut().zip(blob.chunks_exact(4)) {
-        *end = u32::from_le_bytes(bytes.try_into().ok()?);
+    let mut bytes = blob.iter();
+    let mut end = 0u32;
+    for slot in &mut ends {
+        let mut n = 0u32;
+        let mut shift = 0;
+        loop {
+            let b = *bytes.next()?;
+            n |= u32::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        end = end.checked_add(n)?;
+        *slot = end;
     }
-    Some(ends)
+    bytes.next().is_none().then_some(ends)
 }
 
-pub(crate) fn customers(conn: &Connection, company: &str) -> Result<Vec<CustomerRet>, StoreError> {
+/// The mirror's customers; without EditSequence and TimeModified unless `bookkeeping` (planning
+/// does not use them, and at 100,000 customers they are 200,000 strings).
+pub(crate) fn customers(
+    conn: &Connection,
+    company: &str,
+    bookkeeping: bool,
+) -> Result<Vec<CustomerRet>, StoreError> {
     let Some(id) = mirror_id(conn, company)? else {
         return Ok(Vec::new());
     };
+    let columns = if bookkeeping {
+        CUSTOMER_COLUMNS.to_string()
+    } else {
+        CUSTOMER_COLUMNS.replacen("edit_sequence, time_modified", "NULL, NULL", 1)
+    };
     query_rows(
         conn,
-        &format!("SELECT {CUSTOMER_COLUMNS} FROM mirror_customers WHERE mirror = ?1"),
+        &format!("SELECT {columns} FROM mirror_customers WHERE mirror = ?1"),
         [id],
         read_customer,
         "reading the mirror of QuickBooks",
@@ -237,7 +278,7 @@ fn insert_customer(conn: &Connection, mirror: i64, c: &CustomerRet) -> Result<()
             c.sublevel,
             c.job_type,
             text,
-            encode_ends(ends),
+            encode_lengths(ends),
         ])
     })
     .doing("storing the mirror of QuickBooks")?;
@@ -505,6 +546,24 @@ mod tests {
     }
 
     #[test]
+    fn lengths_survive_their_encoding_and_damaged_blobs_are_refused() {
+        let long = "x".repeat(300);
+        let data = CustomerData::new()
+            .with(Field::Name, "N")
+            .with(Field::Notes, &long);
+        let (_, ends) = data.parts();
+        let blob = encode_lengths(ends);
+        // 34 empty or one-byte lengths, and 300 in two bytes.
+        assert_eq!(blob.len(), Field::COUNT + 1);
+        assert_eq!(decode_lengths(&blob), Some(*ends));
+        assert_eq!(decode_lengths(&blob[..blob.len() - 1]), None);
+        let mut longer = blob.clone();
+        longer.push(0);
+        assert_eq!(decode_lengths(&longer), None);
+        assert_eq!(decode_lengths(&[0xff; 40]), None);
+    }
+
+    #[test]
     fn damaged_values_are_an_error_not_a_wrong_customer() {
         let mut store = Store::open_in_memory().unwrap();
         store
@@ -514,7 +573,7 @@ mod tests {
             .unwrap();
         store
             .conn
-            .execute("UPDATE mirror_customers SET field_ends = x'0102'", [])
+            .execute("UPDATE mirror_customers SET field_lengths = x'0102'", [])
             .unwrap();
         assert!(store.mirror_customers("A.QBW").is_err());
     }

@@ -419,7 +419,13 @@ pub trait StoreRead: sealed::HasConnection {
         &self,
         company: &str,
     ) -> Result<Vec<crate::qbxml::CustomerRet>, StoreError> {
-        mirror::customers(self.connection(), company)
+        mirror::customers(self.connection(), company, true)
+    }
+
+    /// [`StoreRead::mirror_customers`] without EditSequence and TimeModified: what planning
+    /// reads.
+    fn mirror_listing(&self, company: &str) -> Result<Vec<crate::qbxml::CustomerRet>, StoreError> {
+        mirror::customers(self.connection(), company, false)
     }
 
     /// How many customers `company`'s mirror holds.

@@ -197,8 +197,9 @@ CREATE TABLE mirror_customers (
     sublevel INTEGER,
     job_type TEXT,
     field_text TEXT NOT NULL,
-    -- Where each field's value ends in field_text: 4 bytes (little-endian) per field.
-    field_ends BLOB NOT NULL,
+    -- Each field's length in bytes, in field order, as LEB128 varints (an empty field is one
+    -- zero byte).
+    field_lengths BLOB NOT NULL,
     PRIMARY KEY (mirror, list_id)
 ) WITHOUT ROWID;
 

@@ -335,7 +335,7 @@ impl Incremental<'_> {
             }));
         }
         fault::point("read:state-saved");
-        let customers = listing::planning_list(store.mirror_customers(company)?);
+        let customers = listing::planning_list(store.mirror_listing(company)?);
         Ok(Ok(QbRead {
             summary: ReadSummary {
                 kind: ReadKind::Incremental { since: self.since },
