@@ -136,7 +136,7 @@ pub fn fold_accent(c: char) -> Option<&'static str> {
         '\u{0219}' => "s",
         '\u{021A}' => "T",
         '\u{021B}' => "t",
-        '\u{1E80}'..='\u{1E85}' => case_of("Ww", code % 2 == 0),
+        '\u{1E80}'..='\u{1E85}' => case_of("Ww", code.is_multiple_of(2)),
         '\u{1E9E}' => "SS",
         // Vietnamese: each run of one base letter, uppercase at even code points.
         '\u{1EA0}'..='\u{1EF9}' => {
@@ -148,7 +148,7 @@ pub fn fold_accent(c: char) -> Option<&'static str> {
                 0x1EE4..=0x1EF1 => "Uu",
                 _ => "Yy",
             };
-            case_of(base, code % 2 == 0)
+            case_of(base, code.is_multiple_of(2))
         }
         '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => "'",
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => "\"",
@@ -167,7 +167,7 @@ fn case_of(pair: &'static str, upper: bool) -> &'static str {
 }
 
 /// Combining diacritical marks (text typed as "e" followed by "◌́").
-fn is_combining_mark(c: char) -> bool {
+pub fn is_combining_mark(c: char) -> bool {
     matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}'
         | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }

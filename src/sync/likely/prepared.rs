@@ -1,0 +1,231 @@
+//! One side's customers prepared once for comparing: every name normalised, phones, emails and
+//! postal codes in comparable form. All text lives in one buffer per side.
+
+use std::hash::Hasher;
+use std::ops::Range;
+
+use rustc_hash::FxHasher;
+
+use super::Record;
+use super::contact::{Phone, emails, postal_code};
+use super::explain::name_chars;
+use super::name::Normaliser;
+use super::reasons::{Difference, Differences, NameField};
+use super::words;
+
+/// One normalised name of a customer.
+#[derive(Clone, Debug)]
+pub struct Form {
+    pub field: NameField,
+    /// The normalised words, joined by single spaces, in the side's text.
+    pub canon: Range<u32>,
+    /// The words only folded (case, accents, punctuation, `&`, The, "Last, First"), without
+    /// abbreviations, plurals and legal suffixes: typos are also looked for here.
+    pub light: Range<u32>,
+    /// The rules that changed something in this name.
+    pub touched: Differences,
+    /// Hash of the words written together ("bright path" and "brightpath" agree).
+    pub joined: u64,
+    /// Hash of the words in alphabetical order; equal to no other kind of key.
+    pub sorted: u64,
+    /// Order-independent hash of the words that tell look-alike businesses apart (numbers,
+    /// North/South, Jr/Sr…; see [`words::is_distinguishing`]); 0 when there are none.
+    pub markers: u64,
+    pub words: u8,
+    /// A person's name: the first and last name, or a name equal to them once normalised.
+    pub person: bool,
+}
+
+/// One customer.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    pub forms: Range<u32>,
+    pub phone: Option<Phone>,
+    pub emails: [Option<Range<u32>>; 2],
+    pub postal: Option<Range<u32>>,
+}
+
+/// All customers of one side.
+#[derive(Debug, Default)]
+pub struct PreparedSide {
+    pub text: String,
+    pub forms: Vec<Form>,
+    pub records: Vec<Prepared>,
+}
+
+impl PreparedSide {
+    pub fn new<'a: 'r, 'r>(records: impl ExactSizeIterator<Item = &'r Record<'a>>) -> PreparedSide {
+        let mut side = PreparedSide {
+            text: String::with_capacity(records.len() * 48),
+            forms: Vec::with_capacity(records.len() * 3 / 2),
+            records: Vec::with_capacity(records.len()),
+        };
+        let mut normaliser = Normaliser::default();
+        let mut scratch = Vec::new();
+        for r in records {
+            side.push(r, &mut normaliser, &mut scratch);
+        }
+        side
+    }
+
+    fn push(&mut self, r: &Record<'_>, n: &mut Normaliser, scratch: &mut Vec<(u32, u32)>) {
+        let first_form = self.forms.len() as u32;
+        for field in NameField::ALL {
+            let parts = r.name_parts(field);
+            if field == NameField::Person
+                && (parts.0.trim().is_empty() || parts.1.trim().is_empty())
+            {
+                continue;
+            }
+            let touched = n.run_chars(name_chars(parts), Differences::ALL);
+            let canon = n.canon();
+            if canon.is_empty() {
+                continue;
+            }
+            // A name already there once normalised is not compared twice; if it equals the
+            // first and last name, it is a person's name.
+            let earlier = (first_form as usize..self.forms.len())
+                .find(|&i| self.str(&self.forms[i].canon) == canon);
+            if let Some(i) = earlier {
+                self.forms[i].person |= field == NameField::Person;
+                continue;
+            }
+            let start = self.text.len() as u32;
+            self.text.push_str(canon);
+            let canon_range = start..self.text.len() as u32;
+            let form = form(
+                field,
+                touched,
+                canon_range,
+                &self.text[start as usize..],
+                scratch,
+            );
+            n.run_chars(name_chars(parts), LIGHT);
+            let light = self.push_text(n.canon());
+            self.forms.push(Form {
+                person: field == NameField::Person,
+                light,
+                ..form
+            });
+        }
+        let mut prepared = Prepared {
+            forms: first_form..self.forms.len() as u32,
+            phone: Phone::parse(r.phone),
+            ..Default::default()
+        };
+        for (slot, email) in prepared.emails.iter_mut().zip(emails(r.email)) {
+            *slot = Some(self.push_text(&email));
+        }
+        prepared.postal = postal_code(r.postal_code).map(|p| self.push_text(&p));
+        self.records.push(prepared);
+    }
+
+    fn push_text(&mut self, s: &str) -> Range<u32> {
+        let start = self.text.len() as u32;
+        self.text.push_str(s);
+        start..self.text.len() as u32
+    }
+
+    pub fn str(&self, r: &Range<u32>) -> &str {
+        &self.text[r.start as usize..r.end as usize]
+    }
+
+    pub fn forms(&self, p: &Prepared) -> &[Form] {
+        &self.forms[p.forms.start as usize..p.forms.end as usize]
+    }
+
+    pub fn canon(&self, f: &Form) -> &str {
+        self.str(&f.canon)
+    }
+
+    pub fn postal(&self, p: &Prepared) -> Option<&str> {
+        p.postal.as_ref().map(|r| self.str(r))
+    }
+
+    pub fn emails<'s>(&'s self, p: &'s Prepared) -> impl Iterator<Item = &'s str> {
+        p.emails.iter().flatten().map(|r| self.str(r))
+    }
+}
+
+fn form(
+    field: NameField,
+    touched: Differences,
+    canon_range: Range<u32>,
+    canon: &str,
+    scratch: &mut Vec<(u32, u32)>,
+) -> Form {
+    // Words in alphabetical order, hashed with a separator so "ab c" and "a bc" differ.
+    scratch.clear();
+    let mut at = 0u32;
+    for w in canon.split(' ') {
+        scratch.push((at, at + w.len() as u32));
+        at += w.len() as u32 + 1;
+    }
+    let word = |&(s, e): &(u32, u32)| &canon[s as usize..e as usize];
+    scratch.sort_unstable_by(|a, b| word(a).cmp(word(b)));
+    let mut sorted = FxHasher::default();
+    sorted.write_u8(0xA5);
+    for w in scratch.iter() {
+        sorted.write(word(w).as_bytes());
+        sorted.write_u8(0xFF);
+    }
+    Form {
+        field,
+        canon: canon_range,
+        touched,
+        joined: joined_hash(canon),
+        sorted: sorted.finish(),
+        markers: markers(canon),
+        words: scratch.len().min(255) as u8,
+        person: false,
+        light: 0..0,
+    }
+}
+
+/// The rules of [`Form::light`].
+const LIGHT: Differences = Differences::ALL
+    .without(Difference::Abbreviations)
+    .without(Difference::Plurals)
+    .without(Difference::LegalSuffix);
+
+/// Hash of `canon` with its spaces left out: one write per byte run would depend on where the
+/// words break, so the bytes are fed one by one through a small buffer.
+pub fn joined_hash(canon: &str) -> u64 {
+    let mut h = FxHasher::default();
+    let mut buf = [0u8; 8];
+    let mut n = 0;
+    for &b in canon.as_bytes() {
+        if b == b' ' {
+            continue;
+        }
+        buf[n] = b;
+        n += 1;
+        if n == 8 {
+            h.write_u64(u64::from_le_bytes(buf));
+            n = 0;
+        }
+    }
+    buf[n..].fill(0);
+    h.write_u64(u64::from_le_bytes(buf));
+    h.write_usize(canon.len() - canon.bytes().filter(|&b| b == b' ').count());
+    h.finish()
+}
+
+fn markers(canon: &str) -> u64 {
+    canon
+        .split(' ')
+        .filter_map(|w| {
+            if w.bytes().any(|b| b.is_ascii_digit()) || words::is_distinguishing(w) {
+                Some(w)
+            } else {
+                words::direction_prefix(w)
+            }
+        })
+        .map(|m| {
+            let mut h = FxHasher::default();
+            h.write(m.as_bytes());
+            // Spread the bits: the hashes are added, and a sum of weak hashes collides easily.
+            h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1
+        })
+        .fold(0u64, u64::wrapping_add)
+}
