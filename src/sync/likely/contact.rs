@@ -57,28 +57,32 @@ impl Phone {
     }
 }
 
-/// The addresses in an email field (some hold two, separated by `;` or `,`), lowercased.
-pub fn emails(text: &str) -> impl Iterator<Item = String> + '_ {
+/// The addresses in an email field (some hold two, separated by `;` or `,`), as typed; fold
+/// them (`text::fold`) to compare.
+pub fn emails(text: &str) -> impl Iterator<Item = &str> {
     text.split([';', ',', ' '])
         .map(str::trim)
         .filter(|e| e.contains('@') && e.len() > 2)
-        .map(crate::text::fold)
 }
 
-/// A postal code in capitals without spaces or dashes; US ZIP+4 as its five-digit ZIP.
-pub fn postal_code(text: &str) -> Option<String> {
-    let code: String = text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect();
+/// Appends `text` as a postal code — capitals, no spaces or dashes, a US ZIP+4 as its
+/// five-digit ZIP — to `out`; `false` (and nothing appended) when it is too short to be one.
+pub fn push_postal_code(text: &str, out: &mut String) -> bool {
+    let start = out.len();
+    out.extend(
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_uppercase),
+    );
+    let code = &out[start..];
     if code.len() < 3 {
-        return None;
+        out.truncate(start);
+        return false;
     }
     if code.len() == 9 && code.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(code[..5].to_string());
+        out.truncate(start + 5);
     }
-    Some(code)
+    true
 }
 
 #[cfg(test)]
@@ -113,18 +117,22 @@ mod tests {
     }
 
     #[test]
-    fn emails_ignore_case_and_split() {
-        let v: Vec<String> = emails(" AP@Acme.COM; billing@acme.com ").collect();
-        assert_eq!(v, ["ap@acme.com", "billing@acme.com"]);
+    fn emails_split() {
+        let v: Vec<&str> = emails(" AP@Acme.COM; billing@acme.com ").collect();
+        assert_eq!(v, ["AP@Acme.COM", "billing@acme.com"]);
         assert_eq!(emails("none").count(), 0);
     }
 
     #[test]
     fn postal_codes() {
-        assert_eq!(postal_code("62701-1234").as_deref(), Some("62701"));
-        assert_eq!(postal_code("62701").as_deref(), Some("62701"));
-        assert_eq!(postal_code("k1a 0b1").as_deref(), Some("K1A0B1"));
-        assert_eq!(postal_code("SW1A 1AA").as_deref(), Some("SW1A1AA"));
-        assert_eq!(postal_code("-").as_deref(), None);
+        let code = |t: &str| {
+            let mut out = String::from("x");
+            push_postal_code(t, &mut out).then(|| out[1..].to_string())
+        };
+        assert_eq!(code("62701-1234").as_deref(), Some("62701"));
+        assert_eq!(code("62701").as_deref(), Some("62701"));
+        assert_eq!(code("k1a 0b1").as_deref(), Some("K1A0B1"));
+        assert_eq!(code("SW1A 1AA").as_deref(), Some("SW1A1AA"));
+        assert_eq!(code("-"), None);
     }
 }

@@ -190,6 +190,9 @@ pub fn name_level(
             _ => NameLevel::Typo2,
         });
     }
+    if fa.words == fb.words {
+        return None;
+    }
     let extra = extra_words(a, b)?;
     Some(match extra {
         Extra {
@@ -208,7 +211,11 @@ pub fn name_typo(
     (sb, fb): (&PreparedSide, &Form),
 ) -> Option<Typo> {
     let canon = typo(sa.canon(fa), sb.canon(fb));
-    let light = typo(sa.str(&fa.light), sb.str(&fb.light));
+    let light = if fa.light == fa.canon && fb.light == fb.canon {
+        None
+    } else {
+        typo(sa.str(&fa.light), sb.str(&fb.light))
+    };
     match (canon, light) {
         (Some(c), Some(l)) => Some(if l.better_than(c) { l } else { c }),
         (c, l) => c.or(l),
@@ -246,6 +253,10 @@ impl Typo {
 /// Anything else is another name: "Lee" and "Reyes", "Acme Co" and "Acne Co" differ by more
 /// than a slip of the finger allows.
 pub fn typo(a: &str, b: &str) -> Option<Typo> {
+    // Every edit changes the length by at most one.
+    if a.len().abs_diff(b.len()) > 2 {
+        return None;
+    }
     let mut total = 0;
     let mut short_word = false;
     let (mut x, mut y) = (a.split(' '), b.split(' '));
@@ -280,49 +291,41 @@ fn typo_distance(a: &str, b: &str) -> Option<u8> {
 }
 
 /// Optimal-string-alignment distance if it is at most `limit` (≤ 2), computed only in the band
-/// of width `2 × limit + 1` around the diagonal.
+/// of width `2 × limit + 1` around the diagonal, in three small rows used in turn.
 fn bounded_osa(a: &[u8], b: &[u8], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
+    if a.len().abs_diff(b.len()) > limit || b.len() > MAX_WORD {
         return None;
     }
-    const FAR: usize = usize::MAX / 4;
-    if b.len() > MAX_WORD {
-        return None;
-    }
-    let w = b.len() + 1;
-    // Three rows: two back (for swaps), one back, current.
+    const FAR: u8 = u8::MAX / 2;
     let mut rows = [[FAR; MAX_WORD + 1]; 3];
-    for (j, cell) in rows[1].iter_mut().enumerate().take(w.min(limit + 1)) {
-        *cell = j;
+    for (j, cell) in rows[0].iter_mut().enumerate().take(b.len().min(limit) + 1) {
+        *cell = j as u8;
     }
     for i in 1..=a.len() {
-        let (prev2, prev, cur) = {
-            let [r0, r1, r2] = &mut rows;
-            (&*r0, &*r1, r2)
-        };
-        cur.fill(FAR);
+        let (cur_row, prev_row, prev2_row) = (i % 3, (i + 2) % 3, (i + 1) % 3);
         let lo = i.saturating_sub(limit);
         let hi = (i + limit).min(b.len());
+        // Cells this row leaves out must read as far for the next two rows.
+        rows[cur_row] = [FAR; MAX_WORD + 1];
         if lo == 0 {
-            cur[0] = i;
+            rows[cur_row][0] = i as u8;
         }
-        let mut row_min = if lo == 0 { i } else { FAR };
+        let mut row_min = if lo == 0 { i } else { usize::from(FAR) };
         for j in lo.max(1)..=hi {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let (prev, cur) = (&rows[prev_row], &rows[cur_row]);
             let mut v = (prev[j - 1] + cost).min(prev[j] + 1).min(cur[j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
+                v = v.min(rows[prev2_row][j - 2] + 1);
             }
-            cur[j] = v;
-            row_min = row_min.min(v);
+            rows[cur_row][j] = v.min(FAR);
+            row_min = row_min.min(usize::from(v));
         }
         if row_min > limit {
             return None;
         }
-        rows.rotate_left(1);
     }
-    // After the last rotation the final row is in the middle slot.
-    let d = rows[1][b.len()];
+    let d = usize::from(rows[a.len() % 3][b.len()]);
     (d <= limit).then_some(d)
 }
 
@@ -344,14 +347,17 @@ pub fn extra_words(a: &str, b: &str) -> Option<Extra> {
     } else {
         (b, a, false)
     };
-    let long_words: Vec<&str> = long.split(' ').collect();
-    if long_words.len() > 64 {
-        return None;
+    let mut long_words = [""; 16];
+    let mut n = 0;
+    for w in long.split(' ') {
+        *long_words.get_mut(n)? = w;
+        n += 1;
     }
-    let mut used = 0u64;
+    let long_words = &long_words[..n];
+    let mut used = 0u16;
     let mut counted = 0;
     for w in short.split(' ') {
-        let i = (0..long_words.len()).find(|&i| used & (1 << i) == 0 && long_words[i] == w)?;
+        let i = (0..n).find(|&i| used & (1 << i) == 0 && long_words[i] == w)?;
         used |= 1 << i;
         counted += usize::from(!words::is_small_word(w));
     }

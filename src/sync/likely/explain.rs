@@ -115,8 +115,8 @@ impl Explainer {
                 .iter()
                 .filter(|t| !trial.has(*t))
                 .fold(Differences::ALL, Differences::without);
-            self.a.run_chars(name_chars(a), off);
-            self.b.run_chars(name_chars(b), off);
+            self.a.run_parts(a, off);
+            self.b.run_parts(b, off);
             let (x, y) = (self.a.canon(), self.b.canon());
             let agree = if joined {
                 x.bytes()
@@ -134,7 +134,7 @@ impl Explainer {
 }
 
 /// The characters of a name given in one or two parts (first and last name).
-pub fn name_chars<'a>((a, b): (&'a str, &'a str)) -> impl Iterator<Item = char> + 'a {
+fn name_chars<'a>((a, b): (&'a str, &'a str)) -> impl Iterator<Item = char> + 'a {
     a.chars().chain(std::iter::once(' ')).chain(b.chars())
 }
 

@@ -50,12 +50,14 @@ fn hash_parts(kind: Kind, parts: &[&[u8]]) -> u64 {
 fn keys(side: &PreparedSide, p: &Prepared, out: &mut Vec<u64>) {
     out.clear();
     let postal = side.postal(p);
-    for f in side.forms(p) {
+    for (i, f) in side.forms(p).iter().enumerate() {
         out.push(tag(Kind::Joined, f.joined));
         if f.words > 1 {
             out.push(tag(Kind::Sorted, f.sorted));
         }
-        if let Some(postal) = postal {
+        // With the postal code, only the first name: these keys are many, and typos in a
+        // second name (company, person) backed by nothing but the postal code are rare.
+        if let Some(postal) = postal.filter(|_| i == 0) {
             let letters = side.canon(f).as_bytes();
             let mut start = [0u8; 4];
             let mut end = [0u8; 4];

@@ -19,6 +19,8 @@ pub struct Normaliser {
     toks: Vec<(u32, u32)>,
     /// The result: tokens joined by single spaces.
     canon: String,
+    /// The words before abbreviations, plurals and legal suffixes are folded.
+    light: String,
     rules: Differences,
     touched: Differences,
     start: usize,
@@ -34,8 +36,21 @@ impl Normaliser {
         self.run_chars(raw.chars(), rules)
     }
 
-    /// [`Normaliser::run`] over characters (a first and a last name, say, without joining them
-    /// into a string first).
+    /// [`Normaliser::run`] over a name in two parts (a first and a last name), without joining
+    /// them into a string first. Plain ASCII, the usual case, is read byte by byte.
+    pub fn run_parts(&mut self, (a, b): (&str, &str), rules: Differences) -> Differences {
+        if a.is_ascii() && b.is_ascii() {
+            let bytes = a.bytes().chain(std::iter::once(b' ')).chain(b.bytes());
+            self.run_chars(bytes.map(char::from), rules)
+        } else {
+            self.run_chars(
+                a.chars().chain(std::iter::once(' ')).chain(b.chars()),
+                rules,
+            )
+        }
+    }
+
+    /// [`Normaliser::run`] over characters.
     pub fn run_chars(
         &mut self,
         raw: impl Iterator<Item = char>,
@@ -43,7 +58,6 @@ impl Normaliser {
     ) -> Differences {
         self.buf.clear();
         self.toks.clear();
-        self.canon.clear();
         self.rules = rules;
         self.touched = Differences::NONE;
         self.start = 0;
@@ -54,18 +68,33 @@ impl Normaliser {
         }
         self.end_token();
         self.apply_word_rules();
+        let out = std::mem::take(&mut self.canon);
+        self.canon = self.joined(out);
+        self.touched
+    }
+
+    /// The tokens joined by single spaces, into `out` (cleared first).
+    fn joined(&self, mut out: String) -> String {
+        out.clear();
         for (i, &(s, e)) in self.toks.iter().enumerate() {
             if i > 0 {
-                self.canon.push(' ');
+                out.push(' ');
             }
-            self.canon.push_str(&self.buf[s as usize..e as usize]);
+            out.push_str(&self.buf[s as usize..e as usize]);
         }
-        self.touched
+        out
     }
 
     /// The normalised name: its words joined by single spaces (empty when nothing was left).
     pub fn canon(&self) -> &str {
         &self.canon
+    }
+
+    /// The name with the same rules except abbreviations, plurals and legal suffixes: a
+    /// mistyped word no longer reads as one of those ("Consrtuction", "Limitcd"), so typos are
+    /// also looked for here.
+    pub fn light(&self) -> &str {
+        &self.light
     }
 
     fn rule(&self, d: Difference) -> bool {
@@ -113,6 +142,7 @@ impl Normaliser {
         }
     }
 
+    #[inline]
     fn push_plain(&mut self, c: char) {
         match c {
             c if c.is_alphanumeric() => self.push_letter(c),
@@ -137,6 +167,7 @@ impl Normaliser {
         }
     }
 
+    #[inline]
     fn push_letter(&mut self, c: char) {
         if self.rule(Difference::Case) && c.is_uppercase() {
             self.touch(Difference::Case);
@@ -169,6 +200,7 @@ impl Normaliser {
         }
     }
 
+    #[inline]
     fn end_token(&mut self) {
         if self.buf.len() > self.start {
             self.toks.push((self.start as u32, self.buf.len() as u32));
@@ -207,6 +239,8 @@ impl Normaliser {
                 self.touch(Difference::And);
             }
         }
+        let out = std::mem::take(&mut self.light);
+        self.light = self.joined(out);
         for i in 0..self.toks.len() {
             if self.rule(Difference::Abbreviations)
                 && let Some(short) = words::abbreviation(self.tok(i))

@@ -7,10 +7,9 @@ use std::ops::Range;
 use rustc_hash::FxHasher;
 
 use super::Record;
-use super::contact::{Phone, emails, postal_code};
-use super::explain::name_chars;
+use super::contact::{Phone, emails, push_postal_code};
 use super::name::Normaliser;
-use super::reasons::{Difference, Differences, NameField};
+use super::reasons::{Differences, NameField};
 use super::words;
 
 /// One normalised name of a customer.
@@ -19,8 +18,8 @@ pub struct Form {
     pub field: NameField,
     /// The normalised words, joined by single spaces, in the side's text.
     pub canon: Range<u32>,
-    /// The words only folded (case, accents, punctuation, `&`, The, "Last, First"), without
-    /// abbreviations, plurals and legal suffixes: typos are also looked for here.
+    /// The name without abbreviations, plurals and legal suffixes folded
+    /// ([`Normaliser::light`]); the same range as `canon` when that is the same text.
     pub light: Range<u32>,
     /// The rules that changed something in this name.
     pub touched: Differences,
@@ -70,40 +69,56 @@ impl PreparedSide {
 
     fn push(&mut self, r: &Record<'_>, n: &mut Normaliser, scratch: &mut Vec<(u32, u32)>) {
         let first_form = self.forms.len() as u32;
-        for field in NameField::ALL {
+        let mut seen: [(&str, &str); 4] = [("", ""); 4];
+        for (k, field) in NameField::ALL.into_iter().enumerate() {
             let parts = r.name_parts(field);
-            if field == NameField::Person
-                && (parts.0.trim().is_empty() || parts.1.trim().is_empty())
-            {
+            let is_person = field == NameField::Person;
+            if is_person && (parts.0.trim().is_empty() || parts.1.trim().is_empty()) {
                 continue;
             }
-            let touched = n.run_chars(name_chars(parts), Differences::ALL);
+            seen[k] = parts;
+            // The same text as an earlier name (a company name equal to the name): nothing new
+            // to compare, but a person's name marks the name it equals as a person's.
+            if let Some(j) = (0..k).find(|&j| same_words(seen[j], parts)) {
+                let earlier = NameField::ALL[j];
+                let forms = &mut self.forms[first_form as usize..];
+                if let Some(f) = forms.iter_mut().find(|f| f.field == earlier) {
+                    f.person |= is_person;
+                    continue;
+                }
+                if !is_person {
+                    continue;
+                }
+                // That name was the same as another once normalised: normalise this one to
+                // find which.
+            }
+            let touched = n.run_parts(parts, Differences::ALL);
             let canon = n.canon();
             if canon.is_empty() {
                 continue;
             }
-            // A name already there once normalised is not compared twice; if it equals the
-            // first and last name, it is a person's name.
+            // A name already there once normalised is not compared twice.
             let earlier = (first_form as usize..self.forms.len())
                 .find(|&i| self.str(&self.forms[i].canon) == canon);
             if let Some(i) = earlier {
-                self.forms[i].person |= field == NameField::Person;
+                self.forms[i].person |= is_person;
                 continue;
             }
-            let start = self.text.len() as u32;
-            self.text.push_str(canon);
-            let canon_range = start..self.text.len() as u32;
+            let canon_range = self.push_text(canon);
+            let light = if n.light() == canon {
+                canon_range.clone()
+            } else {
+                self.push_text(n.light())
+            };
             let form = form(
                 field,
                 touched,
-                canon_range,
-                &self.text[start as usize..],
+                canon_range.clone(),
+                &self.text[canon_range.start as usize..canon_range.end as usize],
                 scratch,
             );
-            n.run_chars(name_chars(parts), LIGHT);
-            let light = self.push_text(n.canon());
             self.forms.push(Form {
-                person: field == NameField::Person,
+                person: is_person,
                 light,
                 ..form
             });
@@ -114,9 +129,14 @@ impl PreparedSide {
             ..Default::default()
         };
         for (slot, email) in prepared.emails.iter_mut().zip(emails(r.email)) {
-            *slot = Some(self.push_text(&email));
+            let start = self.text.len() as u32;
+            crate::text::fold_into(email, &mut self.text);
+            *slot = Some(start..self.text.len() as u32);
         }
-        prepared.postal = postal_code(r.postal_code).map(|p| self.push_text(&p));
+        let start = self.text.len() as u32;
+        if push_postal_code(r.postal_code, &mut self.text) {
+            prepared.postal = Some(start..self.text.len() as u32);
+        }
         self.records.push(prepared);
     }
 
@@ -182,11 +202,12 @@ fn form(
     }
 }
 
-/// The rules of [`Form::light`].
-const LIGHT: Differences = Differences::ALL
-    .without(Difference::Abbreviations)
-    .without(Difference::Plurals)
-    .without(Difference::LegalSuffix);
+/// The same words in two names given in parts, however spaced.
+fn same_words(a: (&str, &str), b: (&str, &str)) -> bool {
+    a.0.split_whitespace()
+        .chain(a.1.split_whitespace())
+        .eq(b.0.split_whitespace().chain(b.1.split_whitespace()))
+}
 
 /// Hash of `canon` with its spaces left out: one write per byte run would depend on where the
 /// words break, so the bytes are fed one by one through a small buffer.

@@ -1,174 +1,232 @@
 //! The words name normalisation knows: abbreviations, legal suffixes, small words, and the words
 //! that tell two otherwise alike businesses apart. All lowercase, accents folded, punctuation
-//! removed (as tokens are when they are looked up).
+//! removed (as tokens are when they are looked up). Looked up in one table built once: a token is
+//! hashed once instead of compared with every word here.
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 /// Words and their abbreviations spelled one way. Saint and Street share "st" (as Doctor and
 /// Drive share "dr"): which one is meant never changes whether two names are the same.
-pub fn abbreviation(token: &str) -> Option<&'static str> {
-    Some(match token {
-        "street" | "saint" | "str" => "st",
-        "road" => "rd",
-        "avenue" | "av" => "ave",
-        "boulevard" => "blvd",
-        "drive" | "doctor" => "dr",
-        "lane" => "ln",
-        "highway" => "hwy",
-        "parkway" => "pkwy",
-        "court" => "ct",
-        "place" => "pl",
-        "square" => "sq",
-        "mount" | "mountain" | "mtn" => "mt",
-        "fort" => "ft",
-        "company" => "co",
-        "corporation" => "corp",
-        "incorporated" => "inc",
-        "limited" => "ltd",
-        "bros" => "brother",
-        "associates" | "associate" | "assocs" | "association" => "assoc",
-        "international" => "intl",
-        "national" => "natl",
-        "manufacturing" => "mfg",
-        "services" | "service" | "svcs" => "svc",
-        "department" => "dept",
-        "center" | "centre" | "cntr" => "ctr",
-        "management" => "mgmt",
-        "construction" => "constr",
-        "university" => "univ",
-        "hospital" => "hosp",
-        "medical" => "med",
-        "distribution" | "distributors" | "distributor" => "dist",
-        "technology" | "technologies" => "tech",
-        "group" => "grp",
-        "engineering" => "eng",
-        "insurance" => "ins",
-        "apartments" | "apartment" | "apts" => "apt",
-        "building" => "bldg",
-        "enterprises" | "enterprise" => "ent",
-        "products" | "product" => "prod",
-        "industries" | "industry" => "ind",
-        "systems" | "system" => "sys",
-        _ => return None,
-    })
-}
+const ABBREVIATIONS: &[(&[&str], &str)] = &[
+    (&["street", "saint", "str"], "st"),
+    (&["road"], "rd"),
+    (&["avenue", "av"], "ave"),
+    (&["boulevard"], "blvd"),
+    (&["drive", "doctor"], "dr"),
+    (&["lane"], "ln"),
+    (&["highway"], "hwy"),
+    (&["parkway"], "pkwy"),
+    (&["court"], "ct"),
+    (&["place"], "pl"),
+    (&["square"], "sq"),
+    (&["mount", "mountain", "mtn"], "mt"),
+    (&["fort"], "ft"),
+    (&["company"], "co"),
+    (&["corporation"], "corp"),
+    (&["incorporated"], "inc"),
+    (&["limited"], "ltd"),
+    (&["bros"], "brother"),
+    (
+        &["associates", "associate", "assocs", "association"],
+        "assoc",
+    ),
+    (&["international"], "intl"),
+    (&["national"], "natl"),
+    (&["manufacturing"], "mfg"),
+    (&["services", "service", "svcs"], "svc"),
+    (&["department"], "dept"),
+    (&["center", "centre", "cntr"], "ctr"),
+    (&["management"], "mgmt"),
+    (&["construction"], "constr"),
+    (&["university"], "univ"),
+    (&["hospital"], "hosp"),
+    (&["medical"], "med"),
+    (&["distribution", "distributors", "distributor"], "dist"),
+    (&["technology", "technologies"], "tech"),
+    (&["group"], "grp"),
+    (&["engineering"], "eng"),
+    (&["insurance"], "ins"),
+    (&["apartments", "apartment", "apts"], "apt"),
+    (&["building"], "bldg"),
+    (&["enterprises", "enterprise"], "ent"),
+    (&["products", "product"], "prod"),
+    (&["industries", "industry"], "ind"),
+    (&["systems", "system"], "sys"),
+];
 
 /// Legal forms a business name may end with. Both spellings of the abbreviated ones are here, so
 /// that suffixes are recognised whether or not abbreviations are being folded.
-pub fn is_legal_suffix(token: &str) -> bool {
-    matches!(
-        token,
-        "inc"
-            | "incorporated"
-            | "llc"
-            | "llp"
-            | "lllp"
-            | "ltd"
-            | "limited"
-            | "corp"
-            | "corporation"
-            | "co"
-            | "company"
-            | "pc"
-            | "pllc"
-            | "pa"
-            | "plc"
-            | "lp"
-            | "gmbh"
-            | "ag"
-            | "sa"
-            | "srl"
-            | "bv"
-            | "nv"
-            | "pty"
-            | "oy"
-    )
-}
+const LEGAL_SUFFIXES: &[&str] = &[
+    "inc",
+    "incorporated",
+    "llc",
+    "llp",
+    "lllp",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "pc",
+    "pllc",
+    "pa",
+    "plc",
+    "lp",
+    "gmbh",
+    "ag",
+    "sa",
+    "srl",
+    "bv",
+    "nv",
+    "pty",
+    "oy",
+];
 
 /// "and" spelled as a word or a sign.
-pub fn is_and(token: &str) -> bool {
-    matches!(token, "&" | "and" | "+")
-}
+const AND: &[&str] = &["&", "and", "+"];
 
 /// Words too common to count as a word added to or dropped from a name ("Bank" and "Bank of
 /// Omaha" differ by one word, Omaha).
-pub fn is_small_word(token: &str) -> bool {
-    matches!(
-        token,
-        "of" | "the" | "a" | "an" | "at" | "in" | "on" | "for" | "and" | "&"
-    )
-}
+const SMALL: &[&str] = &["of", "the", "a", "an", "at", "in", "on", "for", "and", "&"];
 
 /// Words that describe what kind of organisation a business is rather than which one: a name
 /// with or without them is mostly the same business ("Smith Plumbing Services"). As normalised
 /// (abbreviated, singular).
-pub fn is_descriptor(token: &str) -> bool {
-    matches!(
-        token,
-        "svc"
-            | "grp"
-            | "ctr"
-            | "work"
-            | "solution"
-            | "supply"
-            | "co"
-            | "ent"
-            | "assoc"
-            | "prod"
-            | "ind"
-            | "sys"
-            | "shop"
-            | "store"
-            | "studio"
-            | "agency"
-            | "partner"
-            | "holding"
-            | "office"
-            | "specialist"
-            | "professional"
-    )
-}
+const DESCRIPTORS: &[&str] = &[
+    "svc",
+    "grp",
+    "ctr",
+    "work",
+    "solution",
+    "supply",
+    "co",
+    "ent",
+    "assoc",
+    "prod",
+    "ind",
+    "sys",
+    "shop",
+    "store",
+    "studio",
+    "agency",
+    "partner",
+    "holding",
+    "office",
+    "specialist",
+    "professional",
+];
 
 /// Words that make two names different businesses however alike the rest is: Northside and
 /// Southside Dental, Uptown and Downtown Deli, Acme Jr and Acme Sr. Numbers are handled apart.
+const DISTINGUISHING: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "upper",
+    "lower",
+    "uptown",
+    "downtown",
+    "midtown",
+    "inner",
+    "outer",
+    "old",
+    "new",
+    "big",
+    "little",
+    "jr",
+    "junior",
+    "sr",
+    "senior",
+    "ii",
+    "iii",
+    "iv",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+];
+
+/// What a word is, for normalising and comparing names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Word {
+    pub abbreviation: Option<&'static str>,
+    pub legal_suffix: bool,
+    pub and: bool,
+    pub small: bool,
+    pub distinguishing: bool,
+    pub descriptor: bool,
+}
+
+static LEXICON: LazyLock<FxHashMap<&'static str, Word>> = LazyLock::new(|| {
+    let mut map: FxHashMap<&'static str, Word> = FxHashMap::default();
+    for (words, short) in ABBREVIATIONS {
+        for w in *words {
+            map.entry(w).or_default().abbreviation = Some(short);
+        }
+    }
+    type Setter = fn(&mut Word);
+    let flags: [(&[&str], Setter); 5] = [
+        (LEGAL_SUFFIXES, |w| w.legal_suffix = true),
+        (AND, |w| w.and = true),
+        (SMALL, |w| w.small = true),
+        (DISTINGUISHING, |w| w.distinguishing = true),
+        (DESCRIPTORS, |w| w.descriptor = true),
+    ];
+    for (words, set) in flags {
+        for w in words {
+            set(map.entry(w).or_default());
+        }
+    }
+    map
+});
+
+/// Longer tokens are in no list: they are not looked up.
+const LONGEST: usize = 16;
+
+/// What `token` is (nothing special for most words).
+pub fn word(token: &str) -> Word {
+    if token.len() > LONGEST {
+        return Word::default();
+    }
+    LEXICON.get(token).copied().unwrap_or_default()
+}
+
+pub fn abbreviation(token: &str) -> Option<&'static str> {
+    word(token).abbreviation
+}
+
+pub fn is_legal_suffix(token: &str) -> bool {
+    word(token).legal_suffix
+}
+
+pub fn is_and(token: &str) -> bool {
+    word(token).and
+}
+
+pub fn is_small_word(token: &str) -> bool {
+    word(token).small
+}
+
 pub fn is_distinguishing(token: &str) -> bool {
-    matches!(
-        token,
-        "north"
-            | "south"
-            | "east"
-            | "west"
-            | "northeast"
-            | "northwest"
-            | "southeast"
-            | "southwest"
-            | "northern"
-            | "southern"
-            | "eastern"
-            | "western"
-            | "central"
-            | "upper"
-            | "lower"
-            | "uptown"
-            | "downtown"
-            | "midtown"
-            | "inner"
-            | "outer"
-            | "old"
-            | "new"
-            | "big"
-            | "little"
-            | "jr"
-            | "junior"
-            | "sr"
-            | "senior"
-            | "ii"
-            | "iii"
-            | "iv"
-            | "first"
-            | "second"
-            | "third"
-            | "fourth"
-            | "fifth"
-    )
+    word(token).distinguishing
+}
+
+pub fn is_descriptor(token: &str) -> bool {
+    word(token).descriptor
 }
 
 /// The compass direction a word begins with (Northside, Westwood, Eastgate), when it is longer
@@ -177,4 +235,21 @@ pub fn direction_prefix(token: &str) -> Option<&'static str> {
     ["north", "south", "east", "west"]
         .into_iter()
         .find(|d| token.len() > d.len() && token.starts_with(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_word_fits_the_lookup() {
+        for w in LEXICON.keys() {
+            assert!(w.len() <= LONGEST, "{w}");
+            assert_eq!(w.to_lowercase(), *w);
+        }
+        assert_eq!(abbreviation("street"), Some("st"));
+        assert!(is_legal_suffix("llc") && is_legal_suffix("company"));
+        assert_eq!(abbreviation("company"), Some("co"));
+        assert!(!is_legal_suffix("plumbing"));
+    }
 }
