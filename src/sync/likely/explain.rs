@@ -118,10 +118,16 @@ impl Explainer {
             self.a.run_parts(a, off);
             self.b.run_parts(b, off);
             let (x, y) = (self.a.canon(), self.b.canon());
+            // Splitting a word mostly capitalises its second part (Brightpath, BrightPath):
+            // joined names are compared without capitals.
             let agree = if joined {
-                x.bytes()
-                    .filter(|&c| c != b' ')
-                    .eq(y.bytes().filter(|&c| c != b' '))
+                let letters = |s: &str| {
+                    s.bytes()
+                        .filter(|&c| c != b' ')
+                        .map(|c| c.to_ascii_lowercase())
+                        .collect::<Vec<u8>>()
+                };
+                letters(x) == letters(y)
             } else {
                 x == y
             };

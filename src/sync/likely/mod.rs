@@ -27,6 +27,8 @@ mod prepared;
 mod quality;
 pub mod reasons;
 mod score;
+#[cfg(test)]
+mod tests;
 mod words;
 
 pub use reasons::{

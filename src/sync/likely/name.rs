@@ -131,10 +131,20 @@ impl Normaliser {
                     self.push_letter(c);
                 }
             }
-            // Typographic quotes, dashes and spaces, and invisible characters.
-            Some(plain) => {
+            // Spaces and invisible characters are spacing; typographic quotes and dashes are
+            // punctuation, kept as typed when punctuation is not folded.
+            Some(plain) if plain.chars().all(char::is_whitespace) => {
                 for p in plain.chars() {
                     self.push_plain(p);
+                }
+            }
+            Some(plain) => {
+                if self.rule(Difference::Punctuation) {
+                    for p in plain.chars() {
+                        self.push_plain(p);
+                    }
+                } else {
+                    self.buf.push(c);
                 }
             }
             None if c.is_alphanumeric() => self.push_letter(c),
@@ -221,10 +231,13 @@ impl Normaliser {
             self.touch(Difference::LastFirst);
         }
         if self.rule(Difference::LeadingThe) && n > 1 {
-            if self.tok(0) == "the" {
+            if self.tok(0).eq_ignore_ascii_case("the") {
                 self.toks.remove(0);
                 self.touch(Difference::LeadingThe);
-            } else if comma_inside && self.comma_at == n - 1 && self.tok(n - 1) == "the" {
+            } else if comma_inside
+                && self.comma_at == n - 1
+                && self.tok(n - 1).eq_ignore_ascii_case("the")
+            {
                 // "Acme Company, The"
                 self.toks.pop();
                 self.touch(Difference::LeadingThe);
@@ -277,7 +290,7 @@ impl Normaliser {
             && (1..=3).contains(&self.comma_at)
             && (self.comma_at..self.toks.len()).all(|i| {
                 let t = self.tok(i);
-                t.chars().all(char::is_alphabetic) && t != "the"
+                t.chars().all(char::is_alphabetic) && !t.eq_ignore_ascii_case("the")
             })
             && !words::is_legal_suffix(self.tok(self.comma_at))
     }

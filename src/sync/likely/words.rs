@@ -197,10 +197,21 @@ static LEXICON: LazyLock<FxHashMap<&'static str, Word>> = LazyLock::new(|| {
 /// Longer tokens are in no list: they are not looked up.
 const LONGEST: usize = 16;
 
-/// What `token` is (nothing special for most words).
+/// What `token` is (nothing special for most words). Capitals do not count: a name
+/// normalised without folding case still knows "Inc" for a legal suffix.
 pub fn word(token: &str) -> Word {
     if token.len() > LONGEST {
         return Word::default();
+    }
+    if token.bytes().any(|b| b.is_ascii_uppercase()) {
+        let mut buf = [0u8; LONGEST];
+        let lower = &mut buf[..token.len()];
+        lower.copy_from_slice(token.as_bytes());
+        lower.make_ascii_lowercase();
+        return std::str::from_utf8(lower)
+            .ok()
+            .and_then(|t| LEXICON.get(t).copied())
+            .unwrap_or_default();
     }
     LEXICON.get(token).copied().unwrap_or_default()
 }
@@ -251,5 +262,6 @@ mod tests {
         assert!(is_legal_suffix("llc") && is_legal_suffix("company"));
         assert_eq!(abbreviation("company"), Some("co"));
         assert!(!is_legal_suffix("plumbing"));
+        assert!(is_legal_suffix("Inc") && is_legal_suffix("LLC"));
     }
 }
