@@ -224,8 +224,9 @@ pub fn is_legal_suffix(token: &str) -> bool {
     word(token).legal_suffix
 }
 
+/// Checked for every word of every name: compared directly rather than looked up.
 pub fn is_and(token: &str) -> bool {
-    word(token).and
+    matches!(token, "&" | "+") || token.eq_ignore_ascii_case("and")
 }
 
 pub fn is_small_word(token: &str) -> bool {
