@@ -6,6 +6,8 @@
 //!   `benches/sync_plan.rs` does) and the search runs over its export and import candidates:
 //!   what planning costs with this step.
 //! - `likely only, 2,000 × 2,000`: the same search alone.
+//! - `likely only, 20,000 × 20,000`: as many left as in `benches/sync_plan.rs` (a quarter of
+//!   them the same customer written differently).
 //! - `likely only, 100,000 × 100,000 unpaired`: the worst case, a first sync where the exact
 //!   rules pair nothing (a third of the customers are the same customer written differently on
 //!   the two sides, 5% look-alike pairs, the rest unrelated).
@@ -162,6 +164,20 @@ fn bench(c: &mut Criterion) {
         find(&exports, &imports).len()
     );
     group.bench_function("likely only, 2,000 × 2,000", |b| {
+        b.iter(|| black_box(find(&exports, &imports).len()))
+    });
+
+    // The shape of `benches/sync_plan.rs`: 20,000 left on each side.
+    let (mid_locals, mid_qbs) = unpaired(&mut g, 20_000, 5_000, 1_500);
+    let mid_locals: Vec<Customer> = mid_locals
+        .iter()
+        .enumerate()
+        .map(|(i, f)| local(i, f))
+        .collect();
+    let mid_qbs: Vec<CustomerRet> = mid_qbs.iter().enumerate().map(|(i, f)| qb(i, f)).collect();
+    let exports = candidates(&mid_locals, Record::from_customer);
+    let imports = candidates(&mid_qbs, |r| Record::from_data(&r.data));
+    group.bench_function("likely only, 20,000 × 20,000", |b| {
         b.iter(|| black_box(find(&exports, &imports).len()))
     });
 

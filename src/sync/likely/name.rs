@@ -6,6 +6,10 @@
 //! likely pair learns *what* its two names differ in: the rules it cannot do without. The
 //! normaliser reuses its buffers, so normalising 200,000 names allocates nothing per name.
 
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
+
 use crate::text::{fold_accent, is_combining_mark};
 
 use super::reasons::{Difference, Differences};
@@ -17,6 +21,9 @@ pub struct Normaliser {
     /// Token text; tokens are ranges of it (rewritten tokens are appended).
     buf: String,
     toks: Vec<(u32, u32)>,
+    /// Whether each token, as it was before abbreviations and plurals, tells look-alikes
+    /// apart (looked up once, with its abbreviation).
+    distinguishing: Vec<bool>,
     /// The result: tokens joined by single spaces.
     canon: String,
     /// The words before abbreviations, plurals and legal suffixes are folded.
@@ -88,6 +95,29 @@ impl Normaliser {
     /// The normalised name: its words joined by single spaces (empty when nothing was left).
     pub fn canon(&self) -> &str {
         &self.canon
+    }
+
+    /// An order-independent hash of the words that tell look-alike businesses apart: numbers,
+    /// words like North or Jr ([`words::Word::distinguishing`]), and the compass direction a
+    /// word begins with (Northside, Westwood); 0 when there are none. Two names whose markers
+    /// differ are never alike.
+    pub fn markers(&self) -> u64 {
+        let mut sum = 0u64;
+        for (i, &distinguishing) in self.distinguishing.iter().enumerate() {
+            let t = self.tok(i);
+            let marker = if distinguishing || t.bytes().any(|b| b.is_ascii_digit()) {
+                t
+            } else if let Some(direction) = words::direction_prefix(t) {
+                direction
+            } else {
+                continue;
+            };
+            let mut h = FxHasher::default();
+            h.write(marker.as_bytes());
+            // Spread the bits: the hashes are added, and a sum of weak hashes collides easily.
+            sum = sum.wrapping_add(h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        }
+        sum
     }
 
     /// The name with the same rules except abbreviations, plurals and legal suffixes: a
@@ -254,9 +284,12 @@ impl Normaliser {
         }
         let out = std::mem::take(&mut self.light);
         self.light = self.joined(out);
+        self.distinguishing.clear();
         for i in 0..self.toks.len() {
+            let word = words::word(self.tok(i));
+            self.distinguishing.push(word.distinguishing);
             if self.rule(Difference::Abbreviations)
-                && let Some(short) = words::abbreviation(self.tok(i))
+                && let Some(short) = word.abbreviation
             {
                 let s = self.buf.len();
                 self.buf.push_str(short);
@@ -277,6 +310,7 @@ impl Normaliser {
         if self.rule(Difference::LegalSuffix) {
             while self.toks.len() > 1 && words::is_legal_suffix(self.tok(self.toks.len() - 1)) {
                 self.toks.pop();
+                self.distinguishing.pop();
                 self.touch(Difference::LegalSuffix);
             }
         }

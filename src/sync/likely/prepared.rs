@@ -10,7 +10,6 @@ use super::Record;
 use super::contact::{Phone, emails, push_postal_code};
 use super::name::Normaliser;
 use super::reasons::{Differences, NameField};
-use super::words;
 
 /// One normalised name of a customer.
 #[derive(Clone, Debug)]
@@ -25,10 +24,9 @@ pub struct Form {
     pub touched: Differences,
     /// Hash of the words written together ("bright path" and "brightpath" agree).
     pub joined: u64,
-    /// Hash of the words in alphabetical order; equal to no other kind of key.
+    /// Hash of the words in alphabetical order (0 for one word).
     pub sorted: u64,
-    /// Order-independent hash of the words that tell look-alike businesses apart (numbers,
-    /// North/South, Jr/Sr…; see [`words::is_distinguishing`]); 0 when there are none.
+    /// The words that tell look-alikes apart ([`Normaliser::markers`]).
     pub markers: u64,
     pub words: u8,
     /// A person's name: the first and last name, or a name equal to them once normalised.
@@ -114,6 +112,7 @@ impl PreparedSide {
             let form = form(
                 field,
                 touched,
+                n.markers(),
                 canon_range.clone(),
                 &self.text[canon_range.start as usize..canon_range.end as usize],
                 scratch,
@@ -171,6 +170,7 @@ impl PreparedSide {
 fn form(
     field: NameField,
     touched: Differences,
+    markers: u64,
     canon_range: Range<u32>,
     canon: &str,
     scratch: &mut Vec<(u32, u32)>,
@@ -183,20 +183,26 @@ fn form(
         at += w.len() as u32 + 1;
     }
     let word = |&(s, e): &(u32, u32)| &canon[s as usize..e as usize];
-    scratch.sort_unstable_by(|a, b| word(a).cmp(word(b)));
-    let mut sorted = FxHasher::default();
-    sorted.write_u8(0xA5);
-    for w in scratch.iter() {
-        sorted.write(word(w).as_bytes());
-        sorted.write_u8(0xFF);
-    }
+    // One word has no other order: its key would only repeat the joined one.
+    let sorted = if scratch.len() > 1 {
+        scratch.sort_unstable_by(|a, b| word(a).cmp(word(b)));
+        let mut sorted = FxHasher::default();
+        sorted.write_u8(0xA5);
+        for w in scratch.iter() {
+            sorted.write(word(w).as_bytes());
+            sorted.write_u8(0xFF);
+        }
+        sorted.finish()
+    } else {
+        0
+    };
     Form {
         field,
         canon: canon_range,
         touched,
         joined: joined_hash(canon),
-        sorted: sorted.finish(),
-        markers: markers(canon),
+        sorted,
+        markers,
         words: scratch.len().min(255) as u8,
         person: false,
         light: 0..0,
@@ -205,49 +211,35 @@ fn form(
 
 /// The same words in two names given in parts, however spaced.
 fn same_words(a: (&str, &str), b: (&str, &str)) -> bool {
+    // Mostly a company name against the name: the same text or not.
+    if a.1.is_empty() && b.1.is_empty() {
+        return a.0.trim() == b.0.trim();
+    }
     a.0.split_whitespace()
         .chain(a.1.split_whitespace())
         .eq(b.0.split_whitespace().chain(b.1.split_whitespace()))
 }
 
-/// Hash of `canon` with its spaces left out: one write per byte run would depend on where the
-/// words break, so the bytes are fed one by one through a small buffer.
+/// Hash of `canon` with its spaces left out, so that words joined and apart agree. The letters
+/// are gathered in a buffer and hashed at once (hashing word by word would depend on where the
+/// words break).
 pub fn joined_hash(canon: &str) -> u64 {
     let mut h = FxHasher::default();
-    let mut buf = [0u8; 8];
+    let mut buf = [0u8; 128];
     let mut n = 0;
     for &b in canon.as_bytes() {
         if b == b' ' {
             continue;
         }
-        buf[n] = b;
-        n += 1;
-        if n == 8 {
-            h.write_u64(u64::from_le_bytes(buf));
+        if n == buf.len() {
+            // Only absurdly long names get here; they are hashed in the same pieces whatever
+            // their spaces.
+            h.write(&buf);
             n = 0;
         }
+        buf[n] = b;
+        n += 1;
     }
-    buf[n..].fill(0);
-    h.write_u64(u64::from_le_bytes(buf));
-    h.write_usize(canon.len() - canon.bytes().filter(|&b| b == b' ').count());
+    h.write(&buf[..n]);
     h.finish()
-}
-
-fn markers(canon: &str) -> u64 {
-    canon
-        .split(' ')
-        .filter_map(|w| {
-            if w.bytes().any(|b| b.is_ascii_digit()) || words::is_distinguishing(w) {
-                Some(w)
-            } else {
-                words::direction_prefix(w)
-            }
-        })
-        .map(|m| {
-            let mut h = FxHasher::default();
-            h.write(m.as_bytes());
-            // Spread the bits: the hashes are added, and a sum of weak hashes collides easily.
-            h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1
-        })
-        .fold(0u64, u64::wrapping_add)
 }

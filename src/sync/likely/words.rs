@@ -171,11 +171,18 @@ pub struct Word {
     pub descriptor: bool,
 }
 
-static LEXICON: LazyLock<FxHashMap<&'static str, Word>> = LazyLock::new(|| {
-    let mut map: FxHashMap<&'static str, Word> = FxHashMap::default();
-    for (words, short) in ABBREVIATIONS {
-        for w in *words {
-            map.entry(w).or_default().abbreviation = Some(short);
+/// The words, and for each first letter the lengths words starting with it have (bit `n` for
+/// length `n`): most tokens of a name are no listed word, and this says so without hashing.
+struct Lexicon {
+    words: FxHashMap<&'static str, Word>,
+    lengths: [u32; 256],
+}
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let mut words: FxHashMap<&'static str, Word> = FxHashMap::default();
+    for (list, short) in ABBREVIATIONS {
+        for w in *list {
+            words.entry(w).or_default().abbreviation = Some(short);
         }
     }
     type Setter = fn(&mut Word);
@@ -186,12 +193,16 @@ static LEXICON: LazyLock<FxHashMap<&'static str, Word>> = LazyLock::new(|| {
         (DISTINGUISHING, |w| w.distinguishing = true),
         (DESCRIPTORS, |w| w.descriptor = true),
     ];
-    for (words, set) in flags {
-        for w in words {
-            set(map.entry(w).or_default());
+    for (list, set) in flags {
+        for w in list {
+            set(words.entry(w).or_default());
         }
     }
-    map
+    let mut lengths = [0u32; 256];
+    for w in words.keys() {
+        lengths[usize::from(w.as_bytes()[0])] |= 1 << w.len();
+    }
+    Lexicon { words, lengths }
 });
 
 /// Longer tokens are in no list: they are not looked up.
@@ -200,7 +211,13 @@ const LONGEST: usize = 16;
 /// What `token` is (nothing special for most words). Capitals do not count: a name
 /// normalised without folding case still knows "Inc" for a legal suffix.
 pub fn word(token: &str) -> Word {
-    if token.len() > LONGEST {
+    let Some(&first) = token.as_bytes().first() else {
+        return Word::default();
+    };
+    let lexicon = &*LEXICON;
+    if token.len() > LONGEST
+        || lexicon.lengths[usize::from(first.to_ascii_lowercase())] & (1 << token.len()) == 0
+    {
         return Word::default();
     }
     if token.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -210,10 +227,10 @@ pub fn word(token: &str) -> Word {
         lower.make_ascii_lowercase();
         return std::str::from_utf8(lower)
             .ok()
-            .and_then(|t| LEXICON.get(t).copied())
+            .and_then(|t| lexicon.words.get(t).copied())
             .unwrap_or_default();
     }
-    LEXICON.get(token).copied().unwrap_or_default()
+    lexicon.words.get(token).copied().unwrap_or_default()
 }
 
 pub fn abbreviation(token: &str) -> Option<&'static str> {
@@ -231,10 +248,6 @@ pub fn is_and(token: &str) -> bool {
 
 pub fn is_small_word(token: &str) -> bool {
     word(token).small
-}
-
-pub fn is_distinguishing(token: &str) -> bool {
-    word(token).distinguishing
 }
 
 pub fn is_descriptor(token: &str) -> bool {
@@ -255,7 +268,7 @@ mod tests {
 
     #[test]
     fn every_listed_word_fits_the_lookup() {
-        for w in LEXICON.keys() {
+        for w in LEXICON.words.keys() {
             assert!(w.len() <= LONGEST, "{w}");
             assert_eq!(w.to_lowercase(), *w);
         }
@@ -264,5 +277,9 @@ mod tests {
         assert_eq!(abbreviation("company"), Some("co"));
         assert!(!is_legal_suffix("plumbing"));
         assert!(is_legal_suffix("Inc") && is_legal_suffix("LLC"));
+        // Every listed word passes the length filter.
+        for (w, found) in &LEXICON.words {
+            assert_eq!(word(w), *found, "{w}");
+        }
     }
 }
