@@ -233,7 +233,8 @@ pub fn word(token: &str) -> Word {
     lexicon.words.get(token).copied().unwrap_or_default()
 }
 
-pub fn abbreviation(token: &str) -> Option<&'static str> {
+#[cfg(test)]
+fn abbreviation(token: &str) -> Option<&'static str> {
     word(token).abbreviation
 }
 
