@@ -24,8 +24,8 @@ use crate::sync::{self, Phase, Snapshot};
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
-    SandboxFix, SandboxStatus, Selection, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
+    RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -328,10 +328,11 @@ impl FakeState {
 
     fn company_info(&self) -> CompanyInfo {
         CompanyInfo {
-            company_name: self.company_name.clone(),
-            company_file: self.config.company_file.clone(),
-            product: "QuickBooks Pro 2024 (custsync sandbox), qbXML 16.0".into(),
-            customer_count: self.qb.len() as u64,
+            name: self.company_name.clone(),
+            file: self.config.company_file.clone(),
+            product: "QuickBooks Pro 2024 (custsync sandbox)".into(),
+            qbxml_version: "16.0".into(),
+            customer_count: u32::try_from(self.qb.len()).unwrap_or(u32::MAX),
         }
     }
 
@@ -556,7 +557,7 @@ impl Backend for FakeBackend {
         Ok(view)
     }
 
-    fn preview(&mut self, sel: &Selection) -> Result<RunPreview, Explanation> {
+    fn preview(&mut self, sel: &CheckedRows) -> Result<RunPreview, Explanation> {
         let s = self.state();
         let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
         plan_view::preview(plan, snapshot, &sel.rows).map_err(backend::stale_plan)
@@ -566,7 +567,7 @@ impl Backend for FakeBackend {
     /// customers (unless QuickBooks refuses the name), imports and replacements change SMSTurbo.
     fn run(
         &mut self,
-        sel: &Selection,
+        sel: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
         cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation> {
@@ -649,7 +650,7 @@ impl Backend for FakeBackend {
         report.cancelled = cancel.cancelled();
         let mut s = self.state();
         s.customers.sort_by(|a, b| a.code().cmp(b.code()));
-        let id = RunId(s.history.len() as u64 + 1);
+        let id = RunId(s.history.len() as i64 + 1);
         let undoable = report.imported + report.updated > 0;
         if undoable {
             s.undo.insert(id, before);

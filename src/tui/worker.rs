@@ -21,8 +21,8 @@ use crate::store::Customer;
 
 use super::listing;
 use super::view::{
-    CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
-    RunReport, SandboxFix, SandboxStatus, Selection, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId,
+    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
@@ -53,9 +53,9 @@ pub enum Command {
         missing_only: bool,
     },
     /// Say what running `selection` would do (answers [`Event::Preview`]).
-    Preview(Selection),
+    Preview(CheckedRows),
     /// Synchronize `selection` (answers [`Event::Progress`]… then [`Event::RunFinished`]).
-    Run(Selection),
+    Run(CheckedRows),
     /// Stop the current run between batches, or stop waiting for the Web Connector. Handled by
     /// the [`Worker`] handle at once, not queued behind the work. No answer.
     CancelRun,
@@ -379,13 +379,13 @@ pub trait Backend: Send {
         progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation>;
 
-    fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation>;
+    fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation>;
 
     /// Runs the selection, reporting progress, and stops between batches once `cancel` says so.
     /// Per-customer failures go in the report; `Err` means the run could not happen at all.
     fn run(
         &mut self,
-        selection: &Selection,
+        selection: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
         cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation>;

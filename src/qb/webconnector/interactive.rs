@@ -2,7 +2,7 @@
 //! started for the synchronization and the connection waits for the Web Connector's next poll.
 //!
 //! ```text
-//! let conn = InteractiveConnection::start(&config, workspace)?;   // listening now
+//! let conn = InteractiveConnection::start(&setup, file, workspace)?;   // listening now
 //! let wait = conn.handle();          // to the front end: status(), cancel(), url()
 //! SyncEngine::connect(conn, …)       // blocks in open() until the Web Connector calls
 //! ```
@@ -17,13 +17,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::config::Config;
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
 use super::bridge::{BridgeHandle, WebConnectorConnection};
 use super::exchange::{BridgeStatus, Exchange};
 use super::http::{RunningServer, ServeError, ServerOptions, serve};
 use super::service::Service;
+use super::setup::WebConnectorConfig;
 
 /// The longest the server stays up after the synchronization, for the Web Connector's last call.
 /// Its calls come at most about 7 s apart (a held call, then its 5-second NoOp pause).
@@ -43,11 +43,15 @@ pub struct InteractiveConnection {
 }
 
 impl InteractiveConnection {
-    /// Starts the service Setup describes (`config.connection.web_connector`, the password in
-    /// `workspace`); authenticate answers `config.company_file` as the file to open.
-    pub fn start(config: &Config, workspace: &Path) -> Result<Self, ServeError> {
-        let service = Arc::new(Service::from_config(config, workspace)?);
-        let options = ServerOptions::from_config(&config.connection.web_connector, workspace)?;
+    /// Starts the service Setup describes (`setup`, the password in `workspace`); authenticate
+    /// answers `company_file` as the file to open.
+    pub fn start(
+        setup: &WebConnectorConfig,
+        company_file: &str,
+        workspace: &Path,
+    ) -> Result<Self, ServeError> {
+        let service = Arc::new(Service::from_config(setup, company_file, workspace)?);
+        let options = ServerOptions::from_config(setup, workspace)?;
         let server = match serve(&options, Arc::clone(&service)) {
             // Most likely the previous synchronization's server, still waiting for the Web
             // Connector's last call on the same port: that call is less important than this one.

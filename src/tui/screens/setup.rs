@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs::{self, PickerModal};
-use crate::config::{Config, ConnectionKind};
+use crate::config::{Config, ConnectionKind, Setting};
 use crate::store::CustomerStatus;
 use crate::sync::ReplaceGroup;
 use crate::tui::action::{Action, Msg};
@@ -346,9 +346,9 @@ impl SetupScreen {
             .into_iter()
             .filter(|p| {
                 self.kind == ConnectionKind::WebConnector
-                    || !p.key.starts_with("connection.web_connector.")
+                    || !p.key.setting().is_some_and(Setting::is_web_connector)
             })
-            .map(|p| FieldError::new(p.key, p.message))
+            .map(|p| FieldError::new(p.key.as_str(), p.message))
             .collect();
         if errors.is_empty() {
             Ok(c)

@@ -13,7 +13,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::{RowId, RowKind, Selection, SyncPane, SyncRow, SyncView};
+use crate::tui::view::{CheckedRows, RowId, RowKind, SyncPane, SyncRow, SyncView};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::hanging::Hanging;
 use crate::tui::widgets::{column_widths, cut, fitted, panel, split_top};
@@ -67,7 +67,7 @@ pub struct SyncScreen {
     /// Where each not-in-sync pair sits in the two panes, to check it on both at once.
     pairs: HashMap<RowId, [Option<usize>; 2]>,
     /// The selection sent for a preview, until the preview comes back.
-    previewing: Option<Selection>,
+    previewing: Option<CheckedRows>,
 }
 
 impl SyncScreen {
@@ -107,7 +107,7 @@ impl SyncScreen {
     }
 
     /// The checked rows, each once, SMSTurbo's first.
-    pub fn selection(&self) -> Selection {
+    pub fn selection(&self) -> CheckedRows {
         let mut seen = std::collections::HashSet::new();
         let mut rows = Vec::new();
         for p in &self.panes {
@@ -118,7 +118,7 @@ impl SyncScreen {
                 }
             }
         }
-        Selection {
+        CheckedRows {
             rows,
             add_missing_list_entries: false,
         }
