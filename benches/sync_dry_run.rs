@@ -44,14 +44,15 @@ fn workspace() -> PathBuf {
     };
     ws.save_config(&config).unwrap();
     let mut store = ws.open_store().unwrap();
-    let mut engine = SyncEngine::connect(
+    let engine = SyncEngine::connect(
         SandboxConnection::new(&company),
         &mut NoPrompt,
         config,
         None,
     )
     .unwrap();
-    let qb = engine.load(&mut store, &mut NoProgress).unwrap().qb.clone();
+    let loaded = engine.load(&mut store, &mut NoProgress).unwrap();
+    let qb = loaded.snapshot().qb.clone();
     let mut locals: Vec<Customer> = qb
         .iter()
         .filter(|c| !c.is_job())
@@ -85,7 +86,7 @@ fn workspace() -> PathBuf {
         c.data.set(Field::Phone, "555-0100");
         locals.push(c);
     }
-    drop(engine);
+    drop(loaded);
     store
         .transaction(|tx| tx.insert_customers(locals.iter()))
         .unwrap();

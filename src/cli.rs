@@ -1,5 +1,8 @@
 //! The command line: clap commands that call the same core as the TUI.
 
+#[macro_use]
+pub mod output;
+
 mod customers;
 mod demo;
 mod runs;
@@ -12,23 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit status of a command. Scripts tell "all done", "done with per-customer failures" and
-/// "nothing done" apart by it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Everything asked for was done (or there was nothing to do).
-    Done = 0,
-    /// Nothing was done: bad input, a refused connection, a locked database…
-    NothingDone = 1,
-    /// Done, but some customers failed; each failure was reported.
-    Partial = 3,
-}
-
-impl From<Outcome> for ExitCode {
-    fn from(o: Outcome) -> Self {
-        ExitCode::from(o as u8)
-    }
-}
+pub use crate::frontend::{Globals, Outcome};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -73,13 +60,6 @@ pub enum Command {
     Webconnector(webconnector::WebconnectorArgs),
 }
 
-/// Settings every command shares.
-#[derive(Clone, Debug)]
-pub struct Globals {
-    pub workspace: Option<PathBuf>,
-    pub trace: Option<PathBuf>,
-}
-
 /// Parses the command line, runs the command, prints any error for people and returns the exit
 /// status.
 pub fn main() -> ExitCode {
@@ -92,6 +72,9 @@ pub fn main() -> ExitCode {
     };
     match run(cli.command, &globals) {
         Ok(outcome) => outcome.into(),
+        // The reader of our output went away (`| head`): nothing to report, and nobody to
+        // report it to.
+        Err(err) if output::is_closed_output(&err) => Outcome::Done.into(),
         Err(err) => {
             report(&err);
             Outcome::NothingDone.into()
@@ -114,11 +97,18 @@ fn run(command: Option<Command>, g: &Globals) -> color_eyre::Result<Outcome> {
     }
 }
 
+/// The workspace's customer database for a command that only reads: it works beside the
+/// custsync that holds the workspace, and takes no lock.
+fn snapshot(g: &Globals) -> color_eyre::Result<crate::store::Snapshot> {
+    let dir = crate::store::Workspace::locate(g.workspace.as_deref())?;
+    Ok(crate::store::Workspace::snapshot(&dir)?)
+}
+
 /// Prints an error and its causes, one per line, without backtraces: these are messages for the
 /// operator, and each says what to do next.
 pub fn report(err: &color_eyre::Report) {
-    eprintln!("error: {err}");
+    errln!("error: {err}");
     for cause in err.chain().skip(1) {
-        eprintln!("  because: {cause}");
+        errln!("  because: {cause}");
     }
 }

@@ -10,9 +10,18 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use toml::de::DeTable;
 
+mod key;
+
+pub use key::{Key, Setting};
+
+use crate::domain::{CustomerStatus, ReplaceGroup};
 use crate::files::replace_file;
-use crate::store::CustomerStatus;
-use crate::sync::ReplaceGroup;
+use crate::store::Workspace;
+
+// The connection's own settings are the qb layer's types; Setup names them.
+pub use crate::qb::ConnectionKind;
+use crate::qb::connect::ConnectOptions;
+pub use crate::qb::webconnector::WebConnectorConfig;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -47,48 +56,11 @@ impl Default for Config {
     }
 }
 
-/// Which QuickBooks custsync talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ConnectionKind {
-    /// The simulated company in the file named by `company_file`.
-    #[default]
-    Sandbox,
-    /// A real QuickBooks Desktop through the QuickBooks Web Connector.
-    WebConnector,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConnectionConfig {
     pub kind: ConnectionKind,
     pub web_connector: WebConnectorConfig,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct WebConnectorConfig {
-    /// Address to listen on; loopback unless TLS files are configured.
-    pub listen: String,
-    /// URL path of the SOAP endpoint.
-    pub path: String,
-    /// The user name the Web Connector sends (the `.qwc` UserName).
-    pub user_name: String,
-    /// PEM certificate chain and key for HTTPS.
-    pub tls_cert: Option<PathBuf>,
-    pub tls_key: Option<PathBuf>,
-}
-
-impl Default for WebConnectorConfig {
-    fn default() -> Self {
-        WebConnectorConfig {
-            listen: "127.0.0.1:8089".to_string(),
-            path: "/qbwc".to_string(),
-            user_name: "custsync".to_string(),
-            tls_cert: None,
-            tls_key: None,
-        }
-    }
 }
 
 /// Import – Include Customer Types: when not empty, only QuickBooks customers of these types (or
@@ -174,18 +146,18 @@ pub const BATCH_SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=500;
 /// QuickBooks' limit for a customer type or job type full name.
 const TYPE_NAME_MAX: usize = 159;
 
-/// One thing wrong with a setup: the dotted key (as in the file, e.g. `sync.batch_size`), the
-/// line it is on when it came from a file, and what to do about it.
+/// One thing wrong with a setup: where (a setting, shown as its dotted key, e.g.
+/// `sync.batch_size`), the line it is on when it came from a file, and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub key: String,
+pub struct SetupProblem {
+    pub key: Key,
     pub line: Option<usize>,
     pub message: String,
 }
 
-impl std::fmt::Display for Problem {
+impl std::fmt::Display for SetupProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match (self.line, self.key.is_empty()) {
+        match (self.line, self.key == Key::None) {
             (Some(line), false) => write!(f, "line {line}, {}: {}", self.key, self.message),
             (Some(line), true) => write!(f, "line {line}: {}", self.message),
             (None, false) => write!(f, "{}: {}", self.key, self.message),
@@ -194,26 +166,29 @@ impl std::fmt::Display for Problem {
     }
 }
 
-fn problem(key: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        key: key.to_string(),
+fn problem(setting: Setting, message: impl Into<String>) -> SetupProblem {
+    SetupProblem {
+        key: Key::Setting(setting),
         line: None,
         message: message.into(),
     }
 }
 
+/// A setup is a few kilobytes; a file far larger is not one.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Why a setup could not be loaded or saved. A file that is refused is left as it was.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "cannot read the setup file {} ({detail}): check its permissions, or move it away to start from the defaults",
+        "cannot read the setup file {} ({detail}): move it away to start from the defaults, or check its permissions",
         path.display()
     )]
     Read { path: PathBuf, detail: String },
     #[error("{}", invalid_message(path, problems))]
     Invalid {
         path: PathBuf,
-        problems: Vec<Problem>,
+        problems: Vec<SetupProblem>,
     },
     #[error(
         "cannot save the setup to {} ({detail}): check that the workspace folder is writable; the previous setup is unchanged",
@@ -222,7 +197,7 @@ pub enum ConfigError {
     Write { path: PathBuf, detail: String },
 }
 
-fn invalid_message(path: &std::path::Path, problems: &[Problem]) -> String {
+fn invalid_message(path: &std::path::Path, problems: &[SetupProblem]) -> String {
     let fix = "Fix it in SetUp, or edit the file.";
     match problems {
         [one] => format!("setup {}: {one}. {fix}", path.display()),
@@ -242,9 +217,9 @@ impl Config {
     /// are checked ([`Config::validate`]); paths are not (see [`Config::check_files`]), so a
     /// moved company file never keeps custsync from starting.
     pub fn load(path: &std::path::Path) -> Result<Config, ConfigError> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::files::read_text_capped(path, MAX_CONFIG_BYTES) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(crate::files::ReadError::NotFound) => return Ok(Config::default()),
             Err(e) => {
                 return Err(ConfigError::Read {
                     path: path.to_path_buf(),
@@ -259,14 +234,14 @@ impl Config {
     }
 
     /// Parses and validates a config.toml text. Problems carry their key and line.
-    pub fn parse(text: &str) -> Result<Config, Vec<Problem>> {
+    pub fn parse(text: &str) -> Result<Config, Vec<SetupProblem>> {
         let config: Config = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start);
             let key = offset
                 .and_then(|o| locate::key_at(text, o))
                 .unwrap_or_default();
-            vec![Problem {
-                key,
+            vec![SetupProblem {
+                key: Key::written(key),
                 line: offset.map(|o| locate::line_of(text, o)),
                 message: e.message().trim().to_string(),
             }]
@@ -278,41 +253,41 @@ impl Config {
         let doc = DeTable::parse(text).ok();
         Err(problems
             .into_iter()
-            .map(|p| Problem {
+            .map(|p| SetupProblem {
                 line: doc
                     .as_ref()
-                    .and_then(|doc| locate::line_of_key(text, doc.get_ref(), &p.key)),
+                    .and_then(|doc| locate::line_of_key(text, doc.get_ref(), p.key.as_str())),
                 ..p
             })
             .collect())
     }
 
     /// Checks the values; each problem names its key and says what to use instead.
-    pub fn validate(&self) -> Vec<Problem> {
+    pub fn validate(&self) -> Vec<SetupProblem> {
         let mut problems = Vec::new();
         if self.file_pattern.trim().is_empty() {
             problems.push(problem(
-                "file_pattern",
+                Setting::FilePattern,
                 "the file pattern is empty: use one such as *.QBW",
             ));
         }
-        self.connection.web_connector.validate(&mut problems);
+        validate_web_connector(&self.connection.web_connector, &mut problems);
         for name in &self.import.include_customer_types {
             if let Err(why) = type_name_problem(name) {
-                problems.push(problem("import.include_customer_types", why));
+                problems.push(problem(Setting::IncludeCustomerTypes, why));
             }
         }
         for (key, value) in [
-            ("export.customer_type", &self.export.customer_type),
-            ("export.job_type", &self.export.job_type),
+            (Setting::ExportCustomerType, &self.export.customer_type),
+            (Setting::ExportJobType, &self.export.job_type),
         ] {
             if let Some(Err(why)) = value.as_deref().map(type_name_problem) {
                 problems.push(problem(key, format!("{why}; leave it out to set none")));
             }
         }
         for (key, value, range) in [
-            ("sync.page_size", self.sync.page_size, PAGE_SIZE_RANGE),
-            ("sync.batch_size", self.sync.batch_size, BATCH_SIZE_RANGE),
+            (Setting::PageSize, self.sync.page_size, PAGE_SIZE_RANGE),
+            (Setting::BatchSize, self.sync.batch_size, BATCH_SIZE_RANGE),
         ] {
             if !range.contains(&value) {
                 problems.push(problem(
@@ -330,7 +305,7 @@ impl Config {
 
     /// Checks the paths the setup names: the sandbox company file (when set) and the TLS
     /// files. Called when saving from SetUp and before serving the Web Connector.
-    pub fn check_files(&self) -> Vec<Problem> {
+    pub fn check_files(&self) -> Vec<SetupProblem> {
         let mut problems = Vec::new();
         let company = self.company_file.trim();
         if self.connection.kind == ConnectionKind::Sandbox
@@ -338,7 +313,7 @@ impl Config {
             && let Err(why) = readable_file(std::path::Path::new(company))
         {
             problems.push(problem(
-                "company_file",
+                Setting::CompanyFile,
                 format!(
                     "{why}: pick the company file with the lookup, or create a sandbox company with `custsync sandbox`"
                 ),
@@ -346,8 +321,8 @@ impl Config {
         }
         let wc = &self.connection.web_connector;
         for (key, path) in [
-            ("connection.web_connector.tls_cert", &wc.tls_cert),
-            ("connection.web_connector.tls_key", &wc.tls_key),
+            (Setting::WebConnectorTlsCert, &wc.tls_cert),
+            (Setting::WebConnectorTlsKey, &wc.tls_key),
         ] {
             if let Some(Err(why)) = path.as_deref().map(readable_file) {
                 problems.push(problem(key, format!("{why}: give the path of a PEM file")));
@@ -377,53 +352,75 @@ impl Config {
     }
 }
 
-impl WebConnectorConfig {
-    fn validate(&self, problems: &mut Vec<Problem>) {
-        const AT: &str = "connection.web_connector";
-        match self.listen.trim().parse::<std::net::SocketAddr>() {
-            Err(_) => problems.push(problem(
-                &format!("{AT}.listen"),
-                format!(
-                    "\"{}\" is not an address and port: write it like 127.0.0.1:8089",
-                    self.listen
-                ),
-            )),
-            Ok(addr) if !addr.ip().is_loopback() && (self.tls_cert.is_none() || self.tls_key.is_none()) => {
-                problems.push(problem(
-                    &format!("{AT}.listen"),
-                    format!(
-                        "listening on {addr} lets other computers connect, which needs HTTPS: set tls_cert and tls_key, or listen on 127.0.0.1"
-                    ),
-                ))
-            }
-            Ok(_) => {}
+impl Config {
+    /// What the connection needs of the setup; the qb layer never sees the rest.
+    pub fn connect_options(&self) -> ConnectOptions<'_> {
+        ConnectOptions {
+            kind: self.connection.kind,
+            company_file: &self.company_file,
+            web_connector: &self.connection.web_connector,
         }
-        match (&self.tls_cert, &self.tls_key) {
-            (Some(_), None) => problems.push(problem(
-                &format!("{AT}.tls_key"),
-                "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
-            )),
-            (None, Some(_)) => problems.push(problem(
-                &format!("{AT}.tls_cert"),
-                "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
-            )),
-            _ => {}
-        }
-        if !self.path.starts_with('/') || self.path.chars().any(char::is_whitespace) {
+    }
+}
+
+// The workspace keeps its setup in config.toml. These methods are written here rather than in
+// `store` so that the store does not depend on the setup (see the layering in DEVELOPERS.md).
+impl Workspace {
+    /// The setup; defaults when there is no config.toml yet.
+    pub fn load_config(&self) -> Result<Config, ConfigError> {
+        Config::load(&self.config_path())
+    }
+
+    /// Saves the setup after validating it; nothing is written when it is invalid.
+    pub fn save_config(&self, config: &Config) -> Result<(), ConfigError> {
+        config.save(&self.config_path())
+    }
+}
+
+fn validate_web_connector(wc: &WebConnectorConfig, problems: &mut Vec<SetupProblem>) {
+    match wc.listen.trim().parse::<std::net::SocketAddr>() {
+        Err(_) => problems.push(problem(
+            Setting::WebConnectorListen,
+            format!(
+                "\"{}\" is not an address and port: write it like 127.0.0.1:8089",
+                wc.listen
+            ),
+        )),
+        Ok(addr) if !addr.ip().is_loopback() && (wc.tls_cert.is_none() || wc.tls_key.is_none()) => {
             problems.push(problem(
-                &format!("{AT}.path"),
+                Setting::WebConnectorListen,
                 format!(
-                    "\"{}\" is not a URL path: write it like /qbwc (a slash first, no spaces)",
-                    self.path
+                    "listening on {addr} lets other computers connect, which needs HTTPS: set tls_cert and tls_key, or listen on 127.0.0.1"
                 ),
-            ));
+            ))
         }
-        if self.user_name.trim().is_empty() {
-            problems.push(problem(
-                &format!("{AT}.user_name"),
-                "the Web Connector user name is empty: use one such as custsync",
-            ));
-        }
+        Ok(_) => {}
+    }
+    match (&wc.tls_cert, &wc.tls_key) {
+        (Some(_), None) => problems.push(problem(
+            Setting::WebConnectorTlsKey,
+            "tls_cert is set but tls_key is not: HTTPS needs both. Set tls_key to the key's PEM file, or remove tls_cert",
+        )),
+        (None, Some(_)) => problems.push(problem(
+            Setting::WebConnectorTlsCert,
+            "tls_key is set but tls_cert is not: HTTPS needs both. Set tls_cert to the certificate chain's PEM file, or remove tls_key",
+        )),
+        _ => {}
+    }
+    if !wc.path.starts_with('/') || wc.path.chars().any(char::is_whitespace) {
+        problems.push(problem(
+            Setting::WebConnectorPath,
+            format!(
+                "\"{}\" is not a URL path: write it like /qbwc (a slash first, no spaces)",
+                wc.path
+            ),
+        ));
+    }
+    if wc.user_name.trim().is_empty() {
+        problems.push(problem(
+            Setting::WebConnectorUserName,
+            "the Web Connector user name is empty: use one such as custsync",
+        ));
     }
 }
 
@@ -442,14 +439,13 @@ fn type_name_problem(name: &str) -> Result<(), String> {
 }
 
 fn readable_file(path: &std::path::Path) -> Result<(), String> {
-    if path.is_dir() {
-        return Err(format!("{} is a folder, not a file", path.display()));
-    }
-    std::fs::File::open(path)
+    use crate::files::ReadError;
+    crate::files::open_regular(path)
         .map(|_| ())
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => format!("{} does not exist", path.display()),
-            _ => format!("{} cannot be read ({e})", path.display()),
+        .map_err(|e| match e {
+            ReadError::NotFound => format!("{} does not exist", path.display()),
+            ReadError::NotAFile(what) => format!("{} is {what}, not a file", path.display()),
+            other => format!("{} {other}", path.display()),
         })
 }
 

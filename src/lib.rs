@@ -4,7 +4,9 @@
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod domain;
 pub mod files;
+pub mod frontend;
 pub mod qb;
 pub mod qbxml;
 pub mod store;

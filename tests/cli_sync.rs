@@ -236,6 +236,45 @@ fn traced_requests_are_valid_and_never_modify_a_customer() {
     let schema = custsync::testkit::qbxml_schemas()[0].clone();
     let docs: Vec<&str> = requests.iter().map(String::as_str).collect();
     custsync::testkit::validate_with_schema(&docs, &schema).unwrap();
+    // Customers' data stays with the operator on a shared computer.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&trace), 0o700, "the trace folder");
+        for entry in std::fs::read_dir(&trace).unwrap() {
+            let path = entry.unwrap().path();
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+        for db in ["custsync.db", "custsync.db-wal", "custsync.db-shm"] {
+            let path = d.ws.join(db);
+            if path.exists() {
+                assert_eq!(mode(&path), 0o600, "{db}");
+            }
+        }
+        assert!(d.ws.join("custsync.db").exists());
+    }
+}
+
+#[test]
+fn runs_into_a_closed_pipe_ends_quietly() {
+    let d = demo();
+    let out = custsync_in(&d.ws, &["sync", "--import", "all"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // `custsync runs --show 1 | head -0`: the reader is gone before custsync writes.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_custsync"))
+        .arg("--workspace")
+        .arg(&d.ws)
+        .args(["runs", "--show", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?}: {err}", out.status);
+    assert!(err.is_empty(), "{err}");
 }
 
 #[test]

@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use custsync::config::{Config, ConfigError, ConnectionKind, Problem};
+use custsync::config::{Config, ConfigError, ConnectionKind, SetupProblem};
 use custsync::store::{CustomerStatus, Workspace};
 use custsync::sync::ReplaceGroup;
 
 /// The single problem `text` has.
-fn only_problem(text: &str) -> Problem {
+fn only_problem(text: &str) -> SetupProblem {
     let problems = Config::parse(text).expect_err("must be refused");
     assert_eq!(problems.len(), 1, "{problems:?}");
     problems.into_iter().next().unwrap()

@@ -6,9 +6,9 @@
 
 use custsync::qbxml::write::write_request;
 use custsync::qbxml::{
-    ActiveStatus, CustomerAdd, CustomerData, CustomerQuery, Field, IteratorRq, ListAdd, ListFilter,
-    ListQuery, ListRef, MatchCriterion, NameFilter, NameList, NameQuery, OnError, QbxmlVersion,
-    RequestBody, RequestDoc, Selection,
+    ActiveStatus, CustomerAdd, CustomerData, CustomerQuery, Field, IteratorRq, ListAdd,
+    ListDelType, ListDeletedQuery, ListFilter, ListQuery, ListRef, MatchCriterion, NameFilter,
+    NameList, NameQuery, OnError, QbxmlVersion, RequestBody, RequestDoc, Selection,
 };
 use custsync::testkit::{assert_valid_qbxml, validate_qbxml};
 
@@ -166,6 +166,28 @@ fn every_request() -> Vec<RequestBody> {
                 full_names: vec![tricky(41), "Acme".into(), "O'Brien & Co".into()],
             },
         ));
+    }
+    let ranges = [
+        (None, None),
+        (Some("2026-03-04T09:08:07-08:00"), None),
+        (None, Some("2026-03-04")),
+        (
+            Some("2026-03-01T00:00:00"),
+            Some("2026-03-04T23:59:59+01:00"),
+        ),
+    ];
+    for (i, (from, to)) in ranges.into_iter().enumerate() {
+        bodies.push(RequestBody::ListDeletedQuery(ListDeletedQuery {
+            // Every type the schema knows once; Customer alone otherwise.
+            types: if i == 0 {
+                ListDelType::ALL.to_vec()
+            } else {
+                vec![ListDelType::Customer]
+            },
+            from_deleted_date: from.map(str::to_string),
+            to_deleted_date: to.map(str::to_string),
+            include_ret: if i == 1 { include() } else { Vec::new() },
+        }));
     }
     bodies
 }

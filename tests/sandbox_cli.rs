@@ -1,5 +1,6 @@
-//! `custsync sandbox …` as a user runs it: create, generate, prefs, and request (raw qbXML on
-//! standard input, the response on standard output, document-level failures on standard error).
+//! `custsync sandbox …` as a user runs it: create, generate, prefs, request (raw qbXML on
+//! standard input, the response on standard output, document-level failures on standard error),
+//! and a QuickBooks user's moves (list, edit, delete, merge, make-job) with the clock.
 
 mod sandbox_support;
 
@@ -44,6 +45,19 @@ fn main() -> ExitCode {
             "missing_and_real_files_get_clear_errors",
             missing_and_real_files_get_clear_errors,
         ),
+        (
+            "moves_change_the_company_as_a_quickbooks_user_would",
+            moves_change_the_company_as_a_quickbooks_user_would,
+        ),
+        (
+            "refused_moves_say_why_and_change_nothing",
+            refused_moves_say_why_and_change_nothing,
+        ),
+        (
+            "the_clock_stops_moves_on_and_runs_again",
+            the_clock_stops_moves_on_and_runs_again,
+        ),
+        ("help_lists_the_moves", help_lists_the_moves),
     ])
 }
 
@@ -386,4 +400,217 @@ fn missing_and_real_files_get_clear_errors(_docs: &mut Docs) {
     );
     assert!(out.stderr.contains("Web Connector"), "{}", out.stderr);
     assert_eq!(std::fs::read(&real).unwrap(), bytes);
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = custsync(args, b"");
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    out.stdout
+}
+
+/// A company with a stopped clock and the customers Acme (with a job), Best Co and Holdings.
+fn moves_company(dir: &Path, docs: &mut Docs) -> std::path::PathBuf {
+    let path = created(dir, "Moves.QBW");
+    ok(&[
+        "sandbox",
+        "clock",
+        p(&path),
+        "--set",
+        "2026-03-04T09:08:07+00:00",
+    ]);
+    let r = request(
+        &path,
+        "<CustomerAddRq><CustomerAdd><Name>Acme</Name><Phone>1</Phone><Fax>2</Fax></CustomerAdd></CustomerAddRq>\
+         <CustomerAddRq><CustomerAdd><Name>Kitchen</Name><ParentRef><FullName>Acme</FullName></ParentRef></CustomerAdd></CustomerAddRq>\
+         <CustomerAddRq><CustomerAdd><Name>Best Co</Name></CustomerAdd></CustomerAddRq>\
+         <CustomerAddRq><CustomerAdd><Name>Holdings</Name></CustomerAdd></CustomerAddRq>",
+        docs,
+    );
+    assert!((0..4).all(|i| r.status(i) == 0), "{}", r.text);
+    path
+}
+
+fn moves_change_the_company_as_a_quickbooks_user_would(docs: &mut Docs) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = moves_company(dir.path(), docs);
+    let listed = ok(&["sandbox", "list", p(&path)]);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 4, "{listed}");
+    assert!(lines[1].ends_with("active   Acme:Kitchen"), "{listed}");
+    let acme_id = lines[0].split_whitespace().next().unwrap().to_string();
+    assert!(lines[0].contains(" 1772615287 "), "EditSequence: {listed}");
+
+    let out = ok(&[
+        "sandbox",
+        "edit",
+        p(&path),
+        "Acme",
+        "--set",
+        "Phone=555",
+        "Fax=",
+        "IsActive=false",
+    ]);
+    assert!(
+        out.starts_with(&format!(
+            "Edited \"Acme\" (ListID {acme_id}): Phone, Fax, IsActive."
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("EditSequence 1772615288"),
+        "strictly later on a stopped clock: {out}"
+    );
+    let r = request(
+        &path,
+        "<CustomerQueryRq><ActiveStatus>InactiveOnly</ActiveStatus></CustomerQueryRq>",
+        docs,
+    );
+    assert_eq!(r.names(0), ["Acme"]);
+    assert_eq!(r.rets(0)[0].get("Phone"), Some("555"));
+    assert_eq!(r.rets(0)[0].get("Fax"), None);
+    let out = ok(&["sandbox", "edit", p(&path), "Acme", "--set", "Phone=555"]);
+    assert!(out.contains("QuickBooks saved nothing"), "{out}");
+    // Re-activating is an edit too.
+    ok(&[
+        "sandbox",
+        "edit",
+        p(&path),
+        acme_id.as_str(),
+        "--set",
+        "IsActive=true",
+    ]);
+
+    let out = ok(&["sandbox", "merge", p(&path), "Acme", "Holdings"]);
+    assert!(
+        out.contains(&format!("ListID {acme_id} is deleted")),
+        "{out}"
+    );
+    assert!(
+        out.contains("Jobs moved under it: Holdings:Kitchen."),
+        "{out}"
+    );
+
+    let out = ok(&[
+        "sandbox",
+        "make-job",
+        p(&path),
+        "Best Co",
+        "--parent",
+        "Holdings",
+    ]);
+    assert!(out.starts_with("\"Holdings:Best Co\" (ListID "), "{out}");
+    assert!(out.contains("(Sublevel 1)"), "{out}");
+
+    let out = ok(&["sandbox", "delete", p(&path), "Kitchen"]);
+    assert!(out.starts_with("Deleted \"Holdings:Kitchen\""), "{out}");
+    let names: Vec<String> = ok(&["sandbox", "list", p(&path)])
+        .lines()
+        .map(|l| l.rsplit("  ").next().unwrap().trim().to_string())
+        .collect();
+    assert_eq!(names, ["Holdings", "Holdings:Best Co"]);
+    let deleted = ok(&["sandbox", "list", p(&path), "--deleted"]);
+    let deleted: Vec<&str> = deleted.lines().collect();
+    assert_eq!(deleted.len(), 2, "{deleted:?}");
+    assert!(
+        deleted[0].starts_with(&format!("Customer     {acme_id}")),
+        "{deleted:?}"
+    );
+    assert!(deleted[1].ends_with("  Holdings:Kitchen"), "{deleted:?}");
+}
+
+fn refused_moves_say_why_and_change_nothing(docs: &mut Docs) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = moves_company(dir.path(), docs);
+    let before = std::fs::read(&path).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["edit", "Nobody", "--set", "Phone=1"],
+            "no customer or job named \"Nobody\"",
+        ),
+        (
+            &["edit", "Acme", "--set", "Colour=red"],
+            "use one of: Name, CompanyName",
+        ),
+        (&["edit", "Acme", "--set", "Phone"], "is not Field=Value"),
+        (&["edit", "Acme", "--set", "Name=Best Co"], "sandbox merge"),
+        (
+            &["edit", "Acme", "--set", "TermsRef=Net 99"],
+            "choose one of: 1% 10 Net 30, Due on receipt",
+        ),
+        (&["delete", "Acme"], "has jobs (Acme:Kitchen)"),
+        (&["merge", "Acme", "Acme"], "into itself"),
+        (
+            &["make-job", "Acme", "--parent", "Kitchen"],
+            "one of its own jobs",
+        ),
+        (&["clock", "--set", "soon"], "not a date and time"),
+        (&["clock", "--advance", "3 weeks"], "not a duration"),
+    ];
+    for (args, expected) in cases {
+        let mut full = vec!["sandbox", args[0], p(&path)];
+        full.extend_from_slice(&args[1..]);
+        let out = custsync(&full, b"");
+        assert_eq!(out.code, 1, "{full:?}: {}", out.stdout);
+        assert!(out.stderr.contains(expected), "{full:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{full:?}: {}", out.stdout);
+    }
+    let out = custsync(
+        &["sandbox", "edit", p(&path), "Nobody", "--set", "Phone=1"],
+        b"",
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("`custsync sandbox list {}` shows them", p(&path))),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the company file is untouched"
+    );
+    let out = custsync(&["sandbox", "edit", p(&path), "Acme"], b"");
+    assert_eq!(out.code, 2, "clap wants --set: {}", out.stderr);
+}
+
+fn the_clock_stops_moves_on_and_runs_again(docs: &mut Docs) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = created(dir.path(), "Clock.QBW");
+    let out = ok(&["sandbox", "clock", p(&path)]);
+    assert!(out.contains("follows the system clock"), "{out}");
+    let out = ok(&[
+        "sandbox",
+        "clock",
+        p(&path),
+        "--set",
+        "2026-03-04T09:08:07+00:00",
+    ]);
+    assert!(out.contains("(Unix time 1772615287)"), "{out}");
+    let out = ok(&["sandbox", "clock", p(&path), "--advance", "2h"]);
+    assert!(out.contains("(Unix time 1772622487)"), "{out}");
+    let r = request(
+        &path,
+        "<CustomerAddRq><CustomerAdd><Name>Timed</Name></CustomerAdd></CustomerAddRq>",
+        docs,
+    );
+    assert_eq!(r.rets(0)[0].get("EditSequence"), Some("1772622487"));
+    let out = ok(&["sandbox", "clock", p(&path), "--advance", "90"]);
+    assert!(out.contains("(Unix time 1772622577)"), "{out}");
+    let out = ok(&["sandbox", "clock", p(&path), "--system"]);
+    assert!(out.contains("follows the system clock"), "{out}");
+}
+
+fn help_lists_the_moves(_docs: &mut Docs) {
+    let help = ok(&["sandbox", "--help"]);
+    for command in ["list", "edit", "delete", "merge", "make-job", "clock"] {
+        assert!(
+            help.contains(&format!("\n  {command} ")),
+            "{command}: {help}"
+        );
+    }
+    let help = ok(&["sandbox", "edit", "--help"]);
+    assert!(
+        help.contains("BillAddress/City") && help.contains("IsActive=false"),
+        "{help}"
+    );
 }

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use custsync::store::schema::LATEST;
 use custsync::store::{
-    Customer, CustomerStatus, Store, StoreError, StoreOptions, StoreRead, Workspace, WorkspaceError,
+    Customer, CustomerStatus, NewRun, RunMode, RunOutcome, Store, StoreError, StoreOptions,
+    StoreRead, Workspace, WorkspaceError, csv,
 };
 
 fn customer(code: &str, name: &str) -> Customer {
@@ -297,11 +298,16 @@ fn workspace_with_customers(base: &Path) -> PathBuf {
     dir
 }
 
+/// The workspace's files and their bytes, but for the lock and the note of who holds it (each
+/// custsync that takes the lock rewrites it).
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.file_name().is_some_and(|n| n != "custsync.lock"))
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n != "custsync.lock" && n != "custsync.holder")
+        })
         .map(|p| {
             (
                 p.file_name().unwrap().to_string_lossy().into_owned(),
@@ -313,13 +319,129 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// A command that only reads and one that changes the workspace: each must refuse what the
+/// tests below give it, with one clear message.
+fn a_reader_and_a_writer(base: &Path) -> [Vec<String>; 2] {
+    let csv = base.join("in.csv");
+    std::fs::write(&csv, "code,name\nC9,Nine\n").unwrap();
+    // The writer first: closing the database, it removes the files SQLite left for a reader.
+    [
+        vec![
+            "customers".into(),
+            "import".into(),
+            csv.display().to_string(),
+        ],
+        vec!["customers".into(), "list".into()],
+    ]
+}
+
+/// `args` refused with one clear message containing `needles`, and the workspace as `before`.
+/// A command that only read may leave what SQLite needs to read a database in WAL mode: an empty
+/// write-ahead log and its shared-memory index (see `store::Snapshot`).
+fn refused_untouched(dir: &Path, args: &[String], needles: &[&str]) {
+    let before = snapshot(dir);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_one_clear_error(&run(custsync(), dir, &args), needles);
+    let mut after = snapshot(dir);
+    if args[1] != "import" {
+        after.retain(|(name, bytes)| {
+            !(name == "custsync.db-shm" || name == "custsync.db-wal" && bytes.is_empty())
+        });
+    }
+    assert!(after == before, "{args:?} changed the workspace");
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The workspace held as the screen holds it: the database open, its latest changes committed
+/// but still in the write-ahead log. Commands that only read work beside it and see those
+/// changes; commands that change anything are told who holds it, and change nothing.
 #[test]
-fn cli_a_second_custsync_on_the_workspace_is_told_plainly() {
+fn cli_readers_work_beside_the_custsync_holding_the_workspace_and_writers_are_told_plainly() {
     let base = tempfile::tempdir().unwrap();
     let dir = workspace_with_customers(base.path());
-    let _held = Workspace::open(Some(&dir)).unwrap();
-    let out = run(custsync(), &dir, &["customers", "list"]);
-    assert_one_clear_error(&out, &["in use by another custsync", "--workspace"]);
+    let held = Workspace::open(Some(&dir)).unwrap();
+    let mut store = held.open_store().unwrap();
+    let csv = base.path().join("in.csv");
+    std::fs::write(&csv, "code,name\nC2,Two\n").unwrap();
+    csv::import_file(&mut store, &csv, "tester").unwrap();
+    let wal = dir.join("custsync.db-wal");
+    assert!(
+        std::fs::metadata(&wal).unwrap().len() > 0,
+        "the import must still be in the write-ahead log for this test to mean anything"
+    );
+    let files = || {
+        (
+            std::fs::read(dir.join("custsync.db")).unwrap(),
+            std::fs::read(&wal).unwrap(),
+        )
+    };
+    let before = files();
+
+    let runs = stdout(&run(custsync(), &dir, &["runs"]));
+    assert!(
+        runs.lines()
+            .any(|l| l.trim_start().starts_with("1 ") && l.contains("csv_import")),
+        "{runs}"
+    );
+    let show = stdout(&run(custsync(), &dir, &["runs", "--show", "1"]));
+    assert!(show.contains("imported  C2"), "{show}");
+    let exported = base.path().join("out.csv");
+    let export = run(
+        custsync(),
+        &dir,
+        &["customers", "export", exported.to_str().unwrap()],
+    );
+    assert!(stdout(&export).contains("Exported 2 customers"));
+    let text = std::fs::read_to_string(&exported).unwrap();
+    assert!(text.contains("C1") && text.contains("C2,Two"), "{text}");
+    let list = stdout(&run(custsync(), &dir, &["customers", "list"]));
+    assert!(list.contains("C2\tTwo"), "{list}");
+    assert!(files() == before, "a reader wrote to the database");
+
+    let holder = format!("process {}", std::process::id());
+    std::fs::write(&csv, "code,name\nC3,Three\n").unwrap();
+    for args in [
+        &["customers", "import", csv.to_str().unwrap()][..],
+        &["undo", "1"],
+    ] {
+        let out = run(custsync(), &dir, args);
+        assert_one_clear_error(
+            &out,
+            &["in use by another custsync", &holder, "--workspace"],
+        );
+    }
+    assert!(files() == before, "a refused writer changed the database");
+    // What the holder commits next is what the next reader sees.
+    store.create_customer(&customer("C4", "Four")).unwrap();
+    let list = stdout(&run(custsync(), &dir, &["customers", "list"]));
+    assert!(list.contains("C4\tFour"), "{list}");
+}
+
+#[test]
+
+fn a_snapshot_reads_one_moment_and_does_not_hold_the_writer_up() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = workspace_with_customers(base.path());
+    let held = Workspace::open(Some(&dir)).unwrap();
+    let mut store = held.open_store().unwrap();
+    let view = Workspace::snapshot(&dir).unwrap();
+    assert_eq!(view.count_customers().unwrap(), 1);
+    store.create_customer(&customer("C2", "Two")).unwrap();
+    let run = store.start_run(&NewRun::new(RunMode::MissingOnly)).unwrap();
+    store.finish_run(run, RunOutcome::Done).unwrap();
+    // The snapshot keeps the moment it was opened; the next one sees the commits.
+    assert_eq!(view.count_customers().unwrap(), 1);
+    assert!(view.runs(10).unwrap().is_empty());
+    let next = Workspace::snapshot(&dir).unwrap();
+    assert_eq!(next.count_customers().unwrap(), 2);
+    assert_eq!(next.runs(10).unwrap().len(), 1);
+    // A snapshot does not hold the writer up.
+    store.create_customer(&customer("C3", "Three")).unwrap();
+    assert_eq!(store.count_customers().unwrap(), 3);
 }
 
 #[test]
@@ -358,10 +480,9 @@ fn cli_a_newer_database_is_refused() {
         .unwrap()
         .pragma_update(None, "user_version", LATEST + 7)
         .unwrap();
-    let before = snapshot(&dir);
-    let out = run(custsync(), &dir, &["customers", "list"]);
-    assert_one_clear_error(&out, &["written by a newer custsync"]);
-    assert_eq!(snapshot(&dir), before);
+    for args in a_reader_and_a_writer(base.path()) {
+        refused_untouched(&dir, &args, &["written by a newer custsync"]);
+    }
 }
 
 #[test]
@@ -374,10 +495,127 @@ fn cli_a_foreign_database_file_is_refused() {
         b"not a database at all, really".repeat(100),
     )
     .unwrap();
+    for args in a_reader_and_a_writer(base.path()) {
+        refused_untouched(
+            &dir,
+            &args,
+            &["is not a custsync customer database", "backup"],
+        );
+    }
+}
+
+#[test]
+fn cli_an_empty_database_file_is_refused() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("ws");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A copy or a restore that went wrong: a new empty database would hide the loss.
+    std::fs::write(dir.join("custsync.db"), b"").unwrap();
+    for args in a_reader_and_a_writer(base.path()) {
+        refused_untouched(&dir, &args, &["is empty", "backup"]);
+    }
+}
+
+#[test]
+fn cli_another_programs_sqlite_database_is_refused_untouched() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("ws");
+    std::fs::create_dir_all(&dir).unwrap();
+    let other = rusqlite::Connection::open(dir.join("custsync.db")).unwrap();
+    other
+        .execute_batch("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5);")
+        .unwrap();
+    drop(other);
     let before = snapshot(&dir);
-    let out = run(custsync(), &dir, &["customers", "list"]);
-    assert_one_clear_error(&out, &["is not a custsync customer database", "backup"]);
+    for args in a_reader_and_a_writer(base.path()) {
+        refused_untouched(
+            &dir,
+            &args,
+            &["is not a custsync customer database", "changed nothing"],
+        );
+    }
+    assert_eq!(snapshot(&dir), before, "not even switched to WAL");
+}
+
+#[test]
+fn cli_a_damaged_database_takes_no_import() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = workspace_with_customers(base.path());
+    {
+        let mut s = Store::open(dir.join("custsync.db")).unwrap();
+        let many: Vec<Customer> = (0..2000)
+            .map(|i| customer(&format!("D{i}"), &format!("Customer number {i}")))
+            .collect();
+        s.transaction(|tx| tx.insert_customers(&many)).unwrap();
+    }
+    let path = dir.join("custsync.db");
+    let mut bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 64 * 1024);
+    // One damaged page in the middle; the header and the schema page stay valid.
+    for b in &mut bytes[40_960..45_056] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    let csv = base.path().join("in.csv");
+    std::fs::write(&csv, "code,name\nNEW1,Brand New\n").unwrap();
+    let before = snapshot(&dir);
+    let out = run(
+        custsync(),
+        &dir,
+        &["customers", "import", csv.to_str().unwrap()],
+    );
+    assert_one_clear_error(&out, &["damaged", "backup"]);
     assert_eq!(snapshot(&dir), before);
+    // Nor is a damaged database read: the export is not written.
+    let exported = base.path().join("out.csv");
+    let out = run(
+        custsync(),
+        &dir,
+        &["customers", "export", exported.to_str().unwrap()],
+    );
+    assert_one_clear_error(&out, &["damaged", "backup"]);
+    assert!(!exported.exists());
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
+fn cli_a_reader_where_there_is_no_database_says_so_and_creates_nothing() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = base.path().join("ws");
+    for args in [
+        &["runs"][..],
+        &["customers", "export", "-"],
+        &["customers", "list"],
+    ] {
+        let out = run(custsync(), &dir, args);
+        assert_one_clear_error(&out, &["no customer database", "--workspace"]);
+    }
+    assert!(!dir.exists());
+    std::fs::create_dir(&dir).unwrap();
+    let out = run(custsync(), &dir, &["runs"]);
+    assert_one_clear_error(&out, &["no customer database", "--workspace"]);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
+
+#[test]
+fn a_database_that_needs_an_upgrade_is_not_read_but_left_for_custsync_to_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("custsync.db");
+    version_1_database(&path);
+    let before = std::fs::read(&path).unwrap();
+    let err = Workspace::snapshot(dir.path())
+        .err()
+        .expect("must be refused");
+    assert!(matches!(err, StoreError::NeedsUpgrade { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("open custsync on this workspace once")
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Once custsync has opened it, it reads.
+    drop(Store::open(&path).unwrap());
+    let view = Workspace::snapshot(dir.path()).unwrap();
+    assert_eq!(view.count_customers().unwrap(), 2);
 }
 
 #[test]
@@ -427,15 +665,30 @@ fn cli_a_read_only_workspace_is_reported_and_left_alone() {
 
 #[cfg(unix)]
 #[test]
+fn cli_a_reader_in_a_read_only_workspace_is_told_what_to_do() {
+    let base = tempfile::tempdir().unwrap();
+    let dir = workspace_with_customers(base.path());
+    let before = snapshot(&dir);
+    chmod(&dir, 0o555);
+    let out = run(custsync_without_override(), &dir, &["runs"]);
+    chmod(&dir, 0o755);
+    assert_one_clear_error(&out, &["read-only folder", "writable", "--workspace"]);
+    assert_eq!(snapshot(&dir), before);
+}
+
+#[cfg(unix)]
+#[test]
 fn cli_a_workspace_that_cannot_be_created_is_reported() {
     let base = tempfile::tempdir().unwrap();
     let parent = base.path().join("locked");
     std::fs::create_dir(&parent).unwrap();
     chmod(&parent, 0o555);
+    let csv = base.path().join("in.csv");
+    std::fs::write(&csv, "code,name\nC2,Two\n").unwrap();
     let out = run(
         custsync_without_override(),
         &parent.join("ws"),
-        &["customers", "list"],
+        &["customers", "import", csv.to_str().unwrap()],
     );
     chmod(&parent, 0o755);
     assert_one_clear_error(&out, &["read-only"]);

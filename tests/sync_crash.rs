@@ -268,17 +268,16 @@ fn engine_run(
     let workspace = Workspace::open(Some(&demo.ws)).unwrap();
     let config: Config = workspace.load_config().unwrap();
     let mut store = workspace.open_store().unwrap();
-    let mut engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
-    engine.load(&mut store, &mut NoProgress)?;
-    engine.plan(Mode::MissingOnly, &mut NoProgress)?;
-    let plan = engine.current_plan().unwrap();
-    let snap = engine.snapshot().unwrap();
+    let engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
+    let loaded = engine.load(&mut store, &mut NoProgress)?;
+    let planned = loaded.plan(Mode::MissingOnly, &mut NoProgress)?;
+    let (plan, snap) = (planned.plan(), planned.snapshot());
     let selection = Selection {
         exports: plan.exportable(&snap.locals).map(str::to_string).collect(),
         imports: plan.importable(&snap.qb).map(str::to_string).collect(),
         pairs: vec![],
     };
-    engine.apply(
+    planned.apply(
         &mut store,
         &selection,
         &ApplyOptions::default(),

@@ -9,9 +9,9 @@ use custsync::qbxml::{
     CustomerAdd, CustomerData, CustomerRet, Field, ListAdd, NameList, RequestBody,
 };
 use custsync::store::{Customer, CustomerStatus, EntryKind, Store, StoreRead};
-use custsync::sync::problems::Problem;
+use custsync::sync::problems::{self, Problem};
 use custsync::sync::{
-    ApplyOptions, Mode, NoProgress, ReplaceGroup, Selection, SyncEngine, SyncError,
+    ApplyOptions, Mode, NoProgress, Planned, ReplaceGroup, Selection, SyncEngine, SyncError,
 };
 
 struct World {
@@ -94,41 +94,50 @@ impl World {
     }
 
     /// Connects, loads and plans.
-    fn planned(&mut self, mode: Mode) -> SyncEngine<'static> {
-        let mut e = self.engine();
-        e.load(&mut self.store, &mut NoProgress).unwrap();
-        e.plan(mode, &mut NoProgress).unwrap();
-        e
+    fn planned(&mut self, mode: Mode) -> Planned<'static> {
+        let e = self.engine();
+        let loaded = e.load(&mut self.store, &mut NoProgress).unwrap();
+        loaded.plan(mode, &mut NoProgress).unwrap()
     }
 }
 
-fn export_codes(e: &SyncEngine<'_>) -> Vec<String> {
-    let s = e.snapshot().unwrap();
-    e.current_plan()
-        .unwrap()
+fn export_codes(e: &Planned<'_>) -> Vec<String> {
+    let s = e.snapshot();
+    e.plan()
         .exports
         .iter()
         .map(|r| s.locals[r.local].code().to_string())
         .collect()
 }
 
-fn import_names(e: &SyncEngine<'_>) -> Vec<String> {
-    e.current_plan()
-        .unwrap()
+fn import_names(e: &Planned<'_>) -> Vec<String> {
+    e.plan()
         .imports
         .iter()
         .map(|r| r.customer.name().to_string())
         .collect()
 }
 
-fn import_ids(e: &SyncEngine<'_>) -> Vec<String> {
-    let s = e.snapshot().unwrap();
-    e.current_plan()
-        .unwrap()
+fn import_ids(e: &Planned<'_>) -> Vec<String> {
+    let s = e.snapshot();
+    e.plan()
         .imports
         .iter()
         .map(|r| s.qb[r.qb].list_id.clone())
         .collect()
+}
+
+/// Applies the plan with the export rows of `codes` checked.
+fn apply_exports(
+    e: Planned<'_>,
+    store: &mut Store,
+    codes: &[&str],
+) -> Result<custsync::sync::RunReport, SyncError> {
+    let selection = Selection {
+        exports: codes.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
+    };
+    e.apply(store, &selection, &ApplyOptions::default(), &mut NoProgress)
 }
 
 /// The seed's "Show Missing Customers Only? Yes" flow, with the include-types filter.
@@ -157,14 +166,14 @@ fn missing_only_exports_imports_links_and_a_second_run_finds_nothing() {
     w.qb_customer("Echo Engines", &[(Field::CustomerType, "Wholesale")], true);
     w.config.import.include_customer_types = vec!["Retail".into()];
 
-    let mut e = w.planned(Mode::MissingOnly);
+    let e = w.planned(Mode::MissingOnly);
     assert_eq!(export_codes(&e), vec!["A100", "B200"]);
     assert_eq!(
         import_names(&e),
         vec!["Delta Diner"],
         "Echo is not a Retail customer"
     );
-    assert!(e.current_plan().unwrap().pairs.is_empty());
+    assert!(e.plan().pairs.is_empty());
     let selection = Selection {
         exports: vec!["A100".into(), "B200".into()],
         imports: import_ids(&e),
@@ -184,8 +193,6 @@ fn missing_only_exports_imports_links_and_a_second_run_finds_nothing() {
         report.linked, 1,
         "Gamma was matched by name and is now linked"
     );
-    drop(e);
-
     // QuickBooks has each exported customer once, with its fields and status.
     let alpha = w.qb_named("Alpha Shop");
     assert_eq!(alpha.len(), 1);
@@ -230,7 +237,6 @@ fn inactive_customers_are_not_offered_when_inactive_is_unchecked() {
     w.config.export.statuses.remove(&CustomerStatus::Inactive);
     let e = w.planned(Mode::MissingOnly);
     assert_eq!(export_codes(&e), vec!["A1", "H1"]);
-    let mut e = e;
     let err = e
         .apply(
             &mut w.store,
@@ -259,7 +265,7 @@ fn export_defaults_are_set_and_missing_types_need_consent() {
     );
     w.config.export.customer_type = Some("Web".into());
     w.config.export.job_type = Some("Install".into());
-    let mut e = w.planned(Mode::MissingOnly);
+    let e = w.planned(Mode::MissingOnly);
     let sel = Selection {
         exports: vec!["A1".into(), "W1".into()],
         ..Default::default()
@@ -278,7 +284,7 @@ fn export_defaults_are_set_and_missing_types_need_consent() {
     );
     assert!(w.qb_all().is_empty(), "refused before anything was sent");
 
-    let mut e = w.planned(Mode::MissingOnly);
+    let e = w.planned(Mode::MissingOnly);
     let report = e
         .apply(
             &mut w.store,
@@ -326,8 +332,8 @@ fn each_replace_group_copies_exactly_its_fields() {
         w.qb_customer("Pair One", &qv, false);
         w.config.replace.groups = [group].into_iter().collect();
 
-        let mut e = w.planned(Mode::NotExactMatch);
-        let plan = e.current_plan().unwrap();
+        let e = w.planned(Mode::NotExactMatch);
+        let plan = e.plan();
         assert_eq!(plan.pairs.len(), 1, "{group:?}");
         let report = e
             .apply(
@@ -384,6 +390,105 @@ fn value_for(f: Field, variant: &str) -> String {
     }
 }
 
+/// A QuickBooks (or something posing as one behind the Web Connector) that answers with a
+/// 10,000-character customer name: the import row gets a problem naming SMSTurbo's limit, and
+/// the customer is not imported.
+#[test]
+fn an_overlong_name_from_quickbooks_is_a_problem_on_the_import_row() {
+    struct Lengthens(SandboxConnection);
+    impl custsync::qb::Connection for Lengthens {
+        fn kind(&self) -> custsync::qb::ConnectionKind {
+            self.0.kind()
+        }
+        fn open(
+            &mut self,
+            p: &mut dyn custsync::qb::AccessPrompt,
+        ) -> Result<custsync::qb::SessionInfo, custsync::qb::QbError> {
+            self.0.open(p)
+        }
+        fn process(&mut self, request: &str) -> Result<String, custsync::qb::QbError> {
+            let long = format!("<Name>{}</Name>", "Z".repeat(10_000));
+            Ok(self
+                .0
+                .process(request)?
+                .replace("<Name>Long Name Co</Name>", &long))
+        }
+        fn close(&mut self) {
+            self.0.close()
+        }
+    }
+    let mut w = World::new();
+    w.qb_customer("Long Name Co", &[], true);
+    w.qb_customer("Fine Co", &[], true);
+    let e = SyncEngine::connect(
+        Lengthens(SandboxConnection::new(&w.company)),
+        &mut NoPrompt,
+        w.config.clone(),
+        None,
+    )
+    .unwrap();
+    let loaded = e.load(&mut w.store, &mut NoProgress).unwrap();
+    let e = loaded.plan(Mode::MissingOnly, &mut NoProgress).unwrap();
+    let plan = e.plan();
+    let long = plan
+        .imports
+        .iter()
+        .find(|r| r.customer.name().len() == 10_000)
+        .expect("the long name is listed");
+    let said = problems::joined(&long.problems);
+    assert!(
+        said.contains("10000 characters") && said.contains("41"),
+        "{said}"
+    );
+    assert!(
+        plan.imports
+            .iter()
+            .any(|r| r.customer.name() == "Fine Co" && r.problems.is_empty())
+    );
+    let selection = Selection {
+        imports: plan
+            .imports
+            .iter()
+            .map(|r| e.snapshot().qb[r.qb].list_id.clone())
+            .collect(),
+        ..Default::default()
+    };
+    let report = e.apply(
+        &mut w.store,
+        &selection,
+        &ApplyOptions::default(),
+        &mut NoProgress,
+    );
+    assert!(report.is_err(), "a row with a problem cannot be imported");
+    assert!(
+        w.store
+            .customers()
+            .unwrap()
+            .iter()
+            .all(|c| c.name().len() < 100)
+    );
+}
+
+/// Two workspaces export the same customer to one company: the one that loses is told the truth
+/// (the other added it; synchronizing again links them), not to rename it, which would make a
+/// duplicate.
+#[test]
+fn losing_an_export_race_says_synchronize_again_not_rename() {
+    let mut w = World::new();
+    w.local("AC1", "Acme Supply", CustomerStatus::Active, &[]);
+    let e = w.planned(Mode::MissingOnly);
+    assert_eq!(export_codes(&e), ["AC1"]);
+    // The other workspace adds it between this one's plan and its export.
+    w.qb_customer("Acme Supply", &[], true);
+    let report = apply_exports(e, &mut w.store, &["AC1"]).unwrap();
+    let failure = &report.failures[0];
+    let said = failure.explanation.one_line();
+    assert!(!said.contains("rename"), "{said}");
+    assert!(said.contains("added it meanwhile"), "{said}");
+    assert!(said.contains("Synchronize again"), "{said}");
+    assert_eq!(w.qb_named("Acme Supply").len(), 1);
+}
+
 #[test]
 fn a_name_held_by_a_vendor_blocks_the_export_and_says_why() {
     let mut w = World::new();
@@ -393,8 +498,8 @@ fn a_name_held_by_a_vendor_blocks_the_export_and_says_why() {
             .unwrap();
     }
     w.local("AC1", "Acme Supply", CustomerStatus::Active, &[]);
-    let mut e = w.planned(Mode::MissingOnly);
-    let row = &e.current_plan().unwrap().exports[0];
+    let e = w.planned(Mode::MissingOnly);
+    let row = &e.plan().exports[0];
     assert!(
         row.problems.iter().any(|p| matches!(
             p,
@@ -419,4 +524,35 @@ fn a_name_held_by_a_vendor_blocks_the_export_and_says_why() {
         .unwrap_err();
     assert!(err.to_string().contains("vendor"), "{err}");
     assert!(w.qb_named("Acme Supply").is_empty());
+}
+
+/// A plan can be made again in the other mode, and a planned engine can go back to read both
+/// sides again on the same session.
+#[test]
+fn a_plan_is_made_again_in_the_other_mode_and_both_sides_read_again() {
+    let mut w = World::new();
+    w.local(
+        "P1",
+        "Pair One",
+        CustomerStatus::Active,
+        &[(Field::Phone, "555-0001")],
+    );
+    w.qb_customer(
+        "Pair One",
+        &[(Field::AccountNumber, "P1"), (Field::Phone, "555-0002")],
+        true,
+    );
+    let e = w.planned(Mode::MissingOnly);
+    assert!(e.plan().pairs.is_empty());
+    let e = e.replan(Mode::NotExactMatch, &mut NoProgress).unwrap();
+    assert_eq!(e.plan().pairs.len(), 1, "{:?}", e.plan());
+    w.qb_customer("New Co", &[], true);
+    let loaded = e.unload().load(&mut w.store, &mut NoProgress).unwrap();
+    let names: Vec<_> = loaded
+        .snapshot()
+        .qb
+        .iter()
+        .filter_map(|c| c.data.get(Field::Name))
+        .collect();
+    assert!(names.contains(&"New Co"), "{names:?}");
 }

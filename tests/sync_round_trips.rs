@@ -63,19 +63,18 @@ fn exporting_1000_customers_takes_at_most_12_round_trips() {
         inner: SandboxConnection::new(&company),
         count: count.clone(),
     };
-    let mut engine = SyncEngine::connect(conn, &mut NoPrompt, Config::default(), None).unwrap();
-    engine.load(&mut store, &mut NoProgress).unwrap();
+    let engine = SyncEngine::connect(conn, &mut NoPrompt, Config::default(), None).unwrap();
+    let loaded = engine.load(&mut store, &mut NoProgress).unwrap();
     let before_plan = count.load(Ordering::SeqCst);
-    engine.plan(Mode::MissingOnly, &mut NoProgress).unwrap();
-    let plan = engine.current_plan().unwrap();
-    let snapshot = engine.snapshot().unwrap();
+    let planned = loaded.plan(Mode::MissingOnly, &mut NoProgress).unwrap();
+    let (plan, snapshot) = (planned.plan(), planned.snapshot());
     let codes: Vec<String> = plan
         .exports
         .iter()
         .map(|r| snapshot.locals[r.local].code().to_string())
         .collect();
     assert_eq!(codes.len(), 1000);
-    let report = engine
+    let report = planned
         .apply(
             &mut store,
             &Selection {

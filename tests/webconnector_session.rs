@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use custsync::qb::webconnector::emulator::{Emulator, QbFailure, UpdateOutcome};
 use custsync::qb::webconnector::soap::{Method, ReplyValue};
-use custsync::qb::webconnector::{BridgeStatus, ScheduledWork, ServiceSettings};
+use custsync::qb::webconnector::{BridgeStatus, ScheduledOutcome, ScheduledWork, ServiceSettings};
 use custsync::qb::{Connection, ConnectionKind, NoPrompt, QbError};
 use custsync::qbxml::QbxmlVersion;
 use webconnector_support::*;
@@ -187,13 +187,13 @@ impl ScheduledWork for OneQuery {
         self.runs.load(Ordering::SeqCst) == 0
     }
 
-    fn run(&self, connection: &mut dyn Connection) -> Result<String, String> {
+    fn run(&self, connection: &mut dyn Connection) -> ScheduledOutcome {
         self.runs.fetch_add(1, Ordering::SeqCst);
         let info = connection.open(&mut NoPrompt).expect("open");
         assert_eq!(info.company_file, COMPANY);
         connection.process(&customer_query("s1")).expect("query");
         connection.close();
-        Ok("one query".into())
+        ScheduledOutcome::Done("one query".into())
     }
 }
 

@@ -14,14 +14,15 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use custsync::config::{Config, ConnectionKind};
-use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
+use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxClock, SandboxConnection, ids};
+use custsync::qb::session::Session;
 use custsync::qb::webconnector::emulator::{
     ConnectionQuickBooks, Emulator, HttpClient, UpdateOutcome, UpdateReport, request_envelope,
 };
 use custsync::qb::webconnector::soap::Method;
 use custsync::qb::webconnector::{BridgeStatus, ScheduledWork, ServiceSettings, WaitHandle};
 use custsync::qb::{APP_NAME, Connection, NoPrompt, QbError, connect};
-use custsync::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, RequestBody};
+use custsync::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, QbDateTime, RequestBody};
 use custsync::store::{
     Customer, CustomerStatus, EntryKind, RunMode, RunOutcome, Store, StoreRead, Workspace,
 };
@@ -135,7 +136,8 @@ impl World {
 
     /// The connection Setup describes (the service starts listening) and its wait handle.
     fn connect(&self) -> (Box<dyn Connection>, WaitHandle) {
-        let (conn, wait) = connect::from_config_with_wait(&self.config, self.ws.dir()).unwrap();
+        let (conn, wait) =
+            connect::from_options_with_wait(self.config.connect_options(), self.ws.dir()).unwrap();
         (
             conn,
             wait.expect("the Web Connector connection has a wait handle"),
@@ -169,10 +171,10 @@ fn synchronize(
     let (db, config) = (w.ws.db_path(), w.config.clone());
     let core = thread::spawn(move || {
         let mut store = Store::open(&db).unwrap();
-        let mut engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
-        engine.load(&mut store, &mut NoProgress)?;
-        engine.plan(Mode::MissingOnly, &mut NoProgress)?;
-        let (snapshot, plan) = (engine.snapshot().unwrap(), engine.current_plan().unwrap());
+        let engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
+        let loaded = engine.load(&mut store, &mut NoProgress)?;
+        let planned = loaded.plan(Mode::MissingOnly, &mut NoProgress)?;
+        let (snapshot, plan) = (planned.snapshot(), planned.plan());
         let selection = Selection {
             exports: Candidates::exports(plan, snapshot, None).chosen,
             imports: Candidates::imports(plan, snapshot).chosen,
@@ -185,7 +187,7 @@ fn synchronize(
             .collect();
         // The operator looks at the lists for longer than the service holds a call.
         thread::sleep(think);
-        let result = engine.apply(
+        let result = planned.apply(
             &mut store,
             &selection,
             &ApplyOptions::default(),
@@ -302,6 +304,71 @@ fn an_interactive_synchronization_through_the_web_connector() {
     assert_eq!(kinds(&store, run.id, EntryKind::Imported), ["D400", "E500"]);
     assert_eq!(kinds(&store, run.id, EntryKind::Linked), ["C300"]);
     assert_eq!(wait.status(), BridgeStatus::Idle);
+}
+
+/// What an incremental synchronization reads, through the Web Connector: the customers changed
+/// since a watermark (a page per round trip) and the deletions since it.
+#[test]
+fn incremental_reads_through_the_web_connector() {
+    const T: i64 = 1_772_615_287;
+    let w = World::new();
+    let mut company = CompanyFile::open(&w.company).unwrap();
+    company.set_clock(SandboxClock::Fixed(T)).unwrap();
+    for name in ["Alpha", "Beta", "Gamma", "Delta", "Echo"] {
+        w.qb_customer(name, None);
+    }
+    company.set_clock(SandboxClock::Fixed(T + 100)).unwrap();
+    company
+        .edit_customer("Beta", &["Phone=555".parse().unwrap()])
+        .unwrap();
+    company.delete_customer("Gamma").unwrap();
+    company.merge_customers("Delta", "Echo").unwrap();
+    let watermark = QbDateTime::parse(&ids::format_time(T + 100)).unwrap();
+
+    let (conn, wait) = w.connect();
+    let core = thread::spawn(move || {
+        let mut session = Session::open(conn, &mut NoPrompt, None)?;
+        let changed: Vec<CustomerRet> = session
+            .customers_modified_since(&watermark.earlier_by(30), 1)
+            .items()
+            .collect::<Result<_, _>>()?;
+        let deleted = session.deleted_customers_since(Some(&watermark))?;
+        Ok::<_, custsync::qb::session::SessionError>((changed, deleted))
+    });
+    wait_for("the reads to wait for the Web Connector", || {
+        wait.status() == BridgeStatus::WaitingForWebConnector
+    });
+    let mut emu = w.emulator(client_for(wait.url()));
+    let update = emu.run_update().expect("update");
+    completed(&update);
+    let (changed, deleted) = core.join().unwrap().expect("read");
+    let names: Vec<&str> = changed
+        .iter()
+        .filter_map(|c| c.data.get(Field::Name))
+        .collect();
+    assert_eq!(
+        names,
+        ["Beta", "Echo"],
+        "the edited customer and the merge's survivor"
+    );
+    assert_eq!(changed[0].data.get(Field::Phone), Some("555"));
+    assert_eq!(changed[0].edit_sequence.as_deref(), Some("1772615387"));
+    let gone: Vec<&str> = deleted
+        .iter()
+        .filter_map(|d| d.full_name.as_deref())
+        .collect();
+    assert_eq!(gone, ["Gamma", "Delta"]);
+    // A page per round trip, then the deletions; every request valid qbXML.
+    let reads: Vec<&String> = update
+        .requests
+        .iter()
+        .filter(|r| r.contains("<CustomerQueryRq") || r.contains("<ListDeletedQueryRq"))
+        .collect();
+    assert_eq!(reads.len(), 3, "{reads:?}");
+    assert!(reads[2].contains("<ListDelType>Customer</ListDelType>"));
+    let texts: Vec<&str> = update.requests.iter().map(String::as_str).collect();
+    custsync::testkit::assert_valid_qbxml(&texts);
+    assert_transcript_valid(emu.transcript());
 }
 
 /// The sandbox refuses custsync (never authorized, nobody at QuickBooks' screen): the HRESULT
@@ -816,7 +883,7 @@ fn without_a_password_the_web_connector_connection_says_how_to_set_one() {
             .join(custsync::qb::webconnector::auth::PASSWORD_FILE),
     )
     .unwrap();
-    let err = connect::from_config_with_wait(&w.config, w.ws.dir())
+    let err = connect::from_options_with_wait(w.config.connect_options(), w.ws.dir())
         .err()
         .expect("no password, no service");
     assert!(

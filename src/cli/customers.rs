@@ -35,20 +35,20 @@ pub enum CustomersCommand {
 }
 
 pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let mut store = workspace.open_store()?;
     match args.command {
         CustomersCommand::Import { file } => {
+            let workspace = Workspace::open(g.workspace.as_deref())?;
+            let mut store = workspace.open_store()?;
             let report = csv::import_file(&mut store, &file, &os_user())?;
             match report.run {
-                Some(run) => println!(
+                Some(run) => outln!(
                     "Imported {}: {} added, {} updated, {} unchanged. To revert it: custsync undo {run}",
                     file.display(),
                     report.added,
                     report.updated,
                     report.unchanged
                 ),
-                None => println!(
+                None => outln!(
                     "Nothing to import: the {} customers in {} are already stored exactly so.",
                     report.unchanged,
                     file.display()
@@ -56,21 +56,23 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::Export { file } => {
+            let store = super::snapshot(g)?;
             if file.as_os_str() == "-" {
                 let n = csv::export(&store, std::io::stdout().lock())?;
-                eprintln!("Exported {n} customers.");
+                errln!("Exported {n} customers.");
             } else {
                 let n = csv::export_file(&store, &file)?;
-                println!("Exported {n} customers to {}.", file.display());
+                outln!("Exported {n} customers to {}.", file.display());
             }
         }
         CustomersCommand::List { text } => {
+            let store = super::snapshot(g)?;
             let customers = store.search_customers(text.as_deref().unwrap_or(""), None)?;
             let mut out = std::io::stdout().lock();
             for c in &customers {
                 writeln!(out, "{}\t{}\t{}", c.code(), c.name(), c.status)?;
             }
-            eprintln!("{} customers.", customers.len());
+            errln!("{} customers.", customers.len());
         }
     }
     Ok(Outcome::Done)

@@ -19,7 +19,7 @@ pub fn run(args: DemoArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let summary = crate::demo::create(&dir)?;
     let workspace = summary.dir.display();
     if args.no_open {
-        println!(
+        outln!(
             "Demo workspace: {workspace}\n\
              SMSTurbo customers: {}\n\
              Sandbox QuickBooks company: {} ({} customers)\n\n\

@@ -21,19 +21,19 @@ pub struct UndoArgs {
 }
 
 pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let store = workspace.open_store()?;
+    let store = super::snapshot(g)?;
     if let Some(id) = args.show {
         let Some(run) = store.run(RunId(id))? else {
             color_eyre::eyre::bail!("there is no run {id}; `custsync runs` lists them");
         };
-        println!(
+        let entries = store.run_entries(RunId(id))?;
+        outln!(
             "Run {} — {} — {}",
             run.id.0,
             run.mode.as_str(),
             run.started_at.format("%Y-%m-%d %H:%M")
         );
-        for e in store.run_entries(RunId(id))? {
+        for e in entries {
             let mut line = format!("  {:<9} {}", e.kind.as_str(), e.code);
             if let Some(c) = &e.column {
                 line.push_str(&format!(" {}", c.label()));
@@ -51,18 +51,27 @@ pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             if let Some(m) = &e.status_message {
                 line.push_str(&format!(" — {m}"));
             }
-            println!("{line}");
+            outln!("{line}");
         }
         return Ok(Outcome::Done);
     }
     let runs = store.runs(args.limit)?;
     if runs.is_empty() {
-        println!("No synchronization runs yet.");
+        outln!("No synchronization runs yet.");
         return Ok(Outcome::Done);
     }
-    println!(
+    outln!(
         "{:>5}  {:<16}  {:<10}  {:<15}  {:<12}  {:>5} {:>5} {:>5} {:>5} {:>5}  company",
-        "run", "started", "user", "mode", "outcome", "added", "impt", "repl", "link", "fail"
+        "run",
+        "started",
+        "user",
+        "mode",
+        "outcome",
+        "added",
+        "impt",
+        "repl",
+        "link",
+        "fail"
     );
     for r in runs {
         let c = &r.counts;
@@ -74,7 +83,7 @@ pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             .undone_by
             .map(|u| format!(" (undone by {})", u.0))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{:>5}  {:<16}  {:<10}  {:<15}  {:<12}  {:>5} {:>5} {:>5} {:>5} {:>5}  {}{undone}",
             r.id.0,
             r.started_at.format("%Y-%m-%d %H:%M"),
@@ -96,7 +105,7 @@ pub fn undo(args: UndoArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let workspace = Workspace::open(g.workspace.as_deref())?;
     let mut store = workspace.open_store()?;
     let report = store.undo_run(RunId(args.run), &os_user())?;
-    println!(
+    outln!(
         "Undid run {} as run {}: {} imported customer(s) removed, {} value(s) restored.",
         args.run,
         report.run.0,
@@ -104,9 +113,9 @@ pub fn undo(args: UndoArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         report.restored.len()
     );
     for skip in &report.kept {
-        println!("  kept {}: {}", skip.code, skip.reason);
+        outln!("  kept {}: {}", skip.code, skip.reason);
     }
-    println!(
+    outln!(
         "Customers added to QuickBooks stay there: custsync never modifies or deletes QuickBooks \
          customers."
     );

@@ -81,7 +81,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let workspace = Workspace::open(g.workspace.as_deref())?;
     let config = workspace.load_config()?;
     let mut store = workspace.open_store()?;
-    let conn = connect::from_config(&config, workspace.dir())?;
+    let conn = connect::from_options(config.connect_options(), workspace.dir())?;
     let trace = match &g.trace {
         Some(dir) => Some(Trace::open(dir)?),
         None => None,
@@ -90,11 +90,11 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
         .then(|| std::path::PathBuf::from(&config.company_file));
     let explained = |e: SyncError| explained(e, sandbox_file.as_deref());
-    let mut engine =
+    let engine =
         SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace).map_err(explained)?;
     let company = engine.company().clone();
     if !args.json {
-        println!(
+        outln!(
             "Company: {} — {}\n         {}, qbXML {}, {} customers",
             company.name,
             company.file,
@@ -103,14 +103,17 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             company.customer_count
         );
     }
-    engine.load(&mut store, &mut progress).map_err(explained)?;
-    if let Some(r) = engine.recovery().filter(|r| r.batches > 0)
+    let loaded = engine.load(&mut store, &mut progress).map_err(explained)?;
+    if let Some(r) = Some(loaded.recovery()).filter(|r| r.batches > 0)
         && !args.json
     {
-        println!(
+        outln!(
             "Settled {} batch(es) an earlier run left unfinished: {} added, {} refused, {} not sent \
              (offered again below).",
-            r.batches, r.added, r.failed, r.not_applied
+            r.batches,
+            r.added,
+            r.failed,
+            r.not_applied
         );
     }
     let mode = if args.missing_only {
@@ -118,10 +121,8 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     } else {
         Mode::NotExactMatch
     };
-    engine.plan(mode, &mut progress).map_err(explained)?;
-    let (Some(snapshot), Some(plan)) = (engine.snapshot(), engine.current_plan()) else {
-        return Err(eyre!("the plan was not made; synchronize again"));
-    };
+    let planned = loaded.plan(mode, &mut progress).map_err(explained)?;
+    let (snapshot, plan) = (planned.snapshot(), planned.plan());
     let selection = select(&args, plan, snapshot)?;
     // JSON goes out as it is made (a plan of 100,000 rows as one value would cost more memory
     // than both customer lists); stdout stays one valid document whatever happens after.
@@ -136,17 +137,17 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         if args.json {
             writeln!(out, ",\"dry_run\":true}}")?;
         } else if selection.is_empty() && !args.dry_run {
-            println!(
+            outln!(
                 "\nNothing selected: choose with --export, --import and --replace (all, none or a \
                  list). Nothing was changed."
             );
         } else {
-            println!("\nDry run: nothing was changed.");
+            outln!("\nDry run: nothing was changed.");
         }
         return Ok(Outcome::Done);
     }
     out.flush()?;
-    let applied = engine.apply(
+    let applied = planned.apply(
         &mut store,
         &selection,
         &ApplyOptions {
@@ -262,12 +263,12 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         Mode::MissingOnly => "missing customers only",
         Mode::NotExactMatch => "every customer that is not an exact match",
     };
-    println!("\nPlan ({mode}):");
+    outln!("\nPlan ({mode}):");
     let (ok, blocked): (Vec<_>, Vec<_>) = plan.exports.iter().partition(|r| r.problems.is_empty());
     section("Can be added to QuickBooks", ok.len());
     for r in &ok {
         let c = &s.locals[r.local];
-        println!(
+        outln!(
             "    {:<10} {}",
             c.code(),
             r.add.data.get(Field::Name).unwrap_or("")
@@ -276,18 +277,18 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
     section("Cannot be added until fixed", blocked.len());
     for r in &blocked {
         let c = &s.locals[r.local];
-        println!("    {:<10} {}", c.code(), c.name());
+        outln!("    {:<10} {}", c.code(), c.name());
         for p in &r.problems {
-            println!("               - {p}");
+            outln!("               - {p}");
         }
     }
     section("Can be imported into SMSTurbo", plan.imports.len());
     for r in &plan.imports {
         let qb = &s.qb[r.qb];
         let name = qb.data.get(Field::Name).unwrap_or("");
-        println!("    {:<10} {name}", r.customer.code());
+        outln!("    {:<10} {name}", r.customer.code());
         for p in &r.problems {
-            println!("               - {p}");
+            outln!("               - {p}");
         }
     }
     if plan.mode == Mode::NotExactMatch {
@@ -295,9 +296,9 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         for pair in &plan.pairs {
             let c = &s.locals[pair.local];
             let qb = &s.qb[pair.qb];
-            println!("    {:<10} {}", c.code(), c.name());
+            outln!("    {:<10} {}", c.code(), c.name());
             for d in &pair.diffs {
-                println!(
+                outln!(
                     "               {}: {} → {}{}",
                     d.field.label(),
                     show(&c.data, d.field),
@@ -306,7 +307,7 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
                 );
             }
             if let Some(st) = pair.status {
-                println!(
+                outln!(
                     "               Status: {} → {}{}",
                     st.local,
                     st.replacement,
@@ -316,7 +317,7 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         }
     }
     let m = &plan.matching;
-    println!(
+    outln!(
         "\n  {} exact match(es); {} need review; {} hidden by export status; {} hidden by customer type{}",
         m.exact,
         m.reviews,
@@ -329,13 +330,13 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         }
     );
     for t in &plan.missing_types {
-        println!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
+        outln!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
     }
 }
 
 fn section(title: &str, n: usize) {
     if n > 0 {
-        println!("  {title} ({n}):");
+        outln!("  {title} ({n}):");
     }
 }
 
@@ -345,32 +346,37 @@ fn show(d: &CustomerData, f: Field) -> String {
 }
 
 fn print_report(r: &RunReport) {
-    println!(
+    outln!(
         "\nDone: {} added to QuickBooks, {} imported into SMSTurbo, {} updated ({} values), {} linked.",
-        r.added, r.imported, r.updated, r.values_changed, r.linked
+        r.added,
+        r.imported,
+        r.updated,
+        r.values_changed,
+        r.linked
     );
     for t in &r.types_added {
-        println!("  Added to QuickBooks: {t}");
+        outln!("  Added to QuickBooks: {t}");
     }
     if r.cancelled {
-        println!("  Cancelled: {} customer(s) not sent.", r.not_sent);
+        outln!("  Cancelled: {} customer(s) not sent.", r.not_sent);
     }
     if r.in_doubt > 0 {
-        println!(
+        outln!(
             "  {} customer(s) have an unknown outcome; the next run settles them first.",
             r.in_doubt
         );
     }
     if !r.failures.is_empty() {
-        println!("  Failed ({}):", r.failures.len());
+        outln!("  Failed ({}):", r.failures.len());
         for f in &r.failures {
-            println!("    {}", f.one_line());
+            outln!("    {}", f.one_line());
         }
     }
     if let Some(run) = r.run {
-        println!(
+        outln!(
             "  Journal: run {} (custsync runs; custsync undo {} to undo its local changes)",
-            run.0, run.0
+            run.0,
+            run.0
         );
     }
 }

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, mpsc};
 
 use color_eyre::eyre::{WrapErr, bail};
 
@@ -59,41 +59,73 @@ pub fn serve(args: ServeArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     if let Some(listen) = args.listen {
         opts.listen = listen;
     }
-    let mut service = Service::from_config(&cfg, ws.dir())?.with_observer(log_call);
+    // Ctrl-C, or a log nobody reads any more, stops the server.
+    let (stop, stopped) = mpsc::channel();
+    let log = ServeLog { stop: stop.clone() };
+    let mut service = Service::from_config(wc, &cfg.company_file, ws.dir())?.with_observer({
+        let log = log.clone();
+        move |call| log.call(call)
+    });
     let scheduled = ScheduledSync::is_configured(&cfg.schedule);
     if scheduled {
+        let log = log.clone();
         let work = ScheduledSync::new(&ws, cfg.clone())
             .with_trace(g.trace.clone())
-            .with_log(|line| eprintln!("{}  {line}", timestamp()));
+            .with_log(move |line| log.line(format_args!("{}  {line}", timestamp())));
         service = service.with_scheduled_work(Arc::new(work));
     }
     let server = start_server(&opts, Arc::new(service))?;
-    eprintln!(
+    log.line(format_args!(
         "custsync is serving the QuickBooks Web Connector at {} for user \"{}\". Press Ctrl-C to stop.",
         server.url(),
         wc.user_name
-    );
+    ));
     if scheduled {
-        eprintln!(
+        log.line(format_args!(
             "When the Web Connector calls, custsync will {}.",
             describe(&cfg.schedule)
-        );
+        ));
     } else {
-        eprintln!(
+        log.line(format_args!(
             "Nothing is scheduled ([schedule] in config.toml): a Web Connector that calls is told \
              there is nothing to do."
-        );
+        ));
     }
-    let (tx, rx) = std::sync::mpsc::channel();
     ctrlc::set_handler(move || {
-        let _ = tx.send(());
+        let _ = stop.send(());
     })
     .wrap_err("could not install the Ctrl-C handler")?;
-    let _ = rx.recv();
-    eprintln!("Stopping: finishing the calls in progress…");
+    let _ = stopped.recv();
+    log.line(format_args!("Stopping: finishing the calls in progress…"));
     server.shutdown();
-    eprintln!("Stopped.");
+    log.line(format_args!("Stopped."));
     Ok(Outcome::Done)
+}
+
+/// `serve`'s log, on stderr. Once it cannot be written (its pipe was closed), serve stops the way
+/// Ctrl-C stops it: nobody would see what it does any more.
+#[derive(Clone)]
+struct ServeLog {
+    stop: mpsc::Sender<()>,
+}
+
+impl ServeLog {
+    fn line(&self, args: std::fmt::Arguments<'_>) {
+        if !super::output::write_err(args) {
+            let _ = self.stop.send(());
+        }
+    }
+
+    fn call(&self, log: &CallLog<'_>) {
+        let method = log.method.map(|m| m.name()).unwrap_or("(unreadable)");
+        self.line(format_args!(
+            "{}  {:<15} {:<20} {}",
+            timestamp(),
+            log.peer,
+            method,
+            log.detail
+        ));
+    }
 }
 
 /// What `[schedule]` makes a run do, in words.
@@ -120,17 +152,6 @@ fn describe(s: &ScheduleConfig) -> String {
 
 fn timestamp() -> impl std::fmt::Display {
     chrono::Local::now().format("%Y-%m-%d %H:%M:%S")
-}
-
-fn log_call(log: &CallLog<'_>) {
-    let method = log.method.map(|m| m.name()).unwrap_or("(unreadable)");
-    eprintln!(
-        "{}  {:<15} {:<20} {}",
-        timestamp(),
-        log.peer,
-        method,
-        log.detail
-    );
 }
 
 /// `custsync qwc`: writes the file to add custsync to the Web Connector.
@@ -225,7 +246,7 @@ fn set_password(g: &Globals) -> color_eyre::Result<Outcome> {
         read_one_line(stdin.lock())?
     };
     let path = StoredPassword::hash(&password)?.save(&ws)?;
-    println!(
+    outln!(
         "Saved the Web Connector password as a salted hash in {}.\n\
          Type the same password in the Web Connector's Password column for custsync.",
         path.display()

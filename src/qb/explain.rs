@@ -30,6 +30,7 @@ use std::path::Path;
 use crate::qbxml::status::codes;
 use crate::qbxml::{Field, NameList, Status, message_set_status as set_status};
 
+use super::sandbox::Grant;
 use super::{APP_NAME, QbError, hresult};
 
 /// A plain-words explanation.
@@ -43,9 +44,43 @@ pub struct Explanation {
     pub what_happened: String,
     /// What to do next.
     pub next_step: String,
-    /// For the sandbox company: the `custsync sandbox …` command that does what the next step asks
-    /// of QuickBooks, with `FILE` standing for the company file (see [`Explanation::sandbox_fix_for`]).
-    pub sandbox_fix: Option<String>,
+    /// For the sandbox company: the `custsync sandbox prefs` change that does what the next step
+    /// asks of QuickBooks (see [`Explanation::sandbox_fix_for`]).
+    pub sandbox_fix: Option<SandboxPrefs>,
+}
+
+/// A `custsync sandbox prefs FILE …` change: the sandbox's Integrated Applications preferences
+/// as QuickBooks' own dialog would set them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SandboxPrefs {
+    /// `--grant`: what the Application Certificate grants.
+    pub grant: Option<Grant>,
+    /// `--auto-login on`.
+    pub auto_login: bool,
+    /// `--open`: QuickBooks has the file open.
+    pub open: bool,
+}
+
+impl SandboxPrefs {
+    /// The command for the company file at `file`, quoted when it has spaces.
+    pub fn command_for(&self, file: &Path) -> String {
+        let shown = file.display().to_string();
+        let mut command = if shown.contains(' ') {
+            format!("custsync sandbox prefs \"{shown}\"")
+        } else {
+            format!("custsync sandbox prefs {shown}")
+        };
+        if let Some(grant) = &self.grant {
+            command.push_str(&format!(" --grant {}", grant.key()));
+        }
+        if self.auto_login {
+            command.push_str(" --auto-login on");
+        }
+        if self.open {
+            command.push_str(" --open");
+        }
+        command
+    }
 }
 
 impl Explanation {
@@ -64,8 +99,8 @@ impl Explanation {
         }
     }
 
-    fn sandbox(mut self, command: &str) -> Self {
-        self.sandbox_fix = Some(command.to_string());
+    fn sandbox(mut self, prefs: SandboxPrefs) -> Self {
+        self.sandbox_fix = Some(prefs);
         self
     }
 
@@ -76,15 +111,7 @@ impl Explanation {
 
     /// The sandbox command for the company file at `file`.
     pub fn sandbox_fix_for(&self, file: &Path) -> Option<String> {
-        let shown = file.display().to_string();
-        let quoted = if shown.contains(' ') {
-            format!("\"{shown}\"")
-        } else {
-            shown
-        };
-        self.sandbox_fix
-            .as_ref()
-            .map(|c| c.replace("FILE", &quoted))
+        self.sandbox_fix.as_ref().map(|p| p.command_for(file))
     }
 }
 
@@ -154,7 +181,10 @@ pub fn explain_hresult(code: u32) -> Explanation {
                 integrated_apps_path()
             ),
         )
-        .sandbox("custsync sandbox prefs FILE --open"),
+        .sandbox(SandboxPrefs {
+            open: true,
+            ..SandboxPrefs::default()
+        }),
         hresult::OTHER_FILE_OPEN => e(
             "Another company file is open",
             "QuickBooks has a different company file open than the one in Setup.",
@@ -204,7 +234,11 @@ pub fn explain_hresult(code: u32) -> Explanation {
                  {RETRY}."
             ),
         )
-        .sandbox("custsync sandbox prefs FILE --grant when-open --open"),
+        .sandbox(SandboxPrefs {
+            grant: Some(Grant::WhenOpen),
+            open: true,
+            ..SandboxPrefs::default()
+        }),
         hresult::NO_PERMISSION => e(
             "custsync has no permission for this company",
             "QuickBooks' Integrated Applications list does not allow custsync into this company file.",
@@ -213,7 +247,10 @@ pub fn explain_hresult(code: u32) -> Explanation {
                 integrated_apps_path()
             ),
         )
-        .sandbox("custsync sandbox prefs FILE --grant when-open"),
+        .sandbox(SandboxPrefs {
+            grant: Some(Grant::WhenOpen),
+            ..SandboxPrefs::default()
+        }),
         hresult::AUTO_LOGIN_NOT_ALLOWED => e(
             "QuickBooks does not let custsync log in automatically",
             "custsync is allowed in \"always, even if QuickBooks is not running\", but QuickBooks \
@@ -224,7 +261,10 @@ pub fn explain_hresult(code: u32) -> Explanation {
                 integrated_apps_path()
             ),
         )
-        .sandbox("custsync sandbox prefs FILE --auto-login on"),
+        .sandbox(SandboxPrefs {
+            auto_login: true,
+            ..SandboxPrefs::default()
+        }),
         hresult::ACCESS_DENIED => e(
             "QuickBooks refused custsync",
             "The QuickBooks user answered \"No\" when QuickBooks asked whether to let custsync in, \
@@ -235,7 +275,10 @@ pub fn explain_hresult(code: u32) -> Explanation {
                 integrated_apps_path()
             ),
         )
-        .sandbox("custsync sandbox prefs FILE --grant none"),
+        .sandbox(SandboxPrefs {
+            grant: Some(Grant::None),
+            ..SandboxPrefs::default()
+        }),
         hresult::SINGLE_USER_CONFLICT => e(
             "Another program is sharing the company file",
             "custsync needed the company file to itself, but another application is already using it.",
@@ -329,6 +372,9 @@ pub struct StatusContext<'a> {
     pub owner: Option<NameOwner>,
     /// QuickBooks' own status message.
     pub status_message: Option<&'a str>,
+    /// The name was free in QuickBooks when the add was planned (an export): a 3100 then means
+    /// it was added since, by another workspace or a QuickBooks user.
+    pub name_was_free: bool,
 }
 
 /// What QuickBooks' own status message says about the value it refused, for the codes whose
@@ -515,6 +561,18 @@ pub fn explain_status(code: i32, ctx: &StatusContext<'_>) -> Explanation {
                 "Shorten the {} of the SMSTurbo customer and synchronize again.",
                 ctx.what_field()
             ),
+        ),
+        codes::NAME_IN_USE if ctx.name_was_free => e(
+            "Added meanwhile",
+            format!(
+                "{p}QuickBooks already has a customer or other name named '{value}': another \
+                 workspace or a QuickBooks user added it meanwhile, after this synchronization \
+                 looked"
+            ),
+            "Synchronize again: a customer of that name is then linked to this one (or both are \
+             listed for review); a vendor, employee or other name is then shown on the row, and \
+             only then does this customer need another QuickBooks name"
+                .into(),
         ),
         codes::NAME_IN_USE => {
             let owner = ctx.owner.map_or(
@@ -862,6 +920,30 @@ mod tests {
             e.sandbox_fix_for(Path::new("/data/Acme Co.QBW")).as_deref(),
             Some("custsync sandbox prefs \"/data/Acme Co.QBW\" --auto-login on")
         );
+    }
+
+    #[test]
+    fn sandbox_fixes_are_the_prefs_commands_for_the_file() {
+        let file = Path::new("/data/Acme.QBW");
+        let fix = |code| explain_hresult(code).sandbox_fix_for(file);
+        let p = "custsync sandbox prefs /data/Acme.QBW";
+        assert_eq!(
+            fix(hresult::COULD_NOT_START_QB),
+            Some(format!("{p} --open"))
+        );
+        assert_eq!(
+            fix(hresult::NEVER_AUTHORIZED),
+            Some(format!("{p} --grant when-open --open"))
+        );
+        assert_eq!(
+            fix(hresult::NO_PERMISSION),
+            Some(format!("{p} --grant when-open"))
+        );
+        assert_eq!(
+            fix(hresult::ACCESS_DENIED),
+            Some(format!("{p} --grant none"))
+        );
+        assert_eq!(fix(hresult::COULD_NOT_OPEN_FILE), None);
     }
 
     #[test]

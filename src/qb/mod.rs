@@ -72,10 +72,15 @@ pub struct SessionInfo {
     pub supported_versions: Vec<QbxmlVersion>,
 }
 
-/// Which kind of QuickBooks a connection reaches; shown to the operator.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which kind of QuickBooks a connection reaches: chosen in Setup (`connection.kind` in
+/// config.toml) and shown to the operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ConnectionKind {
+    /// The simulated company in the file named by `company_file`.
+    #[default]
     Sandbox,
+    /// A real QuickBooks Desktop through the QuickBooks Web Connector.
     WebConnector,
 }
 

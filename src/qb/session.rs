@@ -3,8 +3,9 @@
 //! It opens the connection, settles the qbXML version (from what the connection learned on
 //! opening, else a HostQuery at 13.0), numbers request IDs, writes every exchange to the trace,
 //! and offers the calls the sync needs: host and company, the customer count, all customers page
-//! by page through an iterator (never the whole list as one XML document), customer and job
-//! types, and a batched check of which names vendors, employees or other names already hold.
+//! by page through an iterator (never the whole list as one XML document), the customers changed
+//! and deleted since a time (for a copy of the list kept up to date incrementally), customer and
+//! job types, and a batched check of which names vendors, employees or other names already hold.
 //!
 //! Failures below qbXML (HRESULTs, transport) arrive as [`QbError`]s inside [`SessionError`];
 //! a status code in a response is not a `QbError`: `send` returns it in the [`ResponseDoc`], and
@@ -16,17 +17,18 @@ use std::sync::LazyLock;
 use super::hresult;
 use super::trace::{Trace, TraceError};
 use super::{AccessPrompt, Connection, QbError, SessionInfo};
-use crate::qbxml::QbxmlVersion;
 use crate::qbxml::messages::{
-    ActiveStatus, CompanyRet, CustomerQuery, CustomerRet, HostRet, IteratorRq, ListAdd, ListFilter,
-    ListQuery, ListRet, NameList, NameQuery, NameRet, OnError, RequestBody, RequestDoc, Response,
-    ResponseBody, ResponseDoc, Selection,
+    ActiveStatus, CompanyRet, CustomerQuery, CustomerRet, HostRet, IteratorRq, ListAdd,
+    ListDelType, ListDeletedQuery, ListDeletedRet, ListFilter, ListQuery, ListRet, NameList,
+    NameQuery, NameRet, OnError, RequestBody, RequestDoc, Response, ResponseBody, ResponseDoc,
+    Selection,
 };
 use crate::qbxml::order::{self, Content};
 use crate::qbxml::read::{ReadError, read_response_str};
 use crate::qbxml::rules::{self, Violation};
 use crate::qbxml::status::{Status, codes};
 use crate::qbxml::write::write_request;
+use crate::qbxml::{QbDateTime, QbxmlVersion};
 
 /// How many names one collision-check document asks about (three queries of this many
 /// FullNames each): large enough to need few round trips, small enough for any transport.
@@ -83,6 +85,12 @@ pub enum SessionError {
     Protocol(String),
     #[error("{}", violations.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Invalid { violations: Vec<Violation> },
+    #[error(
+        "QuickBooks kept adding customers to the read ({received} received so far, {expected} at \
+         the start): its customer list changed faster than it could be read. Try again when \
+         nobody is editing customers in QuickBooks"
+    )]
+    KeptChanging { received: u64, expected: u64 },
 }
 
 impl SessionError {
@@ -312,8 +320,69 @@ impl<'c> Session<'c> {
             include: include.iter().map(|s| s.to_string()).collect(),
             iterator_id: None,
             remaining: None,
+            received: 0,
+            expected: None,
             finished: false,
         }
+    }
+
+    /// The customers and jobs changed since `since` (inclusive, as QuickBooks' FromModifiedDate
+    /// is), active and inactive, `page_size` at a time through an iterator, each with the
+    /// elements a copy of the list needs ([`mapped_ret_elements`]: ListID, EditSequence,
+    /// TimeModified, FullName, IsActive, ParentRef, Sublevel and every mapped field).
+    ///
+    /// Send back a TimeModified QuickBooks returned, minus an overlap
+    /// ([`QbDateTime::earlier_by`]; at least an hour, for QuickBooks' daylight-saving shifts).
+    /// The same ListID can come more than once in one read when a customer changes during it;
+    /// keep the copy with the latest EditSequence. An iterator does not outlive its session: a
+    /// read cut short starts again from the watermark.
+    pub fn customers_modified_since(
+        &mut self,
+        since: &QbDateTime,
+        page_size: u32,
+    ) -> CustomerPages<'_, 'c> {
+        self.customers_matching(
+            ListFilter {
+                from_modified_date: Some(since.to_string()),
+                ..ListFilter::default()
+            },
+            page_size,
+            mapped_ret_elements(),
+        )
+    }
+
+    /// The customers and jobs QuickBooks deleted, or merged into another, since `since`
+    /// (inclusive; `None`: every record it still keeps), oldest first. QuickBooks keeps these
+    /// records for about 90 days: a copy of the list older than that cannot learn every
+    /// deletion and needs a full read.
+    pub fn deleted_customers_since(
+        &mut self,
+        since: Option<&QbDateTime>,
+    ) -> Result<Vec<ListDeletedRet>, SessionError> {
+        let r = self.single(RequestBody::ListDeletedQuery(ListDeletedQuery {
+            types: vec![ListDelType::Customer],
+            from_deleted_date: since.map(ToString::to_string),
+            to_deleted_date: None,
+            include_ret: Vec::new(),
+        }))?;
+        if r.status.code == codes::NO_MATCH {
+            return Ok(Vec::new());
+        }
+        let deleted = match succeeded("ListDeletedQuery", r)?.body {
+            ResponseBody::Deleted(d) => d,
+            ResponseBody::Empty => Vec::new(),
+            _ => {
+                return Err(SessionError::Protocol(
+                    "a ListDeletedQuery answer holding something other than deletions".into(),
+                ));
+            }
+        };
+        if deleted.iter().any(|d| d.list_id.is_empty()) {
+            return Err(SessionError::Protocol(
+                "a deleted customer without a ListID".into(),
+            ));
+        }
+        Ok(deleted)
     }
 
     /// All customer types, active and inactive.
@@ -474,6 +543,9 @@ pub struct CustomerPages<'s, 'c> {
     include: Vec<String>,
     iterator_id: Option<String>,
     remaining: Option<u32>,
+    /// Customers received so far, and how many the first page announced in all.
+    received: u64,
+    expected: Option<u64>,
     finished: bool,
 }
 
@@ -543,13 +615,25 @@ impl<'s, 'c> CustomerPages<'s, 'c> {
         if customers.iter().any(|c| c.list_id.is_empty()) {
             return Err(SessionError::Protocol("a customer without a ListID".into()));
         }
+        self.received += customers.len() as u64;
+        let expected = *self
+            .expected
+            .get_or_insert(customers.len() as u64 + u64::from(remaining));
         if remaining > 0 {
-            let stuck =
-                customers.is_empty() || self.remaining.is_some_and(|prev| remaining >= prev);
-            if stuck {
+            // A customer changed during the read comes again at the end, so the remaining count
+            // need not fall from page to page; a page without customers, or a read that keeps
+            // growing far beyond what it started with, is not moving on.
+            if customers.is_empty() {
                 return Err(SessionError::Protocol(format!(
                     "the customer iterator did not advance ({remaining} still remaining)"
                 )));
+            }
+            let page = u64::from(self.filter.max_returned.unwrap_or(1));
+            if self.received > 2 * expected + page {
+                return Err(SessionError::KeptChanging {
+                    received: self.received,
+                    expected,
+                });
             }
             match r.iterator_id {
                 Some(id) => self.iterator_id = Some(id),

@@ -40,15 +40,18 @@ impl Trace {
     /// Opens (creating it if needed) the trace folder.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Trace, TraceError> {
         let dir = dir.into();
-        fs::create_dir_all(&dir).map_err(|source| TraceError {
+        let fail = |source| TraceError {
             path: dir.clone(),
             source,
-        })?;
+        };
+        // Traces hold customers' data: a folder custsync makes is its owner's only. A folder the
+        // operator chose that exists already keeps its permissions.
+        if !dir.exists() {
+            fs::create_dir_all(&dir).map_err(fail)?;
+            crate::files::make_private(&dir).map_err(fail)?;
+        }
         let last = fs::read_dir(&dir)
-            .map_err(|source| TraceError {
-                path: dir.clone(),
-                source,
-            })?
+            .map_err(fail)?
             .filter_map(|entry| entry.ok())
             .filter_map(|entry| sequence_of(&entry.file_name().to_string_lossy()))
             .max()
@@ -100,7 +103,7 @@ impl Trace {
 
     fn write(&mut self, seq: u32, suffix: &str, text: &str) {
         let path = self.dir.join(format!("{seq:04}-{suffix}"));
-        if let Err(source) = fs::write(&path, text)
+        if let Err(source) = crate::files::write_private(&path, text.as_bytes())
             && self.failure.is_none()
             && !self.reported
         {

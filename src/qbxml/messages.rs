@@ -78,6 +78,8 @@ pub enum RequestBody {
     JobTypeAdd(ListAdd),
     /// VendorQuery, EmployeeQuery or OtherNameQuery by FullName, to find name collisions.
     NameQuery(NameList, NameQuery),
+    /// Which list records QuickBooks deleted (or merged away), and when.
+    ListDeletedQuery(ListDeletedQuery),
 }
 
 impl RequestBody {
@@ -93,6 +95,7 @@ impl RequestBody {
             RequestBody::JobTypeQuery(_) => "JobTypeQuery",
             RequestBody::JobTypeAdd(_) => "JobTypeAdd",
             RequestBody::NameQuery(list, _) => list.query_name(),
+            RequestBody::ListDeletedQuery(_) => "ListDeletedQuery",
         }
     }
 }
@@ -279,6 +282,84 @@ pub struct ListAdd {
     pub parent_full_name: Option<String>,
 }
 
+macro_rules! list_del_types {
+    ($($variant:ident),* $(,)?) => {
+        /// `ListDelType`: the lists whose deletions `ListDeletedQueryRq` reports (the same 38
+        /// values in qbXML 13.0 and 16.0).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ListDelType { $($variant),* }
+
+        impl ListDelType {
+            pub const ALL: &'static [ListDelType] = &[$(ListDelType::$variant),*];
+            /// The schema's enumeration, in its order.
+            pub const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(ListDelType::$variant => stringify!($variant)),* }
+            }
+
+            pub fn parse(text: &str) -> Option<ListDelType> {
+                match text { $(stringify!($variant) => Some(ListDelType::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+list_del_types![
+    Account,
+    BillingRate,
+    Class,
+    Currency,
+    Customer,
+    CustomerMsg,
+    CustomerType,
+    DateDrivenTerms,
+    Employee,
+    InventorySite,
+    ItemDiscount,
+    ItemFixedAsset,
+    ItemGroup,
+    ItemInventory,
+    ItemInventoryAssembly,
+    ItemNonInventory,
+    ItemOtherCharge,
+    ItemPayment,
+    ItemSalesTax,
+    ItemSalesTaxGroup,
+    ItemService,
+    ItemSubtotal,
+    JobType,
+    OtherName,
+    PaymentMethod,
+    PayrollItemNonWage,
+    PayrollItemWage,
+    PriceLevel,
+    SalesRep,
+    SalesTaxCode,
+    ShipMethod,
+    StandardTerms,
+    ToDo,
+    UnitOfMeasureSet,
+    Vehicle,
+    Vendor,
+    VendorType,
+    WorkersCompCode,
+];
+
+/// `ListDeletedQueryRq`: the deleted records of one or more lists, optionally only those deleted
+/// within a range (`DeletedDateRangeFilter`, inclusive). QuickBooks keeps deletion records for
+/// about 90 days. A customer merged into another is reported here as deleted; a job is a record
+/// of the Customer list.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ListDeletedQuery {
+    /// At least one (the schema requires it).
+    pub types: Vec<ListDelType>,
+    /// DATETIMETYPE text, as for `FromModifiedDate`.
+    pub from_deleted_date: Option<String>,
+    pub to_deleted_date: Option<String>,
+    pub include_ret: Vec<String>,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Responses
 
@@ -340,6 +421,8 @@ pub enum ResponseBody {
     ListEntries(Vec<ListRet>),
     /// VendorRet, EmployeeRet or OtherNameRet.
     Names(Vec<NameRet>),
+    /// ListDeletedRet.
+    Deleted(Vec<ListDeletedRet>),
 }
 
 /// `HostRet`.
@@ -416,4 +499,16 @@ pub struct NameRet {
     pub list_id: String,
     pub name: String,
     pub is_active: Option<bool>,
+}
+
+/// `ListDeletedRet`: one deleted list record. Every element is optional in the schema
+/// (`IncludeRetElement` can leave any out).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ListDeletedRet {
+    pub list_del_type: Option<ListDelType>,
+    pub list_id: String,
+    pub time_created: Option<String>,
+    pub time_deleted: Option<String>,
+    /// The record's FullName when it was deleted (`Parent:Job` for a job).
+    pub full_name: Option<String>,
 }

@@ -21,8 +21,8 @@ use self::input::{Encoding, Transcode};
 use self::lexer::{Lexer, Token};
 use super::fields::{Address, CustomerData, Field, Shape};
 use super::messages::{
-    CompanyRet, CustomerRet, HostRet, ListRef, ListRet, NameList, NameRet, Response, ResponseBody,
-    ResponseDoc,
+    CompanyRet, CustomerRet, HostRet, ListDelType, ListDeletedRet, ListRef, ListRet, NameList,
+    NameRet, Response, ResponseBody, ResponseDoc,
 };
 use super::order::{self, Content};
 use super::status::{Severity, Status};
@@ -227,6 +227,7 @@ enum BodyKind {
     CustomerType,
     JobType,
     Names(NameList),
+    Deleted,
     Unknown,
 }
 
@@ -241,6 +242,7 @@ impl BodyKind {
             "VendorQueryRs" => BodyKind::Names(NameList::Vendor),
             "EmployeeQueryRs" => BodyKind::Names(NameList::Employee),
             "OtherNameQueryRs" => BodyKind::Names(NameList::OtherName),
+            "ListDeletedQueryRs" => BodyKind::Deleted,
             _ => BodyKind::Unknown,
         }
     }
@@ -253,6 +255,7 @@ impl BodyKind {
             BodyKind::CustomerType => "CustomerTypeRet",
             BodyKind::JobType => "JobTypeRet",
             BodyKind::Names(list) => list.ret_name(),
+            BodyKind::Deleted => "ListDeletedRet",
             BodyKind::Unknown => return None,
         })
     }
@@ -512,6 +515,13 @@ impl<'a, R: Read> Parser<'a, R> {
                             _ => None,
                         });
                     }
+                    BodyKind::Deleted => {
+                        let d = p.deleted_ret(empty)?;
+                        push(&mut body, d, ResponseBody::Deleted, |b| match b {
+                            ResponseBody::Deleted(v) => Some(v),
+                            _ => None,
+                        });
+                    }
                     BodyKind::Host => body = ResponseBody::Host(p.host(empty)?),
                     BodyKind::Company => body = ResponseBody::Company(p.company(empty)?),
                     BodyKind::Unknown => {}
@@ -716,6 +726,38 @@ impl<'a, R: Read> Parser<'a, R> {
             },
         )?;
         Ok(r)
+    }
+
+    fn deleted_ret(&mut self, empty: bool) -> Result<ListDeletedRet, ReadError> {
+        let mut d = ListDeletedRet::default();
+        if empty {
+            return Ok(d);
+        }
+        self.children(
+            "ListDeletedRet",
+            |name, _, _| Ok(DELETED_TAGS.child(name)),
+            |p, (element, tag), empty| {
+                p.leaf(element, empty)?;
+                match tag {
+                    DeletedTag::ListDelType => {
+                        let text = p.text.trim();
+                        d.list_del_type = if text.is_empty() {
+                            None
+                        } else {
+                            Some(ListDelType::parse(text).ok_or_else(|| {
+                                p.bad_value(element, text, "a ListDelType such as Customer")
+                            })?)
+                        };
+                    }
+                    DeletedTag::ListId => d.list_id = p.take_text(),
+                    DeletedTag::TimeCreated => d.time_created = p.opt_text(),
+                    DeletedTag::TimeDeleted => d.time_deleted = p.opt_text(),
+                    DeletedTag::FullName => d.full_name = p.opt_text(),
+                }
+                Ok(())
+            },
+        )?;
+        Ok(d)
     }
 
     fn host(&mut self, empty: bool) -> Result<HostRet, ReadError> {
@@ -1012,6 +1054,25 @@ static HOST_TAGS: LazyLock<NameTable<HostTag>> = LazyLock::new(|| {
         ("SupportedQBXMLVersion", HostTag::SupportedVersion),
         ("IsAutomaticLogin", HostTag::IsAutomaticLogin),
         ("QBFileMode", HostTag::FileMode),
+    ])
+});
+
+#[derive(Clone, Copy, Debug)]
+enum DeletedTag {
+    ListDelType,
+    ListId,
+    TimeCreated,
+    TimeDeleted,
+    FullName,
+}
+
+static DELETED_TAGS: LazyLock<NameTable<DeletedTag>> = LazyLock::new(|| {
+    NameTable::new([
+        ("ListDelType", DeletedTag::ListDelType),
+        ("ListID", DeletedTag::ListId),
+        ("TimeCreated", DeletedTag::TimeCreated),
+        ("TimeDeleted", DeletedTag::TimeDeleted),
+        ("FullName", DeletedTag::FullName),
     ])
 });
 

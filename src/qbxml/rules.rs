@@ -52,9 +52,9 @@ impl fmt::Display for Subject {
     }
 }
 
-/// The kind of problem.
+/// The rule a value breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
+pub enum Rule {
     /// Longer than QuickBooks allows. `chars` counts the suggested replacement when the value
     /// also needs transliterating (`after_transliteration`).
     TooLong {
@@ -83,7 +83,7 @@ pub enum Problem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     pub subject: Subject,
-    pub problem: Problem,
+    pub rule: Rule,
     /// The value as given.
     pub value: String,
     /// A value that would pass this rule, when one can be derived safely.
@@ -93,8 +93,8 @@ pub struct Violation {
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let subject = self.subject;
-        match &self.problem {
-            Problem::TooLong {
+        match &self.rule {
+            Rule::TooLong {
                 max,
                 chars,
                 after_transliteration: false,
@@ -102,12 +102,12 @@ impl fmt::Display for Violation {
                 f,
                 "{subject} is {chars} characters long; QuickBooks allows at most {max}. Shorten it"
             )?,
-            Problem::TooLong { max, chars, .. } => write!(
+            Rule::TooLong { max, chars, .. } => write!(
                 f,
                 "{subject} would be {chars} characters long once its special characters are \
                  replaced; QuickBooks allows at most {max}. Shorten it"
             )?,
-            Problem::NotLatin1 { chars } => {
+            Rule::NotLatin1 { chars } => {
                 let list: Vec<String> = chars
                     .iter()
                     .map(|c| format!("{c} (U+{:04X})", *c as u32))
@@ -121,26 +121,26 @@ impl fmt::Display for Violation {
                     write!(f, ". Replace them with plain letters")?;
                 }
             }
-            Problem::ControlCharacter => write!(
+            Rule::ControlCharacter => write!(
                 f,
                 "{subject} contains invisible control characters QuickBooks cannot store. Remove them"
             )?,
-            Problem::ColonInName => write!(
+            Rule::ColonInName => write!(
                 f,
                 "{subject} \"{}\" contains ':', which QuickBooks reserves for separating a customer \
                  from its jobs",
                 self.value
             )?,
-            Problem::BlankName => write!(
+            Rule::BlankName => write!(
                 f,
                 "{subject} is empty; QuickBooks needs a name for every customer. Enter one"
             )?,
-            Problem::NotAnAmount { reason } => write!(
+            Rule::NotAnAmount { reason } => write!(
                 f,
                 "{subject} \"{}\" is not an amount: {reason}. Write it like 2500 or 2500.00",
                 self.value
             )?,
-            Problem::BadGuid => write!(
+            Rule::BadGuid => write!(
                 f,
                 "{subject} \"{}\" is not a GUID like {{12345678-90AB-CDEF-1234-567890ABCDEF}}",
                 self.value
@@ -168,7 +168,7 @@ pub fn check_field(field: Field, value: &str) -> Vec<Violation> {
         if let Err(e) = Amount::parse(value) {
             out.push(Violation {
                 subject,
-                problem: Problem::NotAnAmount { reason: e.reason },
+                rule: Rule::NotAnAmount { reason: e.reason },
                 value: value.to_string(),
                 suggestion: amount_suggestion(value),
             });
@@ -211,7 +211,7 @@ pub fn check_customer_add(add: &CustomerAdd) -> Vec<Violation> {
     {
         out.push(Violation {
             subject: Subject::ExternalGuid,
-            problem: Problem::BadGuid,
+            rule: Rule::BadGuid,
             value: guid.clone(),
             suggestion: None,
         });
@@ -231,7 +231,7 @@ fn check_name(out: &mut Vec<Violation>, subject: Subject, value: &str, max: usiz
     if value.trim().is_empty() {
         out.push(Violation {
             subject,
-            problem: Problem::BlankName,
+            rule: Rule::BlankName,
             value: value.to_string(),
             suggestion: None,
         });
@@ -240,7 +240,7 @@ fn check_name(out: &mut Vec<Violation>, subject: Subject, value: &str, max: usiz
     if value.contains(':') {
         out.push(Violation {
             subject,
-            problem: Problem::ColonInName,
+            rule: Rule::ColonInName,
             value: value.to_string(),
             suggestion: Some(value.replace(':', "-")),
         });
@@ -277,7 +277,7 @@ fn check_text(out: &mut Vec<Violation>, subject: Subject, value: &str, max: Opti
     if controls {
         out.push(Violation {
             subject,
-            problem: Problem::ControlCharacter,
+            rule: Rule::ControlCharacter,
             value: value.to_string(),
             suggestion: Some(cleaned.to_string()),
         });
@@ -292,7 +292,7 @@ fn check_text(out: &mut Vec<Violation>, subject: Subject, value: &str, max: Opti
         }
         out.push(Violation {
             subject,
-            problem: Problem::NotLatin1 { chars: foreign },
+            rule: Rule::NotLatin1 { chars: foreign },
             value: value.to_string(),
             suggestion,
         });
@@ -302,7 +302,7 @@ fn check_text(out: &mut Vec<Violation>, subject: Subject, value: &str, max: Opti
         if chars > max {
             out.push(Violation {
                 subject,
-                problem: Problem::TooLong {
+                rule: Rule::TooLong {
                     max,
                     chars,
                     after_transliteration,
@@ -460,10 +460,10 @@ pub fn is_guid(text: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn problems(field: Field, value: &str) -> Vec<Problem> {
+    fn problems(field: Field, value: &str) -> Vec<Rule> {
         check_field(field, value)
             .into_iter()
-            .map(|v| v.problem)
+            .map(|v| v.rule)
             .collect()
     }
 
@@ -472,8 +472,8 @@ mod tests {
         assert!(check_field(Field::BillCity, &"é".repeat(31)).is_empty());
         let v = check_field(Field::BillCity, &"é".repeat(32));
         assert_eq!(
-            v[0].problem,
-            Problem::TooLong {
+            v[0].rule,
+            Rule::TooLong {
                 max: 31,
                 chars: 32,
                 after_transliteration: false
@@ -493,14 +493,14 @@ mod tests {
             v[0].suggestion.as_deref(),
             Some("\"Smith\" - Söhne... EUR5")
         );
-        assert!(matches!(&v[0].problem, Problem::NotLatin1 { chars } if chars.len() == 5));
+        assert!(matches!(&v[0].rule, Rule::NotLatin1 { chars } if chars.len() == 5));
         // 40 characters, but the ellipsis becomes three: 42 once transliterated.
         let long = format!("{}…", "a".repeat(39));
         let v = check_field(Field::Name, &long);
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(
-            v[1].problem,
-            Problem::TooLong {
+            v[1].rule,
+            Rule::TooLong {
                 max: 41,
                 chars: 42,
                 after_transliteration: true
@@ -535,18 +535,18 @@ mod tests {
 
     #[test]
     fn names_must_not_be_blank_or_contain_colons() {
-        assert_eq!(problems(Field::Name, "  "), [Problem::BlankName]);
-        assert_eq!(problems(Field::Name, ""), [Problem::BlankName]);
+        assert_eq!(problems(Field::Name, "  "), [Rule::BlankName]);
+        assert_eq!(problems(Field::Name, ""), [Rule::BlankName]);
         let v = check_field(Field::Name, "Acme:East");
-        assert_eq!(v[0].problem, Problem::ColonInName);
+        assert_eq!(v[0].rule, Rule::ColonInName);
         assert_eq!(v[0].suggestion.as_deref(), Some("Acme-East"));
         // Only names: a customer type's FullName legitimately has colons.
         assert!(check_field(Field::CustomerType, "Retail:Web").is_empty());
         assert!(check_field(Field::CompanyName, "").is_empty());
-        assert_eq!(check_type_name("Web:Shop")[0].problem, Problem::ColonInName);
+        assert_eq!(check_type_name("Web:Shop")[0].rule, Rule::ColonInName);
         assert!(matches!(
-            check_type_name(&"t".repeat(32))[0].problem,
-            Problem::TooLong { max: 31, .. }
+            check_type_name(&"t".repeat(32))[0].rule,
+            Rule::TooLong { max: 31, .. }
         ));
     }
 
@@ -554,12 +554,12 @@ mod tests {
     fn amounts_and_control_characters() {
         assert!(check_field(Field::CreditLimit, "2500").is_empty());
         let v = check_field(Field::CreditLimit, "$1,250.5");
-        assert!(matches!(v[0].problem, Problem::NotAnAmount { .. }));
+        assert!(matches!(v[0].rule, Rule::NotAnAmount { .. }));
         assert_eq!(v[0].suggestion.as_deref(), Some("1250.50"));
         assert_eq!(check_field(Field::CreditLimit, "lots")[0].suggestion, None);
         let v = check_field(Field::Notes, "a\u{1}b\r\nc\td");
         assert_eq!(v.len(), 1);
-        assert_eq!(v[0].problem, Problem::ControlCharacter);
+        assert_eq!(v[0].rule, Rule::ControlCharacter);
         assert_eq!(v[0].suggestion.as_deref(), Some("ab\r\nc\td"));
     }
 

@@ -11,8 +11,8 @@
 
 use super::fields::{CustomerData, Field, Kind, Shape};
 use super::messages::{
-    CustomerAdd, CustomerQuery, CustomerRet, IteratorRq, ListAdd, ListFilter, ListQuery, ListRef,
-    NameFilter, NameQuery, Request, RequestBody, RequestDoc, Selection,
+    CustomerAdd, CustomerQuery, CustomerRet, IteratorRq, ListAdd, ListDeletedQuery, ListFilter,
+    ListQuery, ListRef, NameFilter, NameQuery, Request, RequestBody, RequestDoc, Selection,
 };
 use super::order::{self, Content};
 use super::xml::XmlWriter;
@@ -51,7 +51,23 @@ fn write_one(w: &mut XmlWriter, request: &Request) {
         RequestBody::JobTypeQuery(q) => list_query(w, "JobTypeQueryRq", id, q),
         RequestBody::JobTypeAdd(a) => list_add(w, "JobTypeAddRq", "JobTypeAdd", id, a),
         RequestBody::NameQuery(list, q) => name_query(w, *list, id, q),
+        RequestBody::ListDeletedQuery(q) => list_deleted_query(w, id, q),
     }
+}
+
+fn list_deleted_query(w: &mut XmlWriter, id: &str, q: &ListDeletedQuery) {
+    w.start("ListDeletedQueryRq").attr("requestID", id);
+    for t in &q.types {
+        w.leaf("ListDelType", t.as_str());
+    }
+    if q.from_deleted_date.is_some() || q.to_deleted_date.is_some() {
+        w.start("DeletedDateRangeFilter")
+            .leaf_opt("FromDeletedDate", q.from_deleted_date.as_deref())
+            .leaf_opt("ToDeletedDate", q.to_deleted_date.as_deref())
+            .end();
+    }
+    include_ret(w, &q.include_ret);
+    w.end();
 }
 
 fn customer_query(w: &mut XmlWriter, id: &str, q: &CustomerQuery) {
@@ -308,7 +324,9 @@ pub fn bool_text(b: bool) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qbxml::{ActiveStatus, MatchCriterion, OnError, QbxmlVersion, RequestDoc};
+    use crate::qbxml::{
+        ActiveStatus, ListDelType, MatchCriterion, OnError, QbxmlVersion, RequestDoc,
+    };
 
     fn doc(body: RequestBody) -> String {
         let mut d = RequestDoc::new(QbxmlVersion::new(13, 0), OnError::StopOnError);
@@ -360,6 +378,31 @@ mod tests {
              <ExternalGUID>{12345678-1234-1234-1234-123456789ABC}</ExternalGUID></CustomerAdd>\
              <IncludeRetElement>ListID</IncludeRetElement></CustomerAddRq></QBXMLMsgsRq></QBXML>"
         );
+    }
+
+    #[test]
+    fn list_deleted_query_with_types_and_range() {
+        let q = ListDeletedQuery {
+            types: vec![ListDelType::Customer, ListDelType::JobType],
+            from_deleted_date: Some("2026-03-01T10:15:00-08:00".into()),
+            to_deleted_date: None,
+            include_ret: vec!["ListID".into()],
+        };
+        let xml = doc(RequestBody::ListDeletedQuery(q.clone()));
+        assert!(xml.contains(
+            "<ListDeletedQueryRq requestID=\"7\"><ListDelType>Customer</ListDelType>\
+             <ListDelType>JobType</ListDelType><DeletedDateRangeFilter>\
+             <FromDeletedDate>2026-03-01T10:15:00-08:00</FromDeletedDate>\
+             </DeletedDateRangeFilter><IncludeRetElement>ListID</IncludeRetElement>\
+             </ListDeletedQueryRq>"
+        ));
+        // Without dates the filter element is left out rather than sent empty.
+        let bare = doc(RequestBody::ListDeletedQuery(ListDeletedQuery {
+            from_deleted_date: None,
+            include_ret: Vec::new(),
+            ..q
+        }));
+        assert!(bare.contains("<ListDelType>JobType</ListDelType></ListDeletedQueryRq>"));
     }
 
     #[test]

@@ -454,7 +454,7 @@ pub fn import_file(
     os_user: &str,
 ) -> Result<ImportReport, CsvError> {
     let file = path.display().to_string();
-    let input = std::fs::File::open(path).map_err(|e| CsvError::Read {
+    let input = crate::files::open_regular(path).map_err(|e| CsvError::Read {
         file: file.clone(),
         detail: e.to_string(),
     })?;

@@ -72,10 +72,15 @@ pub enum StoreError {
     )]
     CannotOpen { path: PathBuf, detail: String },
     #[error(
-        "{} is not a custsync customer database, or it is damaged: restore it from a backup, or move it away so custsync starts a new one",
+        "{} is not a custsync customer database, or it is damaged; custsync changed nothing: restore it from a backup, or move it away so custsync starts a new one",
         path.display()
     )]
     NotADatabase { path: PathBuf },
+    #[error(
+        "the customer database {} is empty (0 bytes), so its customers are gone — a copy or a restore may have failed; custsync changed nothing: restore it from a backup, or delete the empty file so custsync starts a new database",
+        path.display()
+    )]
+    Empty { path: PathBuf },
     #[error(
         "the customer database is damaged ({detail}): restore custsync.db from a backup; custsync changed nothing"
     )]
@@ -89,6 +94,21 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "the customer database {} was made by an older custsync and must be upgraded before it can be read; custsync changed nothing: open custsync on this workspace once (run `custsync` and quit; stop `custsync serve` first if it is running), then try again",
+        path.display()
+    )]
+    NeedsUpgrade { path: PathBuf },
+    #[error(
+        "there is no customer database {} yet, so there is nothing to read: custsync creates it the first time it opens the workspace to change it. If you expected one there, check the workspace (--workspace DIR or CUSTSYNC_WORKSPACE)",
+        path.display()
+    )]
+    NoDatabase { path: PathBuf },
+    #[error(
+        "the customer database {} cannot be read in a read-only folder: to read it beside a custsync that may be changing it, SQLite creates two small files next to it (custsync.db-wal and custsync.db-shm). Make the workspace folder writable, or copy the workspace to a writable folder and name it with --workspace DIR",
+        path.display()
+    )]
+    ReadOnlyFolder { path: PathBuf },
     #[error("the disk holding the customer database is full: free some space and try again")]
     DiskFull,
     #[error(transparent)]

@@ -1,8 +1,9 @@
 //! The SMSTurbo side: the workspace's SQLite database (customers, links, outbox, journal).
 //!
-//! [`Store`] is one open database. Reads are methods of [`StoreRead`], implemented by both the
-//! store and a transaction. Every write happens in a [`StoreTx`] (`BEGIN IMMEDIATE`), so the
-//! sync core can put an import, its link and its journal entry in one commit:
+//! [`Store`] is one open database. Reads are methods of [`StoreRead`], implemented by the store,
+//! a transaction and a read-only [`Snapshot`] (what commands that only read use, beside the
+//! custsync holding the workspace). Every write happens in a [`StoreTx`] (`BEGIN IMMEDIATE`), so
+//! the sync core can put an import, its link and its journal entry in one commit:
 //!
 //! ```no_run
 //! # use custsync::store::*;
@@ -29,6 +30,7 @@ mod links;
 pub mod model;
 mod outbox;
 pub mod schema;
+mod snapshot;
 mod undo;
 pub mod workspace;
 
@@ -50,6 +52,7 @@ pub use model::{Customer, CustomerStatus};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
 };
+pub use snapshot::Snapshot;
 pub use undo::{UndoReport, UndoSkip};
 pub use workspace::{Workspace, WorkspaceError};
 
@@ -91,6 +94,60 @@ impl Default for StoreOptions {
     }
 }
 
+/// Refuses, before SQLite sees it, a database path that is not a regular file (a named pipe
+/// would hang the open) or is empty: SQLite would quietly make an empty file a new database,
+/// hiding a copy or restore that went wrong.
+fn check_file(path: &Path) -> Result<(), StoreError> {
+    use crate::files::{ReadError, check_regular};
+    match check_regular(path) {
+        Ok(()) | Err(ReadError::NotFound) => {}
+        Err(e) => {
+            return Err(StoreError::CannotOpen {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            });
+        }
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() == 0 => Err(StoreError::Empty {
+            path: path.to_path_buf(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Refuses a database this custsync must not use: one written by a newer custsync, or another
+/// program's SQLite file. Only reads. Returns the schema version found.
+fn check_identity(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
+    let opening = |e| StoreError::opening(path, e);
+    let found = schema::user_version(conn).map_err(opening)?;
+    if found > schema::LATEST {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: schema::LATEST,
+        });
+    }
+    if !schema::is_ours(conn, found).map_err(opening)? {
+        return Err(StoreError::NotADatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(found)
+}
+
+/// Refuses a damaged database: SQLite's `quick_check` reads every page (a page or two per
+/// customer row: a few hundred milliseconds for a very large list).
+fn check_pages(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| StoreError::opening(path, e))?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt { detail: check });
+    }
+    Ok(())
+}
+
 /// One open customer database.
 pub struct Store {
     conn: Connection,
@@ -108,12 +165,22 @@ impl Store {
 
     pub fn open_with(path: impl AsRef<Path>, options: &StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref();
+        check_file(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn =
             Connection::open_with_flags(path, flags).map_err(|e| StoreError::opening(path, e))?;
-        Self::prepare(conn, path.to_path_buf(), options, schema::LATEST)
+        let store = Self::prepare(conn, path.to_path_buf(), options, schema::LATEST)?;
+        // Customers' personal data: the owner's only, like config.toml. SQLite gives its WAL and
+        // shared-memory files the database's mode; set them too for databases made before.
+        // Best effort: a file system without Unix modes keeps its own rules.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            let _ = crate::files::make_private(Path::new(&file));
+        }
+        Ok(store)
     }
 
     /// A private database in memory, for tests and benchmarks.
@@ -145,16 +212,11 @@ impl Store {
     ) -> Result<Store, StoreError> {
         let opening = |e| StoreError::opening(&path, e);
         conn.busy_timeout(options.busy_timeout).map_err(opening)?;
-        // The version is read before anything is written: a newer or foreign file is refused
-        // untouched (even switching to WAL would change its header).
-        let found = schema::user_version(&conn).map_err(opening)?;
-        if found > schema::LATEST {
-            return Err(StoreError::NewerSchema {
-                path,
-                found,
-                supported: schema::LATEST,
-            });
-        }
+        // Checked before anything is written: a newer or foreign file is refused untouched
+        // (even switching to WAL would change its header).
+        let found = check_identity(&conn, &path)?;
+        // Damaged pages are found before anything is written over them.
+        check_pages(&conn, &path)?;
         // SQLite opens a file it may not write read-only without a word; say so now rather
         // than at the first change.
         if conn.is_readonly(rusqlite::MAIN_DB).map_err(opening)? {

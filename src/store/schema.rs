@@ -189,6 +189,25 @@ pub(crate) fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.pragma_query_value(None, "user_version", |r| r.get(0))
 }
 
+/// Whether the database is custsync's (or new and empty): a schema version of 0 with tables in
+/// it, or a version without custsync's tables, is another program's SQLite file.
+pub(crate) fn is_ours(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        [],
+        |r| r.get(0),
+    )?;
+    if version == 0 {
+        return Ok(tables == 0);
+    }
+    let ours: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('customers', 'runs')",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(ours == 2)
+}
+
 /// Whether opening this database would change its schema.
 pub(crate) fn needs_upgrade(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(user_version(conn)? < LATEST || !missing_field_columns(conn)?.is_empty())

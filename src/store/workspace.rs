@@ -1,6 +1,13 @@
 //! The workspace: one folder holding the customer database (`custsync.db`), the setup
 //! (`config.toml`) and a lock file that keeps a second custsync out while one works there.
 //!
+//! One custsync at a time changes a workspace: the screen, `serve`, `sync`, `undo` and
+//! `customers import` take its lock ([`Workspace::open`]). Commands that only read (`runs`,
+//! `customers export` and `list`) take no lock: they read a [`Snapshot`] of the database beside
+//! whichever custsync holds it ([`Workspace::snapshot`]). The lock is an exclusive lock on an
+//! open file, which std provides on every platform; who holds it is written to a second file,
+//! because on Windows a locked file cannot be read by anyone else.
+//!
 //! The default folder is the platform data directory (`~/.local/share/custsync` on Linux,
 //! `%APPDATA%\custsync\data` on Windows); `--workspace DIR` chooses another. It is created on
 //! first use.
@@ -10,9 +17,7 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::{Config, ConfigError};
-
-use super::{Store, StoreError};
+use super::{Snapshot, Store, StoreError};
 
 /// Why a workspace cannot be used. Nothing in it was changed.
 #[derive(Debug, thiserror::Error)]
@@ -37,13 +42,13 @@ pub enum WorkspaceError {
     )]
     Unusable { dir: PathBuf, detail: String },
     #[error(
-        "the workspace {} is in use by another custsync{}: finish or close that one first, or use another workspace with --workspace DIR",
+        "the workspace {} is in use by another custsync{}, and only one at a time may change it: finish or close that one first (`custsync serve` stops with Ctrl-C), or use another workspace with --workspace DIR. Commands that only read work meanwhile: custsync runs, custsync customers export and list",
         dir.display(),
         holder.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
     )]
     Busy {
         dir: PathBuf,
-        /// Who holds it, as that custsync wrote it in the lock file.
+        /// Who holds it, as that custsync wrote it in the holder file.
         holder: Option<String>,
     },
 }
@@ -59,6 +64,8 @@ pub struct Workspace {
 }
 
 const LOCK_FILE: &str = "custsync.lock";
+/// Who holds the lock, for the message a second custsync prints.
+const HOLDER_FILE: &str = "custsync.holder";
 const DB_FILE: &str = "custsync.db";
 const CONFIG_FILE: &str = "config.toml";
 
@@ -70,8 +77,8 @@ impl Workspace {
             .ok_or(WorkspaceError::NoDataDir)
     }
 
-    /// Opens `dir` (or the default folder), creating it if needed, and takes its lock.
-    pub fn open(dir: Option<&Path>) -> Result<Workspace, WorkspaceError> {
+    /// The folder `dir` names, or the default one; refused if it is a file. Nothing is created.
+    pub fn locate(dir: Option<&Path>) -> Result<PathBuf, WorkspaceError> {
         let dir = match dir {
             Some(d) => d.to_path_buf(),
             None => Self::default_dir()?,
@@ -79,6 +86,19 @@ impl Workspace {
         if dir.exists() && !dir.is_dir() {
             return Err(WorkspaceError::NotAFolder { dir });
         }
+        Ok(dir)
+    }
+
+    /// The customer database of the workspace folder `dir` (see [`Workspace::locate`]), for
+    /// reading only, beside whichever custsync holds the workspace. Takes no lock, changes
+    /// nothing, and refuses a database that needs an upgrade.
+    pub fn snapshot(dir: &Path) -> Result<Snapshot, StoreError> {
+        Snapshot::open(dir.join(DB_FILE))
+    }
+
+    /// Opens `dir` (or the default folder), creating it if needed, and takes its lock.
+    pub fn open(dir: Option<&Path>) -> Result<Workspace, WorkspaceError> {
+        let dir = Self::locate(dir)?;
         let fail = |e: std::io::Error, dir: &Path| match e.kind() {
             ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem => {
                 WorkspaceError::ReadOnly {
@@ -92,13 +112,20 @@ impl Workspace {
         };
         std::fs::create_dir_all(&dir).map_err(|e| fail(e, &dir))?;
         let lock_path = dir.join(LOCK_FILE);
-        let mut lock = OpenOptions::new()
+        let lock = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
             .open(&lock_path)
             .map_err(|e| fail(e, &dir))?;
+        // A lock that is not a regular file (a pipe, a device) locks nothing.
+        if !lock.metadata().map_err(|e| fail(e, &dir))?.is_file() {
+            return Err(WorkspaceError::Unusable {
+                dir,
+                detail: format!("{LOCK_FILE} is not a regular file; remove it"),
+            });
+        }
         // A lock can be held for an instant by something that is going away: a custsync just
         // exiting, or (the lock being an open file) a child process between fork and exec. Wait a
         // moment before telling the operator the workspace is busy.
@@ -110,7 +137,7 @@ impl Workspace {
                     std::thread::sleep(Duration::from_millis(25));
                 }
                 Err(TryLockError::WouldBlock) => {
-                    let holder = std::fs::read_to_string(&lock_path)
+                    let holder = crate::files::read_text_capped(&dir.join(HOLDER_FILE), 1024)
                         .ok()
                         .map(|s| s.trim().to_string())
                         .filter(|s| !s.is_empty());
@@ -122,11 +149,11 @@ impl Workspace {
         // The lock file may be writable while the folder is not; SQLite needs the folder for
         // its write-ahead log, so find out now rather than halfway through.
         tempfile::tempfile_in(&dir).map_err(|e| fail(e, &dir))?;
-        // Who holds the lock, for the message a second custsync prints. Best effort: the lock
-        // works without it.
-        let _ = lock.set_len(0).and_then(|_| {
+        // Best effort: the lock works without it. Replaced, not written into, so that a pipe
+        // put in its place cannot hold custsync up.
+        let _ = crate::files::replace_file(&dir.join(HOLDER_FILE), |f| {
             write!(
-                lock,
+                f,
                 "process {}, user {}, since {}",
                 std::process::id(),
                 super::os_user(),
@@ -151,15 +178,5 @@ impl Workspace {
     /// Opens the customer database, creating or upgrading it.
     pub fn open_store(&self) -> Result<Store, StoreError> {
         Store::open(self.db_path())
-    }
-
-    /// The setup; defaults when there is no config.toml yet.
-    pub fn load_config(&self) -> Result<Config, ConfigError> {
-        Config::load(&self.config_path())
-    }
-
-    /// Saves the setup after validating it; nothing is written when it is invalid.
-    pub fn save_config(&self, config: &Config) -> Result<(), ConfigError> {
-        config.save(&self.config_path())
     }
 }

@@ -32,78 +32,290 @@ use crate::store::{
 use super::engine::{CompanyInfo, Snapshot};
 use super::fault;
 use super::plan::{ExportRow, MissingType, Mode, Plan};
-use super::problems;
 use super::recover;
-use super::report::{ApplyOptions, Failure, Phase, Progress, RunReport, Selection, SyncError};
+use super::report::{
+    ApplyOptions, Failure, Phase, Progress, Refused, RunReport, Selection, SyncError,
+};
 
-#[allow(clippy::too_many_arguments)]
-pub(super) fn run(
-    session: &mut Session<'_>,
-    store: &mut Store,
-    company: &CompanyInfo,
-    config: &Config,
-    snapshot: &Snapshot,
-    plan: &Plan,
-    selection: &Selection,
-    options: &ApplyOptions,
-    progress: &mut dyn Progress,
-) -> Result<RunReport, SyncError> {
-    let chosen = Chosen::resolve(plan, snapshot, selection)?;
-    if !chosen.exports.is_empty() && !plan.missing_types.is_empty() && !options.add_missing_types {
-        return Err(SyncError::MissingTypes(plan.missing_types.clone()));
-    }
-    // An earlier batch still unsettled means QuickBooks' state is unknown: settle it first
-    // (nothing to do, and no run journaled, when there is none).
-    recover::settle_all(session, store, company, config, progress)?;
+/// Everything one application of a plan works with: the session, the store, the company and
+/// setup, the snapshot and the plan made from it, and where progress goes.
+pub(super) struct Apply<'a, 's> {
+    pub session: &'a mut Session<'s>,
+    pub store: &'a mut Store,
+    pub company: &'a CompanyInfo,
+    pub config: &'a Config,
+    pub snapshot: &'a Snapshot,
+    pub plan: &'a Plan,
+    pub progress: &'a mut dyn Progress,
+}
 
-    let run = store.start_run(&NewRun {
-        company_name: Some(company.name.clone()),
-        company_file: Some(company.file.clone()),
-        ..NewRun::new(match plan.mode {
-            Mode::MissingOnly => RunMode::MissingOnly,
-            Mode::NotExactMatch => RunMode::NotExactMatch,
-        })
-    })?;
-    let mut report = RunReport {
-        run: Some(run),
-        ..RunReport::default()
-    };
-    let result = (|| -> Result<(), SyncError> {
-        if !chosen.exports.is_empty() {
-            add_missing_types(session, plan, &mut report, progress)?;
-            export(
-                session,
-                store,
-                run,
-                company,
-                config,
-                snapshot,
-                &chosen.exports,
-                &mut report,
-                progress,
-            )?;
+impl Apply<'_, '_> {
+    pub(super) fn run(
+        mut self,
+        selection: &Selection,
+        options: &ApplyOptions,
+    ) -> Result<RunReport, SyncError> {
+        let plan = self.plan;
+        let chosen = Chosen::resolve(plan, self.snapshot, selection)?;
+        if !chosen.exports.is_empty()
+            && !plan.missing_types.is_empty()
+            && !options.add_missing_types
+        {
+            return Err(SyncError::MissingTypes(plan.missing_types.clone()));
         }
-        if !report.cancelled {
-            import_and_replace(
-                store,
-                run,
-                company,
-                snapshot,
-                plan,
-                &chosen,
-                &mut report,
-                progress,
-            )?;
+        // An earlier batch still unsettled means QuickBooks' state is unknown: settle it first
+        // (nothing to do, and no run journaled, when there is none).
+        recover::settle_all(
+            self.session,
+            self.store,
+            self.company,
+            self.config,
+            self.progress,
+        )?;
+
+        let run = self.store.start_run(&NewRun {
+            company_name: Some(self.company.name.clone()),
+            company_file: Some(self.company.file.clone()),
+            ..NewRun::new(match plan.mode {
+                Mode::MissingOnly => RunMode::MissingOnly,
+                Mode::NotExactMatch => RunMode::NotExactMatch,
+            })
+        })?;
+        let mut report = RunReport {
+            run: Some(run),
+            ..RunReport::default()
+        };
+        let result = (|| -> Result<(), SyncError> {
+            if !chosen.exports.is_empty() {
+                self.add_missing_types(&mut report)?;
+                self.export(run, &chosen.exports, &mut report)?;
+            }
+            if !report.cancelled {
+                self.import_and_replace(run, &chosen, &mut report)?;
+            }
+            Ok(())
+        })();
+        let outcome = match &result {
+            Ok(()) => report.outcome(),
+            Err(_) if report.added + report.imported > 0 => crate::store::RunOutcome::Partial,
+            Err(_) => crate::store::RunOutcome::NothingDone,
+        };
+        self.store.finish_run(run, outcome)?;
+        result.map(|()| report)
+    }
+
+    fn add_missing_types(&mut self, report: &mut RunReport) -> Result<(), SyncError> {
+        let (session, plan, progress) = (&mut *self.session, self.plan, &mut *self.progress);
+        let total = plan.missing_types.len() as u64;
+        for (i, missing) in plan.missing_types.iter().enumerate() {
+            progress.update(Phase::AddingTypes, i as u64, total);
+            match missing {
+                MissingType::CustomerType(n) => session.add_customer_type(n)?,
+                MissingType::JobType(n) => session.add_job_type(n)?,
+            };
+            report.types_added.push(missing.to_string());
         }
         Ok(())
-    })();
-    let outcome = match &result {
-        Ok(()) => report.outcome(),
-        Err(_) if report.added + report.imported > 0 => crate::store::RunOutcome::Partial,
-        Err(_) => crate::store::RunOutcome::NothingDone,
-    };
-    store.finish_run(run, outcome)?;
-    result.map(|()| report)
+    }
+
+    /// Adds the chosen customers to QuickBooks, batch by batch, through the outbox.
+    fn export(
+        &mut self,
+        run: RunId,
+        rows: &[&ExportRow],
+        report: &mut RunReport,
+    ) -> Result<(), SyncError> {
+        let (session, store, progress) =
+            (&mut *self.session, &mut *self.store, &mut *self.progress);
+        let (company, config, snapshot) = (self.company, self.config, self.snapshot);
+        let total = rows.len() as u64;
+        let batch_size = config.sync.batch_size.max(1) as usize;
+        let mut done = 0u64;
+        progress.update(Phase::Exporting, 0, total);
+        for chunk in rows.chunks(batch_size) {
+            if progress.cancelled() {
+                report.cancelled = true;
+                report.not_sent += rows.len() - done as usize;
+                break;
+            }
+            let mut doc = session.document(OnError::ContinueOnError);
+            doc.new_message_set_id = Some(new_message_set_id());
+            let mut items = Vec::with_capacity(chunk.len());
+            for row in chunk {
+                let guid = Guid::random().braced_upper();
+                let add = CustomerAdd {
+                    external_guid: Some(guid.clone()),
+                    include_ret: vec!["ListID".into(), "Name".into()],
+                    ..row.add.clone()
+                };
+                let customer = &snapshot.locals[row.local];
+                let request_id = session.push(&mut doc, RequestBody::CustomerAdd(Box::new(add)));
+                items.push(NewItem {
+                    request_id,
+                    code: customer.code().to_string(),
+                    name: row.add.data.get(Field::Name).unwrap_or("").to_string(),
+                    external_guid: guid,
+                });
+            }
+            let xml = write_request(&doc);
+            let batch = store.transaction(|tx| {
+                tx.create_batch(&NewBatch {
+                    run,
+                    company: company.file.clone(),
+                    message_set_id: doc.new_message_set_id.clone().unwrap_or_default(),
+                    request: xml.clone(),
+                    items: items.clone(),
+                })
+            })?;
+            fault::point("export:before-send");
+            store.mark_sent(batch)?;
+            fault::point("export:marked-sent");
+            let sent = session.send_xml(&xml);
+            // QuickBooks has applied the batch; its response is not stored yet.
+            fault::point("export:after-send");
+            let outcomes = match sent {
+                Ok((text, response)) => {
+                    let outcomes = recover::outcomes_from_response(
+                        items.iter().map(|i| i.request_id.as_str()),
+                        &response,
+                    );
+                    store.transaction(|tx| tx.settle_batch(run, batch, Some(&text), &outcomes))?;
+                    outcomes
+                }
+                Err(SessionError::Qb(QbError::Hresult { code, message })) => {
+                    // QuickBooks refused the whole document: none of it was applied.
+                    let e = QbError::Hresult { code, message };
+                    store.transaction(|tx| tx.fail_batch(run, batch, None, &e.to_string()))?;
+                    return Err(SessionError::Qb(e).into());
+                }
+                Err(lost) => {
+                    // The outcome is unknown: settle it through recovery before going on.
+                    store.mark_in_doubt(batch, &lost.to_string())?;
+                    fault::point("export:in-doubt");
+                    let stored = store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?;
+                    let Ok(found) = recover::outcomes_for(session, &stored, config) else {
+                        report.in_doubt += chunk.len();
+                        report.not_sent += rows.len() - done as usize - chunk.len();
+                        return Err(lost.into());
+                    };
+                    store.transaction(|tx| {
+                        tx.settle_batch(run, batch, found.response.as_deref(), &found.items)
+                    })?;
+                    found.items
+                }
+            };
+            fault::point("export:settled");
+            // Outcomes come back in request order, one per item (the store checked it).
+            for ((_, outcome), (row, item)) in outcomes.iter().zip(chunk.iter().zip(&items)) {
+                match failure(&snapshot.locals[row.local], item, outcome) {
+                    None => report.added += 1,
+                    Some(f) => report.failures.push(f),
+                }
+            }
+            done += chunk.len() as u64;
+            progress.update(Phase::Exporting, done, total);
+            session.report_progress(done, total);
+        }
+        Ok(())
+    }
+
+    /// Imports, replacements and links, in one transaction: a crash part-way leaves none of it.
+    fn import_and_replace(
+        &mut self,
+        run: RunId,
+        chosen: &Chosen<'_>,
+        report: &mut RunReport,
+    ) -> Result<(), SyncError> {
+        let (store, progress) = (&mut *self.store, &mut *self.progress);
+        let (company, snapshot, plan) = (self.company, self.snapshot, self.plan);
+        let linked_codes: HashSet<String> = snapshot
+            .links
+            .iter()
+            .map(|l| l.code.to_lowercase())
+            .collect();
+        let mut tx = store.begin()?;
+        let imports = chosen.imports.len() as u64;
+        for (n, &i) in chosen.imports.iter().enumerate() {
+            let row = &plan.imports[i];
+            tx.import_customer(
+                run,
+                &company.file,
+                &row.customer,
+                &snapshot.qb[row.qb].list_id,
+            )?;
+            report.imported += 1;
+            if n as u64 == imports / 2 {
+                fault::point("import:mid");
+            }
+            if n % 1000 == 0 {
+                progress.update(Phase::Importing, n as u64, imports);
+            }
+        }
+        progress.update(Phase::Importing, imports, imports);
+
+        let pairs = chosen.pairs.len() as u64;
+        for (n, &i) in chosen.pairs.iter().enumerate() {
+            let pair = &plan.pairs[i];
+            let qb = &snapshot.qb[pair.qb];
+            let mut values: Vec<(Column, Option<String>)> = pair
+                .diffs
+                .iter()
+                .filter(|d| d.applies)
+                .map(|d| {
+                    (
+                        Column::Field(d.field),
+                        qb.data.get(d.field).map(str::to_string),
+                    )
+                })
+                .collect();
+            if let Some(s) = pair.status.filter(|s| s.applies) {
+                values.push((Column::Status, Some(s.replacement.as_str().to_string())));
+            }
+            if values.is_empty() {
+                continue;
+            }
+            let code = snapshot.locals[pair.local].code();
+            let changes = tx.replace_fields(run, code, Some(&qb.list_id), &values)?;
+            if !changes.is_empty() {
+                report.updated += 1;
+                report.values_changed += changes.len();
+            }
+            if n as u64 == pairs / 2 {
+                fault::point("replace:mid");
+            }
+        }
+        progress.update(Phase::Replacing, pairs, pairs);
+
+        // Matched pairs become linked, so later runs match them by link even if names drift.
+        let to_link: Vec<_> = plan
+            .matched
+            .iter()
+            .filter(|p| p.by != super::matching::MatchedBy::Link)
+            .collect();
+        for (n, pair) in to_link.iter().enumerate() {
+            let code = snapshot.locals[pair.local].code();
+            if linked_codes.contains(&code.to_lowercase()) {
+                // A stale link (its QuickBooks customer is gone) gives way to the new match.
+                tx.unlink(&company.file, code)?;
+            }
+            if tx.link(
+                &company.file,
+                code,
+                &snapshot.qb[pair.qb].list_id,
+                None,
+                Some(run),
+            )? {
+                report.linked += 1;
+            }
+            if n % 1000 == 0 {
+                progress.update(Phase::Linking, n as u64, to_link.len() as u64);
+            }
+        }
+        fault::point("import:before-commit");
+        tx.commit()?;
+        fault::point("import:committed");
+        Ok(())
+    }
 }
 
 /// The selection resolved against the plan.
@@ -126,13 +338,11 @@ impl<'p> Chosen<'p> {
         let mut exports = Vec::new();
         for code in unique(&sel.exports) {
             match exports_by_code.get(&code.to_lowercase()) {
-                None => errors.push(format!(
-                    "{code} is not an SMSTurbo customer missing from QuickBooks"
-                )),
-                Some(row) if !row.problems.is_empty() => errors.push(format!(
-                    "{code} cannot be exported: {}",
-                    problems::joined(&row.problems)
-                )),
+                None => errors.push(Refused::NotAnExport { code }),
+                Some(row) if !row.problems.is_empty() => errors.push(Refused::ExportBlocked {
+                    code,
+                    problems: row.problems.clone(),
+                }),
                 Some(row) => exports.push(*row),
             }
         }
@@ -145,14 +355,13 @@ impl<'p> Chosen<'p> {
         let mut imports = Vec::new();
         for list_id in unique(&sel.imports) {
             match imports_by_id.get(list_id.as_str()) {
-                None => errors.push(format!(
-                    "{list_id} is not a QuickBooks customer missing from SMSTurbo"
-                )),
-                Some(&i) if !plan.imports[i].problems.is_empty() => errors.push(format!(
-                    "{} cannot be imported: {}",
-                    plan.imports[i].customer.name(),
-                    problems::joined(&plan.imports[i].problems)
-                )),
+                None => errors.push(Refused::NotAnImport { list_id }),
+                Some(&i) if !plan.imports[i].problems.is_empty() => {
+                    errors.push(Refused::ImportBlocked {
+                        name: plan.imports[i].customer.name().to_string(),
+                        problems: plan.imports[i].problems.clone(),
+                    })
+                }
                 Some(&i) => imports.push(i),
             }
         }
@@ -165,9 +374,7 @@ impl<'p> Chosen<'p> {
         let mut pairs = Vec::new();
         for code in unique(&sel.pairs) {
             match pairs_by_code.get(&code.to_lowercase()) {
-                None => errors.push(format!(
-                    "{code} is not a customer that differs from QuickBooks"
-                )),
+                None => errors.push(Refused::NotAPair { code }),
                 Some(&i) => pairs.push(i),
             }
         }
@@ -178,7 +385,7 @@ impl<'p> Chosen<'p> {
                 pairs,
             })
         } else {
-            Err(SyncError::Selection(errors.join("\n")))
+            Err(SyncError::Selection(errors))
         }
     }
 }
@@ -189,128 +396,6 @@ fn unique(keys: &[String]) -> Vec<String> {
         .filter(|k| seen.insert(k.to_lowercase()))
         .cloned()
         .collect()
-}
-
-fn add_missing_types(
-    session: &mut Session<'_>,
-    plan: &Plan,
-    report: &mut RunReport,
-    progress: &mut dyn Progress,
-) -> Result<(), SyncError> {
-    let total = plan.missing_types.len() as u64;
-    for (i, missing) in plan.missing_types.iter().enumerate() {
-        progress.update(Phase::AddingTypes, i as u64, total);
-        match missing {
-            MissingType::CustomerType(n) => session.add_customer_type(n)?,
-            MissingType::JobType(n) => session.add_job_type(n)?,
-        };
-        report.types_added.push(missing.to_string());
-    }
-    Ok(())
-}
-
-/// Adds the chosen customers to QuickBooks, batch by batch, through the outbox.
-#[allow(clippy::too_many_arguments)]
-fn export(
-    session: &mut Session<'_>,
-    store: &mut Store,
-    run: RunId,
-    company: &CompanyInfo,
-    config: &Config,
-    snapshot: &Snapshot,
-    rows: &[&ExportRow],
-    report: &mut RunReport,
-    progress: &mut dyn Progress,
-) -> Result<(), SyncError> {
-    let total = rows.len() as u64;
-    let batch_size = config.sync.batch_size.max(1) as usize;
-    let mut done = 0u64;
-    progress.update(Phase::Exporting, 0, total);
-    for chunk in rows.chunks(batch_size) {
-        if progress.cancelled() {
-            report.cancelled = true;
-            report.not_sent += rows.len() - done as usize;
-            break;
-        }
-        let mut doc = session.document(OnError::ContinueOnError);
-        doc.new_message_set_id = Some(new_message_set_id());
-        let mut items = Vec::with_capacity(chunk.len());
-        for row in chunk {
-            let guid = Guid::random().braced_upper();
-            let add = CustomerAdd {
-                external_guid: Some(guid.clone()),
-                include_ret: vec!["ListID".into(), "Name".into()],
-                ..row.add.clone()
-            };
-            let customer = &snapshot.locals[row.local];
-            let request_id = session.push(&mut doc, RequestBody::CustomerAdd(Box::new(add)));
-            items.push(NewItem {
-                request_id,
-                code: customer.code().to_string(),
-                name: row.add.data.get(Field::Name).unwrap_or("").to_string(),
-                external_guid: guid,
-            });
-        }
-        let xml = write_request(&doc);
-        let batch = store.transaction(|tx| {
-            tx.create_batch(&NewBatch {
-                run,
-                company: company.file.clone(),
-                message_set_id: doc.new_message_set_id.clone().unwrap_or_default(),
-                request: xml.clone(),
-                items: items.clone(),
-            })
-        })?;
-        fault::point("export:before-send");
-        store.mark_sent(batch)?;
-        fault::point("export:marked-sent");
-        let sent = session.send_xml(&xml);
-        // QuickBooks has applied the batch; its response is not stored yet.
-        fault::point("export:after-send");
-        let outcomes = match sent {
-            Ok((text, response)) => {
-                let outcomes = recover::outcomes_from_response(
-                    items.iter().map(|i| i.request_id.as_str()),
-                    &response,
-                );
-                store.transaction(|tx| tx.settle_batch(run, batch, Some(&text), &outcomes))?;
-                outcomes
-            }
-            Err(SessionError::Qb(QbError::Hresult { code, message })) => {
-                // QuickBooks refused the whole document: none of it was applied.
-                let e = QbError::Hresult { code, message };
-                store.transaction(|tx| tx.fail_batch(run, batch, None, &e.to_string()))?;
-                return Err(SessionError::Qb(e).into());
-            }
-            Err(lost) => {
-                // The outcome is unknown: settle it through recovery before going on.
-                store.mark_in_doubt(batch, &lost.to_string())?;
-                fault::point("export:in-doubt");
-                let stored = store.batch(batch)?.ok_or(StoreError::UnknownBatch(batch))?;
-                let Ok(found) = recover::outcomes_for(session, &stored, config) else {
-                    report.in_doubt += chunk.len();
-                    report.not_sent += rows.len() - done as usize - chunk.len();
-                    return Err(lost.into());
-                };
-                store.transaction(|tx| {
-                    tx.settle_batch(run, batch, found.response.as_deref(), &found.items)
-                })?;
-                found.items
-            }
-        };
-        fault::point("export:settled");
-        // Outcomes come back in request order, one per item (the store checked it).
-        for ((_, outcome), (row, item)) in outcomes.iter().zip(chunk.iter().zip(&items)) {
-            match failure(&snapshot.locals[row.local], item, outcome) {
-                None => report.added += 1,
-                Some(f) => report.failures.push(f),
-            }
-        }
-        done += chunk.len() as u64;
-        progress.update(Phase::Exporting, done, total);
-        session.report_progress(done, total);
-    }
-    Ok(())
 }
 
 /// Why QuickBooks did not add a customer, in plain words; `None` when it did.
@@ -332,6 +417,8 @@ fn failure(customer: &Customer, item: &NewItem, outcome: &ItemOutcome) -> Option
                     element: facts.element.as_deref(),
                     value: facts.value.as_deref(),
                     status_message: Some(message),
+                    // Planning checked every name list.
+                    name_was_free: true,
                     ..StatusContext::default()
                 },
             )
@@ -348,107 +435,6 @@ fn failure(customer: &Customer, item: &NewItem, outcome: &ItemOutcome) -> Option
         name: customer.name().to_string(),
         explanation,
     })
-}
-
-/// Imports, replacements and links, in one transaction: a crash part-way leaves none of it.
-#[allow(clippy::too_many_arguments)]
-fn import_and_replace(
-    store: &mut Store,
-    run: RunId,
-    company: &CompanyInfo,
-    snapshot: &Snapshot,
-    plan: &Plan,
-    chosen: &Chosen<'_>,
-    report: &mut RunReport,
-    progress: &mut dyn Progress,
-) -> Result<(), SyncError> {
-    let linked_codes: HashSet<String> = snapshot
-        .links
-        .iter()
-        .map(|l| l.code.to_lowercase())
-        .collect();
-    let mut tx = store.begin()?;
-    let imports = chosen.imports.len() as u64;
-    for (n, &i) in chosen.imports.iter().enumerate() {
-        let row = &plan.imports[i];
-        tx.import_customer(
-            run,
-            &company.file,
-            &row.customer,
-            &snapshot.qb[row.qb].list_id,
-        )?;
-        report.imported += 1;
-        if n as u64 == imports / 2 {
-            fault::point("import:mid");
-        }
-        if n % 1000 == 0 {
-            progress.update(Phase::Importing, n as u64, imports);
-        }
-    }
-    progress.update(Phase::Importing, imports, imports);
-
-    let pairs = chosen.pairs.len() as u64;
-    for (n, &i) in chosen.pairs.iter().enumerate() {
-        let pair = &plan.pairs[i];
-        let qb = &snapshot.qb[pair.qb];
-        let mut values: Vec<(Column, Option<String>)> = pair
-            .diffs
-            .iter()
-            .filter(|d| d.applies)
-            .map(|d| {
-                (
-                    Column::Field(d.field),
-                    qb.data.get(d.field).map(str::to_string),
-                )
-            })
-            .collect();
-        if let Some(s) = pair.status.filter(|s| s.applies) {
-            values.push((Column::Status, Some(s.replacement.as_str().to_string())));
-        }
-        if values.is_empty() {
-            continue;
-        }
-        let code = snapshot.locals[pair.local].code();
-        let changes = tx.replace_fields(run, code, Some(&qb.list_id), &values)?;
-        if !changes.is_empty() {
-            report.updated += 1;
-            report.values_changed += changes.len();
-        }
-        if n as u64 == pairs / 2 {
-            fault::point("replace:mid");
-        }
-    }
-    progress.update(Phase::Replacing, pairs, pairs);
-
-    // Matched pairs become linked, so later runs match them by link even if names drift.
-    let to_link: Vec<_> = plan
-        .matched
-        .iter()
-        .filter(|p| p.by != super::matching::MatchedBy::Link)
-        .collect();
-    for (n, pair) in to_link.iter().enumerate() {
-        let code = snapshot.locals[pair.local].code();
-        if linked_codes.contains(&code.to_lowercase()) {
-            // A stale link (its QuickBooks customer is gone) gives way to the new match.
-            tx.unlink(&company.file, code)?;
-        }
-        if tx.link(
-            &company.file,
-            code,
-            &snapshot.qb[pair.qb].list_id,
-            None,
-            Some(run),
-        )? {
-            report.linked += 1;
-        }
-        if n % 1000 == 0 {
-            progress.update(Phase::Linking, n as u64, to_link.len() as u64);
-        }
-    }
-    fault::point("import:before-commit");
-    tx.commit()?;
-    fault::point("import:committed");
-    Ok(())
 }
 
 /// A `newMessageSetID`: unique per batch, well under QuickBooks' 24-character limit.

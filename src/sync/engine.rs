@@ -3,7 +3,31 @@
 //! read both sides → plan → apply the operator's selection.
 //!
 //! Each step is a separate call so that a front end can stop between them to ask the operator
-//! (confirm the company, "Show Missing Customers Only?", check rows, confirm the run).
+//! (confirm the company, "Show Missing Customers Only?", check rows, confirm the run). Each step
+//! returns the next state as its own type, so the order is the compiler's to check:
+//!
+//! ```text
+//! SyncEngine::connect ─▶ SyncEngine ─load─▶ Loaded ─plan─▶ Planned ─apply─▶ RunReport
+//!                                                            │  ▲
+//!                                                            └──┘ replan (another mode)
+//! ```
+//!
+//! ```compile_fail
+//! # use custsync::sync::{ApplyOptions, NoProgress, Selection, SyncEngine};
+//! fn apply_unplanned(e: SyncEngine<'_>, store: &mut custsync::store::Store) {
+//!     let _ = e.apply(store, &Selection::default(), &ApplyOptions::default(), &mut NoProgress);
+//! }
+//! ```
+//!
+//! ```
+//! # use custsync::sync::{ApplyOptions, NoProgress, Planned, Selection};
+//! fn apply_planned(p: Planned<'_>, store: &mut custsync::store::Store) {
+//!     let _ = p.apply(store, &Selection::default(), &ApplyOptions::default(), &mut NoProgress);
+//! }
+//! ```
+//!
+//! A failed step ends the synchronization (the state is consumed and the session closes when it
+//! is dropped); `Loaded::unload`/`Planned::unload` go back to a connected engine to read again.
 
 use crate::config::Config;
 use crate::qb::session::{Session, mapped_ret_elements};
@@ -12,7 +36,7 @@ use crate::qb::{AccessPrompt, Connection};
 use crate::qbxml::CustomerRet;
 use crate::store::{Customer, Link, Store, StoreRead};
 
-use super::apply;
+use super::apply::Apply;
 use super::matching::LinkRef;
 use super::plan::{Mode, Plan, PlanInput, TakenNames};
 use super::recover;
@@ -62,14 +86,24 @@ pub struct Snapshot {
     pub job_types: Vec<String>,
 }
 
-/// A synchronization in progress over one QuickBooks session.
+/// A synchronization connected to QuickBooks: the company is known, nothing is read yet.
 pub struct SyncEngine<'c> {
     session: Session<'c>,
     company: CompanyInfo,
     config: Config,
-    recovery: Option<RecoveryReport>,
-    snapshot: Option<Snapshot>,
-    plan: Option<Plan>,
+}
+
+/// Both sides read, earlier runs settled: ready to plan.
+pub struct Loaded<'c> {
+    engine: SyncEngine<'c>,
+    recovery: RecoveryReport,
+    snapshot: Snapshot,
+}
+
+/// A plan over a snapshot: ready to apply the operator's selection, or to plan again.
+pub struct Planned<'c> {
+    loaded: Loaded<'c>,
+    plan: Plan,
 }
 
 impl<'c> SyncEngine<'c> {
@@ -105,9 +139,6 @@ impl<'c> SyncEngine<'c> {
             session,
             company,
             config,
-            recovery: None,
-            snapshot: None,
-            plan: None,
         })
     }
 
@@ -131,31 +162,24 @@ impl<'c> SyncEngine<'c> {
         &mut self,
         store: &mut Store,
         progress: &mut dyn Progress,
-    ) -> Result<&RecoveryReport, SyncError> {
-        let report = recover::settle_all(
+    ) -> Result<RecoveryReport, SyncError> {
+        recover::settle_all(
             &mut self.session,
             store,
             &self.company,
             &self.config,
             progress,
-        )?;
-        Ok(self.recovery.insert(report))
-    }
-
-    /// What the last recovery found (when it settled anything, a front end should say so).
-    pub fn recovery(&self) -> Option<&RecoveryReport> {
-        self.recovery.as_ref()
+        )
     }
 
     /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, every
     /// QuickBooks customer (page by page, only the mapped elements), customer and job types.
     pub fn load(
-        &mut self,
+        mut self,
         store: &mut Store,
         progress: &mut dyn Progress,
-    ) -> Result<&Snapshot, SyncError> {
-        self.plan = None;
-        self.recover(store, progress)?;
+    ) -> Result<Loaded<'c>, SyncError> {
+        let recovery = self.recover(store, progress)?;
         let locals = store.customers()?;
         let links = store.links(self.company_key())?;
         let total = u64::from(self.company.customer_count);
@@ -182,26 +206,56 @@ impl<'c> SyncEngine<'c> {
             .into_iter()
             .map(|t| t.full_name)
             .collect();
-        Ok(self.snapshot.insert(Snapshot {
-            locals,
-            qb,
-            links,
-            customer_types,
-            job_types,
-        }))
+        Ok(Loaded {
+            engine: self,
+            recovery,
+            snapshot: Snapshot {
+                locals,
+                qb,
+                links,
+                customer_types,
+                job_types,
+            },
+        })
+    }
+}
+
+impl<'c> Loaded<'c> {
+    pub fn company(&self) -> &CompanyInfo {
+        &self.engine.company
     }
 
-    pub fn snapshot(&self) -> Option<&Snapshot> {
-        self.snapshot.as_ref()
+    pub fn config(&self) -> &Config {
+        &self.engine.config
+    }
+
+    /// What settling earlier runs found (when it settled anything, a front end should say so).
+    pub fn recovery(&self) -> &RecoveryReport {
+        &self.recovery
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Back to the connected engine (the session stays open), e.g. to read both sides again.
+    pub fn unload(self) -> SyncEngine<'c> {
+        self.engine
     }
 
     /// Plans the synchronization and asks QuickBooks (batched) which of the export candidates'
     /// names its vendor, employee and other-name lists already hold.
-    pub fn plan(&mut self, mode: Mode, progress: &mut dyn Progress) -> Result<&Plan, SyncError> {
-        let snapshot = self
-            .snapshot
-            .as_ref()
-            .ok_or(SyncError::Order("plan() needs load() first"))?;
+    pub fn plan(
+        mut self,
+        mode: Mode,
+        progress: &mut dyn Progress,
+    ) -> Result<Planned<'c>, SyncError> {
+        let plan = self.build_plan(mode, progress)?;
+        Ok(Planned { loaded: self, plan })
+    }
+
+    fn build_plan(&mut self, mode: Mode, progress: &mut dyn Progress) -> Result<Plan, SyncError> {
+        let snapshot = &self.snapshot;
         let links: Vec<LinkRef<'_>> = snapshot
             .links
             .iter()
@@ -214,7 +268,7 @@ impl<'c> SyncEngine<'c> {
             locals: &snapshot.locals,
             qb: &snapshot.qb,
             links: &links,
-            config: &self.config,
+            config: &self.engine.config,
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
             mode,
@@ -224,47 +278,70 @@ impl<'c> SyncEngine<'c> {
             progress.update(Phase::CheckingNames, 0, names.len() as u64);
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
             let mut taken = TakenNames::default();
-            for c in self.session.name_collisions(&refs)? {
+            for c in self.engine.session.name_collisions(&refs)? {
                 taken.insert(c.list, &c.existing.name);
             }
             progress.update(Phase::CheckingNames, names.len() as u64, names.len() as u64);
             plan.mark_taken(&taken);
         }
-        Ok(self.plan.insert(plan))
+        Ok(plan)
+    }
+}
+
+impl<'c> Planned<'c> {
+    pub fn company(&self) -> &CompanyInfo {
+        self.loaded.company()
     }
 
-    pub fn current_plan(&self) -> Option<&Plan> {
-        self.plan.as_ref()
+    pub fn config(&self) -> &Config {
+        self.loaded.config()
     }
 
-    /// Applies the operator's selection of the current plan: adds to QuickBooks through the
-    /// outbox, imports and replacements in SMSTurbo transactions with their links and journal
-    /// entries, and links every matched pair not linked yet. Stops between batches when
-    /// `progress` says so. Per-customer failures are in the report.
+    pub fn recovery(&self) -> &RecoveryReport {
+        self.loaded.recovery()
+    }
+
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.loaded.snapshot
+    }
+
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// Plans the same snapshot again (e.g. in the other mode).
+    pub fn replan(self, mode: Mode, progress: &mut dyn Progress) -> Result<Planned<'c>, SyncError> {
+        self.loaded.plan(mode, progress)
+    }
+
+    /// Back to the connected engine (the session stays open), e.g. to read both sides again.
+    pub fn unload(self) -> SyncEngine<'c> {
+        self.loaded.engine
+    }
+
+    /// Applies the operator's selection: adds to QuickBooks through the outbox, imports and
+    /// replacements in SMSTurbo transactions with their links and journal entries, and links
+    /// every matched pair not linked yet. Stops between batches when `progress` says so.
+    /// Per-customer failures are in the report. What was planned is out of date afterwards, so
+    /// the plan is consumed; the session closes when the engine is dropped.
     pub fn apply(
-        &mut self,
+        self,
         store: &mut Store,
         selection: &Selection,
         options: &ApplyOptions,
         progress: &mut dyn Progress,
     ) -> Result<RunReport, SyncError> {
-        let (Some(snapshot), Some(plan)) = (self.snapshot.as_ref(), self.plan.as_ref()) else {
-            return Err(SyncError::Order("apply() needs load() and plan() first"));
-        };
-        let report = apply::run(
-            &mut self.session,
+        let Planned { mut loaded, plan } = self;
+        let engine = &mut loaded.engine;
+        Apply {
+            session: &mut engine.session,
             store,
-            &self.company,
-            &self.config,
-            snapshot,
-            plan,
-            selection,
-            options,
+            company: &engine.company,
+            config: &engine.config,
+            snapshot: &loaded.snapshot,
+            plan: &plan,
             progress,
-        )?;
-        // What was planned is now out of date.
-        self.plan = None;
-        self.snapshot = None;
-        Ok(report)
+        }
+        .run(selection, options)
     }
 }

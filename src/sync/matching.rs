@@ -13,6 +13,7 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap;
 
+use super::index::{IxSlice, LocalIx, Marks, QbIx};
 use super::keys::CiKey;
 use crate::qbxml::{CustomerRet, Field};
 use crate::store::Customer;
@@ -39,23 +40,23 @@ impl MatchedBy {
 /// QuickBooks list) it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pair {
-    pub local: usize,
-    pub qb: usize,
+    pub local: LocalIx,
+    pub qb: QbIx,
     pub by: MatchedBy,
 }
 
 /// Customers that could be each other but not one-to-one: a person must decide.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Review {
-    pub locals: Vec<usize>,
-    pub qbs: Vec<usize>,
+    pub locals: Vec<LocalIx>,
+    pub qbs: Vec<QbIx>,
     pub by: MatchedBy,
 }
 
 /// A stored link to a ListID that is not in QuickBooks any more (deleted or merged there).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StaleLink {
-    pub local: usize,
+    pub local: LocalIx,
     pub list_id: String,
 }
 
@@ -64,9 +65,9 @@ pub struct Matching {
     pub pairs: Vec<Pair>,
     pub reviews: Vec<Review>,
     /// SMSTurbo customers with no QuickBooks counterpart and no ambiguity.
-    pub local_only: Vec<usize>,
+    pub local_only: Vec<LocalIx>,
     /// Top-level QuickBooks customers with no SMSTurbo counterpart and no ambiguity.
-    pub qb_only: Vec<usize>,
+    pub qb_only: Vec<QbIx>,
     pub stale_links: Vec<StaleLink>,
 }
 
@@ -86,14 +87,14 @@ pub fn name_key(name: &str) -> String {
 /// a code names at most one customer. Built once per plan and shared by matching and by the
 /// allocation of codes for imports.
 pub struct LocalCodes<'a> {
-    by_code: FxHashMap<CiKey<'a>, usize>,
+    by_code: FxHashMap<CiKey<'a>, LocalIx>,
 }
 
 impl<'a> LocalCodes<'a> {
     pub fn new(locals: &'a [Customer]) -> Self {
         let mut by_code = FxHashMap::default();
         by_code.reserve(locals.len());
-        for (i, c) in locals.iter().enumerate() {
+        for (i, c) in locals.enumerate_ix() {
             if let Some(k) = CiKey::new(c.code()) {
                 by_code.entry(k).or_insert(i);
             }
@@ -101,7 +102,7 @@ impl<'a> LocalCodes<'a> {
         LocalCodes { by_code }
     }
 
-    pub fn get(&self, code: &str) -> Option<usize> {
+    pub fn get(&self, code: &str) -> Option<LocalIx> {
         CiKey::new(code).and_then(|k| self.by_code.get(&k).copied())
     }
 
@@ -123,16 +124,15 @@ pub fn match_indexed(
     qb: &[CustomerRet],
     links: &[LinkRef<'_>],
 ) -> Matching {
-    let mut local_done = vec![false; locals.len()];
+    let mut local_done = Marks::of(locals, |_| false);
     // Jobs are never matched, so they start out "done".
-    let mut qb_done: Vec<bool> = qb.iter().map(CustomerRet::is_job).collect();
+    let mut qb_done = Marks::of(qb, CustomerRet::is_job);
     let mut result = Matching::default();
 
     // Rule 1: stored links.
     if !links.is_empty() {
-        let by_list_id: FxHashMap<&str, usize> = qb
-            .iter()
-            .enumerate()
+        let by_list_id: FxHashMap<&str, QbIx> = qb
+            .enumerate_ix()
             .filter(|(_, c)| !c.is_job())
             .map(|(i, c)| (c.list_id.as_str(), i))
             .collect();
@@ -140,13 +140,13 @@ pub fn match_indexed(
             let Some(l) = codes.get(link.code) else {
                 continue; // the SMSTurbo customer was deleted; nothing to match
             };
-            if local_done[l] {
+            if local_done.is(l) {
                 continue;
             }
             match by_list_id.get(link.list_id) {
-                Some(&q) if !qb_done[q] => {
-                    local_done[l] = true;
-                    qb_done[q] = true;
+                Some(&q) if !qb_done.is(q) => {
+                    local_done.set(l);
+                    qb_done.set(q);
                     result.pairs.push(Pair {
                         local: l,
                         qb: q,
@@ -165,21 +165,20 @@ pub fn match_indexed(
     // Rule 2: account number = code. A code names one SMSTurbo customer, so each QuickBooks
     // customer has at most one candidate; several QuickBooks customers wanting the same one is
     // an ambiguity for review.
-    let mut hits: Vec<(usize, usize)> = qb
-        .iter()
-        .enumerate()
-        .filter(|(q, _)| !qb_done[*q])
+    let mut hits: Vec<(LocalIx, QbIx)> = qb
+        .enumerate_ix()
+        .filter(|(q, _)| !qb_done.is(*q))
         .filter_map(|(q, r)| {
             let l = codes.get(r.data.get(Field::AccountNumber)?)?;
-            (!local_done[l]).then_some((l, q))
+            (!local_done.is(l)).then_some((l, q))
         })
         .collect();
     hits.sort_unstable();
     for group in hits.chunk_by(|a, b| a.0 == b.0) {
         let l = group[0].0;
-        local_done[l] = true;
+        local_done.set(l);
         for &(_, q) in group {
-            qb_done[q] = true;
+            qb_done.set(q);
         }
         if let [(_, q)] = group {
             result.pairs.push(Pair {
@@ -204,8 +203,8 @@ pub fn match_indexed(
     };
     rule.run(locals, qb, &mut local_done, &mut qb_done, &mut result);
 
-    result.local_only = (0..locals.len()).filter(|&i| !local_done[i]).collect();
-    result.qb_only = (0..qb.len()).filter(|&i| !qb_done[i]).collect();
+    result.local_only = local_done.unmarked();
+    result.qb_only = qb_done.unmarked();
     result
 }
 
@@ -228,12 +227,12 @@ struct Rule {
 
 /// QuickBooks customers under one key. Nearly always one, so no allocation for that case.
 enum Slot {
-    One(usize),
-    Many(Vec<usize>),
+    One(QbIx),
+    Many(Vec<QbIx>),
 }
 
 impl Slot {
-    fn as_slice(&self) -> &[usize] {
+    fn as_slice(&self) -> &[QbIx] {
         match self {
             Slot::One(i) => std::slice::from_ref(i),
             Slot::Many(v) => v,
@@ -249,15 +248,15 @@ impl Rule {
         &self,
         locals: &[Customer],
         qb: &[CustomerRet],
-        local_done: &mut [bool],
-        qb_done: &mut [bool],
+        local_done: &mut Marks<Customer>,
+        qb_done: &mut Marks<CustomerRet>,
         result: &mut Matching,
     ) {
         let mut qb_by_key: FxHashMap<CiKey<'_>, Slot> = FxHashMap::default();
         // Growing a map re-hashes every key; size it once.
-        qb_by_key.reserve(qb_done.iter().filter(|d| !**d).count());
-        for (i, r) in qb.iter().enumerate() {
-            if qb_done[i] {
+        qb_by_key.reserve(qb_done.unmarked_count());
+        for (i, r) in qb.enumerate_ix() {
+            if qb_done.is(i) {
                 continue;
             }
             if let Some(k) = (self.qb_key)(r) {
@@ -280,10 +279,10 @@ impl Rule {
         }
         // Candidates per local, and how many locals want each QuickBooks customer.
         let mut wanted_by = vec![0u32; qb.len()];
-        let mut single: Vec<(usize, usize)> = Vec::new();
-        let mut tangled: Vec<(usize, Vec<usize>)> = Vec::new();
-        for (l, c) in locals.iter().enumerate() {
-            if local_done[l] {
+        let mut single: Vec<(LocalIx, QbIx)> = Vec::new();
+        let mut tangled: Vec<(LocalIx, Vec<QbIx>)> = Vec::new();
+        for (l, c) in locals.enumerate_ix() {
+            if local_done.is(l) {
                 continue;
             }
             let [a, b] = (self.local_keys)(c);
@@ -298,15 +297,15 @@ impl Rule {
             match (sa, sb) {
                 ([], []) => {}
                 ([q], []) | ([], [q]) => {
-                    wanted_by[*q] += 1;
+                    wanted_by[q.get()] += 1;
                     single.push((l, *q));
                 }
                 _ => {
-                    let mut cands: Vec<usize> = sa.iter().chain(sb).copied().collect();
+                    let mut cands: Vec<QbIx> = sa.iter().chain(sb).copied().collect();
                     cands.sort_unstable();
                     cands.dedup();
                     for &q in &cands {
-                        wanted_by[q] += 1;
+                        wanted_by[q.get()] += 1;
                     }
                     tangled.push((l, cands));
                 }
@@ -314,9 +313,9 @@ impl Rule {
         }
         // Fast path: one candidate that nobody else wants is a pair.
         for (l, q) in single {
-            if wanted_by[q] == 1 {
-                local_done[l] = true;
-                qb_done[q] = true;
+            if wanted_by[q.get()] == 1 {
+                local_done.set(l);
+                qb_done.set(q);
                 result.pairs.push(Pair {
                     local: l,
                     qb: q,
@@ -335,20 +334,20 @@ impl Rule {
         let mut uf = UnionFind::new(n + qb.len());
         for (l, cands) in &tangled {
             for &q in cands {
-                uf.union(*l, n + q);
+                uf.union(l.get(), n + q.get());
             }
         }
-        let mut components: FxHashMap<usize, (Vec<usize>, Vec<usize>)> = FxHashMap::default();
+        let mut components: FxHashMap<usize, (Vec<LocalIx>, Vec<QbIx>)> = FxHashMap::default();
         for (l, cands) in &tangled {
-            components.entry(uf.find(*l)).or_default().0.push(*l);
+            components.entry(uf.find(l.get())).or_default().0.push(*l);
             for &q in cands {
-                let comp = components.entry(uf.find(n + q)).or_default();
+                let comp = components.entry(uf.find(n + q.get())).or_default();
                 if !comp.1.contains(&q) {
                     comp.1.push(q);
                 }
             }
         }
-        let mut comps: Vec<(Vec<usize>, Vec<usize>)> = components.into_values().collect();
+        let mut comps: Vec<(Vec<LocalIx>, Vec<QbIx>)> = components.into_values().collect();
         // Deterministic output order.
         for (ls, qs) in &mut comps {
             ls.sort_unstable();
@@ -357,10 +356,10 @@ impl Rule {
         comps.sort_unstable();
         for (ls, qs) in comps {
             for &l in &ls {
-                local_done[l] = true;
+                local_done.set(l);
             }
             for &q in &qs {
-                qb_done[q] = true;
+                qb_done.set(q);
             }
             if let ([l], [q]) = (&ls[..], &qs[..]) {
                 result.pairs.push(Pair {
@@ -418,6 +417,15 @@ impl UnionFind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::index::Ix;
+
+    fn l(i: usize) -> LocalIx {
+        Ix::new(i)
+    }
+
+    fn q(i: usize) -> QbIx {
+        Ix::new(i)
+    }
     use crate::qbxml::{CustomerData, Field, ListRef};
     use crate::store::CustomerStatus;
 
@@ -459,24 +467,24 @@ mod tests {
             m.pairs,
             vec![
                 Pair {
-                    local: 0,
-                    qb: 0,
+                    local: l(0),
+                    qb: q(0),
                     by: MatchedBy::Link
                 },
                 Pair {
-                    local: 1,
-                    qb: 1,
+                    local: l(1),
+                    qb: q(1),
                     by: MatchedBy::AccountNumber
                 },
                 Pair {
-                    local: 2,
-                    qb: 2,
+                    local: l(2),
+                    qb: q(2),
                     by: MatchedBy::Name
                 },
             ]
         );
-        assert_eq!(m.local_only, vec![3]);
-        assert_eq!(m.qb_only, vec![3]);
+        assert_eq!(m.local_only, vec![l(3)]);
+        assert_eq!(m.qb_only, vec![q(3)]);
         assert!(m.reviews.is_empty());
     }
 
@@ -496,13 +504,13 @@ mod tests {
         assert!(m.pairs.is_empty(), "{:?}", m.pairs);
         assert_eq!(m.reviews.len(), 2);
         assert!(m.reviews.contains(&Review {
-            locals: vec![0, 1],
-            qbs: vec![0],
+            locals: vec![l(0), l(1)],
+            qbs: vec![q(0)],
             by: MatchedBy::Name
         }));
         assert!(m.reviews.contains(&Review {
-            locals: vec![2],
-            qbs: vec![1, 2],
+            locals: vec![l(2)],
+            qbs: vec![q(1), q(2)],
             by: MatchedBy::Name
         }));
         assert!(m.local_only.is_empty() && m.qb_only.is_empty());
@@ -519,7 +527,7 @@ mod tests {
         job.sublevel = Some(1);
         let m = match_customers(&locals, &[job], &[]);
         assert!(m.pairs.is_empty());
-        assert_eq!(m.local_only, vec![0]);
+        assert_eq!(m.local_only, vec![l(0)]);
         assert!(m.qb_only.is_empty());
     }
 
@@ -535,15 +543,15 @@ mod tests {
         assert_eq!(
             m.stale_links,
             vec![StaleLink {
-                local: 0,
+                local: l(0),
                 list_id: "gone-1".into()
             }]
         );
         assert_eq!(
             m.pairs,
             vec![Pair {
-                local: 0,
-                qb: 0,
+                local: l(0),
+                qb: q(0),
                 by: MatchedBy::Name
             }]
         );
@@ -563,8 +571,8 @@ mod tests {
         assert_eq!(
             m.reviews,
             vec![Review {
-                locals: vec![0],
-                qbs: vec![0, 1],
+                locals: vec![l(0)],
+                qbs: vec![q(0), q(1)],
                 by: MatchedBy::AccountNumber
             }]
         );

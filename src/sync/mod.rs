@@ -3,7 +3,7 @@
 mod apply;
 pub mod engine;
 pub mod fault;
-pub mod groups;
+pub mod index;
 pub mod keys;
 pub mod likely;
 pub mod matching;
@@ -13,10 +13,11 @@ mod recover;
 pub mod report;
 pub mod scheduled;
 
-pub use engine::{CompanyInfo, Snapshot, SyncEngine};
-pub use groups::ReplaceGroup;
+pub use crate::domain::ReplaceGroup;
+pub use engine::{CompanyInfo, Loaded, Planned, Snapshot, SyncEngine};
+pub use index::{Ix, IxSlice, LocalIx, QbIx};
 pub use plan::{Mode, Plan};
 pub use report::{
-    ApplyOptions, Failure, NoProgress, Phase, Progress, RecoveryReport, RunReport, Selection,
-    SyncError,
+    ApplyOptions, Failure, NoProgress, Phase, Progress, RecoveryReport, Refused, RunReport,
+    Selection, SyncError,
 };

@@ -11,9 +11,10 @@ use crate::config::Config;
 use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
 use crate::store::{Customer, CustomerStatus, code_key};
 
-use super::groups::ReplaceGroup;
+use crate::domain::ReplaceGroup;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::index::{LocalIx, QbIx};
 use super::keys::CiKey;
 use super::matching::{LinkRef, LocalCodes, MatchedBy, Matching, Pair, match_indexed, name_key};
 use super::problems::{self, Problem};
@@ -65,7 +66,7 @@ impl TakenNames {
 /// An SMSTurbo customer that QuickBooks lacks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportRow {
-    pub local: usize,
+    pub local: LocalIx,
     /// The CustomerAdd that would be sent (without ExternalGUID, which is given at send time).
     pub add: CustomerAdd,
     pub problems: Vec<Problem>,
@@ -74,7 +75,7 @@ pub struct ExportRow {
 /// A QuickBooks customer that SMSTurbo lacks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportRow {
-    pub qb: usize,
+    pub qb: QbIx,
     /// The SMSTurbo customer that would be created.
     pub customer: Customer,
     pub problems: Vec<Problem>,
@@ -101,8 +102,8 @@ pub struct StatusDiff {
 /// A matched pair that is not an exact match.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PairRow {
-    pub local: usize,
-    pub qb: usize,
+    pub local: LocalIx,
+    pub qb: QbIx,
     pub by: MatchedBy,
     pub diffs: Vec<FieldDiff>,
     pub status: Option<StatusDiff>,
@@ -266,7 +267,7 @@ fn export_rows(
 ) -> Vec<ExportRow> {
     let statuses = &input.config.export.statuses;
     let mut rows: Vec<ExportRow> = Vec::new();
-    let mut push = |local: usize, review: Option<Problem>, summary: &mut MatchingSummary| {
+    let mut push = |local: LocalIx, review: Option<Problem>, summary: &mut MatchingSummary| {
         let customer = &input.locals[local];
         if !statuses.contains(&customer.status) {
             summary.hidden_by_status += 1;
@@ -342,7 +343,7 @@ fn import_rows(
     summary: &mut MatchingSummary,
 ) -> Vec<ImportRow> {
     let mut codes = CodeAllocator::new(local_codes);
-    let mut review_of: HashMap<usize, Problem> = HashMap::new();
+    let mut review_of: HashMap<QbIx, Problem> = HashMap::new();
     for review in &m.reviews {
         let candidates: Vec<String> = review
             .locals
@@ -362,7 +363,7 @@ fn import_rows(
             );
         }
     }
-    let mut qbs: Vec<usize> = m
+    let mut qbs: Vec<QbIx> = m
         .qb_only
         .iter()
         .copied()
@@ -377,7 +378,8 @@ fn import_rows(
             continue;
         }
         let customer = customer_from_qb(ret, &mut codes);
-        let problems = review_of.remove(&q).into_iter().collect();
+        let mut problems: Vec<Problem> = review_of.remove(&q).into_iter().collect();
+        problems.extend(problems::for_import(&customer));
         rows.push(ImportRow {
             qb: q,
             customer,
@@ -857,7 +859,7 @@ mod tests {
         let betas: Vec<_> = p
             .exports
             .iter()
-            .filter(|e| !e.problems.is_empty() && e.local != 0)
+            .filter(|e| !e.problems.is_empty() && e.local.get() != 0)
             .collect();
         assert_eq!(betas.len(), 2, "both Betas are flagged");
         assert_eq!(p.names_to_check(), vec!["Alpha", "Beta"]);

@@ -4,7 +4,8 @@
 use std::fmt;
 
 use crate::qbxml::rules::{self, Violation};
-use crate::qbxml::{CustomerAdd, NameList};
+use crate::qbxml::{CustomerAdd, Field, NameList};
+use crate::store::Customer;
 
 use super::matching::MatchedBy;
 
@@ -25,6 +26,14 @@ pub enum Problem {
     },
     /// The customer's own Customer Type does not exist in the company (QuickBooks: 3140).
     UnknownCustomerType(String),
+    /// A value coming from QuickBooks is longer than SMSTurbo keeps (the field table's limits,
+    /// which are QuickBooks' own): a real QuickBooks never sends one, so the data is not to be
+    /// trusted as it is.
+    TooLongToImport {
+        field: Field,
+        chars: usize,
+        max: usize,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -51,6 +60,12 @@ impl fmt::Display for Problem {
                 f,
                 "customer type '{t}' does not exist in QuickBooks — add it there or change the customer's type"
             ),
+            Problem::TooLongToImport { field, chars, max } => write!(
+                f,
+                "{} from QuickBooks is {chars} characters long; SMSTurbo keeps at most {max} — \
+                 shorten it in QuickBooks and synchronize again",
+                field.label()
+            ),
         }
     }
 }
@@ -62,6 +77,18 @@ pub fn joined(problems: &[Problem]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Values of a customer read from QuickBooks that SMSTurbo cannot keep.
+pub fn for_import(customer: &Customer) -> Vec<Problem> {
+    Field::ALL
+        .iter()
+        .filter_map(|&field| {
+            let max = field.max_len()?;
+            let chars = customer.data.get(field)?.chars().count();
+            (chars > max).then_some(Problem::TooLongToImport { field, chars, max })
+        })
+        .collect()
 }
 
 /// Problems in the values of a CustomerAdd that QuickBooks would refuse or mangle.

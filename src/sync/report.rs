@@ -7,6 +7,7 @@ use crate::qb::session::SessionError;
 use crate::store::{RunId, RunOutcome, StoreError};
 
 use super::plan::MissingType;
+use super::problems::{self, Problem};
 
 /// What the operator checked, by stable keys: SMSTurbo codes for exports and not-in-sync pairs,
 /// QuickBooks ListIDs for imports.
@@ -150,9 +151,10 @@ pub enum SyncError {
     Session(#[from] SessionError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The selection names something the plan doesn't offer (nothing was done).
-    #[error("{0}")]
-    Selection(String),
+    /// The selection names something the plan doesn't offer (nothing was done): every
+    /// offending key, one per line.
+    #[error("{}", lines(.0))]
+    Selection(Vec<Refused>),
     /// The export defaults name types QuickBooks lacks and the operator has not agreed to add
     /// them (nothing was done).
     #[error(
@@ -161,9 +163,32 @@ pub enum SyncError {
         if .0.len() == 1 { "it" } else { "them" }
     )]
     MissingTypes(Vec<MissingType>),
-    /// A step was called before the one it needs (a programming error in a front end).
-    #[error("{0}")]
-    Order(&'static str),
+}
+
+/// Why one selected key was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("{code} is not an SMSTurbo customer missing from QuickBooks")]
+    NotAnExport { code: String },
+    #[error("{code} cannot be exported: {}", problems::joined(.problems))]
+    ExportBlocked {
+        code: String,
+        problems: Vec<Problem>,
+    },
+    #[error("{list_id} is not a QuickBooks customer missing from SMSTurbo")]
+    NotAnImport { list_id: String },
+    #[error("{name} cannot be imported: {}", problems::joined(.problems))]
+    ImportBlocked {
+        name: String,
+        problems: Vec<Problem>,
+    },
+    #[error("{code} is not a customer that differs from QuickBooks")]
+    NotAPair { code: String },
+}
+
+fn lines(refused: &[Refused]) -> String {
+    let lines: Vec<String> = refused.iter().map(ToString::to_string).collect();
+    lines.join("\n")
 }
 
 fn describe_missing(types: &[MissingType]) -> String {
@@ -204,10 +229,10 @@ impl SyncError {
                 e.to_string(),
                 "Nothing was half-done. Fix what the message says, then synchronize again.",
             ),
-            SyncError::Selection(m) => Explanation::new(
+            SyncError::Selection(refused) => Explanation::new(
                 "selection".into(),
                 "Nothing was synchronized",
-                m.clone(),
+                lines(refused),
                 "Check the customers to synchronize again.",
             ),
             SyncError::MissingTypes(_) => Explanation::new(
@@ -216,12 +241,34 @@ impl SyncError {
                 self.to_string(),
                 "Agree to add them, or change the export defaults in SetUp.",
             ),
-            SyncError::Order(m) => Explanation::new(
-                "internal".into(),
-                "custsync made a mistake",
-                m.to_string(),
-                "Start the synchronization again from the beginning.",
-            ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_selection_names_each_key_on_its_own_line() {
+        let err = SyncError::Selection(vec![
+            Refused::NotAnExport { code: "A1".into() },
+            Refused::ImportBlocked {
+                name: "Acme".into(),
+                problems: vec![Problem::UnknownCustomerType("Retail".into())],
+            },
+        ]);
+        let text = err.explanation().what_happened;
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert_eq!(
+            lines[0],
+            "A1 is not an SMSTurbo customer missing from QuickBooks"
+        );
+        assert!(
+            lines[1].starts_with("Acme cannot be imported: customer type 'Retail'"),
+            "{text}"
+        );
+        assert_eq!(err.to_string(), text);
     }
 }

@@ -40,7 +40,7 @@ use crate::sync::{
     SyncEngine, SyncError,
 };
 
-use crate::qb::webconnector::ScheduledWork;
+use crate::qb::webconnector::{ScheduledOutcome, ScheduledWork};
 
 type Log = Box<dyn Fn(&str) + Send + Sync>;
 
@@ -166,25 +166,21 @@ impl ScheduledSync {
                     None
                 }
             });
-        let mut engine =
-            SyncEngine::connect(connection, &mut NoPrompt, self.config.clone(), trace)?;
+        let engine = SyncEngine::connect(connection, &mut NoPrompt, self.config.clone(), trace)?;
         let mut report = ScheduledReport {
             company_file: engine.company().file.clone(),
             ..ScheduledReport::default()
         };
-        engine.load(&mut store, &mut NoProgress)?;
-        report.recovered = engine.recovery().filter(|r| r.batches > 0).cloned();
+        let loaded = engine.load(&mut store, &mut NoProgress)?;
+        report.recovered = Some(loaded.recovery()).filter(|r| r.batches > 0).cloned();
         let schedule = &self.config.schedule;
         let mode = if schedule.apply_replace {
             Mode::NotExactMatch
         } else {
             Mode::MissingOnly
         };
-        engine.plan(mode, &mut NoProgress)?;
-        let (Some(snapshot), Some(plan)) = (engine.snapshot(), engine.current_plan()) else {
-            return Err(SyncError::Order("a scheduled run plans before choosing"));
-        };
-        let choice = choose(schedule, snapshot, plan);
+        let planned = loaded.plan(mode, &mut NoProgress)?;
+        let choice = choose(schedule, planned.snapshot(), planned.plan());
         report.skipped_exports = choice.skipped_exports;
         report.skipped_imports = choice.skipped_imports;
         let newly_skipped = {
@@ -195,14 +191,13 @@ impl ScheduledSync {
             *self.last_skipped() = report.skipped_exports.clone();
             return Ok(report);
         }
-        let run = engine.apply(
+        // Applying ends the sync session; what is left is local.
+        let run = planned.apply(
             &mut store,
             &choice.selection,
             &ApplyOptions::default(),
             &mut NoProgress,
         )?;
-        // The sync session is over; what is left is local.
-        drop(engine);
         if let Some(id) = run.run
             && !report.skipped_exports.is_empty()
         {
@@ -232,7 +227,7 @@ impl ScheduledWork for ScheduledSync {
         Self::is_configured(&self.config.schedule)
     }
 
-    fn run(&self, connection: &mut dyn Connection) -> Result<String, String> {
+    fn run(&self, connection: &mut dyn Connection) -> ScheduledOutcome {
         match self.run_once(connection) {
             Ok(report) => {
                 let summary = report.summary();
@@ -240,12 +235,12 @@ impl ScheduledWork for ScheduledSync {
                     "scheduled run on {}: {summary}",
                     shown(&report.company_file)
                 ));
-                Ok(format!("custsync: {summary}"))
+                ScheduledOutcome::Done(format!("custsync: {summary}"))
             }
             Err(e) => {
                 let explanation = e.explanation();
                 self.log(&format!("scheduled run failed: {explanation}"));
-                Err(format!("custsync could not synchronize: {explanation}"))
+                ScheduledOutcome::Failed(format!("custsync could not synchronize: {explanation}"))
             }
         }
     }

@@ -7,8 +7,7 @@
 //! a [`SandboxFix`] the explanation dialog offers as a button.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::sync::mpsc;
 
 use crate::config::{Config, ConnectionKind};
 use crate::qb::access::{AccessPrompt, NoPrompt};
@@ -22,13 +21,13 @@ use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
 };
-use crate::sync::{self, ApplyOptions, Mode, Phase, SyncEngine, SyncError};
+use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncError};
 
 use super::plan_view;
 use super::view::plural;
 use super::view::{
-    CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
-    SandboxFix, SandboxHelp, SandboxStatus, Selection, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId,
+    RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -36,15 +35,19 @@ use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 const HISTORY_RUNS: usize = 200;
 /// Failures listed per run in the History detail (the journal keeps them all).
 const HISTORY_FAILURES: usize = 20;
-/// How often a wait for the Web Connector looks at the cancel flag.
-const CANCEL_POLL: Duration = Duration::from_millis(100);
+
+/// The synchronization in progress: connected (company confirmed next), or planned (panes shown).
+enum Engine {
+    Connected(Box<SyncEngine<'static>>),
+    Planned(Box<Planned<'static>>),
+}
 
 pub struct RealBackend {
     workspace: Workspace,
     store: Store,
     config: Config,
     trace_dir: Option<PathBuf>,
-    engine: Option<SyncEngine<'static>>,
+    engine: Option<Engine>,
     /// Said once with the next panes (a trace folder that cannot be written).
     warnings: Vec<String>,
     /// config.toml could not be read: keep it aside before the first save replaces it.
@@ -107,27 +110,31 @@ impl RealBackend {
         v
     }
 
-    fn engine(&mut self) -> Result<&mut SyncEngine<'static>, Explanation> {
-        self.engine.as_mut().ok_or_else(not_connected)
+    fn planned(&self) -> Result<&Planned<'static>, Explanation> {
+        match &self.engine {
+            Some(Engine::Planned(p)) => Ok(&**p),
+            _ => Err(not_connected()),
+        }
     }
 
     fn connect_sandbox(
         &mut self,
         prompt: &mut dyn AccessPrompt,
     ) -> Result<SyncEngine<'static>, Explanation> {
-        let conn = connect::from_config(&self.config, self.workspace.dir())
+        let conn = connect::from_options(self.config.connect_options(), self.workspace.dir())
             .map_err(|e| explain_connect(&e))?;
         let trace = self.trace();
         SyncEngine::connect(conn, prompt, self.config.clone(), trace)
             .map_err(|e| self.explain_sync(&e))
     }
 
-    /// Starts (or resumes) the wait for the Web Connector on its own thread and waits for it
-    /// here, looking at `cancel` in between.
+    /// Starts (or resumes) the wait for the Web Connector on its own thread and sleeps until it
+    /// ends: the Web Connector called, or the operator's stop cancelled the wait (which ends
+    /// the waiting thread at once).
     fn connect_web_connector(
         &mut self,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<SyncEngine<'static>, Explanation> {
         let wc = &self.config.connection.web_connector;
         let wait = WebConnectorWait {
@@ -136,8 +143,9 @@ impl RealBackend {
             company_file: self.config.company_file.clone(),
         };
         // Starting the service can fail (address in use): say that, not "waiting".
-        let (conn, handle) = connect::from_config_with_wait(&self.config, self.workspace.dir())
-            .map_err(|e| explain_connect(&e))?;
+        let (conn, handle) =
+            connect::from_options_with_wait(self.config.connect_options(), self.workspace.dir())
+                .map_err(|e| explain_connect(&e))?;
         waiting(wait);
         let trace = self.trace();
         let config = self.config.clone();
@@ -156,20 +164,21 @@ impl RealBackend {
                     "Quit custsync and start it again.",
                 )
             })?;
-        loop {
-            match result.recv_timeout(CANCEL_POLL) {
-                Ok(r) => return r.map_err(|e| self.explain_sync(&e)),
-                Err(RecvTimeoutError::Disconnected) => return Err(internal("the wait ended")),
-                Err(RecvTimeoutError::Timeout) if cancel.cancelled() => {
-                    // The waiting thread ends with "cancelled" and the service stops; a request
-                    // QuickBooks already had would be settled by the next synchronization.
-                    if let Some(h) = &handle {
-                        h.cancel();
-                    }
-                    return Err(stopped_waiting());
-                }
-                Err(RecvTimeoutError::Timeout) => {}
+        // The waiting thread ends with "cancelled" and the service stops; a request QuickBooks
+        // already had would be settled by the next synchronization.
+        let stop = cancel.wake_on_cancel(move || {
+            if let Some(h) = handle {
+                h.cancel();
             }
+        });
+        let connected = result.recv();
+        drop(stop);
+        if cancel.cancelled() {
+            return Err(stopped_waiting());
+        }
+        match connected {
+            Ok(r) => r.map_err(|e| self.explain_sync(&e)),
+            Err(_) => Err(internal("the wait ended")),
         }
     }
 
@@ -281,7 +290,7 @@ impl RealBackend {
             );
         }
         HistoryEntry {
-            id: RunId(run.id.0.max(0) as u64),
+            id: run.id,
             when: run
                 .started_at
                 .with_timezone(&chrono::Local)
@@ -471,7 +480,7 @@ pub(super) fn customer_field_error(e: &CustomerError) -> FieldError {
 /// The sync core's progress as the screens show it; `cancel` is looked at between batches.
 struct Sink<'a> {
     progress: &'a mut dyn FnMut(ProgressUpdate),
-    cancel: Option<&'a dyn CancelFlag>,
+    cancel: Option<&'a CancelFlag>,
 }
 
 impl sync::Progress for Sink<'_> {
@@ -619,7 +628,7 @@ impl Backend for RealBackend {
         problems.extend(config.check_files());
         let mut errors: Vec<FieldError> = problems
             .into_iter()
-            .map(|p| FieldError::new(p.key, p.message))
+            .map(|p| FieldError::new(p.key.as_str(), p.message))
             .collect();
         // A real QuickBooks file (or anything else) given to the sandbox: say so at once, not
         // at the next Synchronize.
@@ -661,21 +670,15 @@ impl Backend for RealBackend {
         &mut self,
         prompt: &mut dyn AccessPrompt,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<CompanyInfo, Explanation> {
         self.engine = None;
         let engine = match self.config.connection.kind {
             ConnectionKind::Sandbox => self.connect_sandbox(prompt)?,
             ConnectionKind::WebConnector => self.connect_web_connector(waiting, cancel)?,
         };
-        let c = engine.company();
-        let info = CompanyInfo {
-            company_name: c.name.clone(),
-            company_file: c.file.clone(),
-            product: format!("{}, qbXML {}", c.product, c.qbxml_version),
-            customer_count: u64::from(c.customer_count),
-        };
-        self.engine = Some(engine);
+        let info = engine.company().clone();
+        self.engine = Some(Engine::Connected(Box::new(engine)));
         Ok(info)
     }
 
@@ -698,45 +701,49 @@ impl Backend for RealBackend {
             progress,
             cancel: None,
         };
-        let engine = self.engine.as_mut().ok_or_else(not_connected)?;
-        let loaded = engine.load(&mut self.store, &mut sink).map(|_| ());
-        let planned = loaded.and_then(|()| engine.plan(mode, &mut sink).map(|_| ()));
-        if let Err(e) = planned {
-            return Err(self.explain_sync(&e));
-        }
-        let engine = self.engine()?;
-        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
-            return Err(internal("no plan after planning"));
+        // Planning again reads both sides again, on the same session.
+        let engine = match self.engine.take().ok_or_else(not_connected)? {
+            Engine::Connected(e) => *e,
+            Engine::Planned(p) => (*p).unload(),
         };
-        let mut view =
-            plan_view::sync_view(plan, snapshot, &engine.company().name, engine.config());
-        let recovered = engine.recovery().and_then(recovery_notice);
+        let planned = engine
+            .load(&mut self.store, &mut sink)
+            .and_then(|loaded| loaded.plan(mode, &mut sink));
+        let planned = match planned {
+            Ok(p) => p,
+            Err(e) => return Err(self.explain_sync(&e)),
+        };
+        let mut view = plan_view::sync_view(
+            planned.plan(),
+            planned.snapshot(),
+            &planned.company().name,
+            planned.config(),
+        );
+        let recovered = recovery_notice(planned.recovery());
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);
+        self.engine = Some(Engine::Planned(Box::new(planned)));
         Ok(view)
     }
 
-    fn preview(&mut self, selection: &Selection) -> Result<RunPreview, Explanation> {
-        let engine = self.engine()?;
-        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
-            return Err(not_connected());
-        };
-        plan_view::preview(plan, snapshot, &selection.rows).map_err(stale_plan)
+    fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation> {
+        let planned = self.planned()?;
+        plan_view::preview(planned.plan(), planned.snapshot(), &selection.rows).map_err(stale_plan)
     }
 
     fn run(
         &mut self,
-        selection: &Selection,
+        selection: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation> {
         // A run ends the synchronization: the session closes when it is done (over the Web
         // Connector, that is what lets QuickBooks' side finish at 100 %).
-        let mut engine = self.engine.take().ok_or_else(not_connected)?;
-        let (Some(plan), Some(snapshot)) = (engine.current_plan(), engine.snapshot()) else {
+        let Some(Engine::Planned(planned)) = self.engine.take() else {
             return Err(not_connected());
         };
-        let chosen = plan_view::selection(plan, snapshot, &selection.rows).map_err(stale_plan)?;
+        let chosen = plan_view::selection(planned.plan(), planned.snapshot(), &selection.rows)
+            .map_err(stale_plan)?;
         let options = ApplyOptions {
             add_missing_types: selection.add_missing_list_entries,
         };
@@ -744,7 +751,7 @@ impl Backend for RealBackend {
             progress,
             cancel: Some(cancel),
         };
-        match engine.apply(&mut self.store, &chosen, &options, &mut sink) {
+        match planned.apply(&mut self.store, &chosen, &options, &mut sink) {
             Ok(r) => Ok(run_report(&r)),
             Err(e) => Err(self.explain_sync(&e)),
         }
@@ -758,8 +765,7 @@ impl Backend for RealBackend {
         Ok(runs.iter().map(|r| self.history_entry(r)).collect())
     }
 
-    fn undo(&mut self, run: RunId) -> Result<String, Explanation> {
-        let id = crate::store::RunId(i64::try_from(run.0).map_err(|_| internal("run id"))?);
+    fn undo(&mut self, id: RunId) -> Result<String, Explanation> {
         let r = self
             .store
             .undo_run(id, &os_user())

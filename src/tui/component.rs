@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{RunId, SandboxFix, Selection};
+use super::view::{CheckedRows, RunId, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -37,7 +37,7 @@ pub enum Intent {
     /// Leave the synchronize flow without doing anything.
     CancelSync,
     /// The run confirmation said Yes.
-    StartRun(Selection),
+    StartRun(CheckedRows),
     DeleteCustomer(String),
     /// Leave the current screen without saving.
     DiscardChanges,

@@ -24,8 +24,8 @@ use crate::sync::{self, Phase, Snapshot};
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview, RunReport,
-    SandboxFix, SandboxStatus, Selection, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
+    RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -122,7 +122,7 @@ impl FakeBackend {
         phase: Phase,
         n: usize,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
         mut each: impl FnMut(&mut FakeState, usize),
     ) -> usize {
         let (batch, delay) = {
@@ -328,10 +328,11 @@ impl FakeState {
 
     fn company_info(&self) -> CompanyInfo {
         CompanyInfo {
-            company_name: self.company_name.clone(),
-            company_file: self.config.company_file.clone(),
-            product: "QuickBooks Pro 2024 (custsync sandbox), qbXML 16.0".into(),
-            customer_count: self.qb.len() as u64,
+            name: self.company_name.clone(),
+            file: self.config.company_file.clone(),
+            product: "QuickBooks Pro 2024 (custsync sandbox)".into(),
+            qbxml_version: "16.0".into(),
+            customer_count: u32::try_from(self.qb.len()).unwrap_or(u32::MAX),
         }
     }
 
@@ -466,7 +467,7 @@ impl Backend for FakeBackend {
         &mut self,
         prompt: &mut dyn AccessPrompt,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<CompanyInfo, Explanation> {
         let mut s = self.state();
         if s.config.connection.kind == ConnectionKind::WebConnector {
@@ -479,9 +480,11 @@ impl Backend for FakeBackend {
                 user_name: wc.user_name,
                 company_file,
             });
-            while !cancel.cancelled() {
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            let (stop, stopped) = std::sync::mpsc::channel();
+            let _wake = cancel.wake_on_cancel(move || {
+                let _ = stop.send(());
+            });
+            let _ = stopped.recv();
             return Err(backend::stopped_waiting());
         }
         if s.config.company_file.trim().is_empty() {
@@ -554,7 +557,7 @@ impl Backend for FakeBackend {
         Ok(view)
     }
 
-    fn preview(&mut self, sel: &Selection) -> Result<RunPreview, Explanation> {
+    fn preview(&mut self, sel: &CheckedRows) -> Result<RunPreview, Explanation> {
         let s = self.state();
         let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
         plan_view::preview(plan, snapshot, &sel.rows).map_err(backend::stale_plan)
@@ -564,9 +567,9 @@ impl Backend for FakeBackend {
     /// customers (unless QuickBooks refuses the name), imports and replacements change SMSTurbo.
     fn run(
         &mut self,
-        sel: &Selection,
+        sel: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation> {
         let (plan, snapshot, before) = {
             let mut s = self.state();
@@ -647,7 +650,7 @@ impl Backend for FakeBackend {
         report.cancelled = cancel.cancelled();
         let mut s = self.state();
         s.customers.sort_by(|a, b| a.code().cmp(b.code()));
-        let id = RunId(s.history.len() as u64 + 1);
+        let id = RunId(s.history.len() as i64 + 1);
         let undoable = report.imported + report.updated > 0;
         if undoable {
             s.undo.insert(id, before);

@@ -29,8 +29,8 @@ use std::sync::mpsc::{self, Sender};
 
 use ratatui::crossterm::event::{self as term, KeyEventKind, MouseEventKind};
 
-use crate::cli::{Globals, Outcome};
 use crate::config::{Config, ConfigError};
+use crate::frontend::{Globals, Outcome};
 use crate::store::Workspace;
 
 use app::App;

@@ -11,7 +11,7 @@ use crate::qbxml::{CustomerRet, Field};
 use crate::store::Customer;
 use crate::sync::plan::{ExportRow, ImportRow, MatchingSummary, MissingType, PairRow};
 use crate::sync::problems::Problem;
-use crate::sync::{Plan, Snapshot};
+use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
     Column, FieldDiff, RowDetail, RowId, RowKind, RunPreview, SyncPane, SyncRow, SyncView, plural,
@@ -79,9 +79,9 @@ pub fn sync_view(
     let layout = RowLayout::of(plan);
     // Each pane in its side's own order (SMSTurbo by name, QuickBooks as it listed them), the
     // pairs among the missing ones.
-    let mut left: Vec<(usize, SyncRow)> = Vec::with_capacity(plan.exports.len() + plan.pairs.len());
-    let mut right: Vec<(usize, SyncRow)> =
-        Vec::with_capacity(plan.imports.len() + plan.pairs.len());
+    let mut left: Vec<(LocalIx, SyncRow)> =
+        Vec::with_capacity(plan.exports.len() + plan.pairs.len());
+    let mut right: Vec<(QbIx, SyncRow)> = Vec::with_capacity(plan.imports.len() + plan.pairs.len());
     for (i, row) in plan.exports.iter().enumerate() {
         let local = &snapshot.locals[row.local];
         left.push((row.local, export_row(layout.export(i), row, local, config)));
@@ -125,7 +125,8 @@ pub fn sync_view(
     if all {
         // Missing rows and not-in-sync pairs share the panes: a mark tells them apart (a
         // glyph, not a colour).
-        for (_, r) in left.iter_mut().chain(right.iter_mut()) {
+        let rows = left.iter_mut().map(|(_, r)| r);
+        for r in rows.chain(right.iter_mut().map(|(_, r)| r)) {
             r.cells.insert(0, marker(r.kind).to_string());
         }
     }
@@ -455,7 +456,7 @@ fn unlinked_matches(plan: &Plan, snapshot: &Snapshot) -> usize {
         .filter(|p| {
             snapshot
                 .locals
-                .get(p.local)
+                .at(p.local)
                 .is_some_and(|c| !linked.contains(c.code()))
         })
         .count()

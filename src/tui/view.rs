@@ -132,15 +132,8 @@ pub struct WebConnectorWait {
     pub company_file: String,
 }
 
-/// The company custsync connected to, for the operator to confirm.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct CompanyInfo {
-    pub company_name: String,
-    pub company_file: String,
-    /// e.g. "QuickBooks Pro 2024 (sandbox), qbXML 16.0"
-    pub product: String,
-    pub customer_count: u64,
-}
+/// The company custsync connected to, for the operator to confirm: the sync core's own.
+pub use crate::sync::CompanyInfo;
 
 /// Identifies a row of the synchronize screen in the back end's plan. A not-in-sync pair has the
 /// same id in both panes: checking it on either side checks the pair.
@@ -261,9 +254,10 @@ pub struct SyncView {
     pub notices: Vec<String>,
 }
 
-/// What the operator checked.
+/// What the operator checked on the Synchronize screen, by row. The back end turns it into the
+/// sync core's [`Selection`](crate::sync::Selection) (codes and ListIDs) against its plan.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct Selection {
+pub struct CheckedRows {
     /// Each checked row once (a pair checked on both sides appears once), in pane order.
     pub rows: Vec<RowId>,
     /// The operator agreed to add missing list entries (customer types, job types).
@@ -315,9 +309,8 @@ pub struct RunReport {
     pub cancelled: bool,
 }
 
-/// Identifies a run in the journal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RunId(pub u64);
+/// Identifies a run in the journal: the store's own id, so no conversion can lose it.
+pub use crate::store::RunId;
 
 /// One past run, for the History screen.
 #[derive(Clone, Debug, PartialEq, Eq)]

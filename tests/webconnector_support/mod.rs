@@ -18,8 +18,9 @@ use custsync::qb::webconnector::emulator::{
 };
 use custsync::qb::webconnector::soap::Method;
 use custsync::qb::webconnector::{
-    BridgeHandle, BridgeStatus, Credentials, HttpLimits, RunningServer, ScheduledWork,
-    ServerOptions, Service, ServiceSettings, StoredPassword, WebConnectorConnection, serve,
+    BridgeHandle, BridgeStatus, Credentials, HttpLimits, RunningServer, ScheduledOutcome,
+    ScheduledWork, ServerOptions, Service, ServiceSettings, StoredPassword, WebConnectorConnection,
+    serve,
 };
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -48,6 +49,7 @@ pub fn fast_settings() -> ServiceSettings {
         hold: Duration::from_millis(150),
         login_backoff: Duration::from_millis(300),
         login_backoff_max: Duration::from_secs(3),
+        ..ServiceSettings::default()
     }
 }
 
@@ -448,12 +450,14 @@ impl ScheduledWork for QueryOnce {
         self.runs.load(std::sync::atomic::Ordering::SeqCst) == 0
     }
 
-    fn run(&self, connection: &mut dyn custsync::qb::Connection) -> Result<String, String> {
+    fn run(&self, connection: &mut dyn custsync::qb::Connection) -> ScheduledOutcome {
         self.runs.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        connection
+        match connection
             .open(&mut custsync::qb::NoPrompt)
             .and_then(|_| connection.process(&customer_query("s1")))
-            .map(|_| "queried once".to_string())
-            .map_err(|e| e.to_string())
+        {
+            Ok(_) => ScheduledOutcome::Done("queried once".to_string()),
+            Err(e) => ScheduledOutcome::Failed(e.to_string()),
+        }
     }
 }

@@ -55,6 +55,10 @@ pub enum SandboxError {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "there is no customer or job named \"{name}\" in {path}; `custsync sandbox list {path}` shows them"
+    )]
+    NoCustomer { name: String, path: String },
     #[error("{0}")]
     Invalid(String),
 }
@@ -75,7 +79,7 @@ impl std::fmt::Debug for CompanyFile {
 
 /// What QuickBooks reports about the company and itself (CompanyRet, HostRet).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CompanyInfo {
+pub struct CompanyProfile {
     pub company_name: String,
     pub legal_company_name: String,
     pub phone: Option<String>,
@@ -220,6 +224,8 @@ impl CompanyFile {
             tx.pragma_update(None, "user_version", FORMAT_VERSION)?;
             tx.execute_batch(SCHEMA)?;
             tx.execute_batch(&customer_table_sql())?;
+            tx.execute_batch(super::deleted::SCHEMA)?;
+            tx.execute_batch(super::changes::SCHEMA)?;
             let meta = [
                 ("format", FORMAT_MARK.to_string()),
                 ("company_name", company_name.to_string()),
@@ -264,8 +270,14 @@ impl CompanyFile {
         }
     }
 
-    /// Adds customer columns for fields newer than the file (the field table grows over time).
+    /// Adds what files made by an older custsync lack: customer columns for newer fields (the
+    /// field table grows over time), the record of deleted list entries and the change log.
     fn migrate(&self) -> Result<(), SandboxError> {
+        for schema in [super::deleted::SCHEMA, super::changes::SCHEMA] {
+            self.conn
+                .execute_batch(schema)
+                .map_err(|e| self.storage(e))?;
+        }
         let mut existing = Vec::new();
         {
             let mut stmt = self
@@ -299,8 +311,8 @@ impl CompanyFile {
     }
 
     /// The company and product QuickBooks reports.
-    pub fn company_info(&self) -> Result<CompanyInfo, SandboxError> {
-        company_info(&self.conn).map_err(|e| self.storage(e))
+    pub fn company_profile(&self) -> Result<CompanyProfile, SandboxError> {
+        company_profile(&self.conn).map_err(|e| self.storage(e))
     }
 
     /// Number of customers and jobs, active or not.
@@ -349,11 +361,11 @@ pub(crate) fn meta_set(conn: &Connection, key: &str, value: &str) -> rusqlite::R
     .map(|_| ())
 }
 
-pub(crate) fn company_info(conn: &Connection) -> rusqlite::Result<CompanyInfo> {
+pub(crate) fn company_profile(conn: &Connection) -> rusqlite::Result<CompanyProfile> {
     let get = |k: &str, default: &str| -> rusqlite::Result<String> {
         Ok(meta_get(conn, k)?.unwrap_or_else(|| default.to_string()))
     };
-    Ok(CompanyInfo {
+    Ok(CompanyProfile {
         company_name: get("company_name", "")?,
         legal_company_name: get("legal_company_name", "")?,
         phone: meta_get(conn, "phone")?,
@@ -387,25 +399,31 @@ pub(crate) fn reserve_sequences(conn: &Connection, count: u32) -> rusqlite::Resu
 /// other non-SQLite file gets a clear refusal instead of an SQLite error (or, worse, an SQLite
 /// header written into an empty file).
 fn sniff(path: &Path) -> Result<(), SandboxError> {
+    use crate::files::{ReadError, open_regular};
     let shown = path.display().to_string();
-    let mut file = match std::fs::File::open(path) {
+    // Only regular files: a named pipe would hang the open, a device never end.
+    let mut file = match open_regular(path) {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(SandboxError::NotFound { path: shown });
-        }
-        Err(source) => {
+        Err(ReadError::NotFound) => return Err(SandboxError::NotFound { path: shown }),
+        Err(ReadError::Io(source)) => {
             return Err(SandboxError::Io {
                 path: shown,
                 source,
             });
         }
+        Err(ReadError::NotAFile(what)) => {
+            return Err(SandboxError::NotASandbox {
+                path: shown,
+                what: format!("it is {what}, not a company file"),
+            });
+        }
+        Err(other) => {
+            return Err(SandboxError::NotASandbox {
+                path: shown,
+                what: other.to_string(),
+            });
+        }
     };
-    if path.is_dir() {
-        return Err(SandboxError::NotASandbox {
-            path: shown,
-            what: "it is a folder, not a company file".into(),
-        });
-    }
     let mut head = [0u8; 16];
     let mut read = 0;
     while read < head.len() {
@@ -599,7 +617,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("Acme.QBW");
         let file = CompanyFile::create(&path, "Acme Supply").unwrap();
-        assert_eq!(file.company_info().unwrap().company_name, "Acme Supply");
+        assert_eq!(file.company_profile().unwrap().company_name, "Acme Supply");
         drop(file);
         let file = CompanyFile::open(&path).unwrap();
         assert_eq!(file.customer_count().unwrap(), 0);

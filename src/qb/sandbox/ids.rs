@@ -6,7 +6,9 @@
 //! - TimeCreated / TimeModified `2015-11-04T14:39:03-08:00`: local time with its UTC offset.
 //! - iteratorID `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`: a random GUID in braces.
 
-use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Local, NaiveDateTime, NaiveTime, TimeZone};
+
+use crate::qbxml::QbDateTime;
 
 /// The first sequence number QuickBooks gives records a user creates.
 pub const FIRST_LIST_SEQUENCE: u32 = 0x8000_0001;
@@ -60,46 +62,14 @@ pub enum DayEnd {
 /// (so that `ToModifiedDate` with a bare date includes the whole day — an assumption: the SDK
 /// documentation the reference could read does not say).
 pub fn parse_datetime(text: &str, day_end: DayEnd) -> Option<i64> {
-    let t = text.trim();
-    let (date_part, rest) = match t.split_once('T') {
-        Some((d, r)) => (d, Some(r)),
-        None => (t, None),
+    let value = QbDateTime::parse(text).ok()?;
+    let naive = match (value.time(), day_end) {
+        (Some(_), _) | (None, DayEnd::Start) => value.naive(),
+        (None, DayEnd::End) => value.date().and_time(NaiveTime::from_hms_opt(23, 59, 59)?),
     };
-    let mut dp = date_part.split('-');
-    let (y, m, d) = (dp.next()?, dp.next()?, dp.next()?);
-    if dp.next().is_some() || y.len() != 4 {
-        return None;
-    }
-    let date = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
-    let Some(rest) = rest else {
-        let time = match day_end {
-            DayEnd::Start => NaiveTime::from_hms_opt(0, 0, 0)?,
-            DayEnd::End => NaiveTime::from_hms_opt(23, 59, 59)?,
-        };
-        return local_to_unix(date.and_time(time));
-    };
-    // Split a trailing offset (+hh:mm / -hh:mm) from the clock time.
-    let (clock, offset) = match rest.rfind(['+', '-']) {
-        Some(i) => (&rest[..i], Some(&rest[i..])),
-        None => (rest, None),
-    };
-    let mut cp = clock.split(':');
-    let h: u32 = cp.next()?.parse().ok()?;
-    let mi: u32 = cp.next().map_or(Some(0), |v| v.parse().ok())?;
-    let s: u32 = cp.next().map_or(Some(0), |v| v.parse().ok())?;
-    if cp.next().is_some() {
-        return None;
-    }
-    let naive = date.and_time(NaiveTime::from_hms_opt(h, mi, s)?);
-    match offset {
+    match value.offset() {
+        Some(offset) => Some(offset.from_local_datetime(&naive).single()?.timestamp()),
         None => local_to_unix(naive),
-        Some(o) => {
-            let sign = if o.starts_with('-') { -1 } else { 1 };
-            let (oh, om) = o[1..].split_once(':')?;
-            let secs = sign * (oh.parse::<i32>().ok()? * 3600 + om.parse::<i32>().ok()? * 60);
-            let tz = FixedOffset::east_opt(secs)?;
-            Some(tz.from_local_datetime(&naive).single()?.timestamp())
-        }
     }
 }
 

@@ -7,16 +7,23 @@
 //!   `custsync sandbox request` and [`SandboxConnection`] use).
 //! - [`SandboxConnection`]: the [`crate::qb::Connection`] with QuickBooks' access check.
 //! - [`generate`]: realistic random customers, types and names, deterministic by seed.
+//! - QuickBooks users' moves on customers (`moves`: edit, delete, merge, make-job), the record
+//!   of deleted list entries `ListDeletedQueryRq` reports (`deleted`), and the company's clock,
+//!   which tests can stop ([`SandboxClock`]).
 
 mod adds;
 mod auth;
+mod changes;
+mod clock;
 mod connection;
+mod deleted;
 mod file;
 pub mod generate;
 mod grammar;
 pub mod ids;
 mod message_sets;
 mod messages_list;
+mod moves;
 mod parse;
 mod processor;
 mod queries;
@@ -28,9 +35,12 @@ mod store;
 mod xmlin;
 
 pub use auth::{AppPrefs, Grant, IntegratedApps};
+pub use clock::SandboxClock;
 pub use connection::SandboxConnection;
-pub use file::{CompanyFile, CompanyInfo, FORMAT_VERSION, PRODUCT_NAME, SandboxError};
+pub use deleted::RETENTION_DAYS;
+pub use file::{CompanyFile, CompanyProfile, FORMAT_VERSION, PRODUCT_NAME, SandboxError};
 pub use generate::{GenerateOptions, GenerateSummary, generate};
+pub use moves::{Assignment, EditTarget, Edited, Merged};
 pub use parse::SUPPORTED_VERSIONS;
 pub use processor::process;
 pub use session::{SandboxOptions, Session};

@@ -9,9 +9,10 @@
 use crate::qb::QbError;
 use crate::qb::hresult;
 use crate::qbxml::{
-    ActiveStatus, CustomerAdd, CustomerData, CustomerQuery, Field, IteratorRq, ListAdd, ListFilter,
-    ListQuery, ListRef, MatchCriterion, NameFilter, NameList, NameQuery, OnError, QbxmlVersion,
-    Request, RequestBody, RequestDoc, Selection, fields::Shape,
+    ActiveStatus, CustomerAdd, CustomerData, CustomerQuery, Field, IteratorRq, ListAdd,
+    ListDelType, ListDeletedQuery, ListFilter, ListQuery, ListRef, MatchCriterion, NameFilter,
+    NameList, NameQuery, OnError, QbxmlVersion, Request, RequestBody, RequestDoc, Selection,
+    fields::Shape,
 };
 
 use super::grammar::{self, Findings, Node, TooLong};
@@ -64,6 +65,7 @@ pub enum Rq {
     TypeQuery(TypeList, TypeQuery),
     TypeAdd(TypeList, TypeAddRq),
     NameQuery(NameList, EntityQuery),
+    ListDeleted(ListDeletedRq),
     /// A request the schema allows but the sandbox does not implement (status 1030).
     Unsupported,
 }
@@ -75,6 +77,12 @@ pub struct EntityQuery {
     /// A balance, currency or class filter no record of the sandbox can satisfy: every balance is
     /// 0.00 and the sandbox has no currencies or classes.
     pub matches_nothing: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct ListDeletedRq {
+    pub query: ListDeletedQuery,
+    pub metadata_only: bool,
 }
 
 #[derive(Debug, Default)]
@@ -260,6 +268,7 @@ pub(crate) fn model_of(name: &str) -> Option<(&'static [Node], RqAttrs)> {
         "CustomerAdd" => (schema::CUSTOMER_ADD_RQ, RqAttrs::Plain),
         "CustomerTypeAdd" => (schema::CUSTOMER_TYPE_ADD_RQ, RqAttrs::Plain),
         "JobTypeAdd" => (schema::JOB_TYPE_ADD_RQ, RqAttrs::Plain),
+        "ListDeletedQuery" => (schema::LIST_DELETED_QUERY, RqAttrs::MetaData),
         _ => return None,
     })
 }
@@ -349,6 +358,7 @@ fn extract(name: &str, rq: &Elem) -> Rq {
         "CustomerAdd" => Rq::CustomerAdd(Box::new(customer_add(rq))),
         "CustomerTypeAdd" => Rq::TypeAdd(TypeList::CustomerType, type_add(rq, "CustomerTypeAdd")),
         "JobTypeAdd" => Rq::TypeAdd(TypeList::JobType, type_add(rq, "JobTypeAdd")),
+        "ListDeletedQuery" => Rq::ListDeleted(list_deleted(rq)),
         _ => Rq::Unsupported,
     }
 }
@@ -446,6 +456,30 @@ fn type_query(rq: &Elem) -> TypeQuery {
     TypeQuery {
         query: ListQuery {
             selection: selection(rq),
+            include_ret: texts(rq, "IncludeRetElement"),
+        },
+        metadata_only: rq.attr("metaData") == Some("MetaDataOnly"),
+    }
+}
+
+fn list_deleted(rq: &Elem) -> ListDeletedRq {
+    let range = rq.child("DeletedDateRangeFilter");
+    let date = |name: &str| range.and_then(|r| r.child_text(name)).map(str::to_string);
+    let mut types: Vec<ListDelType> = Vec::new();
+    // The grammar admits only the schema's values; a repeated one is asked once.
+    for t in rq
+        .children_named("ListDelType")
+        .filter_map(|c| ListDelType::parse(&c.text))
+    {
+        if !types.contains(&t) {
+            types.push(t);
+        }
+    }
+    ListDeletedRq {
+        query: ListDeletedQuery {
+            types,
+            from_deleted_date: date("FromDeletedDate"),
+            to_deleted_date: date("ToDeletedDate"),
             include_ret: texts(rq, "IncludeRetElement"),
         },
         metadata_only: rq.attr("metaData") == Some("MetaDataOnly"),
@@ -587,6 +621,7 @@ impl ParsedDoc {
                     ),
                     _ => continue,
                 },
+                Rq::ListDeleted(q) => RequestBody::ListDeletedQuery(q.query.clone()),
                 Rq::Unsupported => continue,
             };
             doc.requests.push(Request {

@@ -1,5 +1,5 @@
-//! Query requests: HostQuery, CompanyQuery, CustomerQuery, the type queries and the other name
-//! lists' queries.
+//! Query requests: HostQuery, CompanyQuery, CustomerQuery, the type queries, the other name
+//! lists' queries and ListDeletedQuery.
 //!
 //! Selection follows the schema's three branches. ListID / FullName lists ignore ActiveStatus and
 //! answer 500 when any entry is missing (with the ones found); a filter defaults to ActiveOnly and
@@ -7,25 +7,33 @@
 //! regard to case (whether QuickBooks uses Name or FullName is unconfirmed; FullName is what an
 //! operator sees in the list). With `IncludeRetElement`, only the named top-level elements of each
 //! Ret come back, as Intuit documents; unknown names are ignored.
+//!
+//! `FromModifiedDate` / `ToModifiedDate` and `FromDeletedDate` / `ToDeletedDate` are inclusive to
+//! the second (reference, "Incremental reads"); a value without an offset is the sandbox
+//! machine's local time, as QuickBooks reads it; a date alone is the start of that day for
+//! `From…` and its last second for `To…`. A deleted-list query answers from the deletion records
+//! QuickBooks keeps for 90 days, for any `ListDelType`: the lists the sandbox never deletes from
+//! simply have none (status 1).
 
 use std::time::Instant;
 
 use crate::qbxml::order::top_element;
 use crate::qbxml::{
-    ActiveStatus, CompanyRet, CustomerRet, Field, HostRet, IteratorRq, ListFilter, ListRet,
-    MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
+    ActiveStatus, CompanyRet, CustomerRet, Field, HostRet, IteratorRq, ListDeletedRet, ListFilter,
+    ListRet, MatchCriterion, NameFilter, NameList, NameRet, ResponseBody, Selection,
 };
 
-use super::file::{company_info, name_key};
+use super::file::{company_profile, name_key};
 use super::ids::{self, DayEnd};
-use super::parse::{EntityQuery, SUPPORTED_VERSIONS, TypeList, TypeQuery};
+use super::parse::{EntityQuery, ListDeletedRq, SUPPORTED_VERSIONS, TypeList, TypeQuery};
 use super::processor::{Answer, Ctx};
 use super::session::IteratorState;
 use super::statuses;
 use super::store::{self, Filter, ListKind, NameMatch, Table};
+use super::{changes, deleted};
 
 pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
-    let info = company_info(ctx.conn)?;
+    let info = company_profile(ctx.conn)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Host(HostRet {
         product_name: info.product_name,
@@ -40,7 +48,7 @@ pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
 }
 
 pub(crate) fn company(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
-    let info = company_info(ctx.conn)?;
+    let info = company_profile(ctx.conn)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Company(CompanyRet {
         is_sample_company: Some(false),
@@ -128,9 +136,13 @@ fn entity_query(ctx: &mut Ctx<'_>, table: Table, q: &EntityQuery) -> rusqlite::R
     if !starting {
         return finish(ctx, table, found, query.metadata_only, &query.include_ret);
     }
-    // Start: snapshot every match, hand out the first page.
+    // Start: take every match, hand out the first page.
     let id = crate::qb::guid::Guid::random().braced_upper();
     let page = page_of(&query.selection);
+    let filter = match &query.selection {
+        Selection::Filter(f) => filter_of(f).ok(),
+        _ => None,
+    };
     ctx.session.insert_iterator(
         id.clone(),
         IteratorState {
@@ -140,6 +152,8 @@ fn entity_query(ctx: &mut Ctx<'_>, table: Table, q: &EntityQuery) -> rusqlite::R
             page,
             include_ret: query.include_ret.clone(),
             last_used: Instant::now(),
+            filter,
+            change_mark: changes::mark(ctx.conn)?,
         },
     );
     let mut a = continue_iterator(ctx, table, &id, query.include_ret.clone(), page)?;
@@ -166,6 +180,9 @@ fn continue_iterator(
     let Some(it) = ctx.session.iterator(id).filter(|it| it.table == table) else {
         return Ok(Answer::status(statuses::iterator_invalid(id)));
     };
+    if table == Table::Customer {
+        follow_changes(ctx.conn, it)?;
+    }
     // A Continue may restate MaxReturned; otherwise the Start's page size holds.
     let size = page.or(it.page).map_or(usize::MAX, |p| p as usize);
     let start = it.position;
@@ -199,6 +216,35 @@ fn continue_iterator(
         ctx.session.remove_iterator(id);
     }
     Ok(a)
+}
+
+/// Applies the customer moves made since the iterator's last page (see [`super::session`]):
+/// a deleted customer still to come is dropped; one already handed out that changed and still
+/// matches is appended, to be met again.
+fn follow_changes(conn: &rusqlite::Connection, it: &mut IteratorState) -> rusqlite::Result<()> {
+    for change in changes::since(conn, it.change_mark)? {
+        it.change_mark = change.seq;
+        let row = change.row_id;
+        let (done, to_come) = it.ids.split_at(it.position.min(it.ids.len()));
+        if change.deleted {
+            if to_come.contains(&row) {
+                let mut rest = it.ids.split_off(it.position);
+                rest.retain(|&r| r != row);
+                it.ids.extend(rest);
+            }
+            continue;
+        }
+        let again = done.contains(&row)
+            && !to_come.contains(&row)
+            && match &it.filter {
+                Some(f) => store::still_matches(conn, it.table, f, row)?,
+                None => true,
+            };
+        if again {
+            it.ids.push(row);
+        }
+    }
+    Ok(())
 }
 
 /// Resolves the selection to row ids. `unlimited` ignores MaxReturned (an iterator's page size).
@@ -246,19 +292,55 @@ fn select(
     }))
 }
 
-fn filter_of(f: &ListFilter) -> Result<Filter, crate::qbxml::Status> {
-    let date = |text: &Option<String>, end: DayEnd| -> Option<i64> {
-        text.as_deref()
-            .filter(|t| !t.trim().is_empty())
+/// An inclusive range of DATETIMETYPE values as Unix seconds, or status 3030 when it is empty.
+fn date_range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), crate::qbxml::Status> {
+    let date = |text: Option<&str>, end: DayEnd| -> Option<i64> {
+        text.filter(|t| !t.trim().is_empty())
             .and_then(|t| ids::parse_datetime(t, end))
     };
-    let from = date(&f.from_modified_date, DayEnd::Start);
-    let to = date(&f.to_modified_date, DayEnd::End);
+    let from = date(from, DayEnd::Start);
+    let to = date(to, DayEnd::End);
     if let (Some(a), Some(b)) = (from, to)
         && a > b
     {
         return Err(statuses::invalid_date_range());
     }
+    Ok((from, to))
+}
+
+pub(crate) fn deleted(ctx: &mut Ctx<'_>, rq: &ListDeletedRq) -> rusqlite::Result<Answer> {
+    let q = &rq.query;
+    let (from, to) = match date_range(q.from_deleted_date.as_deref(), q.to_deleted_date.as_deref())
+    {
+        Ok(range) => range,
+        Err(status) => return Ok(Answer::status(status)),
+    };
+    let found = deleted::query(ctx.conn, &q.types, from, to, ctx.now)?;
+    let mut a = Answer::status(if found.is_empty() {
+        statuses::no_match()
+    } else {
+        statuses::ok()
+    });
+    a.ret_count = Some(u32::try_from(found.len()).unwrap_or(u32::MAX));
+    if !rq.metadata_only && !found.is_empty() {
+        a.body = ResponseBody::Deleted(
+            found
+                .into_iter()
+                .map(|d| restrict_deleted(d, &q.include_ret))
+                .collect(),
+        );
+    }
+    Ok(a)
+}
+
+fn filter_of(f: &ListFilter) -> Result<Filter, crate::qbxml::Status> {
+    let (from, to) = date_range(
+        f.from_modified_date.as_deref(),
+        f.to_modified_date.as_deref(),
+    )?;
     let name = f.name_filter.as_ref().map(|n| match n {
         NameFilter::Match { criterion, name } => {
             let key = name_key(name);
@@ -402,6 +484,26 @@ pub(crate) fn restrict_list_entry(mut e: ListRet, include: &[String]) -> ListRet
         e.sublevel = None;
     }
     e
+}
+
+fn restrict_deleted(mut d: ListDeletedRet, include: &[String]) -> ListDeletedRet {
+    let keep = |n: &str| wanted(include, n);
+    if !keep("ListDelType") {
+        d.list_del_type = None;
+    }
+    if !keep("ListID") {
+        d.list_id.clear();
+    }
+    if !keep("TimeCreated") {
+        d.time_created = None;
+    }
+    if !keep("TimeDeleted") {
+        d.time_deleted = None;
+    }
+    if !keep("FullName") {
+        d.full_name = None;
+    }
+    d
 }
 
 fn restrict_name(mut n: NameRet, include: &[String]) -> NameRet {

@@ -9,7 +9,9 @@
 
 use crate::qbxml::write::{bool_text, customer_ret, list_ref};
 use crate::qbxml::xml::XmlWriter;
-use crate::qbxml::{CompanyRet, HostRet, ListRet, NameRet, Response, ResponseBody, ResponseDoc};
+use crate::qbxml::{
+    CompanyRet, HostRet, ListDeletedRet, ListRet, NameRet, Response, ResponseBody, ResponseDoc,
+};
 
 use super::messages_list;
 
@@ -69,6 +71,11 @@ fn write_rs(w: &mut XmlWriter, r: &Response) {
         ResponseBody::Names(list) => {
             for n in list {
                 write_name(w, n);
+            }
+        }
+        ResponseBody::Deleted(list) => {
+            for d in list {
+                write_deleted(w, d);
             }
         }
     }
@@ -136,5 +143,15 @@ fn write_name(w: &mut XmlWriter, n: &NameRet) {
     if let Some(b) = n.is_active {
         w.leaf("IsActive", bool_text(b));
     }
+    w.end();
+}
+
+fn write_deleted(w: &mut XmlWriter, d: &ListDeletedRet) {
+    w.start("ListDeletedRet");
+    w.leaf_opt("ListDelType", d.list_del_type.map(|t| t.as_str()));
+    leaf_nonempty(w, "ListID", &d.list_id);
+    w.leaf_opt("TimeCreated", d.time_created.as_deref());
+    w.leaf_opt("TimeDeleted", d.time_deleted.as_deref());
+    w.leaf_opt("FullName", d.full_name.as_deref());
     w.end();
 }

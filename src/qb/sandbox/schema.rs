@@ -6,9 +6,9 @@
 //! The elements custsync maps take their lengths from its field table ([`field`]), so custsync's
 //! own checks and the sandbox's refusals use one set of limits, and the XSD test pins them both.
 
-use crate::qbxml::Field;
 use crate::qbxml::fields::Shape;
 use crate::qbxml::rules::{MAX_TYPE_FULL_NAME, MAX_TYPE_NAME};
+use crate::qbxml::{Field, ListDelType};
 
 use super::grammar::{Node, Ty, choice, group, leaf, seq};
 
@@ -269,6 +269,20 @@ pub const HOST_QUERY: &[Node] = &[
 pub const COMPANY_QUERY: &[Node] = &[INCLUDE_RET, OWNER_ID];
 
 pub const CUSTOMER_ADD_RQ: &[Node] = &[group("CustomerAdd", CUSTOMER_ADD), INCLUDE_RET];
+
+/// ListDeletedQueryRq (not iterable; metaData only).
+pub const LIST_DELETED_QUERY: &[Node] = &[
+    leaf("ListDelType", Ty::Enum(ListDelType::NAMES)).plus(),
+    group(
+        "DeletedDateRangeFilter",
+        &[
+            leaf("FromDeletedDate", Ty::DateTime).opt(),
+            leaf("ToDeletedDate", Ty::DateTime).opt(),
+        ],
+    )
+    .opt(),
+    INCLUDE_RET,
+];
 
 const TYPE_ADD: &[Node] = &[
     leaf("Name", Ty::Str(MAX_TYPE_NAME as u32)),

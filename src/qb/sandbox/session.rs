@@ -1,15 +1,24 @@
 //! A session on the sandbox company (QBXMLRP2's BeginSession … EndSession) and the iterators that
 //! live in it.
 //!
-//! An iterator is a snapshot of the matching records taken at `iterator="Start"`, handed out page
-//! by page. It belongs to the session that started it: another session, a closed session or an
-//! iterator left idle longer than [`SandboxOptions::iterator_ttl`] gets status 3391, as QuickBooks
-//! answers for a stale iteratorID (`consolibyte/quickbooks-php#183`).
+//! An iterator hands out, page by page, the records that matched at `iterator="Start"`, each as
+//! it is when its page is read. It belongs to the session that started it: another session, a
+//! closed session or an iterator left idle longer than [`SandboxOptions::iterator_ttl`] gets
+//! status 3391, as QuickBooks answers for a stale iteratorID (`consolibyte/quickbooks-php#183`).
+//!
+//! QuickBooks' iterators are no snapshots, and a reader must not assume one (issue 8, case 3):
+//! a customer changed after its page was handed out is met again, with its new EditSequence,
+//! at the end of the iteration, so one read lists the same ListID twice. The sandbox does the
+//! same, deterministically: before each page it reads the moves made since the last one
+//! ([`super::changes`]); a customer already handed out that was changed and still matches the
+//! query is appended once more, and a deleted one that is still to come is dropped. A test
+//! triggers it by editing a customer (`CompanyFile::edit_customer`, `custsync sandbox edit`)
+//! between two pages. Customers added after the start are not part of the iteration.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::store::Table;
+use super::store::{Filter, Table};
 
 /// Tunables of the simulated QuickBooks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +49,11 @@ pub(crate) struct IteratorState {
     pub page: Option<u32>,
     pub include_ret: Vec<String>,
     pub last_used: Instant,
+    /// The query's filter, for deciding whether a changed record still belongs (`None`: a
+    /// ListID or FullName list, whose records always do).
+    pub filter: Option<Filter>,
+    /// The last customer change already taken into account ([`super::changes`]).
+    pub change_mark: i64,
 }
 
 impl IteratorState {

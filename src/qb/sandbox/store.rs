@@ -203,6 +203,27 @@ pub fn matching_ids(
     rows.collect()
 }
 
+/// Whether row `id` of `table` matches `filter` now.
+pub fn still_matches(
+    conn: &Connection,
+    table: Table,
+    filter: &Filter,
+    id: i64,
+) -> rusqlite::Result<bool> {
+    let (cond, mut args) = where_clause(table, filter);
+    args.push(Value::Integer(id));
+    let by_id = format!("id = ?{}", args.len());
+    let sql = if cond.is_empty() {
+        format!("SELECT 1 FROM {} WHERE {by_id}", table.sql_name())
+    } else {
+        format!("SELECT 1 FROM {}{cond} AND {by_id}", table.sql_name())
+    };
+    conn.prepare_cached(&sql)?
+        .query_row(params_from_iter(args), |_| Ok(()))
+        .optional()
+        .map(|found| found.is_some())
+}
+
 pub fn id_by_list_id(
     conn: &Connection,
     table: Table,
@@ -651,7 +672,7 @@ impl super::file::CompanyFile {
                 is_active,
                 ..NewName::default()
             };
-            let id = insert_name(conn, list, &new, ids::now_unix())?;
+            let id = insert_name(conn, list, &new, super::clock::now(conn)?)?;
             Ok(Ok(identity(conn, Table::Names(list), id)?.0))
         })();
         result.map_err(|e| self.storage(e))?

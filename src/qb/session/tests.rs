@@ -2,7 +2,7 @@ use std::collections::VecDeque;
 
 use super::*;
 use crate::qb::{ConnectionKind, NoPrompt};
-use crate::qbxml::Field;
+use crate::qbxml::{Field, QbDateTime};
 
 type Reply = Box<dyn FnMut(&[String]) -> Result<String, QbError> + Send>;
 
@@ -182,11 +182,136 @@ fn stops_early_and_refuses_a_stuck_iterator() {
 
     let mut stuck = Fake::new(&["13.0"])
         .reply(|ids| Ok(page(&ids[0], 5, &customers(0, 2))))
-        .reply(|ids| Ok(page(&ids[0], 5, &customers(2, 4))));
+        .reply(|ids| Ok(page(&ids[0], 5, "")));
     let mut s = Session::open(&mut stuck, &mut NoPrompt, None).unwrap();
     let results: Vec<_> = s.customers(2, &[]).collect();
     assert_eq!(results.len(), 2);
     assert!(matches!(&results[1], Err(SessionError::Protocol(m)) if m.contains("did not advance")));
+}
+
+#[test]
+fn a_read_may_stand_still_while_customers_change_but_not_forever() {
+    // A customer changed during the read comes again at the end: the remaining count stays.
+    let mut fake = Fake::new(&["13.0"])
+        .reply(|ids| Ok(page(&ids[0], 2, &customers(0, 2))))
+        .reply(|ids| Ok(page(&ids[0], 2, &customers(2, 4))))
+        .reply(|ids| Ok(page(&ids[0], 0, &customers(4, 5))));
+    let mut s = Session::open(&mut fake, &mut NoPrompt, None).unwrap();
+    let all: Vec<CustomerRet> = s
+        .customers(2, &[])
+        .items()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(all.len(), 5);
+    drop(s);
+    // A list that grows as fast as it is read: given up after twice what it started with.
+    let mut runaway = Fake::new(&["13.0"]);
+    for _ in 0..20 {
+        runaway = runaway.reply(|ids| Ok(page(&ids[0], 5, &customers(0, 2))));
+    }
+    let mut s = Session::open(&mut runaway, &mut NoPrompt, None).unwrap();
+    let results: Vec<_> = s.customers(2, &[]).collect();
+    assert_eq!(
+        results.len(),
+        9,
+        "7 at the start: 2 × 7 + a page of 2 = 16, exceeded at 18"
+    );
+    let last = results.last().unwrap().as_ref().unwrap_err();
+    assert!(
+        matches!(
+            last,
+            SessionError::KeptChanging {
+                received: 18,
+                expected: 7
+            }
+        ),
+        "{last:?}"
+    );
+    assert!(
+        last.to_string().contains("nobody is editing customers"),
+        "{last}"
+    );
+}
+
+#[test]
+fn reads_customers_modified_since_and_deleted_since() {
+    let since = QbDateTime::parse("2026-03-04T09:08:07-08:00").unwrap();
+    let mut fake = Fake::new(&["13.0"])
+        .reply(|ids| Ok(page(&ids[0], 0, &customers(0, 2))))
+        .reply(|ids| {
+            Ok(rs(&format!(
+                "<ListDeletedQueryRs requestID=\"{}\" statusCode=\"0\" statusSeverity=\"Info\" \
+                 retCount=\"1\"><ListDeletedRet><ListDelType>Customer</ListDelType>\
+                 <ListID>80000009-1</ListID><TimeCreated>2026-01-01T00:00:00-08:00</TimeCreated>\
+                 <TimeDeleted>2026-03-05T10:00:00-08:00</TimeDeleted><FullName>Gone</FullName>\
+                 </ListDeletedRet></ListDeletedQueryRs>",
+                ids[0]
+            )))
+        })
+        .reply(|ids| {
+            Ok(rs(&format!(
+                "<ListDeletedQueryRs requestID=\"{}\" statusCode=\"1\" statusSeverity=\"Info\" \
+                 statusMessage=\"none\" retCount=\"0\"/>",
+                ids[0]
+            )))
+        })
+        .reply(|ids| {
+            Ok(rs(&format!(
+                "<ListDeletedQueryRs requestID=\"{}\" statusCode=\"0\" statusSeverity=\"Info\">\
+                 <ListDeletedRet><FullName>No ListID</FullName></ListDeletedRet></ListDeletedQueryRs>",
+                ids[0]
+            )))
+        });
+    let mut s = Session::open(&mut fake, &mut NoPrompt, None).unwrap();
+    let changed: Vec<CustomerRet> = s
+        .customers_modified_since(&since.earlier_by(3600), 100)
+        .items()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(changed.len(), 2);
+    let deleted = s.deleted_customers_since(Some(&since)).unwrap();
+    assert_eq!(deleted.len(), 1);
+    assert_eq!(
+        (deleted[0].list_id.as_str(), deleted[0].full_name.as_deref()),
+        ("80000009-1", Some("Gone"))
+    );
+    assert!(s.deleted_customers_since(None).unwrap().is_empty());
+    assert!(matches!(
+        s.deleted_customers_since(None),
+        Err(SessionError::Protocol(m)) if m.contains("without a ListID")
+    ));
+    drop(s);
+    let read = &fake.requests[0];
+    assert!(
+        read.contains(
+            "<MaxReturned>100</MaxReturned><ActiveStatus>All</ActiveStatus>\
+             <FromModifiedDate>2026-03-04T08:08:07-08:00</FromModifiedDate>"
+        ),
+        "{read}"
+    );
+    for element in [
+        "ListID",
+        "EditSequence",
+        "TimeModified",
+        "Sublevel",
+        "ParentRef",
+        "BillAddress",
+    ] {
+        assert!(
+            read.contains(&format!("<IncludeRetElement>{element}</IncludeRetElement>")),
+            "{element}: {read}"
+        );
+    }
+    assert!(
+        fake.requests[1].contains(
+            "<ListDeletedQueryRq requestID=\"2\"><ListDelType>Customer</ListDelType>\
+         <DeletedDateRangeFilter><FromDeletedDate>2026-03-04T09:08:07-08:00</FromDeletedDate>\
+         </DeletedDateRangeFilter></ListDeletedQueryRq>"
+        ),
+        "{}",
+        fake.requests[1]
+    );
+    assert!(!fake.requests[2].contains("DeletedDateRangeFilter"));
 }
 
 #[test]

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
+use super::service::ScheduledOutcome;
+
 use super::exchange::{BridgeStatus, Exchange};
 
 /// A connection to QuickBooks through the Web Connector service it was made from.
@@ -64,6 +66,12 @@ impl WebConnectorConnection {
         }
     }
 
+    /// The rendezvous this connection waits in (the server lingers on it after the connection
+    /// is gone).
+    pub(crate) fn exchange(&self) -> Arc<Exchange> {
+        Arc::clone(&self.exchange)
+    }
+
     /// The Host, Company and Preferences query responses the Web Connector sent on opening.
     pub fn hcp_response(&self) -> Option<String> {
         self.exchange
@@ -78,13 +86,15 @@ impl WebConnectorConnection {
             .flatten()
     }
 
-    /// Closes with the outcome the Web Connector should show: `Ok(summary)` in its status
-    /// column, `Err(message)` as an error (see [`ScheduledWork::run`](super::ScheduledWork::run)).
-    pub(crate) fn finish(&mut self, outcome: Result<String, String>) {
+    /// Closes with the outcome the Web Connector should show (see
+    /// [`ScheduledWork::run`](super::ScheduledWork::run)).
+    pub(crate) fn finish(&mut self, outcome: ScheduledOutcome) {
         let id = self.handle.id.swap(0, Ordering::SeqCst);
         if id != 0 {
-            let ok = outcome.is_ok();
-            let message = outcome.unwrap_or_else(|e| e);
+            let (message, ok) = match outcome {
+                ScheduledOutcome::Done(m) => (m, true),
+                ScheduledOutcome::Failed(m) => (m, false),
+            };
             self.exchange.finish(id, Some(message), ok);
         }
     }

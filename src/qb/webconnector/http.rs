@@ -6,25 +6,32 @@
 //! thread per connection. The Web Connector needs very little HTTP — a POST with a
 //! Content-Length, and a GET for the support page — so the whole server is this file.
 //!
-//! Defences: a fixed pool of worker threads fed through a bounded queue (overflow is answered
-//! 503 at once); a deadline for the request head; a minimum transfer rate for the body; a body
-//! limit checked against Content-Length before anything is read (413, with `100 Continue`
-//! withheld); one request per connection. A slow or hostile client therefore holds one worker
-//! for seconds at most, and the real Web Connector's calls still get through.
+//! Defences, so that whoever reaches the port cannot exhaust the machine or lock out the real Web
+//! Connector:
+//! - one thread per connection, at most `max_connections` open at once. When all are taken, the
+//!   connection that has been sending its request the longest is dropped to make room: a
+//!   trickling or silent client is always the oldest, while the Web Connector sends each call at
+//!   once. Only when every connection is being answered is a newcomer told 503.
+//! - deadlines counted from the moment the connection is accepted: the request head (TLS
+//!   handshake included) within `head_timeout`, the whole request within `request_timeout`
+//!   whatever length it declares, and a minimum rate for the body after a grace period.
+//! - a body limit checked against Content-Length before anything is read (413, with
+//!   `100 Continue` withheld), and a ceiling on the bodies held in memory at once, counted as
+//!   they arrive (503 beyond it).
+//! - one request per connection.
 
 use std::io::{self, Read, Write};
 use std::net::ToSocketAddrs;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 
-use crate::config::WebConnectorConfig;
+use super::setup::WebConnectorConfig;
 
 use super::service::Service;
 use super::tls::{self, TlsFiles};
@@ -39,6 +46,9 @@ pub struct HttpLimits {
     /// Time allowed from accepting the connection (TLS handshake included) to the end of the
     /// request head.
     pub head_timeout: Duration,
+    /// Time allowed from accepting the connection to the end of the body, whatever its length:
+    /// a few megabytes take seconds even on a slow line.
+    pub request_timeout: Duration,
     /// Longest silence while reading.
     pub idle_timeout: Duration,
     /// After this much time in the body, it must be arriving at `min_body_rate` bytes/second.
@@ -48,9 +58,10 @@ pub struct HttpLimits {
     /// How long unread input is drained after an early answer (413, 400…) so the client can
     /// read the answer instead of getting a connection reset.
     pub linger: Duration,
-    pub workers: usize,
-    /// Connections waiting for a worker; more are answered 503 at once.
-    pub queue: usize,
+    /// Connections open at once, each on its own thread.
+    pub max_connections: usize,
+    /// Request bodies held in memory at once, all connections together.
+    pub max_body_memory: usize,
 }
 
 impl Default for HttpLimits {
@@ -59,13 +70,14 @@ impl Default for HttpLimits {
             max_body_bytes: 16 * 1024 * 1024,
             max_head_bytes: 16 * 1024,
             head_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(10),
             body_grace: Duration::from_secs(5),
             min_body_rate: 8 * 1024,
             write_timeout: Duration::from_secs(30),
             linger: Duration::from_secs(2),
-            workers: 16,
-            queue: 128,
+            max_connections: 64,
+            max_body_memory: 64 * 1024 * 1024,
         }
     }
 }
@@ -153,7 +165,7 @@ pub struct RunningServer {
     path: String,
     stop: Arc<AtomicBool>,
     acceptor: Option<JoinHandle<()>>,
-    workers: Vec<JoinHandle<()>>,
+    conns: Arc<Conns>,
 }
 
 impl RunningServer {
@@ -175,7 +187,8 @@ impl RunningServer {
         )
     }
 
-    /// Stops accepting, lets the workers finish their current request, and waits for them.
+    /// Stops accepting, drops the connections still sending a request, lets those being
+    /// answered finish, and waits for them.
     pub fn shutdown(mut self) {
         self.stop_and_join();
     }
@@ -198,9 +211,7 @@ impl RunningServer {
         if let Some(a) = self.acceptor.take() {
             let _ = a.join();
         }
-        for w in self.workers.drain(..) {
-            let _ = w.join();
-        }
+        self.conns.close_all();
     }
 }
 
@@ -265,26 +276,20 @@ pub fn serve(opts: &ServerOptions, service: Arc<Service>) -> Result<RunningServe
         support_path: format!("{path}/support"),
         limits: opts.limits.clone(),
         tls: tls_config,
+        bodies: BodyMemory {
+            used: AtomicUsize::new(0),
+            limit: opts.limits.max_body_memory.max(opts.limits.max_body_bytes),
+        },
     });
     let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = mpsc::sync_channel::<(TcpStream, SocketAddr)>(opts.limits.queue.max(1));
-    let rx = Arc::new(Mutex::new(rx));
-    let mut workers = Vec::new();
-    for i in 0..opts.limits.workers.max(1) {
-        let rx = Arc::clone(&rx);
-        let ctx = Arc::clone(&ctx);
-        let w = std::thread::Builder::new()
-            .name(format!("qbwc-http-{i}"))
-            .spawn(move || worker(&rx, &ctx))
-            .map_err(ServeError::Thread)?;
-        workers.push(w);
-    }
+    let conns = Arc::new(Conns::new(opts.limits.max_connections));
     let acceptor = {
         let stop = Arc::clone(&stop);
-        let limits = opts.limits.clone();
+        let conns = Arc::clone(&conns);
+        let ctx = Arc::clone(&ctx);
         std::thread::Builder::new()
             .name("qbwc-accept".into())
-            .spawn(move || accept_loop(&listener, &tx, &stop, &limits))
+            .spawn(move || accept_loop(&listener, &ctx, &conns, &stop))
             .map_err(ServeError::Thread)?
     };
     Ok(RunningServer {
@@ -293,7 +298,7 @@ pub fn serve(opts: &ServerOptions, service: Arc<Service>) -> Result<RunningServe
         path: opts.path.clone(),
         stop,
         acceptor: Some(acceptor),
-        workers,
+        conns,
     })
 }
 
@@ -305,14 +310,14 @@ struct Ctx {
     support_path: String,
     limits: HttpLimits,
     tls: Option<Arc<ServerConfig>>,
+    bodies: BodyMemory,
 }
 
-fn accept_loop(
-    listener: &TcpListener,
-    tx: &SyncSender<(TcpStream, SocketAddr)>,
-    stop: &AtomicBool,
-    limits: &HttpLimits,
-) {
+/// Stack of a connection's thread: parsing, TLS and the service need far less than the
+/// default 2 MiB, and a small stack keeps many open connections cheap.
+const CONNECTION_STACK: usize = 512 * 1024;
+
+fn accept_loop(listener: &TcpListener, ctx: &Arc<Ctx>, conns: &Arc<Conns>, stop: &AtomicBool) {
     loop {
         let accepted = listener.accept();
         if stop.load(Ordering::SeqCst) {
@@ -323,15 +328,174 @@ fn accept_loop(
             std::thread::sleep(Duration::from_millis(50));
             continue;
         };
-        match tx.try_send((stream, peer)) {
-            Ok(()) => {}
-            Err(TrySendError::Full((stream, _))) => refuse_busy(stream, limits),
-            Err(TrySendError::Disconnected(_)) => return,
+        let Some(guard) = conns.admit(&stream) else {
+            refuse_busy(stream, &ctx.limits);
+            continue;
+        };
+        let ctx = Arc::clone(ctx);
+        // A thread that cannot start drops its closure, and with it the connection and its slot.
+        let _ = std::thread::Builder::new()
+            .name("qbwc-http".into())
+            .stack_size(CONNECTION_STACK)
+            .spawn(move || {
+                // A bug must cost one connection, not the server.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    handle_connection(stream, peer, &ctx, &guard);
+                }));
+            });
+    }
+}
+
+/// The open connections, oldest first, and which of them may be dropped to make room.
+struct Conns {
+    table: Mutex<Vec<Slot>>,
+    limit: usize,
+    next_id: AtomicU64,
+    /// Signalled whenever a connection ends.
+    ended: Condvar,
+}
+
+struct Slot {
+    id: u64,
+    /// Still sending its request (or being drained after an early answer): may be dropped.
+    sheddable: bool,
+    /// A handle on the socket to shut it down from another thread.
+    tcp: TcpStream,
+}
+
+/// A connection's place in [`Conns`], given up when its thread ends.
+struct ConnGuard {
+    conns: Arc<Conns>,
+    id: u64,
+    accepted: Instant,
+}
+
+impl Conns {
+    fn new(limit: usize) -> Self {
+        Conns {
+            table: Mutex::new(Vec::new()),
+            limit: limit.max(1),
+            next_id: AtomicU64::new(0),
+            ended: Condvar::new(),
+        }
+    }
+
+    fn table(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        self.table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A place for a new connection, made by dropping the oldest one still sending its request
+    /// if all are taken. `None`: every connection is being answered.
+    fn admit(self: &Arc<Self>, tcp: &TcpStream) -> Option<ConnGuard> {
+        let handle = tcp.try_clone().ok()?;
+        let mut table = self.table();
+        if table.len() >= self.limit {
+            let oldest = table.iter().position(|s| s.sheddable)?;
+            let shed = table.remove(oldest);
+            let _ = shed.tcp.shutdown(Shutdown::Both);
+        }
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+        table.push(Slot {
+            id,
+            sheddable: true,
+            tcp: handle,
+        });
+        Some(ConnGuard {
+            conns: Arc::clone(self),
+            id,
+            accepted: Instant::now(),
+        })
+    }
+
+    fn set_sheddable(&self, id: u64, sheddable: bool) {
+        if let Some(slot) = self.table().iter_mut().find(|s| s.id == id) {
+            slot.sheddable = sheddable;
+        }
+    }
+
+    fn leave(&self, id: u64) {
+        self.table().retain(|s| s.id != id);
+        self.ended.notify_all();
+    }
+
+    /// Drops the connections still sending, and waits for those being answered.
+    fn close_all(&self) {
+        let mut table = self.table();
+        for slot in table.iter().filter(|s| s.sheddable) {
+            let _ = slot.tcp.shutdown(Shutdown::Both);
+        }
+        while !table.is_empty() {
+            table = self
+                .ended
+                .wait(table)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for slot in table.iter().filter(|s| s.sheddable) {
+                let _ = slot.tcp.shutdown(Shutdown::Both);
+            }
         }
     }
 }
 
-/// Every worker is busy and the queue is full: say so at once rather than queue for ever.
+impl ConnGuard {
+    fn sheddable(&self, yes: bool) {
+        self.conns.set_sheddable(self.id, yes);
+    }
+}
+
+impl Drop for ConnGuard {
+    fn drop(&mut self) {
+        self.conns.leave(self.id);
+    }
+}
+
+/// The request bodies held at once, counted as they arrive.
+struct BodyMemory {
+    used: AtomicUsize,
+    limit: usize,
+}
+
+impl BodyMemory {
+    /// Counts `n` more bytes; `false` (nothing counted) when that would pass the limit.
+    fn take(&self, n: usize) -> bool {
+        self.used
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |used| {
+                used.checked_add(n).filter(|&u| u <= self.limit)
+            })
+            .is_ok()
+    }
+
+    fn give_back(&self, n: usize) {
+        self.used.fetch_sub(n, Ordering::SeqCst);
+    }
+}
+
+/// A body being read, whose bytes count against [`BodyMemory`] until it is dropped.
+struct Body<'a> {
+    bytes: Vec<u8>,
+    counted: usize,
+    memory: &'a BodyMemory,
+}
+
+impl Body<'_> {
+    fn extend(&mut self, chunk: &[u8]) -> bool {
+        if !self.memory.take(chunk.len()) {
+            return false;
+        }
+        self.counted += chunk.len();
+        self.bytes.extend_from_slice(chunk);
+        true
+    }
+}
+
+impl Drop for Body<'_> {
+    fn drop(&mut self) {
+        self.memory.give_back(self.counted);
+    }
+}
+
+/// Every connection is being answered: say so at once rather than queue for ever.
 fn refuse_busy(mut stream: TcpStream, limits: &HttpLimits) {
     let _ = stream.set_write_timeout(Some(limits.write_timeout.min(Duration::from_secs(1))));
     let _ = stream.write_all(
@@ -339,22 +503,6 @@ fn refuse_busy(mut stream: TcpStream, limits: &HttpLimits) {
           Connection: close\r\n\r\n",
     );
     let _ = stream.shutdown(Shutdown::Both);
-}
-
-fn worker(rx: &Mutex<Receiver<(TcpStream, SocketAddr)>>, ctx: &Ctx) {
-    loop {
-        let job = {
-            let rx = rx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            rx.recv()
-        };
-        let Ok((stream, peer)) = job else {
-            return;
-        };
-        // A bug must cost one connection, not a worker.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle_connection(stream, peer, ctx);
-        }));
-    }
 }
 
 /// A TCP stream whose reads fail once a deadline passes, however the client trickles bytes.
@@ -415,26 +563,26 @@ impl Client for StreamOwned<ServerConnection, DeadlineStream> {
     }
 }
 
-fn handle_connection(tcp: TcpStream, peer: SocketAddr, ctx: &Ctx) {
+fn handle_connection(tcp: TcpStream, peer: SocketAddr, ctx: &Ctx, guard: &ConnGuard) {
     let limits = &ctx.limits;
     let _ = tcp.set_nodelay(true);
     let _ = tcp.set_write_timeout(Some(limits.write_timeout));
     let stream = DeadlineStream {
         tcp,
-        deadline: Instant::now() + limits.head_timeout,
+        deadline: guard.accepted + limits.head_timeout,
         idle: limits.idle_timeout,
     };
     match &ctx.tls {
         None => {
             let mut s = stream;
-            serve_one(&mut s, peer, ctx);
+            serve_one(&mut s, peer, ctx, guard);
         }
         Some(cfg) => {
             let Ok(conn) = ServerConnection::new(Arc::clone(cfg)) else {
                 return;
             };
             let mut s = StreamOwned::new(conn, stream);
-            serve_one(&mut s, peer, ctx);
+            serve_one(&mut s, peer, ctx, guard);
         }
     }
 }
@@ -467,6 +615,7 @@ fn reason(status: u16) -> &'static str {
         408 => "Request Timeout",
         411 => "Length Required",
         413 => "Content Too Large",
+        503 => "Service Unavailable",
         417 => "Expectation Failed",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
@@ -490,12 +639,14 @@ fn write_answer(s: &mut dyn Client, a: &Answer) -> io::Result<()> {
 }
 
 /// Answers, closes our side and drains what the client is still sending (bounded in time and
-/// amount), so that it reads the answer instead of a connection reset.
-fn answer_and_close(s: &mut dyn Client, a: &Answer, limits: &HttpLimits) {
+/// amount), so that it reads the answer instead of a connection reset. Draining may be cut
+/// short to make room for another connection.
+fn answer_and_close(s: &mut dyn Client, a: &Answer, limits: &HttpLimits, guard: &ConnGuard) {
     if write_answer(s, a).is_err() {
         return;
     }
     s.finish();
+    guard.sheddable(true);
     s.set_deadline(Instant::now() + limits.linger);
     let mut sink = [0u8; 16 * 1024];
     let mut drained: u64 = 0;
@@ -508,16 +659,17 @@ fn answer_and_close(s: &mut dyn Client, a: &Answer, limits: &HttpLimits) {
 }
 
 /// Reads one request and answers it.
-fn serve_one(s: &mut dyn Client, peer: SocketAddr, ctx: &Ctx) {
+fn serve_one(s: &mut dyn Client, peer: SocketAddr, ctx: &Ctx, guard: &ConnGuard) {
     let limits = &ctx.limits;
-    let (head, mut body) = match read_head(s, limits) {
+    let close = |s: &mut dyn Client, a: &Answer| answer_and_close(s, a, limits, guard);
+    let (head, rest) = match read_head(s, limits) {
         Ok(Some(x)) => x,
         Ok(None) => return,
-        Err(a) => return answer_and_close(s, &a, limits),
+        Err(a) => return close(s, &a),
     };
     let req = match parse_head(&head) {
         Ok(r) => r,
-        Err(a) => return answer_and_close(s, &a, limits),
+        Err(a) => return close(s, &a),
     };
     let path = req
         .target
@@ -529,15 +681,23 @@ fn serve_one(s: &mut dyn Client, peer: SocketAddr, ctx: &Ctx) {
         "POST" if path == ctx.path => {
             let len = match body_length(&req, limits) {
                 Ok(len) => len,
-                Err(a) => return answer_and_close(s, &a, limits),
+                Err(a) => return close(s, &a),
             };
             if req.expect_continue && s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").is_err() {
                 return;
             }
-            if let Err(a) = read_body(s, &mut body, len, limits) {
-                return answer_and_close(s, &a, limits);
+            let mut body = Body {
+                bytes: Vec::new(),
+                counted: 0,
+                memory: &ctx.bodies,
+            };
+            let read = read_body(s, &mut body, &rest, len, limits, guard.accepted);
+            if let Err(a) = read {
+                return close(s, &a);
             }
-            let reply = ctx.service.handle(&body, peer.ip());
+            guard.sheddable(false);
+            let reply = ctx.service.handle(&body.bytes, peer.ip());
+            drop(body);
             Answer {
                 status: reply.status,
                 content_type: "text/xml; charset=utf-8",
@@ -568,7 +728,8 @@ fn serve_one(s: &mut dyn Client, peer: SocketAddr, ctx: &Ctx) {
     } else {
         answer
     };
-    answer_and_close(s, &answer, limits);
+    guard.sheddable(false);
+    close(s, &answer);
 }
 
 const SUPPORT_PAGE: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>custsync</title></head>\
@@ -606,8 +767,14 @@ fn read_head(
     }
 }
 
+/// Where the head ends: the first empty line, its lines ended by CRLF or (as RFC 9112 allows a
+/// server to accept) a bare LF.
 fn find_head_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+    memchr::memchr_iter(b'\n', buf).find_map(|i| match &buf[i + 1..] {
+        [b'\n', ..] => Some(i + 2),
+        [b'\r', b'\n', ..] => Some(i + 3),
+        _ => None,
+    })
 }
 
 fn is_timeout(e: &io::Error) -> bool {
@@ -697,24 +864,37 @@ fn body_length(req: &Head, limits: &HttpLimits) -> Result<usize, Answer> {
     }
 }
 
+/// Reads a body of `len` bytes, `already` of which came with the head, before the whole
+/// request's deadline and at no less than the minimum rate.
 fn read_body(
     s: &mut dyn Client,
-    body: &mut Vec<u8>,
+    body: &mut Body<'_>,
+    already: &[u8],
     len: usize,
     limits: &HttpLimits,
+    accepted: Instant,
 ) -> Result<(), Answer> {
-    body.truncate(len);
-    body.reserve_exact(len - body.len());
+    let busy = || {
+        Answer::text(
+            503,
+            "custsync is receiving too many large requests at once; try again in a moment.",
+        )
+    };
+    if !body.extend(&already[..already.len().min(len)]) {
+        return Err(busy());
+    }
     let start = Instant::now();
-    // The head deadline no longer applies; the rate rule below bounds slow bodies.
-    let allowed = Duration::from_secs(len as u64 / limits.min_body_rate.max(1));
-    s.set_deadline(start + limits.body_grace + allowed + limits.idle_timeout);
+    s.set_deadline(accepted + limits.request_timeout);
     let mut chunk = [0u8; 16 * 1024];
-    while body.len() < len {
-        let want = (len - body.len()).min(chunk.len());
+    while body.bytes.len() < len {
+        let want = (len - body.bytes.len()).min(chunk.len());
         match s.read(&mut chunk[..want]) {
             Ok(0) => return Err(Answer::text(400, "The request body ended early.")),
-            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            Ok(n) => {
+                if !body.extend(&chunk[..n]) {
+                    return Err(busy());
+                }
+            }
             Err(e) if is_timeout(&e) => {
                 return Err(Answer::text(
                     408,
@@ -725,7 +905,7 @@ fn read_body(
         }
         let elapsed = start.elapsed();
         if elapsed > limits.body_grace
-            && (body.len() as u64) < limits.min_body_rate.saturating_mul(elapsed.as_secs())
+            && (body.bytes.len() as u64) < limits.min_body_rate.saturating_mul(elapsed.as_secs())
         {
             return Err(Answer::text(
                 408,

@@ -2,7 +2,7 @@
 //! started for the synchronization and the connection waits for the Web Connector's next poll.
 //!
 //! ```text
-//! let conn = InteractiveConnection::start(&config, workspace)?;   // listening now
+//! let conn = InteractiveConnection::start(&setup, file, workspace)?;   // listening now
 //! let wait = conn.handle();          // to the front end: status(), cancel(), url()
 //! SyncEngine::connect(conn, …)       // blocks in open() until the Web Connector calls
 //! ```
@@ -13,18 +13,17 @@
 //! new synchronization that finds the port taken stops it and tries again.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::config::Config;
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
 use super::bridge::{BridgeHandle, WebConnectorConnection};
-use super::exchange::BridgeStatus;
+use super::exchange::{BridgeStatus, Exchange};
 use super::http::{RunningServer, ServeError, ServerOptions, serve};
 use super::service::Service;
+use super::setup::WebConnectorConfig;
 
 /// The longest the server stays up after the synchronization, for the Web Connector's last call.
 /// Its calls come at most about 7 s apart (a held call, then its 5-second NoOp pause).
@@ -39,17 +38,20 @@ pub const WHAT_TO_CLICK: &str = "On the computer where QuickBooks runs, open the
 /// running service; see the [module](self) for its lifetime.
 pub struct InteractiveConnection {
     connection: WebConnectorConnection,
-    service: Arc<Service>,
     server: Option<RunningServer>,
     url: String,
 }
 
 impl InteractiveConnection {
-    /// Starts the service Setup describes (`config.connection.web_connector`, the password in
-    /// `workspace`); authenticate answers `config.company_file` as the file to open.
-    pub fn start(config: &Config, workspace: &Path) -> Result<Self, ServeError> {
-        let service = Arc::new(Service::from_config(config, workspace)?);
-        let options = ServerOptions::from_config(&config.connection.web_connector, workspace)?;
+    /// Starts the service Setup describes (`setup`, the password in `workspace`); authenticate
+    /// answers `company_file` as the file to open.
+    pub fn start(
+        setup: &WebConnectorConfig,
+        company_file: &str,
+        workspace: &Path,
+    ) -> Result<Self, ServeError> {
+        let service = Arc::new(Service::from_config(setup, company_file, workspace)?);
+        let options = ServerOptions::from_config(setup, workspace)?;
         let server = match serve(&options, Arc::clone(&service)) {
             // Most likely the previous synchronization's server, still waiting for the Web
             // Connector's last call on the same port: that call is less important than this one.
@@ -62,7 +64,6 @@ impl InteractiveConnection {
             connection: service.connection(),
             url: server.url(),
             server: Some(server),
-            service,
         })
     }
 
@@ -104,7 +105,7 @@ impl Drop for InteractiveConnection {
     fn drop(&mut self) {
         self.connection.close();
         if let Some(server) = self.server.take() {
-            linger(server, Arc::clone(&self.service));
+            linger(server, self.connection.exchange());
         }
     }
 }
@@ -137,33 +138,28 @@ impl WaitHandle {
 }
 
 struct Lingering {
-    stop: Arc<AtomicBool>,
+    exchange: Arc<Exchange>,
     thread: JoinHandle<()>,
 }
 
 /// Servers kept up after their synchronization (at most one in practice).
 static LINGERING: Mutex<Vec<Lingering>> = Mutex::new(Vec::new());
 
-fn linger(server: RunningServer, service: Arc<Service>) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = Arc::clone(&stop);
+/// Keeps `server` up on its own thread until its last session closes (the exchange wakes the
+/// thread when that happens), [`LINGER`] passes, or [`stop_lingering`] needs the port.
+fn linger(server: RunningServer, exchange: Arc<Exchange>) {
+    let waiting = Arc::clone(&exchange);
     let spawned = std::thread::Builder::new()
         .name("custsync-qbwc-linger".into())
         .spawn(move || {
-            let deadline = Instant::now() + LINGER;
-            while service.has_sessions()
-                && !stopped.load(Ordering::SeqCst)
-                && Instant::now() < deadline
-            {
-                std::thread::sleep(Duration::from_millis(100));
-            }
+            waiting.linger(Instant::now() + LINGER);
             server.shutdown();
         });
     // Without a thread the closure, and with it the server, is dropped: it stops at once.
     if let Ok(thread) = spawned {
         let mut list = LINGERING.lock().unwrap_or_else(PoisonError::into_inner);
         list.retain(|l| !l.thread.is_finished());
-        list.push(Lingering { stop, thread });
+        list.push(Lingering { exchange, thread });
     }
 }
 
@@ -172,7 +168,7 @@ fn stop_lingering() -> usize {
     let list = std::mem::take(&mut *LINGERING.lock().unwrap_or_else(PoisonError::into_inner));
     let running = list.iter().filter(|l| !l.thread.is_finished()).count();
     for l in &list {
-        l.stop.store(true, Ordering::SeqCst);
+        l.exchange.stop_lingering();
     }
     for l in list {
         let _ = l.thread.join();

@@ -23,6 +23,7 @@
 
 pub mod auth;
 pub mod bridge;
+mod clip;
 #[doc(hidden)]
 pub mod emulator;
 mod exchange;
@@ -33,6 +34,7 @@ pub mod interactive;
 pub mod qwc;
 
 pub mod service;
+mod setup;
 pub mod soap;
 pub mod tls;
 
@@ -42,5 +44,8 @@ pub use exchange::BridgeStatus;
 pub use http::{HttpLimits, RunningServer, ServeError, ServerOptions, serve};
 pub use interactive::{InteractiveConnection, WHAT_TO_CLICK, WaitHandle};
 
-pub use service::{CallLog, ScheduledWork, Service, ServiceSettings, SoapResponse};
+pub use service::{
+    CallLog, ScheduledOutcome, ScheduledWork, Service, ServiceSettings, SoapResponse,
+};
+pub use setup::WebConnectorConfig;
 pub use tls::TlsFiles;

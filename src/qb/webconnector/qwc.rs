@@ -166,9 +166,9 @@ impl QwcIds {
     /// Reads the workspace's IDs, making and saving them the first time.
     pub fn load_or_create(workspace: &Path) -> Result<Self, QwcError> {
         let path = workspace.join(IDS_FILE);
-        match std::fs::read_to_string(&path) {
+        match crate::files::read_text_capped(&path, 4096) {
             Ok(text) => Self::parse(&text).map_err(|detail| QwcError::BadIds { path, detail }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(crate::files::ReadError::NotFound) => {
                 let ids = QwcIds {
                     owner_id: Guid::random(),
                     file_id: Guid::random(),

@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
-use super::auth::{Credentials, LoginThrottle, PasswordError, StoredPassword};
+use super::auth::{Credentials, LoginThrottle, PasswordError, Refusal};
 use super::bridge::WebConnectorConnection;
+use super::clip::{clip, clip_to, user_name_prefix};
 use super::exchange::{Attach, Exchange};
 use super::soap::{self, Call, Method, Reply, ReplyValue};
 use crate::qb::guid::Guid;
@@ -28,6 +29,10 @@ pub struct ServiceSettings {
     /// Refusal time after the first failed login from a source; doubles with each failure.
     pub login_backoff: Duration,
     pub login_backoff_max: Duration,
+    /// Password checks for all sources together: `login_check_burst` at once, then one per
+    /// `login_check_interval` (sources that logged in lately are exempt).
+    pub login_check_interval: Duration,
+    pub login_check_burst: u32,
 }
 
 impl Default for ServiceSettings {
@@ -38,6 +43,8 @@ impl Default for ServiceSettings {
             hold: Duration::from_secs(2),
             login_backoff: Duration::from_secs(1),
             login_backoff_max: Duration::from_secs(60),
+            login_check_interval: Duration::from_millis(500),
+            login_check_burst: 4,
         }
     }
 }
@@ -54,9 +61,18 @@ pub trait ScheduledWork: Send + Sync {
     /// `process` as needed.
     ///
     /// The session ends when `run` returns, not at `close`, so that the outcome reaches the Web
-    /// Connector: `Ok(summary)` is shown in its status column, `Err(message)` as an error. Until
-    /// then the Web Connector is kept waiting (NoOp), whatever the run still has to do.
-    fn run(&self, connection: &mut dyn Connection) -> Result<String, String>;
+    /// Connector. Until then the Web Connector is kept waiting (NoOp), whatever the run still
+    /// has to do.
+    fn run(&self, connection: &mut dyn Connection) -> ScheduledOutcome;
+}
+
+/// How a scheduled run ended, in the words the Web Connector shows when the session closes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScheduledOutcome {
+    /// Done (perhaps with nothing to do): shown in the Web Connector's status column.
+    Done(String),
+    /// Not done: shown as an error.
+    Failed(String),
 }
 
 /// The connection a scheduled run gets: `close` is left to the service, which ends the session
@@ -89,7 +105,7 @@ fn run_scheduled(work: &dyn ScheduledWork, conn: WebConnectorConnection) {
     let mut conn = ScheduledConnection(conn);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work.run(&mut conn)))
         .unwrap_or_else(|_| {
-            Err(
+            ScheduledOutcome::Failed(
                 "custsync's scheduled run stopped unexpectedly; see the output of custsync \
                  serve"
                     .into(),
@@ -98,7 +114,11 @@ fn run_scheduled(work: &dyn ScheduledWork, conn: WebConnectorConnection) {
     conn.0.finish(outcome);
 }
 
-/// One call, as logged by `custsync serve`. The password never appears.
+/// A logged call's detail is cut to this many characters.
+const MAX_LOGGED_CHARS: usize = 600;
+
+/// One call, as logged by `custsync serve`. The password never appears, nor more than the start
+/// of a user name that failed; values from the client are cut short and kept on one line.
 #[derive(Clone, Copy, Debug)]
 pub struct CallLog<'a> {
     pub peer: IpAddr,
@@ -131,7 +151,12 @@ impl Service {
     pub fn new(credentials: Credentials, settings: ServiceSettings) -> Self {
         Service {
             credentials,
-            throttle: LoginThrottle::new(settings.login_backoff, settings.login_backoff_max),
+            throttle: LoginThrottle::new(
+                settings.login_backoff,
+                settings.login_backoff_max,
+                settings.login_check_interval,
+                settings.login_check_burst,
+            ),
             exchange: Arc::new(Exchange::new(settings.ticket_ttl, settings.hold)),
             company_file: settings.company_file,
             scheduled: None,
@@ -139,18 +164,17 @@ impl Service {
         }
     }
 
-    /// The service Setup describes: its user name with the workspace's password hash, and its
-    /// File Info as the company file authenticate names. Fails when no password is set.
+    /// The service Setup describes: its user name with the workspace's password hash (read
+    /// again when `set-password` changes it), and its File Info as the company file
+    /// authenticate names. Fails when no password is set.
     pub fn from_config(
-        config: &crate::config::Config,
+        setup: &super::WebConnectorConfig,
+        company_file: &str,
         workspace: &Path,
     ) -> Result<Self, PasswordError> {
-        let credentials = Credentials::new(
-            config.connection.web_connector.user_name.clone(),
-            StoredPassword::load(workspace)?,
-        );
+        let credentials = Credentials::from_workspace(setup.user_name.clone(), workspace)?;
         let settings = ServiceSettings {
-            company_file: config.company_file.clone(),
+            company_file: company_file.to_string(),
             ..ServiceSettings::default()
         };
         Ok(Service::new(credentials, settings))
@@ -202,10 +226,11 @@ impl Service {
 
     fn observe(&self, peer: IpAddr, method: Option<Method>, detail: &str) {
         if let Some(f) = &self.observer {
+            // Details quote what clients sent: bounded, and on one line.
             f(&CallLog {
                 peer,
                 method,
-                detail,
+                detail: &clip_to(detail, MAX_LOGGED_CHARS),
             });
         }
     }
@@ -219,7 +244,7 @@ impl Service {
             }
             Call::ClientVersion { version } => {
                 let answer = client_version_answer(&version);
-                let detail = format!("Web Connector {version}");
+                let detail = format!("Web Connector {}", clip(&version));
                 text(answer, detail)
             }
             Call::Authenticate {
@@ -280,26 +305,47 @@ impl Service {
         };
         let unregistered = || Guid::random().to_string();
         let now = Instant::now();
-        if let Err(wait) = self.throttle.check(peer, now) {
-            return answer(
-                unregistered(),
-                "nvu",
-                format!(
-                    "refused unchecked: too many failed logins from {peer}; next check in {:.1}s",
-                    wait.as_secs_f64()
-                ),
-            );
+        match self.throttle.check(peer, now) {
+            Ok(()) => {}
+            Err(Refusal::Source(wait)) => {
+                return answer(
+                    unregistered(),
+                    "nvu",
+                    format!(
+                        "refused unchecked: too many failed logins from {peer}; next check in \
+                         {:.1}s",
+                        wait.as_secs_f64()
+                    ),
+                );
+            }
+            Err(Refusal::Everyone(wait)) => {
+                return answer(
+                    unregistered(),
+                    "nvu",
+                    format!(
+                        "refused unchecked: too many logins from everywhere at once; next check \
+                         in {:.1}s",
+                        wait.as_secs_f64()
+                    ),
+                );
+            }
         }
-        if !self.credentials.check(user_name, password) {
-            let wait = self.throttle.failed(peer, now);
-            return answer(
-                unregistered(),
-                "nvu",
-                format!(
-                    "wrong user name or password for \"{user_name}\"; {peer} refused for {:.1}s",
-                    wait.as_secs_f64()
-                ),
-            );
+        match self.credentials.check(user_name, password) {
+            Ok(true) => {}
+            Ok(false) => {
+                let wait = self.throttle.failed(peer, now);
+                return answer(
+                    unregistered(),
+                    "nvu",
+                    format!(
+                        "wrong user name or password (user name \"{}\"); {peer} refused for \
+                         {:.1}s",
+                        user_name_prefix(user_name),
+                        wait.as_secs_f64()
+                    ),
+                );
+            }
+            Err(e) => return answer(unregistered(), "nvu", format!("login refused: {e}")),
         }
         self.throttle.succeeded(peer);
         // A waiting interactive synchronization comes first.
@@ -367,8 +413,9 @@ fn client_version_answer(version: &str) -> String {
         .and_then(|m| m.trim().parse::<u32>().ok());
     match major {
         Some(m) if m < 2 => format!(
-            "W:This Web Connector ({version}) is older than 2.0; custsync works best with 2.0 or \
-             later. Please update the QuickBooks Web Connector."
+            "W:This Web Connector ({}) is older than 2.0; custsync works best with 2.0 or \
+             later. Please update the QuickBooks Web Connector.",
+            clip(version)
         ),
         _ => String::new(),
     }

@@ -10,7 +10,11 @@ use quick_xml::NsReader;
 use quick_xml::events::{BytesRef, Event};
 use quick_xml::name::ResolveResult;
 
+use super::clip::{clip, clip_to};
 use crate::qbxml::xml::XmlWriter;
+
+/// A Fault's message is cut to this many characters.
+const MAX_FAULT_CHARS: usize = 600;
 
 /// The Web Connector's namespace; every method and parameter element lives in it.
 pub const INTUIT_NS: &str = "http://developer.intuit.com/";
@@ -291,16 +295,19 @@ pub struct SoapFault {
 
 impl SoapFault {
     pub fn client(message: impl Into<String>) -> Self {
-        SoapFault {
-            code: FaultCode::Client,
-            message: message.into(),
-        }
+        Self::new(FaultCode::Client, message.into())
     }
 
     pub fn server(message: impl Into<String>) -> Self {
+        Self::new(FaultCode::Server, message.into())
+    }
+
+    /// Messages quote the request (names, values, parser errors): never more than a few
+    /// hundred characters of it go back.
+    fn new(code: FaultCode, message: String) -> Self {
         SoapFault {
-            code: FaultCode::Server,
-            message: message.into(),
+            code,
+            message: clip_to(&message, MAX_FAULT_CHARS),
         }
     }
 
@@ -368,10 +375,12 @@ impl Params {
         if raw.trim().is_empty() {
             return Ok(None);
         }
-        raw.trim()
-            .parse::<i32>()
-            .map(Some)
-            .map_err(|_| SoapFault::client(format!("{name} must be a whole number, not \"{raw}\"")))
+        raw.trim().parse::<i32>().map(Some).map_err(|_| {
+            SoapFault::client(format!(
+                "{name} must be a whole number, not \"{}\"",
+                clip(&raw)
+            ))
+        })
     }
 }
 
@@ -582,14 +591,16 @@ fn parse_body(r: &mut NsReader<&[u8]>) -> Result<(Method, Params), SoapFault> {
         let local = e.local_name().into_inner().to_string();
         let method = Method::from_name(&local).ok_or_else(|| {
             SoapFault::client(format!(
-                "unknown method \"{local}\"; the Web Connector service answers {}",
+                "unknown method \"{}\"; the Web Connector service answers {}",
+                clip(&local),
                 Method::ALL.map(Method::name).join(", ")
             ))
         })?;
         if ns.as_deref() != Some(INTUIT_NS) {
             return Err(SoapFault::client(format!(
-                "{local} must be in the namespace {INTUIT_NS}, not {}",
-                ns.as_deref().unwrap_or("none")
+                "{} must be in the namespace {INTUIT_NS}, not {}",
+                clip(&local),
+                clip(ns.as_deref().unwrap_or("none"))
             )));
         }
         let params = if empty {

@@ -23,9 +23,21 @@ pub fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// A certificate chain or key is a few kilobytes; a file far larger is not one.
+const MAX_PEM_BYTES: u64 = 1024 * 1024;
+
+/// A PEM file's bytes: only a regular file, and only so much of it.
+fn read_pem(path: &Path) -> Result<Vec<u8>, ServeError> {
+    crate::files::read_capped(path, MAX_PEM_BYTES).map_err(|e| ServeError::TlsFile {
+        path: path.to_path_buf(),
+        detail: format!("{e}; give the path of a PEM file in config.toml"),
+    })
+}
+
 pub fn server_config(files: &TlsFiles) -> Result<Arc<ServerConfig>, ServeError> {
     let certs = load_certs(&files.cert_chain)?;
-    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| ServeError::TlsFile {
+    let key_pem = read_pem(&files.key)?;
+    let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| ServeError::TlsFile {
         path: files.key.clone(),
         detail: format!(
             "no usable private key ({e}); it must be a PEM file with a PKCS#8, PKCS#1 or SEC1 key"
@@ -55,8 +67,8 @@ fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, ServeError> {
         path: path.to_path_buf(),
         detail,
     };
-    let certs = CertificateDer::pem_file_iter(path)
-        .map_err(|e| bad(format!("cannot be read ({e})")))?
+    let pem = read_pem(path)?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| bad(format!("is not a valid PEM certificate chain ({e})")))?;
     if certs.is_empty() {

@@ -283,6 +283,52 @@ fn reads_host_company_types_and_name_lists() {
 }
 
 #[test]
+fn reads_deleted_list_records() {
+    let xml = doc(r#"
+<ListDeletedQueryRs requestID="1" statusCode="0" statusSeverity="Info" statusMessage="Status OK" retCount="3">
+  <ListDeletedRet><ListDelType>Customer</ListDelType><ListID>80000002-1700000000</ListID>
+    <TimeCreated>2023-11-14T14:13:20-08:00</TimeCreated><TimeDeleted>2026-03-04T09:08:07-08:00</TimeDeleted>
+    <FullName>Acme &amp; Sons:Kitchen</FullName></ListDeletedRet>
+  <ListDeletedRet><ListDelType>JobType</ListDelType><ListID>J</ListID><Unknown>x</Unknown></ListDeletedRet>
+  <ListDeletedRet/>
+</ListDeletedQueryRs>
+<ListDeletedQueryRs requestID="2" statusCode="1" statusSeverity="Info" statusMessage="none"/>
+"#);
+    let d = read(&xml);
+    let r = d.by_request_id("1").unwrap();
+    assert_eq!(r.ret_count, Some(3));
+    let ResponseBody::Deleted(list) = &r.body else {
+        panic!("{:?}", r.body)
+    };
+    assert_eq!(
+        list[0],
+        ListDeletedRet {
+            list_del_type: Some(ListDelType::Customer),
+            list_id: "80000002-1700000000".into(),
+            time_created: Some("2023-11-14T14:13:20-08:00".into()),
+            time_deleted: Some("2026-03-04T09:08:07-08:00".into()),
+            full_name: Some("Acme & Sons:Kitchen".into()),
+        }
+    );
+    assert_eq!(list[1].list_del_type, Some(ListDelType::JobType));
+    assert_eq!(list[1].time_deleted, None);
+    assert_eq!(list[2], ListDeletedRet::default());
+    assert_eq!(d.by_request_id("2").unwrap().body, ResponseBody::Empty);
+
+    let bad = refuse(
+        doc(
+            "<ListDeletedQueryRs statusCode=\"0\" statusSeverity=\"Info\"><ListDeletedRet>\
+             <ListDelType>Gadget</ListDelType></ListDeletedRet></ListDeletedQueryRs>",
+        )
+        .as_bytes(),
+    );
+    assert!(
+        matches!(&bad, ReadError::BadValue { element, value, .. } if element == "ListDelType" && value == "Gadget"),
+        "{bad:?}"
+    );
+}
+
+#[test]
 fn message_set_attributes_unknown_responses_and_error_recovery() {
     let xml = r#"<?xml version="1.0"?>
 <QBXML>

@@ -10,7 +10,9 @@ use crate::tui::action::Msg;
 use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
-use crate::tui::view::{CompanyInfo, Explanation, HistoryEntry, RunPreview, RunReport, Selection};
+use crate::tui::view::{
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, RunPreview, RunReport,
+};
 use crate::tui::widgets::dialog::{Button, Dialog, DialogOutcome, Role, Tone};
 use crate::tui::widgets::file_picker::{FilePicker, PickerOutcome};
 use crate::tui::widgets::help::HelpOverlay;
@@ -125,7 +127,10 @@ pub fn company_confirmation(c: &CompanyInfo) -> DialogModal {
         "custsync is connected to this QuickBooks company:\n\n\
          Company:    {}\nFile:       {}\nProduct:    {}\nCustomers:  {}\n\n\
          Is this the right company?",
-        c.company_name, c.company_file, c.product, c.customer_count
+        c.name,
+        c.file,
+        format_args!("{}, qbXML {}", c.product, c.qbxml_version),
+        c.customer_count
     );
     DialogModal::new(Dialog::confirm(
         "Confirm company",
@@ -176,7 +181,7 @@ pub fn sync_now() -> DialogModal {
 }
 
 /// The run confirmation: exactly what will happen.
-pub fn run_confirmation(preview: &RunPreview, selection: Selection) -> DialogModal {
+pub fn run_confirmation(preview: &RunPreview, selection: CheckedRows) -> DialogModal {
     if preview.missing_list_entries.is_empty() {
         return DialogModal::new(
             Dialog::confirm(
@@ -209,7 +214,7 @@ pub fn run_confirmation(preview: &RunPreview, selection: Selection) -> DialogMod
             "them"
         }
     );
-    let with_entries = Selection {
+    let with_entries = CheckedRows {
         add_missing_list_entries: true,
         ..selection
     };
