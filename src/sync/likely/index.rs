@@ -1,13 +1,13 @@
 //! Blocking: which pairs are worth comparing at all. Each customer gets a few keys; only
 //! customers sharing a key are compared, never all pairs.
 //!
-//! Every pair the scoring can accept shares a key: names equal once normalised share the joined
+//! The keys follow what the scoring can accept: names equal once normalised share the joined
 //! key (words written together), reordered names the sorted-words key; typos and added words
 //! count only when a phone, email or postal code agrees, and those are keys — the phone's last
 //! seven digits, each email, and the postal code together with the first or the last four
-//! letters of the name (a typo or an extra word leaves one end of a name intact, and the postal
-//! code keeps such blocks small). `tests/likely_quality.rs` checks this against comparing all
-//! pairs.
+//! letters of the customer's first name (a typo or an extra word leaves one end of a name
+//! intact, and the postal code keeps such blocks small). `sync::likely::quality` checks on
+//! generated customers that blocking finds exactly what comparing all pairs finds.
 //!
 //! A key shared by more than [`MAX_BLOCK`] customers on either side (an office switchboard, a
 //! placeholder phone, a name like "Smith" in one ZIP) is skipped: it cannot single anyone out,

@@ -10,7 +10,7 @@
 //! the same words reordered, small typos and an added or dropped word (these two only with a
 //! phone, email or postal code to back them), and whether phone, email and postal code agree
 //! ([`contact`]). Names that differ in a number or a word like North/South are never alike
-//! ([`words::is_distinguishing`]). Weights and threshold: [`score`]. Only customers sharing a
+//! ([`name::Normaliser::markers`]). Weights and threshold: [`score`]. Only customers sharing a
 //! blocking key are compared ([`index`]), so the search is near-linear.
 //!
 //! A pair is one SMSTurbo and one QuickBooks customer. A customer may have several candidates;
