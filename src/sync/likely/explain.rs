@@ -44,7 +44,11 @@ impl Explainer {
         let matched = match e.name {
             NameLevel::Normalised | NameLevel::Joined => {
                 let joined = e.name == NameLevel::Joined;
-                let needed = self.needed(raw_a, raw_b, fa.touched.union(fb.touched), joined);
+                let needed = self.needed(
+                    (raw_a, fa.touched, ls.canon(fa)),
+                    (raw_b, fb.touched, qs.canon(fb)),
+                    joined,
+                );
                 if joined {
                     NameMatch::Joined(needed)
                 } else if needed.is_empty() && same_text(raw_a, raw_b) {
@@ -96,47 +100,70 @@ impl Explainer {
         Reasons(out)
     }
 
-    /// The rules names `a` and `b` need to agree (`touched`: the rules either of them needed).
+    /// The rules names `a` and `b` need to agree. Each comes with the rules it needed and its
+    /// normalised form with every rule on.
     fn needed(
         &mut self,
-        a: (&str, &str),
-        b: (&str, &str),
-        touched: Differences,
+        (a, ta, canon_a): ((&str, &str), Differences, &str),
+        (b, tb, canon_b): ((&str, &str), Differences, &str),
         joined: bool,
     ) -> Differences {
+        let touched = ta.union(tb);
         let mut kept = touched;
+        // Each name normalised with the rules kept so far.
+        let mut now_a = canon_a.to_string();
+        let mut now_b = canon_b.to_string();
         for d in TRY_OFF {
             if !kept.has(d) {
                 continue;
             }
             let trial = kept.without(d);
-            // Rules nobody needed stay on: they change nothing.
+            // Rules nobody needed stay on: they change nothing. A name is normalised again
+            // only when the rule switched off is one it needed.
             let off = touched
                 .iter()
                 .filter(|t| !trial.has(*t))
                 .fold(Differences::ALL, Differences::without);
-            self.a.run_parts(a, off);
-            self.b.run_parts(b, off);
-            let (x, y) = (self.a.canon(), self.b.canon());
-            // Splitting a word mostly capitalises its second part (Brightpath, BrightPath):
-            // joined names are compared without capitals.
-            let agree = if joined {
-                let letters = |s: &str| {
-                    s.bytes()
-                        .filter(|&c| c != b' ')
-                        .map(|c| c.to_ascii_lowercase())
-                        .collect::<Vec<u8>>()
-                };
-                letters(x) == letters(y)
+            let x = if ta.has(d) {
+                self.a.run_parts(a, off);
+                self.a.canon()
             } else {
-                x == y
+                &now_a
             };
-            if agree {
+            let y = if tb.has(d) {
+                self.b.run_parts(b, off);
+                self.b.canon()
+            } else {
+                &now_b
+            };
+            if agree(x, y, joined) {
                 kept = trial;
+                if ta.has(d) {
+                    now_a = self.a.canon().to_string();
+                }
+                if tb.has(d) {
+                    now_b = self.b.canon().to_string();
+                }
             }
         }
         kept
     }
+}
+
+/// Whether two normalised names are the same (`joined`: once their words are written together;
+/// splitting a word mostly capitalises its second part, Brightpath / BrightPath, so capitals do
+/// not count there).
+fn agree(x: &str, y: &str, joined: bool) -> bool {
+    if !joined {
+        return x == y;
+    }
+    let letters = |s: &str| {
+        s.bytes()
+            .filter(|&c| c != b' ')
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    letters(x) == letters(y)
 }
 
 /// The characters of a name given in one or two parts (first and last name).
