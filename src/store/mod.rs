@@ -263,6 +263,12 @@ impl Store {
         &self.path
     }
 
+    /// A read-only view of what this store last committed, for another thread (see
+    /// [`Snapshot`]); `None` for a database in memory.
+    pub fn reader(&self) -> Result<Option<Snapshot>, StoreError> {
+        Snapshot::beside(self)
+    }
+
     /// Starts a write transaction. Dropping it without [`StoreTx::commit`] rolls it back.
     pub fn begin(&mut self) -> Result<StoreTx<'_>, StoreError> {
         let tx = self

@@ -41,6 +41,26 @@ impl Snapshot {
         })
     }
 
+    /// A snapshot of the database `store` has open, for reading on another thread while the
+    /// store goes on (what a synchronization does with its two sides). The store checked the
+    /// file when it opened it; this connection only reads what the store last committed.
+    /// `None` for a database in memory, which no second connection can reach.
+    pub(crate) fn beside(store: &super::Store) -> Result<Option<Snapshot>, StoreError> {
+        let path = store.path();
+        if path == Path::new(":memory:") {
+            return Ok(None);
+        }
+        let opening = |e| StoreError::opening(path, e);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
+        conn.busy_timeout(StoreOptions::default().busy_timeout)
+            .map_err(opening)?;
+        conn.pragma_update(None, "query_only", true)
+            .map_err(opening)?;
+        conn.execute_batch("BEGIN").map_err(opening)?;
+        Ok(Some(Snapshot { conn }))
+    }
+
     fn open_path(path: &Path) -> Result<Snapshot, StoreError> {
         if let Err(ReadError::NotFound) = check_regular(path) {
             return Err(StoreError::NoDatabase {
