@@ -9,28 +9,26 @@
 //!
 //!     cargo bench --bench sync_read -- --warm-up-time 1 --measurement-time 10
 //!
-//! The workspace is built once under target/bench-data/read-100k: the mirror as the first
-//! synchronization left it is kept aside, and every iteration starts from that copy, so each
-//! reads the same 12 changes.
+//! The workspace (`support/workspace.rs`) is built once under target/bench-data/read-100k: the
+//! database as the first synchronization left it is kept aside, and every iteration starts from
+//! that copy, so each reads the same 12 changes.
 
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use custsync::config::Config;
 use custsync::qb::NoPrompt;
-use custsync::qb::sandbox::{
-    AppPrefs, Assignment, CompanyFile, EditTarget, GenerateOptions, Grant, SandboxClock,
-    SandboxConnection, generate,
-};
-use custsync::qbxml::{CustomerRet, Field};
-use custsync::store::{Customer, CustomerStatus, Store, Workspace};
+use custsync::qb::sandbox::{CompanyFile, SandboxClock, SandboxConnection};
+use custsync::store::{Store, Workspace};
 use custsync::sync::{NoProgress, SyncEngine};
 use custsync::testkit::{Recording, count_elements};
 use custsync::tui::backend::RealBackend;
 use custsync::tui::screens::sync::SyncScreen;
 use custsync::tui::worker::{Backend, CancelFlag};
 
-const N: u32 = 100_000;
+#[path = "support/workspace.rs"]
+mod workspace;
+
 /// 2026-12-01T00:00:00Z, after every generated customer.
 const CHANGED_AT: i64 = 1_796_083_200;
 
@@ -56,110 +54,24 @@ impl Setup {
 
 fn setup() -> Setup {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/read-100k");
-    let company = dir.join("Big.QBW");
-    let config = Config {
-        company_file: company.display().to_string(),
-        ..Config::default()
-    };
+    let (company, config) = workspace::paths(&dir);
     let setup = Setup {
         dir: dir.clone(),
         company: company.clone(),
-        config: config.clone(),
+        config,
     };
     if dir.join("ready").exists() {
         return setup;
     }
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut file = CompanyFile::create(&company, "Big Company").unwrap();
-    generate(&mut file, &GenerateOptions::new(N, 7)).unwrap();
-    let mut prefs = AppPrefs::new(custsync::qb::APP_NAME);
-    prefs.grant = Grant::WhenOpen;
-    file.set_app_prefs(&prefs).unwrap();
-    file.set_open_in_quickbooks(true).unwrap();
-    drop(file);
-
-    let ws = Workspace::open(Some(&dir)).unwrap();
-    ws.save_config(&config).unwrap();
-    let mut store = ws.open_store().unwrap();
-    let qb = custsync::testkit::sandbox_customers(&company);
-    let mut locals: Vec<Customer> = qb
-        .iter()
-        .filter(|c| !c.is_job())
-        .take(80_000)
-        .enumerate()
-        .map(|(i, c)| local_copy(i, c))
-        .collect();
-    for i in locals.len()..N as usize {
-        locals.push(Customer::new(
-            &format!("S{i:06}"),
-            &format!("SMSTurbo Only {i:06}"),
-            CustomerStatus::Active,
-        ));
-    }
-    store
-        .transaction(|tx| tx.insert_customers(locals.iter()))
-        .unwrap();
-    // The first synchronization: everything read, the mirror filled.
-    let engine = SyncEngine::connect(
-        SandboxConnection::new(&company),
-        &mut NoPrompt,
-        config,
-        None,
-    )
-    .unwrap();
-    drop(engine.load(&mut store, &mut NoProgress).unwrap());
-    drop(store);
-    drop(ws);
+    workspace::build(&dir);
     std::fs::copy(setup.db(), dir.join("mirrored.db")).unwrap();
 
     // Then QuickBooks users change 10 customers and delete 2.
     let mut file = CompanyFile::open(&company).unwrap();
     file.set_clock(SandboxClock::Fixed(CHANGED_AT)).unwrap();
-    let top: Vec<&CustomerRet> = qb.iter().filter(|c| !c.is_job()).collect();
-    for (i, c) in top.iter().take(10).enumerate() {
-        file.edit_customer(
-            &c.list_id,
-            &[Assignment {
-                target: EditTarget::Field(Field::Phone),
-                value: Some(format!("555-01{i:02}")),
-            }],
-        )
-        .unwrap();
-    }
-    let parents: std::collections::HashSet<&str> = qb
-        .iter()
-        .filter_map(|c| c.parent.as_ref()?.list_id.as_deref())
-        .collect();
-    for c in top
-        .iter()
-        .skip(10)
-        .filter(|c| !parents.contains(c.list_id.as_str()))
-        .take(2)
-    {
-        file.delete_customer(&c.list_id).unwrap();
-    }
+    custsync::testkit::change_and_delete(&mut file, 10, 2).unwrap();
     std::fs::write(dir.join("ready"), "").unwrap();
     setup
-}
-
-fn local_copy(i: usize, c: &CustomerRet) -> Customer {
-    let mut data = c.data.clone();
-    if data.get(Field::AccountNumber).is_none() {
-        data.set(Field::AccountNumber, format!("Q{i:06}"));
-    }
-    if i % 10 == 3 {
-        data.set(Field::Phone, "555-0000");
-    }
-    Customer {
-        data,
-        status: if c.is_active() {
-            CustomerStatus::Active
-        } else {
-            CustomerStatus::Inactive
-        },
-        qb_name: None,
-    }
 }
 
 /// One incremental read, counted: (documents, CustomerRet elements).

@@ -266,12 +266,50 @@ pub fn sandbox_customers_named(
         .collect()
 }
 
-/// A connection that keeps every document it carries: what tests and benchmarks count (round
-/// trips, CustomerRet elements) and validate against the schemas.
+/// QuickBooks users at work in a sandbox company: the phones of its first `changed` customers
+/// (not jobs) edited, and `deleted` customers after them that have no jobs deleted.
+pub fn change_and_delete(
+    file: &mut crate::qb::sandbox::CompanyFile,
+    changed: usize,
+    deleted: usize,
+) -> Result<(), crate::qb::sandbox::SandboxError> {
+    use crate::qb::sandbox::{Assignment, EditTarget};
+    let all = file.customer_list()?;
+    let parents: std::collections::HashSet<&str> = all
+        .iter()
+        .filter_map(|c| c.parent.as_ref()?.list_id.as_deref())
+        .collect();
+    let top: Vec<&crate::qbxml::CustomerRet> = all.iter().filter(|c| !c.is_job()).collect();
+    for (i, c) in top.iter().take(changed).enumerate() {
+        file.edit_customer(
+            &c.list_id,
+            &[Assignment {
+                target: EditTarget::Field(crate::qbxml::Field::Phone),
+                value: Some(format!("555-01{i:02}")),
+            }],
+        )?;
+    }
+    for c in top
+        .iter()
+        .skip(changed)
+        .filter(|c| !parents.contains(c.list_id.as_str()))
+        .take(deleted)
+    {
+        file.delete_customer(&c.list_id)?;
+    }
+    Ok(())
+}
+
+/// A connection that keeps every document it carries (what tests and benchmarks count: round
+/// trips, CustomerRet elements) and can change each response before the caller sees it (a
+/// QuickBooks that answers otherwise than the sandbox, e.g. refuses a request).
 pub struct Recording<C> {
     inner: C,
     exchanges: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    rewrite: Option<Rewrite>,
 }
+
+type Rewrite = Box<dyn FnMut(&str, String) -> String + Send>;
 
 /// The documents a [`Recording`] carried, shared with the test that made it.
 #[derive(Clone, Default)]
@@ -284,9 +322,19 @@ impl<C> Recording<C> {
             Recording {
                 inner,
                 exchanges: exchanges.0.clone(),
+                rewrite: None,
             },
             exchanges,
         )
+    }
+
+    /// Passes each response through `rewrite(request, response)` first.
+    pub fn rewriting(
+        mut self,
+        rewrite: impl FnMut(&str, String) -> String + Send + 'static,
+    ) -> Recording<C> {
+        self.rewrite = Some(Box::new(rewrite));
+        self
     }
 }
 
@@ -323,7 +371,10 @@ impl<C: crate::qb::Connection> crate::qb::Connection for Recording<C> {
     }
 
     fn process(&mut self, request: &str) -> Result<String, crate::qb::QbError> {
-        let response = self.inner.process(request)?;
+        let mut response = self.inner.process(request)?;
+        if let Some(rewrite) = &mut self.rewrite {
+            response = rewrite(request, response);
+        }
         self.exchanges
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -414,25 +414,7 @@ fn an_incremental_read_exchanges_few_documents_and_only_the_changes() {
     let mut store = Store::open(&world.db).unwrap();
     drop(world.plan(&mut store, ReadRequest::Changes));
     file.set_clock(SandboxClock::Fixed(START + 86_400)).unwrap();
-    let all = world.customers();
-    let top: Vec<&CustomerRet> = all.iter().filter(|c| !c.is_job()).collect();
-    for (i, c) in top.iter().take(10).enumerate() {
-        file.edit_customer(
-            &c.list_id,
-            &[Assignment {
-                target: EditTarget::Field(Field::Phone),
-                value: Some(format!("555-01{i:02}")),
-            }],
-        )
-        .unwrap();
-    }
-    let childless = |c: &&&CustomerRet| {
-        !all.iter()
-            .any(|j| j.parent.as_ref().and_then(|p| p.list_id.as_deref()) == Some(&c.list_id))
-    };
-    for c in top.iter().skip(10).filter(childless).take(2) {
-        file.delete_customer(&c.list_id).unwrap();
-    }
+    custsync::testkit::change_and_delete(&mut file, 10, 2).unwrap();
     let (conn, exchanges) =
         custsync::testkit::Recording::new(SandboxConnection::new(&world.company));
     let engine = SyncEngine::connect(conn, &mut NoPrompt, world.config.clone(), None).unwrap();
@@ -513,46 +495,25 @@ fn a_restored_backup_is_read_in_full_and_said_so() {
     assert!(said.contains("numbered a new customer"), "{said}");
 }
 
-/// QuickBooks refusing ListDeletedQuery, as a company that does not support it would.
-struct RefusesDeletions(SandboxConnection);
-
-impl custsync::qb::Connection for RefusesDeletions {
-    fn kind(&self) -> custsync::qb::ConnectionKind {
-        self.0.kind()
-    }
-    fn open(
-        &mut self,
-        prompt: &mut dyn custsync::qb::AccessPrompt,
-    ) -> Result<custsync::qb::SessionInfo, custsync::qb::QbError> {
-        self.0.open(prompt)
-    }
-    fn process(&mut self, request: &str) -> Result<String, custsync::qb::QbError> {
-        let response = self.0.process(request)?;
-        let Some(start) = response.find("<ListDeletedQueryRs ") else {
-            return Ok(response);
-        };
-        let head_end = start + response[start..].find('>').unwrap();
-        let end = if response[..head_end].ends_with('/') {
-            head_end + 1
-        } else {
-            let close = "</ListDeletedQueryRs>";
-            head_end + response[head_end..].find(close).unwrap() + close.len()
-        };
-        let id_at = start + response[start..].find("requestID=\"").unwrap() + 11;
-        let id = &response[id_at..id_at + response[id_at..].find('"').unwrap()];
-        let refused = format!(
-            "<ListDeletedQueryRs requestID=\"{id}\" statusCode=\"1030\" statusSeverity=\"Error\" \
-             statusMessage=\"This request is not supported.\"/>"
-        );
-        Ok(format!(
-            "{}{refused}{}",
-            &response[..start],
-            &response[end..]
-        ))
-    }
-    fn close(&mut self) {
-        self.0.close()
-    }
+/// The response with its ListDeletedQueryRs refused, as by a company that does not support it.
+fn refuse_deletions(_request: &str, response: String) -> String {
+    let Some(start) = response.find("<ListDeletedQueryRs ") else {
+        return response;
+    };
+    let head_end = start + response[start..].find('>').unwrap();
+    let end = if response[..head_end].ends_with('/') {
+        head_end + 1
+    } else {
+        let close = "</ListDeletedQueryRs>";
+        head_end + response[head_end..].find(close).unwrap() + close.len()
+    };
+    let id_at = start + response[start..].find("requestID=\"").unwrap() + 11;
+    let id = &response[id_at..id_at + response[id_at..].find('"').unwrap()];
+    let refused = format!(
+        "<ListDeletedQueryRs requestID=\"{id}\" statusCode=\"1030\" statusSeverity=\"Error\" \
+         statusMessage=\"This request is not supported.\"/>"
+    );
+    format!("{}{refused}{}", &response[..start], &response[end..])
 }
 
 #[test]
@@ -560,8 +521,9 @@ fn without_deletions_from_quickbooks_every_read_is_full_and_says_why() {
     let world = World::new(8);
     let mut store = Store::open(&world.db).unwrap();
     let read = |store: &mut Store| {
+        let (conn, _) = custsync::testkit::Recording::new(SandboxConnection::new(&world.company));
         SyncEngine::connect(
-            RefusesDeletions(SandboxConnection::new(&world.company)),
+            conn.rewriting(refuse_deletions),
             &mut NoPrompt,
             world.config.clone(),
             None,

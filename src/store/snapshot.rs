@@ -50,15 +50,9 @@ impl Snapshot {
         if path == Path::new(":memory:") {
             return Ok(None);
         }
-        let opening = |e| StoreError::opening(path, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
-        conn.busy_timeout(StoreOptions::default().busy_timeout)
-            .map_err(opening)?;
-        conn.pragma_update(None, "query_only", true)
-            .map_err(opening)?;
-        conn.execute_batch("BEGIN").map_err(opening)?;
-        Ok(Some(Snapshot { conn }))
+        Ok(Some(Snapshot {
+            conn: read_only(path)?,
+        }))
     }
 
     fn open_path(path: &Path) -> Result<Snapshot, StoreError> {
@@ -69,15 +63,7 @@ impl Snapshot {
         }
         check_file(path)?;
         let opening = |e| StoreError::opening(path, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
-        conn.busy_timeout(StoreOptions::default().busy_timeout)
-            .map_err(opening)?;
-        conn.pragma_update(None, "query_only", true)
-            .map_err(opening)?;
-        // One read transaction for the snapshot's life, from its first read (the checks below):
-        // every read sees the same commit while the workspace's holder goes on committing.
-        conn.execute_batch("BEGIN").map_err(opening)?;
+        let conn = read_only(path)?;
         check_identity(&conn, path)?;
         if schema::needs_upgrade(&conn).map_err(opening)? {
             return Err(StoreError::NeedsUpgrade {
@@ -87,6 +73,20 @@ impl Snapshot {
         check_pages(&conn, path)?;
         Ok(Snapshot { conn })
     }
+}
+
+/// A read-only, `query_only` connection in one read transaction for its life, from its first
+/// read: every read sees the same commit while the workspace's holder goes on committing.
+fn read_only(path: &Path) -> Result<Connection, StoreError> {
+    let opening = |e| StoreError::opening(path, e);
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
+    conn.busy_timeout(StoreOptions::default().busy_timeout)
+        .map_err(opening)?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(opening)?;
+    conn.execute_batch("BEGIN").map_err(opening)?;
+    Ok(conn)
 }
 
 impl sealed::HasConnection for Snapshot {
