@@ -309,7 +309,7 @@ pub struct Recording<C> {
     rewrite: Option<Rewrite>,
 }
 
-type Rewrite = Box<dyn FnMut(&str, String) -> String + Send>;
+type Rewrite = Box<dyn FnMut(&str, String) -> Result<String, crate::qb::QbError> + Send>;
 
 /// The documents a [`Recording`] carried, shared with the test that made it.
 #[derive(Clone, Default)]
@@ -328,10 +328,11 @@ impl<C> Recording<C> {
         )
     }
 
-    /// Passes each response through `rewrite(request, response)` first.
+    /// Passes each response through `rewrite(request, response)` first: it may change it, or
+    /// lose it (an error after QuickBooks processed the request).
     pub fn rewriting(
         mut self,
-        rewrite: impl FnMut(&str, String) -> String + Send + 'static,
+        rewrite: impl FnMut(&str, String) -> Result<String, crate::qb::QbError> + Send + 'static,
     ) -> Recording<C> {
         self.rewrite = Some(Box::new(rewrite));
         self
@@ -373,7 +374,7 @@ impl<C: crate::qb::Connection> crate::qb::Connection for Recording<C> {
     fn process(&mut self, request: &str) -> Result<String, crate::qb::QbError> {
         let mut response = self.inner.process(request)?;
         if let Some(rewrite) = &mut self.rewrite {
-            response = rewrite(request, response);
+            response = rewrite(request, response)?;
         }
         self.exchanges
             .lock()

@@ -496,9 +496,9 @@ fn a_restored_backup_is_read_in_full_and_said_so() {
 }
 
 /// The response with its ListDeletedQueryRs refused, as by a company that does not support it.
-fn refuse_deletions(_request: &str, response: String) -> String {
+fn refuse_deletions(_request: &str, response: String) -> Result<String, custsync::qb::QbError> {
     let Some(start) = response.find("<ListDeletedQueryRs ") else {
-        return response;
+        return Ok(response);
     };
     let head_end = start + response[start..].find('>').unwrap();
     let end = if response[..head_end].ends_with('/') {
@@ -513,7 +513,11 @@ fn refuse_deletions(_request: &str, response: String) -> String {
         "<ListDeletedQueryRs requestID=\"{id}\" statusCode=\"1030\" statusSeverity=\"Error\" \
          statusMessage=\"This request is not supported.\"/>"
     );
-    format!("{}{refused}{}", &response[..start], &response[end..])
+    Ok(format!(
+        "{}{refused}{}",
+        &response[..start],
+        &response[end..]
+    ))
 }
 
 #[test]
@@ -568,4 +572,76 @@ fn a_mirror_whose_count_differs_from_quickbooks_is_read_in_full() {
     let said = world.read(&mut store).to_string();
     assert!(said.contains("copy of the list held"), "{said}");
     assert!(world.read(&mut store).is_incremental());
+}
+
+/// The customers custsync adds reach the mirror from their CustomerAddRs, without being read:
+/// from the response itself, and, when a response is lost, from the one QuickBooks kept for the
+/// message set (`oldMessageSetID`).
+#[test]
+fn customers_custsync_adds_reach_the_mirror_from_their_responses() {
+    let world = World::new(12);
+    let mut store = Store::open(&world.db).unwrap();
+    drop(world.plan(&mut store, ReadRequest::Changes));
+    for i in 0..3 {
+        store
+            .create_customer(&Customer::new(
+                &format!("X{i}"),
+                &format!("Exported {i}"),
+                CustomerStatus::Active,
+            ))
+            .unwrap();
+    }
+    let mut config = world.config.clone();
+    config.sync.batch_size = 2;
+    // The second batch's response is lost after QuickBooks applied it.
+    let mut adds = 0;
+    let (conn, _) = custsync::testkit::Recording::new(SandboxConnection::new(&world.company));
+    let conn = conn.rewriting(move |request, response| {
+        if request.contains("<CustomerAddRq") {
+            adds += 1;
+            if adds == 2 {
+                return Err(custsync::qb::QbError::InDoubt("lost in transit".into()));
+            }
+        }
+        Ok(response)
+    });
+    let planned = SyncEngine::connect(conn, &mut NoPrompt, config, None)
+        .unwrap()
+        .load(&mut store, &mut NoProgress)
+        .unwrap()
+        .plan(Mode::MissingOnly, &mut NoProgress)
+        .unwrap();
+    let exports: Vec<String> = ["X0", "X1", "X2"].map(String::from).to_vec();
+    let report = planned
+        .apply(
+            &mut store,
+            &Selection {
+                exports,
+                ..Selection::default()
+            },
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .unwrap();
+    assert_eq!(report.added, 3, "{report:?}");
+    let company = world.company.display().to_string();
+    let mirror = store.mirror_customers(&company).unwrap();
+    let added: Vec<CustomerRet> = world
+        .customers()
+        .into_iter()
+        .filter(|c| {
+            c.data
+                .get(Field::Name)
+                .is_some_and(|n| n.starts_with("Exported"))
+        })
+        .collect();
+    assert_eq!(added.len(), 3);
+    for added in &added {
+        let kept = mirror
+            .iter()
+            .find(|m| m.list_id == added.list_id)
+            .unwrap_or_else(|| panic!("{:?} is not in the mirror", added.data));
+        assert_eq!(kept.edit_sequence, added.edit_sequence);
+        assert_eq!(kept.data, added.data);
+    }
 }
