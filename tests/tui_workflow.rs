@@ -180,6 +180,38 @@ fn the_panes_say_how_quickbooks_was_read_and_r_reads_everything_again() {
     );
 }
 
+/// A company file restored from a backup is read in full, and the operator is told why, in a
+/// notice over the panes.
+#[test]
+fn a_restored_company_file_is_read_in_full_and_the_operator_told() {
+    let mut h = Demo::create().harness((120, 40));
+    connected(&mut h);
+    h.press(Char('y'));
+    screen_has(&mut h, &["first synchronization with this company"]);
+    h.press(Esc);
+    let company = h.backend.company.clone();
+    let backup = company.with_extension("backup");
+    std::fs::copy(&company, &backup).unwrap();
+    h.backend
+        .file()
+        .edit_customer("Baker Street Bakery", &["Phone=555-0199".parse().unwrap()])
+        .unwrap();
+    h.press(Char('y'));
+    h.press(Char('y')).press(Char('y'));
+    screen_has(&mut h, &["(incremental)"]);
+    h.press(Esc);
+    std::fs::copy(&backup, &company).unwrap();
+    h.press(Char('y'));
+    h.press(Char('y')).press(Char('y'));
+    screen_has(
+        &mut h,
+        &[
+            "custsync read every QuickBooks customer",
+            "went back in time",
+        ],
+    );
+}
+
 #[test]
 fn always_with_quickbooks_closed_is_refused_then_the_fix_lets_it_in() {
     let mut h = demo();

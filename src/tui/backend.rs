@@ -725,7 +725,16 @@ impl Backend for RealBackend {
             &planned.company().name,
             planned.config(),
         );
-        view.read = planned.read_summary().to_string();
+        let read = planned.read_summary();
+        view.read = read.to_string();
+        if let sync::ReadKind::Full(reason) = &read.kind
+            && reason.is_unexpected()
+        {
+            view.notices.push(format!(
+                "custsync read every QuickBooks customer: {reason}. Later synchronizations read \
+                 only what changed again."
+            ));
+        }
         let recovered = recovery_notice(planned.recovery());
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);

@@ -48,6 +48,16 @@ pub enum FullReason {
 }
 
 impl FullReason {
+    /// Whether the operator should hear of it beyond the usual line: custsync found something
+    /// wrong or surprising (a restored backup, a copy out of step…), not a first read or one
+    /// asked for.
+    pub fn is_unexpected(&self) -> bool {
+        !matches!(
+            self,
+            FullReason::FirstRead | FullReason::Requested | FullReason::EmptyBefore
+        )
+    }
+
     /// A stable key for `--json`.
     pub fn key(&self) -> &'static str {
         match self {
