@@ -8,7 +8,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use custsync::qbxml::ResponseBody;
 use custsync::qbxml::read::{read_response, read_response_str};
 
-#[path = "../tests/qbxml_support/responses.rs"]
+#[path = "../tests/qbxml/support/responses.rs"]
 mod responses;
 
 fn customers() -> usize {

@@ -1,7 +1,7 @@
 //! The content models of the requests the sandbox implements, in the schema's order, with the
 //! maximum lengths and first versions QuickBooks applies (qbXML 13.0 and 16.0 agree on all of
 //! them; earlier versions lack the elements marked `since`). Written from Intuit's qbXML schema and
-//! the reference §2–§4; `tests/sandbox_schema_table.rs` checks them against the XSDs.
+//! the reference §2–§4; `tests/sandbox/schema_table.rs` checks them against the XSDs.
 //!
 //! The elements custsync maps take their lengths from its field table ([`field`]), so custsync's
 //! own checks and the sandbox's refusals use one set of limits, and the XSD test pins them both.

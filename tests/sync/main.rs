@@ -1,0 +1,8 @@
+//! The sync core: the seed's scenarios through its API, round trips counted, crash safety with a
+//! real process, and `custsync sync`/`runs`/`undo` as a script uses them. One test binary; run
+//! one area with e.g. `cargo test --test sync crash::`.
+
+mod cli;
+mod crash;
+mod engine;
+mod round_trips;
