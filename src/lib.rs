@@ -13,5 +13,5 @@ pub mod store;
 pub mod sync;
 pub mod tui;
 
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-support"))]
 pub mod testkit;
