@@ -326,11 +326,33 @@ fn request_takes_latin1_when_declared(docs: &mut Docs) {
     let path = created(dir.path(), "Latin.QBW");
     let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><?qbxml version=\"13.0\"?><QBXML><QBXMLMsgsRq onError=\"stopOnError\"><CustomerAddRq><CustomerAdd><Name>Caf".to_vec();
     bytes.push(0xE9); // é in ISO-8859-1
+    // 0x93 is U+0093 in ISO-8859-1 (windows-1252 would make it “, which QuickBooks cannot store).
+    bytes.extend_from_slice(b" \x93Bau\x94");
     bytes.extend_from_slice(b"</Name></CustomerAdd></CustomerAddRq></QBXMLMsgsRq></QBXML>");
     let out = custsync(&["sandbox", "request", p(&path)], &bytes);
     assert_eq!(out.code, 0, "{}", out.stderr);
     docs.push(&out.stdout);
-    assert_eq!(Rs::parse(&out.stdout).names(0), ["Café"]);
+    assert_eq!(Rs::parse(&out.stdout).names(0), ["Café \u{93}Bau\u{94}"]);
+    // The declaration decides: UTF-8 bytes declared ISO-8859-1 are read as Latin-1, as an XML
+    // parser reads them; windows-1252 is refused rather than misread.
+    let utf8_declared_latin1 = String::from_utf8_lossy(&bytes)
+        .replace("Caf\u{FFFD}", "Zoë")
+        .replace(" \u{FFFD}Bau\u{FFFD}", "");
+    let out = custsync(
+        &["sandbox", "request", p(&path)],
+        utf8_declared_latin1.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    docs.push(&out.stdout);
+    assert_eq!(Rs::parse(&out.stdout).names(0), ["ZoÃ«"]);
+    let cp1252 = utf8_declared_latin1.replace("ISO-8859-1", "windows-1252");
+    let out = custsync(&["sandbox", "request", p(&path)], cp1252.as_bytes());
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("windows-1252, not UTF-8 or ISO-8859-1"),
+        "{}",
+        out.stderr
+    );
 }
 
 fn each_request_run_is_its_own_session(docs: &mut Docs) {
