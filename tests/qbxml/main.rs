@@ -2,6 +2,13 @@
 //! memory, the schema-order tables, and a round trip through the sandbox. One test binary; run one
 //! area with e.g. `cargo test --test qbxml read_props::`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 mod memory;
 mod read_props;
 mod requests_schema;

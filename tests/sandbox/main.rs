@@ -6,6 +6,13 @@
 //! parallel like libtest's, and every response they produce is then validated against both
 //! qbXML schemas in one xmllint call. Filters work as usual: `cargo test --test sandbox parse::`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 mod auth;
 mod changes;
 mod cli;

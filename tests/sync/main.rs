@@ -2,6 +2,13 @@
 //! real process, and `custsync sync`/`runs`/`undo` as a script uses them. One test binary; run
 //! one area with e.g. `cargo test --test sync crash::`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 mod cli;
 mod crash;
 mod engine;

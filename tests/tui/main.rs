@@ -2,6 +2,13 @@
 //! the real one, snapshots of every screen, the README screenshots, and a synchronization through
 //! the Web Connector. One test binary; run one area with e.g. `cargo test --test tui mechanics::`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 mod mechanics;
 mod screenshots;
 mod snapshots;
