@@ -300,7 +300,7 @@ fn workspace_with_customers(base: &Path) -> PathBuf {
 
 /// The workspace's files and their bytes, but for the lock and the note of who holds it (each
 /// custsync that takes the lock rewrites it).
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+fn file_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -337,12 +337,12 @@ fn a_reader_and_a_writer(base: &Path) -> [Vec<String>; 2] {
 
 /// `args` refused with one clear message containing `needles`, and the workspace as `before`.
 /// A command that only read may leave what SQLite needs to read a database in WAL mode: an empty
-/// write-ahead log and its shared-memory index (see `store::Snapshot`).
+/// write-ahead log and its shared-memory index (see `store::ReadOnlyStore`).
 fn refused_untouched(dir: &Path, args: &[String], needles: &[&str]) {
-    let before = snapshot(dir);
+    let before = file_bytes(dir);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     assert_one_clear_error(&run(custsync(), dir, &args), needles);
-    let mut after = snapshot(dir);
+    let mut after = file_bytes(dir);
     if args[1] != "import" {
         after.retain(|(name, bytes)| {
             !(name == "custsync.db-shm" || name == "custsync.db-wal" && bytes.is_empty())
@@ -423,23 +423,23 @@ fn cli_readers_work_beside_the_custsync_holding_the_workspace_and_writers_are_to
 
 #[test]
 
-fn a_snapshot_reads_one_moment_and_does_not_hold_the_writer_up() {
+fn a_read_only_store_reads_one_moment_and_does_not_hold_the_writer_up() {
     let base = tempfile::tempdir().unwrap();
     let dir = workspace_with_customers(base.path());
     let held = Workspace::open(Some(&dir)).unwrap();
     let mut store = held.open_store().unwrap();
-    let view = Workspace::snapshot(&dir).unwrap();
+    let view = Workspace::open_read_only(&dir).unwrap();
     assert_eq!(view.count_customers().unwrap(), 1);
     store.create_customer(&customer("C2", "Two")).unwrap();
     let run = store.start_run(&NewRun::new(RunMode::MissingOnly)).unwrap();
     store.finish_run(run, RunOutcome::Done).unwrap();
-    // The snapshot keeps the moment it was opened; the next one sees the commits.
+    // The read-only store keeps the moment it was opened; the next one sees the commits.
     assert_eq!(view.count_customers().unwrap(), 1);
     assert!(view.runs(10).unwrap().is_empty());
-    let next = Workspace::snapshot(&dir).unwrap();
+    let next = Workspace::open_read_only(&dir).unwrap();
     assert_eq!(next.count_customers().unwrap(), 2);
     assert_eq!(next.runs(10).unwrap().len(), 1);
-    // A snapshot does not hold the writer up.
+    // A read-only store does not hold the writer up.
     store.create_customer(&customer("C3", "Three")).unwrap();
     assert_eq!(store.count_customers().unwrap(), 3);
 }
@@ -448,7 +448,7 @@ fn a_snapshot_reads_one_moment_and_does_not_hold_the_writer_up() {
 fn cli_a_bad_csv_row_imports_nothing() {
     let base = tempfile::tempdir().unwrap();
     let dir = workspace_with_customers(base.path());
-    let before = snapshot(&dir);
+    let before = file_bytes(&dir);
     let csv = base.path().join("in.csv");
     std::fs::write(&csv, "code,name,credit_limit\nC2,Two,10\nC3,Three,ten\n").unwrap();
     let out = run(
@@ -460,7 +460,7 @@ fn cli_a_bad_csv_row_imports_nothing() {
         &out,
         &["line 3, column credit_limit", "Nothing was imported"],
     );
-    assert_eq!(snapshot(&dir), before);
+    assert_eq!(file_bytes(&dir), before);
 
     std::fs::write(&csv, "code,name,credit_limit\nC2,Two,10\n").unwrap();
     let out = run(
@@ -526,7 +526,7 @@ fn cli_another_programs_sqlite_database_is_refused_untouched() {
         .execute_batch("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 9.5);")
         .unwrap();
     drop(other);
-    let before = snapshot(&dir);
+    let before = file_bytes(&dir);
     for args in a_reader_and_a_writer(base.path()) {
         refused_untouched(
             &dir,
@@ -534,7 +534,7 @@ fn cli_another_programs_sqlite_database_is_refused_untouched() {
             &["is not a custsync customer database", "changed nothing"],
         );
     }
-    assert_eq!(snapshot(&dir), before, "not even switched to WAL");
+    assert_eq!(file_bytes(&dir), before, "not even switched to WAL");
 }
 
 #[test]
@@ -558,14 +558,14 @@ fn cli_a_damaged_database_takes_no_import() {
     std::fs::write(&path, &bytes).unwrap();
     let csv = base.path().join("in.csv");
     std::fs::write(&csv, "code,name\nNEW1,Brand New\n").unwrap();
-    let before = snapshot(&dir);
+    let before = file_bytes(&dir);
     let out = run(
         custsync(),
         &dir,
         &["customers", "import", csv.to_str().unwrap()],
     );
     assert_one_clear_error(&out, &["damaged", "backup"]);
-    assert_eq!(snapshot(&dir), before);
+    assert_eq!(file_bytes(&dir), before);
     // Nor is a damaged database read: the export is not written.
     let exported = base.path().join("out.csv");
     let out = run(
@@ -603,7 +603,7 @@ fn a_database_that_needs_an_upgrade_is_not_read_but_left_for_custsync_to_upgrade
     let path = dir.path().join("custsync.db");
     version_1_database(&path);
     let before = std::fs::read(&path).unwrap();
-    let err = Workspace::snapshot(dir.path())
+    let err = Workspace::open_read_only(dir.path())
         .err()
         .expect("must be refused");
     assert!(matches!(err, StoreError::NeedsUpgrade { .. }), "{err:?}");
@@ -614,7 +614,7 @@ fn a_database_that_needs_an_upgrade_is_not_read_but_left_for_custsync_to_upgrade
     assert_eq!(std::fs::read(&path).unwrap(), before);
     // Once custsync has opened it, it reads.
     drop(Store::open(&path).unwrap());
-    let view = Workspace::snapshot(dir.path()).unwrap();
+    let view = Workspace::open_read_only(dir.path()).unwrap();
     assert_eq!(view.count_customers().unwrap(), 2);
 }
 
@@ -651,7 +651,7 @@ fn cli_a_read_only_workspace_is_reported_and_left_alone() {
     let dir = workspace_with_customers(base.path());
     let csv = base.path().join("in.csv");
     std::fs::write(&csv, "code,name\nC2,Two\n").unwrap();
-    let before = snapshot(&dir);
+    let before = file_bytes(&dir);
     chmod(&dir, 0o555);
     let out = run(
         custsync_without_override(),
@@ -660,7 +660,7 @@ fn cli_a_read_only_workspace_is_reported_and_left_alone() {
     );
     chmod(&dir, 0o755);
     assert_one_clear_error(&out, &["read-only", "--workspace"]);
-    assert_eq!(snapshot(&dir), before);
+    assert_eq!(file_bytes(&dir), before);
 }
 
 #[cfg(unix)]
@@ -668,12 +668,12 @@ fn cli_a_read_only_workspace_is_reported_and_left_alone() {
 fn cli_a_reader_in_a_read_only_workspace_is_told_what_to_do() {
     let base = tempfile::tempdir().unwrap();
     let dir = workspace_with_customers(base.path());
-    let before = snapshot(&dir);
+    let before = file_bytes(&dir);
     chmod(&dir, 0o555);
     let out = run(custsync_without_override(), &dir, &["runs"]);
     chmod(&dir, 0o755);
     assert_one_clear_error(&out, &["read-only folder", "writable", "--workspace"]);
-    assert_eq!(snapshot(&dir), before);
+    assert_eq!(file_bytes(&dir), before);
 }
 
 #[cfg(unix)]

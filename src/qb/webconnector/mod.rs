@@ -28,10 +28,10 @@ mod clip;
 pub mod emulator;
 mod exchange;
 
-mod hcp;
 pub mod http;
 pub mod interactive;
 pub mod qwc;
+mod reported_versions;
 
 pub mod service;
 mod setup;
