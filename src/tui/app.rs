@@ -18,6 +18,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Msg};
 use super::component::{Component, Cx, Effect, Intent, Tone};
+use super::flow::{Connecting, SyncFlow};
 use super::keymap::{Chain, Context, Key, KeyMap, Resolved};
 use super::screens::certificate::CertificateModal;
 use super::screens::dialogs::{self, HelpModal, PermissionModal};
@@ -27,7 +28,6 @@ use super::screens::setup::SetupScreen;
 use super::screens::sync::SyncScreen;
 use super::screens::waiting::WaitModal;
 use super::theme::Theme;
-use super::view::CompanyInfo;
 use super::widgets::help::HelpOverlay;
 use super::widgets::{cut, footer};
 use super::worker::{Command, Event, Task};
@@ -36,16 +36,6 @@ use crate::config::Config;
 /// Below this the screens cannot be laid out; the app says so instead.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
-
-/// Where the synchronize flow is, between its screens and dialogs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct SyncFlow {
-    /// The certificate dialog granted access during this connection.
-    granted: bool,
-    company: Option<CompanyInfo>,
-    /// The operator stopped waiting for the Web Connector.
-    stopped_waiting: bool,
-}
 
 pub struct App {
     config: Config,
@@ -304,33 +294,50 @@ impl App {
                     self.status = Some((Tone::Info, "Already connecting to QuickBooks…".into()));
                     return;
                 }
-                self.flow = Some(SyncFlow::default());
+                self.flow = Some(Connecting::start().into());
                 self.status = Some((Tone::Info, "Connecting to QuickBooks…".into()));
                 self.send(Command::Connect);
             }
-            Intent::AccessAnswered { granted } => {
-                if let Some(f) = &mut self.flow {
-                    f.granted = granted;
+            Intent::AccessAnswered { granted } => self.advance(|_, flow| match flow {
+                SyncFlow::Certificate(c) => Some(c.answered(granted).into()),
+                other => Some(other),
+            }),
+            Intent::SyncNow(yes) => self.advance(|app, flow| match flow {
+                SyncFlow::SyncNow(s) if yes => {
+                    app.modals
+                        .push(Box::new(dialogs::company_confirmation(s.company())));
+                    Some(s.yes().into())
                 }
-            }
-            Intent::SyncNow(true) => self.ask_company(),
-            Intent::SyncNow(false) => {
-                self.end_flow();
-                let setup = SetupScreen::new(&self.config);
-                self.screens.push(Box::new(setup));
-            }
-            Intent::CompanyConfirmed(true) => self.modals.push(Box::new(dialogs::missing_only())),
-            Intent::CompanyConfirmed(false) => {
-                self.end_flow();
-                self.status = Some((
-                    Tone::Info,
-                    "Nothing was changed. Check File Info (or SetUp) and synchronize again.".into(),
-                ));
-            }
-            Intent::MissingOnly(missing_only) => {
-                self.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
-                self.send(Command::Plan { missing_only });
-            }
+                SyncFlow::SyncNow(_) => {
+                    let setup = SetupScreen::new(&app.config);
+                    app.screens.push(Box::new(setup));
+                    None
+                }
+                other => Some(other),
+            }),
+            Intent::CompanyConfirmed(yes) => self.advance(|app, flow| match flow {
+                SyncFlow::ConfirmCompany(c) if yes => {
+                    app.modals.push(Box::new(dialogs::missing_only()));
+                    Some(c.yes().into())
+                }
+                SyncFlow::ConfirmCompany(_) => {
+                    app.status = Some((
+                        Tone::Info,
+                        "Nothing was changed. Check File Info (or SetUp) and synchronize again."
+                            .into(),
+                    ));
+                    None
+                }
+                other => Some(other),
+            }),
+            Intent::MissingOnly(missing_only) => self.advance(|app, flow| match flow {
+                SyncFlow::MissingOnly(q) => {
+                    app.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
+                    app.send(Command::Plan { missing_only });
+                    Some(q.answered(missing_only).into())
+                }
+                other => Some(other),
+            }),
             Intent::CancelSync => {
                 self.end_flow();
                 self.screens.clear();
@@ -339,22 +346,31 @@ impl App {
                     "Synchronize cancelled; nothing was changed.".into(),
                 ));
             }
-            Intent::StartRun(selection) => {
-                self.screens.push(Box::new(ProgressScreen::new()));
-                self.send(Command::Run(selection));
-            }
+            Intent::StartRun(selection) => self.advance(|app, flow| match flow {
+                SyncFlow::Selecting(s) => {
+                    app.screens.push(Box::new(ProgressScreen::new()));
+                    app.send(Command::Run(selection));
+                    Some(s.run().into())
+                }
+                other => Some(other),
+            }),
+            Intent::CloseReport => self.advance(|_, flow| match flow {
+                SyncFlow::Report(_) => None,
+                other => Some(other),
+            }),
             Intent::ApplyFix(fix) => self.send(Command::ApplyFix(fix)),
             Intent::OpenSetup => {
                 self.screens.clear();
                 let setup = SetupScreen::new(&self.config);
                 self.screens.push(Box::new(setup));
             }
-            Intent::StopWaiting => {
-                if let Some(f) = &mut self.flow {
-                    f.stopped_waiting = true;
+            Intent::StopWaiting => self.advance(|app, flow| match flow {
+                SyncFlow::Waiting(w) => {
+                    app.send(Command::CancelRun);
+                    Some(w.stop().into())
                 }
-                self.send(Command::CancelRun);
-            }
+                other => Some(other),
+            }),
             other => {
                 let unclaimed = self.with_top(|s, cx| s.on_intent(other, cx));
                 if let Some(i) = unclaimed {
@@ -370,12 +386,16 @@ impl App {
         }
     }
 
-    fn ask_company(&mut self) {
-        match self.flow.as_ref().and_then(|f| f.company.clone()) {
-            Some(c) => self
-                .modals
-                .push(Box::new(dialogs::company_confirmation(&c))),
-            None => self.end_flow(),
+    /// Moves the synchronize flow on: `step` gets the step it is at and returns the next one,
+    /// or `None` when the flow ends there (the connection is then closed). Nothing happens
+    /// outside a flow.
+    fn advance(&mut self, step: impl FnOnce(&mut App, SyncFlow) -> Option<SyncFlow>) {
+        let Some(flow) = self.flow.take() else {
+            return;
+        };
+        self.flow = step(self, flow);
+        if self.flow.is_none() {
+            self.send(Command::Disconnect);
         }
     }
 
@@ -401,6 +421,10 @@ impl App {
                 self.status = None;
                 self.modals
                     .push(Box::new(CertificateModal::new(req, reply)));
+                self.advance(|_, flow| match flow {
+                    SyncFlow::Connecting(c) => Some(c.asked().into()),
+                    other => Some(other),
+                });
                 return true;
             }
             Event::NeedPermission {
@@ -418,6 +442,10 @@ impl App {
             Event::WaitingForWebConnector(w) => {
                 self.status = None;
                 self.modals.push(Box::new(WaitModal::new(&w)));
+                self.advance(|_, flow| match flow {
+                    SyncFlow::Connecting(c) => Some(c.waiting().into()),
+                    other => Some(other),
+                });
                 return true;
             }
             other => other,
@@ -458,32 +486,41 @@ impl App {
                 self.status = None;
                 // The certificate answer may have changed what the sandbox allows.
                 self.send(Command::LoadSandboxStatus);
-                let granted = match &mut self.flow {
-                    Some(f) => {
-                        f.company = Some(info);
-                        f.granted
-                    }
-                    // The flow was left while connecting: let go of the connection.
-                    None => {
-                        self.send(Command::Disconnect);
-                        return;
-                    }
-                };
-                if granted {
-                    self.modals.push(Box::new(dialogs::sync_now()));
-                } else {
-                    self.ask_company();
+                // A flow left while connecting lets go of the connection.
+                if self.flow.is_none() {
+                    self.send(Command::Disconnect);
+                    return;
                 }
+                self.advance(|app, flow| {
+                    let next: SyncFlow = match flow {
+                        SyncFlow::Connecting(c) => c.connected(info).into(),
+                        SyncFlow::Waiting(w) => w.connected(info).into(),
+                        _ => return None,
+                    };
+                    match &next {
+                        SyncFlow::SyncNow(_) => app.modals.push(Box::new(dialogs::sync_now())),
+                        SyncFlow::ConfirmCompany(c) => app
+                            .modals
+                            .push(Box::new(dialogs::company_confirmation(c.company()))),
+                        _ => {}
+                    }
+                    Some(next)
+                });
             }
-            Event::PlanReady(view) => {
-                self.status = None;
-                self.screens.clear();
-                let notices = view.notices.clone();
-                self.screens.push(Box::new(SyncScreen::new(*view)));
-                if !notices.is_empty() {
-                    self.modals.push(Box::new(dialogs::notices(&notices)));
+            Event::PlanReady(view) => self.advance(|app, flow| match flow {
+                SyncFlow::Planning(p) => {
+                    app.status = None;
+                    app.screens.clear();
+                    let notices = view.notices.clone();
+                    app.screens.push(Box::new(SyncScreen::new(*view)));
+                    if !notices.is_empty() {
+                        app.modals.push(Box::new(dialogs::notices(&notices)));
+                    }
+                    Some(p.ready().into())
                 }
-            }
+                // A comparison for a flow that moved on: nothing to show.
+                other => Some(other),
+            }),
             Event::Progress(p) => {
                 // Reading and comparing before the panes open: the status line follows it.
                 let of = if p.total > 0 {
@@ -497,20 +534,23 @@ impl App {
                 self.send(Command::LoadSandboxStatus);
                 self.modals.push(Box::new(dialogs::fix_applied(&message)));
             }
-            Event::RunFinished(report) => {
-                self.end_flow();
-                self.screens.clear();
-                self.modals.clear();
-                self.modals
-                    .push(Box::new(dialogs::export_completed(&report)));
-                self.send(Command::LoadCustomers);
-            }
+            Event::RunFinished(report) => self.advance(|app, flow| match flow {
+                SyncFlow::Running(r) => {
+                    app.screens.clear();
+                    app.modals.clear();
+                    app.modals
+                        .push(Box::new(dialogs::export_completed(&report)));
+                    app.send(Command::LoadCustomers);
+                    Some(r.finished().into())
+                }
+                other => Some(other),
+            }),
             Event::Failed {
                 during,
                 explanation,
             } => {
                 let stopped = during == Task::Connect
-                    && self.flow.as_ref().is_some_and(|f| f.stopped_waiting);
+                    && self.flow.as_ref().is_some_and(SyncFlow::stopped_waiting);
                 // A failed preview leaves the operator on the panes to try again.
                 if matches!(during, Task::Connect | Task::Plan | Task::Run) {
                     self.end_flow();

@@ -38,6 +38,8 @@ pub enum Intent {
     CancelSync,
     /// The run confirmation said Yes.
     StartRun(CheckedRows),
+    /// The run's report was read: the synchronize flow is over.
+    CloseReport,
     DeleteCustomer(String),
     /// Leave the current screen without saving.
     DiscardChanges,

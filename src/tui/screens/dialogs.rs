@@ -264,7 +264,7 @@ pub fn export_completed(r: &RunReport) -> DialogModal {
         Tone::Warning
     };
     DialogModal::new(
-        Dialog::message(title, &body.join("\n"), Intent::Dismiss)
+        Dialog::message(title, &body.join("\n"), Intent::CloseReport)
             .with_list(list)
             .with_tone(tone),
     )
