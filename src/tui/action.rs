@@ -44,6 +44,7 @@ pub enum Action {
     Edit,
     Delete,
     SetUp,
+    /// Start synchronizing (home); synchronize the checked rows (the panes).
     Synchronize,
     History,
     /// Open the file picker for the File Info field.
@@ -53,8 +54,6 @@ pub enum Action {
     ToggleHidden,
     // Synchronize screen.
     SwitchPane,
-    /// Start the synchronization of the checked rows.
-    Run,
     /// Stop a run between batches.
     CancelRun,
     Undo,

@@ -189,16 +189,15 @@ impl App {
         match self.keymap.resolve(&self.chain(), k) {
             Resolved::Nothing => false,
             Resolved::Text => self.dispatch(Msg::Text(key)),
-            Resolved::Action(Action::ForceQuit) => {
+            // Ctrl-C in the question before quitting: the operator means it.
+            Resolved::Action(Action::ForceQuit)
+                if self.modals.last().is_some_and(|m| m.confirms_quit()) =>
+            {
                 self.quit = true;
                 true
             }
-            Resolved::Action(Action::Quit) => {
-                if self.pending.contains(&Task::Run) {
-                    self.modals.push(Box::new(dialogs::quit_during_run()));
-                } else {
-                    self.quit = true;
-                }
+            Resolved::Action(Action::ForceQuit | Action::Quit) => {
+                self.quit_or_ask();
                 true
             }
             Resolved::Action(Action::Help) => {
@@ -206,6 +205,27 @@ impl App {
                 true
             }
             Resolved::Action(a) => self.dispatch(Msg::Action(a)),
+        }
+    }
+
+    /// Quits, or first asks when quitting would lose something: a run in progress, unsaved
+    /// changes, checked rows.
+    fn quit_or_ask(&mut self) {
+        let mut losses = Vec::new();
+        if self.pending.contains(&Task::Run) {
+            losses.push(
+                "The synchronization in progress: it stops after the current batch; the next \
+                 run finishes what was sent."
+                    .to_string(),
+            );
+        }
+        let screens = std::iter::once(&self.home as &dyn Component)
+            .chain(self.screens.iter().map(|s| s.as_ref()));
+        losses.extend(screens.filter_map(|s| s.unsaved()));
+        if losses.is_empty() {
+            self.quit = true;
+        } else {
+            self.modals.push(Box::new(dialogs::quit(losses)));
         }
     }
 
@@ -302,6 +322,10 @@ impl App {
                 SyncFlow::Certificate(c) => Some(c.answered(granted).into()),
                 other => Some(other),
             }),
+            Intent::CertificateDismissed => self.advance(|_, flow| match flow {
+                SyncFlow::Certificate(c) => Some(c.dismissed().into()),
+                other => Some(other),
+            }),
             Intent::SyncNow(yes) => self.advance(|app, flow| match flow {
                 SyncFlow::SyncNow(s) if yes => {
                     app.modals
@@ -346,11 +370,29 @@ impl App {
                     "Synchronize cancelled; nothing was changed.".into(),
                 ));
             }
-            Intent::StartRun(selection) => self.advance(|app, flow| match flow {
+            Intent::StartRun { rows, not_checked } => self.advance(|app, flow| match flow {
                 SyncFlow::Selecting(s) => {
                     app.screens.push(Box::new(ProgressScreen::new()));
-                    app.send(Command::Run(selection));
-                    Some(s.run().into())
+                    app.send(Command::Run(rows));
+                    Some(s.run(not_checked).into())
+                }
+                other => Some(other),
+            }),
+            Intent::Replan => self.advance(|app, flow| match flow {
+                SyncFlow::Selecting(s) => {
+                    let planning = s.replan();
+                    app.status = Some((Tone::Info, "Comparing again…".into()));
+                    app.send(Command::Plan {
+                        missing_only: planning.missing_only(),
+                    });
+                    Some(planning.into())
+                }
+                other => Some(other),
+            }),
+            Intent::PanesRefreshed => self.advance(|app, flow| match flow {
+                SyncFlow::Planning(p) if p.in_place() => {
+                    app.status = Some((Tone::Success, "Compared again; checks kept.".into()));
+                    Some(p.ready().into())
                 }
                 other => Some(other),
             }),
@@ -538,8 +580,10 @@ impl App {
                 SyncFlow::Running(r) => {
                     app.screens.clear();
                     app.modals.clear();
-                    app.modals
-                        .push(Box::new(dialogs::export_completed(&report)));
+                    app.modals.push(Box::new(dialogs::export_completed(
+                        &report,
+                        r.not_checked(),
+                    )));
                     app.send(Command::LoadCustomers);
                     Some(r.finished().into())
                 }
@@ -551,11 +595,16 @@ impl App {
             } => {
                 let stopped = during == Task::Connect
                     && self.flow.as_ref().is_some_and(SyncFlow::stopped_waiting);
-                // A failed preview leaves the operator on the panes to try again.
+                let dismissed = during == Task::Connect
+                    && self.flow.as_ref().is_some_and(SyncFlow::question_dismissed);
+                // A failed preview leaves the operator on the panes to try again; a failed
+                // comparison or run has closed the connection, so the panes go too.
                 if matches!(during, Task::Connect | Task::Plan | Task::Run) {
                     self.end_flow();
-                    if matches!(during, Task::Run) {
+                    if matches!(during, Task::Plan | Task::Run) {
                         self.screens.clear();
+                    }
+                    if during == Task::Run {
                         self.send(Command::LoadCustomers);
                     }
                     self.send(Command::LoadSandboxStatus);
@@ -563,6 +612,16 @@ impl App {
                 if stopped {
                     // The operator asked for it: no need for an error dialog.
                     self.status = Some((Tone::Info, explanation.what_happened));
+                    return;
+                }
+                if dismissed {
+                    self.status = Some((
+                        Tone::Info,
+                        "QuickBooks' question was closed without an answer, so nothing was \
+                         recorded in QuickBooks and nothing was changed. Synchronize again to \
+                         answer it."
+                            .into(),
+                    ));
                     return;
                 }
                 self.status = None;

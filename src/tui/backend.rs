@@ -202,10 +202,9 @@ impl RealBackend {
         let c = run.counts;
         let mut summary = match run.mode {
             RunMode::Undo => format!(
-                "undid run {}: {} change{}",
+                "undid run {}: {}",
                 run.undo_of.map_or_else(|| "?".into(), |r| r.to_string()),
-                c.undone,
-                if c.undone == 1 { "" } else { "s" }
+                plural(n(c.undone), "change", "changes")
             ),
             RunMode::CsvImport => format!("CSV import: {} customers", c.imported),
             _ => {
@@ -245,19 +244,34 @@ impl RealBackend {
             run.os_user,
             run.company_file.as_deref().unwrap_or("no company file")
         )];
-        for (n, what) in [
+        for (count, one, many) in [
             (
                 c.exported,
-                "added to QuickBooks (they stay there: custsync never changes QuickBooks records)",
+                "customer added to QuickBooks (it stays there: custsync never changes QuickBooks \
+                 records)",
+                "customers added to QuickBooks (they stay there: custsync never changes \
+                 QuickBooks records)",
             ),
-            (c.imported, "imported into SMSTurbo"),
-            (c.replaced, "updated in SMSTurbo from QuickBooks"),
-            (c.linked, "linked to their QuickBooks customer"),
-            (c.undone, "changes undone"),
-            (c.failed, "failed"),
+            (
+                c.imported,
+                "customer imported into SMSTurbo",
+                "customers imported into SMSTurbo",
+            ),
+            (
+                c.replaced,
+                "customer updated in SMSTurbo from QuickBooks",
+                "customers updated in SMSTurbo from QuickBooks",
+            ),
+            (
+                c.linked,
+                "customer linked to its QuickBooks customer",
+                "customers linked to their QuickBooks customer",
+            ),
+            (c.undone, "change undone", "changes undone"),
+            (c.failed, "customer failed", "customers failed"),
         ] {
-            if n > 0 {
-                details.push(format!("{n} {what}"));
+            if count > 0 {
+                details.push(plural(n(count), one, many));
             }
         }
         if let Some(by) = run.undone_by {
@@ -266,11 +280,7 @@ impl RealBackend {
             ));
         }
         if undoable {
-            details.push(format!(
-                "Undo removes the {} imported customer(s) and restores the values of the {} \
-                 updated one(s), unless they were changed since.",
-                c.imported, c.replaced
-            ));
+            details.push(undo_would(n(c.imported), n(c.replaced)));
         }
         if c.failed > 0
             && let Ok(entries) = self.store.run_entries(run.id)
@@ -306,6 +316,37 @@ impl RealBackend {
             details,
         }
     }
+}
+
+/// A journal count as a number of things.
+fn n(count: u64) -> usize {
+    usize::try_from(count).unwrap_or(usize::MAX)
+}
+
+/// What undoing a run with `imported` imports and `replaced` updated customers does, naming
+/// only what there is.
+fn undo_would(imported: usize, replaced: usize) -> String {
+    let parts: Vec<String> = [
+        (imported > 0).then(|| {
+            format!(
+                "removes the {}",
+                plural(imported, "imported customer", "imported customers")
+            )
+        }),
+        (replaced > 0).then(|| {
+            format!(
+                "restores the values of the {}",
+                plural(replaced, "updated customer", "updated customers")
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!(
+        "Undo {}, unless they were changed since.",
+        parts.join(" and ")
+    )
 }
 
 fn mode_words(m: RunMode) -> &'static str {
@@ -928,6 +969,20 @@ mod tests {
             "{:?}",
             v.notes
         );
+    }
+
+    #[test]
+    fn undo_names_only_what_there_is_in_plain_numbers() {
+        assert_eq!(
+            undo_would(8, 0),
+            "Undo removes the 8 imported customers, unless they were changed since."
+        );
+        assert_eq!(
+            undo_would(1, 1),
+            "Undo removes the 1 imported customer and restores the values of the 1 updated \
+             customer, unless they were changed since."
+        );
+        assert!(!undo_would(0, 2).contains("0 "));
     }
 
     #[test]

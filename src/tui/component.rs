@@ -28,6 +28,8 @@ pub enum Intent {
     AccessAnswered {
         granted: bool,
     },
+    /// The certificate dialog was closed without an answer (nothing was sent to QuickBooks).
+    CertificateDismissed,
     /// "Synchronize now?" after first access.
     SyncNow(bool),
     /// "Is this the right company?"
@@ -36,8 +38,16 @@ pub enum Intent {
     MissingOnly(bool),
     /// Leave the synchronize flow without doing anything.
     CancelSync,
-    /// The run confirmation said Yes.
-    StartRun(CheckedRows),
+    /// The run confirmation said Yes. `not_checked` names the rows that could not be checked
+    /// (and why), for the report.
+    StartRun {
+        rows: CheckedRows,
+        not_checked: Vec<String>,
+    },
+    /// Compare both sides again, keeping the panes and their checks.
+    Replan,
+    /// The panes took a new comparison in place.
+    PanesRefreshed,
     /// The run's report was read: the synchronize flow is over.
     CloseReport,
     DeleteCustomer(String),
@@ -153,6 +163,17 @@ pub trait Component {
     /// Takes an intent meant for it, or gives it back.
     fn on_intent(&mut self, intent: Intent, _cx: &mut Cx) -> Option<Intent> {
         Some(intent)
+    }
+
+    /// What leaving now would lose (unsaved changes, checked rows), in words for the question
+    /// asked before quitting; `None` when nothing would be lost.
+    fn unsaved(&self) -> Option<String> {
+        None
+    }
+
+    /// Whether this modal is the question asked before quitting (a second Ctrl-C there quits).
+    fn confirms_quit(&self) -> bool {
+        false
     }
 
     /// Whether the worker is blocked until this component answers (a QuickBooks question).

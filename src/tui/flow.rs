@@ -15,6 +15,8 @@
 //!      └──connected──────────────────────────────────────────▶ ConfirmCompany
 //! ConfirmCompany ──yes──▶ MissingOnly ──answer──▶ Planning ──ready──▶ Selecting
 //! Selecting ──run──▶ Running ──finished──▶ Report
+//! Selecting ──replan──▶ Planning (in place: the panes keep their checks)
+//! Certificate ──dismissed──▶ Connecting (fails; nothing was recorded in QuickBooks)
 //! ```
 //!
 //! Any step may end: a No, a cancel, a failure; the app then drops the flow and closes the
@@ -48,6 +50,9 @@ pub enum SyncFlow {
 pub struct Connecting {
     /// QuickBooks' certificate question was answered with a Yes during this connection.
     granted: bool,
+    /// The operator closed QuickBooks' question without answering it: the connection then
+    /// fails, and that is no error to show.
+    dismissed: bool,
 }
 
 /// QuickBooks asks whether to let custsync in (the certificate, or "allow access this time?");
@@ -84,6 +89,8 @@ pub struct MissingOnly;
 #[derive(Debug, PartialEq, Eq)]
 pub struct Planning {
     missing_only: bool,
+    /// A second comparison for panes already open: they take it in place, keeping their checks.
+    in_place: bool,
 }
 
 /// The panes are open; the operator checks rows.
@@ -94,7 +101,10 @@ pub struct Selecting {
 
 /// The checked rows are being synchronized.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Running;
+pub struct Running {
+    /// Rows that could not be checked, and why: the report says so.
+    not_checked: Vec<String>,
+}
 
 /// The run is over and its report is on screen.
 #[derive(Debug, PartialEq, Eq)]
@@ -109,7 +119,10 @@ pub enum Connected {
 impl Connecting {
     /// The operator asked to synchronize.
     pub fn start() -> Connecting {
-        Connecting { granted: false }
+        Connecting {
+            granted: false,
+            dismissed: false,
+        }
     }
 
     /// QuickBooks asks its question.
@@ -139,6 +152,15 @@ impl Certificate {
     pub fn answered(self, granted: bool) -> Connecting {
         Connecting {
             granted: self.granted || granted,
+            dismissed: false,
+        }
+    }
+
+    /// The question was closed without an answer: QuickBooks records nothing.
+    pub fn dismissed(self) -> Connecting {
+        Connecting {
+            granted: self.granted,
+            dismissed: true,
         }
     }
 }
@@ -186,7 +208,10 @@ impl ConfirmCompany {
 impl MissingOnly {
     /// The answer to "Show Missing Customers Only?" starts the comparison.
     pub fn answered(self, missing_only: bool) -> Planning {
-        Planning { missing_only }
+        Planning {
+            missing_only,
+            in_place: false,
+        }
     }
 }
 
@@ -195,7 +220,12 @@ impl Planning {
         self.missing_only
     }
 
-    /// The plan came back: the panes open.
+    /// Whether open panes take this comparison in place.
+    pub fn in_place(&self) -> bool {
+        self.in_place
+    }
+
+    /// The plan came back: the panes open (or take it in place).
     pub fn ready(self) -> Selecting {
         Selecting {
             missing_only: self.missing_only,
@@ -204,13 +234,25 @@ impl Planning {
 }
 
 impl Selecting {
-    /// The run confirmation said Yes.
-    pub fn run(self) -> Running {
-        Running
+    /// Compare again on the same connection, without asking anything again.
+    pub fn replan(self) -> Planning {
+        Planning {
+            missing_only: self.missing_only,
+            in_place: true,
+        }
+    }
+
+    /// The run confirmation said Yes; `not_checked` names the rows that could not be checked.
+    pub fn run(self, not_checked: Vec<String>) -> Running {
+        Running { not_checked }
     }
 }
 
 impl Running {
+    pub fn not_checked(&self) -> &[String] {
+        &self.not_checked
+    }
+
     pub fn finished(self) -> Report {
         Report
     }
@@ -229,6 +271,11 @@ impl SyncFlow {
     /// The operator asked to stop waiting for the Web Connector.
     pub fn stopped_waiting(&self) -> bool {
         matches!(self, SyncFlow::Waiting(w) if w.stopping())
+    }
+
+    /// The operator closed QuickBooks' question without answering.
+    pub fn question_dismissed(&self) -> bool {
+        matches!(self, SyncFlow::Connecting(c) if c.dismissed)
     }
 }
 
@@ -307,8 +354,21 @@ mod tests {
         assert_eq!(c.company().name, "Acme");
         let planning = c.yes().answered(true);
         assert!(planning.missing_only());
-        let report = planning.ready().run().finished();
+        let selecting = planning.ready().replan().ready();
+        let report = selecting.run(Vec::new()).finished();
         assert_eq!(SyncFlow::from(report), SyncFlow::Report(Report));
+    }
+
+    #[test]
+    fn a_dismissed_question_is_remembered_and_a_replan_keeps_the_mode() {
+        let flow = SyncFlow::from(Connecting::start().asked().dismissed());
+        assert!(flow.question_dismissed());
+        let planning = Connecting::start().asked().answered(false);
+        let Connected::ConfirmCompany(c) = planning.connected(company()) else {
+            panic!("no company question");
+        };
+        let again = c.yes().answered(false).ready().replan();
+        assert!(!again.missing_only() && again.in_place());
     }
 
     #[test]

@@ -36,12 +36,16 @@ pub enum Context {
     Dialog,
     /// A message with one button.
     Message,
+    /// A message whose one button says it is done (QuickBooks' Access Confirmation).
+    Done,
     /// A choice of buttons other than Yes/No.
     Buttons,
     /// A choice among options (radio buttons), listed one per line.
     Choice,
     /// Options on one line (a status, a connection kind).
     Options,
+    /// Checkboxes on one line (the export statuses).
+    Checkboxes,
     FilePicker,
     MaintainCustomer,
     /// The setup names a sandbox company.
@@ -67,10 +71,11 @@ impl Context {
             Context::Form => "Forms",
             Context::Tabs => "Tabs",
             Context::Dialog => "Dialogs",
-            Context::Message => "Messages",
+            Context::Message | Context::Done => "Messages",
             Context::Buttons => "Buttons",
             Context::Choice => "Choices",
             Context::Options => "Options",
+            Context::Checkboxes => "Checkboxes",
             Context::FilePicker => "File picker",
             Context::MaintainCustomer => "Maintain Customer",
             Context::Sandbox => "Sandbox company",
@@ -253,6 +258,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     HelpOverlay [Down, Char('j')] => Down, "Scroll down";
     HelpOverlay [PageUp] => PageUp, "Page up";
     HelpOverlay [PageDown, Space] => PageDown, "Page down";
+    HelpOverlay [Home, Char('g')] => Top, "Top";
+    HelpOverlay [End, Char('G')] => Bottom, "End";
 
     Dialog [Char('y'), Char('Y')] => Yes, "Yes", hint;
     Dialog [Char('n'), Char('N')] => No, "No", hint;
@@ -266,6 +273,10 @@ pub const DEFAULT: &[Binding] = bindings! {
     Message [Enter, Esc, Space] => Submit, "OK", hint;
     Message [Up, Char('k')] => Up, "Scroll up";
     Message [Down, Char('j')] => Down, "Scroll down";
+
+    Done [Enter, Esc, Space] => Submit, "Done", hint;
+    Done [Up, Char('k')] => Up, "Scroll up";
+    Done [Down, Char('j')] => Down, "Scroll down";
 
     Buttons [Left, BackTab] => FocusPrev, "Previous button", hint;
     Buttons [Right, Tab] => FocusNext, "Next button", hint;
@@ -282,10 +293,13 @@ pub const DEFAULT: &[Binding] = bindings! {
     Choice [Tab] => FocusNext, "Next item", hint;
     Choice [BackTab] => FocusPrev, "Previous item";
     Choice [Enter] => Submit, "Continue", hint;
-    Choice [Esc] => Back, "Cancel", hint;
+    Choice [Esc] => Back, "Close", hint;
 
     Options [Left] => Left, "Previous option", hint;
     Options [Right, Space] => Right, "Next option", hint;
+
+    Checkboxes [Left] => Left, "Previous box", hint;
+    Checkboxes [Right] => Right, "Next box", hint;
 
     FilterInput [Enter] => Submit, "Keep filter", hint;
     FilterInput [Esc] => Back, "Clear filter", hint;
@@ -319,7 +333,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     FilePicker [Char('.')] => ToggleHidden, "Show hidden", hint;
     FilePicker [Esc] => Back, "Cancel", hint;
 
-    MaintainCustomer [Char('a'), Insert] => Add, "Add", hint;
+    MaintainCustomer [Char('n'), Insert] => Add, "New customer", hint;
     MaintainCustomer [Enter, Char('e')] => Edit, "Edit", hint;
     MaintainCustomer [Char('d'), Delete] => Delete, "Delete", hint;
     MaintainCustomer [Char('s')] => SetUp, "SetUp", hint;
@@ -333,10 +347,11 @@ pub const DEFAULT: &[Binding] = bindings! {
     Sandbox [Char('o')] => ToggleQuickBooksOpen, "Sandbox: open/close the file in QuickBooks", hint;
 
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
-    SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;
+    SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
+    SyncPanes [Char('r')] => Refresh, "Compare again (keeps the checks)";
     SyncPanes [Esc] => Back, "Back", hint;
 
-    Checklist [Space, Insert] => Toggle, "Check", hint;
+    Checklist [Space] => Toggle, "Check", hint;
     Checklist [Char('a'), Ctrl('a')] => CheckAll, "All/none", hint;
     Checklist [Char('*')] => InvertChecks, "Invert checks";
 
@@ -348,9 +363,9 @@ pub const DEFAULT: &[Binding] = bindings! {
     List [Home, Char('g')] => Top, "First row";
     List [End, Char('G')] => Bottom, "Last row";
 
-    Progress [Esc, Char('c')] => CancelRun, "Cancel after this batch", hint;
+    Progress [Esc] => CancelRun, "Cancel after this batch", hint;
 
-    Waiting [Esc, Char('c'), Enter] => Back, "Stop waiting", hint;
+    Waiting [Esc, Enter] => Back, "Stop waiting", hint;
 
     History [Char('u')] => Undo, "Undo run", hint;
     History [Char('r')] => Refresh, "Refresh";

@@ -14,7 +14,8 @@ use crate::sync::problems::Problem;
 use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
-    Column, FieldDiff, RowDetail, RowId, RowKind, RunPreview, SyncPane, SyncRow, SyncView, plural,
+    Column, FieldDiff, RowDetail, RowId, RowKey, RowKind, RunPreview, SyncPane, SyncRow, SyncView,
+    plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -96,10 +97,12 @@ pub fn sync_view(
         let detail = pair_detail(row, local, qb);
         let id = layout.pair(i);
         let name = display_name(local);
+        let key = RowKey::SmsTurbo(local.code().to_string());
         left.push((
             row.local,
             SyncRow {
                 id,
+                key: key.clone(),
                 kind: RowKind::NotInSync,
                 name: name.clone(),
                 cells: local_cells(local),
@@ -111,6 +114,7 @@ pub fn sync_view(
             row.qb,
             SyncRow {
                 id,
+                key,
                 kind: RowKind::NotInSync,
                 name,
                 cells: qb_cells(qb),
@@ -266,6 +270,7 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     }
     SyncRow {
         id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
         kind: kind_for(&row.problems, RowKind::Export),
         name: display_name(local),
         cells: local_cells(local),
@@ -294,6 +299,7 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
     let name = qb.data.get(Field::Name).unwrap_or(c.name());
     SyncRow {
         id,
+        key: RowKey::QuickBooks(qb.list_id.clone()),
         kind: kind_for(&row.problems, RowKind::Import),
         name: format!("{name} (QuickBooks)"),
         cells: qb_cells(qb),

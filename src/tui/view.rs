@@ -140,6 +140,16 @@ pub use crate::sync::CompanyInfo;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowId(pub u64);
 
+/// What a row stands for, whatever its position in a plan: a second comparison finds the same
+/// customer again by it (to keep its check and the cursor on it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowKey {
+    /// An SMSTurbo customer (an export, or a pair), by code.
+    SmsTurbo(String),
+    /// A QuickBooks customer SMSTurbo lacks, by ListID.
+    QuickBooks(String),
+}
+
 /// What synchronizing a row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
@@ -219,6 +229,7 @@ pub struct RowDetail {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncRow {
     pub id: RowId,
+    pub key: RowKey,
     pub kind: RowKind,
     /// How the detail area and messages name the record: "Cobalt Marine (C1002)".
     pub name: String,

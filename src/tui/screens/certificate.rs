@@ -199,11 +199,7 @@ impl CertificateModal {
             "\n\nYou can change this later in QuickBooks: Edit → Preferences → Integrated \
              Applications → Company Preferences.",
         );
-        let mut d = Dialog::message("Access Confirmation", &body, Step::Done);
-        if let Some(b) = d.buttons.first_mut() {
-            b.label = "Done".into();
-        }
-        d
+        Dialog::done("Access Confirmation", &body, Step::Done)
     }
 
     fn update_ask(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -211,9 +207,13 @@ impl CertificateModal {
             return false;
         };
         match (a, self.focus) {
+            // Esc is no answer: QuickBooks records nothing, and asks again next time.
             (Action::Back, _) => {
-                self.choice = Choice::No;
-                self.finish(cx);
+                if let Some(r) = self.reply.take() {
+                    r.send(None);
+                }
+                cx.close_modal();
+                cx.intent(Intent::CertificateDismissed);
             }
             (Action::Submit, _) => {
                 if self.choice == Choice::No {
@@ -465,6 +465,16 @@ mod tests {
                 allow_personal_data: true
             })
         );
+        assert!(!m.awaits_answer());
+    }
+
+    #[test]
+    fn esc_closes_the_question_without_an_answer() {
+        let (reply, answer) = Reply::channel();
+        let mut m = CertificateModal::new(request(), reply);
+        let intents = press(&mut m, &[Action::Down, Action::Back]);
+        assert_eq!(intents, vec![Intent::CertificateDismissed]);
+        assert_eq!(answer.try_recv().unwrap(), None);
         assert!(!m.awaits_answer());
     }
 

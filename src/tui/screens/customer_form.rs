@@ -386,6 +386,11 @@ impl Component for CustomerForm {
         self.slots.get(self.focus) != Some(&Slot::Status)
     }
 
+    fn unsaved(&self) -> Option<String> {
+        self.dirty()
+            .then(|| "This customer has changes that are not saved.".into())
+    }
+
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         let n = self.slots.len();
         match msg {

@@ -610,6 +610,16 @@ impl SetupScreen {
             (Action::FocusNext, _) => self.move_focus(true),
             (Action::FocusPrev, _) => self.move_focus(false),
             (Action::Toggle, Item::Status(s)) => self.toggle_status(s),
+            (Action::Left | Action::Right, Item::Status(s)) => {
+                let all = CustomerStatus::ALL;
+                let i = all.iter().position(|&x| x == s).unwrap_or(0);
+                let j = if a == Action::Right {
+                    (i + 1).min(all.len() - 1)
+                } else {
+                    i.saturating_sub(1)
+                };
+                self.set_focus(Item::Status(all[j]));
+            }
             (Action::Submit, _) => self.activate(cx),
             (_, Item::ReplaceList) => return self.replace.handle(msg) != ListOutcome::Ignored,
             (Action::Toggle, _) => self.activate(cx),
@@ -647,6 +657,7 @@ impl Component for SetupScreen {
             Item::Text(_) => vec![Context::TextField, Context::Form],
             Item::TabBar => vec![Context::Tabs, Context::Form],
             Item::Connection => vec![Context::Options, Context::Form, Context::Tabs],
+            Item::Status(_) => vec![Context::Checkboxes, Context::Form, Context::Tabs],
             Item::ReplaceList if self.replace.is_filtering() => self.replace.contexts(),
             Item::ReplaceList => {
                 // The list first: ↓/j move in it; Tab (the form's) leaves it.
@@ -661,6 +672,11 @@ impl Component for SetupScreen {
     fn captures_text(&self) -> bool {
         matches!(self.focus, Item::Text(_))
             || (self.focus == Item::ReplaceList && self.replace.captures_text())
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        self.dirty()
+            .then(|| "SetUp has changes that are not saved.".into())
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {

@@ -1,7 +1,7 @@
 //! The two-pane Synchronize screen: SMSTurbo left, QuickBooks right, each a checklist; a detail
 //! area shows the selected record, its differing fields and its problems.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -13,7 +13,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::{CheckedRows, RowId, RowKind, SyncPane, SyncRow, SyncView};
+use crate::tui::view::{CheckedRows, RowId, RowKey, RowKind, SyncPane, SyncRow, SyncView, plural};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::hanging::Hanging;
 use crate::tui::widgets::{column_widths, cut, fitted, panel, split_top};
@@ -55,6 +55,10 @@ impl Pane {
 
     fn selected(&self) -> Option<&SyncRow> {
         self.list.cursor_row().and_then(|i| self.rows.get(i))
+    }
+
+    fn position(&self, key: &RowKey) -> Option<usize> {
+        self.rows.iter().position(|r| &r.key == key)
     }
 }
 
@@ -122,6 +126,61 @@ impl SyncScreen {
             rows,
             add_missing_list_entries: false,
         }
+    }
+
+    /// Takes a new comparison of the same connection in place: the rows that are still there
+    /// keep their checks, each pane its filter and the cursor on the same customer.
+    pub fn refresh(&mut self, view: SyncView) {
+        let checked: HashSet<RowKey> = self
+            .panes
+            .iter()
+            .flat_map(|p| p.list.checked_rows().map(|i| p.rows[i].key.clone()))
+            .collect();
+        let cursors: Vec<Option<RowKey>> = self
+            .panes
+            .iter()
+            .map(|p| p.selected().map(|r| r.key.clone()))
+            .collect();
+        let filters: Vec<String> = self
+            .panes
+            .iter()
+            .map(|p| p.list.filter().to_string())
+            .collect();
+        let focus = self.focus;
+        *self = SyncScreen::new(view);
+        self.focus = focus;
+        for (side, pane) in self.panes.iter_mut().enumerate() {
+            pane.list.set_filter(&filters[side]);
+            for i in 0..pane.rows.len() {
+                if checked.contains(&pane.rows[i].key) {
+                    pane.list.set_checked(i, true);
+                }
+            }
+            if let Some(i) = cursors[side].as_ref().and_then(|k| pane.position(k)) {
+                pane.list.select_row(i);
+            }
+        }
+    }
+
+    /// The rows that cannot be checked, each once, with the first reason: the report names
+    /// them, since they stay as they are.
+    fn not_checked(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for p in &self.panes {
+            for (i, r) in p.rows.iter().enumerate() {
+                if let Some(why) = p.list.blocked_reason(i)
+                    && seen.insert(r.id)
+                {
+                    out.push(format!("{}: {why}", r.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn checked_count(&self) -> usize {
+        self.selection().rows.len()
     }
 
     /// Keeps the two halves of a pair checked alike.
@@ -278,6 +337,16 @@ impl Component for SyncScreen {
         self.pane().list.captures_text()
     }
 
+    fn unsaved(&self) -> Option<String> {
+        match self.checked_count() {
+            0 => None,
+            n => Some(format!(
+                "{} on the Synchronize screen, not synchronized yet.",
+                plural(n, "checked row", "checked rows")
+            )),
+        }
+    }
+
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
             let (_, panes, _) = Self::layout(cx.area);
@@ -299,7 +368,7 @@ impl Component for SyncScreen {
                     };
                     return true;
                 }
-                Some(Action::Run) => {
+                Some(Action::Synchronize) => {
                     let selection = self.selection();
                     if selection.rows.is_empty() {
                         cx.status(
@@ -313,7 +382,14 @@ impl Component for SyncScreen {
                     return true;
                 }
                 Some(Action::Back) if self.pane().list.filter().is_empty() => {
-                    cx.intent(Intent::CancelSync);
+                    match self.checked_count() {
+                        0 => cx.intent(Intent::CancelSync),
+                        n => cx.modal(dialogs::leave_sync(n)),
+                    }
+                    return true;
+                }
+                Some(Action::Refresh) => {
+                    cx.intent(Intent::Replan);
                     return true;
                 }
                 _ => {}
@@ -327,7 +403,17 @@ impl Component for SyncScreen {
         match ev {
             Event::Preview(p) => {
                 let selection = self.previewing.take().unwrap_or_else(|| self.selection());
-                cx.modal(dialogs::run_confirmation(&p, selection));
+                cx.modal(dialogs::run_confirmation(&p, selection, self.not_checked()));
+                None
+            }
+            // A second comparison asked for from here.
+            Event::PlanReady(view) => {
+                let notices = view.notices.clone();
+                self.refresh(*view);
+                if !notices.is_empty() {
+                    cx.modal(dialogs::notices(&notices));
+                }
+                cx.intent(Intent::PanesRefreshed);
                 None
             }
             other => Some(other),

@@ -24,6 +24,8 @@ use crate::tui::theme::Theme;
 pub enum Role {
     Yes,
     No,
+    /// The one button of a message that closes a step ("Done").
+    Done,
     Other,
 }
 
@@ -97,6 +99,20 @@ impl<T: Clone> Dialog<T> {
         )
     }
 
+    /// A message whose one button says the step is done.
+    pub fn done(title: &str, body: &str, value: T) -> Dialog<T> {
+        Dialog::build(
+            title,
+            body,
+            vec![Button {
+                label: "Done".into(),
+                role: Role::Done,
+                value,
+            }],
+            0,
+        )
+    }
+
     /// A Yes/No question starting on Yes.
     pub fn confirm(title: &str, body: &str, yes: T, no: T) -> Dialog<T> {
         Dialog::build(title, body, yes_no(yes, no), 0)
@@ -145,7 +161,9 @@ impl<T: Clone> Dialog<T> {
     /// are Yes and No buttons.
     pub fn context(&self) -> Context {
         let has = |r| self.buttons.iter().any(|b| b.role == r);
-        if self.buttons.len() == 1 {
+        if self.buttons.len() == 1 && has(Role::Done) {
+            Context::Done
+        } else if self.buttons.len() == 1 {
             Context::Message
         } else if has(Role::Yes) && has(Role::No) {
             Context::Dialog

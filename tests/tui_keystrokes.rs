@@ -1,0 +1,278 @@
+//! Issue 10: nothing lost to a keystroke, every problem fixable from where it is seen. Each test
+//! walks what an operator met, key by key, through the app on a test terminal (the fast fake
+//! back end unless the database or the sandbox company must be looked at afterwards).
+
+mod tui_support;
+
+use custsync::qb::sandbox::Grant;
+use custsync::store::CustomerStatus;
+use custsync::tui::fake::FakeBackend;
+use custsync::tui::keymap::Key::{self, *};
+use custsync::tui::testing::{Harness, scenes};
+use custsync::tui::worker::Command;
+
+fn demo() -> Harness {
+    Harness::new(FakeBackend::demo(), 80, 24)
+}
+
+fn screen_has(h: &mut Harness, texts: &[&str]) {
+    let s = h.screen();
+    for t in texts {
+        assert!(s.contains(t), "missing {t:?} in:\n{s}");
+    }
+}
+
+fn count(h: &Harness, f: impl Fn(&Command) -> bool) -> usize {
+    h.sent.iter().filter(|c| f(c)).count()
+}
+
+/// The panes after "Show Missing Customers Only?" Yes.
+fn panes(h: &mut Harness) {
+    scenes::missing_only_question(h);
+    h.press(Char('y'));
+}
+
+// 1. Any key that leaves asks when something would be lost.
+
+#[test]
+fn q_and_ctrl_c_ask_before_an_edited_customer_is_lost() {
+    let mut h = demo();
+    // Edit the first customer and change its status.
+    h.keys(&[Enter, Down, Down, Down, Right]);
+    screen_has(&mut h, &["Edit customer C1001"]);
+    h.press(Char('q'));
+    assert!(!h.app.should_quit());
+    screen_has(
+        &mut h,
+        &[
+            "Quit custsync?",
+            "This customer has changes that are not saved",
+        ],
+    );
+    // Staying (the default) keeps the change on screen.
+    h.press(Enter);
+    assert!(!h.app.should_quit());
+    screen_has(&mut h, &["Edit customer C1001", "(•) Hold"]);
+    // Ctrl-C asks too; a second Ctrl-C quits.
+    h.press(Ctrl('c'));
+    assert!(!h.app.should_quit());
+    screen_has(&mut h, &["Quit custsync?"]);
+    h.press(Ctrl('c'));
+    assert!(h.app.should_quit());
+}
+
+#[test]
+fn q_asks_before_setup_changes_and_checked_rows_are_lost() {
+    let mut h = demo();
+    h.keys(&[Char('s'), Char(']'), Space, Char('q')]);
+    assert!(!h.app.should_quit());
+    screen_has(
+        &mut h,
+        &["Quit custsync?", "SetUp has changes that are not saved"],
+    );
+    h.press(Char('y'));
+    assert!(h.app.should_quit());
+
+    let mut h = demo();
+    panes(&mut h);
+    h.keys(&[Tab, Space, Char('q')]);
+    assert!(!h.app.should_quit());
+    screen_has(&mut h, &["Quit custsync?", "1 checked row"]);
+    h.press(Esc);
+    screen_has(&mut h, &["QuickBooks — 1 of 5 checked"]);
+    // Nothing to lose: q quits at once.
+    let mut h = demo();
+    h.press(Char('q'));
+    assert!(h.app.should_quit());
+}
+
+// 2. Esc in the panes keeps the checked rows unless the operator says otherwise; r compares
+// again in place.
+
+#[test]
+fn esc_in_the_panes_asks_before_dropping_checked_rows() {
+    let mut h = demo();
+    panes(&mut h);
+    h.keys(&[Space, Space, Esc]);
+    screen_has(&mut h, &["Leave Synchronize?", "2 checked rows"]);
+    // Stay is the default: the rows are still checked.
+    h.press(Enter);
+    screen_has(&mut h, &["SMSTurbo — 2 of"]);
+    assert!(h.backend.state().connected);
+    h.keys(&[Esc, Char('y')]);
+    screen_has(&mut h, &["Synchronize cancelled; nothing was changed."]);
+    assert!(!h.backend.state().connected);
+}
+
+#[test]
+fn r_compares_again_in_place_keeping_the_checks_and_asking_nothing() {
+    let mut h = demo();
+    panes(&mut h);
+    h.keys(&[Space, Down]);
+    let connects = count(&h, |c| *c == Command::Connect);
+    // Meanwhile a customer is added in SMSTurbo (another screen, another user).
+    h.backend
+        .state()
+        .customers
+        .push(custsync::store::Customer::new(
+            "C2100",
+            "Aardvark Antiques",
+            CustomerStatus::Active,
+        ));
+    h.press(Char('r'));
+    assert_eq!(count(&h, |c| *c == Command::Connect), connects);
+    assert_eq!(
+        count(&h, |c| matches!(c, Command::Plan { missing_only: true })),
+        2
+    );
+    let s = h.screen();
+    assert!(!s.contains("Confirm company"), "{s}");
+    assert!(!s.contains("Show Missing Customers Only?"), "{s}");
+    // The cursor stays on the same customer.
+    screen_has(
+        &mut h,
+        &["SMSTurbo — 1 of 13 checked", "Juniper Cafe (C1009) —"],
+    );
+    h.press(Char('/'));
+    h.type_text("aardvark");
+    screen_has(&mut h, &["C2100 Aardvark Antiques"]);
+}
+
+// 4. Esc on the Application Certificate cancels the question; only "No" answers No.
+
+#[test]
+fn esc_on_the_certificate_answers_nothing() {
+    let mut h = demo();
+    h.press(Char('y'));
+    screen_has(&mut h, &["QuickBooks – Application Certificate"]);
+    h.press(Esc);
+    assert_eq!(h.backend.state().access, Grant::None);
+    let s = h.screen();
+    assert!(!s.contains("refused"), "{s}");
+    assert!(!s.contains("not yet allowed"), "{s}");
+    screen_has(&mut h, &["without an answer", "nothing was recorded"]);
+    // The next Synchronize asks again.
+    h.press(Char('y'));
+    screen_has(&mut h, &["QuickBooks – Application Certificate"]);
+}
+
+// 6. ←/→ move between the Export status checkboxes.
+
+#[test]
+fn arrows_move_between_the_export_status_checkboxes() {
+    let mut h = demo();
+    // Tab bar → File Info → pattern → connection → Include Customer Types → Active.
+    h.keys(&[
+        Char('s'),
+        Tab,
+        Tab,
+        Tab,
+        Tab,
+        Tab,
+        Right,
+        Right,
+        Space,
+        Left,
+        Ctrl('s'),
+    ]);
+    let statuses = h.backend.state().config.export.statuses.clone();
+    assert!(
+        !statuses.contains(&CustomerStatus::Prospect),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&CustomerStatus::Active), "{statuses:?}");
+}
+
+// 8. What the end of a run says, help's keys, wording.
+
+#[test]
+fn export_completed_says_which_customers_were_not_synchronized_and_why() {
+    let mut h = demo();
+    panes(&mut h);
+    h.keys(&[Char('a'), Char('y'), Char('y')]);
+    screen_has(
+        &mut h,
+        &[
+            "Export Completed",
+            "Not checked: 3 customers with problems",
+            "ACME Supply",
+        ],
+    );
+}
+
+#[test]
+fn help_goes_to_its_end_with_end_and_g() {
+    for key in [End, Char('G')] {
+        let mut h = demo();
+        h.press(Char('?'));
+        // The last section is "Anywhere": Ctrl-C, then F1.
+        let last = "Quit custsync";
+        assert!(!h.shows(last), "the end of help already shows");
+        h.press(key);
+        assert!(
+            h.shows(last),
+            "{key:?}: {last:?} not shown:\n{}",
+            h.screen()
+        );
+    }
+}
+
+#[test]
+fn access_confirmation_footer_names_its_button() {
+    let mut h = demo();
+    scenes::access_confirmation(&mut h);
+    let s = h.screen();
+    assert!(s.contains("[ Done ]"), "{s}");
+    let footer = s.lines().last().unwrap_or("");
+    assert!(footer.contains("Enter Done"), "{footer}");
+}
+
+// 9. One key, one meaning, on every screen.
+
+#[test]
+fn one_key_means_one_thing_on_every_screen() {
+    use custsync::tui::keymap::{Context, DEFAULT};
+    use std::collections::HashMap;
+    // Where the operator looks at a screen (not typing, not answering a dialog).
+    let screens = [
+        Context::MaintainCustomer,
+        Context::Sandbox,
+        Context::SyncPanes,
+        Context::Checklist,
+        Context::List,
+        Context::History,
+        Context::Progress,
+        Context::Waiting,
+        Context::Form,
+        Context::Tabs,
+    ];
+    let mut meaning: HashMap<Key, (custsync::tui::action::Action, Context)> = HashMap::new();
+    for b in DEFAULT.iter().filter(|b| screens.contains(&b.context)) {
+        // Letters, signs and function keys name commands; arrows, Tab, Enter, Esc and Space
+        // move and act on whatever has focus.
+        for &k in b.keys {
+            let command = match k {
+                Char('j' | 'k' | 'g' | 'G') => false,
+                Char(_) | F(_) | Ctrl(_) | Insert | Delete => true,
+                _ => false,
+            };
+            if !command {
+                continue;
+            }
+            if let Some((action, ctx)) = meaning.insert(k, (b.action, b.context)) {
+                assert_eq!(
+                    action, b.action,
+                    "{k} is {action:?} in {ctx:?} but {:?} in {:?}",
+                    b.action, b.context
+                );
+            }
+        }
+    }
+    // Synchronize is the same key on the home screen and in the panes.
+    let mut h = demo();
+    let footer = h.screen().lines().last().unwrap_or("").to_string();
+    assert!(footer.contains("y Synchronize"), "{footer}");
+    panes(&mut h);
+    let footer = h.screen().lines().last().unwrap_or("").to_string();
+    assert!(footer.contains("y Synchronize"), "{footer}");
+}
