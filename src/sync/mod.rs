@@ -5,6 +5,7 @@ pub mod engine;
 pub mod fault;
 pub mod index;
 pub mod keys;
+pub mod likely;
 pub mod matching;
 pub mod plan;
 pub mod problems;
