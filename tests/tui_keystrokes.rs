@@ -276,3 +276,153 @@ fn one_key_means_one_thing_on_every_screen() {
     let footer = h.screen().lines().last().unwrap_or("").to_string();
     assert!(footer.contains("y Synchronize"), "{footer}");
 }
+
+// 5. File Info shows the file in use, and a bad path is refused on the spot.
+
+#[test]
+fn file_info_never_shows_a_path_it_does_not_use() {
+    let mut h = demo();
+    h.press(Tab).keys(&[Home, Ctrl('k')]);
+    h.type_text("/demo/readme.txt");
+    h.press(Enter);
+    screen_has(
+        &mut h,
+        &["✗ File Info: the sandbox needs a .QBW company file"],
+    );
+    all_words_shown(&mut h, "custsync still uses /demo/Acme Books.QBW");
+    assert_eq!(h.app.config().company_file, "/demo/Acme Books.QBW");
+    // The operator is still in the field, correcting what they typed…
+    h.type_text("x");
+    screen_has(&mut h, &["/demo/readme.txtx"]);
+    // …and Esc puts back the file in use: the field never shows a path custsync is not using.
+    h.press(Esc);
+    let s = h.screen();
+    assert!(!s.contains("readme"), "{s}");
+    screen_has(&mut h, &["File Info /demo/Acme Books.QBW"]);
+}
+
+// 7. Nothing an operator must read is cut off.
+
+/// Every word of `text` appears on the screen (wrapped lines put them on separate rows).
+fn all_words_shown(h: &mut Harness, text: &str) {
+    let s = h.screen();
+    let words: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let wanted: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Rows break the text anywhere between words; glue the screen's rows and compare words.
+    let mut rest = words.as_str();
+    for w in wanted.split(' ') {
+        match rest.find(w) {
+            Some(i) => rest = &rest[i + w.len()..],
+            None => panic!("{w:?} of {text:?} is not on screen:\n{s}"),
+        }
+    }
+}
+
+#[test]
+fn the_status_line_wraps_instead_of_cutting() {
+    let mut h = Harness::new(FakeBackend::demo(), 60, 15);
+    scenes::company_confirmation(&mut h);
+    h.press(Char('n'));
+    all_words_shown(
+        &mut h,
+        "Nothing was changed. Check File Info (or SetUp) and synchronize again.",
+    );
+}
+
+#[test]
+fn the_panes_header_says_what_is_left_out_in_full() {
+    let backend = FakeBackend::demo();
+    backend
+        .state()
+        .config
+        .export
+        .statuses
+        .remove(&CustomerStatus::Inactive);
+    let mut h = Harness::new(backend, 80, 24);
+    scenes::missing_only_question(&mut h);
+    h.press(Char('n'));
+    all_words_shown(
+        &mut h,
+        "every customer not in sync · + missing · ≠ differs · 12 in sync · 2 hidden by export status",
+    );
+}
+
+#[test]
+fn a_setup_error_is_shown_whole() {
+    let mut h = Harness::new(FakeBackend::demo(), 60, 24);
+    h.keys(&[Char('s'), Tab, Tab, Tab, Right, Tab, Home, Ctrl('k')]);
+    h.type_text("0.0.0.0:8089");
+    h.press(Ctrl('s'));
+    all_words_shown(
+        &mut h,
+        "listening on 0.0.0.0:8089 lets other computers connect, which needs HTTPS: set tls_cert \
+         and tls_key, or listen on 127.0.0.1",
+    );
+}
+
+#[test]
+fn every_problem_of_a_row_can_be_read_in_the_detail() {
+    use custsync::qbxml::Field;
+    let backend = FakeBackend::demo();
+    {
+        let mut c = custsync::store::Customer::new(
+            "C2005",
+            "Żywiec Łódź Trading and Importing Company Ltd",
+            CustomerStatus::Active,
+        );
+        c.data.set(Field::BillAddr1, "ul. Świętokrzyska 1");
+        c.data.set(Field::BillCity, "Gdańsk");
+        backend.state().customers.push(c);
+    }
+    let mut h = Harness::new(backend, 80, 24);
+    panes(&mut h);
+    h.press(Char('/'));
+    h.type_text("trading");
+    h.press(Enter);
+    h.press(Char('z'));
+    for problem in [
+        "Name contains characters QuickBooks cannot store",
+        "Name would be",
+        "Bill address 1 contains characters QuickBooks cannot store",
+        "Bill city contains characters QuickBooks cannot store",
+    ] {
+        let mut seen = h.shows(problem);
+        for _ in 0..10 {
+            if seen {
+                break;
+            }
+            h.press(Down);
+            seen = h.shows(problem);
+        }
+        assert!(seen, "{problem:?} never shows:\n{}", h.screen());
+    }
+}
+
+// 10. 60×15 and the Linux console.
+
+#[test]
+fn at_60x15_dialogs_leave_the_footer_alone() {
+    for (name, scene) in scenes::ALL {
+        let mut h = Harness::new(FakeBackend::demo(), 60, 15);
+        scene(&mut h);
+        let s = h.screen();
+        let footer = s.lines().last().unwrap_or("");
+        assert!(
+            !footer.contains(['─', '│', '┘', '└']),
+            "{name}: a box runs into the footer:\n{s}"
+        );
+    }
+}
+
+#[test]
+fn at_60x15_the_certificate_shows_the_focused_checkbox() {
+    let mut h = Harness::new(FakeBackend::demo(), 60, 15);
+    h.press(Char('y'));
+    h.keys(&[Tab]);
+    screen_has(
+        &mut h,
+        &["[ ] Allow this application to access personal data"],
+    );
+    h.press(Space);
+    screen_has(&mut h, &["[x] Allow this application"]);
+}

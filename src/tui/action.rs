@@ -58,6 +58,8 @@ pub enum Action {
     CancelRun,
     Undo,
     Refresh,
+    /// Give the detail area the whole screen, or take it back.
+    Zoom,
     /// Open or close the company file in the sandbox's simulated QuickBooks.
     ToggleQuickBooksOpen,
 }

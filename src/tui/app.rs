@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{
     Event as TermEvent, KeyEvent, KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
@@ -27,7 +27,7 @@ use super::screens::progress::ProgressScreen;
 use super::screens::setup::SetupScreen;
 use super::screens::sync::SyncScreen;
 use super::screens::waiting::WaitModal;
-use super::theme::Theme;
+use super::theme::{Glyphs, Theme, glyph};
 use super::widgets::help::HelpOverlay;
 use super::widgets::{cut, footer};
 use super::worker::{Command, Event, Task};
@@ -240,16 +240,32 @@ impl App {
             .push(Box::new(HelpModal(HelpOverlay::new(place, sections))));
     }
 
-    /// Layout of the whole screen: header, body, status line, footer.
-    /// Header, body, status line and footer.
-    fn areas(size: Rect) -> (Rect, Rect, Rect, Rect) {
+    /// Layout of the whole screen: header, body, status line (as many lines as the message
+    /// needs, up to three, so it is never cut), footer; modals go between header and footer.
+    fn areas(&self, size: Rect) -> Areas {
+        let status_h = self.status.as_ref().map_or(1, |(tone, text)| {
+            let lines =
+                status_paragraph(*tone, text, &self.theme).line_count(size.width.saturating_sub(1));
+            u16::try_from(lines).unwrap_or(u16::MAX).clamp(1, 3)
+        });
         let [header, body, status, footer] = size.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(status_h),
             Constraint::Length(1),
         ]));
-        (header, body, status, footer)
+        let modals = Rect {
+            y: header.bottom(),
+            height: footer.y.saturating_sub(header.bottom()),
+            ..size
+        };
+        Areas {
+            header,
+            body,
+            status,
+            footer,
+            modals,
+        }
     }
 
     /// Gives a message to the modal on top, else to the screen on top.
@@ -258,10 +274,10 @@ impl App {
         if matches!(msg, Msg::Action(_) | Msg::Text(_)) {
             self.status = None;
         }
-        let (_, body, _, _) = Self::areas(self.size);
-        let mut cx = Cx::new(&self.config, &self.workspace, body);
+        let areas = self.areas(self.size);
+        let mut cx = Cx::new(&self.config, &self.workspace, areas.body);
         let changed = if let Some(m) = self.modals.last_mut() {
-            cx.area = self.size;
+            cx.area = areas.modals;
             m.update(&msg, &mut cx)
         } else if let Some(s) = self.screens.last_mut() {
             s.update(&msg, &mut cx)
@@ -294,7 +310,7 @@ impl App {
 
     /// Runs `f` on the screen on top with a fresh context and applies its effects.
     fn with_top<R>(&mut self, f: impl FnOnce(&mut dyn Component, &mut Cx) -> R) -> R {
-        let (_, body, _, _) = Self::areas(self.size);
+        let body = self.areas(self.size).body;
         let mut cx = Cx::new(&self.config, &self.workspace, body);
         let r = match self.screens.last_mut() {
             Some(s) => f(s.as_mut(), &mut cx),
@@ -418,7 +434,7 @@ impl App {
                 if let Some(i) = unclaimed {
                     // Only the home screen is left to ask (e.g. a file chosen on a screen that
                     // closed meanwhile).
-                    let (_, body, _, _) = Self::areas(self.size);
+                    let body = self.areas(self.size).body;
                     let mut cx = Cx::new(&self.config, &self.workspace, body);
                     let _ = self.home.on_intent(i, &mut cx);
                     let effects = cx.into_effects();
@@ -493,7 +509,7 @@ impl App {
             other => other,
         };
         // Then whoever shows it: the modal on top, the screen on top, the home screen.
-        let (_, body, _, _) = Self::areas(self.size);
+        let body = self.areas(self.size).body;
         let mut cx = Cx::new(&self.config, &self.workspace, body);
         let mut ev = Some(ev);
         if let Some(m) = self.modals.last_mut()
@@ -652,6 +668,9 @@ impl App {
     pub fn render(&mut self, buf: &mut Buffer) {
         self.size = buf.area;
         self.draw(buf);
+        if self.theme.glyphs == Glyphs::Ascii {
+            glyph::to_ascii(buf);
+        }
     }
 
     fn draw(&self, buf: &mut Buffer) {
@@ -668,7 +687,13 @@ impl App {
                 .render(area, buf);
             return;
         }
-        let (header, body, status, foot) = Self::areas(area);
+        let Areas {
+            header,
+            body,
+            status,
+            footer: foot,
+            modals,
+        } = self.areas(area);
         let crumbs = std::iter::once(self.home.title())
             .chain(self.screens.iter().map(|s| s.title()))
             .collect::<Vec<_>>()
@@ -689,29 +714,40 @@ impl App {
         Line::styled(format!(" {busy} "), theme.hint).render(doing, buf);
         self.top().render(body, buf, theme);
         if let Some((tone, text)) = &self.status {
-            let style = match tone {
-                Tone::Info => theme.hint,
-                Tone::Success => theme.ok,
-                Tone::Warning => theme.warning,
-                Tone::Error => theme.error,
-            };
-            let glyph = match tone {
-                Tone::Info => "",
-                Tone::Success => "✓ ",
-                Tone::Warning => "! ",
-                Tone::Error => "✗ ",
-            };
-            let [_, line] = status.layout(&Layout::horizontal([
+            let [_, lines] = status.layout(&Layout::horizontal([
                 Constraint::Length(1),
                 Constraint::Fill(1),
             ]));
-            cut(&format!("{glyph}{text}"), line.width, style).render(line, buf);
+            status_paragraph(*tone, text, theme).render(lines, buf);
         }
         for m in &self.modals {
-            m.render(area, buf, theme);
+            m.render(modals, buf, theme);
         }
         footer::render(foot, buf, theme, &self.hints());
     }
+}
+
+/// Where the parts of the screen go.
+struct Areas {
+    header: Rect,
+    body: Rect,
+    status: Rect,
+    footer: Rect,
+    /// Between header and footer: modals never hide the keys.
+    modals: Rect,
+}
+
+/// The status line's message, wrapped, its tone shown by a glyph as well as by colour.
+fn status_paragraph<'a>(tone: Tone, text: &'a str, theme: &Theme) -> Paragraph<'a> {
+    let (glyph, style) = match tone {
+        Tone::Info => ("", theme.hint),
+        Tone::Success => ("✓ ", theme.ok),
+        Tone::Warning => ("! ", theme.warning),
+        Tone::Error => ("✗ ", theme.error),
+    };
+    Paragraph::new(Line::from(vec![Span::raw(glyph), Span::raw(text)]))
+        .style(style)
+        .wrap(Wrap { trim: false })
 }
 
 fn working(t: Task) -> &'static str {

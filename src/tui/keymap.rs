@@ -51,6 +51,8 @@ pub enum Context {
     /// The setup names a sandbox company.
     Sandbox,
     SyncPanes,
+    /// A zoomed detail area.
+    Detail,
     Progress,
     /// Waiting for the Web Connector to call.
     Waiting,
@@ -80,6 +82,7 @@ impl Context {
             Context::MaintainCustomer => "Maintain Customer",
             Context::Sandbox => "Sandbox company",
             Context::SyncPanes => "Synchronize",
+            Context::Detail => "Detail",
             Context::Progress => "Progress",
             Context::Waiting => "Waiting for the Web Connector",
             Context::History => "History",
@@ -350,6 +353,15 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
     SyncPanes [Char('r')] => Refresh, "Compare again (keeps the checks)";
     SyncPanes [Esc] => Back, "Back", hint;
+    SyncPanes [Char('z')] => Zoom, "Zoom the detail (all of it)";
+
+    Detail [Char('z'), Esc] => Zoom, "Back to the list", hint;
+    Detail [Up, Char('k')] => Up, "Scroll up", hint;
+    Detail [Down, Char('j')] => Down, "Scroll down", hint;
+    Detail [PageUp] => PageUp, "Page up";
+    Detail [PageDown, Space] => PageDown, "Page down";
+    Detail [Home, Char('g')] => Top, "Top";
+    Detail [End, Char('G')] => Bottom, "End";
 
     Checklist [Space] => Toggle, "Check", hint;
     Checklist [Char('a'), Ctrl('a')] => CheckAll, "All/none", hint;
@@ -366,9 +378,12 @@ pub const DEFAULT: &[Binding] = bindings! {
     Progress [Esc] => CancelRun, "Cancel after this batch", hint;
 
     Waiting [Esc, Enter] => Back, "Stop waiting", hint;
+    Waiting [Up, Char('k')] => Up, "Scroll up";
+    Waiting [Down, Char('j')] => Down, "Scroll down";
 
     History [Char('u')] => Undo, "Undo run", hint;
     History [Char('r')] => Refresh, "Refresh";
+    History [Char('z')] => Zoom, "Zoom the detail (all of it)";
     History [Esc] => Back, "Back", hint;
 };
 

@@ -3,7 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs;
 use crate::qbxml::fields::Kind;
@@ -500,11 +500,7 @@ impl Component for CustomerForm {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        // The last line tells about the focused field in full.
-        let [form, info_row] = area.layout(&Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ]));
+        // The last lines tell about the focused field in full (wrapped, up to three lines).
         let (info, info_style) = match self.slots.get(self.focus) {
             Some(Slot::Status) => (
                 "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),
@@ -520,11 +516,21 @@ impl Component for CustomerForm {
             },
             None => (String::new(), theme.hint),
         };
+        let info = Paragraph::new(info)
+            .style(info_style)
+            .wrap(Wrap { trim: false });
+        let info_h = u16::try_from(info.line_count(area.width.saturating_sub(1)))
+            .unwrap_or(1)
+            .clamp(1, 3);
+        let [form, info_row] = area.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(info_h),
+        ]));
         let [_, info_area] = info_row.layout(&Layout::horizontal([
             Constraint::Length(1),
             Constraint::Fill(1),
         ]));
-        cut(&info, info_area.width, info_style).render(info_area, buf);
+        info.render(info_area, buf);
         let height = form.height as usize;
         let top = scroll_to_show(self.scroll.get(), self.line_of_focus(), height);
         self.scroll.set(top);

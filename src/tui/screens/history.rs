@@ -12,6 +12,7 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Column, HistoryEntry};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::hanging::Hanging;
 use crate::tui::widgets::{cut, panel};
 use crate::tui::worker::{Command, Event};
@@ -20,6 +21,7 @@ pub struct HistoryScreen {
     entries: Vec<HistoryEntry>,
     list: Checklist,
     loaded: bool,
+    detail: Detail,
 }
 
 impl Default for HistoryScreen {
@@ -44,6 +46,7 @@ impl HistoryScreen {
                 false,
             ),
             loaded: false,
+            detail: Detail::new(),
         }
     }
 
@@ -82,6 +85,9 @@ impl HistoryScreen {
     /// The list above, the detail below: as tall as the detail needs, between a third and
     /// half of the screen.
     fn areas(&self, area: Rect) -> (Rect, Rect) {
+        if self.detail.zoomed() {
+            return (Rect::new(area.x, area.y, 0, 0), area);
+        }
         let wanted = self
             .details(Style::new())
             .height(panel().inner(area).width)
@@ -103,6 +109,9 @@ impl Component for HistoryScreen {
     }
 
     fn contexts(&self) -> Vec<Context> {
+        if self.detail.zoomed() {
+            return vec![Context::Detail];
+        }
         self.list.contexts_within(&[Context::History])
     }
 
@@ -114,8 +123,15 @@ impl Component for HistoryScreen {
         if let Msg::Click { column, row } = msg {
             return self.list.click(self.areas(cx.area).0, *column, *row) != ListOutcome::Ignored;
         }
+        if self.detail.zoomed() {
+            return msg.action().is_some_and(|a| self.detail.handle(a));
+        }
         if !self.list.is_filtering() {
             match msg.action() {
+                Some(Action::Zoom) => {
+                    self.detail.toggle_zoom();
+                    return true;
+                }
                 Some(Action::Undo) => {
                     match self.selected() {
                         Some(e) if e.undoable => cx.modal(dialogs::undo_confirmation(e)),
@@ -139,7 +155,11 @@ impl Component for HistoryScreen {
                 _ => {}
             }
         }
-        self.list.handle(msg) != ListOutcome::Ignored
+        let changed = self.list.handle(msg) != ListOutcome::Ignored;
+        if changed {
+            self.detail.reset();
+        }
+        changed
     }
 
     fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
@@ -167,7 +187,9 @@ impl Component for HistoryScreen {
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let (list, detail) = self.areas(area);
-        self.list.render(list, buf, theme, true);
+        if !self.detail.zoomed() {
+            self.list.render(list, buf, theme, true);
+        }
         if !self.loaded {
             let [_, loading] = list.inner(Margin::new(2, 0)).layout(&Layout::vertical([
                 Constraint::Length(2),
@@ -175,11 +197,12 @@ impl Component for HistoryScreen {
             ]));
             cut("Loading the journal…", loading.width, theme.hint).render(loading, buf);
         }
-        let block = panel()
-            .border_style(theme.border)
-            .title(" What the run did ");
-        let inner = block.inner(detail);
-        block.render(detail, buf);
-        self.details(theme.base).render(inner, buf);
+        self.detail.render(
+            &self.details(theme.base),
+            "What the run did",
+            detail,
+            buf,
+            theme,
+        );
     }
 }

@@ -46,6 +46,15 @@ pub struct MaintainScreen {
     toggling: bool,
 }
 
+/// A company file path for a message ("no file" when empty).
+fn show_path(path: &str) -> &str {
+    if path.trim().is_empty() {
+        "no company file"
+    } else {
+        path
+    }
+}
+
 /// The list's columns: what fits is shown, from the left.
 fn columns() -> Vec<Column> {
     vec![
@@ -161,6 +170,11 @@ impl Component for MaintainScreen {
         self.focus == Focus::FileInfo || self.list.captures_text()
     }
 
+    fn unsaved(&self) -> Option<String> {
+        (self.file_info.value().trim() != self.saved_file_info.trim())
+            .then(|| "File Info: the path typed there is not saved.".into())
+    }
+
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
             let (file_row, _, list) = Self::areas(cx.area);
@@ -176,9 +190,29 @@ impl Component for MaintainScreen {
                 Msg::Text(k) => return self.file_info.handle_key(*k),
                 Msg::Paste(t) => return self.file_info.paste(t),
                 Msg::Action(Action::Lookup) => self.lookup(cx),
-                Msg::Action(
-                    Action::Submit | Action::FocusNext | Action::FocusPrev | Action::Back,
-                ) => {
+                // Esc takes back what was typed: the field shows the file in use again.
+                Msg::Action(Action::Back) => {
+                    self.file_info.set_value(&self.saved_file_info);
+                    self.file_info.set_error(None);
+                    self.set_focus(Focus::List);
+                }
+                // A pattern is looked up, not used.
+                Msg::Action(Action::Submit)
+                    if crate::tui::listing::is_pattern(self.file_info.value()) =>
+                {
+                    self.lookup(cx);
+                }
+                Msg::Action(Action::FocusNext | Action::FocusPrev)
+                    if crate::tui::listing::is_pattern(self.file_info.value()) =>
+                {
+                    self.file_info.set_value(&self.saved_file_info);
+                    self.set_focus(Focus::List);
+                    cx.status(
+                        Tone::Info,
+                        "A pattern is for the lookup (F4); File Info still names the file in use.",
+                    );
+                }
+                Msg::Action(Action::Submit | Action::FocusNext | Action::FocusPrev) => {
                     self.save_file_info(cx);
                     self.set_focus(Focus::List);
                 }
@@ -254,7 +288,9 @@ impl Component for MaintainScreen {
                 during: Task::SaveConfig,
                 errors,
             } => {
-                // File Info was refused: say so next to it; the saved value stays in force.
+                // File Info was refused: say so on the spot, and keep the operator in the field
+                // with what they typed to correct it (Esc puts back the file in use), so the
+                // field never shows a path custsync is not using.
                 let message = errors
                     .iter()
                     .map(|e| e.message.as_str())
@@ -262,7 +298,15 @@ impl Component for MaintainScreen {
                     .join("; ");
                 self.file_info.set_error(Some(message.clone()));
                 self.saved_file_info = cx.config.company_file.clone();
-                cx.status(Tone::Error, format!("File Info not saved: {message}"));
+                self.set_focus(Focus::FileInfo);
+                cx.status(
+                    Tone::Error,
+                    format!(
+                        "File Info not saved: {message}. custsync still uses {}; correct the \
+                         path, or Esc to put that one back.",
+                        show_path(&self.saved_file_info)
+                    ),
+                );
             }
             Event::SandboxStatus(s) => self.sandbox = s,
             Event::FixApplied {

@@ -487,14 +487,35 @@ impl SetupScreen {
         l
     }
 
-    /// Tabs and a blank line above the body; two lines for the focused field's message and
-    /// the buttons below it.
-    fn areas(area: Rect) -> SetupAreas {
+    /// The focused item's message in full (next to the field it may be cut short).
+    fn message(&self, theme: &Theme) -> Option<Paragraph<'static>> {
+        let (is_error, m) = match self.focus {
+            Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
+            Item::Status(_) => self.statuses_error.clone().map(|m| (true, m)),
+            _ => None,
+        }?;
+        let (g, style) = message_look(is_error, theme);
+        Some(
+            Paragraph::new(format!("{g} {}: {m}", self.focus_label()))
+                .style(style)
+                .wrap(Wrap { trim: false }),
+        )
+    }
+
+    /// Tabs and a blank line above the body; below it the focused field's message (two lines,
+    /// more when it needs them: a message is never cut) and the buttons.
+    fn areas(&self, area: Rect) -> SetupAreas {
+        let needed = self
+            .message(&Theme::plain())
+            .map_or(0, |p| p.line_count(area.width.saturating_sub(2)));
+        let message_h = u16::try_from(needed)
+            .unwrap_or(u16::MAX)
+            .clamp(2, (area.height / 2).max(2));
         let [tabs, _, body, message, buttons] = area.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(2),
+            Constraint::Length(message_h),
             Constraint::Length(1),
         ]));
         let [_, state, _, save, _, cancel, _] = buttons.layout(&Layout::horizontal([
@@ -523,7 +544,7 @@ impl SetupScreen {
             save,
             cancel,
             ..
-        } = Self::areas(area);
+        } = self.areas(area);
         if tabs.contains((x, y).into()) {
             if let Some(i) = self.tabs.tab_at(tabs, x, y) {
                 self.tabs.select(i);
@@ -752,7 +773,7 @@ impl Component for SetupScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let l = Self::areas(area);
+        let l = self.areas(area);
         self.tabs
             .render(l.tabs, buf, theme, self.focus == Item::TabBar);
         if self.tabs.selected() == 1 {
@@ -780,18 +801,8 @@ impl Component for SetupScreen {
             ""
         };
         cut(hint, l.state.width, theme.hint).render(l.state, buf);
-        // The focused field's message in full (next to the field it may be cut short).
-        let message = match self.focus {
-            Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
-            Item::Status(_) => self.statuses_error.clone().map(|m| (true, m)),
-            _ => None,
-        };
-        if let Some((is_error, m)) = message {
-            let (g, style) = message_look(is_error, theme);
-            let text = Paragraph::new(format!("{g} {}: {m}", self.focus_label()))
-                .style(style)
-                .wrap(Wrap { trim: false });
-            // Two lines at most, just above the buttons.
+        if let Some(text) = self.message(theme) {
+            // Just above the buttons.
             let lines = u16::try_from(text.line_count(l.message.width))
                 .unwrap_or(u16::MAX)
                 .min(l.message.height);

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Row, Table, Widget};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::dialogs;
@@ -15,8 +15,9 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
 use crate::tui::view::{CheckedRows, RowId, RowKey, RowKind, SyncPane, SyncRow, SyncView, plural};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::hanging::Hanging;
-use crate::tui::widgets::{column_widths, cut, fitted, panel, split_top};
+use crate::tui::widgets::split_top;
 use crate::tui::worker::{Command, Event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +73,7 @@ pub struct SyncScreen {
     pairs: HashMap<RowId, [Option<usize>; 2]>,
     /// The selection sent for a preview, until the preview comes back.
     previewing: Option<CheckedRows>,
+    detail: Detail,
 }
 
 impl SyncScreen {
@@ -92,6 +94,7 @@ impl SyncScreen {
             focus: Side::SmsTurbo,
             pairs,
             previewing: None,
+            detail: Detail::new(),
         }
     }
 
@@ -202,10 +205,37 @@ impl SyncScreen {
         }
     }
 
-    /// Panes and detail areas for a screen size: the detail goes right on wide screens, below
-    /// otherwise.
-    fn layout(area: Rect) -> (Rect, [Rect; 2], Rect) {
-        let (header, body) = split_top(area, 1);
+    /// The header's text: company, mode and what the panes leave out.
+    fn head(&self) -> String {
+        let mode = if self.missing_only {
+            "missing customers only"
+        } else {
+            "every customer not in sync"
+        };
+        let mut head = format!("{} — {mode}", self.company);
+        if !self.summary.is_empty() {
+            head.push_str(&format!(" · {}", self.summary));
+        }
+        head
+    }
+
+    fn head_paragraph(&self, theme: &Theme) -> Paragraph<'static> {
+        Paragraph::new(format!(" {}", self.head()))
+            .style(theme.title)
+            .wrap(Wrap { trim: false })
+    }
+
+    /// Header (wrapped, never cut), panes and detail for a screen size: the detail goes right on
+    /// wide screens, below otherwise, and has the whole body when zoomed.
+    fn layout(&self, area: Rect) -> (Rect, [Rect; 2], Rect) {
+        let head_h = u16::try_from(self.head_paragraph(&Theme::plain()).line_count(area.width))
+            .unwrap_or(1)
+            .clamp(1, 3);
+        let (header, body) = split_top(area, head_h);
+        if self.detail.zoomed() {
+            let none = Rect::new(body.x, body.y, 0, 0);
+            return (header, [none, none], body);
+        }
         let (panes, detail) = if body.width >= 150 {
             let detail_w = body.width / 3;
             let [panes, detail] = body.layout(&Layout::horizontal([
@@ -230,17 +260,11 @@ impl SyncScreen {
         (header, [left, right], detail)
     }
 
-    /// The selected row in the detail area: what checking it does, its problems (in full: they
-    /// say what to do), the fields that differ and the record.
-    fn render_detail(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    /// The selected row's detail: what checking it does, its problems (in full: they say what
+    /// to do), the fields that differ and the record, every value whole (long values wrap).
+    fn detail_text(&self, theme: &Theme) -> Hanging<'_> {
         let Some(row) = self.pane().selected() else {
-            cut(
-                "Nothing to show: both sides agree here.",
-                area.width,
-                theme.hint,
-            )
-            .render(area, buf);
-            return;
+            return Hanging::new().item("", "Nothing to show: both sides agree here.", theme.hint);
         };
         let what = match (self.focus, row.kind) {
             (_, RowKind::NotInSync) => "not in sync; checking applies the Replace Options",
@@ -249,14 +273,11 @@ impl SyncScreen {
             (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
             (_, k) => k.label(),
         };
-        let (title, rest) = split_top(area, 1);
-        let heading = format!("{} — {what}", row.name);
-        cut(&heading, title.width, theme.label_focused).render(title, buf);
-        let problems = row.problems.iter().fold(Hanging::new(), |h, p| {
+        let mut text =
+            Hanging::new().item("", format!("{} — {what}", row.name), theme.label_focused);
+        text = row.problems.iter().fold(text, |h, p| {
             h.item(format!("{} ", glyph::ERROR), p.as_str(), theme.error)
         });
-        let (problems_area, rest) = split_top(rest, problems.height(rest.width));
-        problems.render(problems_area, buf);
         let label_w = row
             .detail
             .diffs
@@ -264,59 +285,31 @@ impl SyncScreen {
             .map(|d| d.label.width())
             .chain(row.detail.record.iter().map(|(l, _)| l.width()))
             .max()
-            .unwrap_or(8) as u16;
-        let rest = if row.detail.diffs.is_empty() {
-            rest
-        } else {
-            let (diffs, rest) = split_top(rest, row.detail.diffs.len() as u16 + 1);
-            let columns = [
-                Constraint::Length(label_w),
-                Constraint::Fill(1),
-                Constraint::Fill(1),
-                Constraint::Length(8),
-            ];
-            let widths = column_widths(&columns, 1, diffs.width);
-            let header = ["Field", "SMSTurbo", "QuickBooks", "Replace?"];
-            let rows = row.detail.diffs.iter().map(|d| {
-                let mark = if d.applies { "replaced" } else { "kept" };
-                let style = if d.applies { theme.checked } else { theme.base };
-                Row::new(fitted(
-                    [d.label, show(&d.smsturbo), show(&d.quickbooks), mark],
-                    &widths,
-                ))
-                .style(style)
-            });
-            Table::new(rows, columns)
-                .header(Row::new(fitted(header, &widths)).style(theme.header))
-                .column_spacing(1)
-                .render(diffs, buf);
-            rest
-        };
-        // Wide terminals show the record in two columns, so more of it fits.
-        let two = rest.width >= 90 && row.detail.record.len() > 4;
-        let record: Vec<&str> = row
-            .detail
+            .unwrap_or(8);
+        let label = |l: &str| format!("{l:<label_w$} ");
+        if !row.detail.diffs.is_empty() {
+            text = text.item(
+                label("Field"),
+                "SMSTurbo → QuickBooks · replaced or kept",
+                theme.header,
+            );
+            for d in &row.detail.diffs {
+                let (mark, style) = if d.applies {
+                    ("replaced", theme.checked)
+                } else {
+                    ("kept", theme.base)
+                };
+                text = text.item(
+                    label(d.label),
+                    format!("{} → {} · {mark}", show(&d.smsturbo), show(&d.quickbooks)),
+                    style,
+                );
+            }
+        }
+        row.detail
             .record
             .iter()
-            .flat_map(|(label, value)| [*label, value.as_str()])
-            .collect();
-        let pairs = if two { 2 } else { 1 };
-        let columns: Vec<Constraint> = (0..pairs)
-            .flat_map(|_| [Constraint::Length(label_w), Constraint::Fill(1)])
-            .collect();
-        let widths = column_widths(&columns, 1, rest.width);
-        // Two columns read down the left half first, then down the right half.
-        let down = record.len().div_ceil(2 * pairs) * 2;
-        let rows = (0..down / 2).map(|i| {
-            let cells = (0..pairs).flat_map(|half| {
-                let at = half * down + 2 * i;
-                record.get(at..at + 2).unwrap_or_default().iter().copied()
-            });
-            Row::new(fitted(cells, &widths)).style(theme.base)
-        });
-        Table::new(rows, columns)
-            .column_spacing(1)
-            .render(rest, buf);
+            .fold(text, |h, (l, v)| h.item(label(l), v.as_str(), theme.base))
     }
 }
 
@@ -330,6 +323,9 @@ impl Component for SyncScreen {
     }
 
     fn contexts(&self) -> Vec<Context> {
+        if self.detail.zoomed() {
+            return vec![Context::Detail];
+        }
         self.pane().list.contexts_within(&[Context::SyncPanes])
     }
 
@@ -349,7 +345,7 @@ impl Component for SyncScreen {
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
-            let (_, panes, _) = Self::layout(cx.area);
+            let (_, panes, _) = self.layout(cx.area);
             for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
                 if rect.contains((*column, *row).into()) {
                     self.focus = side;
@@ -359,9 +355,17 @@ impl Component for SyncScreen {
             }
             return false;
         }
+        if self.detail.zoomed() {
+            return msg.action().is_some_and(|a| self.detail.handle(a));
+        }
         if !self.pane().list.is_filtering() {
             match msg.action() {
+                Some(Action::Zoom) => {
+                    self.detail.toggle_zoom();
+                    return true;
+                }
                 Some(Action::SwitchPane) => {
+                    self.detail.reset();
                     self.focus = match self.focus {
                         Side::SmsTurbo => Side::QuickBooks,
                         Side::QuickBooks => Side::SmsTurbo,
@@ -421,31 +425,25 @@ impl Component for SyncScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (header, panes, detail) = Self::layout(area);
-        let mode = if self.missing_only {
-            "missing customers only"
-        } else {
-            "every customer not in sync"
-        };
-        let mut head = format!(" {} — {mode}", self.company);
-        if !self.summary.is_empty() {
-            head.push_str(&format!(" · {}", self.summary));
+        let (header, panes, detail) = self.layout(area);
+        self.head_paragraph(theme).render(header, buf);
+        if !self.detail.zoomed() {
+            for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
+                self.panes[Self::idx(side)]
+                    .list
+                    .render(rect, buf, theme, side == self.focus);
+            }
         }
-        cut(&head, header.width, theme.title).render(header, buf);
-        for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
-            self.panes[Self::idx(side)]
-                .list
-                .render(rect, buf, theme, side == self.focus);
-        }
-        let block = panel().border_style(theme.border).title(" Detail ");
-        let inner = block.inner(detail);
-        block.render(detail, buf);
-        self.render_detail(inner, buf, theme);
+        self.detail
+            .render(&self.detail_text(theme), "Detail", detail, buf, theme);
     }
 }
 
 impl SyncScreen {
     fn after_list(&mut self, outcome: ListOutcome, cx: &mut Cx) -> bool {
+        if outcome != ListOutcome::Ignored {
+            self.detail.reset();
+        }
         match outcome {
             ListOutcome::Ignored => false,
             ListOutcome::Toggled { row, .. } => {

@@ -81,7 +81,7 @@ impl HelpOverlay {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let outer = modal_area(area, 76, area.height.saturating_sub(2));
+        let outer = modal_area(area, 76, area.height);
         clear_modal(outer, area, buf);
         let block = panel()
             .border_style(theme.border_focused)
