@@ -717,3 +717,45 @@ fn undo_refuses_runs_without_local_changes() {
     // The refused undo left no run behind.
     assert_eq!(s.runs(10).unwrap().len(), 1);
 }
+
+/// A QuickBooks spelling is kept beside SMSTurbo's own value; a value replaced with
+/// QuickBooks' own needs it no more, and undo brings both back.
+#[test]
+fn a_replaced_value_drops_its_quickbooks_spelling_and_undo_restores_it() {
+    let mut s = store_with(&[]);
+    let mut c = customer("POL", "Łódź Trading");
+    c.data.set(Field::BillCity, "Gdańsk");
+    s.create_customer(&c).unwrap();
+    s.set_qb_spellings(
+        "POL",
+        &[
+            (Field::Name, "Lodz Trading".into()),
+            (Field::BillCity, " Gdansk ".into()),
+        ],
+    )
+    .unwrap();
+    let spelled = s.customer("POL").unwrap().unwrap();
+    assert_eq!(spelled.name(), "Łódź Trading");
+    assert_eq!(spelled.qb_name.as_deref(), Some("Lodz Trading"));
+    assert_eq!(spelled.qb_spellings.get(Field::BillCity), Some("Gdansk"));
+    assert_eq!(spelled.qb_value(Field::BillCity), Some("Gdansk"));
+    assert_eq!(spelled.data.get(Field::BillCity), Some("Gdańsk"));
+
+    let r = run(&mut s, RunMode::NotExactMatch);
+    s.transaction(|tx| {
+        tx.replace_fields(
+            r,
+            "POL",
+            Some("L-POL"),
+            &[(Column::Field(Field::BillCity), Some("Gdynia".into()))],
+        )
+    })
+    .unwrap();
+    let replaced = s.customer("POL").unwrap().unwrap();
+    assert_eq!(replaced.data.get(Field::BillCity), Some("Gdynia"));
+    assert_eq!(replaced.qb_spellings.get(Field::BillCity), None);
+    assert_eq!(replaced.qb_name.as_deref(), Some("Lodz Trading"));
+
+    s.undo_run(r, "tester").unwrap();
+    assert_eq!(s.customer("POL").unwrap().unwrap(), spelled);
+}

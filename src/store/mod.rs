@@ -48,7 +48,7 @@ pub use journal::{
     Entry, EntryKind, NewEntry, NewRun, Run, RunCounts, RunMode, RunOutcome, os_user,
 };
 pub use links::Link;
-pub use model::{Customer, CustomerStatus};
+pub use model::{Customer, CustomerStatus, QbSpellings};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
 };
@@ -296,6 +296,15 @@ impl Store {
         customer: &Customer,
     ) -> Result<CustomerRecord, StoreError> {
         self.transaction(|tx| tx.update_customer(code, customer))
+    }
+
+    /// Sets QuickBooks spellings ([`StoreTx::set_qb_spellings`] in its own transaction).
+    pub fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(crate::qbxml::Field, String)],
+    ) -> Result<CustomerRecord, StoreError> {
+        self.transaction(|tx| tx.set_qb_spellings(code, spellings))
     }
 
     /// Removes one customer ([`StoreTx::delete_customer`] in its own transaction).

@@ -60,6 +60,8 @@ pub enum Action {
     Refresh,
     /// Give the detail area the whole screen, or take it back.
     Zoom,
+    /// Give the row's customer the QuickBooks spelling suggested for its problems.
+    UseQbSpelling,
     /// Open or close the company file in the sandbox's simulated QuickBooks.
     ToggleQuickBooksOpen,
 }

@@ -753,6 +753,8 @@ fn status_paragraph<'a>(tone: Tone, text: &'a str, theme: &Theme) -> Paragraph<'
 fn working(t: Task) -> &'static str {
     match t {
         Task::LoadCustomers => "loading customers…",
+        Task::LoadCustomer => "opening the customer…",
+        Task::SetSpellings => "saving the QuickBooks spelling…",
         Task::SaveCustomer => "saving…",
         Task::DeleteCustomer => "deleting…",
         Task::SaveConfig => "saving setup…",

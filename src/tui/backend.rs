@@ -636,6 +636,27 @@ impl Backend for RealBackend {
         self.store.customers().map_err(|e| explain_store(&e))
     }
 
+    fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {
+        match self.store.customer(code) {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(explain_store(&StoreError::UnknownCustomer {
+                code: code.to_string(),
+            })),
+            Err(e) => Err(explain_store(&e)),
+        }
+    }
+
+    fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(crate::qbxml::Field, String)],
+    ) -> Result<Customer, Explanation> {
+        self.store
+            .set_qb_spellings(code, spellings)
+            .map(|r| r.customer)
+            .map_err(|e| explain_store(&e))
+    }
+
     fn save_customer(
         &mut self,
         original_code: Option<&str>,

@@ -51,6 +51,8 @@ pub enum Intent {
     /// The run's report was read: the synchronize flow is over.
     CloseReport,
     DeleteCustomer(String),
+    /// A customer form saved (the screen below it may want to look again).
+    CustomerSaved,
     /// Leave the current screen without saving.
     DiscardChanges,
     /// The file picker chose a file.

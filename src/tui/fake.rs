@@ -387,6 +387,13 @@ fn refused(code: u32, file: &str) -> Explanation {
     )
 }
 
+/// The store's words for a code it does not have.
+fn unknown(code: &str) -> Explanation {
+    backend::explain_store(&StoreError::UnknownCustomer {
+        code: code.to_string(),
+    })
+}
+
 /// What the sandbox remembers of an answer to the certificate question.
 fn grant_for(answer: CertificateAnswer) -> Grant {
     match answer {
@@ -402,6 +409,31 @@ fn grant_for(answer: CertificateAnswer) -> Grant {
 impl Backend for FakeBackend {
     fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
         Ok(self.state().customers.clone())
+    }
+
+    fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {
+        self.state()
+            .customers
+            .iter()
+            .find(|c| c.code() == code)
+            .cloned()
+            .ok_or_else(|| unknown(code))
+    }
+
+    fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(Field, String)],
+    ) -> Result<Customer, Explanation> {
+        let mut s = self.state();
+        let c = s.customer_mut(code).ok_or_else(|| unknown(code))?;
+        for (field, value) in spellings {
+            match field {
+                Field::Name => c.qb_name = Some(value.clone()),
+                f => c.qb_spellings.set(*f, value),
+            }
+        }
+        Ok(c.clone())
     }
 
     /// The store's rules and words: a customer is normalized as the store does it, and a code
@@ -441,9 +473,7 @@ impl Backend for FakeBackend {
         let before = s.customers.len();
         s.customers.retain(|c| c.code() != code);
         if s.customers.len() == before {
-            return Err(backend::explain_store(&StoreError::UnknownCustomer {
-                code: code.to_string(),
-            }));
+            return Err(unknown(code));
         }
         Ok(())
     }
@@ -622,6 +652,7 @@ impl Backend for FakeBackend {
                         data: row.add.data.clone(),
                         status: CustomerStatus::Active,
                         qb_name: None,
+                        qb_spellings: Default::default(),
                     });
                     report.added += 1;
                 }

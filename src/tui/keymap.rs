@@ -353,6 +353,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
     SyncPanes [Char('r')] => Refresh, "Compare again (keeps the checks)";
     SyncPanes [Esc] => Back, "Back", hint;
+    SyncPanes [Char('e')] => Edit, "Edit the SMSTurbo customer (then compare again)";
+    SyncPanes [Char('f')] => UseQbSpelling, "Fix for QuickBooks: use the suggested spelling";
     SyncPanes [Char('z')] => Zoom, "Zoom the detail (all of it)";
 
     Detail [Char('z'), Esc] => Zoom, "Back to the list", hint;
@@ -509,6 +511,14 @@ impl KeyMap {
             out.push((keys_label(&b.keys[..1]), b.binding.desc));
         }
         out
+    }
+
+    /// The keys bound to `action` in `context`, as the help writes them (`e`, `↑/k`).
+    pub fn keys_for(&self, context: Context, action: Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.action == action)
+            .map(|b| keys_label(b.keys))
     }
 
     /// The help overlay's sections along `chain`.

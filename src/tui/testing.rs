@@ -396,6 +396,12 @@ pub mod scenes {
         keys(h, &[Char('y'), End, Space]);
     }
 
+    /// A name QuickBooks cannot store, with the spelling `f` would send it.
+    pub fn sync_spelling_fix(h: &mut Harness) {
+        missing_only_question(h);
+        keys(h, &[Char('y'), End, Up]);
+    }
+
     pub fn sync_filtered(h: &mut Harness) {
         missing_only_question(h);
         keys(h, &[Char('n'), Tab, Char('/')]);
@@ -466,6 +472,7 @@ pub mod scenes {
         "missing_only_question",
         "sync_not_in_sync",
         "sync_blocked_row",
+        "sync_spelling_fix",
         "run_confirmation",
         "progress",
         "export_completed",
@@ -502,6 +509,7 @@ pub mod scenes {
         ("sync_missing_only", sync_missing_only),
         ("sync_not_in_sync", sync_not_in_sync),
         ("sync_blocked_row", sync_blocked_row),
+        ("sync_spelling_fix", sync_spelling_fix),
         ("sync_filtered", sync_filtered),
         ("run_confirmation", run_confirmation),
         (

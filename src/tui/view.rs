@@ -150,6 +150,49 @@ pub enum RowKey {
     QuickBooks(String),
 }
 
+/// Something the operator can do to a row from the panes besides checking it. Each answers a key
+/// map [`Action`](crate::tui::action::Action), so its key is the key map's; the detail lists
+/// what the row offers. New kinds of rows bring their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowAction {
+    /// Open the SMSTurbo customer to change it; the panes compare again after a save.
+    Edit { code: String },
+    /// Give the customer the QuickBooks spellings suggested for its problems; SMSTurbo keeps
+    /// its own values.
+    UseQbSpellings {
+        code: String,
+        spellings: Vec<(crate::qbxml::Field, String)>,
+    },
+}
+
+impl RowAction {
+    /// The key map's action for it.
+    pub fn action(&self) -> crate::tui::action::Action {
+        use crate::tui::action::Action;
+        match self {
+            RowAction::Edit { .. } => Action::Edit,
+            RowAction::UseQbSpellings { .. } => Action::UseQbSpelling,
+        }
+    }
+
+    /// What it does, for the detail.
+    pub fn describe(&self) -> String {
+        match self {
+            RowAction::Edit { code } => format!("edit {code} in SMSTurbo"),
+            RowAction::UseQbSpellings { spellings, .. } => {
+                let each: Vec<String> = spellings
+                    .iter()
+                    .map(|(f, v)| format!("{} \"{v}\"", f.label()))
+                    .collect();
+                format!(
+                    "send QuickBooks {} (SMSTurbo keeps its own)",
+                    each.join(", ")
+                )
+            }
+        }
+    }
+}
+
 /// What synchronizing a row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
@@ -238,6 +281,8 @@ pub struct SyncRow {
     /// Why the row cannot be synchronized as it is (over-long name, non-Latin-1 text, name
     /// already used by a vendor…). A row with problems cannot be checked.
     pub problems: Vec<String>,
+    /// What can be done to it from here.
+    pub actions: Vec<RowAction>,
     pub detail: RowDetail,
 }
 

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::qb::access::{AccessPrompt, CertificateAnswer, CertificateRequest};
+use crate::qbxml::Field;
 use crate::store::Customer;
 
 use super::listing;
@@ -29,6 +30,17 @@ use super::view::{
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     LoadCustomers,
+    /// One customer, to edit it from elsewhere than the list (answers
+    /// [`Event::CustomerLoaded`]).
+    LoadCustomer {
+        code: String,
+    },
+    /// Give a customer QuickBooks spellings, keeping its SMSTurbo values (answers
+    /// [`Event::SpellingsSet`]).
+    SetQbSpellings {
+        code: String,
+        spellings: Vec<(Field, String)>,
+    },
     /// Save a new customer (`original_code` None) or replace the one that had `original_code`.
     SaveCustomer {
         original_code: Option<String>,
@@ -87,6 +99,8 @@ impl fmt::Debug for Secret {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Task {
     LoadCustomers,
+    LoadCustomer,
+    SetSpellings,
     SaveCustomer,
     DeleteCustomer,
     SaveConfig,
@@ -109,6 +123,8 @@ impl Command {
     pub fn task(&self) -> Option<Task> {
         Some(match self {
             Command::LoadCustomers => Task::LoadCustomers,
+            Command::LoadCustomer { .. } => Task::LoadCustomer,
+            Command::SetQbSpellings { .. } => Task::SetSpellings,
             Command::SaveCustomer { .. } => Task::SaveCustomer,
             Command::DeleteCustomer { .. } => Task::DeleteCustomer,
             Command::SaveConfig(_) => Task::SaveConfig,
@@ -189,6 +205,9 @@ impl<T> fmt::Debug for Reply<T> {
 #[derive(Debug)]
 pub enum Event {
     CustomersLoaded(Vec<Customer>),
+    CustomerLoaded(Box<Customer>),
+    /// The customer as saved with its new QuickBooks spellings.
+    SpellingsSet(Box<Customer>),
     CustomerSaved(Box<Customer>),
     CustomerDeleted(String),
     ConfigSaved(Box<Config>),
@@ -240,6 +259,8 @@ impl Event {
     pub fn finishes(&self) -> Option<Task> {
         Some(match self {
             Event::CustomersLoaded(_) => Task::LoadCustomers,
+            Event::CustomerLoaded(_) => Task::LoadCustomer,
+            Event::SpellingsSet(_) => Task::SetSpellings,
             Event::CustomerSaved(_) => Task::SaveCustomer,
             Event::CustomerDeleted(_) => Task::DeleteCustomer,
             Event::ConfigSaved(_) => Task::SaveConfig,
@@ -345,6 +366,16 @@ impl Drop for WakeOnCancel<'_> {
 /// words, what happened and what to do next.
 pub trait Backend: Send {
     fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation>;
+
+    fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation>;
+
+    /// Gives customer `code` these QuickBooks spellings (the name's is its QuickBooks name);
+    /// its SMSTurbo values stay.
+    fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(Field, String)],
+    ) -> Result<Customer, Explanation>;
 
     /// Validates and saves; on error nothing is saved.
     fn save_customer(
@@ -459,6 +490,12 @@ pub fn execute(
         Command::LoadCustomers => backend
             .load_customers()
             .map_or_else(failed, Event::CustomersLoaded),
+        Command::LoadCustomer { code } => backend
+            .load_customer(&code)
+            .map_or_else(failed, |c| Event::CustomerLoaded(Box::new(c))),
+        Command::SetQbSpellings { code, spellings } => backend
+            .set_qb_spellings(&code, &spellings)
+            .map_or_else(failed, |c| Event::SpellingsSet(Box::new(c))),
         Command::SaveCustomer {
             original_code,
             customer,

@@ -8,12 +8,15 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::customer_form::CustomerForm;
 use super::dialogs;
 use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Context, KeyMap};
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::{CheckedRows, RowId, RowKey, RowKind, SyncPane, SyncRow, SyncView, plural};
+use crate::tui::view::{
+    CheckedRows, RowAction, RowId, RowKey, RowKind, SyncPane, SyncRow, SyncView, plural,
+};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::hanging::Hanging;
@@ -186,6 +189,32 @@ impl SyncScreen {
         self.selection().rows.len()
     }
 
+    /// Does what the row offers for the key's `action`, or says why not.
+    fn row_action(&mut self, action: Action, cx: &mut Cx) {
+        let Some(row) = self.pane().selected() else {
+            return;
+        };
+        match row.actions.iter().find(|a| a.action() == action) {
+            Some(RowAction::Edit { code }) => cx.send(Command::LoadCustomer { code: code.clone() }),
+            Some(RowAction::UseQbSpellings { code, spellings }) => {
+                cx.send(Command::SetQbSpellings {
+                    code: code.clone(),
+                    spellings: spellings.clone(),
+                });
+            }
+            None => cx.status(
+                Tone::Warning,
+                match action {
+                    Action::Edit => {
+                        "This customer is only in QuickBooks: import it first, then edit it in \
+                         SMSTurbo."
+                    }
+                    _ => "Nothing to suggest for this row: e opens the customer to change it.",
+                },
+            ),
+        }
+    }
+
     /// Keeps the two halves of a pair checked alike.
     fn mirror(&mut self, side: usize, row: usize) {
         let id = self.panes[side].rows[row].id;
@@ -262,7 +291,7 @@ impl SyncScreen {
 
     /// The selected row's detail: what checking it does, its problems (in full: they say what
     /// to do), the fields that differ and the record, every value whole (long values wrap).
-    fn detail_text(&self, theme: &Theme) -> Hanging<'_> {
+    fn detail_text<'s>(&'s self, theme: &Theme) -> Hanging<'s> {
         let Some(row) = self.pane().selected() else {
             return Hanging::new().item("", "Nothing to show: both sides agree here.", theme.hint);
         };
@@ -306,10 +335,25 @@ impl SyncScreen {
                 );
             }
         }
-        row.detail
+        // What the row offers, with its keys from the key map: fixes right under the problems
+        // they fix, editing after the record.
+        let keymap = KeyMap::default();
+        let offer =
+            |h: Hanging<'s>, a: &RowAction| match keymap.keys_for(Context::SyncPanes, a.action()) {
+                Some(keys) => h.item(label(&keys), a.describe(), theme.key),
+                None => h,
+            };
+        let (edits, fixes): (Vec<&RowAction>, Vec<&RowAction>) = row
+            .actions
+            .iter()
+            .partition(|a| matches!(a, RowAction::Edit { .. }));
+        text = fixes.into_iter().fold(text, offer);
+        text = row
+            .detail
             .record
             .iter()
-            .fold(text, |h, (l, v)| h.item(label(l), v.as_str(), theme.base))
+            .fold(text, |h, (l, v)| h.item(label(l), v.as_str(), theme.base));
+        edits.into_iter().fold(text, offer)
     }
 }
 
@@ -331,6 +375,17 @@ impl Component for SyncScreen {
 
     fn captures_text(&self) -> bool {
         self.pane().list.captures_text()
+    }
+
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            // A customer edited from here: the panes compare again, on the same row.
+            Intent::CustomerSaved => {
+                cx.intent(Intent::Replan);
+                None
+            }
+            other => Some(other),
+        }
     }
 
     fn unsaved(&self) -> Option<String> {
@@ -396,6 +451,10 @@ impl Component for SyncScreen {
                     cx.intent(Intent::Replan);
                     return true;
                 }
+                Some(a @ (Action::Edit | Action::UseQbSpelling)) => {
+                    self.row_action(a, cx);
+                    return true;
+                }
                 _ => {}
             }
         }
@@ -408,6 +467,23 @@ impl Component for SyncScreen {
             Event::Preview(p) => {
                 let selection = self.previewing.take().unwrap_or_else(|| self.selection());
                 cx.modal(dialogs::run_confirmation(&p, selection, self.not_checked()));
+                None
+            }
+            Event::CustomerLoaded(c) => {
+                cx.push(CustomerForm::edit(*c));
+                None
+            }
+            Event::SpellingsSet(c) => {
+                cx.status(
+                    Tone::Success,
+                    format!(
+                        "{} ({}) goes to QuickBooks with the suggested spelling; SMSTurbo keeps \
+                         its own. Comparing again…",
+                        c.name(),
+                        c.code()
+                    ),
+                );
+                cx.intent(Intent::Replan);
                 None
             }
             // A second comparison asked for from here.
