@@ -506,3 +506,99 @@ fn e_edits_the_customer_and_comes_back_to_the_same_row_compared_again() {
     h.press(Char('z'));
     screen_has(&mut h, &["555-7777"]);
 }
+
+// Comforts: search and order as people read names; checking many rows at once.
+
+fn with_customers(names: &[(&str, &str)]) -> FakeBackend {
+    let backend = FakeBackend::demo();
+    for (code, name) in names {
+        backend
+            .state()
+            .customers
+            .push(custsync::store::Customer::new(
+                code,
+                name,
+                CustomerStatus::Active,
+            ));
+    }
+    backend
+}
+
+#[test]
+fn search_ignores_accents_and_names_sort_as_people_read_them() {
+    let backend = with_customers(&[
+        ("R10", "Repair 10"),
+        ("R2", "Repair 2"),
+        ("Z1", "Café Zürich"),
+        ("L1", "Lodz Bakery"),
+    ]);
+    let mut h = Harness::new(backend, 80, 40);
+    // By name (the real back end lists them so from the start).
+    h.keys(&[Char('>'), Char('>'), Char('>')]);
+    let s = h.screen();
+    assert!(s.contains("by Name ↑"), "{s}");
+    let at = |name: &str| {
+        s.find(name)
+            .unwrap_or_else(|| panic!("{name} missing:\n{s}"))
+    };
+    // Łódź Imports (C2003) sits beside Lodz Bakery, and 2 comes before 10.
+    assert!(at("Lodz Bakery") < at("Łódź Imports"), "{s}");
+    assert!(at("Łódź Imports") < at("Maple Street Books"), "{s}");
+    assert!(at("Repair 2") < at("Repair 10"), "{s}");
+    h.press(Char('/'));
+    h.type_text("zurich");
+    screen_has(&mut h, &["Café Zürich", "1 shown"]);
+    h.press(Esc);
+    h.press(Char('/'));
+    h.type_text("lodz");
+    screen_has(&mut h, &["Lodz Bakery", "Łódź Imports", "2 shown"]);
+}
+
+#[test]
+fn a_range_a_pattern_and_the_checked_rows_only() {
+    let mut h = demo();
+    panes(&mut h);
+    // v marks, Space checks from the mark to the cursor.
+    h.keys(&[Char('v'), Down, Down]);
+    screen_has(&mut h, &["range: 3 rows"]);
+    h.press(Space);
+    screen_has(&mut h, &["SMSTurbo — 3 of 12 checked"]);
+    // + checks what a pattern matches; rows that cannot be checked stay out.
+    h.press(Char('+'));
+    h.type_text("C20*");
+    h.press(Enter);
+    screen_has(
+        &mut h,
+        &[
+            "Checked 1 row matching \"C20*\"",
+            "SMSTurbo — 4 of 12 checked",
+        ],
+    );
+    h.press(Char('-'));
+    h.type_text("delta");
+    h.press(Enter);
+    screen_has(&mut h, &["SMSTurbo — 3 of 12 checked"]);
+    // c shows the checked rows only.
+    h.press(Char('c'));
+    let s = h.screen();
+    assert!(s.contains("SMSTurbo 3/12 ✓, checked only"), "{s}");
+    assert!(!s.contains("Delta Bakery"), "{s}");
+    assert!(s.contains("Orbit Optics"), "{s}");
+}
+
+#[test]
+fn columns_sort_up_and_down_with_the_sort_keys() {
+    let mut h = demo();
+    panes(&mut h);
+    h.press(Tab);
+    // QuickBooks' pane: Name up, then down.
+    h.press(Char('>'));
+    screen_has(&mut h, &["by Name ↑"]);
+    h.press(Char('>'));
+    let s = h.screen();
+    assert!(s.contains("by Name ↓"), "{s}");
+    assert!(s.find("Frontier Feed") < s.find("Bayside Marina"), "{s}");
+    h.press(Char('<')).press(Char('<'));
+    let s = h.screen();
+    assert!(!s.contains("by Name"), "{s}");
+}

@@ -36,6 +36,16 @@ pub enum Action {
     /// Check every checkable row shown (or uncheck them all when all are checked).
     CheckAll,
     InvertChecks,
+    /// Start (or drop) a range at the cursor; Space then checks it.
+    MarkRange,
+    /// Check the rows matching a pattern typed next.
+    CheckMatching,
+    UncheckMatching,
+    /// Show only the checked rows, or all again.
+    CheckedOnly,
+    /// Sort a list by the next (or previous) column, up then down.
+    SortNext,
+    SortPrev,
     Yes,
     No,
     Save,

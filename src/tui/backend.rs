@@ -632,8 +632,15 @@ pub(super) fn run_report(r: &sync::RunReport) -> RunReport {
 }
 
 impl Backend for RealBackend {
+    /// By name as people read them (Łódź beside Lodz, "Repair 2" before "Repair 10"), which
+    /// SQLite's own collation cannot do.
     fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
-        self.store.customers().map_err(|e| explain_store(&e))
+        let mut customers = self.store.customers().map_err(|e| explain_store(&e))?;
+        customers.sort_by(|a, b| {
+            crate::text::natural_cmp(a.name(), b.name())
+                .then_with(|| crate::text::natural_cmp(a.code(), b.code()))
+        });
+        Ok(customers)
     }
 
     fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {

@@ -24,6 +24,8 @@ pub enum Context {
     Checklist,
     /// Typing a list filter.
     FilterInput,
+    /// Typing a pattern to check rows by.
+    PatternInput,
     /// A single-line text field.
     TextField,
     /// A field with a lookup (File Info).
@@ -68,6 +70,7 @@ impl Context {
             Context::List => "Lists",
             Context::Checklist => "Checklists",
             Context::FilterInput => "Filter",
+            Context::PatternInput => "Check by pattern",
             Context::TextField => "Text fields",
             Context::Lookup => "File Info",
             Context::Form => "Forms",
@@ -309,6 +312,9 @@ pub const DEFAULT: &[Binding] = bindings! {
     FilterInput [Up] => Up, "Move up";
     FilterInput [Down] => Down, "Move down";
 
+    PatternInput [Enter] => Submit, "Check (or uncheck) the matching rows", hint;
+    PatternInput [Esc] => Back, "Cancel", hint;
+
     Lookup [F(4), Ctrl('o')] => Lookup, "Look up the company file", hint;
 
     TextField [Enter] => Submit, "Accept", hint;
@@ -368,6 +374,10 @@ pub const DEFAULT: &[Binding] = bindings! {
     Checklist [Space] => Toggle, "Check", hint;
     Checklist [Char('a'), Ctrl('a')] => CheckAll, "All/none", hint;
     Checklist [Char('*')] => InvertChecks, "Invert checks";
+    Checklist [Char('v')] => MarkRange, "Mark a range; Space then checks it all";
+    Checklist [Char('+')] => CheckMatching, "Check rows matching a pattern (C10*, zurich)";
+    Checklist [Char('-')] => UncheckMatching, "Uncheck rows matching a pattern";
+    Checklist [Char('c')] => CheckedOnly, "Show checked rows only / all";
 
     List [Char('/')] => Filter, "Search", hint;
     List [Up, Char('k')] => Up, "Move up";
@@ -376,6 +386,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     List [PageDown] => PageDown, "Page down";
     List [Home, Char('g')] => Top, "First row";
     List [End, Char('G')] => Bottom, "Last row";
+    List [Char('>')] => SortNext, "Sort by the next column (up, then down)";
+    List [Char('<')] => SortPrev, "Sort by the previous column";
 
     Progress [Esc] => CancelRun, "Cancel after this batch", hint;
 

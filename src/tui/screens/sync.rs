@@ -530,6 +530,22 @@ impl SyncScreen {
                 self.mirror_all(Self::idx(self.focus));
                 true
             }
+            ListOutcome::Matched {
+                pattern,
+                check,
+                count,
+            } => {
+                self.mirror_all(Self::idx(self.focus));
+                cx.status(
+                    Tone::Info,
+                    format!(
+                        "{} {} matching \"{pattern}\" (rows that cannot be checked are left out).",
+                        if check { "Checked" } else { "Unchecked" },
+                        plural(count, "row", "rows"),
+                    ),
+                );
+                true
+            }
             ListOutcome::Blocked { reason, .. } => {
                 cx.status(
                     Tone::Error,
