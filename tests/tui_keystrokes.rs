@@ -602,3 +602,19 @@ fn columns_sort_up_and_down_with_the_sort_keys() {
     let s = h.screen();
     assert!(!s.contains("by Name"), "{s}");
 }
+
+#[test]
+fn the_file_picker_opens_on_the_current_file_jumps_as_you_type_and_q_closes_it() {
+    let mut h = demo();
+    scenes::file_picker(&mut h);
+    screen_has(&mut h, &["›  Acme Books.QBW"]);
+    let footer = h.screen().lines().last().unwrap_or("").to_string();
+    assert!(footer.contains("Esc Close (or q)"), "{footer}");
+    h.type_text("sa");
+    screen_has(&mut h, &["›  Sample Company.qbw"]);
+    h.type_text("b");
+    screen_has(&mut h, &["›▸ Backups"]);
+    h.press(Char('q'));
+    assert!(!h.app.should_quit());
+    assert!(!h.shows("Look up the company file"), "{}", h.screen());
+}

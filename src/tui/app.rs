@@ -129,7 +129,7 @@ impl App {
         if let Some(m) = self.modals.last() {
             let mut c = m.contexts();
             c.push(Context::Always);
-            return Chain::new(c, m.captures_text());
+            return Chain::new(c, m.captures_text()).with_type_ahead(m.types_ahead());
         }
         let s = self.top();
         let text = s.captures_text();

@@ -167,6 +167,11 @@ pub trait Component {
         Some(intent)
     }
 
+    /// Whether letters no binding claims are typed ahead (a list that jumps to names).
+    fn types_ahead(&self) -> bool {
+        false
+    }
+
     /// What leaving now would lose (unsaved changes, checked rows), in words for the question
     /// asked before quitting; `None` when nothing would be lost.
     fn unsaved(&self) -> Option<String> {

@@ -336,11 +336,18 @@ pub const DEFAULT: &[Binding] = bindings! {
     Form [PageDown] => PageDown, "Next group";
     Form [PageUp] => PageUp, "Previous group";
 
-    FilePicker [Enter] => Submit, "Open folder / choose file", hint;
+    FilePicker [Enter, Right] => Submit, "Open / choose", hint;
+    FilePicker [Esc, Char('q')] => Back, "Close (or q)", hint;
     FilePicker [Backspace, Left] => ParentDir, "Parent folder", hint;
-    FilePicker [Tab] => FocusNext, "Edit pattern", hint;
-    FilePicker [Char('.')] => ToggleHidden, "Show hidden", hint;
-    FilePicker [Esc] => Back, "Cancel", hint;
+    FilePicker [Tab] => FocusNext, "Edit pattern";
+    FilePicker [Char('.')] => ToggleHidden, "Show hidden";
+    FilePicker [Char('/')] => Filter, "Search";
+    FilePicker [Up] => Up, "Move up";
+    FilePicker [Down] => Down, "Move down";
+    FilePicker [PageUp] => PageUp, "Page up";
+    FilePicker [PageDown] => PageDown, "Page down";
+    FilePicker [Home] => Top, "First row";
+    FilePicker [End] => Bottom, "Last row";
 
     MaintainCustomer [Char('n'), Insert] => Add, "New customer", hint;
     MaintainCustomer [Enter, Char('e')] => Edit, "Edit", hint;
@@ -429,11 +436,22 @@ pub struct Chain {
     /// A text field has focus: it takes every key that edits text (characters, Space, ←/→,
     /// Home/End, Backspace/Del) before any binding is looked at.
     pub text: bool,
+    /// Characters no binding claims are typed ahead (to jump to a name in a list).
+    pub type_ahead: bool,
 }
 
 impl Chain {
     pub fn new(contexts: Vec<Context>, text: bool) -> Chain {
-        Chain { contexts, text }
+        Chain {
+            contexts,
+            text,
+            type_ahead: false,
+        }
+    }
+
+    pub fn with_type_ahead(mut self, on: bool) -> Chain {
+        self.type_ahead = on;
+        self
     }
 }
 
@@ -482,6 +500,7 @@ impl KeyMap {
             Some(a) => Resolved::Action(a),
             // Ctrl-letters and the like still reach the field (Ctrl-W deletes a word…).
             None if chain.text => Resolved::Text,
+            None if chain.type_ahead && matches!(key, Key::Char(_)) => Resolved::Text,
             None => Resolved::Nothing,
         }
     }
@@ -546,6 +565,18 @@ impl KeyMap {
                     lines: vec![line],
                 }),
             }
+        }
+        if chain.type_ahead {
+            sections.insert(
+                0,
+                HelpSection {
+                    title: "Typing",
+                    lines: vec![(
+                        "letters".to_string(),
+                        "Jump to the first name starting with them",
+                    )],
+                },
+            );
         }
         if chain.text {
             sections.insert(

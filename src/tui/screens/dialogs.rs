@@ -457,9 +457,10 @@ pub struct PickerModal {
 }
 
 impl PickerModal {
-    /// Opens a picker on `dir` and asks the worker for its listing.
-    pub fn open(dir: PathBuf, pattern: &str, cx: &mut Cx) -> PickerModal {
-        let picker = FilePicker::new(dir, pattern);
+    /// Opens a picker on `dir`, on the file `file_info` names if it is there, and asks the
+    /// worker for its listing.
+    pub fn open(dir: PathBuf, pattern: &str, file_info: &str, cx: &mut Cx) -> PickerModal {
+        let picker = FilePicker::new(dir, pattern).at_file(file_info);
         if let PickerOutcome::List { dir, pattern } = picker.request() {
             cx.send(Command::ListDir { dir, pattern });
         }
@@ -478,6 +479,10 @@ impl Component for PickerModal {
 
     fn captures_text(&self) -> bool {
         self.picker.captures_text()
+    }
+
+    fn types_ahead(&self) -> bool {
+        self.picker.types_ahead()
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {

@@ -136,7 +136,7 @@ impl MaintainScreen {
             cx.workspace,
             &cx.config.file_pattern,
         );
-        let modal = PickerModal::open(dir, &pattern, cx);
+        let modal = PickerModal::open(dir, &pattern, self.file_info.value(), cx);
         cx.modal(modal);
     }
 

@@ -620,7 +620,7 @@ impl SetupScreen {
                     cx.workspace,
                     self.text(Text::FilePattern).value(),
                 );
-                let m = PickerModal::open(dir, &pattern, cx);
+                let m = PickerModal::open(dir, &pattern, self.text(Text::CompanyFile).value(), cx);
                 cx.modal(m);
             }
             (Action::NextTab, _) => self.switch_tab(true),
