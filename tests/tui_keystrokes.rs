@@ -618,3 +618,61 @@ fn the_file_picker_opens_on_the_current_file_jumps_as_you_type_and_q_closes_it()
     assert!(!h.app.should_quit());
     assert!(!h.shows("Look up the company file"), "{}", h.screen());
 }
+
+// History: each run's customers, and a delete undone.
+
+#[test]
+fn history_shows_each_runs_customers_and_undoes_a_delete() {
+    let mut h = tui_support::Demo::create().harness((100, 30));
+    // Delete a customer, then see it in History and put it back.
+    h.press(Char('/'));
+    h.type_text("alpine");
+    h.press(Enter).press(Char('d'));
+    let s = h.screen();
+    assert!(s.contains("History (h) can undo this"), "{s}");
+    h.press(Char('y'));
+    assert!(h.backend.customer("ALP300").is_none());
+    h.press(Esc).press(Char('h'));
+    let s = h.screen();
+    assert!(s.contains("deleted ALP300 Alpine Outfitters"), "{s}");
+    h.press(Char('u'));
+    let s = h.screen();
+    assert!(s.contains("Restore customer"), "{s}");
+    h.press(Char('y'));
+    let s = h.screen();
+    assert!(s.contains("Restored Alpine Outfitters (ALP300)"), "{s}");
+    assert!(s.contains("(restored)"), "{s}");
+    assert_eq!(
+        h.backend
+            .customer("ALP300")
+            .map(|c| c.name().to_string())
+            .as_deref(),
+        Some("Alpine Outfitters")
+    );
+    h.press(Esc);
+
+    // A run's customers, as `custsync runs --show` prints them.
+    h.keys(&[
+        Char('y'),
+        Down,
+        Down,
+        Enter,
+        Char('y'),
+        Enter,
+        Char('y'),
+        Char('y'),
+    ]);
+    h.keys(&[
+        Char('y'),
+        Tab,
+        Char('a'),
+        Char('y'),
+        Char('y'),
+        Enter,
+        Char('h'),
+    ]);
+    h.press(Char('z'));
+    let s = h.screen();
+    assert!(s.contains("Customer by customer:"), "{s}");
+    assert!(s.contains("imported  MAP510"), "{s}");
+}

@@ -438,25 +438,35 @@ impl StoreTx<'_> {
         Ok((record, changes))
     }
 
-    /// Removes a customer and its links. Refused while an unsettled outbox batch is adding it
-    /// to QuickBooks: the batch must be able to link what QuickBooks created.
+    /// Removes a customer and its links, keeping both as they were (with who deleted it) so
+    /// the delete can be undone ([`StoreTx::restore_customer`]). Refused while an unsettled
+    /// outbox batch is adding it to QuickBooks: the batch must be able to link what QuickBooks
+    /// created.
     pub fn delete_customer(&mut self, code: &str) -> Result<(), StoreError> {
+        self.remove_customer(code, true)
+    }
+
+    /// Removes a customer and its links; `keep` keeps them for undoing the delete (an undo of
+    /// an import does not: its run's journal already says what it removed).
+    pub(crate) fn remove_customer(&mut self, code: &str, keep: bool) -> Result<(), StoreError> {
         if let Some(batch) = in_flight(&self.tx, code)? {
             return Err(StoreError::InFlight {
                 code: code.to_string(),
                 batch,
             });
         }
-        let n = self
-            .tx
-            .prepare_cached("DELETE FROM customers WHERE code_key = ?1")
-            .and_then(|mut s| s.execute([code_key(code)]))
-            .doing("removing a customer")?;
-        if n == 0 {
+        let Some((id, record)) = get_with_id(&self.tx, code)? else {
             return Err(StoreError::UnknownCustomer {
                 code: code.to_string(),
             });
+        };
+        if keep {
+            self.keep_deleted(id, &record.customer, &super::os_user())?;
         }
+        self.tx
+            .prepare_cached("DELETE FROM customers WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .doing("removing a customer")?;
         Ok(())
     }
 }

@@ -24,6 +24,7 @@ mod changes;
 pub mod column;
 pub mod csv;
 mod customers;
+pub mod deletions;
 mod error;
 mod journal;
 mod links;
@@ -332,6 +333,15 @@ impl Store {
         self.transaction(|tx| tx.mark_in_doubt(batch, reason))
     }
 
+    /// Restores a deleted customer in one transaction ([`StoreTx::restore_customer`]).
+    pub fn restore_customer(
+        &mut self,
+        id: i64,
+        os_user: &str,
+    ) -> Result<deletions::Restored, StoreError> {
+        self.transaction(|tx| tx.restore_customer(id, os_user))
+    }
+
     /// Undoes a run's local changes in one transaction ([`StoreTx::undo_run`]).
     pub fn undo_run(&mut self, run: RunId, os_user: &str) -> Result<UndoReport, StoreError> {
         self.transaction(|tx| tx.undo_run(run, os_user))
@@ -399,6 +409,11 @@ pub trait StoreRead: sealed::HasConnection {
 
     fn count_customers(&self) -> Result<u64, StoreError> {
         customers::count(self.connection())
+    }
+
+    /// Deleted customers, newest first, at most `limit` (History undoes them).
+    fn deletions(&self, limit: usize) -> Result<Vec<deletions::Deletion>, StoreError> {
+        deletions::list(self.connection(), limit)
     }
 
     /// The link of this customer in `company`, if any.

@@ -766,6 +766,7 @@ fn working(t: Task) -> &'static str {
         Task::Run => "synchronizing…",
         Task::History => "reading the journal…",
         Task::Undo => "undoing…",
+        Task::RunEntries => "reading the run…",
         Task::WriteQwc => "writing .qwc…",
         Task::ApplyFix => "changing the sandbox…",
         Task::SandboxStatus => "",

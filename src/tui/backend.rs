@@ -26,7 +26,7 @@ use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncErro
 use super::plan_view;
 use super::view::plural;
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId,
+    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, HistoryId, ProgressUpdate, RunId,
     RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
@@ -300,7 +300,7 @@ impl RealBackend {
             );
         }
         HistoryEntry {
-            id: run.id,
+            id: HistoryId::Run(run.id),
             when: run
                 .started_at
                 .with_timezone(&chrono::Local)
@@ -347,6 +347,46 @@ fn undo_would(imported: usize, replaced: usize) -> String {
         "Undo {}, unless they were changed since.",
         parts.join(" and ")
     )
+}
+
+/// A deleted customer as History lists it.
+fn deletion_entry(d: &crate::store::deletions::Deletion) -> HistoryEntry {
+    let when = |t: &chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut summary = format!("deleted {} {}", d.code, d.name);
+    let mut details = vec![format!(
+        "{} ({}) was deleted from SMSTurbo by {} on {}; it had {}.",
+        d.name,
+        d.code,
+        d.deleted_by,
+        when(&d.deleted_at),
+        plural(d.links, "link to QuickBooks", "links to QuickBooks")
+    )];
+    match (&d.restored_at, &d.restored_by) {
+        (Some(at), by) => {
+            summary.push_str(" (restored)");
+            details.push(format!(
+                "Restored by {} on {}.",
+                by.as_deref().unwrap_or("?"),
+                when(at)
+            ));
+        }
+        (None, _) => details.push(
+            "Undo puts it back as it was, with its links (QuickBooks was never changed)."
+                .to_string(),
+        ),
+    }
+    HistoryEntry {
+        id: HistoryId::Deletion(d.id),
+        when: when(&d.deleted_at),
+        company: "SMSTurbo".into(),
+        summary,
+        undoable: d.restored_at.is_none(),
+        details,
+    }
 }
 
 fn mode_words(m: RunMode) -> &'static str {
@@ -826,15 +866,50 @@ impl Backend for RealBackend {
         }
     }
 
+    /// Runs and deleted customers, newest first.
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation> {
         let runs = self
             .store
             .runs(HISTORY_RUNS)
             .map_err(|e| explain_store(&e))?;
-        Ok(runs.iter().map(|r| self.history_entry(r)).collect())
+        let deletions = self
+            .store
+            .deletions(HISTORY_RUNS)
+            .map_err(|e| explain_store(&e))?;
+        let mut dated: Vec<(chrono::DateTime<chrono::Utc>, HistoryEntry)> = runs
+            .iter()
+            .map(|r| (r.started_at, self.history_entry(r)))
+            .chain(deletions.iter().map(|d| (d.deleted_at, deletion_entry(d))))
+            .collect();
+        dated.sort_by(|a, b| b.0.cmp(&a.0));
+        Ok(dated.into_iter().map(|(_, e)| e).collect())
     }
 
-    fn undo(&mut self, id: RunId) -> Result<String, Explanation> {
+    fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation> {
+        let entries = self.store.run_entries(run).map_err(|e| explain_store(&e))?;
+        Ok(entries.iter().map(|e| e.describe()).collect())
+    }
+
+    fn undo(&mut self, what: HistoryId) -> Result<String, Explanation> {
+        let id = match what {
+            HistoryId::Run(id) => id,
+            HistoryId::Deletion(id) => {
+                let r = self
+                    .store
+                    .restore_customer(id, &os_user())
+                    .map_err(|e| explain_store(&e))?;
+                let mut message = format!(
+                    "Restored {} ({}) as it was, with {}.",
+                    r.customer.name(),
+                    r.customer.code(),
+                    plural(r.relinked, "link to QuickBooks", "links to QuickBooks")
+                );
+                for why in &r.not_relinked {
+                    message.push_str(&format!(" Not relinked in {why}."));
+                }
+                return Ok(message);
+            }
+        };
         let r = self
             .store
             .undo_run(id, &os_user())

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{CheckedRows, RunId, SandboxFix};
+use super::view::{CheckedRows, HistoryId, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -57,7 +57,7 @@ pub enum Intent {
     DiscardChanges,
     /// The file picker chose a file.
     FileChosen(PathBuf),
-    Undo(RunId),
+    Undo(HistoryId),
     /// Make a change to the sandbox company (a button in an explanation).
     ApplyFix(SandboxFix),
     OpenSetup,

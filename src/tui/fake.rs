@@ -24,8 +24,8 @@ use crate::sync::{self, Phase, Snapshot};
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
-    RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, ProgressUpdate, RunId,
+    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -61,6 +61,10 @@ pub struct FakeState {
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
     undo: HashMap<RunId, Vec<Customer>>,
+    /// What each run did, customer by customer.
+    entries: HashMap<RunId, Vec<String>>,
+    /// Deleted customers, by deletion id, until restored.
+    deleted: HashMap<i64, Customer>,
 }
 
 #[derive(Clone, Debug)]
@@ -323,6 +327,8 @@ impl FakeState {
             password_set: false,
             plan: None,
             undo: HashMap::new(),
+            entries: HashMap::new(),
+            deleted: HashMap::new(),
         }
     }
 
@@ -470,11 +476,23 @@ impl Backend for FakeBackend {
 
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
         let mut s = self.state();
-        let before = s.customers.len();
-        s.customers.retain(|c| c.code() != code);
-        if s.customers.len() == before {
+        let Some(at) = s.customers.iter().position(|c| c.code() == code) else {
             return Err(unknown(code));
-        }
+        };
+        let gone = s.customers.remove(at);
+        let id = s.history.len() as i64 + 1;
+        s.history.insert(
+            0,
+            HistoryEntry {
+                id: HistoryId::Deletion(id),
+                when: format!("2026-03-{:02} 11:{:02}", 1 + id % 28, id % 60),
+                company: "SMSTurbo".into(),
+                summary: format!("deleted {} {}", gone.code(), gone.name()),
+                undoable: true,
+                details: vec![format!("{} ({}) was deleted.", gone.name(), gone.code())],
+            },
+        );
+        s.deleted.insert(id, gone);
         Ok(())
     }
 
@@ -686,6 +704,21 @@ impl Backend for FakeBackend {
         if undoable {
             s.undo.insert(id, before);
         }
+        let lines = exports
+            .iter()
+            .map(|r| format!("exported  {}", snapshot.locals[r.local].code()))
+            .chain(
+                imports
+                    .iter()
+                    .map(|r| format!("imported  {}", r.customer.code())),
+            )
+            .chain(
+                pairs
+                    .iter()
+                    .map(|r| format!("replaced  {}", snapshot.locals[r.local].code())),
+            )
+            .collect();
+        s.entries.insert(id, lines);
         let view = backend::run_report(&report);
         let mut details = vec![
             format!("{} added to QuickBooks", report.added),
@@ -701,7 +734,7 @@ impl Backend for FakeBackend {
         s.history.insert(
             0,
             HistoryEntry {
-                id,
+                id: HistoryId::Run(id),
                 when: format!("2026-03-{:02} 10:{:02}", 1 + id.0 % 28, id.0 % 60),
                 company,
                 summary: format!(
@@ -723,8 +756,28 @@ impl Backend for FakeBackend {
         Ok(self.state().history.clone())
     }
 
-    fn undo(&mut self, run: RunId) -> Result<String, Explanation> {
+    fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation> {
+        Ok(self.state().entries.get(&run).cloned().unwrap_or_default())
+    }
+
+    fn undo(&mut self, what: HistoryId) -> Result<String, Explanation> {
         let mut s = self.state();
+        let run = match what {
+            HistoryId::Run(run) => run,
+            HistoryId::Deletion(id) => {
+                let Some(c) = s.deleted.remove(&id) else {
+                    return Err(backend::explain_store(&StoreError::UnknownDeletion(id)));
+                };
+                let message = format!("Restored {} ({}) as it was.", c.name(), c.code());
+                s.customers.push(c);
+                s.customers.sort_by(|a, b| a.code().cmp(b.code()));
+                if let Some(e) = s.history.iter_mut().find(|e| e.id == what) {
+                    e.undoable = false;
+                    e.summary.push_str(" (restored)");
+                }
+                return Ok(message);
+            }
+        };
         let Some(before) = s.undo.remove(&run) else {
             return Err(Explanation::new(
                 "Nothing to undo",
@@ -733,7 +786,7 @@ impl Backend for FakeBackend {
             ));
         };
         s.customers = before;
-        if let Some(e) = s.history.iter_mut().find(|e| e.id == run) {
+        if let Some(e) = s.history.iter_mut().find(|e| e.id == what) {
             e.undoable = false;
             e.summary.push_str(" — undone");
         }

@@ -368,16 +368,25 @@ pub struct RunReport {
 /// Identifies a run in the journal: the store's own id, so no conversion can lose it.
 pub use crate::store::RunId;
 
-/// One past run, for the History screen.
+/// What a History line stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HistoryId {
+    Run(RunId),
+    /// A customer deleted from SMSTurbo (the store's deletion id).
+    Deletion(i64),
+}
+
+/// One past run or deletion, for the History screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub id: RunId,
+    pub id: HistoryId,
     /// When, already formatted for people.
     pub when: String,
     pub company: String,
     /// "12 exported, 3 imported, 2 updated, 1 failed".
     pub summary: String,
-    /// Whether the run made local changes that can still be undone.
+    /// Whether the run made local changes that can still be undone (a deletion: whether the
+    /// customer can still be restored).
     pub undoable: bool,
     /// What undoing would do / what the run did, one line each.
     pub details: Vec<String>,

@@ -22,8 +22,8 @@ use crate::store::Customer;
 
 use super::listing;
 use super::view::{
-    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, HistoryId, ProgressUpdate,
+    RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
@@ -72,7 +72,10 @@ pub enum Command {
     /// the [`Worker`] handle at once, not queued behind the work. No answer.
     CancelRun,
     LoadHistory,
-    Undo(RunId),
+    /// Undo a run's local changes, or restore a deleted customer.
+    Undo(HistoryId),
+    /// What a run did, customer by customer (answers [`Event::RunEntries`]).
+    LoadRunEntries(RunId),
     /// Write the Web Connector's `.qwc` file for the saved setup.
     WriteQwc,
     /// Change the sandbox company as a QuickBooks user would (answers [`Event::FixApplied`]).
@@ -111,6 +114,7 @@ pub enum Task {
     Preview,
     Run,
     History,
+    RunEntries,
     Undo,
     WriteQwc,
     ApplyFix,
@@ -136,6 +140,7 @@ impl Command {
             Command::Run(_) => Task::Run,
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
+            Command::LoadRunEntries(_) => Task::RunEntries,
             Command::WriteQwc => Task::WriteQwc,
             Command::ApplyFix(_) => Task::ApplyFix,
             Command::LoadSandboxStatus => Task::SandboxStatus,
@@ -235,8 +240,12 @@ pub enum Event {
     Progress(ProgressUpdate),
     RunFinished(RunReport),
     HistoryLoaded(Vec<HistoryEntry>),
-    Undone {
+    RunEntries {
         run: RunId,
+        lines: Vec<String>,
+    },
+    Undone {
+        what: HistoryId,
         message: String,
     },
     QwcWritten(PathBuf),
@@ -273,6 +282,7 @@ impl Event {
             Event::RunFinished(_) => Task::Run,
             Event::HistoryLoaded(_) => Task::History,
             Event::Undone { .. } => Task::Undo,
+            Event::RunEntries { .. } => Task::RunEntries,
             Event::QwcWritten(_) => Task::WriteQwc,
             Event::FixApplied { .. } => Task::ApplyFix,
             Event::SandboxStatus(_) => Task::SandboxStatus,
@@ -424,7 +434,11 @@ pub trait Backend: Send {
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation>;
 
     /// Undoes a run's local changes; the message says what was undone.
-    fn undo(&mut self, run: RunId) -> Result<String, Explanation>;
+    fn undo(&mut self, what: HistoryId) -> Result<String, Explanation>;
+
+    /// What run `run` did, one line per customer and value (what `custsync runs --show`
+    /// prints).
+    fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation>;
 
     /// Writes the `.qwc` file; returns where.
     fn write_qwc(&mut self) -> Result<PathBuf, Explanation>;
@@ -545,9 +559,12 @@ pub fn execute(
             result.map_or_else(failed, Event::RunFinished)
         }
         Command::LoadHistory => backend.history().map_or_else(failed, Event::HistoryLoaded),
-        Command::Undo(run) => backend
-            .undo(run)
-            .map_or_else(failed, |message| Event::Undone { run, message }),
+        Command::Undo(what) => backend
+            .undo(what)
+            .map_or_else(failed, |message| Event::Undone { what, message }),
+        Command::LoadRunEntries(run) => backend
+            .run_entries(run)
+            .map_or_else(failed, |lines| Event::RunEntries { run, lines }),
         Command::WriteQwc => backend.write_qwc().map_or_else(failed, Event::QwcWritten),
         Command::ApplyFix(fix) => backend
             .apply_fix(fix)

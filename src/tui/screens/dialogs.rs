@@ -11,7 +11,7 @@ use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, RunPreview, RunReport, plural,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, RunPreview, RunReport, plural,
 };
 use crate::tui::widgets::dialog::{Button, Dialog, DialogOutcome, Role, Tone};
 use crate::tui::widgets::file_picker::{FilePicker, PickerOutcome};
@@ -310,8 +310,8 @@ pub fn delete_customer(code: &str, name: &str) -> DialogModal {
     DialogModal::new(Dialog::confirm_destructive(
         "Delete customer",
         &format!(
-            "Delete {name} ({code}) from SMSTurbo?\n\nQuickBooks is not changed. This cannot be \
-             undone."
+            "Delete {name} ({code}) from SMSTurbo?\n\nQuickBooks is not changed. History (h) can \
+             undo this: it keeps the customer and its links."
         ),
         Intent::DeleteCustomer(code.to_string()),
         Intent::Dismiss,
@@ -328,6 +328,21 @@ pub fn discard_changes(what: &str) -> DialogModal {
 }
 
 pub fn undo_confirmation(entry: &HistoryEntry) -> DialogModal {
+    if let HistoryId::Deletion(_) = entry.id {
+        return DialogModal::new(
+            Dialog::confirm(
+                "Restore customer",
+                &format!(
+                    "Put back the customer {} as it was when it was deleted, with its links to \
+                     QuickBooks?",
+                    entry.summary.trim_start_matches("deleted ")
+                ),
+                Intent::Undo(entry.id),
+                Intent::Dismiss,
+            )
+            .with_list(entry.details.clone()),
+        );
+    }
     DialogModal::new(
         Dialog::confirm_destructive(
             "Undo run",
