@@ -881,7 +881,7 @@ impl Backend for RealBackend {
             .map(|r| (r.started_at, self.history_entry(r)))
             .chain(deletions.iter().map(|d| (d.deleted_at, deletion_entry(d))))
             .collect();
-        dated.sort_by(|a, b| b.0.cmp(&a.0));
+        dated.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         Ok(dated.into_iter().map(|(_, e)| e).collect())
     }
 
