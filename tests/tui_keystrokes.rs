@@ -237,6 +237,7 @@ fn one_key_means_one_thing_on_every_screen() {
     let screens = [
         Context::MaintainCustomer,
         Context::Sandbox,
+        Context::QuickFilters,
         Context::SyncPanes,
         Context::Checklist,
         Context::List,
@@ -675,4 +676,37 @@ fn history_shows_each_runs_customers_and_undoes_a_delete() {
     let s = h.screen();
     assert!(s.contains("Customer by customer:"), "{s}");
     assert!(s.contains("imported  MAP510"), "{s}");
+}
+
+// Maintain Customer: where each customer stands with QuickBooks, and quick filters.
+
+#[test]
+fn the_home_list_shows_each_customers_quickbooks_state_and_filters_by_it() {
+    let mut h = Harness::new(FakeBackend::demo(), 100, 40);
+    scenes::missing_only_question(&mut h);
+    h.press(Char('n')).press(Esc);
+    let s = h.screen();
+    let line = |code: &str| {
+        s.lines()
+            .find(|l| l.contains(code))
+            .unwrap_or_else(|| panic!("{code} missing:\n{s}"))
+            .to_string()
+    };
+    assert!(line("C1001").contains("in sync"), "{s}");
+    assert!(line("C1002").contains("differs"), "{s}");
+    assert!(line("C1003").contains("missing"), "{s}");
+    h.press(Char('6'));
+    let s = h.screen();
+    assert!(s.contains("differing from QuickBooks, 4 shown"), "{s}");
+    assert!(!s.contains("C1003"), "{s}");
+    h.press(Char('2'));
+    let s = h.screen();
+    assert!(s.contains("Hold only"), "{s}");
+    let rows = s.lines().filter(|l| l.contains(" C1") || l.contains("›C1"));
+    assert!(
+        rows.clone().count() == 6 && rows.into_iter().all(|l| l.contains("Hold")),
+        "{s}"
+    );
+    h.press(Char('0'));
+    screen_has(&mut h, &["SMSTurbo customers (28) ─"]);
 }

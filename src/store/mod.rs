@@ -411,6 +411,11 @@ pub trait StoreRead: sealed::HasConnection {
         customers::count(self.connection())
     }
 
+    /// The codes of the customers linked to a QuickBooks customer, in any company file.
+    fn linked_codes(&self) -> Result<Vec<String>, StoreError> {
+        links::linked_codes(self.connection())
+    }
+
     /// Deleted customers, newest first, at most `limit` (History undoes them).
     fn deletions(&self, limit: usize) -> Result<Vec<deletions::Deletion>, StoreError> {
         deletions::list(self.connection(), limit)

@@ -43,6 +43,14 @@ pub enum Action {
     UncheckMatching,
     /// Show only the checked rows, or all again.
     CheckedOnly,
+    /// The home list's quick filters.
+    ShowAll,
+    ShowActive,
+    ShowHold,
+    ShowProspect,
+    ShowInactive,
+    ShowNotInQuickBooks,
+    ShowDiffers,
     /// Sort a list by the next (or previous) column, up then down.
     SortNext,
     SortPrev,

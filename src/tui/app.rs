@@ -405,8 +405,9 @@ impl App {
                 }
                 other => Some(other),
             }),
-            Intent::PanesRefreshed => self.advance(|app, flow| match flow {
+            Intent::PanesRefreshed(states) => self.advance(|app, flow| match flow {
                 SyncFlow::Planning(p) if p.in_place() => {
+                    app.home.note_comparison(&states);
                     app.status = Some((Tone::Success, "Compared again; checks kept.".into()));
                     Some(p.ready().into())
                 }
@@ -568,6 +569,7 @@ impl App {
             Event::PlanReady(view) => self.advance(|app, flow| match flow {
                 SyncFlow::Planning(p) => {
                     app.status = None;
+                    app.home.note_comparison(&view.qb_states);
                     app.screens.clear();
                     let notices = view.notices.clone();
                     app.screens.push(Box::new(SyncScreen::new(*view)));

@@ -26,8 +26,9 @@ use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncErro
 use super::plan_view;
 use super::view::plural;
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, HistoryId, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, CustomerList, Explanation, Failure, HistoryEntry, HistoryId,
+    ProgressUpdate, RunId, RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView,
+    WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -674,13 +675,14 @@ pub(super) fn run_report(r: &sync::RunReport) -> RunReport {
 impl Backend for RealBackend {
     /// By name as people read them (Łódź beside Lodz, "Repair 2" before "Repair 10"), which
     /// SQLite's own collation cannot do.
-    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
+    fn load_customers(&mut self) -> Result<CustomerList, Explanation> {
         let mut customers = self.store.customers().map_err(|e| explain_store(&e))?;
         customers.sort_by(|a, b| {
             crate::text::natural_cmp(a.name(), b.name())
                 .then_with(|| crate::text::natural_cmp(a.code(), b.code()))
         });
-        Ok(customers)
+        let linked = self.store.linked_codes().map_err(|e| explain_store(&e))?;
+        Ok(CustomerList { customers, linked })
     }
 
     fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {

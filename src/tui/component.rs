@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{CheckedRows, HistoryId, SandboxFix};
+use super::view::{CheckedRows, HistoryId, QbState, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -46,8 +46,8 @@ pub enum Intent {
     },
     /// Compare both sides again, keeping the panes and their checks.
     Replan,
-    /// The panes took a new comparison in place.
-    PanesRefreshed,
+    /// The panes took a new comparison in place; where each customer stands now.
+    PanesRefreshed(Vec<(String, QbState)>),
     /// The run's report was read: the synchronize flow is over.
     CloseReport,
     DeleteCustomer(String),

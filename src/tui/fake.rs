@@ -24,8 +24,8 @@ use crate::sync::{self, Phase, Snapshot};
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, CustomerList, Explanation, HistoryEntry, HistoryId, ProgressUpdate,
+    RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -413,8 +413,11 @@ fn grant_for(answer: CertificateAnswer) -> Grant {
 }
 
 impl Backend for FakeBackend {
-    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
-        Ok(self.state().customers.clone())
+    fn load_customers(&mut self) -> Result<CustomerList, Explanation> {
+        Ok(CustomerList {
+            customers: self.state().customers.clone(),
+            linked: Vec::new(),
+        })
     }
 
     fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {

@@ -52,6 +52,8 @@ pub enum Context {
     MaintainCustomer,
     /// The setup names a sandbox company.
     Sandbox,
+    /// The home list's quick filters.
+    QuickFilters,
     SyncPanes,
     /// A zoomed detail area.
     Detail,
@@ -84,6 +86,7 @@ impl Context {
             Context::FilePicker => "File picker",
             Context::MaintainCustomer => "Maintain Customer",
             Context::Sandbox => "Sandbox company",
+            Context::QuickFilters => "Show (quick filters)",
             Context::SyncPanes => "Synchronize",
             Context::Detail => "Detail",
             Context::Progress => "Progress",
@@ -360,7 +363,16 @@ pub const DEFAULT: &[Binding] = bindings! {
     MaintainCustomer [BackTab] => FocusPrev, "File Info / list";
     MaintainCustomer [Esc] => Back, "Clear the search";
 
+
     Sandbox [Char('o')] => ToggleQuickBooksOpen, "Sandbox: open/close the file in QuickBooks", hint;
+
+    QuickFilters [Char('0')] => ShowAll, "Every customer";
+    QuickFilters [Char('1')] => ShowActive, "Active only";
+    QuickFilters [Char('2')] => ShowHold, "Hold only";
+    QuickFilters [Char('3')] => ShowProspect, "Prospect only";
+    QuickFilters [Char('4')] => ShowInactive, "Inactive only";
+    QuickFilters [Char('5')] => ShowNotInQuickBooks, "Not in QuickBooks";
+    QuickFilters [Char('6')] => ShowDiffers, "Differing from QuickBooks";
 
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;

@@ -16,8 +16,8 @@ use crate::sync::problems::Problem;
 use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
-    Column as PaneColumn, FieldDiff, RowAction, RowDetail, RowId, RowKey, RowKind, RunPreview,
-    SyncPane, SyncRow, SyncView, plural,
+    Column as PaneColumn, FieldDiff, QbState, RowAction, RowDetail, RowId, RowKey, RowKind,
+    RunPreview, SyncPane, SyncRow, SyncView, plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -176,7 +176,29 @@ pub fn sync_view(
         },
         summary: summary(all, &plan.matching),
         notices: Vec::new(),
+        qb_states: qb_states(plan, snapshot),
     }
+}
+
+/// Where each SMSTurbo customer the plan placed stands with QuickBooks.
+fn qb_states(plan: &Plan, snapshot: &Snapshot) -> Vec<(String, QbState)> {
+    let code = |ix: LocalIx| snapshot.locals[ix].code().to_string();
+    let differing: rustc_hash::FxHashSet<LocalIx> = plan.pairs.iter().map(|p| p.local).collect();
+    let matched = plan.matched.iter().map(|p| {
+        let state = if differing.contains(&p.local) {
+            QbState::Differs
+        } else if plan.mode == crate::sync::Mode::NotExactMatch {
+            QbState::InSync
+        } else {
+            QbState::InQuickBooks
+        };
+        (code(p.local), state)
+    });
+    plan.exports
+        .iter()
+        .map(|e| (code(e.local), QbState::Missing))
+        .chain(matched)
+        .collect()
 }
 
 /// The header line of the panes: the marks' legend first (at 80 columns the counts may not

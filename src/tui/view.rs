@@ -140,6 +140,42 @@ pub use crate::sync::CompanyInfo;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowId(pub u64);
 
+/// Where an SMSTurbo customer stands with QuickBooks, for the home screen's column: from the
+/// last comparison this session, else from its stored link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QbState {
+    /// Linked to a QuickBooks customer; not compared yet this session.
+    Linked,
+    /// Matched and equal in every mapped field.
+    InSync,
+    /// Matched, and some fields differ.
+    Differs,
+    /// Matched (missing-only comparisons do not look at the fields).
+    InQuickBooks,
+    /// Not in QuickBooks: an export candidate.
+    Missing,
+}
+
+impl QbState {
+    pub fn label(self) -> &'static str {
+        match self {
+            QbState::Linked => "linked",
+            QbState::InSync => "in sync",
+            QbState::Differs => "differs",
+            QbState::InQuickBooks => "in QB",
+            QbState::Missing => "missing",
+        }
+    }
+}
+
+/// The SMSTurbo customers, and which are linked to QuickBooks.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CustomerList {
+    pub customers: Vec<crate::store::Customer>,
+    /// Codes linked to a QuickBooks customer (in any company file).
+    pub linked: Vec<String>,
+}
+
 /// What a row stands for, whatever its position in a plan: a second comparison finds the same
 /// customer again by it (to keep its check and the cursor on it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -308,6 +344,9 @@ pub struct SyncView {
     /// Things the operator should know before choosing, e.g. what settling an interrupted
     /// earlier run did. Shown once when the panes open.
     pub notices: Vec<String>,
+    /// Where each SMSTurbo customer the comparison placed stands, by code (for the home
+    /// screen).
+    pub qb_states: Vec<(String, QbState)>,
 }
 
 /// What the operator checked on the Synchronize screen, by row. The back end turns it into the

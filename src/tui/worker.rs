@@ -22,8 +22,9 @@ use crate::store::Customer;
 
 use super::listing;
 use super::view::{
-    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, HistoryId, ProgressUpdate,
-    RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, CustomerList, DirListing, Explanation, HistoryEntry, HistoryId,
+    ProgressUpdate, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView,
+    WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
@@ -209,7 +210,7 @@ impl<T> fmt::Debug for Reply<T> {
 /// What the worker tells the app.
 #[derive(Debug)]
 pub enum Event {
-    CustomersLoaded(Vec<Customer>),
+    CustomersLoaded(CustomerList),
     CustomerLoaded(Box<Customer>),
     /// The customer as saved with its new QuickBooks spellings.
     SpellingsSet(Box<Customer>),
@@ -375,7 +376,7 @@ impl Drop for WakeOnCancel<'_> {
 /// and the sync core (connect, plan, preview, run, undo). Errors are [`Explanation`]s: plain
 /// words, what happened and what to do next.
 pub trait Backend: Send {
-    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation>;
+    fn load_customers(&mut self) -> Result<CustomerList, Explanation>;
 
     fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation>;
 

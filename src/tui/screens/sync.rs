@@ -489,11 +489,12 @@ impl Component for SyncScreen {
             // A second comparison asked for from here.
             Event::PlanReady(view) => {
                 let notices = view.notices.clone();
+                let states = view.qb_states.clone();
                 self.refresh(*view);
                 if !notices.is_empty() {
                     cx.modal(dialogs::notices(&notices));
                 }
-                cx.intent(Intent::PanesRefreshed);
+                cx.intent(Intent::PanesRefreshed(states));
                 None
             }
             other => Some(other),

@@ -101,6 +101,8 @@ pub struct Checklist {
     pattern_input: Option<(TextField, bool)>,
     /// Only checked rows are shown.
     only_checked: bool,
+    /// The rows the owner's quick filter keeps, and how the title names it ("Hold only").
+    mask: Option<(Vec<bool>, String)>,
     /// Where a range being marked starts (a row index); Space checks it.
     anchor: Option<u32>,
     /// Position in `visible`.
@@ -134,6 +136,7 @@ impl Checklist {
             filter_input: None,
             pattern_input: None,
             only_checked: false,
+            mask: None,
             anchor: None,
             cursor: 0,
             scroll: Cell::new(0),
@@ -341,11 +344,13 @@ impl Checklist {
         let keep = self.cursor_row();
         let needle = text::fold(&self.filter);
         let (rows, checked, only_checked) = (&self.rows, &self.checked, self.only_checked);
+        let mask = self.mask.as_ref().map(|(m, _)| m);
         let shown = |i: u32| {
             (!only_checked || checked[i as usize])
+                && mask.is_none_or(|m| m.get(i as usize).copied().unwrap_or(false))
                 && rows[i as usize].haystack.contains(needle.as_str())
         };
-        if needle.is_empty() && !only_checked {
+        if needle.is_empty() && !only_checked && mask.is_none() {
             self.visible.clone_from(&self.order);
         } else if narrowing {
             self.visible.retain(|&i| shown(i));
@@ -355,6 +360,13 @@ impl Checklist {
         self.cursor = keep
             .and_then(|k| self.visible.iter().position(|&i| i as usize == k))
             .unwrap_or(0);
+    }
+
+    /// Shows only the rows `keep` marks (one flag per row), named `label` in the title; `None`
+    /// shows them all again.
+    pub fn set_mask(&mut self, mask: Option<(Vec<bool>, String)>) {
+        self.mask = mask;
+        self.refilter(false);
     }
 
     /// Space while a range is marked: checks every checkable row from the mark to the cursor,
@@ -655,7 +667,9 @@ impl Checklist {
     fn title_line(&self, width: u16) -> String {
         // What narrows or orders the view, after the counts.
         let view: Vec<String> = [
-            (!self.filter.is_empty()).then(|| format!("{} shown", self.visible.len())),
+            self.mask.as_ref().map(|(_, label)| label.clone()),
+            (!self.filter.is_empty() || self.mask.is_some())
+                .then(|| format!("{} shown", self.visible.len())),
             self.only_checked.then(|| "checked only".to_string()),
             self.sort_words(),
         ]
