@@ -710,3 +710,69 @@ fn the_home_list_shows_each_customers_quickbooks_state_and_filters_by_it() {
     h.press(Char('0'));
     screen_has(&mut h, &["SMSTurbo customers (28) ─"]);
 }
+
+// Pickers from QuickBooks' own lists.
+
+#[test]
+fn customer_type_job_type_and_terms_are_picked_from_quickbooks_lists() {
+    let mut h = demo();
+    // Never connected: the list is not known yet, and typing stays the way.
+    h.keys(&[Char('s'), Tab, Tab, Tab, Tab, F(4)]);
+    screen_has(&mut h, &["does not know this company's customer types yet"]);
+    h.press(Esc);
+    // A connection reads the lists (here the fake's), then F4 offers them.
+    h.backend.state().lists_read = true;
+    h.press(F(4));
+    screen_has(
+        &mut h,
+        &[
+            "Include Customer Types (QuickBooks' list)",
+            "Retail",
+            "Wholesale",
+        ],
+    );
+    h.keys(&[Space, Space, Enter]);
+    screen_has(&mut h, &["Retail, Wholesale"]);
+    // The export default Customer Job: a job type, picked by typing its first letters.
+    h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, F(4)]);
+    h.type_text("re");
+    h.press(Enter);
+    h.press(Ctrl('s'));
+    let config = h.backend.state().config.clone();
+    assert_eq!(
+        config.import.include_customer_types,
+        ["Retail", "Wholesale"]
+    );
+    assert_eq!(config.export.job_type.as_deref(), Some("Repair"));
+    // A customer's Terms.
+    h.press(Enter);
+    h.keys(&[PageDown, PageDown, PageDown, PageDown, PageDown, Tab, F(4)]);
+    h.type_text("net 3");
+    h.press(Enter).press(Ctrl('s'));
+    let terms = h.backend.state().customers[0]
+        .data
+        .get(custsync::qbxml::Field::Terms)
+        .map(str::to_string);
+    assert_eq!(terms.as_deref(), Some("Net 30"));
+}
+
+#[test]
+fn a_connection_reads_the_lists_the_pickers_offer() {
+    let mut h = real_demo_at_the_question();
+    h.press(Esc);
+    h.keys(&[Char('s'), Tab, Tab, Tab, Tab, F(4)]);
+    let s = h.screen();
+    assert!(
+        s.contains("Include Customer Types (QuickBooks' list)"),
+        "{s}"
+    );
+    assert!(s.contains("Wholesale"), "{s}");
+    h.keys(&[Esc, Esc]);
+    h.press(Enter);
+    h.keys(&[PageDown, PageDown, PageDown, PageDown, PageDown, Tab, F(4)]);
+    let s = h.screen();
+    assert!(
+        s.contains("Terms (QuickBooks' list)") && s.contains("Net 30"),
+        "{s}"
+    );
+}

@@ -28,6 +28,7 @@ pub mod deletions;
 mod error;
 mod journal;
 mod links;
+pub mod list_names;
 pub mod model;
 mod outbox;
 pub mod schema;
@@ -333,6 +334,15 @@ impl Store {
         self.transaction(|tx| tx.mark_in_doubt(batch, reason))
     }
 
+    /// Replaces what is known of `company`'s lists ([`StoreTx::set_qb_list_names`]).
+    pub fn set_qb_list_names(
+        &mut self,
+        company: &str,
+        names: &list_names::QbListNames,
+    ) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.set_qb_list_names(company, names))
+    }
+
     /// Restores a deleted customer in one transaction ([`StoreTx::restore_customer`]).
     pub fn restore_customer(
         &mut self,
@@ -409,6 +419,11 @@ pub trait StoreRead: sealed::HasConnection {
 
     fn count_customers(&self) -> Result<u64, StoreError> {
         customers::count(self.connection())
+    }
+
+    /// The names in `company`'s customer type, job type and terms lists, as last read.
+    fn qb_list_names(&self, company: &str) -> Result<list_names::QbListNames, StoreError> {
+        list_names::get(self.connection(), company)
     }
 
     /// The codes of the customers linked to a QuickBooks customer, in any company file.

@@ -159,8 +159,9 @@ fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
 }
 
 /// Issue 10: a customer's QuickBooks spellings of fields other than the name (a JSON object
-/// from field key to spelling, NULL for none), and customers deleted from SMSTurbo as they were,
-/// with their links, so a delete can be undone (who deleted and who restored is kept).
+/// from field key to spelling, NULL for none); customers deleted from SMSTurbo as they were,
+/// with their links, so a delete can be undone (who deleted and who restored is kept); and the
+/// names in each company's customer type, job type and terms lists, for the screens' pickers.
 fn v3_spellings_and_deletions(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "ALTER TABLE customers ADD COLUMN qb_spellings TEXT;
@@ -177,7 +178,14 @@ CREATE TABLE deleted_customers (
     restored_at TEXT,
     restored_by TEXT
 );
-CREATE INDEX deleted_customers_by_time ON deleted_customers (deleted_at);",
+CREATE INDEX deleted_customers_by_time ON deleted_customers (deleted_at);
+CREATE TABLE qb_list_names (
+    company TEXT NOT NULL,
+    list TEXT NOT NULL CHECK (list IN ('customer_type', 'job_type', 'terms')),
+    name TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (company, list, name)
+) WITHOUT ROWID;",
     )
 }
 

@@ -769,6 +769,7 @@ fn working(t: Task) -> &'static str {
         Task::History => "reading the journal…",
         Task::Undo => "undoing…",
         Task::RunEntries => "reading the run…",
+        Task::QbLists => "",
         Task::WriteQwc => "writing .qwc…",
         Task::ApplyFix => "changing the sandbox…",
         Task::SandboxStatus => "",

@@ -17,6 +17,7 @@ use crate::qb::session::SessionError;
 use crate::qb::trace::Trace;
 use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
 use crate::qb::{APP_NAME, QbError, hresult};
+use crate::store::list_names::QbListNames;
 use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
@@ -788,6 +789,14 @@ impl Backend for RealBackend {
             ConnectionKind::Sandbox => self.connect_sandbox(prompt)?,
             ConnectionKind::WebConnector => self.connect_web_connector(waiting, cancel)?,
         };
+        let mut engine = engine;
+        // What the pickers offer until the next connection; a list QuickBooks will not give
+        // leaves the last one known (typing stays possible).
+        if let Ok(names) = engine.list_names() {
+            let _ = self
+                .store
+                .set_qb_list_names(self.company_path().to_string_lossy().as_ref(), &names);
+        }
         let info = engine.company().clone();
         self.engine = Some(Engine::Connected(Box::new(engine)));
         Ok(info)
@@ -885,6 +894,12 @@ impl Backend for RealBackend {
             .collect();
         dated.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
         Ok(dated.into_iter().map(|(_, e)| e).collect())
+    }
+
+    fn qb_list_names(&mut self) -> Result<QbListNames, Explanation> {
+        self.store
+            .qb_list_names(self.company_path().to_string_lossy().as_ref())
+            .map_err(|e| explain_store(&e))
     }
 
     fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation> {

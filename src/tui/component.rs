@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{CheckedRows, HistoryId, QbState, SandboxFix};
+use super::view::{CheckedRows, HistoryId, PickFor, QbState, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -57,6 +57,11 @@ pub enum Intent {
     DiscardChanges,
     /// The file picker chose a file.
     FileChosen(PathBuf),
+    /// Names picked from one of QuickBooks' lists for a field.
+    Picked {
+        what: PickFor,
+        values: Vec<String>,
+    },
     Undo(HistoryId),
     /// Make a change to the sandbox company (a button in an explanation).
     ApplyFix(SandboxFix),

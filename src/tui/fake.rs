@@ -17,6 +17,7 @@ use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
 use crate::qb::sandbox::Grant;
 use crate::qbxml::{CustomerRet, Field, NameList};
+use crate::store::list_names::QbListNames;
 use crate::store::{Customer, CustomerStatus, StoreError};
 use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
 use crate::sync::{self, Phase, Snapshot};
@@ -58,6 +59,8 @@ pub struct FakeState {
     pub qwc_written: Option<PathBuf>,
     /// Whether a Web Connector password was set (the fake keeps no password).
     pub password_set: bool,
+    /// Whether QuickBooks' list names were read (at a connection).
+    pub lists_read: bool,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
     undo: HashMap<RunId, Vec<Customer>>,
@@ -325,6 +328,7 @@ impl FakeState {
             batch_delay: Duration::ZERO,
             qwc_written: None,
             password_set: false,
+            lists_read: false,
             plan: None,
             undo: HashMap::new(),
             entries: HashMap::new(),
@@ -584,6 +588,7 @@ impl Backend for FakeBackend {
             _ => {}
         }
         s.connected = true;
+        s.lists_read = true;
         Ok(s.company_info())
     }
 
@@ -757,6 +762,19 @@ impl Backend for FakeBackend {
 
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation> {
         Ok(self.state().history.clone())
+    }
+
+    /// Known once connected, as the real back end reads them then.
+    fn qb_list_names(&mut self) -> Result<QbListNames, Explanation> {
+        let s = self.state();
+        if !s.lists_read {
+            return Ok(QbListNames::default());
+        }
+        Ok(QbListNames {
+            customer_types: s.customer_types.clone(),
+            job_types: vec!["Install".into(), "Repair".into()],
+            terms: vec!["Due on receipt".into(), "Net 15".into(), "Net 30".into()],
+        })
     }
 
     fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation> {

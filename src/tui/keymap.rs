@@ -49,6 +49,10 @@ pub enum Context {
     /// Checkboxes on one line (the export statuses).
     Checkboxes,
     FilePicker,
+    /// Picking from one of QuickBooks' lists.
+    ListPicker,
+    /// A field whose value can be picked from one of QuickBooks' lists.
+    ListLookup,
     MaintainCustomer,
     /// The setup names a sandbox company.
     Sandbox,
@@ -84,6 +88,8 @@ impl Context {
             Context::Options => "Options",
             Context::Checkboxes => "Checkboxes",
             Context::FilePicker => "File picker",
+            Context::ListPicker => "QuickBooks' list",
+            Context::ListLookup => "List fields",
             Context::MaintainCustomer => "Maintain Customer",
             Context::Sandbox => "Sandbox company",
             Context::QuickFilters => "Show (quick filters)",
@@ -320,6 +326,18 @@ pub const DEFAULT: &[Binding] = bindings! {
 
     Lookup [F(4), Ctrl('o')] => Lookup, "Look up the company file", hint;
 
+    ListLookup [F(4), Ctrl('o')] => Lookup, "Pick from QuickBooks' list", hint;
+
+    ListPicker [Enter] => Submit, "Choose", hint;
+    ListPicker [Esc, Char('q')] => Back, "Close (or q)", hint;
+    ListPicker [Char('/')] => Filter, "Search";
+    ListPicker [Up] => Up, "Move up";
+    ListPicker [Down] => Down, "Move down";
+    ListPicker [PageUp] => PageUp, "Page up";
+    ListPicker [PageDown] => PageDown, "Page down";
+    ListPicker [Home] => Top, "First row";
+    ListPicker [End] => Bottom, "Last row";
+
     TextField [Enter] => Submit, "Accept", hint;
     TextField [Tab, Down] => FocusNext, "Next field", hint;
     TextField [BackTab, Up] => FocusPrev, "Previous field";
@@ -512,7 +530,7 @@ impl KeyMap {
             Some(a) => Resolved::Action(a),
             // Ctrl-letters and the like still reach the field (Ctrl-W deletes a word…).
             None if chain.text => Resolved::Text,
-            None if chain.type_ahead && matches!(key, Key::Char(_)) => Resolved::Text,
+            None if chain.type_ahead && matches!(key, Key::Char(_) | Key::Space) => Resolved::Text,
             None => Resolved::Nothing,
         }
     }

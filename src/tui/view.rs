@@ -140,6 +140,56 @@ pub use crate::sync::CompanyInfo;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowId(pub u64);
 
+/// A field whose value comes from one of QuickBooks' lists, and can be picked from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickFor {
+    /// SetUp's Import – Include Customer Types (several).
+    IncludeTypes,
+    /// SetUp's export default Customer Type.
+    ExportType,
+    /// SetUp's export default Customer Job (a job type).
+    ExportJob,
+    /// A customer's own Customer Type.
+    CustomerType,
+    /// A customer's Terms.
+    Terms,
+}
+
+impl PickFor {
+    pub fn title(self) -> &'static str {
+        match self {
+            PickFor::IncludeTypes => "Include Customer Types (QuickBooks' list)",
+            PickFor::ExportType | PickFor::CustomerType => "Customer Type (QuickBooks' list)",
+            PickFor::ExportJob => "Customer Job (QuickBooks' job types)",
+            PickFor::Terms => "Terms (QuickBooks' list)",
+        }
+    }
+
+    /// The list, for a sentence: "customer types".
+    pub fn list_words(self) -> &'static str {
+        match self {
+            PickFor::IncludeTypes | PickFor::ExportType | PickFor::CustomerType => "customer types",
+            PickFor::ExportJob => "job types",
+            PickFor::Terms => "terms",
+        }
+    }
+
+    /// Whether several can be chosen.
+    pub fn multi(self) -> bool {
+        self == PickFor::IncludeTypes
+    }
+
+    pub fn names(self, lists: &crate::store::list_names::QbListNames) -> &[String] {
+        match self {
+            PickFor::IncludeTypes | PickFor::ExportType | PickFor::CustomerType => {
+                &lists.customer_types
+            }
+            PickFor::ExportJob => &lists.job_types,
+            PickFor::Terms => &lists.terms,
+        }
+    }
+}
+
 /// Where an SMSTurbo customer stands with QuickBooks, for the home screen's column: from the
 /// last comparison this session, else from its stored link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -19,6 +19,7 @@ use crate::config::Config;
 use crate::qb::access::{AccessPrompt, CertificateAnswer, CertificateRequest};
 use crate::qbxml::Field;
 use crate::store::Customer;
+use crate::store::list_names::QbListNames;
 
 use super::listing;
 use super::view::{
@@ -77,6 +78,9 @@ pub enum Command {
     Undo(HistoryId),
     /// What a run did, customer by customer (answers [`Event::RunEntries`]).
     LoadRunEntries(RunId),
+    /// The names in QuickBooks' customer type, job type and terms lists, as last read for the
+    /// company in the setup (answers [`Event::QbLists`]).
+    LoadQbLists,
     /// Write the Web Connector's `.qwc` file for the saved setup.
     WriteQwc,
     /// Change the sandbox company as a QuickBooks user would (answers [`Event::FixApplied`]).
@@ -116,6 +120,7 @@ pub enum Task {
     Run,
     History,
     RunEntries,
+    QbLists,
     Undo,
     WriteQwc,
     ApplyFix,
@@ -142,6 +147,7 @@ impl Command {
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
             Command::LoadRunEntries(_) => Task::RunEntries,
+            Command::LoadQbLists => Task::QbLists,
             Command::WriteQwc => Task::WriteQwc,
             Command::ApplyFix(_) => Task::ApplyFix,
             Command::LoadSandboxStatus => Task::SandboxStatus,
@@ -245,6 +251,7 @@ pub enum Event {
         run: RunId,
         lines: Vec<String>,
     },
+    QbLists(QbListNames),
     Undone {
         what: HistoryId,
         message: String,
@@ -284,6 +291,7 @@ impl Event {
             Event::HistoryLoaded(_) => Task::History,
             Event::Undone { .. } => Task::Undo,
             Event::RunEntries { .. } => Task::RunEntries,
+            Event::QbLists(_) => Task::QbLists,
             Event::QwcWritten(_) => Task::WriteQwc,
             Event::FixApplied { .. } => Task::ApplyFix,
             Event::SandboxStatus(_) => Task::SandboxStatus,
@@ -437,6 +445,10 @@ pub trait Backend: Send {
     /// Undoes a run's local changes; the message says what was undone.
     fn undo(&mut self, what: HistoryId) -> Result<String, Explanation>;
 
+    /// QuickBooks' list names for the company in the setup, as last read while connected
+    /// (empty lists when never read).
+    fn qb_list_names(&mut self) -> Result<QbListNames, Explanation>;
+
     /// What run `run` did, one line per customer and value (what `custsync runs --show`
     /// prints).
     fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation>;
@@ -566,6 +578,7 @@ pub fn execute(
         Command::LoadRunEntries(run) => backend
             .run_entries(run)
             .map_or_else(failed, |lines| Event::RunEntries { run, lines }),
+        Command::LoadQbLists => backend.qb_list_names().map_or_else(failed, Event::QbLists),
         Command::WriteQwc => backend.write_qwc().map_or_else(failed, Event::QwcWritten),
         Command::ApplyFix(fix) => backend
             .apply_fix(fix)

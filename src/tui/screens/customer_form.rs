@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs;
+use super::list_picker::ListPickerModal;
 use crate::qbxml::fields::Kind;
 use crate::qbxml::{Amount, Field};
 use crate::store::column::has_qb_spelling;
@@ -15,6 +16,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
+use crate::tui::view::PickFor;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
 use crate::tui::widgets::{cut, fit_line, form_label, message_look, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, Task};
@@ -387,6 +389,15 @@ fn validate(slot: Slot, value: &str) -> (Option<String>, Option<String>) {
     (None, None)
 }
 
+/// The QuickBooks list a slot's value can be picked from.
+fn picks(slot: Slot) -> Option<PickFor> {
+    match slot {
+        Slot::Field(Field::CustomerType) => Some(PickFor::CustomerType),
+        Slot::Field(Field::Terms) => Some(PickFor::Terms),
+        _ => None,
+    }
+}
+
 /// Whether the form shows a QuickBooks spelling line under `f`: when the customer has one, or
 /// its value is one QuickBooks cannot take.
 fn needs_spelling(customer: Option<&Customer>, f: Field) -> bool {
@@ -435,10 +446,12 @@ impl Component for CustomerForm {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        if self.slots.get(self.focus) == Some(&Slot::Status) {
-            vec![Context::Options, Context::Form]
-        } else {
-            vec![Context::TextField, Context::Form]
+        match self.slots.get(self.focus) {
+            Some(Slot::Status) => vec![Context::Options, Context::Form],
+            Some(&slot) if picks(slot).is_some() => {
+                vec![Context::ListLookup, Context::TextField, Context::Form]
+            }
+            _ => vec![Context::TextField, Context::Form],
         }
     }
 
@@ -482,6 +495,17 @@ impl Component for CustomerForm {
                     self.status = all[j];
                 }
                 Action::Save => self.save(cx),
+                Action::Lookup => {
+                    if let Some(what) = picks(self.slots[self.focus]) {
+                        let current = self.fields[self.focus].value().trim().to_string();
+                        let current = (!current.is_empty())
+                            .then_some(current)
+                            .into_iter()
+                            .collect();
+                        let m = ListPickerModal::open(what, current, cx);
+                        cx.modal(m);
+                    }
+                }
                 Action::Back => {
                     if self.dirty() {
                         cx.modal(dialogs::discard_changes("This customer"));
@@ -555,6 +579,19 @@ impl Component for CustomerForm {
             Intent::DiscardChanges => {
                 cx.pop();
                 None
+            }
+            Intent::Picked { what, values } => {
+                let slot = self.slots.iter().position(|&s| picks(s) == Some(what));
+                match (slot, values.first()) {
+                    (Some(i), Some(v)) => {
+                        self.fields[i].set_value(v);
+                        self.set_focus(i);
+                        self.edited(i);
+                        None
+                    }
+                    (Some(_), None) => None,
+                    (None, _) => Some(Intent::Picked { what, values }),
+                }
             }
             other => Some(other),
         }

@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs::{self, PickerModal};
+use super::list_picker::ListPickerModal;
 use crate::config::{Config, ConnectionKind, Setting};
 use crate::store::CustomerStatus;
 use crate::sync::ReplaceGroup;
@@ -21,7 +22,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::Column;
+use crate::tui::view::{Column, PickFor};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::tabs::Tabs;
@@ -113,6 +114,16 @@ impl Text {
             Text::IncludeTypes => c.import.include_customer_types.join(", "),
             Text::ExportType => c.export.customer_type.clone().unwrap_or_default(),
             Text::ExportJob => c.export.job_type.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The QuickBooks list this field's value can be picked from.
+    fn picks(self) -> Option<PickFor> {
+        match self {
+            Text::IncludeTypes => Some(PickFor::IncludeTypes),
+            Text::ExportType => Some(PickFor::ExportType),
+            Text::ExportJob => Some(PickFor::ExportJob),
+            _ => None,
         }
     }
 
@@ -623,6 +634,19 @@ impl SetupScreen {
                 let m = PickerModal::open(dir, &pattern, self.text(Text::CompanyFile).value(), cx);
                 cx.modal(m);
             }
+            (Action::Lookup, Item::Text(t)) if t.picks().is_some() => {
+                if let Some(what) = t.picks() {
+                    let current = self
+                        .text(t)
+                        .value()
+                        .split(',')
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty())
+                        .collect();
+                    let m = ListPickerModal::open(what, current, cx);
+                    cx.modal(m);
+                }
+            }
             (Action::NextTab, _) => self.switch_tab(true),
             (Action::PrevTab, _) => self.switch_tab(false),
             (Action::Left, Item::TabBar) => self.switch_tab(false),
@@ -674,6 +698,9 @@ impl Component for SetupScreen {
         match self.focus {
             Item::Text(Text::CompanyFile) => {
                 vec![Context::Lookup, Context::TextField, Context::Form]
+            }
+            Item::Text(t) if t.picks().is_some() => {
+                vec![Context::ListLookup, Context::TextField, Context::Form]
             }
             Item::Text(_) => vec![Context::TextField, Context::Form],
             Item::TabBar => vec![Context::Tabs, Context::Form],
@@ -761,6 +788,16 @@ impl Component for SetupScreen {
     fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
         match intent {
             Intent::DiscardChanges => cx.pop(),
+            Intent::Picked { what, values } => {
+                match Text::ALL.into_iter().find(|t| t.picks() == Some(what)) {
+                    Some(t) => {
+                        self.text_mut(t).set_value(&values.join(", "));
+                        self.set_focus(Item::Text(t));
+                        self.unsaved = self.dirty();
+                    }
+                    None => return Some(Intent::Picked { what, values }),
+                }
+            }
             Intent::FileChosen(p) => {
                 self.text_mut(Text::CompanyFile)
                     .set_value(&p.to_string_lossy());
@@ -851,7 +888,8 @@ impl SetupScreen {
                     self.text(*t).render(row, buf, theme, layout);
                     let hint = match t {
                         Text::CompanyFile => "F4 lookup",
-                        Text::IncludeTypes => "comma-separated",
+                        Text::IncludeTypes => "F4 pick · comma-separated",
+                        Text::ExportType | Text::ExportJob => "F4 pick",
                         _ => "",
                     };
                     if self.text(*t).message().is_none() {
