@@ -408,7 +408,10 @@ impl App {
             Intent::PanesRefreshed(states) => self.advance(|app, flow| match flow {
                 SyncFlow::Planning(p) if p.in_place() => {
                     app.home.note_comparison(&states);
-                    app.status = Some((Tone::Success, "Compared again; checks kept.".into()));
+                    // What asked for the comparison may have said something worth keeping.
+                    if matches!(app.status, None | Some((Tone::Info, _))) {
+                        app.status = Some((Tone::Success, "Compared again; checks kept.".into()));
+                    }
                     Some(p.ready().into())
                 }
                 other => Some(other),

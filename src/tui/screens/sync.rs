@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::customer_form::CustomerForm;
@@ -248,17 +248,17 @@ impl SyncScreen {
         head
     }
 
-    fn head_paragraph(&self, theme: &Theme) -> Paragraph<'static> {
-        Paragraph::new(format!(" {}", self.head()))
-            .style(theme.title)
-            .wrap(Wrap { trim: false })
+    /// The header wrapped under its own first letter.
+    fn head_text(&self, theme: &Theme) -> Hanging<'static> {
+        Hanging::new().item(" ", self.head(), theme.title)
     }
 
     /// Header (wrapped, never cut), panes and detail for a screen size: the detail goes right on
     /// wide screens, below otherwise, and has the whole body when zoomed.
     fn layout(&self, area: Rect) -> (Rect, [Rect; 2], Rect) {
-        let head_h = u16::try_from(self.head_paragraph(&Theme::plain()).line_count(area.width))
-            .unwrap_or(1)
+        let head_h = self
+            .head_text(&Theme::plain())
+            .height(area.width)
             .clamp(1, 3);
         let (header, body) = split_top(area, head_h);
         if self.detail.zoomed() {
@@ -478,7 +478,7 @@ impl Component for SyncScreen {
                     Tone::Success,
                     format!(
                         "{} ({}) goes to QuickBooks with the suggested spelling; SMSTurbo keeps \
-                         its own. Comparing again…",
+                         its own.",
                         c.name(),
                         c.code()
                     ),
@@ -503,7 +503,7 @@ impl Component for SyncScreen {
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let (header, panes, detail) = self.layout(area);
-        self.head_paragraph(theme).render(header, buf);
+        self.head_text(theme).render(header, buf);
         if !self.detail.zoomed() {
             for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
                 self.panes[Self::idx(side)]
