@@ -13,6 +13,7 @@ pub mod backend;
 pub mod component;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fake;
+pub mod flow;
 pub mod keymap;
 pub mod listing;
 pub mod plan_view;

@@ -9,6 +9,7 @@
     reason = "test code: a panic is a test failure"
 )]
 
+mod keystrokes;
 mod mechanics;
 mod screenshots;
 mod snapshots;

@@ -263,6 +263,17 @@ struct Served {
     seen: Vec<String>,
 }
 
+/// A test that fails (or never stops the server) must not leave `custsync serve` running: an
+/// idle server never writes to its closed log, so it would not notice on its own.
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Served {
     fn start(ws: &Path) -> Served {
         let mut child = custsync(ws)
