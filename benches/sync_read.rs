@@ -13,6 +13,13 @@
 //! database as the first synchronization left it is kept aside, and every iteration starts from
 //! that copy, so each reads the same 12 changes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::path::{Path, PathBuf};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

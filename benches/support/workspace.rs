@@ -74,6 +74,7 @@ pub fn build(dir: &Path) -> Vec<CustomerRet> {
                     CustomerStatus::Inactive
                 },
                 qb_name: None,
+                qb_spellings: Default::default(),
             }
         })
         .collect();

@@ -56,7 +56,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::Export { file } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             if file.as_os_str() == "-" {
                 let n = csv::export(&store, std::io::stdout().lock())?;
                 errln!("Exported {n} customers.");
@@ -66,7 +66,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::List { text } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             let customers = store.search_customers(text.as_deref().unwrap_or(""), None)?;
             let mut out = std::io::stdout().lock();
             for c in &customers {

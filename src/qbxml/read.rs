@@ -14,10 +14,11 @@
 mod input;
 mod lexer;
 
+use std::borrow::Cow;
 use std::io::{BufRead, Read};
 use std::sync::LazyLock;
 
-use self::input::{Encoding, Transcode};
+use self::input::{Encoding, Latin1};
 use self::lexer::{Lexer, Token};
 use super::fields::{Address, CustomerData, Field, Shape};
 use super::messages::{
@@ -68,7 +69,7 @@ pub enum ReadError {
     )]
     InvalidUtf8 { position: u64 },
     #[error(
-        "the response declares the encoding \"{encoding}\"; custsync reads UTF-8 and ISO-8859-1/windows-1252. {HINT}"
+        "the response declares the encoding \"{encoding}\"; custsync reads UTF-8 and ISO-8859-1, the encodings QuickBooks writes. {HINT}"
     )]
     UnsupportedEncoding { encoding: String },
     #[error(
@@ -128,14 +129,39 @@ impl ReadError {
 }
 
 /// Reads a response document from bytes, honouring its declared encoding (UTF-8 by default;
-/// ISO-8859-1 and windows-1252 are transcoded). Memory use does not grow with the size of the
-/// document beyond the values kept.
+/// ISO-8859-1 is transcoded). Memory use does not grow with the size of the document beyond the
+/// values kept.
 pub fn read_response<R: BufRead>(mut input: R) -> Result<ResponseDoc, ReadError> {
     let (prefix, encoding) = input::sniff(&mut input)?;
     let whole = std::io::Cursor::new(prefix).chain(input);
     match encoding {
         Encoding::Utf8 => Parser::new(Lexer::from_reader(whole)).read(),
-        Encoding::Windows1252 => Parser::new(Lexer::from_reader(Transcode::new(whole))).read(),
+        Encoding::Latin1 => Parser::new(Lexer::from_reader(Latin1::new(whole))).read(),
+    }
+}
+
+/// The text of a whole qbXML document held as bytes (a request, say), by the encoding its XML
+/// declaration names: UTF-8 by default, ISO-8859-1 through the same decoder as
+/// [`read_response`]. A UTF-8 byte order mark is dropped.
+pub fn decode_document(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
+    let mut head = bytes;
+    let (_, encoding) = input::sniff(&mut head)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match encoding {
+        Encoding::Utf8 => {
+            std::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|e| ReadError::InvalidUtf8 {
+                    position: e.valid_up_to() as u64,
+                })
+        }
+        Encoding::Latin1 => {
+            let mut text = String::with_capacity(body.len());
+            Latin1::new(body)
+                .read_to_string(&mut text)
+                .map_err(ReadError::io)?;
+            Ok(Cow::Owned(text))
+        }
     }
 }
 
@@ -226,6 +252,8 @@ enum BodyKind {
     Customer,
     CustomerType,
     JobType,
+    /// StandardTermsRet and DateDrivenTermsRet, read as list entries.
+    Terms,
     Names(NameList),
     Deleted,
     Unknown,
@@ -239,6 +267,7 @@ impl BodyKind {
             "CustomerQueryRs" | "CustomerAddRs" => BodyKind::Customer,
             "CustomerTypeQueryRs" | "CustomerTypeAddRs" => BodyKind::CustomerType,
             "JobTypeQueryRs" | "JobTypeAddRs" => BodyKind::JobType,
+            "TermsQueryRs" => BodyKind::Terms,
             "VendorQueryRs" => BodyKind::Names(NameList::Vendor),
             "EmployeeQueryRs" => BodyKind::Names(NameList::Employee),
             "OtherNameQueryRs" => BodyKind::Names(NameList::OtherName),
@@ -247,17 +276,21 @@ impl BodyKind {
         }
     }
 
-    fn ret(self) -> Option<&'static str> {
-        Some(match self {
-            BodyKind::Host => "HostRet",
-            BodyKind::Company => "CompanyRet",
-            BodyKind::Customer => "CustomerRet",
-            BodyKind::CustomerType => "CustomerTypeRet",
-            BodyKind::JobType => "JobTypeRet",
-            BodyKind::Names(list) => list.ret_name(),
-            BodyKind::Deleted => "ListDeletedRet",
-            BodyKind::Unknown => return None,
-        })
+    /// The Ret elements it carries (terms come in two kinds).
+    fn rets(self) -> &'static [&'static str] {
+        match self {
+            BodyKind::Host => &["HostRet"],
+            BodyKind::Company => &["CompanyRet"],
+            BodyKind::Customer => &["CustomerRet"],
+            BodyKind::CustomerType => &["CustomerTypeRet"],
+            BodyKind::JobType => &["JobTypeRet"],
+            BodyKind::Terms => &["StandardTermsRet", "DateDrivenTermsRet"],
+            BodyKind::Names(NameList::Vendor) => &["VendorRet"],
+            BodyKind::Names(NameList::Employee) => &["EmployeeRet"],
+            BodyKind::Names(NameList::OtherName) => &["OtherNameRet"],
+            BodyKind::Deleted => &["ListDeletedRet"],
+            BodyKind::Unknown => &[],
+        }
     }
 }
 
@@ -472,19 +505,18 @@ impl<'a, R: Read> Parser<'a, R> {
 
     fn body(&mut self, element: &str, kind: BodyKind) -> Result<ResponseBody, ReadError> {
         let mut body = ResponseBody::Empty;
-        let ret = kind.ret();
+        let rets = kind.rets();
         // The Rs element's name is only known at run time; errors name the Ret instead.
-        let parent = ret.unwrap_or("response");
+        let parent = rets.first().copied().unwrap_or("response");
         self.children(
             parent,
             |name, _, _| {
-                Ok(if Some(name) == ret {
-                    Child::Known(())
-                } else {
-                    Child::Skip
+                Ok(match rets.iter().find(|r| **r == name) {
+                    Some(r) => Child::Known(*r),
+                    None => Child::Skip,
                 })
             },
-            |p, (), empty| {
+            |p, ret, empty| {
                 match kind {
                     BodyKind::Customer => {
                         let c = if empty {
@@ -497,11 +529,11 @@ impl<'a, R: Read> Parser<'a, R> {
                             _ => None,
                         });
                     }
-                    BodyKind::CustomerType | BodyKind::JobType => {
+                    BodyKind::CustomerType | BodyKind::JobType | BodyKind::Terms => {
                         let r = if empty {
                             ListRet::default()
                         } else {
-                            p.list_ret(ret.unwrap_or(""))?
+                            p.list_ret(ret)?
                         };
                         push(&mut body, r, ResponseBody::ListEntries, |b| match b {
                             ResponseBody::ListEntries(v) => Some(v),
@@ -1076,7 +1108,8 @@ static DELETED_TAGS: LazyLock<NameTable<DeletedTag>> = LazyLock::new(|| {
     ])
 });
 
-/// CustomerTypeRet / JobTypeRet children; `Mapped` stands for Name.
+/// CustomerTypeRet / JobTypeRet / StandardTermsRet / DateDrivenTermsRet children (terms have
+/// no FullName, ParentRef or Sublevel); `Mapped` stands for Name.
 static LIST_RET_TAGS: LazyLock<NameTable<Content>> = LazyLock::new(|| {
     NameTable::new([
         ("ListID", Content::ListId),

@@ -1,7 +1,7 @@
 //! The SMSTurbo side: the workspace's SQLite database (customers, links, outbox, journal).
 //!
 //! [`Store`] is one open database. Reads are methods of [`StoreRead`], implemented by the store,
-//! a transaction and a read-only [`Snapshot`] (what commands that only read use, beside the
+//! a transaction and a [`ReadOnlyStore`] (what commands that only read use, beside the
 //! custsync holding the workspace). Every write happens in a [`StoreTx`] (`BEGIN IMMEDIATE`), so
 //! the sync core can put an import, its link and its journal entry in one commit:
 //!
@@ -18,20 +18,22 @@
 //! ```
 
 #[macro_use]
-mod names;
+mod text_enum;
 
 mod changes;
 pub mod column;
 pub mod csv;
 mod customers;
+pub mod deletions;
 mod error;
 mod journal;
 mod links;
+pub mod list_names;
 mod mirror;
 pub mod model;
 mod outbox;
+mod read_only;
 pub mod schema;
-mod snapshot;
 mod undo;
 pub mod workspace;
 
@@ -50,11 +52,11 @@ pub use journal::{
 };
 pub use links::Link;
 pub use mirror::{Folded, MirrorState, Newest, StoredMirror};
-pub use model::{Customer, CustomerStatus};
+pub use model::{Customer, CustomerStatus, QbSpellings};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
 };
-pub use snapshot::Snapshot;
+pub use read_only::ReadOnlyStore;
 pub use undo::{UndoReport, UndoSkip};
 pub use workspace::{Workspace, WorkspaceError};
 
@@ -264,9 +266,9 @@ impl Store {
     }
 
     /// A read-only view of what this store last committed, for another thread (see
-    /// [`Snapshot`]); `None` for a database in memory.
-    pub fn reader(&self) -> Result<Option<Snapshot>, StoreError> {
-        Snapshot::beside(self)
+    /// [`ReadOnlyStore`]); `None` for a database in memory.
+    pub fn reader(&self) -> Result<Option<ReadOnlyStore>, StoreError> {
+        ReadOnlyStore::beside(self)
     }
 
     /// Starts a write transaction. Dropping it without [`StoreTx::commit`] rolls it back.
@@ -306,6 +308,15 @@ impl Store {
         self.transaction(|tx| tx.update_customer(code, customer))
     }
 
+    /// Sets QuickBooks spellings ([`StoreTx::set_qb_spellings`] in its own transaction).
+    pub fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(crate::qbxml::Field, String)],
+    ) -> Result<CustomerRecord, StoreError> {
+        self.transaction(|tx| tx.set_qb_spellings(code, spellings))
+    }
+
     /// Removes one customer ([`StoreTx::delete_customer`] in its own transaction).
     pub fn delete_customer(&mut self, code: &str) -> Result<(), StoreError> {
         self.transaction(|tx| tx.delete_customer(code))
@@ -329,6 +340,24 @@ impl Store {
     /// Marks a batch in doubt ([`StoreTx::mark_in_doubt`]) and commits.
     pub fn mark_in_doubt(&mut self, batch: BatchId, reason: &str) -> Result<(), StoreError> {
         self.transaction(|tx| tx.mark_in_doubt(batch, reason))
+    }
+
+    /// Replaces what is known of `company`'s lists ([`StoreTx::set_qb_list_names`]).
+    pub fn set_qb_list_names(
+        &mut self,
+        company: &str,
+        names: &list_names::QbListNames,
+    ) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.set_qb_list_names(company, names))
+    }
+
+    /// Restores a deleted customer in one transaction ([`StoreTx::restore_customer`]).
+    pub fn restore_customer(
+        &mut self,
+        id: i64,
+        os_user: &str,
+    ) -> Result<deletions::Restored, StoreError> {
+        self.transaction(|tx| tx.restore_customer(id, os_user))
     }
 
     /// Undoes a run's local changes in one transaction ([`StoreTx::undo_run`]).
@@ -398,6 +427,21 @@ pub trait StoreRead: sealed::HasConnection {
 
     fn count_customers(&self) -> Result<u64, StoreError> {
         customers::count(self.connection())
+    }
+
+    /// The names in `company`'s customer type, job type and terms lists, as last read.
+    fn qb_list_names(&self, company: &str) -> Result<list_names::QbListNames, StoreError> {
+        list_names::get(self.connection(), company)
+    }
+
+    /// The codes of the customers linked to a QuickBooks customer, in any company file.
+    fn linked_codes(&self) -> Result<Vec<String>, StoreError> {
+        links::linked_codes(self.connection())
+    }
+
+    /// Deleted customers, newest first, at most `limit` (History undoes them).
+    fn deletions(&self, limit: usize) -> Result<Vec<deletions::Deletion>, StoreError> {
+        deletions::list(self.connection(), limit)
     }
 
     /// The link of this customer in `company`, if any.

@@ -16,7 +16,12 @@ use crate::qbxml::Field;
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, oldest first. The schema version of a database is the number applied.
-const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key, v3_mirror];
+const MIGRATIONS: &[Migration] = &[
+    v1_initial,
+    v2_search_key,
+    v3_spellings_and_deletions,
+    v4_mirror,
+];
 
 /// The schema version this custsync writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -158,10 +163,41 @@ fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Issue 10: a customer's QuickBooks spellings of fields other than the name (a JSON object
+/// from field key to spelling, NULL for none); customers deleted from SMSTurbo as they were,
+/// with their links, so a delete can be undone (who deleted and who restored is kept); and the
+/// names in each company's customer type, job type and terms lists, for the screens' pickers.
+fn v3_spellings_and_deletions(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE customers ADD COLUMN qb_spellings TEXT;
+CREATE TABLE deleted_customers (
+    id INTEGER PRIMARY KEY,
+    deleted_at TEXT NOT NULL,
+    deleted_by TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    -- Every column of the customer as it was: a JSON object from column key to value.
+    customer TEXT NOT NULL,
+    -- Its links: a JSON array of {company, list_id, external_guid, created_at}.
+    links TEXT NOT NULL,
+    restored_at TEXT,
+    restored_by TEXT
+);
+CREATE INDEX deleted_customers_by_time ON deleted_customers (deleted_at);
+CREATE TABLE qb_list_names (
+    company TEXT NOT NULL,
+    list TEXT NOT NULL CHECK (list IN ('customer_type', 'job_type', 'terms')),
+    name TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (company, list, name)
+) WITHOUT ROWID;",
+    )
+}
+
 /// The mirror of each company's QuickBooks customers (issue 13, `super::mirror`): one state row
 /// per company file, its customers by ListID (the mapped values in one string plus where each
 /// ends, as `CustomerData` keeps them), and the deletions QuickBooks reported.
-fn v3_mirror(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+fn v4_mirror(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "CREATE TABLE mirrors (
     id INTEGER PRIMARY KEY,
@@ -268,12 +304,35 @@ pub(crate) fn needs_upgrade(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(user_version(conn)? < LATEST || !missing_field_columns(conn)?.is_empty())
 }
 
+/// Whether this is a schema 3 from before issue 10 and issue 13 were merged: both added a
+/// migration 3 in parallel (neither shipped), and a development build of issue 13 made the
+/// mirror its 3 (in two layouts). Such a database has the mirror and none of issue 10's tables.
+fn has_mirror_as_3(conn: &Connection) -> rusqlite::Result<bool> {
+    let table = |name: &str| -> rusqlite::Result<bool> {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+    };
+    Ok(table("mirrors")? && !table("deleted_customers")?)
+}
+
 /// Brings the database to `target` (at most [`LATEST`]) in one transaction. The caller has
 /// already refused databases newer than this custsync.
 pub(crate) fn upgrade(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have upgraded meanwhile.
-    let from = user_version(&tx)?;
+    let mut from = user_version(&tx)?;
+    if from == 3 && has_mirror_as_3(&tx)? {
+        // The mirror is a copy QuickBooks can give again: dropped, it is made anew as 4 and the
+        // next synchronization reads every customer.
+        tx.execute_batch(
+            "DROP TABLE mirror_deleted; DROP TABLE mirror_customers; DROP TABLE mirrors;",
+        )?;
+        from = 2;
+    }
     for (i, migration) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version > from && version <= target {
@@ -304,6 +363,96 @@ mod tests {
         upgrade(&mut conn, LATEST).unwrap();
         assert!(!needs_upgrade(&conn).unwrap());
         assert_eq!(user_version(&conn).unwrap(), LATEST);
+    }
+
+    fn table_exists(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            > 0
+    }
+
+    fn columns(conn: &Connection, table: &str) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// A database as a build made it: these migrations applied in order, its version their count.
+    fn database_made_by(migrations: &[Migration]) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for migration in migrations {
+            migration(&tx).unwrap();
+        }
+        tx.pragma_update(None, "user_version", migrations.len() as i64)
+            .unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_database_issue_10_made_as_3_gains_the_mirror_and_keeps_its_spellings() {
+        let mut conn = database_made_by(&[v1_initial, v2_search_key, v3_spellings_and_deletions]);
+        conn.execute(
+            "INSERT INTO customers (code_key, status, created_at, updated_at, code, name, \
+             qb_spellings) VALUES ('c1', 'Active', 't', 't', 'C1', 'N', '{\"city\":\"Köln\"}')",
+            [],
+        )
+        .unwrap();
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), 4);
+        assert!(table_exists(&conn, "mirrors"));
+        let spellings: String = conn
+            .query_row("SELECT qb_spellings FROM customers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(spellings, "{\"city\":\"Köln\"}");
+    }
+
+    #[test]
+    fn a_database_with_the_mirror_as_3_gets_issue_10s_tables_and_a_new_mirror() {
+        // Both layouts an issue-13 development build wrote: field ends, then field lengths.
+        for older in [true, false] {
+            let mut conn = database_made_by(&[v1_initial, v2_search_key, v4_mirror]);
+            if older {
+                conn.execute_batch(
+                    "ALTER TABLE mirror_customers RENAME COLUMN field_lengths TO field_ends",
+                )
+                .unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO customers (code_key, status, created_at, updated_at, code, name) \
+                 VALUES ('c1', 'Active', 't', 't', 'C1', 'N');
+                 INSERT INTO mirrors (company, company_name, fields, overlap_secs, read_at, \
+                                      deletions) VALUES ('f', 'F', '', 0, 't', 1);",
+            )
+            .unwrap();
+            upgrade(&mut conn, LATEST).unwrap();
+            assert_eq!(user_version(&conn).unwrap(), 4);
+            assert!(columns(&conn, "customers").contains(&"qb_spellings".to_string()));
+            assert!(table_exists(&conn, "deleted_customers"));
+            assert!(table_exists(&conn, "qb_list_names"));
+            assert!(columns(&conn, "mirror_customers").contains(&"field_lengths".to_string()));
+            let (customers, mirrors): (i64, i64) = conn
+                .query_row(
+                    "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM mirrors)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                (customers, mirrors),
+                (1, 0),
+                "customers kept, the mirror made anew"
+            );
+        }
     }
 
     #[test]
