@@ -61,6 +61,8 @@ fn bench(c: &mut Criterion) {
                 customer_types: &[],
                 job_types: &[],
                 mode: Mode::NotExactMatch,
+                kept_local: &[],
+                deletions: &Default::default(),
             });
             black_box(plan.pairs.len())
         })

@@ -35,6 +35,11 @@ pub struct SyncArgs {
     /// Not-in-sync customers to update from QuickBooks (Replace Options): all, none, or codes
     #[arg(long, value_name = "all|none|CODE,…", default_value = "none")]
     replace: Choice,
+    /// Add these customers to QuickBooks although QuickBooks changed their link underneath (its
+    /// customer deleted, merged away or made a job) or they are kept local only. QuickBooks may
+    /// then hold the customer twice: check the plan's "stale" rows first. Never part of `all`
+    #[arg(long, value_name = "CODE,…", value_delimiter = ',')]
+    export_anyway: Vec<String>,
     /// Add the export default Customer Type / Customer Job to QuickBooks if it lacks them
     #[arg(long)]
     add_missing_types: bool,
@@ -160,10 +165,14 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         Err(e) => {
             if args.json {
                 let x = e.explanation();
+                let done = match &e {
+                    SyncError::Stopped { report, .. } => report_json(report),
+                    _ => Value::Null,
+                };
                 writeln!(
                     out,
                     ",\"error\":{}}}",
-                    json!({ "code": x.code, "title": x.title, "message": x.what_happened, "next_step": x.next_step })
+                    json!({ "code": x.code, "title": x.title, "message": x.what_happened, "next_step": x.next_step, "done_before": done })
                 )?;
             }
             return Err(explained(e));
@@ -255,6 +264,12 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
         exports,
         imports,
         pairs,
+        export_anyway: args
+            .export_anyway
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
     })
 }
 
@@ -287,9 +302,51 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         let qb = &s.qb[r.qb];
         let name = qb.data.get(Field::Name).unwrap_or("");
         outln!("    {:<10} {name}", r.customer.code());
+        if let Some(note) = r.code_note(qb) {
+            outln!("               note: {note}");
+        }
         for p in &r.problems {
             outln!("               - {p}");
         }
+    }
+    section(
+        "Linked, but QuickBooks changed underneath (never synchronized by themselves)",
+        plan.stale.len(),
+    );
+    for r in &plan.stale {
+        let c = &s.locals[r.local];
+        outln!("    {:<10} {}", c.code(), c.name());
+        outln!("               {}", r.describe(&s.qb));
+        for cand in &r.candidates {
+            let q = &s.qb[cand.qb];
+            outln!(
+                "               link to it: custsync link {} {}",
+                c.code(),
+                q.list_id
+            );
+        }
+        outln!(
+            "               keep it in SMSTurbo only: custsync unlink {}",
+            c.code()
+        );
+        if r.again.problems.is_empty() {
+            outln!(
+                "               add it to QuickBooks again (may make a duplicate): \
+                 --export-anyway {}",
+                c.code()
+            );
+        }
+        for p in &r.again.problems {
+            outln!("               - adding it again: {p}");
+        }
+    }
+    section(
+        "Kept in SMSTurbo only (not offered for export)",
+        plan.kept_local.len(),
+    );
+    for r in &plan.kept_local {
+        let c = &s.locals[r.local];
+        outln!("    {:<10} {}", c.code(), c.name());
     }
     if plan.mode == Mode::NotExactMatch {
         section("Not in sync", plan.pairs.len());
@@ -330,8 +387,52 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         }
     );
     for t in &plan.missing_types {
-        outln!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
+        outln!(
+            "  QuickBooks lacks the export default {t}: add --add-missing-types to add it if a \
+             customer you export carries it."
+        );
     }
+    for line in notices(plan, s) {
+        outln!("  Note: {line}");
+    }
+}
+
+/// What the operator should know that no row shows, in words.
+fn notices(plan: &Plan, s: &Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.folded > 0 {
+        out.push(format!(
+            "QuickBooks listed {} customer(s) twice in this read (changed while custsync read); \
+             each is counted once, with its newer values.",
+            s.folded
+        ));
+    }
+    let differs: Vec<String> = plan
+        .notices
+        .iter()
+        .map(|n| match n {
+            crate::sync::plan::Notice::CodeDiffers { local, qb } => format!(
+                "{} ↔ {}",
+                s.locals[*local].code(),
+                s.qb[*qb].data.get(Field::AccountNumber).unwrap_or("")
+            ),
+        })
+        .collect();
+    if !differs.is_empty() {
+        out.push(format!(
+            "{} linked customer(s) have a QuickBooks account number other than their SMSTurbo \
+             code ({}): custsync never changes QuickBooks and the code is SMSTurbo's key, so they \
+             stay so; it is not counted as a difference.",
+            differs.len(),
+            differs.join(", ")
+        ));
+    }
+    if let crate::sync::stale::Deletions::Unavailable(why) = &s.deletions {
+        out.push(format!(
+            "{why}: a missing linked customer is shown as \"deleted or merged\"."
+        ));
+    }
+    out
 }
 
 fn section(title: &str, n: usize) {
@@ -430,6 +531,7 @@ fn write_plan_json(
                 "code": r.customer.code(),
                 "status": r.customer.status.as_str(),
                 "fields": fields_json(&r.customer.data),
+                "code_note": r.code_note(&s.qb[r.qb]),
                 "problems": problems(&r.problems),
             })
         }),
@@ -459,7 +561,38 @@ fn write_plan_json(
             })
         }),
     )?;
+    write!(w, ",\"stale\":")?;
+    write_array(
+        w,
+        plan.stale.iter().map(|r| {
+            let c = &s.locals[r.local];
+            json!({
+                "code": c.code(),
+                "name": c.name(),
+                "list_id": r.list_id,
+                "reason": r.reason.key(),
+                "message": r.describe(&s.qb),
+                "candidates": candidates_json(&r.candidates, s),
+                "export_anyway_problems": problems(&r.again.problems),
+            })
+        }),
+    )?;
+    write!(w, ",\"kept_local\":")?;
+    write_array(
+        w,
+        plan.kept_local.iter().map(|r| {
+            let c = &s.locals[r.local];
+            json!({
+                "code": c.code(),
+                "name": c.name(),
+                "candidates": candidates_json(&r.candidates, s),
+                "export_anyway_problems": problems(&r.again.problems),
+            })
+        }),
+    )?;
     let rest = json!({
+        "notices": notices(plan, s),
+        "folded_duplicates": s.folded,
         "exact_matches": plan.matching.exact,
         "needs_review": plan.matching.reviews,
         "hidden_by_status": plan.matching.hidden_by_status,
@@ -470,6 +603,21 @@ fn write_plan_json(
     // The rest's fields, inside the same object.
     let rest = rest.to_string();
     write!(w, ",{}", rest.trim_start_matches('{'))
+}
+
+fn candidates_json(candidates: &[crate::sync::stale::Candidate], s: &Snapshot) -> Vec<Value> {
+    candidates
+        .iter()
+        .map(|c| {
+            let q = &s.qb[c.qb];
+            json!({
+                "list_id": q.list_id,
+                "name": q.data.get(Field::Name),
+                "account_number": q.data.get(Field::AccountNumber),
+                "matched_by": c.by.describe(),
+            })
+        })
+        .collect()
 }
 
 fn write_array(w: &mut impl Write, items: impl Iterator<Item = Value>) -> std::io::Result<()> {
@@ -496,6 +644,7 @@ fn report_json(r: &RunReport) -> Value {
         "not_sent": r.not_sent,
         "in_doubt": r.in_doubt,
         "cancelled": r.cancelled,
+        "added_codes": r.added_codes,
         "failures": r.failures.iter().map(|f| json!({
             "code": f.code, "name": f.name, "status": f.explanation.code, "message": f.one_line(),
         })).collect::<Vec<_>>(),

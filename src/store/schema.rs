@@ -16,7 +16,7 @@ use crate::qbxml::Field;
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, oldest first. The schema version of a database is the number applied.
-const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key];
+const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key, v3_stale_links];
 
 /// The schema version this custsync writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -156,6 +156,48 @@ fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         write.execute(rusqlite::params![key, id])?;
     }
     Ok(())
+}
+
+/// When QuickBooks changes underneath a link (issue 8): the operator may keep a customer in
+/// SMSTurbo only, for one company (`local_only`); an outbox item may replace a stale link
+/// (`replaces`); and the journal gains what those decisions and runs record: a link removed, a
+/// customer kept local only, a list entry added to QuickBooks, why a run stopped. SQLite cannot change a CHECK constraint, so the journal is copied into a table
+/// with the wider one.
+fn v3_stale_links(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE journal_v3 (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('exported', 'imported', 'replaced', 'linked', 'failed', 'undone',
+                        'unlinked', 'local_only', 'list_added', 'stopped')),
+    code TEXT NOT NULL,
+    list_id TEXT,
+    field TEXT,
+    previous TEXT,
+    new TEXT,
+    status_code INTEGER,
+    status_message TEXT,
+    revision INTEGER
+);
+INSERT INTO journal_v3 SELECT id, run_id, at, kind, code, list_id, field, previous, new,
+    status_code, status_message, revision FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v3 RENAME TO journal;
+CREATE INDEX journal_by_run ON journal (run_id);
+
+-- An addition the operator asked for over a stale link moves the link once QuickBooks added it.
+ALTER TABLE outbox_items ADD COLUMN replaces TEXT;
+
+-- SMSTurbo customers the operator keeps out of one company: never offered for export to it.
+CREATE TABLE local_only (
+    company TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, company)
+) WITHOUT ROWID;",
+    )
 }
 
 /// Adds a column for every field the table has gained since the database was created.

@@ -3,6 +3,7 @@
 mod apply;
 pub mod engine;
 pub mod fault;
+pub mod fold;
 pub mod index;
 pub mod keys;
 pub mod matching;
@@ -11,6 +12,7 @@ pub mod problems;
 mod recover;
 pub mod report;
 pub mod scheduled;
+pub mod stale;
 
 pub use crate::domain::ReplaceGroup;
 pub use engine::{CompanyInfo, Loaded, Planned, Snapshot, SyncEngine};

@@ -24,6 +24,9 @@ pub enum Problem {
         by: MatchedBy,
         candidates: Vec<String>,
     },
+    /// A top-level QuickBooks customer already has the name: adding would be refused (3100).
+    /// (Said of a stale link's or a kept customer's addition: the other rows match by name.)
+    CustomerNamed { name: String },
     /// The customer's own Customer Type does not exist in the company (QuickBooks: 3140).
     UnknownCustomerType(String),
     /// A value coming from QuickBooks is longer than SMSTurbo keeps (the field table's limits,
@@ -55,6 +58,11 @@ impl fmt::Display for Problem {
                 "needs review: {} could be this customer ({}) — make the codes or names tell them apart",
                 candidates.join("; "),
                 by.describe()
+            ),
+            Problem::CustomerNamed { name } => write!(
+                f,
+                "QuickBooks already has a customer named '{name}' — link to it instead, or give \
+                 this customer a different QuickBooks name"
             ),
             Problem::UnknownCustomerType(t) => write!(
                 f,

@@ -316,6 +316,7 @@ fn mode_words(m: RunMode) -> &'static str {
         RunMode::Recovery => "settling an interrupted run",
         RunMode::CsvImport => "CSV import",
         RunMode::Undo => "undo",
+        RunMode::Link => "link or unlink by the operator",
     }
 }
 

@@ -356,6 +356,8 @@ impl FakeState {
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
             mode,
+            kept_local: &[],
+            deletions: &Default::default(),
         });
         plan.mark_taken(&taken);
         (plan, snapshot)

@@ -1,0 +1,373 @@
+//! Never a duplicate, also when QuickBooks changes underneath (issue 8): each reported case as
+//! whole runs against the sandbox — through the sync core as the screen drives it, the
+//! `custsync sync` binary, and the scheduled run `custsync serve` makes — after a QuickBooks
+//! user's move. After every step: no new duplicate in QuickBooks, and the journal is true.
+
+mod stale_support;
+
+use custsync::qbxml::Field;
+use custsync::store::{EntryKind, StoreRead};
+use custsync::sync::{ApplyOptions, Mode, NoProgress, Selection};
+use stale_support::{EditMidRead, World, all_of, offered, set, text};
+
+/// The three ways a synchronization runs, each taking everything it offers.
+#[derive(Clone, Copy, Debug)]
+enum Driver {
+    /// The sync core as the screen's back end drives it, every row "checked".
+    Screen,
+    /// `custsync sync --missing-only --export all --import all`.
+    Headless,
+    /// What `custsync serve` runs when the Web Connector calls.
+    Scheduled,
+}
+
+const DRIVERS: [Driver; 3] = [Driver::Screen, Driver::Headless, Driver::Scheduled];
+
+impl Driver {
+    /// Runs a synchronization of everything offered; the text it reports.
+    fn run(self, w: &World) -> String {
+        match self {
+            Driver::Screen => format!("{:?}", w.engine_all()),
+            Driver::Headless => text(&w.cli(&[
+                "sync",
+                "--missing-only",
+                "--export",
+                "all",
+                "--import",
+                "all",
+            ])),
+            Driver::Scheduled => match w.scheduled() {
+                Ok(r) => format!("{} {r:?}", r.summary()),
+                Err(e) => format!("failed: {}", e.explanation()),
+            },
+        }
+    }
+
+    /// Runs, then checks the two promises.
+    fn step(self, w: &World, step: &str) -> String {
+        let before = w.before();
+        let out = self.run(w);
+        w.check_step(&before, &format!("{step} ({self:?}): {out}"));
+        out
+    }
+}
+
+/// One SMSTurbo customer added to QuickBooks and linked, by a first synchronization.
+fn exported_and_linked(w: &World, code: &str, name: &str) -> String {
+    w.local(code, name, &[]);
+    let before = w.before();
+    let report = w.engine_all().expect("first run");
+    assert_eq!(report.added, 1, "{report:?}");
+    w.check_step(&before, "first export");
+    let link = w
+        .store()
+        .link_for_code(&w.company.display().to_string(), code)
+        .unwrap()
+        .expect("linked");
+    link.list_id
+}
+
+// ---- Case 1: a linked QuickBooks customer becomes a job ----
+
+#[test]
+fn a_linked_customer_made_a_job_is_never_added_again() {
+    for driver in DRIVERS {
+        let w = World::new();
+        w.qb_customer("New Owner Holdings", &[]);
+        let list_id = exported_and_linked(&w, "SHOP1", "Acme Shop");
+        w.file()
+            .make_job("Acme Shop", "New Owner Holdings")
+            .expect("make-job");
+        for n in 1..=2 {
+            driver.step(&w, &format!("run {n} after make-job"));
+        }
+        let shops = w.qb_named("Acme Shop");
+        assert_eq!(shops.len(), 1, "{driver:?}: {shops:?}");
+        assert_eq!(shops[0].list_id, list_id);
+    }
+}
+
+// ---- Case 2: a linked QuickBooks customer is deleted, or merged away ----
+
+#[test]
+fn a_linked_customer_deleted_in_quickbooks_is_never_added_again() {
+    for driver in DRIVERS {
+        let w = World::new();
+        exported_and_linked(&w, "GONE1", "Gone Gadgets");
+        w.file().delete_customer("Gone Gadgets").expect("delete");
+        for n in 1..=2 {
+            driver.step(&w, &format!("run {n} after delete"));
+        }
+        assert!(w.qb_named("Gone Gadgets").is_empty(), "{driver:?}");
+    }
+}
+
+#[test]
+fn a_linked_customer_merged_away_never_comes_back_as_a_copy() {
+    for driver in DRIVERS {
+        let w = World::new();
+        exported_and_linked(&w, "ACME1", "Acme Corp");
+        w.qb_customer("Acme Holdings", &[]);
+        w.file()
+            .merge_customers("Acme Corp", "Acme Holdings")
+            .expect("merge");
+        for n in 1..=2 {
+            driver.step(&w, &format!("run {n} after merge"));
+        }
+        assert!(w.qb_named("Acme Corp").is_empty(), "{driver:?}");
+        assert_eq!(w.qb_all().len(), 1, "{driver:?}");
+    }
+}
+
+#[test]
+fn a_merge_survivor_with_the_same_account_number_is_not_linked_without_the_operator() {
+    for driver in DRIVERS {
+        let w = World::new();
+        let old = exported_and_linked(&w, "ACME1", "Acme Corp");
+        w.qb_customer("Acme Inc", &[(Field::AccountNumber, "ACME1")]);
+        w.file()
+            .merge_customers("Acme Corp", "Acme Inc")
+            .expect("merge");
+        for n in 1..=2 {
+            driver.step(&w, &format!("run {n} after merge"));
+        }
+        let link = w
+            .store()
+            .link_for_code(&w.company.display().to_string(), "ACME1")
+            .unwrap()
+            .map(|l| l.list_id);
+        assert_eq!(link, Some(old), "{driver:?}: relinked without the operator");
+        assert_eq!(w.store().customers().unwrap().len(), 1, "{driver:?}");
+    }
+}
+
+// ---- Case 3: QuickBooks lists the same ListID twice in one read ----
+
+fn twice_world() -> World {
+    let w = World::new();
+    w.set_config(|c| c.sync.page_size = 2);
+    w.qb_customer("Alpha Arts", &[(Field::AccountNumber, "ALP1")]);
+    w.qb_customer("Baker Bros", &[(Field::AccountNumber, "BAK100")]);
+    w.qb_customer("Twice Trading", &[]);
+    w.local("NEW901", "New Nine", &[]);
+    w
+}
+
+/// A QuickBooks user edits Baker and Twice while custsync reads (the `n`th time: new values, so
+/// each edit is a change).
+fn edits_baker_and_twice(w: &World, n: u32) -> EditMidRead {
+    EditMidRead::new(&w.company, move |file| {
+        for name in ["Baker Bros", "Twice Trading"] {
+            file.edit_customer(name, &set(&[&format!("Phone=555-01{n:02}")]))
+                .expect("edit");
+        }
+    })
+}
+
+#[test]
+fn the_same_listid_twice_in_one_read_is_one_customer() {
+    let w = twice_world();
+    let (planned, _store) = w
+        .planned_over(edits_baker_and_twice(&w, 1), Mode::MissingOnly)
+        .expect("planned");
+    let (_, imports) = offered(&planned);
+    assert_eq!(imports, ["ALP1", "BAK100", "TWICETRADING"]);
+    // The copy kept is the later one.
+    let baker = planned
+        .plan()
+        .imports
+        .iter()
+        .find(|r| r.customer.code() == "BAK100")
+        .unwrap();
+    assert_eq!(baker.customer.data.get(Field::Phone), Some("555-0101"));
+}
+
+#[test]
+fn the_same_listid_twice_imports_once_then_runs_go_on_succeeding() {
+    // Through the screen's engine, a QuickBooks user editing during every read…
+    let w = twice_world();
+    for n in 1..=3 {
+        let before = w.before();
+        let (planned, mut store) = w
+            .planned_over(edits_baker_and_twice(&w, n), Mode::MissingOnly)
+            .expect("planned");
+        let selection = all_of(&planned);
+        let report = planned.apply(
+            &mut store,
+            &selection,
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        );
+        drop(store);
+        w.check_step(&before, &format!("screen run {n}: {report:?}"));
+        let report = report.expect("run");
+        if n == 1 {
+            assert_eq!((report.added, report.imported), (1, 3), "{report:?}");
+        } else {
+            assert_eq!((report.added, report.imported), (0, 0), "{report:?}");
+        }
+    }
+    imported_under_their_own_codes(&w);
+
+    // …and scheduled.
+    let w = twice_world();
+    for n in 1..=3 {
+        let before = w.before();
+        let r = w.scheduled_over(&mut edits_baker_and_twice(&w, n));
+        w.check_step(&before, &format!("scheduled run {n}: {r:?}"));
+        let r = r.expect("scheduled run");
+        if n == 1 {
+            let run = r.run.expect("a run");
+            assert_eq!((run.added, run.imported), (1, 3), "{run:?}");
+        }
+    }
+    imported_under_their_own_codes(&w);
+}
+
+fn imported_under_their_own_codes(w: &World) {
+    let store = w.store();
+    for code in ["ALP1", "BAK100", "TWICETRADING"] {
+        assert!(store.customer(code).unwrap().is_some(), "{code}");
+    }
+    assert_eq!(store.customers().unwrap().len(), 4);
+}
+
+// ---- Case 4: truthful outcomes ----
+
+#[test]
+fn a_run_that_fails_after_adding_says_what_it_added() {
+    let w = World::new();
+    w.local("NEW901", "New Nine", &[]);
+    w.qb_customer("Baker Bros", &[(Field::AccountNumber, "BAK100")]);
+    let before = w.before();
+    let (planned, mut store) = w.planned(Mode::MissingOnly);
+    let selection = all_of(&planned);
+    // Between the plan and the run, SMSTurbo gets a customer with the code the import would
+    // take: the import is refused after the export went to QuickBooks.
+    w.local("BAK100", "Someone Else", &[]);
+    let err = planned
+        .apply(
+            &mut store,
+            &selection,
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .expect_err("the import is refused");
+    drop(store);
+    let x = err.explanation();
+    let said = format!("{} {} {}", x.title, x.what_happened, x.next_step);
+    assert!(!said.contains("Nothing was half-done"), "{said}");
+    assert!(said.contains("1 customer added to QuickBooks"), "{said}");
+    assert!(said.contains("NEW901"), "{said}");
+    // The customer made by hand is not the journal's.
+    let mut before = before;
+    before.codes.insert("bak100".into());
+    w.check_step(&before, "the failed run");
+    let store = w.store();
+    let run = store.runs(1).unwrap().remove(0);
+    let entries = store.run_entries(run.id).unwrap();
+    assert!(
+        entries.iter().any(|e| e.kind == EntryKind::Stopped
+            && e.status_message.as_deref().unwrap_or("").contains("BAK100")),
+        "{entries:?}"
+    );
+}
+
+#[test]
+fn a_run_that_fails_before_changing_anything_is_journaled_with_its_reason() {
+    let w = World::new();
+    w.qb_customer("Baker Bros", &[(Field::AccountNumber, "BAK100")]);
+    let before = w.before();
+    let (planned, mut store) = w.planned(Mode::MissingOnly);
+    let selection = all_of(&planned);
+    w.local("BAK100", "Someone Else", &[]);
+    let err = planned
+        .apply(
+            &mut store,
+            &selection,
+            &ApplyOptions::default(),
+            &mut NoProgress,
+        )
+        .expect_err("the import is refused");
+    drop(store);
+    let x = err.explanation();
+    assert!(x.what_happened.contains("BAK100"), "{x:?}");
+    assert!(
+        !matches!(err, custsync::sync::SyncError::Stopped { .. }),
+        "{err:?}"
+    );
+    let mut before = before;
+    before.codes.insert("bak100".into());
+    w.check_step(&before, "the failed run");
+}
+
+// ---- Case 5: an imported customer whose account number another SMSTurbo customer has ----
+
+#[test]
+fn a_code_that_differs_from_the_account_number_is_a_notice_not_an_everlasting_row() {
+    let w = World::new();
+    exported_and_linked(&w, "X1", "Acme");
+    w.qb_customer("Acme West", &[(Field::AccountNumber, "X1")]);
+    let before = w.before();
+    let report = w.engine_all().expect("import");
+    w.check_step(&before, "import of Acme West");
+    assert_eq!(report.imported, 1);
+    assert!(w.store().customer("X1-2").unwrap().is_some());
+    for n in 1..=2 {
+        let (planned, _store) = w.planned(Mode::NotExactMatch);
+        assert!(
+            planned.plan().pairs.is_empty(),
+            "run {n}: a row no Replace Option can change: {:?}",
+            planned.plan().pairs
+        );
+    }
+}
+
+// ---- Case 6: export defaults ----
+
+#[test]
+fn the_export_default_type_is_set_on_every_exported_customer_and_its_addition_journaled() {
+    let w = World::new();
+    custsync::testkit::sandbox_requests(
+        &w.company,
+        vec![custsync::qbxml::RequestBody::CustomerTypeAdd(
+            custsync::qbxml::ListAdd {
+                name: "Wholesale".into(),
+                ..Default::default()
+            },
+        )],
+    );
+    w.set_config(|c| c.export.customer_type = Some("Retail".into()));
+    w.local("W1", "Wes Wholesale", &[(Field::CustomerType, "Wholesale")]);
+    let (planned, _store) = w.planned(Mode::MissingOnly);
+    let row = &planned.plan().exports[0];
+    assert_eq!(row.add.data.get(Field::CustomerType), Some("Retail"));
+    drop(planned);
+    let before = w.before();
+    let report = w
+        .engine_run(
+            Mode::MissingOnly,
+            &ApplyOptions {
+                add_missing_types: true,
+            },
+            |p| Selection {
+                exports: all_of(p).exports,
+                ..Selection::default()
+            },
+        )
+        .expect("run");
+    w.check_step(&before, "export with the default type");
+    assert_eq!(report.types_added, ["Customer Type 'Retail'"]);
+    let store = w.store();
+    let run = store.runs(1).unwrap().remove(0);
+    let entries = store.run_entries(run.id).unwrap();
+    assert!(
+        entries.iter().any(|e| e.kind == EntryKind::ListAdded
+            && e.new.as_deref() == Some("Customer Type 'Retail'")),
+        "{entries:?}"
+    );
+    assert_eq!(
+        w.qb_named("Wes Wholesale")[0].data.get(Field::CustomerType),
+        Some("Retail")
+    );
+}
