@@ -79,7 +79,18 @@ fn a_linked_customer_made_a_job_is_never_added_again() {
             .make_job("Acme Shop", "New Owner Holdings")
             .expect("make-job");
         for n in 1..=2 {
-            driver.step(&w, &format!("run {n} after make-job"));
+            let out = driver.step(&w, &format!("run {n} after make-job"));
+            let said = match driver {
+                Driver::Screen => {
+                    let (planned, _store) = w.planned(Mode::MissingOnly);
+                    planned.plan().stale[0].describe(&planned.snapshot().qb)
+                }
+                _ => out,
+            };
+            assert!(
+                said.contains("is now a job of 'New Owner Holdings'"),
+                "{driver:?}: {said}"
+            );
         }
         let shops = w.qb_named("Acme Shop");
         assert_eq!(shops.len(), 1, "{driver:?}: {shops:?}");
@@ -370,4 +381,330 @@ fn the_export_default_type_is_set_on_every_exported_customer_and_its_addition_jo
         w.qb_named("Wes Wholesale")[0].data.get(Field::CustomerType),
         Some("Retail")
     );
+}
+
+// ---- What each way of running says about a stale link, and the ways out ----
+
+/// ACME1 was linked to "Acme Corp", which a QuickBooks user merged into "Acme Inc" (which
+/// carries ACME1 as its account number).
+fn merged_world() -> (World, String) {
+    let w = World::new();
+    let old = exported_and_linked(&w, "ACME1", "Acme Corp");
+    w.qb_customer("Acme Inc", &[(Field::AccountNumber, "ACME1")]);
+    w.file()
+        .merge_customers("Acme Corp", "Acme Inc")
+        .expect("merge");
+    (w, old)
+}
+
+#[test]
+fn every_way_of_running_lists_a_stale_link_with_its_reason_and_candidate() {
+    let (w, old) = merged_world();
+    let survivor = w.qb_named("Acme Inc")[0].list_id.clone();
+
+    // The screen's engine: a stale row, its candidate held back from import.
+    let (planned, _store) = w.planned(Mode::MissingOnly);
+    let plan = planned.plan();
+    assert_eq!(plan.stale.len(), 1);
+    let row = &plan.stale[0];
+    assert_eq!(row.list_id, old);
+    let said = row.describe(&planned.snapshot().qb);
+    assert!(said.contains("deleted or merged on"), "{said}");
+    assert!(
+        said.contains("'Acme Inc (ACME1)' has the same account number"),
+        "{said}"
+    );
+    assert!(
+        plan.imports.is_empty(),
+        "the candidate is not offered for import"
+    );
+    assert!(plan.exports.is_empty());
+    drop(planned);
+
+    // Headless: the JSON lists it with its reason and candidate.
+    let (code, v) = w.cli_json(&["--dry-run"]);
+    assert_eq!(code, Some(0));
+    let stale = &v["plan"]["stale"][0];
+    assert_eq!(stale["code"], "ACME1");
+    assert_eq!(stale["reason"], "deleted_or_merged");
+    assert_eq!(stale["candidates"][0]["list_id"], survivor.as_str());
+    assert_eq!(
+        stale["candidates"][0]["matched_by"],
+        "same code / account number"
+    );
+    let out = text(&w.cli(&["sync", "--dry-run"]));
+    assert!(out.contains("QuickBooks changed underneath"), "{out}");
+    assert!(
+        out.contains(&format!("custsync link ACME1 {survivor}")),
+        "{out}"
+    );
+
+    // Scheduled: left out, with the reason, and journaled once.
+    let before = w.before();
+    let r = w.scheduled().expect("scheduled run");
+    w.check_step(&before, "scheduled");
+    assert_eq!(r.stale.len(), 1, "{r:?}");
+    assert!(r.stale[0].reason.contains("deleted or merged"), "{r:?}");
+    assert!(
+        r.summary()
+            .contains("1 linked customer(s) QuickBooks changed underneath"),
+        "{}",
+        r.summary()
+    );
+    let store = w.store();
+    let run = r.run.and_then(|r| r.run).expect("journaled");
+    let entries = store.run_entries(run).unwrap();
+    assert!(
+        entries.iter().any(|e| e.code == "ACME1"
+            && e.status_message
+                .as_deref()
+                .unwrap_or("")
+                .contains("deleted or merged")),
+        "{entries:?}"
+    );
+    let again = w.scheduled().expect("scheduled run");
+    assert!(
+        again.run.is_none(),
+        "not journaled a second time: {again:?}"
+    );
+}
+
+#[test]
+fn headless_link_replaces_a_stale_link_and_refuses_what_would_be_wrong() {
+    let (w, old) = merged_world();
+    w.qb_customer("Holdings", &[]);
+    w.qb_customer("Shop", &[]);
+    w.file().make_job("Shop", "Holdings").expect("make-job");
+    w.local("OTHER", "Other One", &[]);
+    let refusals = [
+        (
+            vec!["link", "ACME1", "Holdings:Shop"],
+            "is a job of 'Holdings'",
+        ),
+        (
+            vec!["link", "ACME1", "Nobody Here"],
+            "QuickBooks has no customer",
+        ),
+        (vec!["link", "NOPE", "Acme Inc"], "SMSTurbo has no customer"),
+        (vec!["unlink", "OTHER"], "is not linked"),
+    ];
+    for (args, says) in refusals {
+        let before = w.before();
+        let out = w.cli(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(says), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains("Nothing was changed"), "{}", text(&out));
+        w.check_step(&before, &format!("{args:?}"));
+        assert_eq!(
+            w.store().runs(100).unwrap().len(),
+            before.journal.runs.len()
+        );
+    }
+
+    // By full name: the stale link gives way, journaled.
+    let out = w.cli(&["link", "ACME1", "Acme Inc"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("replaces the link to ListID"),
+        "{}",
+        text(&out)
+    );
+    let survivor = w.qb_named("Acme Inc")[0].list_id.clone();
+    let company = w.company.display().to_string();
+    let link = w.store().link_for_code(&company, "ACME1").unwrap().unwrap();
+    assert_eq!(link.list_id, survivor);
+    let store = w.store();
+    let run = &store.runs(1).unwrap()[0];
+    assert_eq!(run.mode, custsync::store::RunMode::Link);
+    let kinds: Vec<EntryKind> = store
+        .run_entries(run.id)
+        .unwrap()
+        .iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, [EntryKind::Unlinked, EntryKind::Linked]);
+    let (_, v) = w.cli_json(&["--dry-run"]);
+    assert!(v["plan"]["stale"].as_array().unwrap().is_empty(), "{v}");
+    // Matched by the link now; the names differ, as they did in QuickBooks before the merge.
+    assert_eq!(v["plan"]["pairs"][0]["code"], "ACME1", "{v}");
+    assert_eq!(v["plan"]["pairs"][0]["matched_by"], "linked", "{v}");
+
+    // Another code cannot take it; a good link is not replaced.
+    let out = w.cli(&["link", "OTHER", &survivor]);
+    assert!(
+        text(&out).contains("already linked to SMSTurbo customer ACME1"),
+        "{}",
+        text(&out)
+    );
+    let gadget = w.qb_customer("Gadget", &[]);
+    let out = w.cli(&["link", "ACME1", &gadget]);
+    assert!(
+        text(&out).contains("which QuickBooks still has"),
+        "{}",
+        text(&out)
+    );
+
+    // Undo puts the stale link back.
+    let out = w.cli(&["undo", &run.id.0.to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let link = w.store().link_for_code(&company, "ACME1").unwrap().unwrap();
+    assert_eq!(link.list_id, old);
+}
+
+#[test]
+fn unlink_keeps_a_customer_local_only_through_scheduled_runs_and_export_all() {
+    let w = World::new();
+    exported_and_linked(&w, "GONE1", "Gone Gadgets");
+    w.file().delete_customer("Gone Gadgets").expect("delete");
+    let out = w.cli(&["unlink", "GONE1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("Kept in SMSTurbo only"),
+        "{}",
+        text(&out)
+    );
+    for driver in DRIVERS {
+        driver.step(&w, "after unlink");
+    }
+    assert!(w.qb_all().is_empty(), "never added again");
+    let (_, v) = w.cli_json(&["--dry-run", "--export", "all"]);
+    assert_eq!(v["plan"]["kept_local"][0]["code"], "GONE1", "{v}");
+    assert!(v["plan"]["exports"].as_array().unwrap().is_empty(), "{v}");
+    assert!(v["plan"]["stale"].as_array().unwrap().is_empty(), "{v}");
+
+    // Only the operator's explicit word adds it.
+    let before = w.before();
+    let (code, v) = w.cli_json(&["--missing-only", "--export-anyway", "GONE1"]);
+    w.check_step(&before, "export anyway");
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(v["result"]["added"], 1, "{v}");
+    assert_eq!(w.qb_named("Gone Gadgets").len(), 1);
+    let (_, v) = w.cli_json(&["--dry-run"]);
+    assert!(
+        v["plan"]["kept_local"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+    assert_eq!(v["plan"]["exact_matches"], 1, "linked to the new one: {v}");
+}
+
+#[test]
+fn adding_a_stale_link_again_moves_the_link_to_the_new_customer() {
+    for driver in [Driver::Screen, Driver::Headless] {
+        let w = World::new();
+        let old = exported_and_linked(&w, "SHOP1", "Acme Shop");
+        w.file().delete_customer("Acme Shop").expect("delete");
+        // "all" never includes it.
+        driver.step(&w, "all");
+        assert!(w.qb_all().is_empty(), "{driver:?}");
+        let before = w.before();
+        match driver {
+            Driver::Screen => {
+                let r = w
+                    .engine_run(Mode::MissingOnly, &ApplyOptions::default(), |_| Selection {
+                        export_anyway: vec!["shop1".into()],
+                        ..Selection::default()
+                    })
+                    .expect("run");
+                assert_eq!(r.added, 1, "{r:?}");
+            }
+            _ => {
+                let out = w.cli(&["sync", "--export-anyway", "SHOP1"]);
+                assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+            }
+        }
+        w.check_step(&before, "export anyway");
+        let new = w.qb_named("Acme Shop")[0].list_id.clone();
+        let company = w.company.display().to_string();
+        let link = w.store().link_for_code(&company, "SHOP1").unwrap().unwrap();
+        assert_eq!(link.list_id, new, "{driver:?}");
+        let store = w.store();
+        let run = &store.runs(1).unwrap()[0];
+        let entries = store.run_entries(run.id).unwrap();
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.kind == EntryKind::Unlinked && e.list_id.as_deref() == Some(&old)),
+            "{entries:?}"
+        );
+        // A code that is neither stale nor kept local only is refused, naming it.
+        let out = w.cli(&["sync", "--export-anyway", "SHOP1"]);
+        assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+        assert!(
+            text(&out).contains("--export-anyway is only for those"),
+            "{}",
+            text(&out)
+        );
+    }
+}
+
+/// A QuickBooks that will not answer ListDeletedQuery (status 1030) still synchronizes; the
+/// stale row says "deleted or merged" without a date.
+#[test]
+fn a_quickbooks_that_does_not_report_deletions_does_not_fail_the_run() {
+    let w = World::new();
+    exported_and_linked(&w, "GONE1", "Gone Gadgets");
+    w.file().delete_customer("Gone Gadgets").expect("delete");
+    let before = w.before();
+    let r = w
+        .scheduled_over(&mut NoDeletedList::new(&w.company))
+        .expect("scheduled run");
+    w.check_step(&before, "without ListDeletedQuery");
+    assert_eq!(r.stale.len(), 1, "{r:?}");
+    assert!(
+        r.stale[0].reason.starts_with(
+            "QuickBooks no longer has the customer this was linked to: deleted or merged."
+        ),
+        "{r:?}"
+    );
+    let (planned, _store) = w
+        .planned_over(NoDeletedList::new(&w.company), Mode::MissingOnly)
+        .expect("planned");
+    assert!(matches!(
+        planned.snapshot().deletions,
+        custsync::sync::stale::Deletions::Unavailable(_)
+    ));
+}
+
+/// The sandbox, except that ListDeletedQuery is refused as a QuickBooks without it would.
+struct NoDeletedList(custsync::qb::sandbox::SandboxConnection);
+
+impl NoDeletedList {
+    fn new(company: &std::path::Path) -> Self {
+        NoDeletedList(custsync::qb::sandbox::SandboxConnection::new(company))
+    }
+}
+
+impl custsync::qb::Connection for NoDeletedList {
+    fn kind(&self) -> custsync::qb::ConnectionKind {
+        self.0.kind()
+    }
+
+    fn open(
+        &mut self,
+        prompt: &mut dyn custsync::qb::AccessPrompt,
+    ) -> Result<custsync::qb::SessionInfo, custsync::qb::QbError> {
+        self.0.open(prompt)
+    }
+
+    fn process(&mut self, request: &str) -> Result<String, custsync::qb::QbError> {
+        let Some(at) = request.find("<ListDeletedQueryRq") else {
+            return self.0.process(request);
+        };
+        let id = request[at..]
+            .split("requestID=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or("1");
+        let response = format!(
+            "<?xml version=\"1.0\" ?><QBXML><QBXMLMsgsRs><ListDeletedQueryRs requestID=\"{id}\" \
+             statusCode=\"1030\" statusSeverity=\"Error\" statusMessage=\"This request is not \
+             supported by this implementation.\"/></QBXMLMsgsRs></QBXML>"
+        );
+        custsync::testkit::assert_valid_qbxml(&[&response]);
+        Ok(response)
+    }
+
+    fn close(&mut self) {
+        self.0.close();
+    }
 }

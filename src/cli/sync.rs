@@ -192,7 +192,10 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
 
 /// A sync error as one readable report: what happened, then what to do (and, for the sandbox,
 /// the command that does what QuickBooks' fix would).
-fn explained(e: SyncError, sandbox_file: Option<&std::path::Path>) -> color_eyre::Report {
+pub(super) fn explained(
+    e: SyncError,
+    sandbox_file: Option<&std::path::Path>,
+) -> color_eyre::Report {
     eyre!(describe(&e.explanation(), sandbox_file))
 }
 

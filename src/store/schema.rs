@@ -294,6 +294,47 @@ mod tests {
     }
 
     #[test]
+    fn version_3_keeps_the_journal_and_widens_what_it_accepts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'missing_only');
+             INSERT INTO journal (run_id, at, kind, code, list_id, status_message, revision)
+                 VALUES (1, 't', 'exported', 'C1', 'L1', NULL, 3);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+                []
+            )
+            .is_err()
+        );
+        upgrade(&mut conn, LATEST).unwrap();
+        let kept: (String, String, Option<String>, i64) = conn
+            .query_row(
+                "SELECT kind, code, list_id, revision FROM journal WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("exported".into(), "C1".into(), Some("L1".into()), 3));
+        conn.execute(
+            "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+            [],
+        )
+        .unwrap();
+        let indexed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexed, 1);
+    }
+
+    #[test]
     fn the_check_constraints_accept_every_stored_text_and_nothing_else() {
         use crate::store::{BatchState, CustomerStatus, EntryKind, ItemState};
         let mut conn = Connection::open_in_memory().unwrap();

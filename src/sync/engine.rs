@@ -41,6 +41,7 @@ use super::fold::fold_duplicates;
 use super::matching::LinkRef;
 use super::plan::{Mode, Plan, PlanInput, TakenNames};
 use super::recover;
+use super::relink;
 use super::report::{
     ApplyOptions, Phase, Progress, RecoveryReport, RunReport, Selection, SyncError,
 };
@@ -158,6 +159,18 @@ impl<'c> SyncEngine<'c> {
     /// The key links and outbox batches are stored under for this company.
     pub fn company_key(&self) -> &str {
         &self.company.file
+    }
+
+    /// Links SMSTurbo customer `code` to the QuickBooks customer with ListID (or full name)
+    /// `target`, as the operator asks ([`super::relink`]): a journal run of its own. Read both
+    /// sides again afterwards to plan with it.
+    pub fn link_customer(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        target: &str,
+    ) -> Result<relink::Linked, relink::LinkError> {
+        relink::link(&mut self.session, store, &self.company, code, target)
     }
 
     /// Settles every batch an earlier run left sent or in doubt for this company (asking

@@ -10,6 +10,7 @@ pub mod matching;
 pub mod plan;
 pub mod problems;
 mod recover;
+pub mod relink;
 pub mod report;
 pub mod scheduled;
 pub mod stale;

@@ -30,6 +30,9 @@ pub struct World {
     _tmp: tempfile::TempDir,
     pub ws: PathBuf,
     pub company: PathBuf,
+    /// What `custsync serve` keeps between the Web Connector's calls (made at the first
+    /// scheduled run, with the setup of that moment).
+    serve: std::cell::RefCell<Option<ScheduledSync>>,
 }
 
 impl World {
@@ -58,6 +61,7 @@ impl World {
             _tmp: tmp,
             ws,
             company,
+            serve: std::cell::RefCell::new(None),
         }
     }
 
@@ -70,6 +74,8 @@ impl World {
         change(&mut c);
         let ws = Workspace::open(Some(&self.ws)).expect("workspace");
         ws.save_config(&c).expect("config");
+        // `serve` is restarted after a change of setup.
+        self.serve.replace(None);
     }
 
     /// A connection to the workspace's database beside whoever holds the workspace.
@@ -167,9 +173,12 @@ impl World {
         &self,
         connection: &mut dyn Connection,
     ) -> Result<ScheduledReport, SyncError> {
+        // `serve` holds the workspace while it runs.
         let ws = Workspace::open(Some(&self.ws)).expect("workspace");
-        let config = ws.load_config().expect("config");
-        ScheduledSync::new(&ws, config).run_once(connection)
+        let mut serve = self.serve.borrow_mut();
+        let work =
+            serve.get_or_insert_with(|| ScheduledSync::new(&ws, ws.load_config().expect("config")));
+        work.run_once(connection)
     }
 
     /// `custsync ARGS` on this workspace.
