@@ -27,19 +27,54 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
-#[test]
-fn a_synchronization_at_the_screen_through_the_web_connector() {
+/// A demo workspace set up for the Web Connector on a free port.
+fn web_connector_demo() -> (Demo, u16) {
     let demo = Demo::create();
     let port = free_port();
-    {
-        let ws = Workspace::open(Some(demo.path())).unwrap();
-        stored_password().save(ws.dir()).unwrap();
-        let mut config = ws.load_config().unwrap();
-        config.connection.kind = ConnectionKind::WebConnector;
-        config.connection.web_connector.listen = format!("127.0.0.1:{port}");
-        config.connection.web_connector.user_name = USER.into();
-        ws.save_config(&config).unwrap();
+    let ws = Workspace::open(Some(demo.path())).unwrap();
+    stored_password().save(ws.dir()).unwrap();
+    let mut config = ws.load_config().unwrap();
+    config.connection.kind = ConnectionKind::WebConnector;
+    config.connection.web_connector.listen = format!("127.0.0.1:{port}");
+    config.connection.web_connector.user_name = USER.into();
+    ws.save_config(&config).unwrap();
+    drop(ws);
+    (demo, port)
+}
+
+/// The wait for the Web Connector has no timer to notice a stop: the stop itself wakes it, and
+/// the service stops listening.
+#[test]
+fn stopping_the_wait_for_the_web_connector_ends_it_at_once() {
+    let (demo, port) = web_connector_demo();
+    let mut h = demo.harness((80, 24));
+    h.press_nowait(Char('y'));
+    h.pump_one();
+    assert!(
+        h.shows("Waiting for the QuickBooks Web Connector"),
+        "{}",
+        h.screen()
+    );
+    // The harness gives up on a worker that does not answer: a stop that did not wake the
+    // wait would fail here.
+    h.press(Esc);
+    assert!(
+        h.shows("You stopped waiting before the QuickBooks Web Connector called"),
+        "{}",
+        h.screen()
+    );
+    assert!(h.app.pending().is_empty());
+    // The service stops (on its own thread, having no session to wait for): the port frees.
+    let give_up = Instant::now() + Duration::from_secs(10);
+    while let Err(e) = TcpListener::bind(("127.0.0.1", port)) {
+        assert!(Instant::now() < give_up, "the service kept its port: {e}");
+        thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[test]
+fn a_synchronization_at_the_screen_through_the_web_connector() {
+    let (demo, port) = web_connector_demo();
     // QuickBooks lets custsync in whenever the file is open (as chosen in its own dialog).
     let file = demo.file();
     let mut prefs = AppPrefs::new(APP_NAME);

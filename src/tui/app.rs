@@ -11,7 +11,10 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{
     Event as TermEvent, KeyEvent, KeyModifiers, MouseButton, MouseEventKind,
 };
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Msg};
 use super::component::{Component, Cx, Effect, Intent, Tone};
@@ -26,7 +29,7 @@ use super::screens::waiting::WaitModal;
 use super::theme::Theme;
 use super::view::CompanyInfo;
 use super::widgets::help::HelpOverlay;
-use super::widgets::{footer, put};
+use super::widgets::{cut, footer};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -228,23 +231,14 @@ impl App {
     }
 
     /// Layout of the whole screen: header, body, status line, footer.
+    /// Header, body, status line and footer.
     fn areas(size: Rect) -> (Rect, Rect, Rect, Rect) {
-        let header = Rect { height: 1, ..size };
-        let footer = Rect {
-            y: size.y + size.height.saturating_sub(1),
-            height: 1,
-            ..size
-        };
-        let status = Rect {
-            y: size.y + size.height.saturating_sub(2),
-            height: 1,
-            ..size
-        };
-        let body = Rect {
-            y: size.y + 1,
-            height: size.height.saturating_sub(3),
-            ..size
-        };
+        let [header, body, status, footer] = size.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ]));
         (header, body, status, footer)
     }
 
@@ -569,19 +563,10 @@ impl App {
                 "Terminal too small ({}×{}). custsync needs at least {MIN_WIDTH}×{MIN_HEIGHT}; 80×24 or more is best.",
                 area.width, area.height
             );
-            for (i, line) in super::widgets::wrap(&msg, area.width as usize)
-                .iter()
-                .enumerate()
-            {
-                put(
-                    buf,
-                    area.x,
-                    area.y + i as u16,
-                    area.width,
-                    line,
-                    theme.warning,
-                );
-            }
+            Paragraph::new(msg)
+                .style(theme.warning)
+                .wrap(Wrap { trim: false })
+                .render(area, buf);
             return;
         }
         let (header, body, status, foot) = Self::areas(area);
@@ -589,26 +574,20 @@ impl App {
             .chain(self.screens.iter().map(|s| s.title()))
             .collect::<Vec<_>>()
             .join(" › ");
-        put(
-            buf,
-            header.x,
-            header.y,
-            header.width,
-            &format!(" custsync · {crumbs}"),
-            theme.title,
-        );
-        if let Some(t) = self.pending.first() {
-            let busy = format!("{} ", working(*t));
-            let w = busy.chars().count() as u16;
-            put(
-                buf,
-                header.x + header.width.saturating_sub(w),
-                header.y,
-                w,
-                &busy,
-                theme.hint,
-            );
-        }
+        let busy = self.pending.first().map_or("", |t| working(*t));
+        // A cell either side, so it never runs into the path.
+        let busy_w = if busy.is_empty() {
+            0
+        } else {
+            busy.width() as u16 + 2
+        };
+        let [path, doing] = header.layout(&Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(busy_w),
+        ]));
+        let crumbs = format!(" custsync · {crumbs}");
+        cut(&crumbs, path.width, theme.title).render(path, buf);
+        Line::styled(format!(" {busy} "), theme.hint).render(doing, buf);
         self.top().render(body, buf, theme);
         if let Some((tone, text)) = &self.status {
             let style = match tone {
@@ -623,14 +602,11 @@ impl App {
                 Tone::Warning => "! ",
                 Tone::Error => "✗ ",
             };
-            put(
-                buf,
-                status.x + 1,
-                status.y,
-                status.width.saturating_sub(1),
-                &format!("{glyph}{text}"),
-                style,
-            );
+            let [_, line] = status.layout(&Layout::horizontal([
+                Constraint::Length(1),
+                Constraint::Fill(1),
+            ]));
+            cut(&format!("{glyph}{text}"), line.width, style).render(line, buf);
         }
         for m in &self.modals {
             m.render(area, buf, theme);
@@ -639,7 +615,6 @@ impl App {
     }
 }
 
-/// What the header says while a task runs.
 fn working(t: Task) -> &'static str {
     match t {
         Task::LoadCustomers => "loading customers…",

@@ -7,8 +7,7 @@
 //! a [`SandboxFix`] the explanation dialog offers as a button.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::sync::mpsc;
 
 use crate::config::{Config, ConnectionKind};
 use crate::qb::access::{AccessPrompt, NoPrompt};
@@ -36,8 +35,6 @@ use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 const HISTORY_RUNS: usize = 200;
 /// Failures listed per run in the History detail (the journal keeps them all).
 const HISTORY_FAILURES: usize = 20;
-/// How often a wait for the Web Connector looks at the cancel flag.
-const CANCEL_POLL: Duration = Duration::from_millis(100);
 
 /// The synchronization in progress: connected (company confirmed next), or planned (panes shown).
 enum Engine {
@@ -131,12 +128,13 @@ impl RealBackend {
             .map_err(|e| self.explain_sync(&e))
     }
 
-    /// Starts (or resumes) the wait for the Web Connector on its own thread and waits for it
-    /// here, looking at `cancel` in between.
+    /// Starts (or resumes) the wait for the Web Connector on its own thread and sleeps until it
+    /// ends: the Web Connector called, or the operator's stop cancelled the wait (which ends
+    /// the waiting thread at once).
     fn connect_web_connector(
         &mut self,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<SyncEngine<'static>, Explanation> {
         let wc = &self.config.connection.web_connector;
         let wait = WebConnectorWait {
@@ -166,20 +164,21 @@ impl RealBackend {
                     "Quit custsync and start it again.",
                 )
             })?;
-        loop {
-            match result.recv_timeout(CANCEL_POLL) {
-                Ok(r) => return r.map_err(|e| self.explain_sync(&e)),
-                Err(RecvTimeoutError::Disconnected) => return Err(internal("the wait ended")),
-                Err(RecvTimeoutError::Timeout) if cancel.cancelled() => {
-                    // The waiting thread ends with "cancelled" and the service stops; a request
-                    // QuickBooks already had would be settled by the next synchronization.
-                    if let Some(h) = &handle {
-                        h.cancel();
-                    }
-                    return Err(stopped_waiting());
-                }
-                Err(RecvTimeoutError::Timeout) => {}
+        // The waiting thread ends with "cancelled" and the service stops; a request QuickBooks
+        // already had would be settled by the next synchronization.
+        let stop = cancel.wake_on_cancel(move || {
+            if let Some(h) = handle {
+                h.cancel();
             }
+        });
+        let connected = result.recv();
+        drop(stop);
+        if cancel.cancelled() {
+            return Err(stopped_waiting());
+        }
+        match connected {
+            Ok(r) => r.map_err(|e| self.explain_sync(&e)),
+            Err(_) => Err(internal("the wait ended")),
         }
     }
 
@@ -482,7 +481,7 @@ pub(super) fn customer_field_error(e: &CustomerError) -> FieldError {
 /// The sync core's progress as the screens show it; `cancel` is looked at between batches.
 struct Sink<'a> {
     progress: &'a mut dyn FnMut(ProgressUpdate),
-    cancel: Option<&'a dyn CancelFlag>,
+    cancel: Option<&'a CancelFlag>,
 }
 
 impl sync::Progress for Sink<'_> {
@@ -672,7 +671,7 @@ impl Backend for RealBackend {
         &mut self,
         prompt: &mut dyn AccessPrompt,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<CompanyInfo, Explanation> {
         self.engine = None;
         let engine = match self.config.connection.kind {
@@ -737,7 +736,7 @@ impl Backend for RealBackend {
         &mut self,
         selection: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation> {
         // A run ends the synchronization: the session closes when it is done (over the Web
         // Connector, that is what lets QuickBooks' side finish at 100 %).

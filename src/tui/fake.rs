@@ -122,7 +122,7 @@ impl FakeBackend {
         phase: Phase,
         n: usize,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
         mut each: impl FnMut(&mut FakeState, usize),
     ) -> usize {
         let (batch, delay) = {
@@ -469,7 +469,7 @@ impl Backend for FakeBackend {
         &mut self,
         prompt: &mut dyn AccessPrompt,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<CompanyInfo, Explanation> {
         let mut s = self.state();
         if s.config.connection.kind == ConnectionKind::WebConnector {
@@ -482,9 +482,11 @@ impl Backend for FakeBackend {
                 user_name: wc.user_name,
                 company_file,
             });
-            while !cancel.cancelled() {
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            let (stop, stopped) = std::sync::mpsc::channel();
+            let _wake = cancel.wake_on_cancel(move || {
+                let _ = stop.send(());
+            });
+            let _ = stopped.recv();
             return Err(backend::stopped_waiting());
         }
         if s.config.company_file.trim().is_empty() {
@@ -569,7 +571,7 @@ impl Backend for FakeBackend {
         &mut self,
         sel: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation> {
         let (plan, snapshot, before) = {
             let mut s = self.state();

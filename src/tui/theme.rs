@@ -20,6 +20,8 @@ pub mod glyph {
     pub const WARNING: &str = "⚠";
     pub const ERROR: &str = "✗";
     pub const FOLDER: &str = "▸";
+    /// Where a scrolled list or text is, drawn on its box's right border.
+    pub const SCROLL_THUMB: &str = "█";
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,6 +50,7 @@ pub struct Theme {
     pub label_focused: Style,
     pub tab: Style,
     pub tab_active: Style,
+    /// The filled part of a progress bar.
     pub progress: Style,
 }
 
@@ -86,7 +89,9 @@ impl Theme {
             field_focused: plain.field_focused.fg(Color::Yellow),
             label_focused: plain.label_focused.fg(Color::Cyan),
             tab_active: plain.tab_active.fg(Color::Cyan),
-            progress: Style::new().fg(Color::Green),
+            // The counts on the bar take the other colour: dark on the filled part, green on
+            // the track.
+            progress: Style::new().fg(Color::Green).bg(Color::DarkGray),
             ..plain
         }
     }
@@ -118,7 +123,8 @@ impl Theme {
             label_focused: bold,
             tab: Style::new(),
             tab_active: reversed.add_modifier(Modifier::BOLD),
-            progress: reversed,
+            // The bar's █ glyphs carry it; REVERSED would turn the empty part into the full one.
+            progress: Style::new(),
         }
     }
 }

@@ -9,9 +9,9 @@
 use std::fmt;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -266,14 +266,75 @@ impl Event {
     }
 }
 
-/// Whether the operator asked the current run to stop.
-pub trait CancelFlag {
-    fn cancelled(&self) -> bool;
+/// The operator's "stop": set from the UI thread, looked at by the work between batches, and
+/// able to wake a wait that blocks on something else (the Web Connector's first call), so that
+/// no wait has to poll it.
+#[derive(Default)]
+pub struct CancelFlag {
+    set: AtomicBool,
+    /// What wakes the wait in progress, if one is registered.
+    wake: Mutex<Option<Wake>>,
 }
 
-impl CancelFlag for AtomicBool {
-    fn cancelled(&self) -> bool {
-        self.load(Ordering::Relaxed)
+type Wake = Box<dyn FnOnce() + Send>;
+
+impl CancelFlag {
+    pub fn new() -> CancelFlag {
+        CancelFlag::default()
+    }
+
+    /// Whether the operator asked the current work to stop.
+    pub fn cancelled(&self) -> bool {
+        self.set.load(Ordering::SeqCst)
+    }
+
+    /// Asks the current work to stop, and wakes the wait registered with
+    /// [`CancelFlag::wake_on_cancel`], if any.
+    pub fn cancel(&self) {
+        self.set.store(true, Ordering::SeqCst);
+        if let Some(wake) = self.take_wake() {
+            wake();
+        }
+    }
+
+    /// A new command starts: nothing is cancelled yet.
+    fn reset(&self) {
+        self.set.store(false, Ordering::SeqCst);
+        self.take_wake();
+    }
+
+    /// Has `wake` called once the operator cancels (at once if they already have), for as long
+    /// as the returned guard lives. The wait that registers it then blocks on its own event
+    /// instead of looking at the flag from time to time.
+    pub fn wake_on_cancel(&self, wake: impl FnOnce() + Send + 'static) -> WakeOnCancel<'_> {
+        let mut slot = self.wake.lock().unwrap_or_else(PoisonError::into_inner);
+        // Read under the lock: a `cancel` that set the flag before we looked has already
+        // taken (nothing) from the slot; one that sets it after will find `wake` there.
+        if self.cancelled() {
+            drop(slot);
+            wake();
+        } else {
+            *slot = Some(Box::new(wake));
+        }
+        WakeOnCancel { flag: self }
+    }
+
+    fn take_wake(&self) -> Option<Wake> {
+        self.wake
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+}
+
+/// Keeps a wake-up registered with [`CancelFlag::wake_on_cancel`]; dropping it unregisters it.
+pub struct WakeOnCancel<'a> {
+    flag: &'a CancelFlag,
+}
+
+impl Drop for WakeOnCancel<'_> {
+    fn drop(&mut self) {
+        self.flag.take_wake();
     }
 }
 
@@ -306,7 +367,7 @@ pub trait Backend: Send {
         &mut self,
         prompt: &mut dyn AccessPrompt,
         waiting: &mut dyn FnMut(WebConnectorWait),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<CompanyInfo, Explanation>;
 
     fn disconnect(&mut self);
@@ -326,7 +387,7 @@ pub trait Backend: Send {
         &mut self,
         selection: &CheckedRows,
         progress: &mut dyn FnMut(ProgressUpdate),
-        cancel: &dyn CancelFlag,
+        cancel: &CancelFlag,
     ) -> Result<RunReport, Explanation>;
 
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation>;
@@ -376,7 +437,7 @@ impl AccessPrompt for AskTheApp<'_, '_> {
 pub fn execute(
     backend: &mut dyn Backend,
     command: Command,
-    cancel: &AtomicBool,
+    cancel: &CancelFlag,
     emit: &mut dyn FnMut(Event),
 ) {
     let Some(task) = command.task() else {
@@ -418,7 +479,7 @@ pub fn execute(
             listing::list_dir(&dir, &pattern).map_or_else(failed, Event::DirListed)
         }
         Command::Connect => {
-            cancel.store(false, Ordering::Relaxed);
+            cancel.reset();
             // The prompt and the wait notice both talk to the app, one at a time.
             let emit = std::cell::RefCell::new(emit);
             let mut prompt = AskTheApp { emit: &emit };
@@ -441,7 +502,7 @@ pub fn execute(
             .preview(&selection)
             .map_or_else(failed, Event::Preview),
         Command::Run(selection) => {
-            cancel.store(false, Ordering::Relaxed);
+            cancel.reset();
             let mut progress = |p| emit(Event::Progress(p));
             let result = backend.run(&selection, &mut progress, cancel);
             result.map_or_else(failed, Event::RunFinished)
@@ -479,7 +540,7 @@ fn internal_error() -> Explanation {
 /// The handle on the worker thread.
 pub struct Worker {
     commands: Option<Sender<Command>>,
-    cancel: Arc<AtomicBool>,
+    cancel: Arc<CancelFlag>,
     thread: Option<JoinHandle<()>>,
     /// Disconnects when the thread ends.
     finished: Receiver<()>,
@@ -499,7 +560,7 @@ impl Worker {
         E: FnMut(Event) + Send + 'static,
     {
         let (tx, rx) = mpsc::channel::<Command>();
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = Arc::new(CancelFlag::new());
         let flag = Arc::clone(&cancel);
         let (done, finished) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
@@ -532,7 +593,7 @@ impl Worker {
     /// Queues a command. `CancelRun` takes effect at once.
     pub fn send(&self, command: Command) {
         if command == Command::CancelRun {
-            self.cancel.store(true, Ordering::Relaxed);
+            self.cancel.cancel();
             return;
         }
         if let Some(tx) = &self.commands {
@@ -548,7 +609,7 @@ impl Worker {
     }
 
     fn stop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.cancel.cancel();
         self.commands = None;
         let Some(thread) = self.thread.take() else {
             return;
@@ -565,5 +626,64 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counter() -> (
+        Arc<std::sync::atomic::AtomicUsize>,
+        impl FnOnce() + Send + 'static,
+    ) {
+        let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let m = Arc::clone(&n);
+        (n, move || {
+            m.fetch_add(1, Ordering::SeqCst);
+        })
+    }
+
+    #[test]
+    fn cancelling_wakes_the_registered_wait_once_and_only_while_it_is_registered() {
+        let flag = CancelFlag::new();
+        let (woken, wake) = counter();
+        let guard = flag.wake_on_cancel(wake);
+        assert_eq!(woken.load(Ordering::SeqCst), 0);
+        flag.cancel();
+        flag.cancel();
+        assert_eq!(woken.load(Ordering::SeqCst), 1);
+        drop(guard);
+
+        // A wait that starts after the stop is woken at once.
+        let (woken, wake) = counter();
+        let _guard = flag.wake_on_cancel(wake);
+        assert_eq!(woken.load(Ordering::SeqCst), 1);
+
+        // A wait that ended is not woken by a later stop.
+        let flag = CancelFlag::new();
+        let (woken, wake) = counter();
+        drop(flag.wake_on_cancel(wake));
+        flag.cancel();
+        assert_eq!(woken.load(Ordering::SeqCst), 0);
+        flag.reset();
+        assert!(!flag.cancelled());
+    }
+
+    #[test]
+    fn a_stop_from_another_thread_ends_a_blocking_wait() {
+        let flag = Arc::new(CancelFlag::new());
+        let (tx, rx) = mpsc::channel::<()>();
+        let _guard = flag.wake_on_cancel(move || {
+            let _ = tx.send(());
+        });
+        let stopper = {
+            let flag = Arc::clone(&flag);
+            std::thread::spawn(move || flag.cancel())
+        };
+        // Blocks until the stop arrives: no timeout, nothing polled.
+        assert_eq!(rx.recv(), Ok(()));
+        stopper.join().unwrap();
+        assert!(flag.cancelled());
     }
 }

@@ -66,6 +66,12 @@ impl WebConnectorConnection {
         }
     }
 
+    /// The rendezvous this connection waits in (the server lingers on it after the connection
+    /// is gone).
+    pub(crate) fn exchange(&self) -> Arc<Exchange> {
+        Arc::clone(&self.exchange)
+    }
+
     /// The Host, Company and Preferences query responses the Web Connector sent on opening.
     pub fn hcp_response(&self) -> Option<String> {
         self.exchange

@@ -15,6 +15,11 @@
 //!
 //! A handed-out request is never handed out again: once QuickBooks may have seen it, only the
 //! sync core (through message-set recovery) may decide what to send next.
+//!
+//! Nothing here polls. Every change is signalled on the condition variable; a waiting thread
+//! sleeps until then, or until the one deadline that matters to it: its own (a held call, a
+//! wait limit) or the moment the oldest session would expire. Waiting for a Web Connector that
+//! has not called yet has no deadline at all.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -26,8 +31,6 @@ use super::hcp;
 use super::soap::SendRequest;
 use crate::qb::guid::Guid;
 
-/// How long a waiting thread sleeps at most before looking at expiry and deadlines again.
-const TICK: Duration = Duration::from_millis(200);
 /// Expired tickets remembered so getLastError can say "expired" rather than "unknown".
 const EXPIRED_REMEMBERED: usize = 64;
 /// What a session hears once the work it served is over and nothing more specific was said.
@@ -38,6 +41,10 @@ pub(crate) struct Exchange {
     changed: Condvar,
     ticket_ttl: Duration,
     hold: Duration,
+    /// Each time a thread went to sleep: when it asked to be woken (`None`: only by a change).
+    /// Lets the tests prove that no wait ticks.
+    #[cfg(test)]
+    sleeps: Mutex<Vec<Option<Instant>>>,
 }
 
 struct State {
@@ -45,6 +52,8 @@ struct State {
     expired: VecDeque<String>,
     bridge: Option<Bridge>,
     next_bridge_id: u64,
+    /// Set by [`Exchange::stop_lingering`]: the server is wanted elsewhere.
+    stop_lingering: bool,
 }
 
 struct Session {
@@ -130,10 +139,13 @@ impl Exchange {
                 expired: VecDeque::new(),
                 bridge: None,
                 next_bridge_id: 1,
+                stop_lingering: false,
             }),
             changed: Condvar::new(),
             ticket_ttl,
             hold,
+            #[cfg(test)]
+            sleeps: Mutex::new(Vec::new()),
         }
     }
 
@@ -151,22 +163,32 @@ impl Exchange {
         self.changed.notify_all();
     }
 
-    /// Waits for a change, at most until `deadline` (and at most one tick), then prunes.
+    /// Sleeps until something changes, `deadline` passes or the oldest session expires
+    /// (whichever comes first), then prunes. Without a deadline and without sessions it sleeps
+    /// until a change is signalled.
     fn wait<'a>(
         &'a self,
         guard: MutexGuard<'a, State>,
         deadline: Option<Instant>,
     ) -> MutexGuard<'a, State> {
-        let now = Instant::now();
-        let timeout = deadline
-            .map(|d| d.saturating_duration_since(now))
-            .unwrap_or(TICK)
-            .min(TICK)
-            .max(Duration::from_millis(1));
-        let (mut st, _) = self
-            .changed
-            .wait_timeout(guard, timeout)
-            .unwrap_or_else(PoisonError::into_inner);
+        let wake = earliest(deadline, guard.next_expiry(self.ticket_ttl));
+        #[cfg(test)]
+        self.sleeps
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(wake);
+        let mut st = match wake {
+            None => self
+                .changed
+                .wait(guard)
+                .unwrap_or_else(PoisonError::into_inner),
+            Some(at) => {
+                self.changed
+                    .wait_timeout(guard, at.saturating_duration_since(Instant::now()))
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0
+            }
+        };
         if st.prune(Instant::now(), self.ticket_ttl) {
             self.changed.notify_all();
         }
@@ -334,6 +356,21 @@ impl Exchange {
     /// expired), including one whose work is over but which has not heard so yet.
     pub fn has_sessions(&self) -> bool {
         !self.lock().sessions.is_empty()
+    }
+
+    /// Keeps the server's reason to stay up: returns once no session is open any more,
+    /// [`Exchange::stop_lingering`] was called, or `deadline` passed.
+    pub fn linger(&self, deadline: Instant) {
+        let mut st = self.lock();
+        while !st.sessions.is_empty() && !st.stop_lingering && Instant::now() < deadline {
+            st = self.wait(st, Some(deadline));
+        }
+    }
+
+    /// Ends [`Exchange::linger`] at once (another synchronization needs the port).
+    pub fn stop_lingering(&self) {
+        self.lock().stop_lingering = true;
+        self.notify();
     }
 
     pub fn status(&self, id: u64) -> BridgeStatus {
@@ -641,7 +678,7 @@ impl State {
         let expired: Vec<String> = self
             .sessions
             .iter()
-            .filter(|(_, s)| now.saturating_duration_since(s.last_seen) > ttl)
+            .filter(|(_, s)| now.saturating_duration_since(s.last_seen) >= ttl)
             .map(|(t, _)| t.clone())
             .collect();
         for t in &expired {
@@ -664,6 +701,14 @@ impl State {
             self.expired.push_back(t.clone());
         }
         !expired.is_empty()
+    }
+
+    /// When the session that has been idle longest expires, if there is one.
+    fn next_expiry(&self, ttl: Duration) -> Option<Instant> {
+        self.sessions
+            .values()
+            .filter_map(|s| s.last_seen.checked_add(ttl))
+            .min()
     }
 
     /// Marks a call on `ticket`; the session's role, or what getLastError should say.
@@ -759,6 +804,13 @@ impl Bridge {
     }
 }
 
+fn earliest(a: Option<Instant>, b: Option<Instant>) -> Option<Instant> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// Windows paths: QuickBooks may report the same file with different letter case.
 fn same_file(a: &str, b: &str) -> bool {
     a.trim().eq_ignore_ascii_case(b.trim())
@@ -782,4 +834,174 @@ fn not_called_within(limit: Option<Duration>) -> QbError {
          computer, open the Web Connector, tick custsync and click \"Update Selected\", then \
          synchronize again"
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    //! No wait ticks: every sleep is recorded with the instant it asked to be woken at, and
+    //! these tests check that a thread waiting for the Web Connector sleeps without a deadline
+    //! (or until the one deadline that matters) and is woken by the event itself.
+
+    use std::sync::Arc;
+    use std::thread;
+
+    use super::*;
+
+    const TTL: Duration = Duration::from_secs(30 * 60);
+    const HOLD: Duration = Duration::from_secs(2);
+
+    fn exchange() -> Arc<Exchange> {
+        Arc::new(Exchange::new(TTL, HOLD))
+    }
+
+    fn sleeps(ex: &Exchange) -> Vec<Option<Instant>> {
+        ex.sleeps
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Blocks until some thread has gone to sleep `n` times in total; their wake-up instants.
+    fn after_sleeps(ex: &Exchange, n: usize) -> Vec<Option<Instant>> {
+        let give_up = Instant::now() + Duration::from_secs(10);
+        loop {
+            let s = sleeps(ex);
+            if s.len() >= n {
+                return s;
+            }
+            assert!(Instant::now() < give_up, "no thread went to sleep: {s:?}");
+            thread::yield_now();
+        }
+    }
+
+    fn attached(ex: &Exchange) -> (u64, String) {
+        let id = ex.register(String::new()).unwrap();
+        match ex.attach() {
+            Attach::Attached { ticket, .. } => (id, ticket),
+            Attach::NoBridge => panic!("the bridge was not attached"),
+        }
+    }
+
+    #[test]
+    fn waiting_for_the_web_connector_sleeps_until_it_is_cancelled() {
+        let ex = exchange();
+        let id = ex.register(String::new()).unwrap();
+        let waiter = {
+            let ex = Arc::clone(&ex);
+            thread::spawn(move || ex.wait_open(id, None))
+        };
+        assert_eq!(
+            after_sleeps(&ex, 1),
+            vec![None],
+            "a wait without a deadline"
+        );
+        ex.cancel(id);
+        assert!(matches!(waiter.join().unwrap(), Err(QbError::Cancelled)));
+        assert_eq!(sleeps(&ex).len(), 1, "woken once, by the cancel");
+    }
+
+    #[test]
+    fn an_open_session_wakes_its_waiter_only_when_it_would_expire() {
+        let ex = exchange();
+        let before = Instant::now();
+        let (id, ticket) = attached(&ex);
+        let after = Instant::now();
+        let waiter = {
+            let ex = Arc::clone(&ex);
+            thread::spawn(move || ex.wait_open(id, None))
+        };
+        let wake = after_sleeps(&ex, 1)[0].expect("the session's expiry");
+        assert!(before + TTL <= wake && wake <= after + TTL, "{wake:?}");
+        // The Web Connector's first sendRequestXML opens the connection.
+        let (xml, _) = ex.send_request(&SendRequest {
+            ticket,
+            hcp_response: String::new(),
+            company_file: "Acme.QBW".into(),
+            country: "US".into(),
+            major: Some(13),
+            minor: Some(0),
+        });
+        assert_eq!(xml, "", "nothing was queued");
+        let info = waiter.join().unwrap().unwrap();
+        assert_eq!(info.company_file, "Acme.QBW");
+        // The held sendRequestXML slept until its hold ended; the waiter slept once.
+        let s = sleeps(&ex);
+        assert_eq!(s.len(), 2, "{s:?}");
+    }
+
+    #[test]
+    fn a_held_call_sleeps_until_its_hold_ends_or_a_request_is_queued() {
+        let ex = exchange();
+        let (id, ticket) = attached(&ex);
+        let call = |ticket: &str| SendRequest {
+            ticket: ticket.to_string(),
+            hcp_response: String::new(),
+            company_file: "Acme.QBW".into(),
+            country: "US".into(),
+            major: Some(13),
+            minor: Some(0),
+        };
+        let held = {
+            let ex = Arc::clone(&ex);
+            let req = call(&ticket);
+            thread::spawn(move || ex.send_request(&req))
+        };
+        let start = Instant::now();
+        let wake = after_sleeps(&ex, 1)[0].expect("the hold's end");
+        assert!(
+            wake >= start + HOLD - Duration::from_millis(100),
+            "{wake:?}"
+        );
+        ex.wait_open(id, None).unwrap();
+        let core = {
+            let ex = Arc::clone(&ex);
+            thread::spawn(move || ex.exchange(id, "<QBXML/>", None))
+        };
+        let (xml, _) = held.join().unwrap();
+        assert_eq!(xml, "<QBXML/>", "the held call got the request at once");
+        ex.receive_response(&ticket, "<QBXMLMsgsRs/>", "", "");
+        assert_eq!(core.join().unwrap().unwrap(), "<QBXMLMsgsRs/>");
+    }
+
+    #[test]
+    fn lingering_ends_when_the_last_session_closes_or_when_stopped() {
+        let ex = exchange();
+        ex.linger(Instant::now() + Duration::from_secs(3600));
+        assert!(sleeps(&ex).is_empty(), "no session: no wait at all");
+
+        for stop in [false, true] {
+            let ex = exchange();
+            let (id, ticket) = attached(&ex);
+            ex.close(id);
+            let lingering = {
+                let ex = Arc::clone(&ex);
+                thread::spawn(move || ex.linger(Instant::now() + Duration::from_secs(3600)))
+            };
+            let wake = after_sleeps(&ex, 1)[0];
+            assert!(wake.is_some_and(|w| w < Instant::now() + TTL + Duration::from_secs(1)));
+            if stop {
+                ex.stop_lingering();
+            } else {
+                ex.close_connection(&ticket);
+            }
+            lingering.join().unwrap();
+            assert_eq!(sleeps(&ex).len(), 1, "woken once (stop: {stop})");
+        }
+    }
+
+    #[test]
+    fn an_idle_session_expires_at_its_deadline() {
+        let ex = Arc::new(Exchange::new(Duration::from_millis(20), HOLD));
+        let (id, _) = attached(&ex);
+        let waiter = {
+            let ex = Arc::clone(&ex);
+            thread::spawn(move || ex.wait_open(id, None))
+        };
+        // The session expires; the bridge goes back to waiting for a new one, with no deadline.
+        let s = after_sleeps(&ex, 2);
+        assert!(s[0].is_some() && s[1].is_none(), "{s:?}");
+        assert!(!ex.has_sessions());
+        ex.cancel(id);
+        assert!(matches!(waiter.join().unwrap(), Err(QbError::Cancelled)));
+    }
 }

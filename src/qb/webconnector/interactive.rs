@@ -13,7 +13,6 @@
 //! new synchronization that finds the port taken stops it and tries again.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -21,7 +20,7 @@ use std::time::{Duration, Instant};
 use crate::qb::{AccessPrompt, Connection, ConnectionKind, QbError, SessionInfo};
 
 use super::bridge::{BridgeHandle, WebConnectorConnection};
-use super::exchange::BridgeStatus;
+use super::exchange::{BridgeStatus, Exchange};
 use super::http::{RunningServer, ServeError, ServerOptions, serve};
 use super::service::Service;
 use super::setup::WebConnectorConfig;
@@ -39,7 +38,6 @@ pub const WHAT_TO_CLICK: &str = "On the computer where QuickBooks runs, open the
 /// running service; see the [module](self) for its lifetime.
 pub struct InteractiveConnection {
     connection: WebConnectorConnection,
-    service: Arc<Service>,
     server: Option<RunningServer>,
     url: String,
 }
@@ -66,7 +64,6 @@ impl InteractiveConnection {
             connection: service.connection(),
             url: server.url(),
             server: Some(server),
-            service,
         })
     }
 
@@ -108,7 +105,7 @@ impl Drop for InteractiveConnection {
     fn drop(&mut self) {
         self.connection.close();
         if let Some(server) = self.server.take() {
-            linger(server, Arc::clone(&self.service));
+            linger(server, self.connection.exchange());
         }
     }
 }
@@ -141,33 +138,28 @@ impl WaitHandle {
 }
 
 struct Lingering {
-    stop: Arc<AtomicBool>,
+    exchange: Arc<Exchange>,
     thread: JoinHandle<()>,
 }
 
 /// Servers kept up after their synchronization (at most one in practice).
 static LINGERING: Mutex<Vec<Lingering>> = Mutex::new(Vec::new());
 
-fn linger(server: RunningServer, service: Arc<Service>) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopped = Arc::clone(&stop);
+/// Keeps `server` up on its own thread until its last session closes (the exchange wakes the
+/// thread when that happens), [`LINGER`] passes, or [`stop_lingering`] needs the port.
+fn linger(server: RunningServer, exchange: Arc<Exchange>) {
+    let waiting = Arc::clone(&exchange);
     let spawned = std::thread::Builder::new()
         .name("custsync-qbwc-linger".into())
         .spawn(move || {
-            let deadline = Instant::now() + LINGER;
-            while service.has_sessions()
-                && !stopped.load(Ordering::SeqCst)
-                && Instant::now() < deadline
-            {
-                std::thread::sleep(Duration::from_millis(100));
-            }
+            waiting.linger(Instant::now() + LINGER);
             server.shutdown();
         });
     // Without a thread the closure, and with it the server, is dropped: it stops at once.
     if let Ok(thread) = spawned {
         let mut list = LINGERING.lock().unwrap_or_else(PoisonError::into_inner);
         list.retain(|l| !l.thread.is_finished());
-        list.push(Lingering { stop, thread });
+        list.push(Lingering { exchange, thread });
     }
 }
 
@@ -176,7 +168,7 @@ fn stop_lingering() -> usize {
     let list = std::mem::take(&mut *LINGERING.lock().unwrap_or_else(PoisonError::into_inner));
     let running = list.iter().filter(|l| !l.thread.is_finished()).count();
     for l in &list {
-        l.stop.store(true, Ordering::SeqCst);
+        l.exchange.stop_lingering();
     }
     for l in list {
         let _ = l.thread.join();

@@ -6,8 +6,9 @@
 //! answer".
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line as TextLine, Span};
+use ratatui::widgets::Widget;
 
 use crate::qb::access::{CertificateAnswer, CertificateRequest};
 use crate::tui::action::{Action, Msg};
@@ -15,7 +16,8 @@ use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
 use crate::tui::widgets::dialog::{Dialog, DialogOutcome};
-use crate::tui::widgets::{centered, inside_box, put, wrap};
+use crate::tui::widgets::hanging::Hanging;
+use crate::tui::widgets::{clear_modal, modal_area, panel};
 use crate::tui::worker::Reply;
 
 /// The four choices, in QuickBooks' order.
@@ -254,9 +256,11 @@ impl CertificateModal {
         true
     }
 
-    fn ask_lines(&self) -> Vec<(String, Line)> {
+    /// The question's paragraphs: (marker, text, what the paragraph is). A paragraph wraps
+    /// under its own text, so a long choice stays clear of the radio buttons.
+    fn ask_lines(&self) -> Vec<(String, String, Part)> {
         let mut out = Vec::new();
-        let text = |s: String| (s, Line::Text);
+        let text = |s: String| (String::new(), s, Part::Text);
         out.push(text(format!(
             "An application without a certificate is requesting access to the following \
              QuickBooks company file: {}",
@@ -273,11 +277,12 @@ impl CertificateModal {
             } else {
                 glyph::RADIO_OFF
             };
-            out.push((format!("  {g} {}", c.label()), Line::Choice(c)));
+            out.push((format!("  {g} "), c.label().to_string(), Part::Choice(c)));
             if c == Choice::Always && self.choice == Choice::Always {
                 out.push((
-                    format!("        Login as: ‹ {} ›", self.login_as()),
-                    Line::LoginAs,
+                    " ".repeat(8),
+                    format!("Login as: ‹ {} ›", self.login_as()),
+                    Part::LoginAs,
                 ));
             }
         }
@@ -288,23 +293,40 @@ impl CertificateModal {
             glyph::UNCHECKED
         };
         out.push((
-            format!(
-                "{g} Allow this application to access personal data such as Social Security \
-                 Numbers and customer credit card information."
-            ),
-            Line::PersonalData,
+            format!("{g} "),
+            "Allow this application to access personal data such as Social Security Numbers \
+             and customer credit card information."
+                .into(),
+            Part::PersonalData,
         ));
         if self.request.personal_data_requested {
-            out.push(text(
-                "    (This application asked for personal data.)".into(),
+            out.push((
+                " ".repeat(4),
+                "(This application asked for personal data.)".into(),
+                Part::Text,
             ));
         }
         out
     }
+
+    fn ask(&self, theme: &Theme) -> Hanging<'static> {
+        self.ask_lines()
+            .into_iter()
+            .fold(Hanging::new(), |h, (marker, text, part)| {
+                let focused = match part {
+                    Part::Choice(c) => self.focus == Focus::Choices && c == self.choice,
+                    Part::LoginAs => self.focus == Focus::LoginAs,
+                    Part::PersonalData => self.focus == Focus::PersonalData,
+                    Part::Text => false,
+                };
+                let style = if focused { theme.cursor } else { theme.base };
+                h.item(marker, TextLine::from(text), style)
+            })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Line {
+enum Part {
     Text,
     Choice(Choice),
     LoginAs,
@@ -360,46 +382,30 @@ impl Component for CertificateModal {
             Stage::Ask => {}
         }
         let width = 78.min(area.width);
-        let text_w = width.saturating_sub(4) as usize;
-        let mut lines = self.ask_lines();
-        // Long lines (the personal-data checkbox) wrap under their glyph.
-        let mut wrapped = Vec::new();
-        for (l, kind) in lines.drain(..) {
-            let parts = wrap(&l, text_w);
-            for (i, p) in parts.into_iter().enumerate() {
-                let hang = i > 0 && kind == Line::PersonalData;
-                wrapped.push((if hang { format!("    {p}") } else { p }, kind));
-            }
-        }
-        let height = (wrapped.len() as u16 + 4).min(area.height);
-        let outer = centered(area, width, height);
-        crate::tui::widgets::clear_modal(outer, area, buf);
-        Block::bordered()
+        let ask = self.ask(theme);
+        // The paragraphs, a blank line, the button and the borders.
+        let height = ask.height(width.saturating_sub(4)).saturating_add(4);
+        let outer = modal_area(area, width, height);
+        clear_modal(outer, area, buf);
+        let block = panel()
             .border_style(theme.border_focused)
             .title(" QuickBooks – Application Certificate ")
-            .title_style(theme.title)
-            .render(outer, buf);
-        let inner = inside_box(outer);
-        let (x, w) = (inner.x, inner.width);
-        let last = inner.y + inner.height.saturating_sub(1);
-        for (y, (l, kind)) in (inner.y..last).zip(&wrapped) {
-            let focused = match kind {
-                Line::Choice(c) => self.focus == Focus::Choices && *c == self.choice,
-                Line::LoginAs => self.focus == Focus::LoginAs,
-                Line::PersonalData => self.focus == Focus::PersonalData,
-                Line::Text => false,
-            };
-            let style = if focused { theme.cursor } else { theme.base };
-            put(buf, x, y, w, l, style);
-        }
-        let button = "[ Continue ]";
-        let bx = x + w.saturating_sub(button.len() as u16);
+            .title_style(theme.title);
+        let inner = block.inner(outer);
+        block.render(outer, buf);
+        let [text, button] = inner.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ]));
+        ask.render(text, buf);
         let style = if self.focus == Focus::Continue {
             theme.button_focused
         } else {
             theme.button
         };
-        put(buf, bx, last, button.len() as u16, button, style);
+        TextLine::from(Span::styled("[ Continue ]", style))
+            .right_aligned()
+            .render(button, buf);
     }
 }
 

@@ -2,7 +2,8 @@
 //! QuickBooks name and the status.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Widget;
 
 use super::dialogs;
 use crate::qbxml::fields::Kind;
@@ -14,7 +15,7 @@ use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
-use crate::tui::widgets::{form_label, message_look, put, radio_row, scroll_to_show};
+use crate::tui::widgets::{cut, fit_line, form_label, message_look, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, Task};
 
 /// The form's groups, in screen order.
@@ -495,11 +496,10 @@ impl Component for CustomerForm {
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         // The last line tells about the focused field in full.
-        let info_y = area.y + area.height.saturating_sub(1);
-        let area = Rect {
-            height: area.height.saturating_sub(1),
-            ..area
-        };
+        let [form, info_row] = area.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ]));
         let (info, info_style) = match self.slots.get(self.focus) {
             Some(Slot::Status) => (
                 "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),
@@ -515,57 +515,42 @@ impl Component for CustomerForm {
             },
             None => (String::new(), theme.hint),
         };
-        put(
-            buf,
-            area.x + 1,
-            info_y,
-            area.width.saturating_sub(1),
-            &info,
-            info_style,
-        );
-        let height = area.height as usize;
-        let focus_line = self.line_of_focus();
-        let top = scroll_to_show(self.scroll.get(), focus_line, height);
+        let [_, info_area] = info_row.layout(&Layout::horizontal([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        cut(&info, info_area.width, info_style).render(info_area, buf);
+        let height = form.height as usize;
+        let top = scroll_to_show(self.scroll.get(), self.line_of_focus(), height);
         self.scroll.set(top);
-        let input_w = 42.min(area.width.saturating_sub(LABEL_W + 14));
         let layout = FieldLayout {
             label_width: LABEL_W,
-            input_width: input_w,
+            input_width: 42.min(form.width.saturating_sub(LABEL_W + 14)),
         };
-        for (k, line) in self.lines.iter().skip(top).take(height).enumerate() {
-            let y = area.y + k as u16;
-            let row = Rect {
-                y,
-                height: 1,
-                ..area
-            };
+        for (line, row) in self.lines.iter().skip(top).zip(form.rows()) {
             match line {
-                Line::Heading(g) => put(
-                    buf,
-                    row.x,
-                    y,
-                    row.width,
-                    &format!("── {} ", g.title()),
-                    theme.header,
-                ),
+                Line::Heading(g) => {
+                    cut(&format!("── {} ", g.title()), row.width, theme.header).render(row, buf);
+                }
                 Line::Item(i) if self.slots[*i] == Slot::Status => {
                     let focused = *i == self.focus;
-                    form_label(buf, row.x, y, LABEL_W, "Status", focused, theme);
+                    let [label, value] = row.layout(&Layout::horizontal([
+                        Constraint::Length(LABEL_W),
+                        Constraint::Fill(1),
+                    ]));
+                    form_label("Status", focused, theme).render(label, buf);
                     let options = CustomerStatus::ALL.map(|s| (s.as_str(), s == self.status));
-                    radio_row(buf, row.x + LABEL_W, y, options, focused, theme);
+                    fit_line(radio_row(options, focused, theme), value.width).render(value, buf);
                 }
                 Line::Item(i) => self.fields[*i].render(row, buf, theme, layout),
             }
         }
         if self.saving {
-            put(
-                buf,
-                area.x + area.width.saturating_sub(10),
-                area.y,
-                10,
-                "saving…",
-                theme.hint,
-            );
+            let [_, saving] = form.layout(&Layout::horizontal([
+                Constraint::Fill(1),
+                Constraint::Length(10),
+            ]));
+            cut("saving…", saving.width, theme.hint).render(saving, buf);
         }
     }
 }

@@ -1,8 +1,9 @@
 //! History: past runs from the journal, with undo of a run's local changes.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::style::Style;
+use ratatui::widgets::Widget;
 
 use super::dialogs;
 use crate::tui::action::{Action, Msg};
@@ -11,7 +12,8 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Column, HistoryEntry};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
-use crate::tui::widgets::{bullets, inside_box, put};
+use crate::tui::widgets::hanging::Hanging;
+use crate::tui::widgets::{cut, panel};
 use crate::tui::worker::{Command, Event};
 
 pub struct HistoryScreen {
@@ -71,33 +73,26 @@ impl HistoryScreen {
         self.list.cursor_row().and_then(|i| self.entries.get(i))
     }
 
-    /// The selected run's lines, wrapped to `width`.
-    fn detail_lines(&self, width: usize) -> Vec<String> {
-        let Some(e) = self.selected() else {
-            return Vec::new();
-        };
-        bullets(&e.details, width)
+    /// What the selected run did, one bullet a line.
+    fn details(&self, style: Style) -> Hanging<'_> {
+        self.selected()
+            .map_or_else(Hanging::new, |e| Hanging::bullets(&e.details, style))
     }
 
     /// The list above, the detail below: as tall as the detail needs, between a third and
     /// half of the screen.
     fn areas(&self, area: Rect) -> (Rect, Rect) {
         let wanted = self
-            .detail_lines(area.width.saturating_sub(4) as usize)
-            .len() as u16
-            + 2;
+            .details(Style::new())
+            .height(panel().inner(area).width)
+            .saturating_add(2);
         let detail_h = wanted
             .clamp((area.height / 3).max(5), (area.height / 2).max(5))
             .min(area.height);
-        let list = Rect {
-            height: area.height - detail_h,
-            ..area
-        };
-        let detail = Rect {
-            y: area.y + list.height,
-            height: detail_h,
-            ..area
-        };
+        let [list, detail] = area.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(detail_h),
+        ]));
         (list, detail)
     }
 }
@@ -174,30 +169,17 @@ impl Component for HistoryScreen {
         let (list, detail) = self.areas(area);
         self.list.render(list, buf, theme, true);
         if !self.loaded {
-            put(
-                buf,
-                list.x + 2,
-                list.y + 2,
-                list.width.saturating_sub(4),
-                "Loading the journal…",
-                theme.hint,
-            );
+            let [_, loading] = list.inner(Margin::new(2, 0)).layout(&Layout::vertical([
+                Constraint::Length(2),
+                Constraint::Length(1),
+            ]));
+            cut("Loading the journal…", loading.width, theme.hint).render(loading, buf);
         }
-        Block::bordered()
+        let block = panel()
             .border_style(theme.border)
-            .title(" What the run did ")
-            .render(detail, buf);
-        let inner = inside_box(detail);
-        let lines = self.detail_lines(inner.width as usize);
-        for (k, line) in lines.iter().take(inner.height as usize).enumerate() {
-            put(
-                buf,
-                inner.x,
-                inner.y + k as u16,
-                inner.width,
-                line,
-                theme.base,
-            );
-        }
+            .title(" What the run did ");
+        let inner = block.inner(detail);
+        block.render(detail, buf);
+        self.details(theme.base).render(inner, buf);
     }
 }

@@ -2,7 +2,10 @@
 //! and the ways to SetUp, Synchronize and History.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Widget;
+use unicode_width::UnicodeWidthStr;
 
 use super::customer_form::CustomerForm;
 use super::dialogs::{self, PickerModal};
@@ -19,7 +22,7 @@ use crate::tui::view::{Column, SandboxFix, SandboxStatus};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
-use crate::tui::widgets::{message_look, put};
+use crate::tui::widgets::{cut, message_look};
 use crate::tui::worker::{Command, Event, Task};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,12 +131,14 @@ impl MaintainScreen {
         cx.modal(modal);
     }
 
-    fn list_area(area: Rect) -> Rect {
-        Rect {
-            y: area.y + 2,
-            height: area.height.saturating_sub(2),
-            ..area
-        }
+    /// The File Info row, the line under it and the list.
+    fn areas(area: Rect) -> (Rect, Rect, Rect) {
+        let [file_row, info_row, list] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        (file_row, info_row, list)
     }
 }
 
@@ -158,17 +163,13 @@ impl Component for MaintainScreen {
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
-            let file_row = Rect {
-                height: 1,
-                ..cx.area
-            };
+            let (file_row, _, list) = Self::areas(cx.area);
             if file_row.contains((*column, *row).into()) {
                 self.set_focus(Focus::FileInfo);
                 return true;
             }
             self.set_focus(Focus::List);
-            return self.list.click(Self::list_area(cx.area), *column, *row)
-                != ListOutcome::Ignored;
+            return self.list.click(list, *column, *row) != ListOutcome::Ignored;
         }
         if self.focus == Focus::FileInfo {
             match msg {
@@ -315,35 +316,29 @@ impl Component for MaintainScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let file_row = Rect { height: 1, ..area };
-        let lookup_hint = " F4 lookup";
+        let (file_row, info_row, list_area) = Self::areas(area);
+        // With a message the field takes the row and the message the line below.
+        let lookup_hint = if self.file_info.message().is_some() {
+            ""
+        } else {
+            " F4 lookup"
+        };
+        let [field, hint] = file_row.layout(&Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(lookup_hint.width() as u16),
+        ]));
         self.file_info.render(
-            file_row,
+            field,
             buf,
             theme,
             FieldLayout {
                 label_width: 11,
-                // With a message the field takes the row and the message the line below.
-                input_width: file_row.width.saturating_sub(
-                    11 + if self.file_info.message().is_some() {
-                        0
-                    } else {
-                        lookup_hint.len() as u16 + 1
-                    },
-                ),
+                input_width: field
+                    .width
+                    .saturating_sub(11 + u16::from(!lookup_hint.is_empty())),
             },
         );
-        if self.file_info.message().is_none() {
-            let x = file_row.x + file_row.width.saturating_sub(lookup_hint.len() as u16);
-            put(
-                buf,
-                x,
-                file_row.y,
-                lookup_hint.len() as u16,
-                lookup_hint,
-                theme.hint,
-            );
-        }
+        Line::styled(lookup_hint, theme.hint).render(hint, buf);
         let kind = match self.kind {
             ConnectionKind::Sandbox => "sandbox company",
             ConnectionKind::WebConnector => "QuickBooks Web Connector",
@@ -351,14 +346,11 @@ impl Component for MaintainScreen {
         match self.file_info.message() {
             Some((is_error, m)) => {
                 let (g, style) = message_look(is_error, theme);
-                put(
-                    buf,
-                    area.x + 1,
-                    area.y + 1,
-                    area.width.saturating_sub(1),
-                    &format!("{g} File Info: {m}"),
-                    style,
-                );
+                let [_, line] = info_row.layout(&Layout::horizontal([
+                    Constraint::Length(1),
+                    Constraint::Fill(1),
+                ]));
+                cut(&format!("{g} File Info: {m}"), line.width, style).render(line, buf);
             }
             None => {
                 let info = match (&self.sandbox, self.kind) {
@@ -374,21 +366,19 @@ impl Component for MaintainScreen {
                     ),
                     _ => format!(" Connection: {kind}"),
                 };
-                put(buf, area.x, area.y + 1, area.width, &info, theme.hint);
+                cut(&info, info_row.width, theme.hint).render(info_row, buf);
             }
         }
-        let list_area = Self::list_area(area);
         self.list
             .render(list_area, buf, theme, self.focus == Focus::List);
         if !self.loaded {
-            put(
-                buf,
-                list_area.x + 1,
-                list_area.y + 2,
-                list_area.width.saturating_sub(2),
-                "Loading customers…",
-                theme.hint,
-            );
+            let [_, loading] = list_area
+                .inner(Margin::new(1, 0))
+                .layout(&Layout::vertical([
+                    Constraint::Length(2),
+                    Constraint::Length(1),
+                ]));
+            cut("Loading customers…", loading.width, theme.hint).render(loading, buf);
         }
     }
 }

@@ -1,15 +1,15 @@
 //! The run in progress: a bar per phase, and a way to stop between batches.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Widget;
 
 use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::progress::RunProgress;
-use crate::tui::widgets::{centered, inside_box, put};
+use crate::tui::widgets::{cut, modal_area, panel};
 use crate::tui::worker::{Command, Event};
 
 #[derive(Default)]
@@ -52,26 +52,22 @@ impl Component for ProgressScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let h = (self.progress.height() + 6).max(9);
-        let outer = centered(area, 72, h);
-        Block::bordered()
+        let outer = modal_area(area, 72, (self.progress.height() + 6).max(9));
+        let block = panel()
             .border_style(theme.border_focused)
             .title(" Synchronizing ")
-            .title_style(theme.title)
-            .render(outer, buf);
-        let inner = inside_box(outer);
+            .title_style(theme.title);
+        let inner = block.inner(outer);
+        block.render(outer, buf);
+        let [phases, _, hint] = inner.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ]));
         if self.progress.phases().is_empty() {
-            put(buf, inner.x, inner.y, inner.width, "Starting…", theme.hint);
+            cut("Starting…", phases.width, theme.hint).render(phases, buf);
         }
-        self.progress.render(
-            Rect {
-                height: inner.height.saturating_sub(2),
-                ..inner
-            },
-            buf,
-            theme,
-        );
-        let last = inner.y + inner.height.saturating_sub(1);
+        self.progress.render(phases, buf, theme);
         let (text, style) = if self.progress.cancelling {
             ("Stopping after the current batch…", theme.warning)
         } else {
@@ -80,6 +76,6 @@ impl Component for ProgressScreen {
                 theme.hint,
             )
         };
-        put(buf, inner.x, last, inner.width, text, style);
+        cut(text, hint.width, style).render(hint, buf);
     }
 }

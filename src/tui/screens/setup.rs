@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs::{self, PickerModal};
 use crate::config::{Config, ConnectionKind, Setting};
@@ -24,7 +26,7 @@ use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::tabs::Tabs;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
-use crate::tui::widgets::{form_label, message_look, put, radio_row, scroll_to_show};
+use crate::tui::widgets::{cut, fit_line, form_label, message_look, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, FieldError, Secret, Task};
 
 /// The text fields of the Setup tab.
@@ -141,6 +143,18 @@ enum Item {
 }
 
 const LABEL_W: u16 = 24;
+/// Each export status checkbox's width; two spaces follow it.
+const STATUS_W: u16 = 12;
+
+struct SetupAreas {
+    tabs: Rect,
+    body: Rect,
+    message: Rect,
+    /// "unsaved changes".
+    state: Rect,
+    save: Rect,
+    cancel: Rect,
+}
 
 pub struct SetupScreen {
     original: Config,
@@ -473,32 +487,50 @@ impl SetupScreen {
         l
     }
 
-    /// Tabs and a blank line above; two lines for the focused field's message and the buttons
-    /// below.
-    fn body_area(area: Rect) -> Rect {
-        Rect {
-            y: area.y + 2,
-            height: area.height.saturating_sub(5),
-            ..area
+    /// Tabs and a blank line above the body; two lines for the focused field's message and
+    /// the buttons below it.
+    fn areas(area: Rect) -> SetupAreas {
+        let [tabs, _, body, message, buttons] = area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(2),
+            Constraint::Length(1),
+        ]));
+        let [_, state, _, save, _, cancel, _] = buttons.layout(&Layout::horizontal([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(8),
+            Constraint::Length(2),
+            Constraint::Length(10),
+            Constraint::Length(2),
+        ]));
+        SetupAreas {
+            tabs,
+            body,
+            message: message.inner(Margin::new(1, 0)),
+            state,
+            save,
+            cancel,
         }
     }
 
-    fn button_rects(area: Rect) -> [Rect; 2] {
-        let y = area.y + area.height.saturating_sub(1);
-        let x = area.x + area.width.saturating_sub(22);
-        [Rect::new(x, y, 8, 1), Rect::new(x + 10, y, 10, 1)]
-    }
-
     fn click(&mut self, area: Rect, x: u16, y: u16, cx: &mut Cx) -> bool {
-        let tab_row = Rect { height: 1, ..area };
-        if tab_row.contains((x, y).into()) {
-            if let Some(i) = self.tabs.tab_at(tab_row, x, y) {
+        let SetupAreas {
+            tabs,
+            body,
+            save,
+            cancel,
+            ..
+        } = Self::areas(area);
+        if tabs.contains((x, y).into()) {
+            if let Some(i) = self.tabs.tab_at(tabs, x, y) {
                 self.tabs.select(i);
                 self.set_focus(Item::TabBar);
             }
             return true;
         }
-        let [save, cancel] = Self::button_rects(area);
         if save.contains((x, y).into()) {
             self.set_focus(Item::Save);
             self.save(cx);
@@ -509,7 +541,6 @@ impl SetupScreen {
             self.leave(cx);
             return true;
         }
-        let body = Self::body_area(area);
         if self.tabs.selected() == 1 {
             self.set_focus(Item::ReplaceList);
             return self.replace.click(body, x, y) != ListOutcome::Ignored;
@@ -523,7 +554,7 @@ impl SetupScreen {
                 }
             }
             Some(SetupLine::Statuses) => {
-                let i = (x.saturating_sub(body.x + LABEL_W) / 14) as usize;
+                let i = (x.saturating_sub(body.x + LABEL_W) / (STATUS_W + 2)) as usize;
                 if let Some(&s) = CustomerStatus::ALL.get(i) {
                     self.set_focus(Item::Status(s));
                     self.toggle_status(s);
@@ -705,30 +736,25 @@ impl Component for SetupScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        self.tabs.render(
-            Rect { height: 1, ..area },
-            buf,
-            theme,
-            self.focus == Item::TabBar,
-        );
-        let body = Self::body_area(area);
+        let l = Self::areas(area);
+        self.tabs
+            .render(l.tabs, buf, theme, self.focus == Item::TabBar);
         if self.tabs.selected() == 1 {
             self.replace
-                .render(body, buf, theme, self.focus == Item::ReplaceList);
+                .render(l.body, buf, theme, self.focus == Item::ReplaceList);
         } else {
-            self.render_setup(body, buf, theme);
+            self.render_setup(l.body, buf, theme);
         }
-        let [save, cancel] = Self::button_rects(area);
         for (rect, label, item) in [
-            (save, "[ Save ]", Item::Save),
-            (cancel, "[ Cancel ]", Item::Cancel),
+            (l.save, "[ Save ]", Item::Save),
+            (l.cancel, "[ Cancel ]", Item::Cancel),
         ] {
             let style = if self.focus == item {
                 theme.button_focused
             } else {
                 theme.button
             };
-            put(buf, rect.x, rect.y, rect.width, label, style);
+            Line::styled(label, style).render(rect, buf);
         }
         let hint = if self.saving {
             "saving…"
@@ -737,14 +763,7 @@ impl Component for SetupScreen {
         } else {
             ""
         };
-        put(
-            buf,
-            area.x + 1,
-            save.y,
-            save.x.saturating_sub(area.x + 2),
-            hint,
-            theme.hint,
-        );
+        cut(hint, l.state.width, theme.hint).render(l.state, buf);
         // The focused field's message in full (next to the field it may be cut short).
         let message = match self.focus {
             Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
@@ -753,20 +772,18 @@ impl Component for SetupScreen {
         };
         if let Some((is_error, m)) = message {
             let (g, style) = message_look(is_error, theme);
-            let text = format!("{g} {}: {m}", self.focus_label());
-            let width = area.width.saturating_sub(2);
-            let lines = crate::tui::widgets::wrap(&text, width as usize);
-            let shown = lines.len().min(2);
-            for (k, line) in lines.iter().take(shown).enumerate() {
-                put(
-                    buf,
-                    area.x + 1,
-                    save.y.saturating_sub((shown - k) as u16),
-                    width,
-                    line,
-                    style,
-                );
-            }
+            let text = Paragraph::new(format!("{g} {}: {m}", self.focus_label()))
+                .style(style)
+                .wrap(Wrap { trim: false });
+            // Two lines at most, just above the buttons.
+            let lines = u16::try_from(text.line_count(l.message.width))
+                .unwrap_or(u16::MAX)
+                .min(l.message.height);
+            let [_, shown] = l.message.layout(&Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(lines),
+            ]));
+            text.render(shown, buf);
         }
     }
 }
@@ -789,74 +806,55 @@ impl SetupScreen {
             label_width: LABEL_W,
             input_width: 40.min(area.width.saturating_sub(LABEL_W + 12)),
         };
-        for (k, line) in lines.iter().skip(top).take(height).enumerate() {
-            let y = area.y + k as u16;
-            let row = Rect {
-                y,
-                height: 1,
-                ..area
-            };
-            let label = |text: &str, focused: bool, buf: &mut Buffer| {
-                form_label(buf, row.x, y, LABEL_W, text, focused, theme);
-            };
+        for (line, row) in lines.iter().skip(top).zip(area.rows()) {
+            // Label, then what follows it (a field's hint sits after its input).
+            let [label, value] = row.layout(&Layout::horizontal([
+                Constraint::Length(LABEL_W),
+                Constraint::Fill(1),
+            ]));
+            let [_, after_input] = value.layout(&Layout::horizontal([
+                Constraint::Length(layout.input_width + 1),
+                Constraint::Fill(1),
+            ]));
             match line {
                 SetupLine::Heading(h) => {
-                    put(buf, row.x, y, row.width, &format!("── {h} "), theme.header)
+                    cut(&format!("── {h} "), row.width, theme.header).render(row, buf);
                 }
                 SetupLine::Item(Item::Text(t)) => {
                     self.text(*t).render(row, buf, theme, layout);
-                    if *t == Text::CompanyFile && self.text(*t).message().is_none() {
-                        let hint = "F4 lookup";
-                        put(
-                            buf,
-                            row.x + LABEL_W + layout.input_width + 1,
-                            y,
-                            10,
-                            hint,
-                            theme.hint,
-                        );
-                    }
-                    if *t == Text::IncludeTypes && self.text(*t).message().is_none() {
-                        put(
-                            buf,
-                            row.x + LABEL_W + layout.input_width + 1,
-                            y,
-                            row.width.saturating_sub(LABEL_W + layout.input_width + 1),
-                            "comma-separated",
-                            theme.hint,
-                        );
+                    let hint = match t {
+                        Text::CompanyFile => "F4 lookup",
+                        Text::IncludeTypes => "comma-separated",
+                        _ => "",
+                    };
+                    if self.text(*t).message().is_none() {
+                        cut(hint, after_input.width, theme.hint).render(after_input, buf);
                     }
                 }
                 SetupLine::Item(Item::Connection) => {
                     let focused = self.focus == Item::Connection;
-                    label("Connect through", focused, buf);
+                    form_label("Connect through", focused, theme).render(label, buf);
                     let options = [
                         (ConnectionKind::Sandbox, "Sandbox company"),
                         (ConnectionKind::WebConnector, "QuickBooks Web Connector"),
                     ]
                     .map(|(k, name)| (name, self.kind == k));
-                    radio_row(buf, row.x + LABEL_W, y, options, focused, theme);
+                    fit_line(radio_row(options, focused, theme), value.width).render(value, buf);
                 }
                 SetupLine::Item(Item::WriteQwc) => {
                     let focused = self.focus == Item::WriteQwc;
-                    put(
-                        buf,
-                        row.x + LABEL_W,
-                        y,
-                        20,
-                        "[ Write .qwc file ]",
-                        if focused {
-                            theme.button_focused
-                        } else {
-                            theme.button
-                        },
-                    );
-                    label("", focused, buf);
+                    form_label("", focused, theme).render(label, buf);
+                    let style = if focused {
+                        theme.button_focused
+                    } else {
+                        theme.button
+                    };
+                    Line::from(Span::styled("[ Write .qwc file ]", style)).render(value, buf);
                 }
                 SetupLine::Statuses => {
                     let focused = matches!(self.focus, Item::Status(_));
-                    label("Export with status", focused, buf);
-                    let mut x = row.x + LABEL_W;
+                    form_label("Export with status", focused, theme).render(label, buf);
+                    let mut spans = Vec::new();
                     for s in CustomerStatus::ALL {
                         let on = self.statuses.contains(&s);
                         let text =
@@ -868,19 +866,15 @@ impl SetupScreen {
                         } else {
                             theme.base
                         };
-                        put(buf, x, y, 12, &text, style);
-                        x += 14;
+                        // Each box in a column of its own (a click finds it by column).
+                        let w = usize::from(STATUS_W);
+                        spans.push(Span::styled(format!("{text:<w$}"), style));
+                        spans.push(Span::raw("  "));
                     }
                     if let Some(e) = &self.statuses_error {
-                        put(
-                            buf,
-                            x,
-                            y,
-                            row.width.saturating_sub(x - row.x),
-                            &format!("{} {e}", glyph::ERROR),
-                            theme.error,
-                        );
+                        spans.push(Span::styled(format!("{} {e}", glyph::ERROR), theme.error));
                     }
+                    fit_line(Line::from(spans), value.width).render(value, buf);
                 }
                 SetupLine::Item(_) => {}
             }

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::{Row, Table, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use super::dialogs;
 use crate::tui::action::{Action, Msg};
@@ -14,7 +15,8 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
 use crate::tui::view::{CheckedRows, RowId, RowKind, SyncPane, SyncRow, SyncView};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
-use crate::tui::widgets::{inside_box, put};
+use crate::tui::widgets::hanging::Hanging;
+use crate::tui::widgets::{column_widths, cut, fitted, panel, split_top};
 use crate::tui::worker::{Command, Event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,73 +146,42 @@ impl SyncScreen {
     /// Panes and detail areas for a screen size: the detail goes right on wide screens, below
     /// otherwise.
     fn layout(area: Rect) -> (Rect, [Rect; 2], Rect) {
-        let header = Rect { height: 1, ..area };
-        let body = Rect {
-            y: area.y + 1,
-            height: area.height.saturating_sub(1),
-            ..area
-        };
-        if body.width >= 150 {
+        let (header, body) = split_top(area, 1);
+        let (panes, detail) = if body.width >= 150 {
             let detail_w = body.width / 3;
-            let panes_w = body.width - detail_w;
-            let half = panes_w / 2;
-            (
-                header,
-                [
-                    Rect {
-                        width: half,
-                        ..body
-                    },
-                    Rect {
-                        x: body.x + half,
-                        width: panes_w - half,
-                        ..body
-                    },
-                ],
-                Rect {
-                    x: body.x + panes_w,
-                    width: detail_w,
-                    ..body
-                },
-            )
+            let [panes, detail] = body.layout(&Layout::horizontal([
+                Constraint::Fill(1),
+                Constraint::Length(detail_w),
+            ]));
+            (panes, detail)
         } else {
             let detail_h = (body.height * 2 / 5)
                 .max(6)
                 .min(body.height.saturating_sub(6));
-            let panes_h = body.height - detail_h;
-            let half = body.width / 2;
-            (
-                header,
-                [
-                    Rect {
-                        width: half,
-                        height: panes_h,
-                        ..body
-                    },
-                    Rect {
-                        x: body.x + half,
-                        width: body.width - half,
-                        height: panes_h,
-                        ..body
-                    },
-                ],
-                Rect {
-                    y: body.y + panes_h,
-                    height: detail_h,
-                    ..body
-                },
-            )
-        }
+            let [panes, detail] = body.layout(&Layout::vertical([
+                Constraint::Fill(1),
+                Constraint::Length(detail_h),
+            ]));
+            (panes, detail)
+        };
+        let [left, right] = panes.layout(&Layout::horizontal([
+            Constraint::Length(panes.width / 2),
+            Constraint::Fill(1),
+        ]));
+        (header, [left, right], detail)
     }
 
-    fn detail_lines(&self, width: usize) -> Vec<(String, DetailStyle)> {
-        let mut out = Vec::new();
+    /// The selected row in the detail area: what checking it does, its problems (in full: they
+    /// say what to do), the fields that differ and the record.
+    fn render_detail(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let Some(row) = self.pane().selected() else {
-            out.push((
-                "Nothing to show: both sides agree here.".into(),
-                DetailStyle::Hint,
-            ));
-            return out;
+            cut(
+                "Nothing to show: both sides agree here.",
+                area.width,
+                theme.hint,
+            )
+            .render(area, buf);
+            return;
         };
         let what = match (self.focus, row.kind) {
             (_, RowKind::NotInSync) => "not in sync; checking applies the Replace Options",
@@ -219,95 +190,79 @@ impl SyncScreen {
             (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
             (_, k) => k.label(),
         };
-        out.push((format!("{} — {what}", row.name), DetailStyle::Title));
-        for p in &row.problems {
-            // Problems say what to do: never cut them short.
-            let text = format!("{} {p}", glyph::ERROR);
-            for (i, line) in crate::tui::widgets::wrap(&text, width)
-                .into_iter()
-                .enumerate()
-            {
-                let line = if i == 0 { line } else { format!("  {line}") };
-                out.push((line, DetailStyle::Error));
-            }
-        }
+        let (title, rest) = split_top(area, 1);
+        let heading = format!("{} — {what}", row.name);
+        cut(&heading, title.width, theme.label_focused).render(title, buf);
+        let problems = row.problems.iter().fold(Hanging::new(), |h, p| {
+            h.item(format!("{} ", glyph::ERROR), p.as_str(), theme.error)
+        });
+        let (problems_area, rest) = split_top(rest, problems.height(rest.width));
+        problems.render(problems_area, buf);
         let label_w = row
             .detail
             .diffs
             .iter()
-            .map(|d| d.label.chars().count())
-            .chain(row.detail.record.iter().map(|(l, _)| l.chars().count()))
+            .map(|d| d.label.width())
+            .chain(row.detail.record.iter().map(|(l, _)| l.width()))
             .max()
-            .unwrap_or(8)
-            + 1;
-        if !row.detail.diffs.is_empty() {
-            let value_w = width.saturating_sub(label_w + 14) / 2;
-            let cell =
-                |s: &str| format!("{:<value_w$}", crate::tui::widgets::fit(show(s), value_w));
-            out.push((
-                format!(
-                    "{:<label_w$}{} {} {}",
-                    "Field",
-                    cell("SMSTurbo"),
-                    cell("QuickBooks"),
-                    "Replace?"
-                ),
-                DetailStyle::Header,
-            ));
-            for d in &row.detail.diffs {
-                let mark = if d.applies { "replaced" } else { "kept" };
-                out.push((
-                    format!(
-                        "{:<label_w$}{} {} {mark}",
-                        d.label,
-                        cell(&d.smsturbo),
-                        cell(&d.quickbooks)
-                    ),
-                    if d.applies {
-                        DetailStyle::Applies
-                    } else {
-                        DetailStyle::Plain
-                    },
-                ));
-            }
-        }
-        // Wide terminals show the record in two columns, so more of it fits.
-        let col_w = width / 2;
-        let two = width >= 90 && row.detail.record.len() > 4;
-        let cell = |(label, value): &(&str, String), w: usize| {
-            crate::tui::widgets::fit(&format!("{label:<label_w$}{value}"), w).into_owned()
-        };
-        if two {
-            let half = row.detail.record.len().div_ceil(2);
-            let (a, b) = row.detail.record.split_at(half);
-            for (i, left) in a.iter().enumerate() {
-                let mut line = format!("{:<col_w$}", cell(left, col_w.saturating_sub(1)));
-                if let Some(right) = b.get(i) {
-                    line.push_str(&cell(right, col_w));
-                }
-                out.push((line, DetailStyle::Plain));
-            }
+            .unwrap_or(8) as u16;
+        let rest = if row.detail.diffs.is_empty() {
+            rest
         } else {
-            for (label, value) in &row.detail.record {
-                out.push((format!("{label:<label_w$}{value}"), DetailStyle::Plain));
-            }
-        }
-        out
+            let (diffs, rest) = split_top(rest, row.detail.diffs.len() as u16 + 1);
+            let columns = [
+                Constraint::Length(label_w),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
+                Constraint::Length(8),
+            ];
+            let widths = column_widths(&columns, 1, diffs.width);
+            let header = ["Field", "SMSTurbo", "QuickBooks", "Replace?"];
+            let rows = row.detail.diffs.iter().map(|d| {
+                let mark = if d.applies { "replaced" } else { "kept" };
+                let style = if d.applies { theme.checked } else { theme.base };
+                Row::new(fitted(
+                    [d.label, show(&d.smsturbo), show(&d.quickbooks), mark],
+                    &widths,
+                ))
+                .style(style)
+            });
+            Table::new(rows, columns)
+                .header(Row::new(fitted(header, &widths)).style(theme.header))
+                .column_spacing(1)
+                .render(diffs, buf);
+            rest
+        };
+        // Wide terminals show the record in two columns, so more of it fits.
+        let two = rest.width >= 90 && row.detail.record.len() > 4;
+        let record: Vec<&str> = row
+            .detail
+            .record
+            .iter()
+            .flat_map(|(label, value)| [*label, value.as_str()])
+            .collect();
+        let pairs = if two { 2 } else { 1 };
+        let columns: Vec<Constraint> = (0..pairs)
+            .flat_map(|_| [Constraint::Length(label_w), Constraint::Fill(1)])
+            .collect();
+        let widths = column_widths(&columns, 1, rest.width);
+        // Two columns read down the left half first, then down the right half.
+        let down = record.len().div_ceil(2 * pairs) * 2;
+        let rows = (0..down / 2).map(|i| {
+            let cells = (0..pairs).flat_map(|half| {
+                let at = half * down + 2 * i;
+                record.get(at..at + 2).unwrap_or_default().iter().copied()
+            });
+            Row::new(fitted(cells, &widths)).style(theme.base)
+        });
+        Table::new(rows, columns)
+            .column_spacing(1)
+            .render(rest, buf);
     }
 }
 
 fn show(v: &str) -> &str {
     if v.is_empty() { "(empty)" } else { v }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum DetailStyle {
-    Title,
-    Header,
-    Error,
-    Applies,
-    Plain,
-    Hint,
 }
 
 impl Component for SyncScreen {
@@ -390,33 +345,16 @@ impl Component for SyncScreen {
         if !self.summary.is_empty() {
             head.push_str(&format!(" · {}", self.summary));
         }
-        put(buf, header.x, header.y, header.width, &head, theme.title);
+        cut(&head, header.width, theme.title).render(header, buf);
         for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
             self.panes[Self::idx(side)]
                 .list
                 .render(rect, buf, theme, side == self.focus);
         }
-        Block::bordered()
-            .border_style(theme.border)
-            .title(" Detail ")
-            .render(detail, buf);
-        let inner = inside_box(detail);
-        for (k, (line, style)) in self
-            .detail_lines(inner.width as usize)
-            .into_iter()
-            .take(inner.height as usize)
-            .enumerate()
-        {
-            let s = match style {
-                DetailStyle::Title => theme.label_focused,
-                DetailStyle::Header => theme.header,
-                DetailStyle::Error => theme.error,
-                DetailStyle::Applies => theme.checked,
-                DetailStyle::Plain => theme.base,
-                DetailStyle::Hint => theme.hint,
-            };
-            put(buf, inner.x, inner.y + k as u16, inner.width, &line, s);
-        }
+        let block = panel().border_style(theme.border).title(" Detail ");
+        let inner = block.inner(detail);
+        block.render(detail, buf);
+        self.render_detail(inner, buf, theme);
     }
 }
 

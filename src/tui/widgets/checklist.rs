@@ -1,18 +1,24 @@
 //! A scrollable list of rows with a checkbox column, columns fitted to the width, an incremental
 //! `/` filter and rows that cannot be checked (with the reason).
 //!
-//! Built for 100,000 rows: drawing touches only the rows on screen, the title's counts are kept
-//! up to date instead of recounted, and each filter keystroke scans precomputed lowercase text
-//! (only the current matches when the filter grows).
+//! Built for 100,000 rows: the model (filter index, checked count, blocked reasons) is kept here
+//! and ratatui draws a `Table` of only the rows on screen (never one table row per list row),
+//! with a scrollbar on the border; the title's counts are kept up to date instead of
+//! recounted, and each filter keystroke scans precomputed lowercase text (only the current
+//! matches when the filter grows).
 
 use std::cell::Cell;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{
+    Block, Cell as TableCell, HighlightSpacing, Row as TableRow, StatefulWidget, Table, TableState,
+    Widget,
+};
 
-use super::put;
 use super::text_field::{FieldLayout, TextField};
+use super::{cut, fit, right_border, scroll_thumb};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
@@ -413,6 +419,7 @@ impl Checklist {
         ListOutcome::Changed
     }
 
+    /// The box, the table (header and rows) inside it and the status line under the rows.
     fn layout(&self, area: Rect) -> ListLayout {
         let inner = Block::bordered().inner(area);
         let status_line = self.filter_input.is_some()
@@ -420,25 +427,20 @@ impl Checklist {
             || self
                 .cursor_row()
                 .is_some_and(|r| self.rows[r].blocked.is_some());
-        let header = Rect { height: 1, ..inner };
-        let body_h = inner
-            .height
-            .saturating_sub(1)
-            .saturating_sub(u16::from(status_line));
-        let body = Rect {
-            y: inner.y + 1,
-            height: body_h,
-            ..inner
-        };
-        let status = Rect {
-            y: body.y + body_h,
-            height: u16::from(status_line && inner.height > 1),
-            ..inner
-        };
+        let status_h = u16::from(status_line && inner.height > 1);
+        let [table, status] = inner.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(status_h),
+        ]));
+        let [_header, body] = table.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
         ListLayout {
-            header,
+            table,
             body,
             status,
+            scrollbar: right_border(area, body),
         }
     }
 
@@ -492,6 +494,35 @@ impl Checklist {
         )
     }
 
+    /// The table row for row `i`: its checkbox and the cells of the shown columns, each cut to
+    /// its column.
+    fn table_row(&self, i: usize, widths: &[u16], theme: &Theme) -> TableRow<'_> {
+        let row = &self.rows[i];
+        let style = if row.blocked.is_some() {
+            theme.disabled
+        } else if self.checked[i] {
+            theme.checked
+        } else {
+            theme.base
+        };
+        let checkbox = self.checkable.then(|| {
+            TableCell::from(if row.blocked.is_some() {
+                glyph::BLOCKED
+            } else if self.checked[i] {
+                glyph::CHECKED
+            } else {
+                glyph::UNCHECKED
+            })
+        });
+        let cells = row
+            .cells
+            .iter()
+            .zip(widths)
+            .filter(|(_, w)| **w > 0)
+            .map(|(text, &w)| TableCell::from(Line::from(fit(text, usize::from(w)))));
+        TableRow::new(checkbox.into_iter().chain(cells)).style(style)
+    }
+
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
         let border = if focused {
             theme.border_focused
@@ -504,89 +535,58 @@ impl Checklist {
             .title_style(if focused { theme.title } else { theme.base })
             .render(area, buf);
         let l = self.layout(area);
-        if l.body.width == 0 {
+        let prefix = MARKER_W + if self.checkable { CHECKBOX_W } else { 0 };
+        if l.table.width <= prefix {
             return;
         }
-        let widths = fit_columns(&self.columns, l.body.width.saturating_sub(self.prefix_w()));
-        // Header.
-        let mut x = l.header.x + self.prefix_w();
-        for (col, &w) in self.columns.iter().zip(&widths) {
-            if w == 0 {
-                continue;
-            }
-            put(buf, x, l.header.y, w, &col.title, theme.header);
-            x += w + 1;
-        }
-        // Rows on screen only.
-        let height = l.body.height as usize;
+        // The window on the rows: only the rows on screen become table rows, whatever the
+        // list's length. Where it starts is remembered, so the view does not jump.
+        let height = usize::from(l.body.height);
         self.page.set(height.max(1));
         let top = self.scroll_for(height);
         self.scroll.set(top);
+        let widths = fit_columns(&self.columns, l.table.width - prefix);
+        let shown = || self.columns.iter().zip(&widths).filter(|(_, w)| **w > 0);
+        let checkbox = self.checkable.then_some(CHECKBOX_W - 1);
+        let constraints: Vec<Constraint> = checkbox
+            .into_iter()
+            .chain(shown().map(|(_, &w)| w))
+            .map(Constraint::Length)
+            .collect();
+        let header = checkbox.map(|_| TableCell::from("")).into_iter().chain(
+            shown()
+                .map(|(c, &w)| TableCell::from(fit(&c.title, usize::from(w))).style(theme.header)),
+        );
+        let end = (top + height).min(self.visible.len());
+        let rows = self.visible[top..end]
+            .iter()
+            .map(|&i| self.table_row(i as usize, &widths, theme));
+        let table = Table::new(rows, constraints)
+            .header(TableRow::new(header))
+            .column_spacing(1)
+            .highlight_symbol(glyph::CURSOR)
+            .highlight_spacing(HighlightSpacing::Always)
+            .row_highlight_style(if focused {
+                theme.cursor
+            } else {
+                theme.cursor_unfocused
+            });
+        let mut state = TableState::new().with_selected(self.cursor.checked_sub(top));
+        StatefulWidget::render(table, l.table, buf, &mut state);
         if self.visible.is_empty() {
             let msg = if self.filter.is_empty() {
                 "(nothing to show)".to_string()
             } else {
                 format!("(nothing matches \"{}\")", self.filter)
             };
-            put(
-                buf,
-                l.body.x + 1,
-                l.body.y,
-                l.body.width - 1,
-                &msg,
-                theme.disabled,
-            );
+            let [_, room] = l.body.layout(&Layout::horizontal([
+                Constraint::Length(MARKER_W),
+                Constraint::Fill(1),
+            ]));
+            cut(&msg, room.width, theme.disabled).render(room, buf);
         }
-        for (line, pos) in (top..self.visible.len()).take(height).enumerate() {
-            let i = self.visible[pos] as usize;
-            let row = &self.rows[i];
-            let y = l.body.y + line as u16;
-            let is_cursor = pos == self.cursor;
-            let mut style = if row.blocked.is_some() {
-                theme.disabled
-            } else if self.checked[i] {
-                theme.checked
-            } else {
-                theme.base
-            };
-            if is_cursor {
-                style = style.patch(if focused {
-                    theme.cursor
-                } else {
-                    theme.cursor_unfocused
-                });
-            }
-            buf.set_style(
-                Rect {
-                    y,
-                    height: 1,
-                    ..l.body
-                },
-                style,
-            );
-            let mut x = l.body.x;
-            let marker = if is_cursor { glyph::CURSOR } else { " " };
-            put(buf, x, y, MARKER_W, marker, style);
-            x += MARKER_W;
-            if self.checkable {
-                let b = if row.blocked.is_some() {
-                    glyph::BLOCKED
-                } else if self.checked[i] {
-                    glyph::CHECKED
-                } else {
-                    glyph::UNCHECKED
-                };
-                put(buf, x, y, CHECKBOX_W, b, style);
-                x += CHECKBOX_W;
-            }
-            for (cell, &w) in row.cells.iter().zip(&widths) {
-                if w == 0 {
-                    continue;
-                }
-                put(buf, x, y, w, cell, style);
-                x += w + 1;
-            }
-        }
+        // Where the window is, on the right border, when there is more than fits.
+        scroll_thumb(l.scrollbar, (self.visible.len(), top, height), border, buf);
         // Status line: the filter being typed, the filter in force, or why the row is blocked.
         if l.status.height == 1 {
             if let Some(input) = &self.filter_input {
@@ -601,37 +601,23 @@ impl Checklist {
                 );
             } else if let Some(reason) = self.cursor_row().and_then(|r| self.blocked_reason(r)) {
                 let text = format!("{} cannot be checked: {reason}", glyph::ERROR);
-                put(
-                    buf,
-                    l.status.x,
-                    l.status.y,
-                    l.status.width,
-                    &text,
-                    theme.error,
-                );
+                cut(&text, l.status.width, theme.error).render(l.status, buf);
             } else if !self.filter.is_empty() {
                 let text = format!("filter: {}  (Esc clears)", self.filter);
-                put(
-                    buf,
-                    l.status.x,
-                    l.status.y,
-                    l.status.width,
-                    &text,
-                    theme.hint,
-                );
+                cut(&text, l.status.width, theme.hint).render(l.status, buf);
             }
         }
-    }
-
-    fn prefix_w(&self) -> u16 {
-        MARKER_W + if self.checkable { CHECKBOX_W } else { 0 }
     }
 }
 
 struct ListLayout {
-    header: Rect,
+    /// Header and rows.
+    table: Rect,
+    /// The rows.
     body: Rect,
     status: Rect,
+    /// The right border beside the rows.
+    scrollbar: Rect,
 }
 
 /// Widths for `columns` in `width` cells (one-cell gaps). Columns that do not fit at their

@@ -7,11 +7,14 @@
 //! focused one. Destructive questions start on No.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::{bullets, centered, inside_box, put, wrap};
+use super::hanging::Hanging;
+use super::{clear_modal, modal_area, panel};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
@@ -213,6 +216,16 @@ impl<T: Clone> Dialog<T> {
         format!("[ {} ]", b.label)
     }
 
+    fn body_text(&self) -> Paragraph<'_> {
+        Paragraph::new(
+            self.body
+                .iter()
+                .map(|l| Line::from(l.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .wrap(Wrap { trim: false })
+    }
+
     fn layout(&self, area: Rect) -> DialogLayout {
         let buttons_w: usize = self
             .buttons
@@ -231,89 +244,77 @@ impl<T: Clone> Dialog<T> {
         let width = (longest as u16 + 4)
             .clamp(36, max_w)
             .min(area.width.saturating_sub(2));
-        let text_w = width.saturating_sub(4) as usize;
-        let body: Vec<String> = self.body.iter().flat_map(|p| wrap(p, text_w)).collect();
-        let list = bullets(&self.list, text_w);
-        let list_gap = u16::from(!list.is_empty());
-        let fixed = body.len() as u16 + list_gap + 2 /* blank + buttons */ + 2 /* borders */;
+        let text_w = width.saturating_sub(4);
+        let lines = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        let body_h = lines(self.body_text().line_count(text_w));
+        let list_full = Hanging::bullets(&self.list, Style::new()).height(text_w);
+        let list_gap = u16::from(!self.list.is_empty());
+        // Body, gap, list, a blank line, the buttons and the two borders.
+        let fixed = body_h + list_gap + 2 + 2;
         let room_for_list = area.height.saturating_sub(fixed).saturating_sub(2);
-        let list_h = (list.len() as u16).min(room_for_list);
-        let height = (fixed + list_h).min(area.height);
-        let outer = centered(area, width, height);
-        let inner = inside_box(outer);
-        let y_buttons = inner.y + inner.height.saturating_sub(1);
-        let mut x = inner.x + inner.width.saturating_sub(buttons_w as u16) / 2;
-        let buttons = self
-            .buttons
-            .iter()
-            .map(|b| {
-                let w = Self::button_label(b).width() as u16;
-                let r = Rect::new(x, y_buttons, w, 1).intersection(inner);
-                x += w + 2;
-                r
-            })
-            .collect();
+        let list_h = list_full.min(room_for_list);
+        let outer = modal_area(area, width, (fixed + list_h).min(area.height));
+        let inner = panel().inner(outer);
+        // The buttons always show; what does not fit above them is cut from the bottom.
+        let [content, _, buttons_row] = inner.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ]));
+        let body_h = body_h.min(content.height);
+        let list_h = list_h.min((content.height - body_h).saturating_sub(list_gap));
+        let [body, _, list] = content.layout(&Layout::vertical([
+            Constraint::Length(body_h),
+            Constraint::Length(list_gap),
+            Constraint::Length(list_h),
+        ]));
+        let buttons = buttons_row.layout_vec(
+            &Layout::horizontal(
+                self.buttons
+                    .iter()
+                    .map(|b| Constraint::Length(Self::button_label(b).width() as u16)),
+            )
+            .spacing(2)
+            .flex(Flex::Center),
+        );
         DialogLayout {
             outer,
-            inner,
             body,
             list,
-            list_h,
             buttons,
         }
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
         let l = self.layout(area);
-        super::clear_modal(l.outer, area, buf);
+        clear_modal(l.outer, area, buf);
         let (title_style, prefix) = match self.tone {
             Tone::Normal => (theme.title, ""),
             Tone::Warning => (theme.warning, "! "),
             Tone::Error => (theme.error, "✗ "),
         };
-        Block::bordered()
+        let list = Hanging::bullets(&self.list, theme.base).scrolled(self.scroll);
+        let (_, whole) = list.window(l.list.width, l.list.height);
+        let hidden = list.len() - whole;
+        let mut block = panel()
             .border_style(theme.border_focused)
             .title(format!(" {prefix}{} ", self.title))
-            .title_style(title_style)
-            .render(l.outer, buf);
-        let mut y = l.inner.y;
-        let bottom = l.inner.y + l.inner.height.saturating_sub(2);
-        for line in &l.body {
-            if y >= bottom {
-                break;
-            }
-            put(buf, l.inner.x, y, l.inner.width, line, theme.base);
-            y += 1;
+            .title_style(title_style);
+        if hidden > 0 && !l.list.is_empty() {
+            block = block.title_bottom(
+                Line::styled(format!("↑↓ {hidden} more"), theme.hint).right_aligned(),
+            );
         }
-        if !l.list.is_empty() {
-            y += 1;
-            let scroll = self
-                .scroll
-                .min(l.list.len().saturating_sub(l.list_h as usize));
-            for line in l.list.iter().skip(scroll).take(l.list_h as usize) {
-                put(buf, l.inner.x, y, l.inner.width, line, theme.base);
-                y += 1;
-            }
-            if l.list.len() > l.list_h as usize && l.list_h > 0 {
-                let more = format!("↑↓ {} more", l.list.len() - l.list_h as usize);
-                let w = more.width() as u16;
-                put(
-                    buf,
-                    l.inner.x + l.inner.width.saturating_sub(w),
-                    l.outer.y + l.outer.height - 1,
-                    w,
-                    &more,
-                    theme.hint,
-                );
-            }
-        }
+        block.render(l.outer, buf);
+        self.body_text().style(theme.base).render(l.body, buf);
+        list.render(l.list, buf);
         for (i, (b, r)) in self.buttons.iter().zip(&l.buttons).enumerate() {
             let style = if i == self.focus {
                 theme.button_focused
             } else {
                 theme.button
             };
-            put(buf, r.x, r.y, r.width, &Self::button_label(b), style);
+            Line::styled(Self::button_label(b), style).render(*r, buf);
         }
     }
 }
@@ -335,10 +336,8 @@ fn yes_no<T>(yes: T, no: T) -> Vec<Button<T>> {
 
 struct DialogLayout {
     outer: Rect,
-    inner: Rect,
-    body: Vec<String>,
-    list: Vec<String>,
-    list_h: u16,
+    body: Rect,
+    list: Rect,
     buttons: Vec<Rect>,
 }
 

@@ -7,12 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::checklist::{Checklist, ChecklistRow, ListOutcome};
 use super::text_field::{FieldLayout, TextField};
-use super::{centered, put, wrap};
+use super::{clear_modal, cut, modal_area};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::listing::is_pattern;
@@ -283,78 +283,79 @@ impl FilePicker {
         self.pattern.set_focused(f == Focus::Pattern);
     }
 
-    /// The error's lines, wrapped to the picker's width.
-    fn error_lines(&self, width: u16) -> Vec<String> {
-        self.error.as_ref().map_or_else(Vec::new, |e| {
-            wrap(
-                &format!("{} {} {}", glyph::ERROR, e.what_happened, e.next_step),
-                width.saturating_sub(2) as usize,
-            )
+    /// Why the folder could not be read, wrapped to the room it is given.
+    fn error_text(&self) -> Option<Paragraph<'static>> {
+        self.error.as_ref().map(|e| {
+            Paragraph::new(format!(
+                "{} {} {}",
+                glyph::ERROR,
+                e.what_happened,
+                e.next_step
+            ))
+            .wrap(Wrap { trim: false })
         })
     }
 
-    /// (outer box, folder line, pattern line, error lines, list)
-    fn layout(&self, area: Rect) -> (Rect, Rect, Rect, Rect, Rect) {
+    fn layout(&self, area: Rect) -> PickerLayout {
         let outer_w = 76.min(area.width);
-        let errors = self.error_lines(outer_w.saturating_sub(2)).len() as u16;
+        // The folder and the error keep a cell away from each border.
+        let text_w = outer_w.saturating_sub(4);
+        let errors = self.error_text().map_or(0, |p| {
+            u16::try_from(p.line_count(text_w)).unwrap_or(u16::MAX)
+        });
         // Tall enough for the folder, plus room to breathe; never taller than the screen.
-        let want = self.list.len() as u16 + 8 + errors;
-        let outer = centered(
+        let want = (self.list.len() as u16)
+            .saturating_add(8)
+            .saturating_add(errors);
+        let outer = modal_area(
             area,
             outer_w,
             want.clamp(12, area.height.saturating_sub(2).max(12)),
         );
         let inner = Block::bordered().inner(outer);
-        let row = |dy: u16, h: u16| Rect {
-            y: inner.y + dy,
-            height: h,
-            ..inner
-        };
-        let folder = row(0, 1);
-        let pattern = row(1, 1);
-        let error = row(2, errors.min(inner.height.saturating_sub(5)));
-        let list = row(
-            2 + error.height,
-            inner.height.saturating_sub(2 + error.height),
-        );
-        (outer, folder, pattern, error, list)
+        let [folder, pattern, error, list] = inner.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Length(errors.min(inner.height.saturating_sub(5))),
+            Constraint::Fill(1),
+        ]));
+        PickerLayout {
+            outer,
+            folder: folder.inner(Margin::new(1, 0)),
+            pattern,
+            error: error.inner(Margin::new(1, 0)),
+            list,
+        }
     }
 
     pub fn click(&mut self, area: Rect, x: u16, y: u16) -> PickerOutcome {
-        let (_, _, pattern, _, list) = self.layout(area);
-        if pattern.contains((x, y).into()) {
+        let l = self.layout(area);
+        if l.pattern.contains((x, y).into()) {
             self.set_focus(Focus::Pattern);
             return PickerOutcome::Changed;
         }
         self.set_focus(Focus::List);
-        match self.list.click(list, x, y) {
+        match self.list.click(l.list, x, y) {
             ListOutcome::Ignored => PickerOutcome::Ignored,
             _ => PickerOutcome::Changed,
         }
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (outer, folder, pattern, error, list) = self.layout(area);
-        super::clear_modal(outer, area, buf);
+        let l = self.layout(area);
+        clear_modal(l.outer, area, buf);
         Block::bordered()
             .border_style(theme.border_focused)
             .title(" Look up the company file ")
             .title_style(theme.title)
-            .render(outer, buf);
+            .render(l.outer, buf);
         let where_ = match &self.loading {
             Some(d) => format!("Folder: {}  (reading…)", d.display()),
             None => format!("Folder: {}", self.dir.display()),
         };
-        put(
-            buf,
-            folder.x + 1,
-            folder.y,
-            folder.width.saturating_sub(1),
-            &where_,
-            theme.label_focused,
-        );
+        cut(&where_, l.folder.width, theme.label_focused).render(l.folder, buf);
         self.pattern.render(
-            pattern,
+            l.pattern,
             buf,
             theme,
             FieldLayout {
@@ -362,19 +363,20 @@ impl FilePicker {
                 input_width: 20,
             },
         );
-        for (y, line) in (error.y..error.y + error.height).zip(self.error_lines(error.width)) {
-            put(
-                buf,
-                error.x + 1,
-                y,
-                error.width.saturating_sub(1),
-                &line,
-                theme.error,
-            );
+        if let Some(error) = self.error_text() {
+            error.style(theme.error).render(l.error, buf);
         }
         self.list
-            .render(list, buf, theme, self.focus == Focus::List);
+            .render(l.list, buf, theme, self.focus == Focus::List);
     }
+}
+
+struct PickerLayout {
+    outer: Rect,
+    folder: Rect,
+    pattern: Rect,
+    error: Rect,
+    list: Rect,
 }
 
 #[cfg(test)]

@@ -1,10 +1,11 @@
 //! The footer: the keys that work here, generated from the key map.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
-use super::put;
 use crate::tui::theme::Theme;
 
 /// Draws `key desc` pairs left to right. When they do not all fit, the ones that do are kept and
@@ -13,38 +14,40 @@ pub fn render(area: Rect, buf: &mut Buffer, theme: &Theme, hints: &[(String, &st
     if area.height == 0 || area.width == 0 {
         return;
     }
+    // A hint and the two spaces after it.
     let width = |(k, d): &(String, &str)| k.width() + 1 + d.width() + 2;
     let help = hints.iter().find(|(_, d)| *d == "Help");
     let total: usize = hints.iter().map(width).sum();
-    let reserve = if total > area.width as usize {
-        help.map_or(0, width)
-    } else {
-        0
-    };
-    let limit = area.x + area.width.saturating_sub(reserve as u16);
-    let mut x = area.x;
-    for h in hints {
-        if reserve > 0 && Some(h) == help {
-            continue;
-        }
-        let w = width(h) as u16;
-        if x + w - 2 > limit {
+    let help_apart = help.filter(|_| total > usize::from(area.width));
+    let help_w = help_apart.map_or(0, |h| width(h) - 2);
+    let [left, right] = area.layout(&Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(help_w as u16),
+    ]));
+    // The last hint needs no spaces after it; two spaces keep it off the help hint.
+    let room = usize::from(left.width).saturating_sub(if help_w > 0 { 2 } else { 0 }) + 2;
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for h in hints.iter().filter(|h| Some(*h) != help_apart) {
+        used += width(h);
+        if used > room {
             break;
         }
-        draw(buf, x, area.y, h, theme);
-        x += w;
+        spans.extend(hint(h, theme));
+        spans.push(Span::raw("  "));
     }
-    if reserve > 0
-        && let Some(h) = help
-    {
-        draw(buf, limit + 2, area.y, h, theme);
+    Line::from(spans).render(left, buf);
+    if let Some(h) = help_apart {
+        Line::from(hint(h, theme).to_vec()).render(right, buf);
     }
 }
 
-fn draw(buf: &mut Buffer, x: u16, y: u16, (k, d): &(String, &str), theme: &Theme) {
-    let kw = k.width() as u16;
-    put(buf, x, y, kw, k, theme.key);
-    put(buf, x + kw + 1, y, d.width() as u16, d, theme.hint);
+fn hint<'a>((k, d): &'a (String, &str), theme: &Theme) -> [Span<'a>; 3] {
+    [
+        Span::styled(k.as_str(), theme.key),
+        Span::raw(" "),
+        Span::styled(*d, theme.hint),
+    ]
 }
 
 #[cfg(test)]

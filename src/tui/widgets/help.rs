@@ -1,11 +1,11 @@
 //! The `?` overlay: every binding that works where the operator is, from the key map.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Widget};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::widgets::{Cell, Row, Table, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{centered, inside_box, put};
+use super::{clear_modal, modal_area, panel, right_border, scroll_thumb};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::HelpSection;
 use crate::tui::theme::Theme;
@@ -76,42 +76,46 @@ impl HelpOverlay {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let key_w = self.key_w;
-        let outer = centered(area, 76, area.height.saturating_sub(2));
-        super::clear_modal(outer, area, buf);
-        Block::bordered()
+        let outer = modal_area(area, 76, area.height.saturating_sub(2));
+        clear_modal(outer, area, buf);
+        let block = panel()
             .border_style(theme.border_focused)
             .title(format!(" Help — {} ", self.place))
             .title_style(theme.title)
-            .title_bottom(" Esc close  ↑↓ scroll ")
-            .render(outer, buf);
-        let inner = inside_box(outer);
-        let scroll = self
-            .scroll
-            .min(self.lines.len().saturating_sub(inner.height as usize));
-        for (i, line) in self
+            .title_bottom(" Esc close  ↑↓ scroll ");
+        let inner = block.inner(outer);
+        block.render(outer, buf);
+        let height = usize::from(inner.height);
+        let scroll = self.scroll.min(self.lines.len().saturating_sub(height));
+        let rows = self
             .lines
             .iter()
             .skip(scroll)
-            .take(inner.height as usize)
-            .enumerate()
-        {
-            let y = inner.y + i as u16;
-            match line {
-                HelpLine::Title(t) => put(buf, inner.x, y, inner.width, t, theme.header),
-                HelpLine::Binding(k, d) => {
-                    put(buf, inner.x + 1, y, key_w, k, theme.key);
-                    put(
-                        buf,
-                        inner.x + 1 + key_w,
-                        y,
-                        inner.width.saturating_sub(key_w + 1),
-                        d,
-                        theme.base,
-                    );
-                }
-                HelpLine::Blank => {}
-            }
-        }
+            .take(height)
+            .map(|l| match l {
+                HelpLine::Title(t) => Row::new([Cell::from(*t).style(theme.header).column_span(3)]),
+                HelpLine::Binding(k, d) => Row::new([
+                    Cell::from(""),
+                    Cell::from(k.as_str()).style(theme.key),
+                    Cell::from(*d).style(theme.base),
+                ]),
+                HelpLine::Blank => Row::new([""]),
+            });
+        Table::new(
+            rows,
+            [
+                Constraint::Length(1),
+                Constraint::Length(self.key_w),
+                Constraint::Fill(1),
+            ],
+        )
+        .column_spacing(0)
+        .render(inner, buf);
+        scroll_thumb(
+            right_border(outer, inner),
+            (self.lines.len(), scroll, height),
+            theme.border_focused,
+            buf,
+        );
     }
 }

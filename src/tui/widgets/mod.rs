@@ -1,10 +1,15 @@
 //! Reusable widgets. Each renders from its own state and never touches the disk or the
 //! back end.
+//!
+//! ratatui does the drawing: blocks, tables, paragraphs (and their wrapping), tabs, gauges and
+//! layouts. What is here only shapes text for them: cutting a value with an ellipsis where a
+//! column ends, a label with its focus marker, a row of radio buttons.
 
 pub mod checklist;
 pub mod dialog;
 pub mod file_picker;
 pub mod footer;
+pub mod hanging;
 pub mod help;
 pub mod progress;
 pub mod tabs;
@@ -13,13 +18,19 @@ pub mod text_field;
 use std::borrow::Cow;
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Cell, Clear, Padding, Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget,
+    Widget,
+};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::theme::{Theme, glyph};
 
-/// `text` cut to `width` display cells, ending in `…` when cut.
+/// `text` cut to `width` display cells, ending in `…` when cut, so a cut value never passes
+/// for a whole one.
 pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
     if text.width() <= width {
         return Cow::Borrowed(text);
@@ -41,74 +52,103 @@ pub fn fit(text: &str, width: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Writes `text` at (x, y), cut to `width` cells, padding the rest with `style`.
-pub fn put(buf: &mut Buffer, x: u16, y: u16, width: u16, text: &str, style: Style) {
-    if width == 0 {
-        return;
+/// `line` cut to `width` cells, ending in `…` when cut (in the style of the part cut).
+pub fn fit_line(line: Line<'_>, width: u16) -> Line<'_> {
+    let width = usize::from(width);
+    if line.width() <= width {
+        return line;
     }
-    let area = Rect::new(x, y, width, 1).intersection(buf.area);
-    if area.is_empty() {
-        return;
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for span in line.spans {
+        let w = span.width();
+        if used + w < width {
+            used += w;
+            spans.push(span);
+            continue;
+        }
+        // This span reaches the edge and something follows it (or it is too long itself):
+        // the extra cell makes `fit` end it in an ellipsis either way.
+        let content = fit(&format!("{} ", span.content), width - used).into_owned();
+        spans.push(Span::styled(content, span.style));
+        break;
     }
-    buf.set_style(area, style);
-    let fitted = fit(text, area.width as usize);
-    buf.set_stringn(area.x, area.y, fitted, area.width as usize, style);
+    Line::from(spans).style(line.style)
 }
 
-/// The room inside a bordered box, a cell in from each side border (text never touches it).
-pub fn inside_box(outer: Rect) -> Rect {
-    let inner = ratatui::widgets::Block::bordered().inner(outer);
-    Rect {
-        x: inner.x + 1,
-        width: inner.width.saturating_sub(2),
-        ..inner
-    }
+/// One line of `text` in `style` (the whole line, padding included), cut to `width` cells.
+pub fn cut(text: &str, width: u16, style: Style) -> Line<'_> {
+    Line::from(fit(text, usize::from(width))).style(style)
+}
+
+/// The first `rows` rows of `area` (as many as there are) and the rest below them.
+pub fn split_top(area: Rect, rows: u16) -> (Rect, Rect) {
+    let [top, rest] = area.layout(&Layout::vertical([
+        Constraint::Length(rows.min(area.height)),
+        Constraint::Fill(1),
+    ]));
+    (top, rest)
+}
+
+/// The widths ratatui gives `columns` in `width` cells, `spacing` apart.
+pub fn column_widths(columns: &[Constraint], spacing: u16, width: u16) -> Vec<u16> {
+    Layout::horizontal(columns.iter().copied())
+        .spacing(spacing)
+        .split(Rect::new(0, 0, width, 1))
+        .iter()
+        .map(|r| r.width)
+        .collect()
+}
+
+/// Table cells for `texts`, each cut (with an ellipsis) to its column's width.
+pub fn fitted<'a>(texts: impl IntoIterator<Item = &'a str>, widths: &[u16]) -> Vec<Cell<'a>> {
+    texts
+        .into_iter()
+        .zip(widths)
+        .map(|(t, &w)| Cell::from(Line::from(fit(t, usize::from(w)))))
+        .collect()
+}
+
+/// A bordered box whose text keeps a cell away from the side borders.
+pub fn panel<'a>() -> Block<'a> {
+    Block::bordered().padding(Padding::horizontal(1))
 }
 
 /// The label of a form row, `›` in front of the focused one.
-pub fn form_label(
-    buf: &mut Buffer,
-    x: u16,
-    y: u16,
-    width: u16,
-    text: &str,
-    focused: bool,
-    theme: &Theme,
-) {
+pub fn form_label<'a>(text: &'a str, focused: bool, theme: &Theme) -> Line<'a> {
     let (marker, style) = if focused {
         (glyph::CURSOR, theme.label_focused)
     } else {
         (" ", theme.label)
     };
-    put(buf, x, y, width, &format!("{marker}{text}"), style);
+    Line::from(vec![Span::raw(marker), Span::raw(text)]).style(style)
 }
 
-/// Options on one row from `x`, `(•)` before the chosen one, which shows as the cursor while the
-/// row has focus.
+/// Options on one line, `(•)` before the chosen one, which shows as the cursor while the row
+/// has focus.
 pub fn radio_row<'a>(
-    buf: &mut Buffer,
-    mut x: u16,
-    y: u16,
     options: impl IntoIterator<Item = (&'a str, bool)>,
     focused: bool,
     theme: &Theme,
-) {
+) -> Line<'a> {
+    let mut spans = Vec::new();
     for (name, on) in options {
+        if !spans.is_empty() {
+            spans.push(Span::raw("  "));
+        }
         let g = if on {
             glyph::RADIO_ON
         } else {
             glyph::RADIO_OFF
         };
-        let text = format!("{g} {name}");
-        let w = text.width() as u16;
         let style = match (on, focused) {
             (true, true) => theme.cursor,
             (true, false) => theme.checked,
             (false, _) => theme.base,
         };
-        put(buf, x, y, w, &text, style);
-        x += w + 2;
+        spans.push(Span::styled(format!("{g} {name}"), style));
     }
+    Line::from(spans)
 }
 
 /// The glyph and style of a message next to a field: an error refuses the value, a warning
@@ -133,94 +173,50 @@ pub fn scroll_to_show(top: usize, focus: usize, height: usize) -> usize {
     }
 }
 
+/// Marks where a window of `height` lines from `top` sits among `total`, with a thumb on the
+/// column `on` (a box's right border beside the lines). Nothing when everything shows.
+pub fn scroll_thumb(
+    on: Rect,
+    (total, top, height): (usize, usize, usize),
+    style: Style,
+    buf: &mut Buffer,
+) {
+    if total <= height {
+        return;
+    }
+    let mut position = ScrollbarState::new(total - height + 1)
+        .position(top)
+        .viewport_content_length(height);
+    Scrollbar::new(ScrollbarOrientation::VerticalRight)
+        .begin_symbol(None)
+        .end_symbol(None)
+        .track_symbol(None)
+        .thumb_symbol(glyph::SCROLL_THUMB)
+        .thumb_style(style)
+        .render(on, buf, &mut position);
+}
+
+/// The right border of `outer` beside `inner`, where a scroll thumb goes.
+pub fn right_border(outer: Rect, inner: Rect) -> Rect {
+    Rect {
+        x: outer.right().saturating_sub(1),
+        width: u16::from(outer.width > 0),
+        ..inner
+    }
+}
+
+/// A modal's box of at most `width`×`height`, centred in `area`.
+pub fn modal_area(area: Rect, width: u16, height: u16) -> Rect {
+    area.centered(
+        Constraint::Length(width.min(area.width)),
+        Constraint::Length(height.min(area.height)),
+    )
+}
+
 /// Clears where a modal goes and a one-cell margin around it, so that no fragment of the
 /// screen beneath (the last letter of a cut-off column, say) sits against its border.
 pub fn clear_modal(outer: Rect, area: Rect, buf: &mut Buffer) {
-    let margin = Rect::new(
-        outer.x.saturating_sub(1),
-        outer.y.saturating_sub(1),
-        outer.width + 2,
-        outer.height + 2,
-    )
-    .intersection(area);
-    ratatui::widgets::Widget::render(ratatui::widgets::Clear, margin, buf);
-}
-
-/// A rectangle of at most `width`×`height` centred in `area`.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
-}
-
-/// `lines` as a bulleted list wrapped to `width` cells, continuation lines under the text.
-pub fn bullets(lines: &[String], width: usize) -> Vec<String> {
-    lines
-        .iter()
-        .flat_map(|l| {
-            wrap(l, width.saturating_sub(2))
-                .into_iter()
-                .enumerate()
-                .map(|(i, line)| format!("{} {line}", if i == 0 { "•" } else { " " }))
-        })
-        .collect()
-}
-
-/// Wraps `text` into lines of at most `width` cells, breaking at spaces where possible. A
-/// paragraph's leading spaces indent each of its lines.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.split('\n') {
-        let body = para.trim_start_matches(' ');
-        let indent = &para[..para.len() - body.len()];
-        let room = width.saturating_sub(indent.len()).max(1);
-        let start = lines.len();
-        wrap_paragraph(body, room, &mut lines);
-        for l in &mut lines[start..] {
-            if !l.is_empty() {
-                l.insert_str(0, indent);
-            }
-        }
-    }
-    lines
-}
-
-fn wrap_paragraph(text: &str, width: usize, lines: &mut Vec<String>) {
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let candidate = if line.is_empty() {
-            word.width()
-        } else {
-            line.width() + 1 + word.width()
-        };
-        if candidate > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        // A single word longer than the line is cut into pieces.
-        while line.width() > width {
-            let mut head = String::new();
-            let mut rest = String::new();
-            for c in line.chars() {
-                if rest.is_empty() && head.width() + c.width().unwrap_or(0) <= width {
-                    head.push(c);
-                } else {
-                    rest.push(c);
-                }
-            }
-            lines.push(head);
-            line = rest;
-        }
-    }
-    lines.push(line);
+    Clear.render(outer.outer(Margin::new(1, 1)).intersection(area), buf);
 }
 
 #[cfg(test)]
@@ -236,19 +232,16 @@ mod tests {
     }
 
     #[test]
-    fn wrap_breaks_at_spaces_and_cuts_long_words() {
-        assert_eq!(
-            wrap("the quick brown fox", 9),
-            vec!["the quick", "brown fox"]
-        );
-        assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
-        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
-        assert_eq!(wrap("  (•) one two", 9), vec!["  (•) one", "  two"]);
+    fn fit_line_cuts_the_span_that_does_not_fit() {
+        let line = Line::from(vec![Span::raw("(•) Sandbox"), Span::raw("  ( ) Web")]);
+        assert_eq!(fit_line(line.clone(), 20), line);
+        assert_eq!(fit_line(line.clone(), 15).to_string(), "(•) Sandbox  (…");
+        assert_eq!(fit_line(line, 11).to_string(), "(•) Sandbo…");
     }
 
     #[test]
-    fn centered_never_leaves_the_area() {
-        let r = centered(Rect::new(0, 0, 80, 24), 100, 10);
+    fn modals_never_leave_the_area() {
+        let r = modal_area(Rect::new(0, 0, 80, 24), 100, 10);
         assert_eq!(r, Rect::new(0, 7, 80, 10));
     }
 }

@@ -1,9 +1,13 @@
-//! Progress of a run, one bar per phase, with counts and the cancel state.
+//! Progress of a run, one bar per phase (ratatui's `Gauge`, the counts on the bar), with the
+//! cancel state.
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Span;
+use ratatui::widgets::{Gauge, Widget};
 
-use super::put;
+use super::cut;
 use crate::tui::theme::Theme;
 use crate::tui::view::ProgressUpdate;
 
@@ -20,6 +24,14 @@ impl Phase {
         (self.done.min(self.total) * 100)
             .checked_div(self.total)
             .unwrap_or(100)
+    }
+
+    /// How much is done, from 0 to 1 (a phase with nothing to do is done).
+    pub fn ratio(&self) -> f64 {
+        if self.total == 0 {
+            return 1.0;
+        }
+        (self.done.min(self.total) as f64 / self.total as f64).clamp(0.0, 1.0)
     }
 }
 
@@ -59,54 +71,35 @@ impl RunProgress {
         (self.phases.len() as u16) * 3
     }
 
+    /// Each phase: its name, its bar with the counts on it, and its latest note.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let mut y = area.y;
-        for p in &self.phases {
-            if y + 1 >= area.y + area.height {
+        let rows = Layout::vertical(self.phases.iter().map(|_| Constraint::Length(3)));
+        for (p, rows) in self.phases.iter().zip(area.layout_vec(&rows)) {
+            let [name, bar, note] = rows.layout(&Layout::vertical([Constraint::Length(1); 3]));
+            if bar.is_empty() {
                 break;
             }
+            cut(&p.name, name.width, theme.label_focused).render(name, buf);
             let counts = format!("{} of {}  ({}%)", p.done, p.total, p.percent());
-            let head = format!("{}  {counts}", p.name);
-            put(buf, area.x, y, area.width, &head, theme.label_focused);
-            bar(buf, Rect::new(area.x, y + 1, area.width, 1), p, theme);
-            if let Some(note) = &p.note
-                && y + 2 < area.y + area.height
-            {
-                put(
-                    buf,
-                    area.x + 2,
-                    y + 2,
-                    area.width.saturating_sub(2),
-                    note,
-                    theme.hint,
-                );
+            Gauge::default()
+                .ratio(p.ratio())
+                // Bold only: the gauge colours the counts against the bar beneath them.
+                .label(Span::styled(
+                    counts,
+                    Style::new().add_modifier(Modifier::BOLD),
+                ))
+                .use_unicode(true)
+                .gauge_style(theme.progress)
+                .render(bar, buf);
+            if let Some(text) = &p.note {
+                let [_, text_area] = note.layout(&Layout::horizontal([
+                    Constraint::Length(2),
+                    Constraint::Fill(1),
+                ]));
+                cut(text, text_area.width, theme.hint).render(text_area, buf);
             }
-            y += 3;
         }
     }
-}
-
-/// `██████░░░░` — the filled part also REVERSED/coloured by the theme, but the glyphs carry it.
-fn bar(buf: &mut Buffer, area: Rect, p: &Phase, theme: &Theme) {
-    let w = area.width as u64;
-    let filled = (w * p.done.min(p.total)).checked_div(p.total).unwrap_or(w);
-    let filled = filled as u16;
-    put(
-        buf,
-        area.x,
-        area.y,
-        filled,
-        &"█".repeat(filled as usize),
-        theme.progress,
-    );
-    put(
-        buf,
-        area.x + filled,
-        area.y,
-        area.width - filled,
-        &"░".repeat((area.width - filled) as usize),
-        theme.hint,
-    );
 }
 
 #[cfg(test)]
@@ -135,8 +128,10 @@ mod tests {
         let mut buf = Buffer::empty(area);
         p.render(area, &mut buf, &Theme::plain());
         let row = |y| -> String { (0..20).map(|x| buf[(x, y)].symbol().to_string()).collect() };
-        assert!(row(0).starts_with("Adding to QuickBook…"), "{}", row(0));
-        assert_eq!(row(1), "█████░░░░░░░░░░░░░░░");
-        assert_eq!(row(4), "████████████████████");
+        assert_eq!(row(0), "Adding to QuickBooks");
+        // The counts sit on the bar, over its filled part where they reach it.
+        assert_eq!(row(1), "██10 of 40  (25%)   ");
+        assert!(row(4).starts_with("███0 of 0  (100%)"), "{}", row(4));
+        assert!(row(4).ends_with("██"), "{}", row(4));
     }
 }

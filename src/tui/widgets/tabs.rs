@@ -1,10 +1,12 @@
-//! A row of tabs; the active one is REVERSED so it shows without colour.
+//! A row of tabs (ratatui's `Tabs`); the active one is bracketed and REVERSED, so it shows
+//! without colour.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Tabs as TabBar, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::put;
 use crate::tui::theme::Theme;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,6 +42,8 @@ impl Tabs {
         self.selected = (self.selected + n - 1) % n;
     }
 
+    /// Where each tab is drawn: its title and a cell each side, one cell apart (as ratatui's
+    /// tab bar lays them out with the padding and divider [`Tabs::render`] gives it).
     fn spans(&self, area: Rect) -> Vec<Rect> {
         let mut x = area.x;
         self.titles
@@ -62,19 +66,24 @@ impl Tabs {
 
     /// Draws the tab row; `focused` marks the row itself as having focus.
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme, focused: bool) {
-        for (i, (t, r)) in self.titles.iter().zip(self.spans(area)).enumerate() {
-            let active = i == self.selected;
-            let mut style = if active { theme.tab_active } else { theme.tab };
-            if focused && active {
-                style = style.patch(theme.button_focused);
-            }
-            let label = if active {
-                format!("[{t}]")
+        let titles = self.titles.iter().enumerate().map(|(i, t)| {
+            if i == self.selected {
+                Line::from(format!("[{t}]"))
             } else {
-                format!(" {t} ")
-            };
-            put(buf, r.x, r.y, r.width, &label, style);
+                Line::from(format!(" {t} "))
+            }
+        });
+        let mut active = theme.tab_active;
+        if focused {
+            active = active.patch(theme.button_focused);
         }
+        TabBar::new(titles)
+            .select(self.selected)
+            .style(theme.tab)
+            .highlight_style(active)
+            .padding("", "")
+            .divider(" ")
+            .render(area, buf);
     }
 }
 

@@ -2,12 +2,12 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::widgets::Widget;
 use ratatui_textarea::TextArea;
 
-use super::{form_label, message_look, put};
+use super::{cut, form_label, message_look};
 use crate::tui::theme::Theme;
 
 #[derive(Clone, Debug)]
@@ -148,25 +148,27 @@ impl TextField {
             return;
         }
         let row = Rect { height: 1, ..area };
-        let label_w = layout.label_width.min(row.width);
-        form_label(buf, row.x, row.y, label_w, &self.label, self.focused, theme);
-        let input_x = row.x + label_w;
-        let rest = row.width - label_w;
-        let input_w = layout.input_width.min(rest);
-        let input_area = Rect::new(input_x, row.y, input_w, 1);
-        let mut input = self.input.clone();
-        input.set_style(if self.focused {
+        let [label, input, rest] = row.layout(&Layout::horizontal([
+            Constraint::Length(layout.label_width),
+            Constraint::Length(layout.input_width),
+            Constraint::Fill(1),
+        ]));
+        let [_, message] = rest.layout(&Layout::horizontal([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        form_label(&self.label, self.focused, theme).render(label, buf);
+        let mut field = self.input.clone();
+        field.set_style(if self.focused {
             theme.field_focused
         } else {
             theme.field
         });
-        input.render(input_area, buf);
-        let msg_x = input_x + input_w + 1;
-        let msg_w = (row.x + row.width).saturating_sub(msg_x);
+        field.render(input, buf);
         // Too little room for a useful message: the owner shows it elsewhere.
-        if let Some((is_error, text)) = self.message().filter(|_| msg_w >= 12) {
+        if let Some((is_error, text)) = self.message().filter(|_| message.width >= 12) {
             let (g, style) = message_look(is_error, theme);
-            put(buf, msg_x, row.y, msg_w, &format!("{g} {text}"), style);
+            cut(&format!("{g} {text}"), message.width, style).render(message, buf);
         }
     }
 }
