@@ -177,6 +177,26 @@ impl StaleReason {
     }
 }
 
+/// What adding the customer of a stale link (`reason`), or of one kept local only (`None`), to
+/// QuickBooks again may do: the confirmation names it before the operator agrees.
+pub fn risk_of_adding_again(reason: Option<&StaleReason>, name: &str) -> String {
+    match reason {
+        Some(StaleReason::NowJob { parent }) => format!(
+            "QuickBooks keeps the job '{parent}:{name}'; adding '{name}' again makes a second, \
+             top-level customer for it: the same customer twice in QuickBooks."
+        ),
+        Some(_) => format!(
+            "If a QuickBooks user merged '{name}' into another customer, that customer would be \
+             in QuickBooks twice. Add it again only if it was deleted and should come back; a \
+             duplicate in QuickBooks is hard to undo."
+        ),
+        None => format!(
+            "'{name}' was kept in SMSTurbo only for this company; adding it makes it a QuickBooks \
+             customer. If QuickBooks has it under another name, it would be there twice."
+        ),
+    }
+}
+
 /// `2026-03-04T09:00:00-05:00` → `2026-03-04` (the day is what an operator needs).
 fn day(time: &str) -> String {
     time.get(..10).unwrap_or(time).to_string()

@@ -55,6 +55,8 @@ pub enum Action {
     SwitchPane,
     /// Start the synchronization of the checked rows.
     Run,
+    /// The ways out of a row QuickBooks changed underneath (link, add again, keep local).
+    RowActions,
     /// Stop a run between batches.
     CancelRun,
     Undo,

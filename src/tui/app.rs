@@ -626,6 +626,7 @@ fn working(t: Task) -> &'static str {
         Task::Disconnect => "closing the connection…",
         Task::Plan => "comparing…",
         Task::Preview => "preparing…",
+        Task::Resolve => "changing the link…",
         Task::Run => "synchronizing…",
         Task::History => "reading the journal…",
         Task::Undo => "undoing…",

@@ -21,13 +21,15 @@ use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
 };
+use crate::sync::relink;
 use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncError};
 
 use super::plan_view;
 use super::view::plural;
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, Resolution,
+    RowId, RunId, RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView,
+    WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -381,6 +383,16 @@ fn internal(what: &str) -> Explanation {
     )
 }
 
+/// A link or unlink refused: nothing was changed.
+fn explain_link(e: &relink::LinkError) -> Explanation {
+    Explanation::new(
+        "Nothing was changed",
+        e.to_string(),
+        "Choose another way out for the row, or leave it as it is: custsync does nothing with \
+         it by itself.",
+    )
+}
+
 pub(super) fn stale_plan(id: super::view::RowId) -> Explanation {
     Explanation::new(
         "The comparison is out of date",
@@ -725,6 +737,61 @@ impl Backend for RealBackend {
         view.notices.append(&mut self.warnings);
         self.engine = Some(Engine::Planned(Box::new(planned)));
         Ok(view)
+    }
+
+    fn resolve(
+        &mut self,
+        row: RowId,
+        how: &Resolution,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<(String, SyncView), Explanation> {
+        let Some(Engine::Planned(planned)) = self.engine.take() else {
+            return Err(not_connected());
+        };
+        let missing_only = planned.plan().mode == Mode::MissingOnly;
+        let code =
+            plan_view::held_code(planned.plan(), planned.snapshot(), row).map(str::to_string);
+        let company = planned.company().file.clone();
+        let mut engine = (*planned).unload();
+        let done = match (code, how) {
+            (None, _) => Err(stale_plan(row)),
+            (Some(code), Resolution::LinkTo(list_id)) => engine
+                .link_customer(&mut self.store, &code, list_id)
+                .map(|l| {
+                    format!(
+                        "Linked {} to QuickBooks' '{}'{}.",
+                        l.code,
+                        l.name,
+                        l.run
+                            .map_or_else(String::new, |r| format!(" (run {r} in History)"))
+                    )
+                })
+                .map_err(|e| explain_link(&e)),
+            (Some(code), Resolution::KeepLocal | Resolution::OfferAgain) => {
+                let keep = *how == Resolution::KeepLocal;
+                relink::unlink(&mut self.store, Some(&company), &code, keep)
+                    .map(|u| {
+                        if keep {
+                            format!(
+                                "{} is unlinked and kept in SMSTurbo only: it is not offered \
+                                 for export to this company again (run {} in History).",
+                                u.code, u.run
+                            )
+                        } else {
+                            format!(
+                                "{} is offered for export to this company again (run {} in \
+                                 History).",
+                                u.code, u.run
+                            )
+                        }
+                    })
+                    .map_err(|e| explain_link(&e))
+            }
+        };
+        // Compare again either way: the panes must be the back end's plan.
+        self.engine = Some(Engine::Connected(Box::new(engine)));
+        let view = self.plan(missing_only, progress)?;
+        done.map(|message| (message, view))
     }
 
     fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation> {

@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{CheckedRows, RunId, SandboxFix};
+use super::view::{CheckedRows, Resolution, RowId, RunId, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -38,6 +38,19 @@ pub enum Intent {
     CancelSync,
     /// The run confirmation said Yes.
     StartRun(CheckedRows),
+    /// A way out chosen for a row QuickBooks changed underneath: done at once, then compared
+    /// again.
+    Resolve {
+        row: RowId,
+        how: Resolution,
+    },
+    /// "Add to QuickBooks again…" was chosen: ask, naming the risk.
+    AddAgain {
+        row: RowId,
+        risk: String,
+    },
+    /// The operator confirmed adding the row again: it may be checked now.
+    AddAgainConfirmed(RowId),
     DeleteCustomer(String),
     /// Leave the current screen without saving.
     DiscardChanges,

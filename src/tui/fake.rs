@@ -16,16 +16,18 @@ use crate::qb::connect::ConnectError;
 use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
 use crate::qb::sandbox::Grant;
-use crate::qbxml::{CustomerRet, Field, NameList};
+use crate::qbxml::{CustomerRet, Field, ListDeletedRet, NameList};
 use crate::store::{Customer, CustomerStatus, StoreError};
+use crate::sync::matching::LinkRef;
 use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
+use crate::sync::stale::Deletions;
 use crate::sync::{self, Phase, Snapshot};
 
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
-    RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, Resolution, RowId, RunId,
+    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -58,6 +60,12 @@ pub struct FakeState {
     pub qwc_written: Option<PathBuf>,
     /// Whether a Web Connector password was set (the fake keeps no password).
     pub password_set: bool,
+    /// Stored links (code, ListID); a ListID the company lacks makes a stale link.
+    pub links: Vec<(String, String)>,
+    /// ListIDs QuickBooks deleted (or merged away), with the day.
+    pub deleted: Vec<(String, String)>,
+    /// Codes kept in SMSTurbo only for this company.
+    pub kept_local: Vec<String>,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
     undo: HashMap<RunId, Vec<Customer>>,
@@ -321,6 +329,9 @@ impl FakeState {
             batch_delay: Duration::ZERO,
             qwc_written: None,
             password_set: false,
+            links: Vec::new(),
+            deleted: Vec::new(),
+            kept_local: Vec::new(),
             plan: None,
             undo: HashMap::new(),
         }
@@ -348,16 +359,36 @@ impl FakeState {
         for (name, list) in &self.other_names {
             taken.insert(*list, name);
         }
+        let links: Vec<LinkRef<'_>> = self
+            .links
+            .iter()
+            .map(|(code, list_id)| LinkRef { code, list_id })
+            .collect();
+        let kept_local: Vec<&str> = self.kept_local.iter().map(String::as_str).collect();
+        let deletions = if self.deleted.is_empty() {
+            Deletions::NotAsked
+        } else {
+            Deletions::Known(
+                self.deleted
+                    .iter()
+                    .map(|(list_id, day)| ListDeletedRet {
+                        list_id: list_id.clone(),
+                        time_deleted: Some(format!("{day}T09:00:00-05:00")),
+                        ..ListDeletedRet::default()
+                    })
+                    .collect(),
+            )
+        };
         let mut plan = Plan::build(&PlanInput {
             locals: &snapshot.locals,
             qb: &snapshot.qb,
-            links: &[],
+            links: &links,
             config: &self.config,
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
             mode,
-            kept_local: &[],
-            deletions: &Default::default(),
+            kept_local: &kept_local,
+            deletions: &deletions,
         });
         plan.mark_taken(&taken);
         (plan, snapshot)
@@ -368,10 +399,15 @@ impl FakeState {
     }
 }
 
+/// The ListID the fake QuickBooks gives its `i`th customer.
+fn fake_list_id(i: usize) -> String {
+    format!("{:X}-1446676743", 0x8000_0000u64 + i as u64)
+}
+
 /// A QuickBooks customer as QuickBooks lists it.
 fn qb_record((i, c): (usize, &Customer)) -> CustomerRet {
     CustomerRet {
-        list_id: format!("{:X}-1446676743", 0x8000_0000u64 + i as u64),
+        list_id: fake_list_id(i),
         data: c.data.clone(),
         is_active: Some(c.status.is_active_in_qb()),
         ..CustomerRet::default()
@@ -559,6 +595,44 @@ impl Backend for FakeBackend {
         Ok(view)
     }
 
+    /// Moves the fake's links as the real back end's store would, then compares again.
+    fn resolve(
+        &mut self,
+        row: RowId,
+        how: &Resolution,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<(String, SyncView), Explanation> {
+        let (missing_only, message) = {
+            let mut s = self.state();
+            let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
+            let missing_only = plan.mode == Mode::MissingOnly;
+            let code = plan_view::held_code(plan, snapshot, row)
+                .ok_or_else(|| backend::stale_plan(row))?
+                .to_string();
+            s.links.retain(|(c, _)| *c != code);
+            s.kept_local.retain(|c| *c != code);
+            let message = match how {
+                Resolution::LinkTo(list_id) => {
+                    s.links.push((code.clone(), list_id.clone()));
+                    format!("Linked {code} to QuickBooks' {list_id}.")
+                }
+                Resolution::KeepLocal => {
+                    s.kept_local.push(code.clone());
+                    format!(
+                        "{code} is unlinked and kept in SMSTurbo only: it is not offered for \
+                         export to this company again."
+                    )
+                }
+                Resolution::OfferAgain => {
+                    format!("{code} is offered for export to this company again.")
+                }
+            };
+            (missing_only, message)
+        };
+        let view = self.plan(missing_only, progress)?;
+        Ok((message, view))
+    }
+
     fn preview(&mut self, sel: &CheckedRows) -> Result<RunPreview, Explanation> {
         let s = self.state();
         let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
@@ -585,6 +659,9 @@ impl Backend for FakeBackend {
                 Planned::Export(i) => exports.push(&plan.exports[i]),
                 Planned::Import(i) => imports.push(&plan.imports[i]),
                 Planned::Pair(i) => pairs.push(&plan.pairs[i]),
+                // Added again: an export whose link follows the new customer.
+                Planned::Stale(i) => exports.push(&plan.stale[i].again),
+                Planned::Kept(i) => exports.push(&plan.kept_local[i].again),
             }
         }
         let mut report = sync::RunReport::default();
@@ -625,6 +702,11 @@ impl Backend for FakeBackend {
                         status: CustomerStatus::Active,
                         qb_name: None,
                     });
+                    let code = local.code().to_string();
+                    let list_id = fake_list_id(s.qb.len() - 1);
+                    s.links.retain(|(c, _)| *c != code);
+                    s.kept_local.retain(|c| *c != code);
+                    s.links.push((code, list_id));
                     report.added += 1;
                 }
             }

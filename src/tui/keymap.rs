@@ -47,6 +47,8 @@ pub enum Context {
     /// The setup names a sandbox company.
     Sandbox,
     SyncPanes,
+    /// The cursor is on a row QuickBooks changed underneath (or one kept local only).
+    StaleRow,
     Progress,
     /// Waiting for the Web Connector to call.
     Waiting,
@@ -75,6 +77,7 @@ impl Context {
             Context::MaintainCustomer => "Maintain Customer",
             Context::Sandbox => "Sandbox company",
             Context::SyncPanes => "Synchronize",
+            Context::StaleRow => "A row QuickBooks changed underneath",
             Context::Progress => "Progress",
             Context::Waiting => "Waiting for the Web Connector",
             Context::History => "History",
@@ -271,8 +274,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     Buttons [Right, Tab] => FocusNext, "Next button", hint;
     Buttons [Enter] => Submit, "Press the focused button", hint;
     Buttons [Esc] => Back, "Cancel", hint;
-    Buttons [Up, Char('k')] => Up, "Scroll up";
-    Buttons [Down, Char('j')] => Down, "Scroll down";
+    Buttons [Up, Char('k')] => Up, "Scroll up (or the button above)";
+    Buttons [Down, Char('j')] => Down, "Scroll down (or the button below)";
 
     Choice [Up, Char('k')] => Up, "Previous choice";
     Choice [Down, Char('j')] => Down, "Next choice";
@@ -331,6 +334,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     MaintainCustomer [Esc] => Back, "Clear the search";
 
     Sandbox [Char('o')] => ToggleQuickBooksOpen, "Sandbox: open/close the file in QuickBooks", hint;
+
+    StaleRow [Enter] => RowActions, "Link, add again or keep local", hint;
 
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;

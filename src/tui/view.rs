@@ -151,6 +151,11 @@ pub enum RowKind {
     NotInSync,
     /// Matched to several candidates; never linked automatically.
     NeedsReview,
+    /// Linked, but QuickBooks changed underneath (its customer gone, or now a job): never
+    /// synchronized by itself; the operator chooses a way out ([`SyncRow::actions`]).
+    Stale,
+    /// Kept in SMSTurbo only for this company: never offered for export to it.
+    KeptLocal,
 }
 
 impl RowKind {
@@ -160,8 +165,45 @@ impl RowKind {
             RowKind::Import => "missing in SMSTurbo",
             RowKind::NotInSync => "not in sync",
             RowKind::NeedsReview => "needs review",
+            RowKind::Stale => "QuickBooks changed its link",
+            RowKind::KeptLocal => "kept in SMSTurbo only",
         }
     }
+}
+
+/// A way out the operator can choose for a row QuickBooks changed underneath (or one kept local
+/// only). Each is explicit: nothing here happens by itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowAction {
+    /// Link to this QuickBooks customer (a candidate: a merge's survivor, usually).
+    LinkTo { list_id: String, name: String },
+    /// Add it to QuickBooks (again): checked only after a confirmation that names `risk`.
+    AddAgain { risk: String },
+    /// Unlink it and keep it in SMSTurbo only for this company.
+    KeepLocal,
+    /// Offer it for export to this company again (a customer kept local only).
+    OfferAgain,
+}
+
+impl RowAction {
+    /// The button that offers it.
+    pub fn label(&self) -> String {
+        match self {
+            RowAction::LinkTo { name, .. } => format!("Link to '{name}'"),
+            RowAction::AddAgain { .. } => "Add to QuickBooks again…".into(),
+            RowAction::KeepLocal => "Keep in SMSTurbo only".into(),
+            RowAction::OfferAgain => "Offer for export again".into(),
+        }
+    }
+}
+
+/// What the operator chose for a row, for the back end to do at once (journaled): a link made
+/// or removed. ("Add again" is not here: it is a checked row the run adds.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    LinkTo(String),
+    KeepLocal,
+    OfferAgain,
 }
 
 /// How wide a column may be.
@@ -228,6 +270,8 @@ pub struct SyncRow {
     /// already used by a vendor…). A row with problems cannot be checked.
     pub problems: Vec<String>,
     pub detail: RowDetail,
+    /// The ways out of a row QuickBooks changed underneath (empty for every other row).
+    pub actions: Vec<RowAction>,
 }
 
 /// One side of the synchronize screen.

@@ -21,8 +21,8 @@ use crate::store::Customer;
 
 use super::listing;
 use super::view::{
-    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, Resolution,
+    RowId, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
@@ -54,6 +54,13 @@ pub enum Command {
     },
     /// Say what running `selection` would do (answers [`Event::Preview`]).
     Preview(CheckedRows),
+    /// Do what the operator chose for a row QuickBooks changed underneath (link it to a
+    /// candidate, keep it local only, offer it again), then compare again (answers
+    /// [`Event::Resolved`]).
+    Resolve {
+        row: RowId,
+        how: Resolution,
+    },
     /// Synchronize `selection` (answers [`Event::Progress`]… then [`Event::RunFinished`]).
     Run(CheckedRows),
     /// Stop the current run between batches, or stop waiting for the Web Connector. Handled by
@@ -95,6 +102,7 @@ pub enum Task {
     Disconnect,
     Plan,
     Preview,
+    Resolve,
     Run,
     History,
     Undo,
@@ -117,6 +125,7 @@ impl Command {
             Command::Disconnect => Task::Disconnect,
             Command::Plan { .. } => Task::Plan,
             Command::Preview(_) => Task::Preview,
+            Command::Resolve { .. } => Task::Resolve,
             Command::Run(_) => Task::Run,
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
@@ -213,6 +222,11 @@ pub enum Event {
     Disconnected,
     PlanReady(Box<SyncView>),
     Preview(RunPreview),
+    /// A row's way out was taken: what was done, and the panes compared again.
+    Resolved {
+        message: String,
+        view: Box<SyncView>,
+    },
     Progress(ProgressUpdate),
     RunFinished(RunReport),
     HistoryLoaded(Vec<HistoryEntry>),
@@ -249,6 +263,7 @@ impl Event {
             Event::Disconnected => Task::Disconnect,
             Event::PlanReady(_) => Task::Plan,
             Event::Preview(_) => Task::Preview,
+            Event::Resolved { .. } => Task::Resolve,
             Event::RunFinished(_) => Task::Run,
             Event::HistoryLoaded(_) => Task::History,
             Event::Undone { .. } => Task::Undo,
@@ -381,6 +396,15 @@ pub trait Backend: Send {
 
     fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation>;
 
+    /// Does what the operator chose for a stale (or kept) row, journaled, and compares both
+    /// sides again in the same mode; the message says what was done.
+    fn resolve(
+        &mut self,
+        row: RowId,
+        how: &Resolution,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<(String, SyncView), Explanation>;
+
     /// Runs the selection, reporting progress, and stops between batches once `cancel` says so.
     /// Per-customer failures go in the report; `Err` means the run could not happen at all.
     fn run(
@@ -501,6 +525,15 @@ pub fn execute(
         Command::Preview(selection) => backend
             .preview(&selection)
             .map_or_else(failed, Event::Preview),
+        Command::Resolve { row, how } => {
+            let mut progress = |p| emit(Event::Progress(p));
+            backend
+                .resolve(row, &how, &mut progress)
+                .map_or_else(failed, |(message, view)| Event::Resolved {
+                    message,
+                    view: Box::new(view),
+                })
+        }
         Command::Run(selection) => {
             cancel.reset();
             let mut progress = |p| emit(Event::Progress(p));

@@ -116,7 +116,7 @@ impl World {
 
     /// Every QuickBooks customer and job.
     pub fn qb_all(&self) -> Vec<CustomerRet> {
-        self.file().customer_list().expect("customer list")
+        qb_all(&self.company)
     }
 
     pub fn qb_named(&self, name: &str) -> Vec<CustomerRet> {
@@ -136,30 +136,12 @@ impl World {
 
     /// What the step about to run starts from, to check it afterwards.
     pub fn before(&self) -> Before {
-        Before {
-            census: self.census(),
-            journal: Journal::read(&self.store()),
-            qb_ids: self.qb_all().into_iter().map(|c| c.list_id).collect(),
-            codes: self
-                .store()
-                .customers()
-                .expect("customers")
-                .iter()
-                .map(|c| c.code().to_lowercase())
-                .collect(),
-        }
+        Before::take(&self.company, &self.store())
     }
 
     /// Checks both promises for the step since `before`.
     pub fn check_step(&self, before: &Before, step: &str) {
-        let census = self.census();
-        let new = census.new_duplicates(&before.census);
-        assert!(
-            new.is_empty(),
-            "{step}: QuickBooks now holds duplicates it did not hold before: {new:?}"
-        );
-        let journal = Journal::read(&self.store());
-        journal.check_step(before, &self.qb_all(), &self.store(), step);
+        before.check(&self.company, &self.store(), step);
     }
 
     // ---- the three ways a synchronization runs ----
@@ -261,6 +243,44 @@ pub struct Before {
     pub journal: Journal,
     pub qb_ids: BTreeSet<String>,
     pub codes: BTreeSet<String>,
+}
+
+impl Before {
+    /// The sandbox company at `company` and the SMSTurbo database `store` before a step.
+    pub fn take(company: &Path, store: &Store) -> Before {
+        let qb = qb_all(company);
+        Before {
+            census: Census::of(&qb),
+            journal: Journal::read(store),
+            qb_ids: qb.into_iter().map(|c| c.list_id).collect(),
+            codes: store
+                .customers()
+                .expect("customers")
+                .iter()
+                .map(|c| c.code().to_lowercase())
+                .collect(),
+        }
+    }
+
+    /// Both promises for the step since `self`: no new duplicate in QuickBooks, and a true
+    /// journal.
+    pub fn check(&self, company: &Path, store: &Store, step: &str) {
+        let qb = qb_all(company);
+        let new = Census::of(&qb).new_duplicates(&self.census);
+        assert!(
+            new.is_empty(),
+            "{step}: QuickBooks now holds duplicates it did not hold before: {new:?}"
+        );
+        Journal::read(store).check_step(self, &qb, store, step);
+    }
+}
+
+/// Every customer and job of the sandbox company at `company`.
+pub fn qb_all(company: &Path) -> Vec<CustomerRet> {
+    CompanyFile::open(company)
+        .expect("sandbox company")
+        .customer_list()
+        .expect("customer list")
 }
 
 /// How often each name, account number and ExternalGUID occurs in QuickBooks, jobs included

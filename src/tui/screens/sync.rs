@@ -188,6 +188,8 @@ impl SyncScreen {
             (Side::SmsTurbo, RowKind::Export) => "not in QuickBooks; checking adds it there",
             (Side::QuickBooks, RowKind::Import) => "not in SMSTurbo; checking imports it",
             (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
+            (_, RowKind::Stale) => "QuickBooks changed its link; Enter shows the ways out",
+            (_, RowKind::KeptLocal) => "kept in SMSTurbo only; Enter shows the ways out",
             (_, k) => k.label(),
         };
         let (title, rest) = split_top(area, 1);
@@ -271,7 +273,17 @@ impl Component for SyncScreen {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        self.pane().list.contexts_within(&[Context::SyncPanes])
+        let mut contexts = self.pane().list.contexts_within(&[Context::SyncPanes]);
+        // The row's ways out come first, so Enter reaches them and the footer shows them.
+        if !self.pane().list.is_filtering()
+            && self
+                .pane()
+                .selected()
+                .is_some_and(|r| !r.actions.is_empty())
+        {
+            contexts.insert(0, Context::StaleRow);
+        }
+        contexts
     }
 
     fn captures_text(&self) -> bool {
@@ -316,6 +328,12 @@ impl Component for SyncScreen {
                     cx.intent(Intent::CancelSync);
                     return true;
                 }
+                Some(Action::RowActions) => {
+                    if let Some(row) = self.pane().selected().filter(|r| !r.actions.is_empty()) {
+                        cx.modal(dialogs::row_actions(row));
+                    }
+                    return true;
+                }
                 _ => {}
             }
         }
@@ -328,6 +346,45 @@ impl Component for SyncScreen {
             Event::Preview(p) => {
                 let selection = self.previewing.take().unwrap_or_else(|| self.selection());
                 cx.modal(dialogs::run_confirmation(&p, selection));
+                None
+            }
+            Event::Resolved { message, view } => {
+                // Compared again: new rows, new ids; checks start over.
+                let focus = self.focus;
+                *self = SyncScreen::new(*view);
+                self.focus = focus;
+                cx.status(Tone::Success, message);
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            Intent::Resolve { row, how } => {
+                cx.status(Tone::Info, "Changing the link…");
+                cx.send(Command::Resolve { row, how });
+                None
+            }
+            Intent::AddAgain { row, risk } => {
+                let name = self.find(row).map_or_else(String::new, |(side, i)| {
+                    self.panes[side].rows[i].name.clone()
+                });
+                cx.modal(dialogs::add_again(row, &name, &risk));
+                None
+            }
+            Intent::AddAgainConfirmed(row) => {
+                if let Some((side, i)) = self.find(row) {
+                    let list = &mut self.panes[side].list;
+                    list.unblock(i);
+                    list.set_checked(i, true);
+                    cx.status(
+                        Tone::Warning,
+                        "Checked: it is added to QuickBooks again when you synchronize the \
+                         checked rows.",
+                    );
+                }
                 None
             }
             other => Some(other),
@@ -359,6 +416,14 @@ impl Component for SyncScreen {
 }
 
 impl SyncScreen {
+    /// Where the row `id` is: (pane, position).
+    fn find(&self, id: RowId) -> Option<(usize, usize)> {
+        self.panes
+            .iter()
+            .enumerate()
+            .find_map(|(side, p)| p.rows.iter().position(|r| r.id == id).map(|i| (side, i)))
+    }
+
     fn after_list(&mut self, outcome: ListOutcome, cx: &mut Cx) -> bool {
         match outcome {
             ListOutcome::Ignored => false,

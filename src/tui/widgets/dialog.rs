@@ -4,7 +4,8 @@
 //! A dialog is data: each button carries the value (`T`, the app's intent) it stands for, and
 //! pressing it hands that value back instead of calling anything. `y`/`n` press the Yes/No
 //! buttons, Esc presses the cancel button, ←/→/Tab move between buttons, Enter presses the
-//! focused one. Destructive questions start on No.
+//! focused one. Destructive questions start on No. Buttons that do not fit side by side (long
+//! labels, a narrow terminal) stand one under the other, and ↑/↓ move between them too.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -187,6 +188,12 @@ impl<T: Clone> Dialog<T> {
                     self.focus = (self.focus + n - 1) % n;
                     DialogOutcome::Changed
                 }
+                // Stacked buttons (and no list to scroll): ↑/↓ move between them.
+                Action::Up | Action::Down if self.list.is_empty() && self.stacked_in(area) => {
+                    let step = if *a == Action::Down { 1 } else { n - 1 };
+                    self.focus = (self.focus + step) % n;
+                    DialogOutcome::Changed
+                }
                 Action::Up if self.scroll > 0 => {
                     self.scroll -= 1;
                     DialogOutcome::Changed
@@ -214,6 +221,21 @@ impl<T: Clone> Dialog<T> {
 
     fn button_label(b: &Button<T>) -> String {
         format!("[ {} ]", b.label)
+    }
+
+    /// Whether the buttons stand one under the other: they do not fit side by side in `width`.
+    fn stacked(&self, width: u16) -> bool {
+        let side_by_side: usize = self
+            .buttons
+            .iter()
+            .map(|b| Self::button_label(b).width() + 2)
+            .sum();
+        side_by_side.saturating_sub(2) > usize::from(width)
+    }
+
+    fn stacked_in(&self, area: Rect) -> bool {
+        let l = self.layout(area);
+        l.buttons.len() > 1 && l.buttons.windows(2).all(|w| w[0].y != w[1].y)
     }
 
     fn body_text(&self) -> Paragraph<'_> {
@@ -246,11 +268,17 @@ impl<T: Clone> Dialog<T> {
             .min(area.width.saturating_sub(2));
         let text_w = width.saturating_sub(4);
         let lines = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        let stacked = self.stacked(text_w);
+        let buttons_h = if stacked {
+            lines(self.buttons.len())
+        } else {
+            1
+        };
         let body_h = lines(self.body_text().line_count(text_w));
         let list_full = Hanging::bullets(&self.list, Style::new()).height(text_w);
         let list_gap = u16::from(!self.list.is_empty());
         // Body, gap, list, a blank line, the buttons and the two borders.
-        let fixed = body_h + list_gap + 2 + 2;
+        let fixed = body_h + list_gap + 1 + buttons_h + 2;
         let room_for_list = area.height.saturating_sub(fixed).saturating_sub(2);
         let list_h = list_full.min(room_for_list);
         let outer = modal_area(area, width, (fixed + list_h).min(area.height));
@@ -259,7 +287,7 @@ impl<T: Clone> Dialog<T> {
         let [content, _, buttons_row] = inner.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(buttons_h),
         ]));
         let body_h = body_h.min(content.height);
         let list_h = list_h.min((content.height - body_h).saturating_sub(list_gap));
@@ -268,15 +296,21 @@ impl<T: Clone> Dialog<T> {
             Constraint::Length(list_gap),
             Constraint::Length(list_h),
         ]));
-        let buttons = buttons_row.layout_vec(
-            &Layout::horizontal(
-                self.buttons
-                    .iter()
-                    .map(|b| Constraint::Length(Self::button_label(b).width() as u16)),
+        let buttons = if stacked {
+            buttons_row.layout_vec(&Layout::vertical(
+                self.buttons.iter().map(|_| Constraint::Length(1)),
+            ))
+        } else {
+            buttons_row.layout_vec(
+                &Layout::horizontal(
+                    self.buttons
+                        .iter()
+                        .map(|b| Constraint::Length(Self::button_label(b).width() as u16)),
+                )
+                .spacing(2)
+                .flex(Flex::Center),
             )
-            .spacing(2)
-            .flex(Flex::Center),
-        );
+        };
         DialogLayout {
             outer,
             body,
@@ -314,7 +348,23 @@ impl<T: Clone> Dialog<T> {
             } else {
                 theme.button
             };
-            Line::styled(Self::button_label(b), style).render(*r, buf);
+            let label = Self::button_label(b);
+            // A stacked label longer than the dialog keeps its closing bracket.
+            let label = if label.width() > usize::from(r.width) {
+                let keep = usize::from(r.width).saturating_sub(3);
+                let cut: String = b
+                    .label
+                    .chars()
+                    .scan(0, |w, c| {
+                        *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                        (*w <= keep.saturating_sub(3)).then_some(c)
+                    })
+                    .collect();
+                format!("[ {cut}… ]")
+            } else {
+                label
+            };
+            Line::styled(label, style).render(*r, buf);
         }
     }
 }
@@ -404,6 +454,40 @@ mod tests {
             ),
             DialogOutcome::Pressed('a')
         );
+    }
+
+    #[test]
+    fn buttons_that_do_not_fit_side_by_side_stand_one_under_the_other() {
+        let buttons: Vec<(String, u8)> = [
+            "Link to 'Delta Bakery & Cafe (C1003)'",
+            "Add to QuickBooks again…",
+            "Keep in SMSTurbo only",
+            "Cancel",
+        ]
+        .iter()
+        .zip(1..)
+        .map(|(l, v)| (l.to_string(), v))
+        .collect();
+        let mut d = Dialog::choice("QuickBooks changed this link", "Choose:", buttons);
+        let s = screen(&d);
+        for label in [
+            "Link to 'Delta Bakery & Cafe (C1003)'",
+            "Keep in SMSTurbo only",
+        ] {
+            assert!(s.contains(&format!("[ {label} ]")), "{s}");
+        }
+        let row_of = |s: &str, t: &str| s.lines().position(|l| l.contains(t)).unwrap();
+        assert!(row_of(&s, "[ Cancel ]") > row_of(&s, "[ Keep in SMSTurbo only ]"));
+        assert_eq!(act(&mut d, Action::Down), DialogOutcome::Changed);
+        assert_eq!(act(&mut d, Action::Down), DialogOutcome::Changed);
+        assert_eq!(act(&mut d, Action::Submit), DialogOutcome::Pressed(3));
+        assert_eq!(act(&mut d, Action::Up), DialogOutcome::Changed);
+        assert_eq!(act(&mut d, Action::Submit), DialogOutcome::Pressed(2));
+        // Two short buttons still stand side by side, and ↑/↓ do nothing to them.
+        let mut yes_no = Dialog::confirm("Sync", "Go?", 1, 0);
+        assert_eq!(act(&mut yes_no, Action::Down), DialogOutcome::Ignored);
+        let s = screen(&yes_no);
+        assert_eq!(row_of(&s, "[ Yes ]"), row_of(&s, "[ No ]"));
     }
 
     #[test]
