@@ -124,7 +124,7 @@ impl DefaultTypeFor {
     pub fn label(self) -> &'static str {
         match self {
             DefaultTypeFor::Every => "every exported customer",
-            DefaultTypeFor::WithoutType => "only customers without a type",
+            DefaultTypeFor::WithoutType => "only those without one",
         }
     }
 }

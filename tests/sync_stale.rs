@@ -569,6 +569,14 @@ fn unlink_keeps_a_customer_local_only_through_scheduled_runs_and_export_all() {
     assert!(w.qb_all().is_empty(), "never added again");
     let (_, v) = w.cli_json(&["--dry-run", "--export", "all"]);
     assert_eq!(v["plan"]["kept_local"][0]["code"], "GONE1", "{v}");
+    let shown = w.cli(&["customers", "show", "GONE1", "--json"]);
+    let detail: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(
+        detail["kept_local_for"][0],
+        w.company.display().to_string().as_str(),
+        "{detail}"
+    );
+    assert!(detail["links"].as_array().unwrap().is_empty(), "{detail}");
     assert!(v["plan"]["exports"].as_array().unwrap().is_empty(), "{v}");
     assert!(v["plan"]["stale"].as_array().unwrap().is_empty(), "{v}");
 

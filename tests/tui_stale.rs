@@ -290,3 +290,27 @@ fn the_ways_out_are_in_the_key_map_footer_and_help() {
         assert!(s.contains(b), "{b} at 60×15:\n{s}");
     }
 }
+
+/// A customer's detail (its edit form) says how it is linked to QuickBooks.
+#[test]
+fn the_customer_form_says_how_the_customer_is_linked() {
+    let mut h = Harness::new(FakeBackend::demo(), 100, 30);
+    {
+        let mut s = h.backend.state();
+        s.kept_local.push("C1001".into());
+        s.links.push(("C1002".into(), "80000001-1446676743".into()));
+    }
+    // The list is in name order: Birchwood Hardware (C1001), then Cobalt Marine (C1002).
+    h.press(Char('e'));
+    let s = h.screen();
+    assert!(
+        s.contains("QuickBooks: kept in SMSTurbo only for /demo/Acme Books.QBW"),
+        "{s}"
+    );
+    h.press(Esc).press(Down).press(Char('e'));
+    let s = h.screen();
+    assert!(
+        s.contains("QuickBooks: linked to QuickBooks ListID 80000001-1446676743"),
+        "{s}"
+    );
+}

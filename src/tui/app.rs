@@ -620,6 +620,7 @@ fn working(t: Task) -> &'static str {
         Task::LoadCustomers => "loading customers…",
         Task::SaveCustomer => "saving…",
         Task::DeleteCustomer => "deleting…",
+        Task::CustomerLinks => "",
         Task::SaveConfig => "saving setup…",
         Task::ListDir => "reading folder…",
         Task::Connect => "connecting to QuickBooks…",

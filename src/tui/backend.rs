@@ -210,6 +210,18 @@ impl RealBackend {
                 if c.undone == 1 { "" } else { "s" }
             ),
             RunMode::CsvImport => format!("CSV import: {} customers", c.imported),
+            RunMode::Link => {
+                let parts: Vec<String> = [
+                    (c.linked, "linked"),
+                    (c.unlinked, "unlinked"),
+                    (c.local_only, "kept local / offered again"),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+                parts.join(", ")
+            }
             _ => {
                 let parts: Vec<String> = [
                     (c.exported, "exported"),
@@ -239,7 +251,8 @@ impl RealBackend {
         }
         let undoable = !matches!(run.mode, RunMode::Undo | RunMode::Recovery)
             && run.undone_by.is_none()
-            && c.imported + c.replaced > 0;
+            && (c.imported + c.replaced > 0
+                || (run.mode == RunMode::Link && c.linked + c.unlinked + c.local_only > 0));
         let mut details = vec![format!(
             "Run {} ({}) by {}, {}",
             run.id,
@@ -255,6 +268,12 @@ impl RealBackend {
             (c.imported, "imported into SMSTurbo"),
             (c.replaced, "updated in SMSTurbo from QuickBooks"),
             (c.linked, "linked to their QuickBooks customer"),
+            (c.unlinked, "unlinked from a QuickBooks customer"),
+            (
+                c.local_only,
+                "kept in SMSTurbo only, or offered for export again",
+            ),
+            (c.lists_added, "list entries added to QuickBooks"),
             (c.undone, "changes undone"),
             (c.failed, "failed"),
         ] {
@@ -267,28 +286,36 @@ impl RealBackend {
                 "Its SMSTurbo changes were undone by run {by}; what went to QuickBooks stays there."
             ));
         }
-        if undoable {
+        if undoable && run.mode == RunMode::Link {
+            details.push(
+                "Undo puts the links back as they were, unless they were changed since.".into(),
+            );
+        } else if undoable {
             details.push(format!(
                 "Undo removes the {} imported customer(s) and restores the values of the {} \
                  updated one(s), unless they were changed since.",
                 c.imported, c.replaced
             ));
         }
-        if c.failed > 0
+        if (c.failed > 0 || c.stopped || c.lists_added > 0)
             && let Ok(entries) = self.store.run_entries(run.id)
         {
             details.extend(
                 entries
                     .iter()
-                    .filter(|e| e.kind == EntryKind::Failed)
-                    .take(HISTORY_FAILURES)
-                    .map(|e| {
-                        format!(
-                            "failed: {}: {}",
-                            e.code,
-                            e.status_message.as_deref().unwrap_or("no message")
-                        )
-                    }),
+                    .filter_map(|e| {
+                        let message = e.status_message.as_deref().unwrap_or("no message");
+                        match e.kind {
+                            EntryKind::Stopped => Some(format!("stopped: {message}")),
+                            EntryKind::ListAdded => Some(format!(
+                                "added to QuickBooks: {}",
+                                e.new.as_deref().unwrap_or("a list entry")
+                            )),
+                            EntryKind::Failed => Some(format!("failed: {}: {message}", e.code)),
+                            _ => None,
+                        }
+                    })
+                    .take(HISTORY_FAILURES),
             );
         }
         HistoryEntry {
@@ -381,6 +408,18 @@ fn internal(what: &str) -> Explanation {
         format!("custsync hit an internal error ({what}); nothing more was done."),
         "Synchronize again. If it happens again, please report it with the steps that led to it.",
     )
+}
+
+/// One link of a customer in words: linked to `list_id` in `company`, or (`None`) kept in
+/// SMSTurbo only for it.
+pub(super) fn link_words(company: &str, list_id: Option<&str>) -> String {
+    match list_id {
+        Some(id) => format!("linked to QuickBooks ListID {id} in {company}"),
+        None => format!(
+            "kept in SMSTurbo only for {company}: not offered for export there (custsync link \
+             or sync --export-anyway changes that)"
+        ),
+    }
 }
 
 /// A link or unlink refused: nothing was changed.
@@ -630,6 +669,17 @@ impl Backend for RealBackend {
         }
     }
 
+    fn customer_links(&mut self, code: &str) -> Result<Vec<String>, Explanation> {
+        let explain = |e: StoreError| explain_store(&e);
+        let links = self.store.links_of(code).map_err(explain)?;
+        let kept = self.store.local_only_of(code).map_err(explain)?;
+        Ok(links
+            .iter()
+            .map(|l| link_words(&l.company, Some(&l.list_id)))
+            .chain(kept.iter().map(|company| link_words(company, None)))
+            .collect())
+    }
+
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
         self.store
             .delete_customer(code)
@@ -843,6 +893,9 @@ impl Backend for RealBackend {
             plural(r.removed.len(), "imported customer", "imported customers"),
             plural(r.restored.len(), "value", "values")
         );
+        for line in &r.links {
+            message.push_str(&format!(" {line}."));
+        }
         if !r.kept.is_empty() {
             message.push_str(&format!(
                 " Kept {} changed since (History shows which).",

@@ -474,6 +474,22 @@ impl Backend for FakeBackend {
         Ok(c)
     }
 
+    fn customer_links(&mut self, code: &str) -> Result<Vec<String>, Explanation> {
+        let s = self.state();
+        let company = s.config.company_file.as_str();
+        Ok(s.links
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, id)| backend::link_words(company, Some(id)))
+            .chain(
+                s.kept_local
+                    .iter()
+                    .filter(|c| *c == code)
+                    .map(|_| backend::link_words(company, None)),
+            )
+            .collect())
+    }
+
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
         let mut s = self.state();
         let before = s.customers.len();

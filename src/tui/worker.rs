@@ -37,6 +37,11 @@ pub enum Command {
     DeleteCustomer {
         code: String,
     },
+    /// What links customer `code` has to QuickBooks, in words (answers
+    /// [`Event::CustomerLinks`]).
+    LoadCustomerLinks {
+        code: String,
+    },
     SaveConfig(Box<Config>),
     /// List `dir` for the file picker: folders and files matching `pattern`.
     ListDir {
@@ -96,6 +101,7 @@ pub enum Task {
     LoadCustomers,
     SaveCustomer,
     DeleteCustomer,
+    CustomerLinks,
     SaveConfig,
     ListDir,
     Connect,
@@ -119,6 +125,7 @@ impl Command {
             Command::LoadCustomers => Task::LoadCustomers,
             Command::SaveCustomer { .. } => Task::SaveCustomer,
             Command::DeleteCustomer { .. } => Task::DeleteCustomer,
+            Command::LoadCustomerLinks { .. } => Task::CustomerLinks,
             Command::SaveConfig(_) => Task::SaveConfig,
             Command::ListDir { .. } => Task::ListDir,
             Command::Connect => Task::Connect,
@@ -200,6 +207,12 @@ pub enum Event {
     CustomersLoaded(Vec<Customer>),
     CustomerSaved(Box<Customer>),
     CustomerDeleted(String),
+    /// Customer `code`'s links to QuickBooks companies, one line each ("linked to … in …",
+    /// "kept in SMSTurbo only for …"); empty when it has none.
+    CustomerLinks {
+        code: String,
+        lines: Vec<String>,
+    },
     ConfigSaved(Box<Config>),
     /// A save refused values; nothing was saved.
     Rejected {
@@ -256,6 +269,7 @@ impl Event {
             Event::CustomersLoaded(_) => Task::LoadCustomers,
             Event::CustomerSaved(_) => Task::SaveCustomer,
             Event::CustomerDeleted(_) => Task::DeleteCustomer,
+            Event::CustomerLinks { .. } => Task::CustomerLinks,
             Event::ConfigSaved(_) => Task::SaveConfig,
             Event::Rejected { during, .. } | Event::Failed { during, .. } => *during,
             Event::DirListed(_) => Task::ListDir,
@@ -369,6 +383,10 @@ pub trait Backend: Send {
     ) -> Result<Customer, SaveError>;
 
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation>;
+
+    /// Customer `code`'s links to QuickBooks companies, and the companies it is kept out of,
+    /// one line each.
+    fn customer_links(&mut self, code: &str) -> Result<Vec<String>, Explanation>;
 
     /// Validates (e.g. that paths are readable) and writes config.toml; on error nothing is
     /// written.
@@ -494,6 +512,9 @@ pub fn execute(
         Command::DeleteCustomer { code } => backend
             .delete_customer(&code)
             .map_or_else(failed, |()| Event::CustomerDeleted(code)),
+        Command::LoadCustomerLinks { code } => backend
+            .customer_links(&code)
+            .map_or_else(failed, |lines| Event::CustomerLinks { code, lines }),
         Command::SaveConfig(config) => saved(
             backend
                 .save_config(&config)

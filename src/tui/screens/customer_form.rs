@@ -109,6 +109,9 @@ pub struct CustomerForm {
     focus: usize,
     scroll: std::cell::Cell<usize>,
     saving: bool,
+    /// The customer's links to QuickBooks companies, in words (an existing customer's; they
+    /// arrive after the form opens).
+    links: Vec<String>,
 }
 
 const LABEL_W: u16 = 22;
@@ -184,6 +187,7 @@ impl CustomerForm {
             focus: 0,
             scroll: std::cell::Cell::new(0),
             saving: false,
+            links: Vec::new(),
         };
         // An existing customer shows what QuickBooks will object to at once; a new, empty form
         // does not scold before anything was typed.
@@ -446,6 +450,12 @@ impl Component for CustomerForm {
 
     fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
         match ev {
+            Event::CustomerLinks { code, lines }
+                if self.original.as_ref().is_some_and(|c| c.code() == code) =>
+            {
+                self.links = lines;
+                None
+            }
             Event::CustomerSaved(c) => {
                 self.saving = false;
                 cx.status(Tone::Success, format!("Saved {} ({}).", c.name(), c.code()));
@@ -495,11 +505,17 @@ impl Component for CustomerForm {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        // The last line tells about the focused field in full.
-        let [form, info_row] = area.layout(&Layout::vertical([
+        // The first lines say how the customer is linked to QuickBooks; the last line tells
+        // about the focused field in full.
+        let links_h = u16::try_from(self.links.len().min(2)).unwrap_or(2);
+        let [links, form, info_row] = area.layout(&Layout::vertical([
+            Constraint::Length(links_h),
             Constraint::Fill(1),
             Constraint::Length(1),
         ]));
+        for (line, row) in self.links.iter().zip(links.rows()) {
+            cut(&format!(" QuickBooks: {line}"), row.width, theme.hint).render(row, buf);
+        }
         let (info, info_style) = match self.slots.get(self.focus) {
             Some(Slot::Status) => (
                 "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),
