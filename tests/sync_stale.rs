@@ -716,3 +716,25 @@ impl custsync::qb::Connection for NoDeletedList {
         self.0.close();
     }
 }
+
+/// Found by the property test: after a linked customer was made a job, a new SMSTurbo customer
+/// with its name is not added either (it would be the job's top-level twin), until the stale
+/// row is decided.
+#[test]
+fn a_new_customer_named_like_a_customer_made_a_job_waits_for_that_row() {
+    for driver in DRIVERS {
+        let w = World::new();
+        w.qb_customer("Echo", &[]);
+        exported_and_linked(&w, "C3", "Cobalt");
+        w.file().make_job("Cobalt", "Echo").expect("make-job");
+        w.local("F6", "cobalt", &[]);
+        let out = driver.step(&w, "a new customer named like the job");
+        assert_eq!(w.qb_named("Cobalt").len(), 1, "{driver:?}: {out}");
+        if !matches!(driver, Driver::Screen) {
+            assert!(
+                out.contains("QuickBooks has the job 'Echo:Cobalt'"),
+                "{out}"
+            );
+        }
+    }
+}

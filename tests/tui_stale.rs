@@ -261,6 +261,16 @@ fn the_ways_out_are_in_the_key_map_footer_and_help() {
     assert!(!h.screen().contains("Link, add again or keep local"));
     h.press(Enter);
     assert!(!h.screen().contains("QuickBooks changed this link"));
+    // Help on the Synchronize screen says what the marks are and what Enter does on them.
+    h.resize(120, 40);
+    h.press(Char('?'));
+    let help = h.screen();
+    assert!(
+        help.contains("On a row marked × (QuickBooks deleted, merged"),
+        "{help}"
+    );
+    h.press(Esc);
+    h.resize(80, 24);
     h.press(Up);
     assert!(h.screen().contains("Enter Link, add again or keep local"));
     h.press(Char('?'));

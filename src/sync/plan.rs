@@ -441,6 +441,7 @@ fn export_rows(
     summary: &mut MatchingSummary,
 ) -> Vec<ExportRow> {
     let statuses = &input.config.export.statuses;
+    let moved = MovedCustomers::of(input, m);
     let mut rows: Vec<ExportRow> = Vec::new();
     let mut push = |local: LocalIx, review: Option<Problem>, summary: &mut MatchingSummary| {
         let customer = &input.locals[local];
@@ -450,6 +451,7 @@ fn export_rows(
         }
         let mut row = export_row(input, local);
         row.problems.extend(review);
+        row.problems.extend(moved.look_alike(customer));
         rows.push(row);
     };
     for &l in &m.local_only {
@@ -494,6 +496,56 @@ fn export_rows(
         }
     }
     rows
+}
+
+/// The QuickBooks customers a user made jobs of while they were linked (stale links' records),
+/// by name and by account number. Another SMSTurbo customer with the same name or code may be
+/// the same customer: adding it would make the top-level twin of the job that a stale link's
+/// own customer is kept from making.
+struct MovedCustomers<'a> {
+    /// Name or account number → (the job as QuickBooks names it, the stale link's code).
+    by_key: FxHashMap<CiKey<'a>, (String, &'a str)>,
+}
+
+impl<'a> MovedCustomers<'a> {
+    fn of(input: &PlanInput<'a>, m: &Matching) -> Self {
+        let mut by_key = FxHashMap::default();
+        for s in &m.stale_links {
+            let Some(q) = s.job else { continue };
+            let job: &'a CustomerRet = &input.qb[q];
+            let name = job.data.get(Field::Name).unwrap_or("");
+            let shown = match job.parent.as_ref().and_then(|p| p.full_name.as_deref()) {
+                Some(parent) => format!("{parent}:{name}"),
+                None => name.to_string(),
+            };
+            let code = input.locals[s.local].code();
+            for value in [
+                job.data.get(Field::Name),
+                job.data.get(Field::AccountNumber),
+            ] {
+                if let Some(k) = value.and_then(CiKey::new) {
+                    by_key.entry(k).or_insert_with(|| (shown.clone(), code));
+                }
+            }
+        }
+        MovedCustomers { by_key }
+    }
+
+    /// The problem of exporting `customer` when it looks like a moved customer (its own stale
+    /// link excepted: that customer is not an export candidate).
+    fn look_alike(&self, customer: &Customer) -> Option<Problem> {
+        if self.by_key.is_empty() {
+            return None;
+        }
+        [customer.name(), customer.name_for_qb(), customer.code()]
+            .into_iter()
+            .filter_map(CiKey::new)
+            .find_map(|k| self.by_key.get(&k))
+            .map(|(job, code)| Problem::LikeMovedCustomer {
+                job: job.clone(),
+                code: code.to_string(),
+            })
+    }
 }
 
 /// What adding `local` to QuickBooks would send, and what stops it: values QuickBooks would

@@ -324,8 +324,13 @@ impl SyncError {
                     why.code.clone(),
                     "The synchronization stopped part-way",
                     format!(
-                        "{} Before it stopped, this run had: {}.",
+                        "{}{} Before it stopped, this run had: {}.",
                         why.what_happened,
+                        if why.what_happened.ends_with(['.', '!', '?']) {
+                            ""
+                        } else {
+                            "."
+                        },
                         report.done_words().join("; ")
                     ),
                     format!(

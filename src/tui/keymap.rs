@@ -340,6 +340,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;
     SyncPanes [Esc] => Back, "Back", hint;
+    SyncPanes [Enter] => RowActions, "On a row marked × (QuickBooks deleted, merged or made a job of its customer) or − (kept in SMSTurbo only): link it, add it again, or keep it local";
 
     Checklist [Space, Insert] => Toggle, "Check", hint;
     Checklist [Char('a'), Ctrl('a')] => CheckAll, "All/none", hint;
