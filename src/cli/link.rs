@@ -87,7 +87,7 @@ pub fn link(args: LinkArgs, g: &Globals) -> color_eyre::Result<Outcome> {
 pub fn unlink(args: UnlinkArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     let workspace = Workspace::open(g.workspace.as_deref())?;
     let mut store = workspace.open_store()?;
-    let done = relink::unlink(
+    let done = relink::unlink_in_file(
         &mut store,
         args.company.as_deref(),
         &args.code,

@@ -206,10 +206,37 @@ pub fn link_to(
 /// again this way.
 pub fn unlink(
     store: &mut Store,
-    company: Option<&str>,
+    company: Option<&CompanyInfo>,
     code: &str,
     keep_local: bool,
 ) -> Result<Unlinked, LinkError> {
+    unlink_in(
+        store,
+        company.map(|c| (c.file.as_str(), Some(c.name.as_str()))),
+        code,
+        keep_local,
+    )
+}
+
+/// [`unlink`] by the company file's name alone (what `custsync unlink --company` has; `None`:
+/// the one company the customer is linked in).
+pub fn unlink_in_file(
+    store: &mut Store,
+    company_file: Option<&str>,
+    code: &str,
+    keep_local: bool,
+) -> Result<Unlinked, LinkError> {
+    unlink_in(store, company_file.map(|f| (f, None)), code, keep_local)
+}
+
+fn unlink_in(
+    store: &mut Store,
+    company: Option<(&str, Option<&str>)>,
+    code: &str,
+    keep_local: bool,
+) -> Result<Unlinked, LinkError> {
+    let company_name = company.and_then(|(_, name)| name).map(str::to_string);
+    let company = company.map(|(file, _)| file);
     let customer = store
         .customer(code)?
         .ok_or_else(|| LinkError::UnknownCustomer { code: code.into() })?;
@@ -253,6 +280,7 @@ pub fn unlink(
     let run = store.transaction(|tx| {
         let run = tx.start_run(&NewRun {
             company_file: Some(company.clone()),
+            company_name: company_name.clone(),
             ..NewRun::new(RunMode::Link)
         })?;
         tx.unlink_journaled(run, &company, &code, why)?;

@@ -801,7 +801,7 @@ impl Backend for RealBackend {
         let missing_only = planned.plan().mode == Mode::MissingOnly;
         let code =
             plan_view::held_code(planned.plan(), planned.snapshot(), row).map(str::to_string);
-        let company = planned.company().file.clone();
+        let company = planned.company().clone();
         let mut engine = (*planned).unload();
         let done = match (code, how) {
             (None, _) => Err(stale_plan(row)),

@@ -349,10 +349,17 @@ impl Component for SyncScreen {
                 None
             }
             Event::Resolved { message, view } => {
-                // Compared again: new rows, new ids; checks start over.
+                // Compared again: new rows, new ids; checks start over. The cursors stay where
+                // they were (the row decided is there, or its neighbour).
                 let focus = self.focus;
+                let cursors = self.panes.each_ref().map(|p| p.list.cursor_row());
                 *self = SyncScreen::new(*view);
                 self.focus = focus;
+                for (pane, cursor) in self.panes.iter_mut().zip(cursors) {
+                    if let Some(at) = cursor.filter(|_| !pane.rows.is_empty()) {
+                        pane.list.select_row(at.min(pane.rows.len() - 1));
+                    }
+                }
                 cx.status(Tone::Success, message);
                 None
             }
