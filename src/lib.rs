@@ -11,6 +11,7 @@ pub mod qb;
 pub mod qbxml;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod tui;
 
 #[doc(hidden)]

@@ -6,6 +6,7 @@ pub mod fault;
 pub mod fold;
 pub mod index;
 pub mod keys;
+pub mod likely;
 pub mod matching;
 pub mod plan;
 pub mod problems;
