@@ -738,3 +738,41 @@ fn a_new_customer_named_like_a_customer_made_a_job_waits_for_that_row() {
         }
     }
 }
+
+/// Adding a stale link's customer again survives a crash right after QuickBooks added it: the
+/// next run settles the batch (by its ExternalGUID) and moves the link then, adding nothing.
+#[test]
+fn adding_again_survives_a_crash_after_quickbooks_added_it() {
+    let w = World::new();
+    exported_and_linked(&w, "GONE1", "Gone Gadgets");
+    w.file().delete_customer("Gone Gadgets").expect("delete");
+    let census = w.census();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_custsync"))
+        .arg("--workspace")
+        .arg(&w.ws)
+        .args(["sync", "--export-anyway", "GONE1"])
+        .env("CUSTSYNC_FAULT", "export:after-send")
+        .env_remove("CUSTSYNC_TRACE_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the fault point stops it: {}",
+        text(&out)
+    );
+    assert_eq!(w.qb_named("Gone Gadgets").len(), 1, "QuickBooks has it");
+
+    let (code, v) = w.cli_json(&["--dry-run"]);
+    assert_eq!(code, Some(0), "{v}");
+    assert!(v["plan"]["stale"].as_array().unwrap().is_empty(), "{v}");
+    assert!(v["plan"]["exports"].as_array().unwrap().is_empty(), "{v}");
+    assert!(w.census().new_duplicates(&census).is_empty());
+    let added = w.qb_named("Gone Gadgets");
+    assert_eq!(added.len(), 1);
+    let company = w.company.display().to_string();
+    let link = w.store().link_for_code(&company, "GONE1").unwrap().unwrap();
+    assert_eq!(
+        link.list_id, added[0].list_id,
+        "the link moved when it was settled"
+    );
+}
