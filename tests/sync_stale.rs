@@ -13,7 +13,7 @@ use stale_support::{EditMidRead, World, all_of, offered, set, text};
 /// The three ways a synchronization runs, each taking everything it offers.
 #[derive(Clone, Copy, Debug)]
 enum Driver {
-    /// The sync core as the screen's back end drives it, every row "checked".
+    /// The screen on the real back end, every row of both panes checked.
     Screen,
     /// `custsync sync --missing-only --export all --import all`.
     Headless,
@@ -27,7 +27,7 @@ impl Driver {
     /// Runs a synchronization of everything offered; the text it reports.
     fn run(self, w: &World) -> String {
         match self {
-            Driver::Screen => format!("{:?}", w.engine_all()),
+            Driver::Screen => w.screen_run(),
             Driver::Headless => text(&w.cli(&[
                 "sync",
                 "--missing-only",

@@ -4,14 +4,11 @@
 
 use color_eyre::eyre::eyre;
 
-use crate::qb::NoPrompt;
-use crate::qb::connect;
-use crate::qb::trace::Trace;
 use crate::store::Workspace;
+use crate::sync::SyncError;
 use crate::sync::relink::{self, LinkError};
-use crate::sync::{SyncEngine, SyncError};
 
-use super::sync::explained;
+use super::sync::Connected;
 use super::{Globals, Outcome};
 
 #[derive(clap::Args, Debug)]
@@ -38,24 +35,15 @@ pub struct UnlinkArgs {
 
 /// Connects to QuickBooks (to check the customer), then links.
 pub fn link(args: LinkArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let config = workspace.load_config()?;
-    let mut store = workspace.open_store()?;
-    let conn = connect::from_options(config.connect_options(), workspace.dir())?;
-    let trace = match &g.trace {
-        Some(dir) => Some(Trace::open(dir)?),
-        None => None,
+    let mut c = Connected::open(g)?;
+    let done = match c
+        .engine
+        .link_customer(&mut c.store, &args.code, &args.target)
+    {
+        Ok(done) => done,
+        Err(LinkError::Session(e)) => return Err(c.explain(SyncError::Session(e))),
+        Err(e) => return Err(refused(&e)),
     };
-    let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
-        .then(|| std::path::PathBuf::from(&config.company_file));
-    let mut engine = SyncEngine::connect(conn, &mut NoPrompt, config, trace)
-        .map_err(|e| explained(e, sandbox_file.as_deref()))?;
-    let done = engine
-        .link_customer(&mut store, &args.code, &args.target)
-        .map_err(|e| match e {
-            LinkError::Session(e) => explained(SyncError::Session(e), sandbox_file.as_deref()),
-            e => refused(&e),
-        })?;
     let Some(run) = done.run else {
         outln!(
             "{} is already linked to QuickBooks' '{}' (ListID {}). Nothing was changed.",

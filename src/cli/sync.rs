@@ -82,21 +82,56 @@ impl std::str::FromStr for Choice {
     }
 }
 
+/// What a command that talks to QuickBooks opens: the workspace (held while it lives), its setup
+/// and database, and the engine connected to the company the setup names.
+pub(super) struct Connected {
+    _workspace: Workspace,
+    pub config: Config,
+    pub store: crate::store::Store,
+    pub engine: SyncEngine<'static>,
+    /// The sandbox company file, when the setup names one (its errors show the sandbox fix).
+    sandbox_file: Option<std::path::PathBuf>,
+}
+
+impl Connected {
+    pub(super) fn open(g: &Globals) -> color_eyre::Result<Connected> {
+        let workspace = Workspace::open(g.workspace.as_deref())?;
+        let config = workspace.load_config()?;
+        let store = workspace.open_store()?;
+        let conn = connect::from_options(config.connect_options(), workspace.dir())?;
+        let trace = match &g.trace {
+            Some(dir) => Some(Trace::open(dir)?),
+            None => None,
+        };
+        let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
+            .then(|| std::path::PathBuf::from(&config.company_file));
+        let engine = SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace)
+            .map_err(|e| explained(e, sandbox_file.as_deref()))?;
+        Ok(Connected {
+            _workspace: workspace,
+            config,
+            store,
+            engine,
+            sandbox_file,
+        })
+    }
+
+    /// A sync error as one readable report, with the sandbox's fix where there is one.
+    pub(super) fn explain(&self, e: SyncError) -> color_eyre::Report {
+        explained(e, self.sandbox_file.as_deref())
+    }
+}
+
 pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let config = workspace.load_config()?;
-    let mut store = workspace.open_store()?;
-    let conn = connect::from_options(config.connect_options(), workspace.dir())?;
-    let trace = match &g.trace {
-        Some(dir) => Some(Trace::open(dir)?),
-        None => None,
-    };
+    let Connected {
+        _workspace,
+        config,
+        mut store,
+        engine,
+        sandbox_file,
+    } = Connected::open(g)?;
     let mut progress = Stderr::new(args.json);
-    let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
-        .then(|| std::path::PathBuf::from(&config.company_file));
     let explained = |e: SyncError| explained(e, sandbox_file.as_deref());
-    let engine =
-        SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace).map_err(explained)?;
     let company = engine.company().clone();
     if !args.json {
         outln!(
@@ -395,47 +430,9 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
              customer you export carries it."
         );
     }
-    for line in notices(plan, s) {
+    for line in crate::sync::plan::notice_words(plan, s) {
         outln!("  Note: {line}");
     }
-}
-
-/// What the operator should know that no row shows, in words.
-fn notices(plan: &Plan, s: &Snapshot) -> Vec<String> {
-    let mut out = Vec::new();
-    if s.folded > 0 {
-        out.push(format!(
-            "QuickBooks listed {} customer(s) twice in this read (changed while custsync read); \
-             each is counted once, with its newer values.",
-            s.folded
-        ));
-    }
-    let differs: Vec<String> = plan
-        .notices
-        .iter()
-        .map(|n| match n {
-            crate::sync::plan::Notice::CodeDiffers { local, qb } => format!(
-                "{} ↔ {}",
-                s.locals[*local].code(),
-                s.qb[*qb].data.get(Field::AccountNumber).unwrap_or("")
-            ),
-        })
-        .collect();
-    if !differs.is_empty() {
-        out.push(format!(
-            "{} linked customer(s) have a QuickBooks account number other than their SMSTurbo \
-             code ({}): custsync never changes QuickBooks and the code is SMSTurbo's key, so they \
-             stay so; it is not counted as a difference.",
-            differs.len(),
-            differs.join(", ")
-        ));
-    }
-    if let crate::sync::stale::Deletions::Unavailable(why) = &s.deletions {
-        out.push(format!(
-            "{why}: a missing linked customer is shown as \"deleted or merged\"."
-        ));
-    }
-    out
 }
 
 fn section(title: &str, n: usize) {
@@ -594,7 +591,7 @@ fn write_plan_json(
         }),
     )?;
     let rest = json!({
-        "notices": notices(plan, s),
+        "notices": crate::sync::plan::notice_words(plan, s),
         "folded_duplicates": s.folded,
         "exact_matches": plan.matching.exact,
         "needs_review": plan.matching.reviews,

@@ -82,17 +82,7 @@ impl StoreTx<'_> {
         external_guid: Option<&str>,
         run: Option<RunId>,
     ) -> Result<bool, StoreError> {
-        let (customer_id, stored_code): (i64, String) = self
-            .tx
-            .prepare_cached("SELECT id, code FROM customers WHERE code_key = ?1")
-            .and_then(|mut s| {
-                s.query_row([code_key(code)], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
-            .doing("reading a customer")?
-            .ok_or_else(|| StoreError::UnknownCustomer {
-                code: code.to_string(),
-            })?;
+        let (customer_id, stored_code) = self.customer_id(code)?;
         self.link_id(
             customer_id,
             &stored_code,
@@ -199,17 +189,7 @@ impl StoreTx<'_> {
         if !on {
             return self.clear_local_only(run, company, code, why);
         }
-        let (customer_id, stored_code): (i64, String) = self
-            .tx
-            .prepare_cached("SELECT id, code FROM customers WHERE code_key = ?1")
-            .and_then(|mut s| {
-                s.query_row([code_key(code)], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
-            .doing("reading a customer")?
-            .ok_or_else(|| StoreError::UnknownCustomer {
-                code: code.to_string(),
-            })?;
+        let (customer_id, stored_code) = self.customer_id(code)?;
         let n = self
             .tx
             .prepare_cached(
@@ -264,6 +244,20 @@ impl StoreTx<'_> {
             },
         )
         .map(|_| ())
+    }
+
+    /// The row id and stored code of customer `code`.
+    fn customer_id(&self, code: &str) -> Result<(i64, String), StoreError> {
+        self.tx
+            .prepare_cached("SELECT id, code FROM customers WHERE code_key = ?1")
+            .and_then(|mut s| {
+                s.query_row([code_key(code)], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .doing("reading a customer")?
+            .ok_or_else(|| StoreError::UnknownCustomer {
+                code: code.to_string(),
+            })
     }
 
     /// Removes the link of `code` in `company`; returns whether there was one.

@@ -189,6 +189,46 @@ pub enum Notice {
     CodeDiffers { local: LocalIx, qb: QbIx },
 }
 
+/// What the operator should know about a plan that no row shows, in words, for every front end:
+/// customers QuickBooks listed twice in the read, codes that differ from QuickBooks' account
+/// numbers, deletions QuickBooks would not report.
+pub fn notice_words(plan: &Plan, s: &super::Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.folded > 0 {
+        out.push(format!(
+            "QuickBooks listed {} customer(s) twice in this read (changed while custsync read): \
+             each counts once, as it is now.",
+            s.folded
+        ));
+    }
+    let differs: Vec<String> = plan
+        .notices
+        .iter()
+        .map(|n| match n {
+            Notice::CodeDiffers { local, qb } => format!(
+                "{} ↔ {}",
+                s.locals[*local].code(),
+                s.qb[*qb].data.get(Field::AccountNumber).unwrap_or("")
+            ),
+        })
+        .collect();
+    if !differs.is_empty() {
+        out.push(format!(
+            "{} linked customer(s) have a QuickBooks account number other than their SMSTurbo \
+             code ({}). custsync never changes QuickBooks and the code is SMSTurbo's key, so \
+             they stay so; otherwise they count as in sync.",
+            differs.len(),
+            differs.join(", ")
+        ));
+    }
+    if let Deletions::Unavailable(why) = &s.deletions {
+        out.push(format!(
+            "{why}: a linked customer it no longer lists is shown as \"deleted or merged\"."
+        ));
+    }
+    out
+}
+
 /// An export default type (Setup → Export) that the company does not have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MissingType {

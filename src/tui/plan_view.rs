@@ -222,40 +222,7 @@ fn notices(plan: &Plan, snapshot: &Snapshot) -> Vec<String> {
             if plan.stale.len() == 1 { "it" } else { "them" }
         ));
     }
-    if snapshot.folded > 0 {
-        out.push(format!(
-            "QuickBooks listed {} twice in this read (changed while custsync read): each is \
-             shown once, as it is now.",
-            plural(snapshot.folded, "customer", "customers")
-        ));
-    }
-    let differs: Vec<String> = plan
-        .notices
-        .iter()
-        .map(|n| match n {
-            crate::sync::plan::Notice::CodeDiffers { local, qb } => format!(
-                "{} ↔ {}",
-                snapshot.locals[*local].code(),
-                snapshot.qb[*qb]
-                    .data
-                    .get(Field::AccountNumber)
-                    .unwrap_or("")
-            ),
-        })
-        .collect();
-    if !differs.is_empty() {
-        out.push(format!(
-            "{} a QuickBooks account number other than the SMSTurbo code ({}). custsync never \
-             changes QuickBooks and the code is SMSTurbo's key, so they stay so; otherwise they \
-             count as in sync.",
-            plural(
-                differs.len(),
-                "linked customer has",
-                "linked customers have"
-            ),
-            differs.join(", ")
-        ));
-    }
+    out.extend(crate::sync::plan::notice_words(plan, snapshot));
     out
 }
 

@@ -163,6 +163,54 @@ impl World {
         work.run_once(connection)
     }
 
+    /// A synchronization at the screen, on the real back end: Synchronize, the right company,
+    /// missing customers only, every row of both panes checked ("a"), synchronize, yes. Returns
+    /// the screens seen on the way, for what they said.
+    pub fn screen_run(&self) -> String {
+        use custsync::tui::keymap::Key::{Char, Enter, Tab};
+        let ws = Workspace::open(Some(&self.ws)).expect("workspace");
+        let config = ws.load_config().expect("config");
+        let backend =
+            custsync::tui::backend::RealBackend::new(ws, config.clone(), None).expect("back end");
+        let mut h = custsync::tui::testing::Harness::start(
+            backend,
+            (),
+            config,
+            self.ws.clone(),
+            (120, 40),
+            custsync::tui::theme::Theme::plain(),
+        );
+        let mut seen = String::new();
+        let mut look = |h: &mut custsync::tui::testing::Harness<()>| {
+            let s = h.screen();
+            seen.push_str(&s);
+            s
+        };
+        h.press(Char('y'));
+        assert!(look(&mut h).contains("Confirm company"), "{seen}");
+        h.press(Char('y'));
+        h.press(Char('y'));
+        if look(&mut h).contains("Before you choose") {
+            h.press(Enter);
+        }
+        h.press(Char('a'))
+            .press(Tab)
+            .press(Char('a'))
+            .press(Char('s'));
+        let s = look(&mut h);
+        if s.contains("Nothing is checked") {
+            return seen;
+        }
+        assert!(s.contains("This will happen"), "{seen}");
+        h.press(Char('y'));
+        let s = look(&mut h);
+        assert!(
+            s.contains("Export Completed") || s.contains("stopped part-way"),
+            "{seen}"
+        );
+        seen
+    }
+
     /// `custsync ARGS` on this workspace.
     pub fn cli(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_custsync"))
