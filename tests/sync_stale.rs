@@ -319,6 +319,19 @@ fn a_code_that_differs_from_the_account_number_is_a_notice_not_an_everlasting_ro
     let w = World::new();
     exported_and_linked(&w, "X1", "Acme");
     w.qb_customer("Acme West", &[(Field::AccountNumber, "X1")]);
+    // Before it is imported, the row says the code will differ for good.
+    let (planned, _store) = w.planned(Mode::MissingOnly);
+    let row = &planned.plan().imports[0];
+    let note = row
+        .code_note(&planned.snapshot().qb[row.qb])
+        .expect("a note");
+    assert!(
+        note.starts_with("gets the SMSTurbo code X1-2 because another SMSTurbo customer has X1"),
+        "{note}"
+    );
+    drop(planned);
+    let (_, v) = w.cli_json(&["--dry-run"]);
+    assert_eq!(v["plan"]["imports"][0]["code_note"], note.as_str(), "{v}");
     let before = w.before();
     let report = w.engine_all().expect("import");
     w.check_step(&before, "import of Acme West");
@@ -330,6 +343,11 @@ fn a_code_that_differs_from_the_account_number_is_a_notice_not_an_everlasting_ro
             planned.plan().pairs.is_empty(),
             "run {n}: a row no Replace Option can change: {:?}",
             planned.plan().pairs
+        );
+        let notices = custsync::sync::plan::notice_words(planned.plan(), planned.snapshot());
+        assert!(
+            notices.iter().any(|n| n.contains("X1-2 ↔ X1")),
+            "said once, as a notice: {notices:?}"
         );
     }
 }
