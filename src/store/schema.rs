@@ -16,7 +16,12 @@ use crate::qbxml::Field;
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, oldest first. The schema version of a database is the number applied.
-const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key, v3_stale_links];
+const MIGRATIONS: &[Migration] = &[
+    v1_initial,
+    v2_search_key,
+    v3_spellings_and_deletions,
+    v4_stale_links,
+];
 
 /// The schema version this custsync writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -158,14 +163,45 @@ fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Issue 10: a customer's QuickBooks spellings of fields other than the name (a JSON object
+/// from field key to spelling, NULL for none); customers deleted from SMSTurbo as they were,
+/// with their links, so a delete can be undone (who deleted and who restored is kept); and the
+/// names in each company's customer type, job type and terms lists, for the screens' pickers.
+fn v3_spellings_and_deletions(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE customers ADD COLUMN qb_spellings TEXT;
+CREATE TABLE deleted_customers (
+    id INTEGER PRIMARY KEY,
+    deleted_at TEXT NOT NULL,
+    deleted_by TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    -- Every column of the customer as it was: a JSON object from column key to value.
+    customer TEXT NOT NULL,
+    -- Its links: a JSON array of {company, list_id, external_guid, created_at}.
+    links TEXT NOT NULL,
+    restored_at TEXT,
+    restored_by TEXT
+);
+CREATE INDEX deleted_customers_by_time ON deleted_customers (deleted_at);
+CREATE TABLE qb_list_names (
+    company TEXT NOT NULL,
+    list TEXT NOT NULL CHECK (list IN ('customer_type', 'job_type', 'terms')),
+    name TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (company, list, name)
+) WITHOUT ROWID;",
+    )
+}
+
 /// When QuickBooks changes underneath a link (issue 8): the operator may keep a customer in
 /// SMSTurbo only, for one company (`local_only`); an outbox item may replace a stale link
 /// (`replaces`); and the journal gains what those decisions and runs record: a link removed, a
-/// customer kept local only, a list entry added to QuickBooks, why a run stopped. SQLite cannot change a CHECK constraint, so the journal is copied into a table
-/// with the wider one.
-fn v3_stale_links(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+/// customer kept local only, a list entry added to QuickBooks, why a run stopped. SQLite cannot
+/// change a CHECK constraint, so the journal is copied into a table with the wider one.
+fn v4_stale_links(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
-        "CREATE TABLE journal_v3 (
+        "CREATE TABLE journal_v4 (
     id INTEGER PRIMARY KEY,
     run_id INTEGER NOT NULL REFERENCES runs (id),
     at TEXT NOT NULL,
@@ -181,10 +217,10 @@ fn v3_stale_links(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     status_message TEXT,
     revision INTEGER
 );
-INSERT INTO journal_v3 SELECT id, run_id, at, kind, code, list_id, field, previous, new,
+INSERT INTO journal_v4 SELECT id, run_id, at, kind, code, list_id, field, previous, new,
     status_code, status_message, revision FROM journal;
 DROP TABLE journal;
-ALTER TABLE journal_v3 RENAME TO journal;
+ALTER TABLE journal_v4 RENAME TO journal;
 CREATE INDEX journal_by_run ON journal (run_id);
 
 -- An addition the operator asked for over a stale link moves the link once QuickBooks added it.
@@ -294,9 +330,9 @@ mod tests {
     }
 
     #[test]
-    fn version_3_keeps_the_journal_and_widens_what_it_accepts() {
+    fn version_4_keeps_the_journal_and_widens_what_it_accepts() {
         let mut conn = Connection::open_in_memory().unwrap();
-        upgrade(&mut conn, 2).unwrap();
+        upgrade(&mut conn, 3).unwrap();
         conn.execute_batch(
             "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'missing_only');
              INSERT INTO journal (run_id, at, kind, code, list_id, status_message, revision)

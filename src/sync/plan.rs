@@ -759,14 +759,10 @@ fn pair_row(input: &PlanInput<'_>, pair: &Pair) -> Option<PairRow> {
     let local = &input.locals[pair.local];
     let qb = &input.qb[pair.qb];
     let groups = &input.config.replace.groups;
+    // Compared with the values the customer has in QuickBooks (its QuickBooks spellings).
     let diffs: Vec<FieldDiff> = local
-        .data
+        .qb_data()
         .differing_fields(&qb.data)
-        // The QuickBooks name is compared with the name the customer has in QuickBooks.
-        .filter(|&f| {
-            f != Field::Name
-                || !CustomerData::same_value(f, Some(local.name_for_qb()), qb.data.get(f))
-        })
         // The code is SMSTurbo's key and custsync never modifies QuickBooks: no Replace Option
         // and no run can make them agree, so a different account number is a notice on the
         // pair ([`Notice::CodeDiffers`]), not a difference that would list it for ever.
@@ -812,8 +808,7 @@ fn status_diff(local: CustomerStatus, qb_active: bool, applies: bool) -> Option<
 /// its status, and the export defaults (the default Customer Type on every exported customer,
 /// or only on those without one, as SetUp says).
 pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
-    let mut data = customer.data.clone();
-    data.set(Field::Name, customer.name_for_qb().trim());
+    let mut data = customer.qb_data().into_owned();
     if let Some(t) = config
         .export
         .customer_type
@@ -858,6 +853,7 @@ pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_, '_>) ->
         data,
         status,
         qb_name: None,
+        qb_spellings: Default::default(),
     }
 }
 
@@ -985,7 +981,7 @@ impl TypeFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qbxml::ListRef;
+    use crate::qbxml::{CustomerData, ListRef};
 
     fn local(code: &str, name: &str, status: CustomerStatus) -> Customer {
         Customer::new(code, name, status)
@@ -1276,5 +1272,26 @@ mod tests {
         r.data.clear(Field::AccountNumber);
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC");
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC-2");
+    }
+
+    #[test]
+    fn quickbooks_spellings_are_what_is_sent_and_compared() {
+        let mut f = Fixture::new();
+        // Gamma's phone differs; with QuickBooks' phone as its QuickBooks spelling it does not.
+        f.locals[2].qb_spellings.set(Field::Phone, "555-0199");
+        let p = f.plan(Mode::NotExactMatch);
+        assert!(
+            p.pairs.iter().all(|r| f.locals[r.local].code() != "C3"),
+            "{:?}",
+            p.pairs
+        );
+        let mut polish = local("C9", "Łódź", CustomerStatus::Active);
+        polish.qb_name = Some("Lodz".into());
+        polish.data.set(Field::BillCity, "Gdańsk");
+        polish.qb_spellings.set(Field::BillCity, "Gdansk");
+        let add = customer_add_for(&polish, &Config::default());
+        assert_eq!(add.data.get(Field::Name), Some("Lodz"));
+        assert_eq!(add.data.get(Field::BillCity), Some("Gdansk"));
+        assert!(problems::for_add(&add).is_empty());
     }
 }

@@ -9,7 +9,9 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
+use crate::qbxml::rules::Subject;
 use crate::qbxml::{CustomerRet, Field};
+use crate::store::Column;
 use crate::store::Customer;
 use crate::sync::plan::{
     ExportRow, ImportRow, KeptRow, MatchingSummary, MissingType, PairRow, StaleRow, candidate_names,
@@ -19,8 +21,8 @@ use crate::sync::stale::risk_of_adding_again;
 use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
-    Column, FieldDiff, RowAction, RowDetail, RowId, RowKind, RunPreview, SyncPane, SyncRow,
-    SyncView, plural,
+    Column as PaneColumn, FieldDiff, QbState, RowAction, RowDetail, RowId, RowKey, RowKind,
+    RunPreview, SyncPane, SyncRow, SyncView, WayOut, plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -130,28 +132,33 @@ pub fn sync_view(
         let detail = pair_detail(row, local, qb);
         let id = layout.pair(i);
         let name = display_name(local);
+        let key = RowKey::SmsTurbo(local.code().to_string());
         left.push((
             row.local,
             SyncRow {
                 id,
+                key: key.clone(),
                 kind: RowKind::NotInSync,
                 name: name.clone(),
                 cells: local_cells(local),
                 problems: Vec::new(),
+                actions: vec![edit(local)],
                 detail: detail.clone(),
-                actions: Vec::new(),
+                ways_out: Vec::new(),
             },
         ));
         right.push((
             row.qb,
             SyncRow {
                 id,
+                key,
                 kind: RowKind::NotInSync,
                 name,
                 cells: qb_cells(qb),
                 problems: Vec::new(),
+                actions: vec![edit(local)],
                 detail,
-                actions: Vec::new(),
+                ways_out: Vec::new(),
             },
         ));
     }
@@ -185,9 +192,9 @@ pub fn sync_view(
             columns: with_marker(
                 all,
                 vec![
-                    Column::fixed("Code", code_w),
-                    Column::fill("Name", 12, 3),
-                    Column::fixed("Status", 8),
+                    PaneColumn::fixed("Code", code_w),
+                    PaneColumn::fill("Name", 12, 3),
+                    PaneColumn::fixed("Status", 8),
                 ],
             ),
             rows: left.into_iter().map(|(_, r)| r).collect(),
@@ -197,15 +204,16 @@ pub fn sync_view(
             columns: with_marker(
                 all,
                 vec![
-                    Column::fill("Name", 12, 3),
-                    Column::fixed("Acct no.", 8),
-                    Column::fill("Type", 6, 1),
+                    PaneColumn::fill("Name", 12, 3),
+                    PaneColumn::fixed("Acct no.", 8),
+                    PaneColumn::fill("Type", 6, 1),
                 ],
             ),
             rows: right.into_iter().map(|(_, r)| r).collect(),
         },
         summary: summary(all, plan.mode, &plan.matching),
         notices: notices(plan, snapshot),
+        qb_states: qb_states(plan, snapshot),
     }
 }
 
@@ -234,17 +242,19 @@ fn stale_row(id: RowId, row: &StaleRow, snapshot: &Snapshot) -> SyncRow {
     record.extend(candidate_records(&row.candidates, snapshot));
     SyncRow {
         id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
         kind: RowKind::Stale,
         name: display_name(local),
         cells: local_cells(local),
         problems: vec![row.describe(&snapshot.qb)],
+        actions: vec![edit(local)],
         detail: held_detail(record, &row.again, local),
-        actions: held_actions(
+        ways_out: held_actions(
             &row.candidates,
             snapshot,
             &row.again,
             risk_of_adding_again(Some(&row.reason), local.name_for_qb()),
-            RowAction::KeepLocal,
+            WayOut::KeepLocal,
         ),
     }
 }
@@ -254,9 +264,11 @@ fn kept_row(id: RowId, row: &KeptRow, snapshot: &Snapshot) -> SyncRow {
     let local = &snapshot.locals[row.local];
     SyncRow {
         id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
         kind: RowKind::KeptLocal,
         name: display_name(local),
         cells: local_cells(local),
+        actions: vec![edit(local)],
         problems: vec![
             "kept in SMSTurbo only for this company: never offered for export to it".into(),
         ],
@@ -265,12 +277,12 @@ fn kept_row(id: RowId, row: &KeptRow, snapshot: &Snapshot) -> SyncRow {
             &row.again,
             local,
         ),
-        actions: held_actions(
+        ways_out: held_actions(
             &row.candidates,
             snapshot,
             &row.again,
             risk_of_adding_again(None, local.name_for_qb()),
-            RowAction::OfferAgain,
+            WayOut::OfferAgain,
         ),
     }
 }
@@ -309,23 +321,54 @@ fn held_actions(
     snapshot: &Snapshot,
     again: &ExportRow,
     risk: String,
-    last: RowAction,
-) -> Vec<RowAction> {
-    let mut actions: Vec<RowAction> = candidates
+    last: WayOut,
+) -> Vec<WayOut> {
+    let mut actions: Vec<WayOut> = candidates
         .iter()
         .map(|c| {
             let q = &snapshot.qb[c.qb];
-            RowAction::LinkTo {
+            WayOut::LinkTo {
                 list_id: q.list_id.clone(),
                 name: crate::sync::stale::candidate_name(q),
             }
         })
         .collect();
     if again.problems.is_empty() {
-        actions.push(RowAction::AddAgain { risk });
+        actions.push(WayOut::AddAgain { risk });
     }
     actions.push(last);
     actions
+}
+
+/// Where each SMSTurbo customer the plan placed stands with QuickBooks.
+fn qb_states(plan: &Plan, snapshot: &Snapshot) -> Vec<(String, QbState)> {
+    let code = |ix: LocalIx| snapshot.locals[ix].code().to_string();
+    let differing: rustc_hash::FxHashSet<LocalIx> = plan.pairs.iter().map(|p| p.local).collect();
+    let matched = plan.matched.iter().map(|p| {
+        let state = if differing.contains(&p.local) {
+            QbState::Differs
+        } else if plan.mode == crate::sync::Mode::NotExactMatch {
+            QbState::InSync
+        } else {
+            QbState::InQuickBooks
+        };
+        (code(p.local), state)
+    });
+    let held = plan
+        .stale
+        .iter()
+        .map(|r| (code(r.local), QbState::LinkChanged))
+        .chain(
+            plan.kept_local
+                .iter()
+                .map(|r| (code(r.local), QbState::KeptLocal)),
+        );
+    plan.exports
+        .iter()
+        .map(|e| (code(e.local), QbState::Missing))
+        .chain(matched)
+        .chain(held)
+        .collect()
 }
 
 /// The header line of the panes: the marks' legend first (at 80 columns the counts may not
@@ -375,9 +418,9 @@ pub fn marker(kind: RowKind) -> &'static str {
     }
 }
 
-fn with_marker(on: bool, columns: Vec<Column>) -> Vec<Column> {
+fn with_marker(on: bool, columns: Vec<PaneColumn>) -> Vec<PaneColumn> {
     if on {
-        std::iter::once(Column::fixed("", 1))
+        std::iter::once(PaneColumn::fixed("", 1))
             .chain(columns)
             .collect()
     } else {
@@ -427,6 +470,11 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     if local.name_for_qb() != local.name() {
         rec.push(("SMSTurbo name", local.name().to_string()));
     }
+    for (field, _) in local.qb_spellings.iter() {
+        if let Some(own) = local.data.get(field) {
+            rec.push((Column::Field(field).label(), format!("{own} in SMSTurbo")));
+        }
+    }
     if let Some(job) = &row.add.job_type {
         rec.push(("Customer Job", job.clone()));
     }
@@ -437,16 +485,49 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     }
     SyncRow {
         id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
         kind: kind_for(&row.problems, RowKind::Export),
         name: display_name(local),
         cells: local_cells(local),
         problems: row.problems.iter().map(ToString::to_string).collect(),
+        actions: std::iter::once(edit(local))
+            .chain(suggested_spellings(local, &row.problems))
+            .collect(),
         detail: RowDetail {
             record: rec,
             diffs: Vec::new(),
         },
-        actions: Vec::new(),
+        ways_out: Vec::new(),
     }
+}
+
+fn edit(local: &Customer) -> RowAction {
+    RowAction::Edit {
+        code: local.code().to_string(),
+    }
+}
+
+/// The QuickBooks spellings the problems suggest (Łódź → Lodz, a `:` → `-`), for the fields
+/// that can have one; `None` when there is nothing to suggest.
+fn suggested_spellings(local: &Customer, problems: &[Problem]) -> Option<RowAction> {
+    let mut spellings: Vec<(Field, String)> = Vec::new();
+    for p in problems {
+        let Problem::Value(v) = p else { continue };
+        let (Subject::Field(field), Some(suggestion)) = (v.subject, &v.suggestion) else {
+            continue;
+        };
+        if field != Field::Name && !crate::store::column::has_qb_spelling(field) {
+            continue;
+        }
+        match spellings.iter_mut().find(|(f, _)| *f == field) {
+            Some(slot) => slot.1.clone_from(suggestion),
+            None => spellings.push((field, suggestion.clone())),
+        }
+    }
+    (!spellings.is_empty()).then(|| RowAction::UseQbSpellings {
+        code: local.code().to_string(),
+        spellings,
+    })
 }
 
 /// An import: the SMSTurbo customer it would become (with the code it would get).
@@ -468,15 +549,17 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
     let name = qb.data.get(Field::Name).unwrap_or(c.name());
     SyncRow {
         id,
+        key: RowKey::QuickBooks(qb.list_id.clone()),
         kind: kind_for(&row.problems, RowKind::Import),
         name: format!("{name} (QuickBooks)"),
         cells: qb_cells(qb),
         problems: row.problems.iter().map(ToString::to_string).collect(),
+        actions: Vec::new(),
         detail: RowDetail {
             record: rec,
             diffs: Vec::new(),
         },
-        actions: Vec::new(),
+        ways_out: Vec::new(),
     }
 }
 
@@ -488,11 +571,8 @@ fn pair_detail(row: &PairRow, local: &Customer, qb: &CustomerRet) -> RowDetail {
         .iter()
         .map(|d| FieldDiff {
             label: d.field.label(),
-            smsturbo: match d.field {
-                // The name QuickBooks knows this customer by is the one compared.
-                Field::Name => local.name_for_qb().to_string(),
-                f => local.data.get(f).unwrap_or("").to_string(),
-            },
+            // What QuickBooks knows this customer by (its QuickBooks spelling) is compared.
+            smsturbo: local.qb_value(d.field).unwrap_or("").to_string(),
             quickbooks: qb.data.get(d.field).unwrap_or("").to_string(),
             applies: d.applies,
         })

@@ -270,14 +270,14 @@ pub mod scenes {
     }
 
     pub fn customer_add(h: &mut Harness) {
-        keys(h, &[Char('a')]);
+        keys(h, &[Char('n')]);
         h.type_text("C3001");
         keys(h, &[Tab]);
         h.type_text("Golden Gate Ceramics");
     }
 
     pub fn customer_add_refused(h: &mut Harness) {
-        keys(h, &[Char('a'), Tab]);
+        keys(h, &[Char('n'), Tab]);
         h.type_text("A very long customer name that QuickBooks cannot take");
         keys(h, &[Ctrl('s')]);
     }
@@ -402,7 +402,7 @@ pub mod scenes {
         let gone = "800000FF-1446676743".to_string();
         let mut s = h.backend.state();
         s.links.push(("C1003".into(), gone.clone()));
-        s.deleted.push((gone, "2026-03-02".into()));
+        s.deleted_list_ids.push((gone, "2026-03-02".into()));
         s.qb.push(crate::store::Customer::new(
             "C1003",
             "Delta Bakery & Cafe",
@@ -423,6 +423,12 @@ pub mod scenes {
         keys(h, &[Enter]);
     }
 
+    /// A name QuickBooks cannot store, with the spelling `f` would send it.
+    pub fn sync_spelling_fix(h: &mut Harness) {
+        missing_only_question(h);
+        keys(h, &[Char('y'), End, Up]);
+    }
+
     pub fn sync_filtered(h: &mut Harness) {
         missing_only_question(h);
         keys(h, &[Char('n'), Tab, Char('/')]);
@@ -432,7 +438,7 @@ pub mod scenes {
 
     pub fn run_confirmation(h: &mut Harness) {
         missing_only_question(h);
-        keys(h, &[Char('n'), Char('a'), Tab, Char('a'), Char('s')]);
+        keys(h, &[Char('n'), Char('a'), Tab, Char('a'), Char('y')]);
     }
 
     pub fn run_confirmation_missing_type(h: &mut Harness) {
@@ -441,13 +447,13 @@ pub mod scenes {
         h.app = crate::tui::app::App::new(config, PathBuf::from("/demo"), h.app_theme());
         h.settle();
         missing_only_question(h);
-        keys(h, &[Char('y'), Space, Char('s')]);
+        keys(h, &[Char('y'), Space, Char('y')]);
     }
 
     /// The progress screen, with made-up progress so it stops at an interesting point.
     pub fn progress(h: &mut Harness) {
         missing_only_question(h);
-        keys(h, &[Char('n'), Char('a'), Char('s')]);
+        keys(h, &[Char('n'), Char('a'), Char('y')]);
         h.press_offline(Char('y'));
         for (phase, done, total, note) in [
             ("Adding customers to QuickBooks", 9, 9, "Batch 3 of 3"),
@@ -466,7 +472,7 @@ pub mod scenes {
         missing_only_question(h);
         keys(
             h,
-            &[Char('n'), Char('a'), Tab, Char('a'), Char('s'), Char('y')],
+            &[Char('n'), Char('a'), Tab, Char('a'), Char('y'), Char('y')],
         );
     }
 
@@ -493,6 +499,7 @@ pub mod scenes {
         "missing_only_question",
         "sync_not_in_sync",
         "sync_blocked_row",
+        "sync_spelling_fix",
         "run_confirmation",
         "progress",
         "export_completed",
@@ -531,6 +538,7 @@ pub mod scenes {
         ("sync_missing_only", sync_missing_only),
         ("sync_not_in_sync", sync_not_in_sync),
         ("sync_blocked_row", sync_blocked_row),
+        ("sync_spelling_fix", sync_spelling_fix),
         ("sync_filtered", sync_filtered),
         ("sync_stale_row", sync_stale_row),
         ("stale_row_actions", stale_row_actions),

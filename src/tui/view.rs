@@ -140,6 +140,152 @@ pub use crate::sync::CompanyInfo;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowId(pub u64);
 
+/// A field whose value comes from one of QuickBooks' lists, and can be picked from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickFor {
+    /// SetUp's Import – Include Customer Types (several).
+    IncludeTypes,
+    /// SetUp's export default Customer Type.
+    ExportType,
+    /// SetUp's export default Customer Job (a job type).
+    ExportJob,
+    /// A customer's own Customer Type.
+    CustomerType,
+    /// A customer's Terms.
+    Terms,
+}
+
+impl PickFor {
+    pub fn title(self) -> &'static str {
+        match self {
+            PickFor::IncludeTypes => "Include Customer Types (QuickBooks' list)",
+            PickFor::ExportType | PickFor::CustomerType => "Customer Type (QuickBooks' list)",
+            PickFor::ExportJob => "Customer Job (QuickBooks' job types)",
+            PickFor::Terms => "Terms (QuickBooks' list)",
+        }
+    }
+
+    /// The list, for a sentence: "customer types".
+    pub fn list_words(self) -> &'static str {
+        match self {
+            PickFor::IncludeTypes | PickFor::ExportType | PickFor::CustomerType => "customer types",
+            PickFor::ExportJob => "job types",
+            PickFor::Terms => "terms",
+        }
+    }
+
+    /// Whether several can be chosen.
+    pub fn multi(self) -> bool {
+        self == PickFor::IncludeTypes
+    }
+
+    pub fn names(self, lists: &crate::store::list_names::QbListNames) -> &[String] {
+        match self {
+            PickFor::IncludeTypes | PickFor::ExportType | PickFor::CustomerType => {
+                &lists.customer_types
+            }
+            PickFor::ExportJob => &lists.job_types,
+            PickFor::Terms => &lists.terms,
+        }
+    }
+}
+
+/// Where an SMSTurbo customer stands with QuickBooks, for the home screen's column: from the
+/// last comparison this session, else from its stored link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QbState {
+    /// Linked to a QuickBooks customer; not compared yet this session.
+    Linked,
+    /// Matched and equal in every mapped field.
+    InSync,
+    /// Matched, and some fields differ.
+    Differs,
+    /// Matched (missing-only comparisons do not look at the fields).
+    InQuickBooks,
+    /// Not in QuickBooks: an export candidate.
+    Missing,
+    /// Linked, but QuickBooks deleted, merged away or made a job of its customer: the operator
+    /// decides at the Synchronize screen.
+    LinkChanged,
+    /// Kept in SMSTurbo only for the company compared.
+    KeptLocal,
+}
+
+impl QbState {
+    pub fn label(self) -> &'static str {
+        match self {
+            QbState::Linked => "linked",
+            QbState::InSync => "in sync",
+            QbState::Differs => "differs",
+            QbState::InQuickBooks => "in QB",
+            QbState::Missing => "missing",
+            QbState::LinkChanged => "link changed",
+            QbState::KeptLocal => "kept local",
+        }
+    }
+}
+
+/// The SMSTurbo customers, and which are linked to QuickBooks.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CustomerList {
+    pub customers: Vec<crate::store::Customer>,
+    /// Codes linked to a QuickBooks customer (in any company file).
+    pub linked: Vec<String>,
+}
+
+/// What a row stands for, whatever its position in a plan: a second comparison finds the same
+/// customer again by it (to keep its check and the cursor on it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowKey {
+    /// An SMSTurbo customer (an export, or a pair), by code.
+    SmsTurbo(String),
+    /// A QuickBooks customer SMSTurbo lacks, by ListID.
+    QuickBooks(String),
+}
+
+/// Something the operator can do to a row from the panes besides checking it. Each answers a key
+/// map [`Action`](crate::tui::action::Action), so its key is the key map's; the detail lists
+/// what the row offers. New kinds of rows bring their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowAction {
+    /// Open the SMSTurbo customer to change it; the panes compare again after a save.
+    Edit { code: String },
+    /// Give the customer the QuickBooks spellings suggested for its problems; SMSTurbo keeps
+    /// its own values.
+    UseQbSpellings {
+        code: String,
+        spellings: Vec<(crate::qbxml::Field, String)>,
+    },
+}
+
+impl RowAction {
+    /// The key map's action for it.
+    pub fn action(&self) -> crate::tui::action::Action {
+        use crate::tui::action::Action;
+        match self {
+            RowAction::Edit { .. } => Action::Edit,
+            RowAction::UseQbSpellings { .. } => Action::UseQbSpelling,
+        }
+    }
+
+    /// What it does, for the detail.
+    pub fn describe(&self) -> String {
+        match self {
+            RowAction::Edit { code } => format!("edit {code} in SMSTurbo"),
+            RowAction::UseQbSpellings { spellings, .. } => {
+                let each: Vec<String> = spellings
+                    .iter()
+                    .map(|(f, v)| format!("{} \"{v}\"", f.label()))
+                    .collect();
+                format!(
+                    "send QuickBooks {} (SMSTurbo keeps its own)",
+                    each.join(", ")
+                )
+            }
+        }
+    }
+}
+
 /// What synchronizing a row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
@@ -152,7 +298,7 @@ pub enum RowKind {
     /// Matched to several candidates; never linked automatically.
     NeedsReview,
     /// Linked, but QuickBooks changed underneath (its customer gone, or now a job): never
-    /// synchronized by itself; the operator chooses a way out ([`SyncRow::actions`]).
+    /// synchronized by itself; the operator chooses a way out ([`SyncRow::ways_out`]).
     Stale,
     /// Kept in SMSTurbo only for this company: never offered for export to it.
     KeptLocal,
@@ -172,9 +318,10 @@ impl RowKind {
 }
 
 /// A way out the operator can choose for a row QuickBooks changed underneath (or one kept local
-/// only). Each is explicit: nothing here happens by itself.
+/// only), offered together in one dialog (Enter on the row). Each is explicit: nothing here
+/// happens by itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum RowAction {
+pub enum WayOut {
     /// Link to this QuickBooks customer (a candidate: a merge's survivor, usually).
     LinkTo { list_id: String, name: String },
     /// Add it to QuickBooks (again): checked only after a confirmation that names `risk`.
@@ -185,14 +332,14 @@ pub enum RowAction {
     OfferAgain,
 }
 
-impl RowAction {
+impl WayOut {
     /// The button that offers it.
     pub fn label(&self) -> String {
         match self {
-            RowAction::LinkTo { name, .. } => format!("Link to '{name}'"),
-            RowAction::AddAgain { .. } => "Add to QuickBooks again…".into(),
-            RowAction::KeepLocal => "Keep in SMSTurbo only".into(),
-            RowAction::OfferAgain => "Offer for export again".into(),
+            WayOut::LinkTo { name, .. } => format!("Link to '{name}'"),
+            WayOut::AddAgain { .. } => "Add to QuickBooks again…".into(),
+            WayOut::KeepLocal => "Keep in SMSTurbo only".into(),
+            WayOut::OfferAgain => "Offer for export again".into(),
         }
     }
 }
@@ -261,6 +408,7 @@ pub struct RowDetail {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncRow {
     pub id: RowId,
+    pub key: RowKey,
     pub kind: RowKind,
     /// How the detail area and messages name the record: "Cobalt Marine (C1002)".
     pub name: String,
@@ -269,9 +417,11 @@ pub struct SyncRow {
     /// Why the row cannot be synchronized as it is (over-long name, non-Latin-1 text, name
     /// already used by a vendor…). A row with problems cannot be checked.
     pub problems: Vec<String>,
+    /// What can be done to it from here.
+    pub actions: Vec<RowAction>,
     pub detail: RowDetail,
     /// The ways out of a row QuickBooks changed underneath (empty for every other row).
-    pub actions: Vec<RowAction>,
+    pub ways_out: Vec<WayOut>,
 }
 
 /// One side of the synchronize screen.
@@ -296,6 +446,9 @@ pub struct SyncView {
     /// Things the operator should know before choosing, e.g. what settling an interrupted
     /// earlier run did. Shown once when the panes open.
     pub notices: Vec<String>,
+    /// Where each SMSTurbo customer the comparison placed stands, by code (for the home
+    /// screen).
+    pub qb_states: Vec<(String, QbState)>,
 }
 
 /// What the operator checked on the Synchronize screen, by row. The back end turns it into the
@@ -356,16 +509,25 @@ pub struct RunReport {
 /// Identifies a run in the journal: the store's own id, so no conversion can lose it.
 pub use crate::store::RunId;
 
-/// One past run, for the History screen.
+/// What a History line stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HistoryId {
+    Run(RunId),
+    /// A customer deleted from SMSTurbo (the store's deletion id).
+    Deletion(i64),
+}
+
+/// One past run or deletion, for the History screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub id: RunId,
+    pub id: HistoryId,
     /// When, already formatted for people.
     pub when: String,
     pub company: String,
     /// "12 exported, 3 imported, 2 updated, 1 failed".
     pub summary: String,
-    /// Whether the run made local changes that can still be undone.
+    /// Whether the run made local changes that can still be undone (a deletion: whether the
+    /// customer can still be restored).
     pub undoable: bool,
     /// What undoing would do / what the run did, one line each.
     pub details: Vec<String>,

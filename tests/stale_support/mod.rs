@@ -164,7 +164,7 @@ impl World {
     }
 
     /// A synchronization at the screen, on the real back end: Synchronize, the right company,
-    /// missing customers only, every row of both panes checked ("a"), synchronize, yes. Returns
+    /// missing customers only, every row of both panes checked ("a"), synchronize ("y"), yes. Returns
     /// the screens seen on the way, for what they said.
     pub fn screen_run(&self) -> String {
         use custsync::tui::keymap::Key::{Char, Enter, Tab};
@@ -196,7 +196,7 @@ impl World {
         h.press(Char('a'))
             .press(Tab)
             .press(Char('a'))
-            .press(Char('s'));
+            .press(Char('y'));
         let s = look(&mut h);
         if s.contains("Nothing is checked") {
             return seen;
