@@ -1,5 +1,12 @@
 //! Planning 100,000 SMSTurbo × 100,000 QuickBooks customers (target ≤ 100 ms).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 #[path = "support/customers.rs"]
 mod customers;
 use customers::fill;

@@ -106,9 +106,9 @@ fn run(command: Option<Command>, g: &Globals) -> color_eyre::Result<Outcome> {
 
 /// The workspace's customer database for a command that only reads: it works beside the
 /// custsync that holds the workspace, and takes no lock.
-fn snapshot(g: &Globals) -> color_eyre::Result<crate::store::Snapshot> {
+fn open_read_only(g: &Globals) -> color_eyre::Result<crate::store::ReadOnlyStore> {
     let dir = crate::store::Workspace::locate(g.workspace.as_deref())?;
-    Ok(crate::store::Workspace::snapshot(&dir)?)
+    Ok(crate::store::Workspace::open_read_only(&dir)?)
 }
 
 /// Prints an error and its causes, one per line, without backtraces: these are messages for the

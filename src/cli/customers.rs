@@ -65,7 +65,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::Export { file } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             if file.as_os_str() == "-" {
                 let n = csv::export(&store, std::io::stdout().lock())?;
                 errln!("Exported {n} customers.");
@@ -75,7 +75,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::List { text } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             let customers = store.search_customers(text.as_deref().unwrap_or(""), None)?;
             let mut out = std::io::stdout().lock();
             for c in &customers {
@@ -84,7 +84,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             errln!("{} customers.", customers.len());
         }
         CustomersCommand::Show { code, json } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             let Some(c) = store.customer(&code)? else {
                 color_eyre::eyre::bail!(
                     "SMSTurbo has no customer with code {code} (custsync customers list shows them)"

@@ -21,7 +21,7 @@ pub struct UndoArgs {
 }
 
 pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let store = super::snapshot(g)?;
+    let store = super::open_read_only(g)?;
     if let Some(id) = args.show {
         let Some(run) = store.run(RunId(id))? else {
             color_eyre::eyre::bail!("there is no run {id}; `custsync runs` lists them");

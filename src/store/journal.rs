@@ -95,41 +95,21 @@ impl NewRun {
     }
 }
 
-/// The operating-system user running custsync, for the journal.
+/// Who runs custsync, for the journal: the operating system's name for the account running the
+/// process (through `whoami`: getpwuid_r on Unix, so NSS and LDAP accounts are named too;
+/// GetUserNameW on Windows), else the USER, USERNAME or LOGNAME the environment gives (a
+/// container's uid may have no account), else `unknown`.
 pub fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
-        .or_else(user_from_uid)
+    let from_env = || {
+        ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+    };
+    whoami::username()
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(from_env)
         .unwrap_or_else(|| "unknown".to_string())
-}
-
-/// Services, cron jobs and containers often run without USER set; the journal should still say
-/// who ran a sync. The process's uid (the owner of /proc/self, so Linux only: elsewhere this
-/// finds nothing and the user is `unknown`), named by /etc/passwd or shown as `uid N`.
-#[cfg(unix)]
-fn user_from_uid() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").ok()?.uid();
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    Some(passwd_name(&passwd, uid).unwrap_or_else(|| format!("uid {uid}")))
-}
-
-/// The name an /etc/passwd text (`name:password:uid:...` lines) gives `uid`: the first line
-/// with it, as getpwuid answers.
-#[cfg(unix)]
-fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
-    passwd.lines().find_map(|line| {
-        let mut parts = line.split(':');
-        let name = parts.next()?;
-        let id = parts.nth(1)?;
-        (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    })
-}
-
-#[cfg(not(unix))]
-fn user_from_uid() -> Option<String> {
-    None
 }
 
 /// How many customers each kind of entry touched in a run.
@@ -446,29 +426,19 @@ impl StoreTx<'_> {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    /// `id -un` asks the same name service (NSS) custsync now asks.
+    #[cfg(unix)]
     #[test]
-    fn a_uid_is_named_by_the_first_passwd_line_with_it() {
-        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
-                      # a comment\n\
-                      +\n\
-                      1000:x:1001:1001::/home/numbers:/bin/sh\n\
-                      svc:x:1000:1000::/srv:/bin/sh\n\
-                      toor:x:0:0::/root:/bin/sh\n";
-        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
-        // The uid is the third field, not a name that looks like one.
-        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("svc"));
-        assert_eq!(passwd_name(passwd, 1001).as_deref(), Some("1000"));
-        assert_eq!(passwd_name(passwd, 42), None);
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn without_user_variables_the_process_owner_is_still_named() {
-        let who = user_from_uid().expect("Linux has /proc/self");
-        assert!(!who.trim().is_empty());
+    fn the_user_is_the_accounts_name_as_the_name_service_gives_it() {
+        let out = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .expect("id runs");
+        assert!(out.status.success());
+        assert_eq!(os_user(), String::from_utf8_lossy(&out.stdout).trim());
     }
 }

@@ -5,6 +5,13 @@
 //! worded by the same catalog. What it imitates itself is QuickBooks' side: a sandbox company
 //! with its Integrated Applications state, batches with progress and cancel, a journal with undo.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,6 +1,13 @@
 //! Driving the app without a terminal: keys in, screen text and commands out. Used by the TUI
 //! tests, the screenshot example and the benchmarks.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
+
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;

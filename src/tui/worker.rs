@@ -4,7 +4,8 @@
 //! The app sends [`Command`]s; the worker answers each with exactly one final [`Event`] (success
 //! or [`Event::Failed`]), possibly preceded by intermediate events (progress, questions). What
 //! the work *is* lives behind [`Backend`]: [`super::backend::RealBackend`] implements it over the
-//! store and the sync core; [`super::fake::FakeBackend`] in memory for tests and development.
+//! store and the sync core; `super::fake::FakeBackend` (test support only) in memory for tests
+//! and development.
 
 use std::fmt;
 use std::panic::AssertUnwindSafe;
