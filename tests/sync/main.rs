@@ -13,3 +13,6 @@ mod cli;
 mod crash;
 mod engine;
 mod round_trips;
+mod stale;
+mod stale_props;
+mod stale_support;
