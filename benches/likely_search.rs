@@ -144,6 +144,8 @@ fn bench(c: &mut Criterion) {
                 customer_types: &[],
                 job_types: &[],
                 mode: Mode::NotExactMatch,
+                kept_local: &[],
+                deletions: &Default::default(),
             });
             let exports = candidates(&plan.exports, |r| Record::from_customer(&locals[r.local]));
             let imports = candidates(&plan.imports, |r| Record::from_data(&qbs[r.qb].data));

@@ -68,9 +68,40 @@ fn bench(c: &mut Criterion) {
                 customer_types: &[],
                 job_types: &[],
                 mode: Mode::NotExactMatch,
+                kept_local: &[],
+                deletions: &Default::default(),
             });
             black_box(plan.pairs.len())
         })
+    });
+    // Folding repeated ListIDs runs on every read, before planning: nearly always there are
+    // none; a busy company repeats a few.
+    g.bench_function("fold 100k, no repeats", |b| {
+        b.iter_batched(
+            || qb.clone(),
+            // The list goes back out: dropping 100,000 customers is not folding's cost.
+            |mut list| {
+                (
+                    black_box(custsync::sync::fold::fold_duplicates(&mut list)),
+                    list,
+                )
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("fold 100k, 100 repeated", |b| {
+        let mut repeated = qb.clone();
+        repeated.extend(qb.iter().step_by(1000).cloned());
+        b.iter_batched(
+            || repeated.clone(),
+            |mut list| {
+                (
+                    black_box(custsync::sync::fold::fold_duplicates(&mut list)),
+                    list,
+                )
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

@@ -87,6 +87,8 @@ fn plan_and_snapshot() -> (Plan, Snapshot, Config) {
         customer_types: &[],
         job_types: &[],
         mode: Mode::NotExactMatch,
+        kept_local: &[],
+        deletions: &Default::default(),
     });
     let snapshot = Snapshot {
         locals,

@@ -95,6 +95,9 @@ pub fn undo(args: UndoArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         report.removed.len(),
         report.restored.len()
     );
+    for line in &report.links {
+        outln!("  {line}");
+    }
     for skip in &report.kept {
         outln!("  kept {}: {}", skip.code, skip.reason);
     }

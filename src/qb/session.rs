@@ -356,13 +356,17 @@ impl<'c> Session<'c> {
 
     /// What a read of the customer list asks once the customers are in, in one document (one
     /// round trip, which over the Web Connector is one poll): the customers deleted since
-    /// `deleted_since` (`None`: every record QuickBooks keeps), how many customers there are
+    /// `deleted_since` (`None`: every record QuickBooks keeps; not asked at all with
+    /// `deleted_refused`, the answer QuickBooks already gave in this session), how many customers there are
     /// now, one customer by ListID (its EditSequence: has it gone back?), and the customer and
     /// job types. A `ListDeletedQuery` QuickBooks refuses is an answer here
     /// ([`ListFacts::deleted`]), not a failure: the caller decides what it cannot know then.
     pub fn list_facts(&mut self, q: &ListFactsQuery<'_>) -> Result<ListFacts, SessionError> {
         let mut doc = self.document(OnError::ContinueOnError);
-        let deleted = self.push(&mut doc, deleted_query(q.deleted_since));
+        let deleted = match q.deleted_refused {
+            Some(status) => Err(status),
+            None => Ok(self.push(&mut doc, deleted_query(q.deleted_since))),
+        };
         let count = self.push(&mut doc, count_query());
         let probe = q.probe.map(|list_id| {
             self.push(
@@ -388,10 +392,13 @@ impl<'c> Session<'c> {
                 })?;
             Ok(response.responses.swap_remove(i))
         };
-        let deleted = match deleted_from(take("ListDeletedQuery", &deleted)?) {
-            Ok(d) => Ok(d),
-            Err(SessionError::Status { status, .. }) => Err(status),
-            Err(e) => return Err(e),
+        let deleted = match deleted {
+            Ok(id) => match deleted_from(take("ListDeletedQuery", &id)?) {
+                Ok(d) => Ok(d),
+                Err(SessionError::Status { status, .. }) => Err(status),
+                Err(e) => return Err(e),
+            },
+            Err(refused) => Err(refused.clone()),
         };
         let customer_count = count_from(take("CustomerQuery", &count)?)?;
         let probe = match probe {
@@ -421,6 +428,35 @@ impl<'c> Session<'c> {
             )?,
             job_types: entries_from("JobTypeQuery", take("JobTypeQuery", &job_types)?)?,
         })
+    }
+
+    /// One customer or job, by ListID or by FullName (`Parent:Job`), with the mapped elements;
+    /// `None` when QuickBooks has none (status 1, or 500 "not found").
+    pub fn customer_by(
+        &mut self,
+        selection: Selection,
+    ) -> Result<Option<CustomerRet>, SessionError> {
+        let r = self.single(RequestBody::CustomerQuery(CustomerQuery {
+            selection,
+            include_ret: mapped_ret_elements()
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
+            ..CustomerQuery::default()
+        }))?;
+        if r.status.code == codes::NO_MATCH || r.status.code == codes::PARTIAL_MATCH {
+            // 500 with a single key: that key was not found.
+            if !matches!(&r.body, ResponseBody::Customers(c) if !c.is_empty()) {
+                return Ok(None);
+            }
+        }
+        match succeeded("CustomerQuery", r)?.body {
+            ResponseBody::Customers(c) => Ok(c.into_iter().next()),
+            ResponseBody::Empty => Ok(None),
+            _ => Err(SessionError::Protocol(
+                "a customer query answered with something other than customers".into(),
+            )),
+        }
     }
 
     /// All customer types, active and inactive.
@@ -755,6 +791,9 @@ pub struct ListFactsQuery<'a> {
     pub deleted_since: Option<&'a QbDateTime>,
     /// A customer to look up by ListID.
     pub probe: Option<&'a str>,
+    /// How QuickBooks refused `ListDeletedQuery` earlier in this session: not asked again
+    /// (one run asks at most once), and [`ListFacts::deleted`] is this refusal.
+    pub deleted_refused: Option<&'a Status>,
 }
 
 /// What [`Session::list_facts`] learned.

@@ -21,6 +21,9 @@ text_enum! {
         CsvImport => "csv_import",
         /// Undoing another run's local changes.
         Undo => "undo",
+        /// The operator linked or unlinked a customer (`custsync link`, `unlink`, or a stale
+        /// row's way out on the Synchronize screen).
+        Link => "link",
     }
 }
 
@@ -54,6 +57,17 @@ text_enum! {
         Failed => "failed",
         /// An earlier change reverted by an undo run.
         Undone => "undone",
+        /// A link removed (the ListID it had; why in the message).
+        Unlinked => "unlinked",
+        /// The customer is kept in SMSTurbo only for the run's company: never offered for export
+        /// to it until the operator says otherwise (`new` says which way: `local only` or
+        /// `offered again`).
+        LocalOnly => "local_only",
+        /// A list entry added to QuickBooks (the export default Customer Type or Job Type):
+        /// `new` names it, `list_id` is QuickBooks' ListID for it. No customer: `code` is empty.
+        ListAdded => "list_added",
+        /// Why the run stopped before it finished (the message). No customer: `code` is empty.
+        Stopped => "stopped",
     }
 }
 
@@ -108,6 +122,13 @@ pub struct RunCounts {
     pub linked: u64,
     pub failed: u64,
     pub undone: u64,
+    pub unlinked: u64,
+    /// Customers kept local only, or offered for export again.
+    pub local_only: u64,
+    /// List entries added to QuickBooks.
+    pub lists_added: u64,
+    /// Whether the run says why it stopped.
+    pub stopped: bool,
 }
 
 /// A run as the journal has it.
@@ -154,6 +175,23 @@ impl NewEntry {
             new: None,
             status_code: None,
             status_message: None,
+        }
+    }
+
+    /// Why a run stopped before it finished.
+    pub fn stopped(message: &str) -> NewEntry {
+        NewEntry {
+            status_message: Some(message.to_string()),
+            ..NewEntry::new(EntryKind::Stopped, "")
+        }
+    }
+
+    /// A list entry added to QuickBooks: what it is ("Customer Type 'Retail'") and its ListID.
+    pub fn list_added(what: &str, list_id: Option<&str>) -> NewEntry {
+        NewEntry {
+            new: Some(what.to_string()),
+            list_id: list_id.map(str::to_string),
+            ..NewEntry::new(EntryKind::ListAdded, "")
         }
     }
 
@@ -232,7 +270,9 @@ fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
 fn with_counts(conn: &Connection, mut run: Run) -> Result<Run, StoreError> {
     let counts = query_rows(
         conn,
-        "SELECT kind, count(DISTINCT code) FROM journal WHERE run_id = ?1 GROUP BY kind",
+        // Entries without a customer (list entries added) count what they name.
+        "SELECT kind, count(DISTINCT CASE WHEN code = '' THEN new ELSE code END) FROM journal \
+         WHERE run_id = ?1 GROUP BY kind",
         [run.id.0],
         |r| Ok((r.get::<_, EntryKind>(0)?, r.get::<_, i64>(1)?)),
         "reading the journal",
@@ -247,6 +287,10 @@ fn with_counts(conn: &Connection, mut run: Run) -> Result<Run, StoreError> {
             EntryKind::Linked => c.linked = n,
             EntryKind::Failed => c.failed = n,
             EntryKind::Undone => c.undone = n,
+            EntryKind::Unlinked => c.unlinked = n,
+            EntryKind::LocalOnly => c.local_only = n,
+            EntryKind::ListAdded => c.lists_added = n,
+            EntryKind::Stopped => c.stopped = n > 0,
         }
     }
     Ok(run)

@@ -491,6 +491,21 @@ pub trait StoreRead: sealed::HasConnection {
         mirror::deleted(self.connection(), company)
     }
 
+    /// Every link of customer `code`, across company files.
+    fn links_of(&self, code: &str) -> Result<Vec<Link>, StoreError> {
+        links::of_customer(self.connection(), code)
+    }
+
+    /// Codes of the customers kept local only for `company`: never offered for export to it.
+    fn local_only(&self, company: &str) -> Result<Vec<String>, StoreError> {
+        links::local_only(self.connection(), company)
+    }
+
+    /// The companies customer `code` is kept local only for.
+    fn local_only_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        links::local_only_of(self.connection(), code)
+    }
+
     fn batch(&self, batch: BatchId) -> Result<Option<Batch>, StoreError> {
         outbox::get(self.connection(), batch)
     }

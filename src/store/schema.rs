@@ -20,7 +20,8 @@ const MIGRATIONS: &[Migration] = &[
     v1_initial,
     v2_search_key,
     v3_spellings_and_deletions,
-    v4_mirror,
+    v4_stale_links,
+    v5_mirror,
 ];
 
 /// The schema version this custsync writes.
@@ -194,10 +195,52 @@ CREATE TABLE qb_list_names (
     )
 }
 
+/// When QuickBooks changes underneath a link (issue 8): the operator may keep a customer in
+/// SMSTurbo only, for one company (`local_only`); an outbox item may replace a stale link
+/// (`replaces`); and the journal gains what those decisions and runs record: a link removed, a
+/// customer kept local only, a list entry added to QuickBooks, why a run stopped. SQLite cannot
+/// change a CHECK constraint, so the journal is copied into a table with the wider one.
+fn v4_stale_links(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE journal_v4 (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('exported', 'imported', 'replaced', 'linked', 'failed', 'undone',
+                        'unlinked', 'local_only', 'list_added', 'stopped')),
+    code TEXT NOT NULL,
+    list_id TEXT,
+    field TEXT,
+    previous TEXT,
+    new TEXT,
+    status_code INTEGER,
+    status_message TEXT,
+    revision INTEGER
+);
+INSERT INTO journal_v4 SELECT id, run_id, at, kind, code, list_id, field, previous, new,
+    status_code, status_message, revision FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v4 RENAME TO journal;
+CREATE INDEX journal_by_run ON journal (run_id);
+
+-- An addition the operator asked for over a stale link moves the link once QuickBooks added it.
+ALTER TABLE outbox_items ADD COLUMN replaces TEXT;
+
+-- SMSTurbo customers the operator keeps out of one company: never offered for export to it.
+CREATE TABLE local_only (
+    company TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, company)
+) WITHOUT ROWID;",
+    )
+}
+
 /// The mirror of each company's QuickBooks customers (issue 13, `super::mirror`): one state row
 /// per company file, its customers by ListID (the mapped values in one string plus where each
 /// ends, as `CustomerData` keeps them), and the deletions QuickBooks reported.
-fn v4_mirror(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+fn v5_mirror(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     tx.execute_batch(
         "CREATE TABLE mirrors (
     id INTEGER PRIMARY KEY,
@@ -304,20 +347,25 @@ pub(crate) fn needs_upgrade(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(user_version(conn)? < LATEST || !missing_field_columns(conn)?.is_empty())
 }
 
-/// Whether this is a schema 3 from before issue 10 and issue 13 were merged: both added a
-/// migration 3 in parallel (neither shipped), and a development build of issue 13 made the
-/// mirror its 3 (in two layouts). Such a database has the mirror and none of issue 10's tables.
-fn has_mirror_as_3(conn: &Connection) -> rusqlite::Result<bool> {
-    let table = |name: &str| -> rusqlite::Result<bool> {
-        conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n > 0)
-    };
-    Ok(table("mirrors")? && !table("deleted_customers")?)
+/// Whether this database had the mirror as its last migration before it became 5. Issue 13 was
+/// developed while other branches added migrations in parallel, and its development builds made
+/// the mirror their 3 (beside issue 10's 3, in two layouts) and then their 4 (beside issue 8's
+/// stale links). Neither shipped; such a database has the mirror at a version below
+/// [`MIRROR_VERSION`], where no released migration creates it.
+fn has_mirror_early(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
+    if version >= MIRROR_VERSION {
+        return Ok(false);
+    }
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mirrors'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
 }
+
+/// The version that creates the mirror ([`v5_mirror`]).
+const MIRROR_VERSION: i64 = 5;
 
 /// Brings the database to `target` (at most [`LATEST`]) in one transaction. The caller has
 /// already refused databases newer than this custsync.
@@ -325,13 +373,14 @@ pub(crate) fn upgrade(conn: &mut Connection, target: i64) -> rusqlite::Result<()
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have upgraded meanwhile.
     let mut from = user_version(&tx)?;
-    if from == 3 && has_mirror_as_3(&tx)? {
-        // The mirror is a copy QuickBooks can give again: dropped, it is made anew as 4 and the
-        // next synchronization reads every customer.
+    if has_mirror_early(&tx, from)? {
+        // The mirror is a copy QuickBooks can give again: dropped, it is made anew as 5 and the
+        // next synchronization reads every customer. It was that build's last migration, so
+        // the database is otherwise at the version before, and gets the migrations it missed.
         tx.execute_batch(
             "DROP TABLE mirror_deleted; DROP TABLE mirror_customers; DROP TABLE mirrors;",
         )?;
-        from = 2;
+        from -= 1;
     }
     for (i, migration) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
@@ -408,7 +457,8 @@ mod tests {
         )
         .unwrap();
         upgrade(&mut conn, LATEST).unwrap();
-        assert_eq!(user_version(&conn).unwrap(), 4);
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        assert!(table_exists(&conn, "local_only"));
         assert!(table_exists(&conn, "mirrors"));
         let spellings: String = conn
             .query_row("SELECT qb_spellings FROM customers", [], |r| r.get(0))
@@ -420,7 +470,7 @@ mod tests {
     fn a_database_with_the_mirror_as_3_gets_issue_10s_tables_and_a_new_mirror() {
         // Both layouts an issue-13 development build wrote: field ends, then field lengths.
         for older in [true, false] {
-            let mut conn = database_made_by(&[v1_initial, v2_search_key, v4_mirror]);
+            let mut conn = database_made_by(&[v1_initial, v2_search_key, v5_mirror]);
             if older {
                 conn.execute_batch(
                     "ALTER TABLE mirror_customers RENAME COLUMN field_lengths TO field_ends",
@@ -435,8 +485,9 @@ mod tests {
             )
             .unwrap();
             upgrade(&mut conn, LATEST).unwrap();
-            assert_eq!(user_version(&conn).unwrap(), 4);
+            assert_eq!(user_version(&conn).unwrap(), LATEST);
             assert!(columns(&conn, "customers").contains(&"qb_spellings".to_string()));
+            assert!(table_exists(&conn, "local_only"));
             assert!(table_exists(&conn, "deleted_customers"));
             assert!(table_exists(&conn, "qb_list_names"));
             assert!(columns(&conn, "mirror_customers").contains(&"field_lengths".to_string()));
@@ -453,6 +504,131 @@ mod tests {
                 "customers kept, the mirror made anew"
             );
         }
+    }
+
+    /// Stores one mirror (state row only) for company file `f`.
+    fn store_a_mirror(conn: &Connection) {
+        conn.execute_batch(
+            "INSERT INTO mirrors (company, company_name, fields, overlap_secs, read_at, \
+                                  deletions) VALUES ('f', 'F', '', 0, 't', 1);",
+        )
+        .unwrap();
+    }
+
+    fn mirrors(conn: &Connection) -> i64 {
+        conn.query_row("SELECT count(*) FROM mirrors", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn only_version_5_makes_the_mirror() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, MIRROR_VERSION - 1).unwrap();
+        assert!(!table_exists(&conn, "mirrors"));
+        upgrade(&mut conn, MIRROR_VERSION).unwrap();
+        assert!(table_exists(&conn, "mirrors"));
+    }
+
+    #[test]
+    fn a_database_main_made_as_4_gains_the_mirror_and_keeps_its_stale_link_decisions() {
+        let mut conn = database_made_by(&[
+            v1_initial,
+            v2_search_key,
+            v3_spellings_and_deletions,
+            v4_stale_links,
+        ]);
+        conn.execute_batch(
+            "INSERT INTO customers (id, code_key, status, created_at, updated_at, code, name) \
+                 VALUES (1, 'c1', 'Active', 't', 't', 'C1', 'N');
+             INSERT INTO local_only (company, customer_id, created_at) VALUES ('f', 1, 't');
+             INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'link');
+             INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'local_only', 'C1');",
+        )
+        .unwrap();
+        assert!(needs_upgrade(&conn).unwrap());
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        assert!(table_exists(&conn, "mirror_customers"));
+        store_a_mirror(&conn);
+        let kept: (i64, String) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM local_only), (SELECT kind FROM journal)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (1, "local_only".to_string()));
+    }
+
+    #[test]
+    fn a_database_with_the_mirror_as_4_gets_the_stale_link_tables_and_a_new_mirror() {
+        let mut conn = database_made_by(&[
+            v1_initial,
+            v2_search_key,
+            v3_spellings_and_deletions,
+            v5_mirror,
+        ]);
+        store_a_mirror(&conn);
+        conn.execute_batch(
+            "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'missing_only');
+             INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'exported', 'C1');",
+        )
+        .unwrap();
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        assert!(table_exists(&conn, "local_only"));
+        assert!(columns(&conn, "outbox_items").contains(&"replaces".to_string()));
+        conn.execute(
+            "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(mirrors(&conn), 0, "the mirror made anew");
+        // Upgrading again changes nothing.
+        store_a_mirror(&conn);
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(mirrors(&conn), 1);
+    }
+
+    #[test]
+    fn version_4_keeps_the_journal_and_widens_what_it_accepts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'missing_only');
+             INSERT INTO journal (run_id, at, kind, code, list_id, status_message, revision)
+                 VALUES (1, 't', 'exported', 'C1', 'L1', NULL, 3);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+                []
+            )
+            .is_err()
+        );
+        upgrade(&mut conn, LATEST).unwrap();
+        let kept: (String, String, Option<String>, i64) = conn
+            .query_row(
+                "SELECT kind, code, list_id, revision FROM journal WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("exported".into(), "C1".into(), Some("L1".into()), 3));
+        conn.execute(
+            "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+            [],
+        )
+        .unwrap();
+        let indexed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexed, 1);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::config::Config;
 use crate::qb::session::Session;
 use crate::qb::trace::Trace;
 use crate::qb::{AccessPrompt, Connection};
-use crate::qbxml::{CustomerRet, ListDeletedRet};
+use crate::qbxml::CustomerRet;
 use crate::store::{Customer, Link, Store, StoreError, StoreRead};
 
 use super::apply::Apply;
@@ -41,9 +41,11 @@ use super::matching::LinkRef;
 use super::plan::{Mode, Plan, PlanInput, TakenNames};
 use super::read::{self, ReadRequest, ReadSummary};
 use super::recover;
+use super::relink;
 use super::report::{
     ApplyOptions, Phase, Progress, RecoveryReport, RunReport, Selection, SyncError,
 };
+use super::stale::{self, Deletions};
 
 /// What the operator confirms before anything else happens (SPEC §5.4).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -61,15 +63,19 @@ pub struct CompanyInfo {
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub locals: Vec<Customer>,
-    /// Every QuickBooks customer, jobs included (planning leaves jobs out).
+    /// Every QuickBooks customer, jobs included (planning leaves jobs out), each ListID once.
     pub qb: Vec<CustomerRet>,
     pub links: Vec<Link>,
     /// FullNames.
     pub customer_types: Vec<String>,
     pub job_types: Vec<String>,
-    /// The customers QuickBooks reported deleted or merged away (kept in the mirror after
-    /// QuickBooks forgets them), so a link to one can say what became of it.
-    pub deleted: Vec<ListDeletedRet>,
+    /// Codes of the customers the operator keeps out of this company.
+    pub kept_local: Vec<String>,
+    /// What QuickBooks said about linked customers it no longer lists.
+    pub deletions: Deletions,
+    /// Copies of customers QuickBooks listed more than once in the read (changed meanwhile),
+    /// folded into one.
+    pub folded: usize,
 }
 
 /// A synchronization connected to QuickBooks: the company is known, nothing is read yet.
@@ -163,6 +169,18 @@ impl<'c> SyncEngine<'c> {
         &self.company.file
     }
 
+    /// Links SMSTurbo customer `code` to the QuickBooks customer with ListID (or full name)
+    /// `target`, as the operator asks ([`super::relink`]): a journal run of its own. Read both
+    /// sides again afterwards to plan with it.
+    pub fn link_customer(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        target: &str,
+    ) -> Result<relink::Linked, relink::LinkError> {
+        relink::link(&mut self.session, store, &self.company, code, target)
+    }
+
     /// Settles every batch an earlier run left sent or in doubt for this company (asking
     /// QuickBooks with `oldMessageSetID`, else looking the customers up), before anything new is
     /// sent. [`SyncEngine::load`] calls it; it is public so a front end can run it on its own.
@@ -182,7 +200,9 @@ impl<'c> SyncEngine<'c> {
 
     /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, QuickBooks'
     /// customers (only what changed since the last synchronization when custsync can be sure,
-    /// every one otherwise: see [`super::read`]), customer and job types.
+    /// every one otherwise; a customer listed twice because it changed during the read is kept
+    /// once: see [`super::read`]), customer and job types, and what QuickBooks said about
+    /// linked customers it no longer lists (from the read's own ListDeletedQuery).
     pub fn load(
         self,
         store: &mut Store,
@@ -226,6 +246,8 @@ impl<'c> SyncEngine<'c> {
             (locals, qb)
         });
         let (locals, qb) = (locals?, qb?);
+        let kept_local = store.local_only(self.company_key())?;
+        let deletions = stale::deletions(&links, &qb.customers, &qb.deleted);
         let names =
             |types: Vec<crate::qbxml::ListRet>| types.into_iter().map(|t| t.full_name).collect();
         Ok(Loaded {
@@ -238,7 +260,9 @@ impl<'c> SyncEngine<'c> {
                 links,
                 customer_types: names(qb.customer_types),
                 job_types: names(qb.job_types),
-                deleted: qb.deleted,
+                kept_local,
+                deletions,
+                folded: qb.folded,
             },
         })
     }
@@ -301,6 +325,12 @@ impl<'c> Loaded<'c> {
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
             mode,
+            kept_local: &snapshot
+                .kept_local
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            deletions: &snapshot.deletions,
         });
         let names = plan.names_to_check();
         if !names.is_empty() {

@@ -51,12 +51,13 @@ pub use reason::{FullReason, ReadKind, ReadRequest, ReadSummary};
 use crate::config::Config;
 use crate::qb::QbError;
 use crate::qb::session::{ListFacts, ListFactsQuery, Session, SessionError, mapped_ret_elements};
-use crate::qbxml::status::codes;
+use crate::qbxml::status::{Status, codes};
 use crate::qbxml::{CustomerRet, ListDeletedRet, ListFilter, ListRet, QbDateTime};
 use crate::store::{Folded, MirrorState, Newest, Store, StoreRead};
 
 use super::engine::CompanyInfo;
 use super::fault;
+use super::fold::fold_duplicates;
 use super::report::{Phase, Progress, SyncError};
 
 /// Seconds every read starts before the watermark, before adding the read's own duration.
@@ -67,8 +68,11 @@ pub const BASE_OVERLAP_SECS: u32 = 3600;
 pub(super) struct QbRead {
     /// In QuickBooks' list order, one per ListID (see [`listing`]).
     pub customers: Vec<CustomerRet>,
-    /// Every deletion the mirror knows of.
-    pub deleted: Vec<ListDeletedRet>,
+    /// Every deletion the mirror knows of, or the status QuickBooks refused `ListDeletedQuery`
+    /// with (a full read goes on without: see [`super::stale`]).
+    pub deleted: Result<Vec<ListDeletedRet>, Status>,
+    /// Copies of customers the read met more than once (changed while it read), folded into one.
+    pub folded: usize,
     pub customer_types: Vec<ListRet>,
     pub job_types: Vec<ListRet>,
     pub summary: ReadSummary,
@@ -182,12 +186,22 @@ fn full(
         );
     }
     let overlap = overlap_after(started);
-    let facts = session.list_facts(&ListFactsQuery::default())?;
-    let (deleted, deletions) = match &facts.deleted {
-        Ok(d) => (d.clone(), true),
-        Err(_) => (Vec::new(), false),
+    // An incremental read that QuickBooks refused ListDeletedQuery a moment ago is not asked
+    // again: one run asks once.
+    let refused = match &reason {
+        FullReason::NoDeletions { status } => status.as_ref(),
+        _ => None,
     };
-    let records = listing::fold_by_list_id(read);
+    let facts = session.list_facts(&ListFactsQuery {
+        deleted_refused: refused,
+        ..ListFactsQuery::default()
+    })?;
+    let (stored_deleted, deletions) = match &facts.deleted {
+        Ok(d) => (d.as_slice(), true),
+        Err(_) => (&[][..], false),
+    };
+    let mut records = read;
+    let folded = fold_duplicates(&mut records);
     let seen = Seen::of(&records);
     let state = MirrorState {
         company: company.file.clone(),
@@ -199,7 +213,7 @@ fn full(
         read_at: Utc::now(),
         deletions,
     };
-    store.transaction(|tx| tx.replace_mirror(&state, &records, &deleted))?;
+    store.transaction(|tx| tx.replace_mirror(&state, &records, stored_deleted))?;
     fault::point("read:full-stored");
     let customers = listing::planning_list(records);
     Ok(QbRead {
@@ -210,7 +224,8 @@ fn full(
             customers: customers.len(),
         },
         customers,
-        deleted,
+        deleted: facts.deleted,
+        folded,
         customer_types: facts.customer_types,
         job_types: facts.job_types,
     })
@@ -285,6 +300,7 @@ impl Incremental<'_> {
         let facts = session.list_facts(&ListFactsQuery {
             deleted_since: Some(&from),
             probe: self.state.newest.as_ref().map(|n| n.list_id.as_str()),
+            deleted_refused: None,
         })?;
         let deleted = match facts.deleted.clone() {
             Ok(d) => d,
@@ -344,7 +360,13 @@ impl Incremental<'_> {
                 customers: customers.len(),
             },
             customers,
-            deleted: store.mirror_deleted(company)?,
+            deleted: Ok(store.mirror_deleted(company)?),
+            folded: read.len()
+                - read
+                    .iter()
+                    .map(|c| &c.list_id)
+                    .collect::<HashSet<_>>()
+                    .len(),
             customer_types: facts.customer_types,
             job_types: facts.job_types,
         }))

@@ -19,8 +19,14 @@
 //! Connector's status line still say it every time).
 //!
 //! Nobody is there to agree to add the export default Customer Type / Job Type, so when
-//! QuickBooks lacks them no customer is exported (each is journaled with the reason); imports and
-//! replacements still go ahead.
+//! QuickBooks lacks them no customer that would carry one is exported (each is journaled with
+//! the reason); imports and replacements still go ahead.
+//!
+//! Nobody is there to choose for a stale link either (QuickBooks' customer deleted, merged away
+//! or made a job): its customer is never exported, imported or relinked by a scheduled run. Each
+//! is listed with its reason, and journaled like a candidate left out, until the operator
+//! chooses (at the screen, or `custsync link` / `unlink` / `sync --export-anyway`). Customers
+//! the operator keeps local only are simply not offered.
 //!
 //! It is the sync core's policy for unattended runs, plugged into the Web Connector service
 //! through its `ScheduledWork` seam, so the protocol layer never depends on the sync core.
@@ -34,7 +40,7 @@ use crate::qb::trace::Trace;
 use crate::qb::{Connection, NoPrompt};
 use crate::store::{NewEntry, RunOutcome, Store, StoreError, Workspace};
 use crate::sync::matching::MatchedBy;
-use crate::sync::problems::{self, Problem};
+use crate::sync::problems;
 use crate::sync::{
     ApplyOptions, Mode, NoProgress, Plan, RecoveryReport, RunReport, Selection, Snapshot,
     SyncEngine, SyncError,
@@ -74,6 +80,8 @@ pub struct ScheduledReport {
     pub run: Option<RunReport>,
     pub skipped_exports: Vec<Skipped>,
     pub skipped_imports: Vec<Skipped>,
+    /// Linked customers QuickBooks changed underneath, left for the operator (key: the code).
+    pub stale: Vec<Skipped>,
 }
 
 impl ScheduledReport {
@@ -103,6 +111,10 @@ impl ScheduledReport {
             (failed, "refused by QuickBooks"),
             (self.skipped_exports.len(), "not exported (problems)"),
             (self.skipped_imports.len(), "not imported (problems)"),
+            (
+                self.stale.len(),
+                "linked customer(s) QuickBooks changed underneath, left for you to decide",
+            ),
             (in_doubt, "with an unknown outcome"),
         ] {
             if n > 0 {
@@ -183,12 +195,19 @@ impl ScheduledSync {
         let choice = choose(schedule, planned.snapshot(), planned.plan());
         report.skipped_exports = choice.skipped_exports;
         report.skipped_imports = choice.skipped_imports;
+        report.stale = stale_rows(planned.snapshot(), planned.plan());
+        let left_out: Vec<Skipped> = report
+            .skipped_exports
+            .iter()
+            .chain(&report.stale)
+            .cloned()
+            .collect();
         let newly_skipped = {
             let last = self.last_skipped();
-            report.skipped_exports.iter().any(|s| !last.contains(s))
+            left_out.iter().any(|s| !last.contains(s))
         };
         if !choice.worth_a_run && !newly_skipped {
-            *self.last_skipped() = report.skipped_exports.clone();
+            *self.last_skipped() = left_out;
             return Ok(report);
         }
         // Applying ends the sync session; what is left is local.
@@ -199,13 +218,13 @@ impl ScheduledSync {
             &mut NoProgress,
         )?;
         if let Some(id) = run.run
-            && !report.skipped_exports.is_empty()
+            && !left_out.is_empty()
         {
-            journal_skipped(&mut store, id, &run, &report.skipped_exports)?;
+            journal_skipped(&mut store, id, &run, &left_out)?;
         }
         report.run = Some(run);
         // Only once they are journaled: a run that failed before leaves them new for the next.
-        *self.last_skipped() = report.skipped_exports.clone();
+        *self.last_skipped() = left_out;
         Ok(report)
     }
 
@@ -273,59 +292,82 @@ pub struct Candidates {
 }
 
 impl Candidates {
-    /// The export candidates. `blocked`: a reason that keeps out even those without problems.
-    pub fn exports(plan: &Plan, snapshot: &Snapshot, blocked: Option<&str>) -> Self {
-        let rows = plan.exports.iter().map(|r| {
-            let c = &snapshot.locals[r.local];
-            (c.code().to_string(), c.name(), &r.problems[..])
-        });
-        Self::split(rows, blocked)
-    }
-
-    pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
-        let rows = plan.imports.iter().map(|r| {
-            let list_id = snapshot.qb[r.qb].list_id.clone();
-            (list_id, r.customer.name(), &r.problems[..])
-        });
-        Self::split(rows, None)
-    }
-
-    fn split<'p>(
-        rows: impl Iterator<Item = (String, &'p str, &'p [Problem])>,
-        blocked: Option<&str>,
-    ) -> Self {
+    /// The export candidates. `unattended`: nobody can agree to add an export default type
+    /// QuickBooks lacks, so a candidate that would carry one is left out too.
+    pub fn exports(plan: &Plan, snapshot: &Snapshot, unattended: bool) -> Self {
         let mut out = Candidates::default();
-        for (key, name, problems) in rows {
-            let reason = if problems.is_empty() {
-                blocked.map(str::to_string)
+        for r in &plan.exports {
+            let c = &snapshot.locals[r.local];
+            let missing = if unattended {
+                plan.missing_types_for([&r.add])
             } else {
-                Some(problems::joined(problems))
+                Vec::new()
+            };
+            let reason = if !r.problems.is_empty() {
+                Some(problems::joined(&r.problems))
+            } else if !missing.is_empty() {
+                Some(format!(
+                    "{}. Scheduled runs never add types: add them in QuickBooks, or synchronize \
+                     once from custsync and agree there",
+                    SyncError::MissingTypes(missing)
+                ))
+            } else {
+                None
             };
             match reason {
-                None => out.chosen.push(key),
+                None => out.chosen.push(c.code().to_string()),
                 Some(reason) => out.left_out.push(Skipped {
-                    key,
-                    name: name.to_string(),
+                    key: c.code().to_string(),
+                    name: c.name().to_string(),
                     reason,
                 }),
             }
         }
         out
     }
+
+    pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
+        let mut out = Candidates::default();
+        for r in &plan.imports {
+            let list_id = snapshot.qb[r.qb].list_id.clone();
+            if r.problems.is_empty() {
+                out.chosen.push(list_id);
+            } else {
+                out.left_out.push(Skipped {
+                    key: list_id,
+                    name: r.customer.name().to_string(),
+                    reason: problems::joined(&r.problems),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The stale links, each with what happened in plain words and the ways out.
+fn stale_rows(snapshot: &Snapshot, plan: &Plan) -> Vec<Skipped> {
+    plan.stale
+        .iter()
+        .map(|r| {
+            let c = &snapshot.locals[r.local];
+            Skipped {
+                key: c.code().to_string(),
+                name: c.name().to_string(),
+                reason: format!(
+                    "{}. A scheduled run never adds, imports or relinks it: choose at custsync's \
+                     Synchronize screen, or with custsync link / unlink / sync --export-anyway",
+                    r.describe(&snapshot.qb)
+                ),
+            }
+        })
+        .collect()
 }
 
 fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice {
     // Adding the export default types is the operator's decision; unattended, nothing that would
     // need them is sent.
-    let types_missing = (!plan.missing_types.is_empty()).then(|| {
-        format!(
-            "{}. Scheduled runs never add types: add them in QuickBooks, or synchronize once \
-             from custsync and agree there",
-            SyncError::MissingTypes(plan.missing_types.clone())
-        )
-    });
     let exports = if schedule.export_missing {
-        Candidates::exports(plan, snapshot, types_missing.as_deref())
+        Candidates::exports(plan, snapshot, true)
     } else {
         Candidates::default()
     };
@@ -346,6 +388,7 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
         exports: exports.chosen,
         imports: imports.chosen,
         pairs,
+        ..Selection::default()
     };
     let unlinked = plan.matched.iter().any(|p| p.by != MatchedBy::Link);
     Choice {

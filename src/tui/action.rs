@@ -74,6 +74,8 @@ pub enum Action {
     SwitchPane,
     /// Compare again, reading every QuickBooks customer instead of only what changed.
     ReadAll,
+    /// The ways out of a row QuickBooks changed underneath (link, add again, keep local).
+    RowActions,
     /// Stop a run between batches.
     CancelRun,
     Undo,

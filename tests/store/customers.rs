@@ -227,6 +227,7 @@ fn a_customer_being_exported_cannot_be_deleted_or_recoded() {
                 code: "C1".into(),
                 name: "One".into(),
                 external_guid: "{G}".into(),
+                replaces: None,
             }],
         })
     })

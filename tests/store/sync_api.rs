@@ -45,6 +45,7 @@ fn batch(run: RunId, msg: &str, codes: &[&str]) -> NewBatch {
                 code: c.to_string(),
                 name: format!("Name of {c}"),
                 external_guid: format!("{{GUID-{c}}}"),
+                replaces: None,
             })
             .collect(),
     }

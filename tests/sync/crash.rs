@@ -278,6 +278,7 @@ fn engine_run(
         exports: plan.exportable(&snap.locals).map(str::to_string).collect(),
         imports: plan.importable(&snap.qb).map(str::to_string).collect(),
         pairs: vec![],
+        ..Default::default()
     };
     planned.apply(
         &mut store,

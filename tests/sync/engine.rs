@@ -178,6 +178,7 @@ fn missing_only_exports_imports_links_and_a_second_run_finds_nothing() {
         exports: vec!["A100".into(), "B200".into()],
         imports: import_ids(&e),
         pairs: vec![],
+        ..Default::default()
     };
     let report = e
         .apply(
@@ -264,6 +265,7 @@ fn export_defaults_are_set_and_missing_types_need_consent() {
         &[(Field::CustomerType, "Retail")],
     );
     w.config.export.customer_type = Some("Web".into());
+    w.config.export.default_type_for = custsync::config::DefaultTypeFor::WithoutType;
     w.config.export.job_type = Some("Install".into());
     let e = w.planned(Mode::MissingOnly);
     let sel = Selection {
@@ -304,7 +306,7 @@ fn export_defaults_are_set_and_missing_types_need_consent() {
     assert_eq!(
         wholesaler.data.get(Field::CustomerType),
         Some("Retail"),
-        "its own type wins"
+        "its own type wins when SetUp says so"
     );
     assert_eq!(wholesaler.job_type.as_deref(), Some("Install"));
 }

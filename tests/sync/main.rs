@@ -15,3 +15,6 @@ mod crash;
 mod engine;
 mod mirror;
 mod round_trips;
+mod stale;
+mod stale_props;
+mod stale_support;

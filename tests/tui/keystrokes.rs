@@ -737,8 +737,9 @@ fn customer_type_job_type_and_terms_are_picked_from_quickbooks_lists() {
     );
     h.keys(&[Space, Space, Enter]);
     screen_has(&mut h, &["Retail, Wholesale"]);
-    // The export default Customer Job: a job type, picked by typing its first letters.
-    h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, F(4)]);
+    // The export default Customer Job: a job type, picked by typing its first letters (past
+    // the statuses, the Customer Type and whom it is set on).
+    h.keys(&[Tab, Tab, Tab, Tab, Tab, Tab, Tab, F(4)]);
     h.type_text("re");
     h.press(Enter);
     h.press(Ctrl('s'));

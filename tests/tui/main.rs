@@ -13,9 +13,13 @@ mod keystrokes;
 mod mechanics;
 mod screenshots;
 mod snapshots;
+mod stale;
 mod support;
 mod webconnector;
 mod workflow;
 
 #[path = "../webconnector/support.rs"]
 mod webconnector_support;
+
+#[path = "../sync/stale_support.rs"]
+mod stale_support;

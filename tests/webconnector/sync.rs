@@ -177,9 +177,10 @@ fn synchronize(
         let planned = loaded.plan(Mode::MissingOnly, &mut NoProgress)?;
         let (snapshot, plan) = (planned.snapshot(), planned.plan());
         let selection = Selection {
-            exports: Candidates::exports(plan, snapshot, None).chosen,
+            exports: Candidates::exports(plan, snapshot, false).chosen,
             imports: Candidates::imports(plan, snapshot).chosen,
             pairs: Vec::new(),
+            ..Default::default()
         };
         let planned_imports = plan
             .imports

@@ -3,8 +3,8 @@
 //! same order, with the same codes allocated).
 //!
 //! - One customer per ListID. A full read can list a ListID twice (a customer changed mid-read
-//!   comes again at the end); the later copy is the newer and wins. The mirror is keyed by
-//!   ListID already.
+//!   comes again at the end); the newest copy is kept, as `sync::fold` keeps it for every
+//!   read. The mirror is keyed by ListID already.
 //! - A job's FullName and Sublevel follow from its parent, derived here rather than taken as
 //!   read: when a QuickBooks user renames or moves a customer, its jobs' FullNames and Sublevels
 //!   change without their TimeModified (the sandbox does so; whether QuickBooks touches them is
@@ -26,7 +26,7 @@ use crate::qbxml::{CustomerRet, Field};
 const MAX_DEPTH: usize = 16;
 
 /// The customers as planning gets them (see the module notes), from records one per ListID
-/// ([`fold_by_list_id`] for a read that may repeat one). At 100,000 customers this is a
+/// ([`crate::sync::fold::fold_duplicates`] for a read that may repeat one). At 100,000 customers this is a
 /// measurable part of a synchronization, so the records are changed where they lie and put in
 /// order by swapping, the sort keys share one buffer, and the derivation's work and allocations
 /// go to the jobs (a few percent of a list).
@@ -126,22 +126,6 @@ fn offset(n: usize) -> u32 {
 
 fn parent_of(c: &CustomerRet) -> Option<&str> {
     c.parent.as_ref().and_then(|p| p.list_id.as_deref())
-}
-
-/// One record per ListID, the last one read kept, in first-seen order.
-pub(super) fn fold_by_list_id(records: Vec<CustomerRet>) -> Vec<CustomerRet> {
-    let mut at: HashMap<String, usize> = HashMap::with_capacity(records.len());
-    let mut out: Vec<CustomerRet> = Vec::with_capacity(records.len());
-    for c in records {
-        match at.get(&c.list_id) {
-            Some(&i) => out[i] = c,
-            None => {
-                at.insert(c.list_id.clone(), out.len());
-                out.push(c);
-            }
-        }
-    }
-    out
 }
 
 /// The FullName and Sublevel of record `i`, from its chain of parents.
@@ -250,14 +234,16 @@ mod tests {
     }
 
     #[test]
-    fn a_listid_read_twice_keeps_the_later_copy_and_unknown_parents_stay_as_read() {
+    fn a_listid_read_twice_keeps_the_newest_copy_and_unknown_parents_stay_as_read() {
         let mut again = rec("1", "Acme Renamed", None, 0);
         again.edit_sequence = Some("2".into());
-        let list = planning_list(fold_by_list_id(vec![
+        let mut read = vec![
             rec("1", "Acme", None, 0),
             rec("9", "Orphan", Some("404"), 1),
             again,
-        ]));
+        ];
+        assert_eq!(crate::sync::fold::fold_duplicates(&mut read), 1);
+        let list = planning_list(read);
         assert_eq!(
             names(&list),
             [
