@@ -43,8 +43,9 @@ impl ReadOnlyStore {
     }
 
     /// A read-only view of the database `store` has open, for reading on another thread while
-    /// the store goes on (what a synchronization does with its two sides). The store checked the
-    /// file when it opened it; this connection only reads what the store last committed.
+    /// the store goes on (what a synchronization does with its two sides). The store checks the
+    /// file (perhaps still, beside this read: then nothing is written until it has passed); this
+    /// connection only reads what the store last committed.
     /// `None` for a database in memory, which no second connection can reach.
     pub(crate) fn beside(store: &super::Store) -> Result<Option<ReadOnlyStore>, StoreError> {
         let path = store.path();
@@ -78,7 +79,7 @@ impl ReadOnlyStore {
 
 /// A read-only, `query_only` connection in one read transaction for its life, from its first
 /// read: every read sees the same commit while the workspace's holder goes on committing.
-fn read_only(path: &Path) -> Result<Connection, StoreError> {
+pub(super) fn read_only(path: &Path) -> Result<Connection, StoreError> {
     let opening = |e| StoreError::opening(path, e);
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(opening)?;

@@ -175,8 +175,9 @@ impl Workspace {
         self.dir.join(CONFIG_FILE)
     }
 
-    /// Opens the customer database, creating or upgrading it.
+    /// Opens the customer database, creating or upgrading it. Its pages are checked beside
+    /// the first reads ([`Store::open_checking_aside`]): nothing is written until they pass.
     pub fn open_store(&self) -> Result<Store, StoreError> {
-        Store::open(self.db_path())
+        Store::open_checking_aside(self.db_path())
     }
 }

@@ -246,6 +246,9 @@ impl<'c> SyncEngine<'c> {
             (locals, qb)
         });
         let (locals, qb) = (locals?, qb?);
+        // Nothing is planned from a damaged database (a store opened with its check aside has
+        // finished it by now: reading QuickBooks stores what it read).
+        store.checked()?;
         let kept_local = store.local_only(self.company_key())?;
         let deletions = stale::deletions(&links, &qb.customers, &qb.deleted);
         let names =
