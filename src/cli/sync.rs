@@ -203,6 +203,11 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         } else {
             outln!("\nDry run: nothing was changed.");
         }
+        out.flush()?;
+        // The command ends here, and the operating system takes its memory back at once:
+        // freeing both sides' customers and the plan one allocation at a time would cost some
+        // 50 ms at 100,000 + 100,000. The session still closes.
+        std::mem::forget(planned.close());
         return Ok(Outcome::Done);
     }
     out.flush()?;

@@ -228,6 +228,36 @@ pub(crate) fn customers(
     )
 }
 
+/// The customers with these ListIDs in `company`'s mirror, as [`customers`] reads them without
+/// bookkeeping; a ListID the mirror lacks is left out.
+pub(crate) fn listing_of(
+    conn: &Connection,
+    company: &str,
+    list_ids: &[&str],
+) -> Result<Vec<CustomerRet>, StoreError> {
+    let Some(id) = mirror_id(conn, company)? else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {} FROM mirror_customers WHERE mirror = ?1 AND list_id = ?2",
+        CUSTOMER_COLUMNS.replacen("edit_sequence, time_modified", "NULL, NULL", 1)
+    );
+    let mut stmt = conn
+        .prepare_cached(&sql)
+        .doing("reading the mirror of QuickBooks")?;
+    let mut found = Vec::with_capacity(list_ids.len());
+    for list_id in list_ids {
+        if let Some(c) = stmt
+            .query_row(params![id, list_id], read_customer)
+            .optional()
+            .doing("reading the mirror of QuickBooks")?
+        {
+            found.push(c);
+        }
+    }
+    Ok(found)
+}
+
 pub(crate) fn count(conn: &Connection, company: &str) -> Result<u64, StoreError> {
     conn.prepare_cached(
         "SELECT count(*) FROM mirror_customers c JOIN mirrors m ON m.id = c.mirror \

@@ -599,6 +599,16 @@ pub trait StoreRead: sealed::HasConnection {
         mirror::customers(self.connection(), company, false)
     }
 
+    /// [`StoreRead::mirror_listing`] of only the customers with these ListIDs (those the mirror
+    /// holds).
+    fn mirror_listing_of(
+        &self,
+        company: &str,
+        list_ids: &[&str],
+    ) -> Result<Vec<crate::qbxml::CustomerRet>, StoreError> {
+        mirror::listing_of(self.connection(), company, list_ids)
+    }
+
     /// How many customers `company`'s mirror holds.
     fn mirror_count(&self, company: &str) -> Result<u64, StoreError> {
         mirror::count(self.connection(), company)

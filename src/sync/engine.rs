@@ -385,6 +385,14 @@ impl<'c> Planned<'c> {
         self.loaded.engine
     }
 
+    /// Ends the synchronization without applying anything (the session closes) and hands back
+    /// what was read and planned.
+    pub fn close(self) -> (Snapshot, Plan) {
+        let Planned { loaded, plan } = self;
+        drop(loaded.engine);
+        (loaded.snapshot, plan)
+    }
+
     /// Applies the operator's selection: adds to QuickBooks through the outbox, imports and
     /// replacements in SMSTurbo transactions with their links and journal entries, and links
     /// every matched pair not linked yet. Stops between batches when `progress` says so.

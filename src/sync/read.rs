@@ -256,6 +256,11 @@ impl Incremental<'_> {
             from_modified_date: Some(from.to_string()),
             ..ListFilter::default()
         };
+        // The mirror as it stands, read before this read writes anything: the store's page
+        // check may still be running beside it, and every write waits for that check. Planning
+        // gets this, less what the read removes, with what it stores read back ([`Reread`]).
+        let before = store.mirror_listing(company)?;
+        let mut rewritten: HashSet<String> = HashSet::new();
         let mut changed: HashSet<String> = HashSet::new();
         let mut new_ids: Vec<String> = Vec::new();
         let mut read: Vec<CustomerRet> = Vec::new();
@@ -279,6 +284,9 @@ impl Incremental<'_> {
                 }
                 if *f == Folded::New {
                     new_ids.push(c.list_id.clone());
+                }
+                if *f != Folded::Same {
+                    rewritten.insert(c.list_id.clone());
                 }
             }
             let done = read.len() as u64 + page.customers.len() as u64;
@@ -351,7 +359,13 @@ impl Incremental<'_> {
             }));
         }
         fault::point("read:state-saved");
-        let customers = listing::planning_list(store.mirror_listing(company)?);
+        let reread = Reread {
+            before,
+            rewritten: &rewritten,
+            deleted: &deleted,
+            held,
+        };
+        let customers = listing::planning_list(reread.listing(store, company)?);
         Ok(Ok(QbRead {
             summary: ReadSummary {
                 kind: ReadKind::Incremental { since: self.since },
@@ -409,6 +423,39 @@ impl Incremental<'_> {
                     _ => None,
                 }
             }
+        }
+    }
+}
+
+/// The mirror after an incremental read, from what it held before (read while nothing was
+/// written yet) and the read's own changes: the customers the read stored (new or changed) are
+/// read back by ListID, those it removed are left out. The same as reading the whole mirror
+/// back (one writer per workspace: only this read changed it); should the count say otherwise,
+/// it is read back whole.
+struct Reread<'r> {
+    before: Vec<CustomerRet>,
+    rewritten: &'r HashSet<String>,
+    deleted: &'r [ListDeletedRet],
+    /// How many customers the mirror holds now.
+    held: u64,
+}
+
+impl Reread<'_> {
+    fn listing(self, store: &Store, company: &str) -> Result<Vec<CustomerRet>, SyncError> {
+        let deleted: HashSet<&str> = self.deleted.iter().map(|d| d.list_id.as_str()).collect();
+        let mut customers: Vec<CustomerRet> = self
+            .before
+            .into_iter()
+            .filter(|c| {
+                !self.rewritten.contains(&c.list_id) && !deleted.contains(c.list_id.as_str())
+            })
+            .collect();
+        let stored: Vec<&str> = self.rewritten.iter().map(String::as_str).collect();
+        customers.extend(store.mirror_listing_of(company, &stored)?);
+        if customers.len() as u64 == self.held {
+            Ok(customers)
+        } else {
+            Ok(store.mirror_listing(company)?)
         }
     }
 }
