@@ -144,6 +144,39 @@ fn a_damaged_database_is_reported_as_damaged() {
 }
 
 #[test]
+fn a_damaged_database_checked_aside_takes_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("custsync.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        let many: Vec<Customer> = (0..2000)
+            .map(|i| customer(&format!("C{i}"), &format!("Customer number {i}")))
+            .collect();
+        s.transaction(|tx| tx.insert_customers(&many)).unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    for b in &mut bytes[40_960..45_056] {
+        *b = 0xA5;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    // Opening no longer waits for the check; the first change does, and is refused.
+    let mut store = Store::open_checking_aside(&path).unwrap();
+    for _ in 0..2 {
+        let err = store
+            .create_customer(&customer("NEW1", "Brand New"))
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(
+            err.to_string()
+                .contains("restore custsync.db from a backup")
+        );
+    }
+    assert!(matches!(store.checked(), Err(StoreError::Corrupt { .. })));
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
+
+#[test]
 fn a_database_locked_by_another_program_is_reported_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("custsync.db");

@@ -92,6 +92,74 @@ fn dry_run_prints_the_plan_and_changes_nothing() {
     assert!(store.runs(10).unwrap().is_empty(), "a dry run is not a run");
 }
 
+/// Every file of the workspace but the lock and its holder, with its bytes.
+fn workspace_files(ws: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(ws)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file() && !p.to_string_lossy().contains("custsync.lock"))
+        .filter(|p| !p.to_string_lossy().contains("custsync.holder"))
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_damaged_page_the_sync_never_reads_still_stops_it_before_it_writes_or_plans() {
+    let d = demo();
+    // A run fills the mirror and journals its imports.
+    let out = custsync_in(&d.ws, &["sync", "--import", "all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let db = d.ws.join("custsync.db");
+    let (page, size) = {
+        let c = rusqlite::Connection::open(&db).unwrap();
+        let size: i64 = c.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        // The journal: a synchronization reads neither it nor its pages, so only the
+        // database's check can find this damage.
+        let page: i64 = c
+            .query_row(
+                "SELECT max(pageno) FROM dbstat WHERE name = 'journal'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (page, size)
+    };
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = usize::try_from((page - 1) * size).unwrap();
+    for b in &mut bytes[at..at + usize::try_from(size).unwrap()] {
+        *b = 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let before = workspace_files(&d.ws);
+    for args in [
+        &["sync", "--dry-run", "--json"][..],
+        &["sync", "--dry-run", "--full"],
+        &["sync", "--import", "all"],
+    ] {
+        let out = custsync_in(&d.ws, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", text(&out));
+        let t = text(&out);
+        assert!(
+            t.contains("damaged") && t.contains("backup"),
+            "{args:?}: {t}"
+        );
+        assert!(
+            out.stdout.is_empty() || !t.contains("\"plan\""),
+            "{args:?}: {t}"
+        );
+        assert!(
+            !t.contains("Plan ("),
+            "{args:?}: a plan from a damaged database: {t}"
+        );
+        assert_eq!(workspace_files(&d.ws), before, "{args:?} wrote");
+    }
+}
+
 #[test]
 fn json_output_is_machine_readable() {
     let d = demo();
