@@ -22,6 +22,8 @@ use crate::sync::{
 
 use super::{Globals, Outcome};
 
+mod rows;
+
 #[derive(clap::Args, Debug)]
 pub struct SyncArgs {
     /// List only missing customers (no not-in-sync pairs), as "Show Missing Customers Only? Yes"
@@ -533,14 +535,6 @@ fn read_json(r: &ReadSummary) -> Value {
     })
 }
 
-fn fields_json(d: &CustomerData) -> Value {
-    Value::Object(
-        d.iter()
-            .map(|(f, v)| (f.key().to_string(), Value::from(v)))
-            .collect(),
-    )
-}
-
 /// The plan as JSON, written row by row.
 fn write_plan_json(
     w: &mut impl Write,
@@ -556,58 +550,11 @@ fn write_plan_json(
         Mode::NotExactMatch => "not_exact_match",
     };
     write!(w, "{{\"mode\":\"{mode}\",\"exports\":")?;
-    write_array(
-        w,
-        plan.exports.iter().map(|r| {
-            json!({
-                "code": s.locals[r.local].code(),
-                "name": r.add.data.get(Field::Name),
-                "fields": fields_json(&r.add.data),
-                "job_type": r.add.job_type,
-                "problems": problems(&r.problems),
-            })
-        }),
-    )?;
+    write_array(w, plan.exports.iter().map(|r| rows::ExportJson::new(r, s)))?;
     write!(w, ",\"imports\":")?;
-    write_array(
-        w,
-        plan.imports.iter().map(|r| {
-            json!({
-                "list_id": s.qb[r.qb].list_id,
-                "name": r.customer.name(),
-                "code": r.customer.code(),
-                "status": r.customer.status.as_str(),
-                "fields": fields_json(&r.customer.data),
-                "code_note": r.code_note(&s.qb[r.qb]),
-                "problems": problems(&r.problems),
-            })
-        }),
-    )?;
+    write_array(w, plan.imports.iter().map(|r| rows::ImportJson::new(r, s)))?;
     write!(w, ",\"pairs\":")?;
-    write_array(
-        w,
-        plan.pairs.iter().map(|p| {
-            let local = &s.locals[p.local];
-            let qb = &s.qb[p.qb];
-            json!({
-                "code": local.code(),
-                "list_id": qb.list_id,
-                "matched_by": p.by.describe(),
-                "differences": p.diffs.iter().map(|d| json!({
-                    "field": d.field.key(),
-                    "smsturbo": local.data.get(d.field),
-                    "quickbooks": qb.data.get(d.field),
-                    "replaced": d.applies,
-                })).collect::<Vec<_>>(),
-                "status": p.status.map(|st| json!({
-                    "smsturbo": st.local.as_str(),
-                    "quickbooks_active": st.qb_active,
-                    "replacement": st.replacement.as_str(),
-                    "replaced": st.applies,
-                })),
-            })
-        }),
-    )?;
+    write_array(w, plan.pairs.iter().map(|p| rows::PairJson::new(p, s)))?;
     write!(w, ",\"stale\":")?;
     write_array(
         w,
@@ -667,7 +614,10 @@ fn candidates_json(candidates: &[crate::sync::stale::Candidate], s: &Snapshot) -
         .collect()
 }
 
-fn write_array(w: &mut impl Write, items: impl Iterator<Item = Value>) -> std::io::Result<()> {
+fn write_array<T: serde::Serialize>(
+    w: &mut impl Write,
+    items: impl Iterator<Item = T>,
+) -> std::io::Result<()> {
     w.write_all(b"[")?;
     for (i, item) in items.enumerate() {
         if i > 0 {

@@ -161,6 +161,31 @@ fn a_damaged_page_the_sync_never_reads_still_stops_it_before_it_writes_or_plans(
 }
 
 #[test]
+fn json_plan_rows_are_written_as_a_json_value_writes_them() {
+    let d = demo();
+    let out = custsync_in(&d.ws, &["sync", "--dry-run", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let mut rows = 0;
+    for list in ["exports", "imports", "pairs"] {
+        for row in v["plan"][list].as_array().unwrap() {
+            // A `Value` writes an object's keys sorted, at every level: the rows are written
+            // straight from the plan and must come out the same bytes.
+            let canonical = row.to_string();
+            assert!(
+                printed.contains(&canonical),
+                "{list}: {canonical}\nin:\n{printed}"
+            );
+            rows += 1;
+        }
+    }
+    assert!(rows >= 20, "{printed}");
+    assert!(printed.contains("\"problems\":[\"QuickBooks already has a vendor named"));
+    assert!(printed.contains("\"status\":{\"quickbooks_active\":false"));
+}
+
+#[test]
 fn json_output_is_machine_readable() {
     let d = demo();
     let out = custsync_in(
