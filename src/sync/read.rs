@@ -45,6 +45,7 @@ use std::collections::HashSet;
 use std::time::Instant;
 
 use chrono::Utc;
+use rustc_hash::FxHashSet;
 
 pub use reason::{FullReason, ReadKind, ReadRequest, ReadSummary};
 
@@ -260,7 +261,7 @@ impl Incremental<'_> {
         // check may still be running beside it, and every write waits for that check. Planning
         // gets this, less what the read removes, with what it stores read back ([`Reread`]).
         let before = store.mirror_listing(company)?;
-        let mut rewritten: HashSet<String> = HashSet::new();
+        let mut rewritten: FxHashSet<String> = FxHashSet::default();
         let mut changed: HashSet<String> = HashSet::new();
         let mut new_ids: Vec<String> = Vec::new();
         let mut read: Vec<CustomerRet> = Vec::new();
@@ -434,7 +435,7 @@ impl Incremental<'_> {
 /// it is read back whole.
 struct Reread<'r> {
     before: Vec<CustomerRet>,
-    rewritten: &'r HashSet<String>,
+    rewritten: &'r FxHashSet<String>,
     deleted: &'r [ListDeletedRet],
     /// How many customers the mirror holds now.
     held: u64,
@@ -442,7 +443,7 @@ struct Reread<'r> {
 
 impl Reread<'_> {
     fn listing(self, store: &Store, company: &str) -> Result<Vec<CustomerRet>, SyncError> {
-        let deleted: HashSet<&str> = self.deleted.iter().map(|d| d.list_id.as_str()).collect();
+        let deleted: FxHashSet<&str> = self.deleted.iter().map(|d| d.list_id.as_str()).collect();
         let mut customers: Vec<CustomerRet> = self
             .before
             .into_iter()

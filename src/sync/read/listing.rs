@@ -18,7 +18,9 @@
 //!   case, then ListID), whatever order the customers came in. Planning allocates import codes
 //!   in list order, so the order matters to the plan.
 
-use std::collections::{HashMap, HashSet};
+// FxHash rather than SipHash: the keys are ListIDs QuickBooks gave and positions in the list,
+// and SipHash was a fifth of this step at 100,000 customers.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::qbxml::{CustomerRet, Field};
 
@@ -34,7 +36,7 @@ pub(crate) fn planning_list(mut records: Vec<CustomerRet>) -> Vec<CustomerRet> {
     // Only parents need finding by ListID.
     let wanted: HashSet<&str> = records.iter().filter_map(parent_of).collect();
     let index: HashMap<&str, usize> = if wanted.is_empty() {
-        HashMap::new()
+        HashMap::default()
     } else {
         records
             .iter()
@@ -44,7 +46,7 @@ pub(crate) fn planning_list(mut records: Vec<CustomerRet>) -> Vec<CustomerRet> {
             .collect()
     };
     // Jobs (and their parents) get their FullName and Sublevel from the chain.
-    let mut derived: HashMap<usize, (String, Option<u32>)> = HashMap::new();
+    let mut derived: HashMap<usize, (String, Option<u32>)> = HashMap::default();
     for (i, c) in records.iter().enumerate() {
         if c.parent.is_some() {
             derived.insert(i, derive(&records, &index, i));
