@@ -132,6 +132,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         write_plan_json(&mut out, plan, snapshot, &config)?;
     } else {
         print_plan(plan, snapshot, &config);
+        print_left_out(&args, plan);
     }
     if args.dry_run || selection.is_empty() {
         if args.json {
@@ -265,6 +266,7 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
     };
     outln!("\nPlan ({mode}):");
     let (ok, blocked): (Vec<_>, Vec<_>) = plan.exports.iter().partition(|r| r.problems.is_empty());
+    let (ok, alike): (Vec<_>, Vec<_>) = ok.into_iter().partition(|r| r.likely.is_empty());
     section("Can be added to QuickBooks", ok.len());
     for r in &ok {
         let c = &s.locals[r.local];
@@ -274,6 +276,26 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
             r.add.data.get(Field::Name).unwrap_or("")
         );
     }
+    section(
+        "Look like a QuickBooks customer: added only if you say so",
+        alike.len(),
+    );
+    for r in &alike {
+        let c = &s.locals[r.local];
+        outln!("    {:<10} {}", c.code(), c.name());
+        for d in &r.likely {
+            outln!("               ≈ {}", d.looks_like(&s.qb));
+            outln!(
+                "                 the same customer? custsync link {} {}",
+                c.code(),
+                s.qb[d.other].list_id
+            );
+        }
+        outln!(
+            "               not the same? add it anyway: --export-anyway {}",
+            c.code()
+        );
+    }
     section("Cannot be added until fixed", blocked.len());
     for r in &blocked {
         let c = &s.locals[r.local];
@@ -281,14 +303,41 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         for p in &r.problems {
             outln!("               - {p}");
         }
+        for d in &r.likely {
+            outln!("               ≈ {}", d.looks_like(&s.qb));
+        }
     }
-    section("Can be imported into SMSTurbo", plan.imports.len());
-    for r in &plan.imports {
+    let (imports, alike): (Vec<_>, Vec<_>) = plan.imports.iter().partition(|r| r.likely.is_empty());
+    section("Can be imported into SMSTurbo", imports.len());
+    for r in &imports {
         let qb = &s.qb[r.qb];
         let name = qb.data.get(Field::Name).unwrap_or("");
         outln!("    {:<10} {name}", r.customer.code());
         for p in &r.problems {
             outln!("               - {p}");
+        }
+    }
+    section(
+        "Look like an SMSTurbo customer: imported only if you say so",
+        alike.len(),
+    );
+    for r in &alike {
+        let qb = &s.qb[r.qb];
+        let name = qb.data.get(Field::Name).unwrap_or("");
+        outln!("    {:<10} {name}", r.customer.code());
+        for p in &r.problems {
+            outln!("               - {p}");
+        }
+        for d in &r.likely {
+            outln!("               ≈ {}", d.looks_like(&s.locals));
+            outln!(
+                "                 the same customer? custsync link {} {}",
+                s.locals[d.other].code(),
+                qb.list_id
+            );
+        }
+        if r.problems.is_empty() {
+            outln!("               not the same? import it anyway: --import-anyway \"{name}\"");
         }
     }
     if plan.mode == Mode::NotExactMatch {
@@ -332,6 +381,36 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
     for t in &plan.missing_types {
         outln!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
     }
+}
+
+/// What `all` left out because it looks like a customer the other side has: said, not silent.
+fn print_left_out(args: &SyncArgs, plan: &Plan) {
+    if args.export == Choice::All {
+        let n = plan.held_as_likely_exports().count();
+        if n > 0 {
+            outln!(
+                "\n--export all leaves out {} like a QuickBooks customer (listed above): link \
+                 each to its QuickBooks customer (custsync link CODE LISTID), or name it with \
+                 --export-anyway CODE if it is another customer.",
+                plural(n, "customer that looks", "customers that look")
+            );
+        }
+    }
+    if args.import == Choice::All {
+        let n = plan.held_as_likely_imports().count();
+        if n > 0 {
+            outln!(
+                "\n--import all leaves out {} like an SMSTurbo customer (listed above): link \
+                 each to its SMSTurbo customer (custsync link CODE LISTID), or name it with \
+                 --import-anyway NAME if it is another customer.",
+                plural(n, "customer that looks", "customers that look")
+            );
+        }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn section(title: &str, n: usize) {
@@ -417,6 +496,15 @@ fn write_plan_json(
                 "fields": fields_json(&r.add.data),
                 "job_type": r.add.job_type,
                 "problems": problems(&r.problems),
+                "likely_duplicates": r.likely.iter().map(|d| {
+                    let qb = &s.qb[d.other];
+                    json!({
+                        "list_id": qb.list_id,
+                        "name": qb.data.get(Field::Name),
+                        "score": d.score.get(),
+                        "reasons": d.reasons.to_strings(),
+                    })
+                }).collect::<Vec<_>>(),
             })
         }),
     )?;
@@ -431,6 +519,15 @@ fn write_plan_json(
                 "status": r.customer.status.as_str(),
                 "fields": fields_json(&r.customer.data),
                 "problems": problems(&r.problems),
+                "likely_duplicates": r.likely.iter().map(|d| {
+                    let local = &s.locals[d.other];
+                    json!({
+                        "code": local.code(),
+                        "name": local.name(),
+                        "score": d.score.get(),
+                        "reasons": d.reasons.to_strings(),
+                    })
+                }).collect::<Vec<_>>(),
             })
         }),
     )?;

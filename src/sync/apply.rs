@@ -343,6 +343,13 @@ impl<'p> Chosen<'p> {
                     code,
                     problems: row.problems.clone(),
                 }),
+                Some(row) if let Some(best) = row.likely.first() => {
+                    errors.push(Refused::ExportLikely {
+                        list_id: snapshot.qb[best.other].list_id.clone(),
+                        like: best.looks_like(&snapshot.qb),
+                        code,
+                    })
+                }
                 Some(row) => exports.push(*row),
             }
         }
@@ -360,6 +367,14 @@ impl<'p> Chosen<'p> {
                     errors.push(Refused::ImportBlocked {
                         name: plan.imports[i].customer.name().to_string(),
                         problems: plan.imports[i].problems.clone(),
+                    })
+                }
+                Some(&i) if let Some(best) = plan.imports[i].likely.first() => {
+                    errors.push(Refused::ImportLikely {
+                        name: plan.imports[i].customer.name().to_string(),
+                        code: snapshot.locals[best.other].code().to_string(),
+                        like: best.looks_like(&snapshot.locals),
+                        list_id,
                     })
                 }
                 Some(&i) => imports.push(i),

@@ -185,7 +185,12 @@ impl Plan {
                     pair_rows(input, &matching.pairs, &type_filter)
                 });
                 let likely = Task::new(scope, unpaired > 4_000, || {
-                    Unpaired::search(input.locals, &matching.local_only, input.qb, &matching.qb_only)
+                    Unpaired::search(
+                        input.locals,
+                        &matching.local_only,
+                        input.qb,
+                        &matching.qb_only,
+                    )
                 });
                 let exports = export_rows(input, &matching, &mut summary);
                 let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
@@ -222,6 +227,22 @@ impl Plan {
             .iter()
             .filter(|r| r.problems.is_empty() && r.likely.is_empty())
             .map(|r| qb[r.qb].list_id.as_str())
+    }
+
+    /// The export candidates "check all" leaves for the operator because they look like a
+    /// QuickBooks customer (and have no problem that would keep them out anyway).
+    pub fn held_as_likely_exports(&self) -> impl Iterator<Item = &ExportRow> {
+        self.exports
+            .iter()
+            .filter(|r| r.problems.is_empty() && !r.likely.is_empty())
+    }
+
+    /// The import candidates "check all" leaves for the operator because they look like an
+    /// SMSTurbo customer.
+    pub fn held_as_likely_imports(&self) -> impl Iterator<Item = &ImportRow> {
+        self.imports
+            .iter()
+            .filter(|r| r.problems.is_empty() && !r.likely.is_empty())
     }
 
     /// SMSTurbo codes of the not-in-sync pairs the Replace Options would change.

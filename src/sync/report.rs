@@ -184,6 +184,29 @@ pub enum Refused {
     },
     #[error("{code} is not a customer that differs from QuickBooks")]
     NotAPair { code: String },
+    /// An export candidate that looks like a QuickBooks customer, named as an ordinary export:
+    /// `like` says which (its best candidate, ListID `list_id`) and why.
+    #[error(
+        "{code} is not added by itself: it {like}. If they are one customer, link them \
+         (custsync link {code} {list_id}); if not, add it anyway (--export-anyway {code})"
+    )]
+    ExportLikely {
+        code: String,
+        list_id: String,
+        like: String,
+    },
+    /// An import candidate (ListID `list_id`) that looks like SMSTurbo customer `code`, named as
+    /// an ordinary import.
+    #[error(
+        "{name} is not imported by itself: it {like}. If they are one customer, link them \
+         (custsync link {code} {list_id}); if not, import it anyway (--import-anyway)"
+    )]
+    ImportLikely {
+        name: String,
+        list_id: String,
+        code: String,
+        like: String,
+    },
 }
 
 fn lines(refused: &[Refused]) -> String {

@@ -60,8 +60,14 @@ impl PreparedSide {
         let (mut text, mut forms) = (0, 0);
         for r in records.clone() {
             let names = NameField::ALL.map(|f| r.name_parts(f));
-            forms += names.iter().filter(|(a, b)| !a.is_empty() || !b.is_empty()).count();
-            text += names.iter().map(|(a, b)| 2 * (a.len() + b.len()) + 8).sum::<usize>()
+            forms += names
+                .iter()
+                .filter(|(a, b)| !a.is_empty() || !b.is_empty())
+                .count();
+            text += names
+                .iter()
+                .map(|(a, b)| 2 * (a.len() + b.len()) + 8)
+                .sum::<usize>()
                 + r.email.len()
                 + r.postal_code.len();
         }

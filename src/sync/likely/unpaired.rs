@@ -6,7 +6,7 @@
 //! included) take part: importing "Acme Supply Inc" while SMSTurbo has "Acme Supply, Inc." on
 //! hold would still make a second SMSTurbo customer.
 
-use crate::qbxml::CustomerRet;
+use crate::qbxml::{CustomerRet, Field};
 use crate::store::Customer;
 use crate::sync::index::{LocalIx, QbIx};
 
@@ -19,6 +19,29 @@ pub struct LikelyDuplicate<I> {
     pub other: I,
     pub score: Score,
     pub reasons: Reasons,
+}
+
+impl LikelyDuplicate<QbIx> {
+    /// "looks like QuickBooks' 'Acme Supply Inc' (same phone; name differs only in
+    /// punctuation)": what an SMSTurbo customer's row says, after a "≈".
+    pub fn looks_like(&self, qb: &[CustomerRet]) -> String {
+        let name = qb[self.other].data.get(Field::Name).unwrap_or("");
+        format!("looks like QuickBooks' '{name}' ({})", self.reasons)
+    }
+}
+
+impl LikelyDuplicate<LocalIx> {
+    /// "looks like SMSTurbo's C7 'Acme Supply, Inc.' (same phone; …)": what a QuickBooks
+    /// customer's row says, after a "≈".
+    pub fn looks_like(&self, locals: &[Customer]) -> String {
+        let c = &locals[self.other];
+        format!(
+            "looks like SMSTurbo's {} '{}' ({})",
+            c.code(),
+            c.name(),
+            self.reasons
+        )
+    }
 }
 
 /// The likely pairs among the unpaired customers, by customer.
@@ -73,10 +96,7 @@ impl Unpaired {
             Ok(i) => self.found.for_local(i),
             Err(_) => &[],
         };
-        pairs
-            .iter()
-            .map(|p| duplicate(p, p.qb))
-            .collect()
+        pairs.iter().map(|p| duplicate(p, p.qb)).collect()
     }
 
     /// The SMSTurbo customers QuickBooks customer `q` looks like, best first.
