@@ -90,73 +90,94 @@ fn keys(side: &PreparedSide, p: &Prepared, out: &mut Vec<u64>) {
     out.dedup();
 }
 
-/// Calls `visit(local, qbs)` for every local customer with the QuickBooks customers (positions,
-/// ascending, each once) that share a usable key with it.
-pub fn for_each_candidate(
-    locals: &PreparedSide,
-    qbs: &PreparedSide,
-    mut visit: impl FnMut(usize, &[u32]),
-) {
-    let mut key_buf = Vec::new();
-    // Blocks are numbered as QuickBooks keys are first seen; members kept in one array.
-    let mut block_of: FxHashMap<u64, u32> = FxHashMap::default();
-    block_of.reserve(qbs.records.len() * 4);
-    let mut qb_count: Vec<u32> = Vec::new();
-    let mut entries: Vec<(u32, u32)> = Vec::with_capacity(qbs.records.len() * 4);
-    for (q, p) in qbs.records.iter().enumerate() {
-        keys(qbs, p, &mut key_buf);
-        for &k in &key_buf {
-            let block = *block_of.entry(k).or_insert_with(|| {
-                qb_count.push(0);
-                (qb_count.len() - 1) as u32
-            });
-            qb_count[block as usize] += 1;
-            entries.push((block, q as u32));
-        }
-    }
-    let mut start = Vec::with_capacity(qb_count.len() + 1);
-    let mut total = 0u32;
-    start.push(0);
-    for &c in &qb_count {
-        total += c;
-        start.push(total);
-    }
-    let mut members = vec![0u32; entries.len()];
-    let mut cursor = start.clone();
-    for (block, q) in entries {
-        members[cursor[block as usize] as usize] = q;
-        cursor[block as usize] += 1;
-    }
+/// Which customers share a usable key: QuickBooks customers by key, and each local customer's
+/// keys. Built once; [`Blocks::candidates`] then answers for any local customer, so the
+/// comparing can be split between threads.
+pub struct Blocks {
+    /// `members[start[b]..start[b + 1]]`: the QuickBooks customers (positions, ascending) with
+    /// key `b`.
+    start: Vec<u32>,
+    members: Vec<u32>,
+    qb_count: Vec<u32>,
+    local_count: Vec<u32>,
+    /// `local_blocks[local_start[l]..local_start[l + 1]]`: the keys of local `l` that some
+    /// QuickBooks customer has.
+    local_blocks: Vec<u32>,
+    local_start: Vec<u32>,
+}
 
-    let mut local_count = vec![0u32; qb_count.len()];
-    let mut local_blocks: Vec<u32> = Vec::with_capacity(locals.records.len() * 2);
-    let mut local_start: Vec<u32> = Vec::with_capacity(locals.records.len() + 1);
-    local_start.push(0);
-    for p in &locals.records {
-        keys(locals, p, &mut key_buf);
-        for k in &key_buf {
-            if let Some(&block) = block_of.get(k) {
-                local_count[block as usize] += 1;
-                local_blocks.push(block);
+impl Blocks {
+    pub fn new(locals: &PreparedSide, qbs: &PreparedSide) -> Blocks {
+        let mut key_buf = Vec::new();
+        // Blocks are numbered as QuickBooks keys are first seen; members kept in one array.
+        let mut block_of: FxHashMap<u64, u32> = FxHashMap::default();
+        block_of.reserve(qbs.records.len() * 4);
+        let mut qb_count: Vec<u32> = Vec::new();
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(qbs.records.len() * 4);
+        for (q, p) in qbs.records.iter().enumerate() {
+            keys(qbs, p, &mut key_buf);
+            for &k in &key_buf {
+                let block = *block_of.entry(k).or_insert_with(|| {
+                    qb_count.push(0);
+                    (qb_count.len() - 1) as u32
+                });
+                qb_count[block as usize] += 1;
+                entries.push((block, q as u32));
             }
         }
-        local_start.push(local_blocks.len() as u32);
+        let mut start = Vec::with_capacity(qb_count.len() + 1);
+        let mut total = 0u32;
+        start.push(0);
+        for &c in &qb_count {
+            total += c;
+            start.push(total);
+        }
+        let mut members = vec![0u32; entries.len()];
+        let mut cursor = start.clone();
+        for (block, q) in entries {
+            members[cursor[block as usize] as usize] = q;
+            cursor[block as usize] += 1;
+        }
+
+        let mut local_count = vec![0u32; qb_count.len()];
+        let mut local_blocks: Vec<u32> = Vec::with_capacity(locals.records.len() * 2);
+        let mut local_start: Vec<u32> = Vec::with_capacity(locals.records.len() + 1);
+        local_start.push(0);
+        for p in &locals.records {
+            keys(locals, p, &mut key_buf);
+            for k in &key_buf {
+                if let Some(&block) = block_of.get(k) {
+                    local_count[block as usize] += 1;
+                    local_blocks.push(block);
+                }
+            }
+            local_start.push(local_blocks.len() as u32);
+        }
+        Blocks {
+            start,
+            members,
+            qb_count,
+            local_count,
+            local_blocks,
+            local_start,
+        }
     }
 
-    let mut candidates: Vec<u32> = Vec::new();
-    for l in 0..locals.records.len() {
-        candidates.clear();
-        for &block in &local_blocks[local_start[l] as usize..local_start[l + 1] as usize] {
+    /// The QuickBooks customers (positions, ascending, each once) that share a usable key with
+    /// local customer `l`, into `out`.
+    pub fn candidates(&self, l: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let blocks =
+            &self.local_blocks[self.local_start[l] as usize..self.local_start[l + 1] as usize];
+        for &block in blocks {
             let b = block as usize;
-            if qb_count[b] <= MAX_BLOCK && local_count[b] <= MAX_BLOCK {
-                candidates.extend_from_slice(&members[start[b] as usize..start[b + 1] as usize]);
+            if self.qb_count[b] <= MAX_BLOCK && self.local_count[b] <= MAX_BLOCK {
+                out.extend_from_slice(
+                    &self.members[self.start[b] as usize..self.start[b + 1] as usize],
+                );
             }
         }
-        if candidates.is_empty() {
-            continue;
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        visit(l, &candidates);
+        out.sort_unstable();
+        out.dedup();
     }
 }

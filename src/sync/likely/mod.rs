@@ -161,40 +161,58 @@ impl<L, Q> LikelyDuplicates<L, Q> {
 }
 
 /// Finds the likely pairs between the customers left unpaired on each side.
-pub fn find<L: Copy, Q: Copy + Sync>(
+pub fn find<L: Copy + Send + Sync, Q: Copy + Send + Sync>(
     locals: &[Candidate<'_, L>],
     qbs: &[Candidate<'_, Q>],
 ) -> LikelyDuplicates<L, Q> {
-    let (ls, qs) = prepare(locals, qbs);
-    let mut found: Vec<(u32, u32, f32, evidence::Evidence)> = Vec::new();
-    index::for_each_candidate(&ls, &qs, |l, candidates| {
-        let lp = &ls.records[l];
-        for &q in candidates {
-            let Some(e) = evidence::compare(&ls, lp, &qs, &qs.records[q as usize]) else {
-                continue;
-            };
-            if let Some(w) = score::weigh(&e).filter(|&w| w >= score::THRESHOLD) {
-                found.push((l as u32, q, w, e));
+    find_split(locals, qbs, HALVES_FROM)
+}
+
+/// [`find`], splitting work of `split_from` items or more between two threads.
+fn find_split<L: Copy + Send + Sync, Q: Copy + Send + Sync>(
+    locals: &[Candidate<'_, L>],
+    qbs: &[Candidate<'_, Q>],
+    split_from: usize,
+) -> LikelyDuplicates<L, Q> {
+    let (ls, qs) = prepare(locals, qbs, split_from);
+    let blocks = index::Blocks::new(&ls, &qs);
+    let found = in_halves(locals.len(), split_from, |range| {
+        let mut found: Vec<Found> = Vec::new();
+        let mut candidates = Vec::new();
+        for l in range {
+            blocks.candidates(l, &mut candidates);
+            let lp = &ls.records[l];
+            for &q in &candidates {
+                let Some(e) = evidence::compare(&ls, lp, &qs, &qs.records[q as usize]) else {
+                    continue;
+                };
+                if let Some(w) = score::weigh(&e).filter(|&w| w >= score::THRESHOLD) {
+                    found.push((l as u32, q, w, e));
+                }
             }
         }
+        // Best first within each local customer; ties by position, for a stable order. (The
+        // halves are ranges of local customers, so joined they stay in order.)
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
+        found
     });
-    // Best first within each local customer; ties by position, for a stable order.
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
-    let mut explainer = Explainer::default();
-    let pairs: Vec<LikelyPair<L, Q>> = found
-        .iter()
-        .map(|&(l, q, w, e)| {
-            let (local, qb) = (&locals[l as usize], &qbs[q as usize]);
-            LikelyPair {
-                local: local.id,
-                qb: qb.id,
-                local_index: l as usize,
-                qb_index: q as usize,
-                score: Score::from_weight(w),
-                reasons: explainer.reasons(&e, (&local.record, &ls), (&qb.record, &qs)),
-            }
-        })
-        .collect();
+    let pairs = in_halves(found.len(), split_from, |range| {
+        let mut explainer = Explainer::default();
+        found[range]
+            .iter()
+            .map(|&(l, q, w, ref e)| {
+                let (local, qb) = (&locals[l as usize], &qbs[q as usize]);
+                LikelyPair {
+                    local: local.id,
+                    qb: qb.id,
+                    local_index: l as usize,
+                    qb_index: q as usize,
+                    score: Score::from_weight(w),
+                    reasons: explainer.reasons(e, (&local.record, &ls), (&qb.record, &qs)),
+                }
+            })
+            .collect()
+    });
     let local_start = starts(locals.len(), found.iter().map(|f| f.0));
     let mut by_qb: Vec<u32> = (0..found.len() as u32).collect();
     by_qb.sort_by(|&x, &y| {
@@ -210,18 +228,45 @@ pub fn find<L: Copy, Q: Copy + Sync>(
     }
 }
 
-/// Sides of at least this many customers each are prepared on two threads.
-const PREPARE_APART_FROM: usize = 5_000;
+/// A pair found: local and QuickBooks positions, weight, evidence.
+type Found = (u32, u32, f32, evidence::Evidence);
+
+/// Work over this many items or more is split between two threads.
+const HALVES_FROM: usize = 5_000;
+
+/// `work` over `0..n`, in two halves on two threads from `split_from` on, the results joined in
+/// order.
+fn in_halves<T: Send>(
+    n: usize,
+    split_from: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    if n < split_from.max(2) {
+        return work(0..n);
+    }
+    let mid = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| work(mid..n));
+        let mut first = work(0..mid);
+        first.extend(
+            second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        first
+    })
+}
 
 /// Both sides prepared: each customer's names normalised once (most of the search's time on a
 /// long list), on two threads when both sides are long.
 fn prepare<L, Q: Sync>(
     locals: &[Candidate<'_, L>],
     qbs: &[Candidate<'_, Q>],
+    split_from: usize,
 ) -> (PreparedSide, PreparedSide) {
     let local = || PreparedSide::new(locals.iter().map(|c| &c.record));
     let qb = || PreparedSide::new(qbs.iter().map(|c| &c.record));
-    if locals.len().min(qbs.len()) < PREPARE_APART_FROM {
+    if locals.len().min(qbs.len()) < split_from {
         return (local(), qb());
     }
     std::thread::scope(|scope| {
