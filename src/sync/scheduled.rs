@@ -10,11 +10,17 @@
 //! 3. choose what an operator would have checked: with `export_missing`, every export candidate
 //!    without problems; with `import_missing`, every import candidate (of the included types)
 //!    without problems; with `apply_replace`, every not-in-sync pair the Replace Options change;
-//! 4. apply, and journal each export candidate that was left out, with its reason, as a failure
-//!    of the run.
+//! 4. apply, and journal each candidate that was left out, with its reason, as a failure of the
+//!    run.
 //!
-//! A run with nothing to apply is not journaled, unless it leaves out export candidates the
-//! previous run did not: the Web Connector may call every few minutes, and History should show a
+//! A candidate that looks like a customer the other side has (a likely duplicate,
+//! [`super::likely`]) is never exported or imported by a scheduled run: only the operator can
+//! say whether the two are one customer. It is left out and journaled like a candidate with a
+//! problem, with what it looks like and why, until the operator links the two or adds it (at
+//! the Synchronize screen, or `custsync link` / `sync --export-anyway` / `--import-anyway`).
+//!
+//! A run with nothing to apply is not journaled, unless it leaves out candidates the previous
+//! run did not: the Web Connector may call every few minutes, and History should show a
 //! customer that cannot be exported once, not a hundred times a day (the serve log and the Web
 //! Connector's status line still say it every time).
 //!
@@ -61,6 +67,8 @@ pub struct Skipped {
     pub key: String,
     pub name: String,
     pub reason: String,
+    /// Left out because it looks like a customer the other side has, not for a problem.
+    pub likely: bool,
 }
 
 /// What one scheduled run did.
@@ -101,8 +109,12 @@ impl ScheduledReport {
         let in_doubt = self.run.as_ref().map_or(0, |r| r.in_doubt);
         for (n, what) in [
             (failed, "refused by QuickBooks"),
-            (self.skipped_exports.len(), "not exported (problems)"),
-            (self.skipped_imports.len(), "not imported (problems)"),
+            (problems(&self.skipped_exports), "not exported (problems)"),
+            (problems(&self.skipped_imports), "not imported (problems)"),
+            (
+                likely(&self.skipped_exports) + likely(&self.skipped_imports),
+                "left for you: they look like a customer the other side has",
+            ),
             (in_doubt, "with an unknown outcome"),
         ] {
             if n > 0 {
@@ -121,6 +133,14 @@ impl ScheduledReport {
         }
         line
     }
+}
+
+fn likely(skipped: &[Skipped]) -> usize {
+    skipped.iter().filter(|s| s.likely).count()
+}
+
+fn problems(skipped: &[Skipped]) -> usize {
+    skipped.len() - likely(skipped)
 }
 
 impl ScheduledSync {
@@ -183,12 +203,18 @@ impl ScheduledSync {
         let choice = choose(schedule, planned.snapshot(), planned.plan());
         report.skipped_exports = choice.skipped_exports;
         report.skipped_imports = choice.skipped_imports;
+        let left_out: Vec<Skipped> = report
+            .skipped_exports
+            .iter()
+            .chain(&report.skipped_imports)
+            .cloned()
+            .collect();
         let newly_skipped = {
             let last = self.last_skipped();
-            report.skipped_exports.iter().any(|s| !last.contains(s))
+            left_out.iter().any(|s| !last.contains(s))
         };
         if !choice.worth_a_run && !newly_skipped {
-            *self.last_skipped() = report.skipped_exports.clone();
+            *self.last_skipped() = left_out;
             return Ok(report);
         }
         // Applying ends the sync session; what is left is local.
@@ -199,13 +225,19 @@ impl ScheduledSync {
             &mut NoProgress,
         )?;
         if let Some(id) = run.run
-            && !report.skipped_exports.is_empty()
+            && !left_out.is_empty()
         {
-            journal_skipped(&mut store, id, &run, &report.skipped_exports)?;
+            journal_skipped(
+                &mut store,
+                id,
+                &run,
+                &report.skipped_exports,
+                &report.skipped_imports,
+            )?;
         }
         report.run = Some(run);
         // Only once they are journaled: a run that failed before leaves them new for the next.
-        *self.last_skipped() = report.skipped_exports.clone();
+        *self.last_skipped() = left_out;
         Ok(report)
     }
 
@@ -254,6 +286,10 @@ fn shown(file: &str) -> &str {
     }
 }
 
+/// Why a likely duplicate waits for the operator.
+const UNATTENDED_LIKELY: &str = "A scheduled run never adds or imports a likely duplicate: \
+     link the two if they are one customer, or add it if not, at custsync's Synchronize screen";
+
 /// What a scheduled run selects, and what it leaves out.
 struct Choice {
     selection: Selection,
@@ -277,7 +313,17 @@ impl Candidates {
     pub fn exports(plan: &Plan, snapshot: &Snapshot, blocked: Option<&str>) -> Self {
         let rows = plan.exports.iter().map(|r| {
             let c = &snapshot.locals[r.local];
-            (c.code().to_string(), c.name(), &r.problems[..])
+            let likely = r.likely.first().map(|d| {
+                format!(
+                    "it {}. {UNATTENDED_LIKELY} (custsync link {} {}, or custsync sync \
+                     --export-anyway {})",
+                    d.looks_like(&snapshot.qb),
+                    c.code(),
+                    snapshot.qb[d.other].list_id,
+                    c.code()
+                )
+            });
+            (c.code().to_string(), c.name(), &r.problems[..], likely)
         });
         Self::split(rows, blocked)
     }
@@ -285,21 +331,35 @@ impl Candidates {
     pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
         let rows = plan.imports.iter().map(|r| {
             let list_id = snapshot.qb[r.qb].list_id.clone();
-            (list_id, r.customer.name(), &r.problems[..])
+            let likely = r.likely.first().map(|d| {
+                format!(
+                    "it {}. {UNATTENDED_LIKELY} (custsync link {} {list_id}, or custsync sync \
+                     --import-anyway \"{}\")",
+                    d.looks_like(&snapshot.locals),
+                    snapshot.locals[d.other].code(),
+                    r.customer.name()
+                )
+            });
+            (list_id, r.customer.name(), &r.problems[..], likely)
         });
         Self::split(rows, None)
     }
 
+    /// Rows as (key, name, problems, what it looks like), chosen or left out with the first
+    /// reason that keeps them out.
     fn split<'p>(
-        rows: impl Iterator<Item = (String, &'p str, &'p [Problem])>,
+        rows: impl Iterator<Item = (String, &'p str, &'p [Problem], Option<String>)>,
         blocked: Option<&str>,
     ) -> Self {
         let mut out = Candidates::default();
-        for (key, name, problems) in rows {
-            let reason = if problems.is_empty() {
-                blocked.map(str::to_string)
-            } else {
+        for (key, name, problems, likely) in rows {
+            let reason_is_likely = likely.is_some();
+            let reason = if !problems.is_empty() {
                 Some(problems::joined(problems))
+            } else if likely.is_some() {
+                likely
+            } else {
+                blocked.map(str::to_string)
             };
             match reason {
                 None => out.chosen.push(key),
@@ -307,6 +367,7 @@ impl Candidates {
                     key,
                     name: name.to_string(),
                     reason,
+                    likely: problems.is_empty() && reason_is_likely,
                 }),
             }
         }
@@ -356,16 +417,18 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
     }
 }
 
-/// Records the export candidates the run left out as failures of the run, so History shows
-/// them, and lowers the run's outcome accordingly.
+/// Records the candidates the run left out as failures of the run, so History shows them, and
+/// lowers the run's outcome accordingly. An import is journaled under its QuickBooks name (it
+/// has no SMSTurbo code yet), with its ListID.
 fn journal_skipped(
     store: &mut Store,
     run: crate::store::RunId,
     report: &RunReport,
-    skipped: &[Skipped],
+    exports: &[Skipped],
+    imports: &[Skipped],
 ) -> Result<(), SyncError> {
     store.transaction(|tx| {
-        for s in skipped {
+        for s in exports {
             tx.journal(
                 run,
                 &NewEntry::failed(
@@ -373,6 +436,16 @@ fn journal_skipped(
                     None,
                     &format!("not exported by the scheduled run: {}", s.reason),
                 ),
+            )?;
+        }
+        for s in imports {
+            let message = format!("not imported by the scheduled run: {}", s.reason);
+            tx.journal(
+                run,
+                &NewEntry {
+                    list_id: Some(s.key.clone()),
+                    ..NewEntry::failed(&s.name, None, &message)
+                },
             )?;
         }
         Ok::<_, StoreError>(())
