@@ -90,6 +90,12 @@ fn keys(side: &PreparedSide, p: &Prepared, out: &mut Vec<u64>) {
     out.dedup();
 }
 
+/// The most keys a side's customers can have: two per name, two for the postal code, one for
+/// the phone, two for emails.
+fn most_keys(side: &PreparedSide) -> usize {
+    side.forms.len() * 2 + side.records.len() * 5
+}
+
 /// Which customers share a usable key: QuickBooks customers by key, and each local customer's
 /// keys. Built once; [`Blocks::candidates`] then answers for any local customer, so the
 /// comparing can be split between threads.
@@ -110,10 +116,12 @@ impl Blocks {
     pub fn new(locals: &PreparedSide, qbs: &PreparedSide) -> Blocks {
         let mut key_buf = Vec::new();
         // Blocks are numbered as QuickBooks keys are first seen; members kept in one array.
+        // Everything is sized for the most keys the side can have: growing (re-hashing the map,
+        // copying the arrays) cost more than the memory.
         let mut block_of: FxHashMap<u64, u32> = FxHashMap::default();
-        block_of.reserve(qbs.records.len() * 4);
-        let mut qb_count: Vec<u32> = Vec::new();
-        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(qbs.records.len() * 4);
+        block_of.reserve(most_keys(qbs));
+        let mut qb_count: Vec<u32> = Vec::with_capacity(most_keys(qbs));
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(most_keys(qbs));
         for (q, p) in qbs.records.iter().enumerate() {
             keys(qbs, p, &mut key_buf);
             for &k in &key_buf {
@@ -140,7 +148,7 @@ impl Blocks {
         }
 
         let mut local_count = vec![0u32; qb_count.len()];
-        let mut local_blocks: Vec<u32> = Vec::with_capacity(locals.records.len() * 2);
+        let mut local_blocks: Vec<u32> = Vec::with_capacity(most_keys(locals));
         let mut local_start: Vec<u32> = Vec::with_capacity(locals.records.len() + 1);
         local_start.push(0);
         for p in &locals.records {
