@@ -174,8 +174,16 @@ fn find_split<L: Copy + Send + Sync, Q: Copy + Send + Sync>(
     qbs: &[Candidate<'_, Q>],
     split_from: usize,
 ) -> LikelyDuplicates<L, Q> {
-    let (ls, qs) = prepare(locals, qbs, split_from);
-    let blocks = index::Blocks::new(&ls, &qs);
+    // Each side's customers are prepared, then keyed, on their own (two threads when both
+    // sides are long): names normalised once is most of the search's time on a long list.
+    let apart = locals.len().min(qbs.len()) >= split_from;
+    let (ls, qs) = both(
+        apart,
+        || PreparedSide::new(locals.iter().map(|c| &c.record)),
+        || PreparedSide::new(qbs.iter().map(|c| &c.record)),
+    );
+    let (lk, qk) = both(apart, || index::keyed(&ls), || index::keyed(&qs));
+    let blocks = index::Blocks::new(&lk, &qk, locals.len());
     let found = in_halves(locals.len(), split_from, |range| {
         let mut found: Vec<Found> = Vec::new();
         let mut candidates = Vec::new();
@@ -257,25 +265,22 @@ fn in_halves<T: Send>(
     })
 }
 
-/// Both sides prepared: each customer's names normalised once (most of the search's time on a
-/// long list), on two threads when both sides are long.
-fn prepare<L, Q: Sync>(
-    locals: &[Candidate<'_, L>],
-    qbs: &[Candidate<'_, Q>],
-    split_from: usize,
-) -> (PreparedSide, PreparedSide) {
-    let local = || PreparedSide::new(locals.iter().map(|c| &c.record));
-    let qb = || PreparedSide::new(qbs.iter().map(|c| &c.record));
-    if locals.len().min(qbs.len()) < split_from {
-        return (local(), qb());
+/// `a()` and `b()`, on two threads when `apart`.
+fn both<A: Send, B: Send>(
+    apart: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !apart {
+        return (a(), b());
     }
     std::thread::scope(|scope| {
-        let qb = scope.spawn(qb);
-        let local = local();
-        let qb = qb
+        let b = scope.spawn(b);
+        let a = a();
+        let b = b
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (local, qb)
+        (a, b)
     })
 }
 
