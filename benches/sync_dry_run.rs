@@ -74,6 +74,7 @@ fn workspace() -> PathBuf {
                     CustomerStatus::Inactive
                 },
                 qb_name: None,
+                qb_spellings: Default::default(),
             }
         })
         .collect();

@@ -646,6 +646,7 @@ impl Person {
             data: self.data(),
             status: self.status,
             qb_name: None,
+            qb_spellings: Default::default(),
         }
     }
 }

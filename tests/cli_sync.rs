@@ -406,3 +406,27 @@ fn json_lists_likely_duplicates_on_every_candidate() {
         );
     }
 }
+
+/// The dry run names `--add-missing-types` only to someone who has not passed it.
+#[test]
+fn the_missing_type_hint_fits_the_options_given() {
+    let d = demo();
+    let path = d.ws.join("config.toml");
+    let mut config = custsync::config::Config::load(&path).unwrap();
+    config.export.customer_type = Some("Distributor".into());
+    config.save(&path).unwrap();
+    let without = text(&custsync_in(&d.ws, &["sync", "--dry-run"]));
+    assert!(
+        without.contains("add --add-missing-types to add it"),
+        "{without}"
+    );
+    let with = text(&custsync_in(
+        &d.ws,
+        &["sync", "--dry-run", "--add-missing-types"],
+    ));
+    assert!(!with.contains("add --add-missing-types"), "{with}");
+    assert!(
+        with.contains("Customer Type 'Distributor' would be added to QuickBooks"),
+        "{with}"
+    );
+}

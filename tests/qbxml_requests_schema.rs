@@ -113,6 +113,7 @@ fn every_request() -> Vec<RequestBody> {
             include_ret: include(),
         };
         bodies.push(RequestBody::CustomerTypeQuery(q.clone()));
+        bodies.push(RequestBody::TermsQuery(q.clone()));
         bodies.push(RequestBody::JobTypeQuery(q));
     }
     let full_add = CustomerAdd {

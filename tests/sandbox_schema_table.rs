@@ -263,6 +263,7 @@ fn the_message_list_matches_both_schemas(_docs: &mut Docs) {
         "CustomerTypeAdd",
         "JobTypeQuery",
         "JobTypeAdd",
+        "TermsQuery",
         "VendorQuery",
         "EmployeeQuery",
         "OtherNameQuery",

@@ -77,6 +77,10 @@ fn main() -> ExitCode {
         ),
         ("customer_and_job_type_lists", customer_and_job_type_lists),
         (
+            "the_terms_list_answers_terms_query",
+            the_terms_list_answers_terms_query,
+        ),
+        (
             "other_name_lists_answer_queries",
             other_name_lists_answer_queries,
         ),
@@ -725,6 +729,27 @@ fn customer_and_job_type_lists(docs: &mut Docs) {
     let c = sb.add_customer(docs, "Typed", "<CustomerTypeRef><FullName>Commercial:Retail</FullName></CustomerTypeRef><JobTypeRef><FullName>Repair</FullName></JobTypeRef>");
     assert_eq!(c.get("CustomerTypeRef/FullName"), Some("Commercial:Retail"));
     assert_eq!(c.get("JobTypeRef/FullName"), Some("Repair"));
+}
+
+/// TermsQuery lists what a customer's TermsRef may name (as standard terms: the sandbox keeps no
+/// date-driven ones), with the ListQuery filters.
+fn the_terms_list_answers_terms_query(docs: &mut Docs) {
+    let mut sb = Sandbox::new();
+    let r = sb.send(docs, "<TermsQueryRq/>");
+    assert_eq!(r.status(0), 0);
+    assert_eq!(r.rs(0).name, "TermsQueryRs");
+    assert!(r.rets(0).iter().all(|t| t.name == "StandardTermsRet"));
+    let names = r.names(0);
+    assert!(names.iter().any(|n| n == "Net 30"), "{names:?}");
+    let r = sb.send(
+        docs,
+        "<TermsQueryRq><FullName>Net 30</FullName><FullName>Net 99</FullName></TermsQueryRq>",
+    );
+    assert_eq!(r.status(0), 500);
+    assert_eq!(r.names(0), ["Net 30"]);
+    let r = sb.send(docs, "<TermsQueryRq metaData=\"MetaDataOnly\"/>");
+    assert_eq!(r.status(0), 0);
+    assert!(r.rets(0).is_empty());
 }
 
 fn other_name_lists_answer_queries(docs: &mut Docs) {

@@ -717,3 +717,99 @@ fn undo_refuses_runs_without_local_changes() {
     // The refused undo left no run behind.
     assert_eq!(s.runs(10).unwrap().len(), 1);
 }
+
+/// A QuickBooks spelling is kept beside SMSTurbo's own value; a value replaced with
+/// QuickBooks' own needs it no more, and undo brings both back.
+#[test]
+fn a_replaced_value_drops_its_quickbooks_spelling_and_undo_restores_it() {
+    let mut s = store_with(&[]);
+    let mut c = customer("POL", "Łódź Trading");
+    c.data.set(Field::BillCity, "Gdańsk");
+    s.create_customer(&c).unwrap();
+    s.set_qb_spellings(
+        "POL",
+        &[
+            (Field::Name, "Lodz Trading".into()),
+            (Field::BillCity, " Gdansk ".into()),
+        ],
+    )
+    .unwrap();
+    let spelled = s.customer("POL").unwrap().unwrap();
+    assert_eq!(spelled.name(), "Łódź Trading");
+    assert_eq!(spelled.qb_name.as_deref(), Some("Lodz Trading"));
+    assert_eq!(spelled.qb_spellings.get(Field::BillCity), Some("Gdansk"));
+    assert_eq!(spelled.qb_value(Field::BillCity), Some("Gdansk"));
+    assert_eq!(spelled.data.get(Field::BillCity), Some("Gdańsk"));
+
+    let r = run(&mut s, RunMode::NotExactMatch);
+    s.transaction(|tx| {
+        tx.replace_fields(
+            r,
+            "POL",
+            Some("L-POL"),
+            &[(Column::Field(Field::BillCity), Some("Gdynia".into()))],
+        )
+    })
+    .unwrap();
+    let replaced = s.customer("POL").unwrap().unwrap();
+    assert_eq!(replaced.data.get(Field::BillCity), Some("Gdynia"));
+    assert_eq!(replaced.qb_spellings.get(Field::BillCity), None);
+    assert_eq!(replaced.qb_name.as_deref(), Some("Lodz Trading"));
+
+    s.undo_run(r, "tester").unwrap();
+    assert_eq!(s.customer("POL").unwrap().unwrap(), spelled);
+}
+
+/// A delete keeps the customer and its links; History restores both once, and refuses when the
+/// code is taken again.
+#[test]
+fn a_deleted_customer_comes_back_with_its_links() {
+    let mut s = store_with(&["KEEP"]);
+    let mut c = customer("GONE", "Gone Ltd");
+    c.data.set(Field::Phone, "555-0100");
+    c.qb_spellings.set(Field::BillCity, "Lodz");
+    s.create_customer(&c).unwrap();
+    s.transaction(|tx| tx.link(CO, "GONE", "L-GONE", None, None))
+        .unwrap();
+    let before = s.customer("GONE").unwrap().unwrap();
+    s.delete_customer("GONE").unwrap();
+    assert!(s.customer("GONE").unwrap().is_none());
+    assert!(s.link_for_list_id(CO, "L-GONE").unwrap().is_none());
+    let deletions = s.deletions(10).unwrap();
+    assert_eq!(deletions.len(), 1);
+    let d = &deletions[0];
+    assert_eq!(
+        (d.code.as_str(), d.name.as_str(), d.links),
+        ("GONE", "Gone Ltd", 1)
+    );
+    assert!(d.restored_at.is_none() && !d.deleted_by.is_empty());
+
+    let restored = s.restore_customer(d.id, "tester").unwrap();
+    assert_eq!(restored.relinked, 1);
+    assert_eq!(s.customer("GONE").unwrap().unwrap(), before);
+    assert_eq!(
+        s.link_for_list_id(CO, "L-GONE").unwrap().unwrap().code,
+        "GONE"
+    );
+    let again = s.restore_customer(d.id, "tester");
+    assert!(
+        matches!(again, Err(StoreError::AlreadyRestored { .. })),
+        "{again:?}"
+    );
+    assert_eq!(
+        s.deletions(10).unwrap()[0].restored_by.as_deref(),
+        Some("tester")
+    );
+
+    // Deleted again, then the code is used by someone else: nothing is restored.
+    s.delete_customer("GONE").unwrap();
+    s.create_customer(&customer("gone", "Someone Else"))
+        .unwrap();
+    let id = s.deletions(10).unwrap()[0].id;
+    let taken = s.restore_customer(id, "tester");
+    assert!(
+        matches!(taken, Err(StoreError::DuplicateCode { .. })),
+        "{taken:?}"
+    );
+    assert_eq!(s.customer("GONE").unwrap().unwrap().name(), "Someone Else");
+}

@@ -68,7 +68,7 @@ fn q_quits_only_where_no_text_field_or_dialog_has_focus_and_ctrl_c_always() {
 fn help_and_footer_come_from_the_key_map_for_where_you_are() {
     let mut h = demo();
     let s = h.screen();
-    assert!(s.lines().last().unwrap().contains("a Add"), "{s}");
+    assert!(s.lines().last().unwrap().contains("n New customer"), "{s}");
     h.press(Char('?'));
     let s = h.screen();
     assert!(s.contains("Help — Maintain Customer"), "{s}");
@@ -91,7 +91,7 @@ fn help_and_footer_come_from_the_key_map_for_where_you_are() {
 #[test]
 fn adding_a_customer_saves_it_through_the_worker() {
     let mut h = demo();
-    h.press(Char('a'));
+    h.press(Char('n'));
     h.type_text("C3001");
     h.press(Tab);
     h.type_text("Golden Gate Ceramics");
@@ -124,7 +124,7 @@ fn adding_a_customer_saves_it_through_the_worker() {
 #[test]
 fn a_refused_value_is_shown_next_to_its_field_and_nothing_is_saved() {
     let mut h = demo();
-    h.press(Char('a')).press(Tab);
+    h.press(Char('n')).press(Tab);
     h.type_text("No Code Ltd");
     h.keys(&[Tab, Tab, Tab, Tab]);
     h.press(Ctrl('s'));
@@ -240,7 +240,7 @@ fn an_unreadable_folder_is_explained_inside_the_picker() {
 fn synchronize_with_nothing_checked_says_how_to_check() {
     let mut h = demo();
     scenes::missing_only_question(&mut h);
-    h.press(Char('y')).press(Char('s'));
+    h.press(Char('y')).press(Char('y'));
     assert!(h.shows("Nothing is checked"));
     assert!(!sent_any(&h, |c| matches!(c, Command::Preview(_))));
     // Esc leaves the synchronize screen and the connection.
@@ -258,7 +258,7 @@ fn a_run_can_be_stopped_between_batches() {
         s.batch_delay = Duration::from_millis(50);
     }
     scenes::missing_only_question(&mut h);
-    h.press(Char('y')).press(Char('a')).press(Char('s'));
+    h.press(Char('y')).press(Char('a')).press(Char('y'));
     h.press_nowait(Char('y'));
     h.pump_one();
     h.pump_one();

@@ -38,3 +38,26 @@ fn every_scene_draws_at_the_smallest_supported_and_odd_sizes_without_panicking()
         }
     }
 }
+
+/// The Linux console (`TERM=linux`) cannot draw ✓ ✗ ≠ › … and the like: custsync draws ASCII
+/// there instead, everywhere.
+#[test]
+fn the_linux_console_gets_ascii_marks() {
+    use custsync::tui::theme::{Glyphs, Theme, glyph};
+    for (name, scene) in scenes::ALL {
+        let theme = Theme::plain().with_glyphs(Glyphs::Ascii);
+        let mut harness = Harness::with_theme(FakeBackend::demo(), 80, 24, theme);
+        scene(&mut harness);
+        let screen = harness.screen();
+        // Customer data keeps its letters (Łódź); only custsync's own marks change.
+        for symbol in screen.split("").filter(|s| !s.is_empty()) {
+            assert!(
+                glyph::ascii_for(symbol).is_none(),
+                "{name}: {symbol:?} left in:\n{screen}"
+            );
+        }
+        if ["sync_not_in_sync", "certificate", "export_completed"].contains(name) {
+            insta::assert_snapshot!(format!("{name}_ascii_80x24"), screen);
+        }
+    }
+}

@@ -132,7 +132,7 @@ fn a_synchronization_at_the_screen_through_the_web_connector() {
     thread::sleep(Duration::from_millis(600));
     h.press(Char('y'));
     h.press(Char('a'));
-    h.press(Char('s'));
+    h.press(Char('y'));
     h.press(Char('y'));
     let deadline = Instant::now() + Duration::from_secs(60);
     while !h.shows("Export Completed") {

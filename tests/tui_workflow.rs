@@ -292,7 +292,7 @@ fn check_all_synchronize_and_export_completed_with_a_vendor_collision() {
     );
     // Meanwhile someone adds a vendor in QuickBooks with a checked customer's name.
     h.backend.add_name(NameList::Vendor, "Alpine Outfitters");
-    h.press(Char('s'));
+    h.press(Char('y'));
     screen_has(
         &mut h,
         &[
@@ -393,7 +393,7 @@ fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_
     h.press(Char('/')).press(Esc);
     find_row(&mut h, "juniper");
     h.press(Space);
-    h.press(Char('s'));
+    h.press(Char('y'));
     screen_has(
         &mut h,
         &[
@@ -421,7 +421,7 @@ fn history_lists_runs_and_undo_asks_then_removes_the_imports() {
     h.press(Char('y'))
         .press(Tab)
         .press(Char('a'))
-        .press(Char('s'))
+        .press(Char('y'))
         .press(Char('y'));
     screen_has(&mut h, &["Imported into SMSTurbo: 8"]);
     h.press(Enter);
@@ -447,7 +447,7 @@ fn history_lists_runs_and_undo_asks_then_removes_the_imports() {
 #[test]
 fn customers_are_added_and_deleted_in_the_database() {
     let mut h = demo();
-    h.press(Char('a'));
+    h.press(Char('n'));
     h.type_text("C3001");
     h.press(Tab);
     h.type_text("Golden Gate Ceramics");
@@ -464,7 +464,7 @@ fn customers_are_added_and_deleted_in_the_database() {
         "Golden Gate Ceramics"
     );
     // A code already used (in another case) is refused next to the field by the store.
-    h.press(Char('a'));
+    h.press(Char('n'));
     h.type_text("bak100");
     h.press(Tab);
     h.type_text("Somebody Else");
@@ -558,7 +558,7 @@ fn an_export_default_type_quickbooks_lacks_is_added_only_when_the_operator_agree
     h.press(Char('y'));
     // The default type is missing in QuickBooks: any export needs the operator's yes first.
     find_row(&mut h, "falcon");
-    h.press(Space).press(Char('s'));
+    h.press(Space).press(Char('y'));
     screen_has(
         &mut h,
         &[
@@ -570,7 +570,7 @@ fn an_export_default_type_quickbooks_lacks_is_added_only_when_the_operator_agree
     // Cancel changes nothing.
     h.press(Esc);
     assert!(h.backend.qb_named("Falcon Roofing").is_empty());
-    h.press(Char('s')).press(Enter);
+    h.press(Char('y')).press(Enter);
     screen_has(&mut h, &["Export Completed", "Added to QuickBooks: 1"]);
     assert_eq!(h.backend.qb_named("Falcon Roofing").len(), 1);
     let types = h

@@ -34,24 +34,7 @@ pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             run.started_at.format("%Y-%m-%d %H:%M")
         );
         for e in entries {
-            let mut line = format!("  {:<9} {}", e.kind.as_str(), e.code);
-            if let Some(c) = &e.column {
-                line.push_str(&format!(" {}", c.label()));
-            }
-            if e.previous.is_some() || e.new.is_some() {
-                line.push_str(&format!(
-                    ": {} → {}",
-                    e.previous.as_deref().unwrap_or("(empty)"),
-                    e.new.as_deref().unwrap_or("(empty)")
-                ));
-            }
-            if let Some(code) = e.status_code {
-                line.push_str(&format!(" [QuickBooks {code}]"));
-            }
-            if let Some(m) = &e.status_message {
-                line.push_str(&format!(" — {m}"));
-            }
-            outln!("{line}");
+            outln!("  {}", e.describe());
         }
         return Ok(Outcome::Done);
     }

@@ -131,7 +131,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         write!(out, "{{\"company\":{},\"plan\":", company_json(&company))?;
         write_plan_json(&mut out, plan, snapshot, &config)?;
     } else {
-        print_plan(plan, snapshot, &config);
+        print_plan(plan, snapshot, &config, args.add_missing_types);
         print_left_out(&args, plan);
     }
     if args.dry_run || selection.is_empty() {
@@ -259,7 +259,7 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
     })
 }
 
-fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
+fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: bool) {
     let mode = match plan.mode {
         Mode::MissingOnly => "missing customers only",
         Mode::NotExactMatch => "every customer that is not an exact match",
@@ -379,7 +379,11 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config) {
         }
     );
     for t in &plan.missing_types {
-        outln!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
+        if add_missing_types {
+            outln!("  QuickBooks lacks the export default {t}: {t} would be added to QuickBooks.");
+        } else {
+            outln!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
+        }
     }
 }
 

@@ -395,6 +395,12 @@ impl<'c> Session<'c> {
         self.list_entries(RequestBody::JobTypeQuery(all_types()))
     }
 
+    /// All terms (standard and date-driven), active and inactive: what a customer's TermsRef
+    /// may name.
+    pub fn terms(&mut self) -> Result<Vec<ListRet>, SessionError> {
+        self.list_entries(RequestBody::TermsQuery(all_types()))
+    }
+
     /// Adds a customer type. `Retail:Web` adds `Web` under the existing `Retail`.
     pub fn add_customer_type(&mut self, full_name: &str) -> Result<ListRet, SessionError> {
         let add = type_add(full_name)?;

@@ -76,6 +76,8 @@ pub enum RequestBody {
     CustomerTypeAdd(ListAdd),
     JobTypeQuery(ListQuery),
     JobTypeAdd(ListAdd),
+    /// Standard and date-driven terms (`TermsRef` values), one list.
+    TermsQuery(ListQuery),
     /// VendorQuery, EmployeeQuery or OtherNameQuery by FullName, to find name collisions.
     NameQuery(NameList, NameQuery),
     /// Which list records QuickBooks deleted (or merged away), and when.
@@ -94,6 +96,7 @@ impl RequestBody {
             RequestBody::CustomerTypeAdd(_) => "CustomerTypeAdd",
             RequestBody::JobTypeQuery(_) => "JobTypeQuery",
             RequestBody::JobTypeAdd(_) => "JobTypeAdd",
+            RequestBody::TermsQuery(_) => "TermsQuery",
             RequestBody::NameQuery(list, _) => list.query_name(),
             RequestBody::ListDeletedQuery(_) => "ListDeletedQuery",
         }
@@ -239,7 +242,7 @@ pub struct CustomerQuery {
     pub include_ret: Vec<String>,
 }
 
-/// `CustomerTypeQueryRq` / `JobTypeQueryRq` (not iterable).
+/// `CustomerTypeQueryRq` / `JobTypeQueryRq` / `TermsQueryRq` (not iterable).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct ListQuery {
     pub selection: Selection,

@@ -226,6 +226,8 @@ enum BodyKind {
     Customer,
     CustomerType,
     JobType,
+    /// StandardTermsRet and DateDrivenTermsRet, read as list entries.
+    Terms,
     Names(NameList),
     Deleted,
     Unknown,
@@ -239,6 +241,7 @@ impl BodyKind {
             "CustomerQueryRs" | "CustomerAddRs" => BodyKind::Customer,
             "CustomerTypeQueryRs" | "CustomerTypeAddRs" => BodyKind::CustomerType,
             "JobTypeQueryRs" | "JobTypeAddRs" => BodyKind::JobType,
+            "TermsQueryRs" => BodyKind::Terms,
             "VendorQueryRs" => BodyKind::Names(NameList::Vendor),
             "EmployeeQueryRs" => BodyKind::Names(NameList::Employee),
             "OtherNameQueryRs" => BodyKind::Names(NameList::OtherName),
@@ -247,17 +250,21 @@ impl BodyKind {
         }
     }
 
-    fn ret(self) -> Option<&'static str> {
-        Some(match self {
-            BodyKind::Host => "HostRet",
-            BodyKind::Company => "CompanyRet",
-            BodyKind::Customer => "CustomerRet",
-            BodyKind::CustomerType => "CustomerTypeRet",
-            BodyKind::JobType => "JobTypeRet",
-            BodyKind::Names(list) => list.ret_name(),
-            BodyKind::Deleted => "ListDeletedRet",
-            BodyKind::Unknown => return None,
-        })
+    /// The Ret elements it carries (terms come in two kinds).
+    fn rets(self) -> &'static [&'static str] {
+        match self {
+            BodyKind::Host => &["HostRet"],
+            BodyKind::Company => &["CompanyRet"],
+            BodyKind::Customer => &["CustomerRet"],
+            BodyKind::CustomerType => &["CustomerTypeRet"],
+            BodyKind::JobType => &["JobTypeRet"],
+            BodyKind::Terms => &["StandardTermsRet", "DateDrivenTermsRet"],
+            BodyKind::Names(NameList::Vendor) => &["VendorRet"],
+            BodyKind::Names(NameList::Employee) => &["EmployeeRet"],
+            BodyKind::Names(NameList::OtherName) => &["OtherNameRet"],
+            BodyKind::Deleted => &["ListDeletedRet"],
+            BodyKind::Unknown => &[],
+        }
     }
 }
 
@@ -472,19 +479,18 @@ impl<'a, R: Read> Parser<'a, R> {
 
     fn body(&mut self, element: &str, kind: BodyKind) -> Result<ResponseBody, ReadError> {
         let mut body = ResponseBody::Empty;
-        let ret = kind.ret();
+        let rets = kind.rets();
         // The Rs element's name is only known at run time; errors name the Ret instead.
-        let parent = ret.unwrap_or("response");
+        let parent = rets.first().copied().unwrap_or("response");
         self.children(
             parent,
             |name, _, _| {
-                Ok(if Some(name) == ret {
-                    Child::Known(())
-                } else {
-                    Child::Skip
+                Ok(match rets.iter().find(|r| **r == name) {
+                    Some(r) => Child::Known(*r),
+                    None => Child::Skip,
                 })
             },
-            |p, (), empty| {
+            |p, ret, empty| {
                 match kind {
                     BodyKind::Customer => {
                         let c = if empty {
@@ -497,11 +503,11 @@ impl<'a, R: Read> Parser<'a, R> {
                             _ => None,
                         });
                     }
-                    BodyKind::CustomerType | BodyKind::JobType => {
+                    BodyKind::CustomerType | BodyKind::JobType | BodyKind::Terms => {
                         let r = if empty {
                             ListRet::default()
                         } else {
-                            p.list_ret(ret.unwrap_or(""))?
+                            p.list_ret(ret)?
                         };
                         push(&mut body, r, ResponseBody::ListEntries, |b| match b {
                             ResponseBody::ListEntries(v) => Some(v),
@@ -1076,7 +1082,8 @@ static DELETED_TAGS: LazyLock<NameTable<DeletedTag>> = LazyLock::new(|| {
     ])
 });
 
-/// CustomerTypeRet / JobTypeRet children; `Mapped` stands for Name.
+/// CustomerTypeRet / JobTypeRet / StandardTermsRet / DateDrivenTermsRet children (terms have
+/// no FullName, ParentRef or Sublevel); `Mapped` stands for Name.
 static LIST_RET_TAGS: LazyLock<NameTable<Content>> = LazyLock::new(|| {
     NameTable::new([
         ("ListID", Content::ListId),

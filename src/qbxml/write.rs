@@ -50,6 +50,7 @@ fn write_one(w: &mut XmlWriter, request: &Request) {
         }
         RequestBody::JobTypeQuery(q) => list_query(w, "JobTypeQueryRq", id, q),
         RequestBody::JobTypeAdd(a) => list_add(w, "JobTypeAddRq", "JobTypeAdd", id, a),
+        RequestBody::TermsQuery(q) => list_query(w, "TermsQueryRq", id, q),
         RequestBody::NameQuery(list, q) => name_query(w, *list, id, q),
         RequestBody::ListDeletedQuery(q) => list_deleted_query(w, id, q),
     }

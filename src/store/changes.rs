@@ -37,8 +37,8 @@ impl StoreTx<'_> {
     /// QuickBooks) and journals one `replaced` entry per value that actually changed, with the
     /// previous and new value. `list_id` (the QuickBooks customer the values came from) is
     /// recorded with each entry. `None` clears a value; the status takes `Active`, `Hold`,
-    /// `Prospect` or `Inactive`. Returns the changes made (none if every value was already
-    /// equal).
+    /// `Prospect` or `Inactive`. A replaced field loses its QuickBooks spelling. Returns the
+    /// changes made (none if every value was already equal).
     pub fn replace_fields(
         &mut self,
         run: RunId,
@@ -46,7 +46,17 @@ impl StoreTx<'_> {
         list_id: Option<&str>,
         values: &[(Column, Option<String>)],
     ) -> Result<Vec<Change>, StoreError> {
-        let (record, changes) = self.set_columns(code, values)?;
+        // A field given QuickBooks' own value needs no QuickBooks spelling any more; dropping
+        // it is journaled with the value, so undo brings both back.
+        let spellings_dropped = values.iter().filter_map(|(column, _)| match column {
+            Column::Field(f) if super::column::has_qb_spelling(*f) => {
+                Some((Column::QbSpelling(*f), None))
+            }
+            _ => None,
+        });
+        let values: Vec<(Column, Option<String>)> =
+            values.iter().cloned().chain(spellings_dropped).collect();
+        let (record, changes) = self.set_columns(code, &values)?;
         self.journal_changes(run, &record, list_id, &changes, EntryKind::Replaced)?;
         Ok(changes)
     }

@@ -3,6 +3,7 @@
 //! column added to the field table appears everywhere at once.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use super::model::{Customer, CustomerStatus};
 use crate::qbxml::Field;
@@ -13,12 +14,49 @@ pub enum Column {
     Field(Field),
     Status,
     QbName,
+    /// How a field other than the name is spelled for QuickBooks ([`Customer::qb_spellings`]).
+    QbSpelling(Field),
+}
+
+/// `qb_<field key>` and "<label> in QuickBooks", per field (static: keys and labels are).
+static SPELLING_NAMES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    Field::ALL
+        .iter()
+        .map(|f| {
+            (
+                format!("qb_{}", f.key()),
+                format!("{} in QuickBooks", f.label()),
+            )
+        })
+        .collect()
+});
+
+/// Whether a field can have a QuickBooks spelling of its own: text that goes to QuickBooks as
+/// it is. The name's is `qb_name`; the code is the key both sides are matched by; an amount
+/// has no spelling.
+pub fn has_qb_spelling(field: Field) -> bool {
+    use crate::qbxml::fields::Kind;
+    !matches!(field, Field::Name | Field::AccountNumber) && field.kind() == Kind::Text
 }
 
 impl Column {
-    /// Every column: code and name first, then status and qb_name, then the other fields in
-    /// schema order. This is the CSV export's column order.
+    /// Every column: the customer's own ([`Column::own`]), then the QuickBooks spellings.
     pub fn all() -> impl Iterator<Item = Column> {
+        Column::own().chain(Column::spellings())
+    }
+
+    /// The QuickBooks spellings, in field order.
+    pub fn spellings() -> impl Iterator<Item = Column> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(|&f| has_qb_spelling(f))
+            .map(Column::QbSpelling)
+    }
+
+    /// Code and name first, then status and qb_name, then the other fields in schema order.
+    /// This is the CSV export's column order (spellings in use follow).
+    pub fn own() -> impl Iterator<Item = Column> {
         [
             Column::Field(Field::AccountNumber),
             Column::Field(Field::Name),
@@ -41,6 +79,7 @@ impl Column {
             Column::Field(f) => f.key(),
             Column::Status => "status",
             Column::QbName => "qb_name",
+            Column::QbSpelling(f) => &SPELLING_NAMES[f.index()].0,
         }
     }
 
@@ -53,6 +92,7 @@ impl Column {
             Column::Field(f) => f.label(),
             Column::Status => "Status",
             Column::QbName => "QuickBooks name",
+            Column::QbSpelling(f) => &SPELLING_NAMES[f.index()].1,
         }
     }
 
@@ -62,6 +102,7 @@ impl Column {
             Column::Field(f) => customer.data.get(f),
             Column::Status => Some(customer.status.as_str()),
             Column::QbName => customer.qb_name.as_deref().filter(|v| !v.is_empty()),
+            Column::QbSpelling(f) => customer.qb_spellings.get(f),
         }
     }
 
@@ -77,6 +118,7 @@ impl Column {
             Column::QbName => {
                 customer.qb_name = Some(value.to_string()).filter(|v| !v.is_empty());
             }
+            Column::QbSpelling(f) => customer.qb_spellings.set(f, value),
         }
         Ok(())
     }
@@ -94,8 +136,14 @@ mod tests {
 
     #[test]
     fn every_field_is_a_column_once_and_keys_round_trip() {
+        let own: Vec<Column> = Column::own().collect();
+        assert_eq!(own.len(), Field::COUNT + 2);
         let all: Vec<Column> = Column::all().collect();
-        assert_eq!(all.len(), Field::COUNT + 2);
+        assert_eq!(
+            Column::from_key("qb_bill_city"),
+            Some(Column::QbSpelling(Field::BillCity))
+        );
+        assert_eq!(Column::from_key("qb_code"), None);
         for c in &all {
             assert_eq!(Column::from_key(c.key()), Some(*c));
             assert_eq!(all.iter().filter(|x| *x == c).count(), 1);

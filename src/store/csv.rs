@@ -100,10 +100,11 @@ pub enum CsvError {
 }
 
 fn known_columns() -> String {
-    Column::all()
-        .map(Column::key)
-        .collect::<Vec<_>>()
-        .join(", ")
+    let own: Vec<&str> = Column::own().map(Column::key).collect();
+    format!(
+        "{}, and qb_<field> for how QuickBooks spells a field (qb_bill_city…)",
+        own.join(", ")
+    )
 }
 
 fn rows_message(file: &str, problems: &[RowProblem], more: usize) -> String {
@@ -168,7 +169,10 @@ pub fn export(store: &impl StoreRead, out: impl Write) -> Result<usize, CsvError
 
 fn write_csv(customers: &[Customer], out: impl Write) -> std::io::Result<()> {
     let mut w = ::csv::Writer::from_writer(out);
-    let columns: Vec<Column> = Column::all().collect();
+    // The customer's own columns, then the QuickBooks spellings some customer has.
+    let columns: Vec<Column> = Column::own()
+        .chain(Column::spellings().filter(|col| customers.iter().any(|c| col.get(c).is_some())))
+        .collect();
     w.write_record(columns.iter().map(|c| c.key()))?;
     for c in customers {
         w.write_record(

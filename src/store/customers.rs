@@ -12,8 +12,8 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension};
 use super::error::SqlContext;
 use super::schema::field_column;
 use super::{
-    Column, Customer, CustomerError, CustomerStatus, StoreError, StoreTx, bad_value, query_rows,
-    ts_column,
+    Column, Customer, CustomerError, CustomerStatus, QbSpellings, StoreError, StoreTx, bad_value,
+    query_rows, ts_column,
 };
 use crate::qbxml::{CustomerData, Field};
 
@@ -78,19 +78,22 @@ fn field_list() -> String {
         .join(", ")
 }
 
-/// Columns every customer query reads, in this order; the fields start at [`FIELDS_AT`].
+/// Columns every customer query reads, in this order; the fields start at [`FIELDS_AT`], the
+/// QuickBooks spellings follow them.
 static SELECT: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "SELECT id, revision, created_at, updated_at, status, qb_name, {} FROM customers",
+        "SELECT id, revision, created_at, updated_at, status, qb_name, {}, qb_spellings \
+         FROM customers",
         field_list()
     )
 });
 const FIELDS_AT: usize = 6;
 
 /// The parameters [`INSERT`] and [`UPDATE`] share: `?1` is created_at or the row id, `?2`..`?6`
-/// are code_key, search_key, status, qb_name and updated_at, and the fields follow from `?7` in
-/// table order ([`bind`] fills `?2` on).
+/// are code_key, search_key, status, qb_name and updated_at, the fields follow from `?7` in
+/// table order, and the QuickBooks spellings come last ([`bind`] fills `?2` on).
 const FIELDS_FROM: usize = 7;
+const SPELLINGS_AT: usize = FIELDS_FROM + Field::COUNT;
 
 fn field_params() -> impl Iterator<Item = (Field, usize)> {
     Field::ALL.iter().copied().zip(FIELDS_FROM..)
@@ -103,8 +106,9 @@ static INSERT: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "INSERT INTO customers \
-         (created_at, code_key, search_key, status, qb_name, updated_at, revision, {}) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, {params})",
+         (created_at, code_key, search_key, status, qb_name, updated_at, revision, {}, \
+          qb_spellings) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, {params}, ?{SPELLINGS_AT})",
         field_list()
     )
 });
@@ -116,7 +120,8 @@ static UPDATE: LazyLock<String> = LazyLock::new(|| {
         .join(", ");
     format!(
         "UPDATE customers SET code_key = ?2, search_key = ?3, status = ?4, qb_name = ?5, \
-         updated_at = ?6, revision = revision + 1, {fields} WHERE id = ?1"
+         updated_at = ?6, revision = revision + 1, {fields}, qb_spellings = ?{SPELLINGS_AT} \
+         WHERE id = ?1"
     )
 });
 
@@ -136,10 +141,17 @@ fn read_customer(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Custome
         data.set_opt(field, text(at + 2 + i)?);
     }
     data.shrink_to_fit();
+    let spellings_at = at + 2 + Field::COUNT;
+    let qb_spellings = match text(spellings_at)? {
+        Some(json) => QbSpellings::from_json(json)
+            .map_err(|_| bad_value(spellings_at, "qb_spellings", json))?,
+        None => QbSpellings::default(),
+    };
     Ok(Customer {
         data,
         status,
         qb_name: text(at + 1)?.map(str::to_string),
+        qb_spellings,
     })
 }
 
@@ -182,7 +194,7 @@ pub(crate) fn list(
 ) -> Result<Vec<Customer>, StoreError> {
     static LIST: LazyLock<String> = LazyLock::new(|| {
         format!(
-            "SELECT status, qb_name, {} FROM customers \
+            "SELECT status, qb_name, {}, qb_spellings FROM customers \
              WHERE ?1 = '' OR instr(search_key, ?1) > 0 \
              ORDER BY name COLLATE NOCASE, code COLLATE NOCASE LIMIT ?2",
             field_list()
@@ -226,6 +238,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, c: &Customer, now: &str) -> rusqlite
     for (field, i) in field_params() {
         stmt.raw_bind_parameter(i, c.data.get(field))?;
     }
+    stmt.raw_bind_parameter(SPELLINGS_AT, c.qb_spellings.to_json())?;
     Ok(())
 }
 
@@ -325,6 +338,26 @@ impl StoreTx<'_> {
         Ok(self.replace_stored(stored, new)?.0)
     }
 
+    /// Gives customer `code` QuickBooks spellings (the name's goes to `qb_name`), keeping its
+    /// own values: what QuickBooks gets, SMSTurbo does not.
+    pub fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(Field, String)],
+    ) -> Result<CustomerRecord, StoreError> {
+        let values: Vec<(Column, Option<String>)> = spellings
+            .iter()
+            .map(|(field, value)| {
+                let column = match field {
+                    Field::Name => Column::QbName,
+                    f => Column::QbSpelling(*f),
+                };
+                (column, Some(value.clone()))
+            })
+            .collect();
+        Ok(self.set_columns(code, &values)?.0)
+    }
+
     /// Sets some columns of a customer, leaving the others as they are. Returns the record and
     /// the values that actually changed (an unchanged value is not a change).
     pub(crate) fn set_columns(
@@ -405,25 +438,35 @@ impl StoreTx<'_> {
         Ok((record, changes))
     }
 
-    /// Removes a customer and its links. Refused while an unsettled outbox batch is adding it
-    /// to QuickBooks: the batch must be able to link what QuickBooks created.
+    /// Removes a customer and its links, keeping both as they were (with who deleted it) so
+    /// the delete can be undone ([`StoreTx::restore_customer`]). Refused while an unsettled
+    /// outbox batch is adding it to QuickBooks: the batch must be able to link what QuickBooks
+    /// created.
     pub fn delete_customer(&mut self, code: &str) -> Result<(), StoreError> {
+        self.remove_customer(code, true)
+    }
+
+    /// Removes a customer and its links; `keep` keeps them for undoing the delete (an undo of
+    /// an import does not: its run's journal already says what it removed).
+    pub(crate) fn remove_customer(&mut self, code: &str, keep: bool) -> Result<(), StoreError> {
         if let Some(batch) = in_flight(&self.tx, code)? {
             return Err(StoreError::InFlight {
                 code: code.to_string(),
                 batch,
             });
         }
-        let n = self
-            .tx
-            .prepare_cached("DELETE FROM customers WHERE code_key = ?1")
-            .and_then(|mut s| s.execute([code_key(code)]))
-            .doing("removing a customer")?;
-        if n == 0 {
+        let Some((id, record)) = get_with_id(&self.tx, code)? else {
             return Err(StoreError::UnknownCustomer {
                 code: code.to_string(),
             });
+        };
+        if keep {
+            self.keep_deleted(id, &record.customer, &super::os_user())?;
         }
+        self.tx
+            .prepare_cached("DELETE FROM customers WHERE id = ?1")
+            .and_then(|mut s| s.execute([id]))
+            .doing("removing a customer")?;
         Ok(())
     }
 }

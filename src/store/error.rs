@@ -166,6 +166,12 @@ pub enum StoreError {
         "run {0} changed nothing in SMSTurbo (customers it added to QuickBooks stay there: custsync never changes QuickBooks records), so there is nothing to undo"
     )]
     NothingToUndo(RunId),
+    #[error("there is no deleted customer {0} to restore: History lists the deletions")]
+    UnknownDeletion(i64),
+    #[error(
+        "that deleted customer was restored already (by {by}, {at}): it is in the customer list"
+    )]
+    AlreadyRestored { id: i64, by: String, at: String },
     #[error(
         "unexpected database error while {doing}: {detail}. custsync changed nothing; please report this with the message"
     )]

@@ -205,6 +205,31 @@ pub struct Entry {
     pub revision: Option<i64>,
 }
 
+impl Entry {
+    /// One line for people: what happened to which customer, the value before and after, and
+    /// QuickBooks' answer (`custsync runs --show` and History print it).
+    pub fn describe(&self) -> String {
+        let mut line = format!("{:<9} {}", self.kind.as_str(), self.code);
+        if let Some(c) = &self.column {
+            line.push_str(&format!(" {}", c.label()));
+        }
+        if self.previous.is_some() || self.new.is_some() {
+            line.push_str(&format!(
+                ": {} → {}",
+                self.previous.as_deref().unwrap_or("(empty)"),
+                self.new.as_deref().unwrap_or("(empty)")
+            ));
+        }
+        if let Some(code) = self.status_code {
+            line.push_str(&format!(" [QuickBooks {code}]"));
+        }
+        if let Some(m) = &self.status_message {
+            line.push_str(&format!(" — {m}"));
+        }
+        line
+    }
+}
+
 const RUN_SELECT: &str = "SELECT id, started_at, finished_at, os_user, company_name, \
                           company_file, mode, outcome, undo_of, undone_by FROM runs";
 

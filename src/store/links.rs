@@ -69,6 +69,17 @@ pub(crate) fn all(conn: &Connection, company: &str) -> Result<Vec<Link>, StoreEr
     )
 }
 
+/// The codes of the customers linked to a QuickBooks customer in any company file.
+pub(crate) fn linked_codes(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    query_rows(
+        conn,
+        "SELECT DISTINCT c.code FROM links l JOIN customers c ON c.id = l.customer_id",
+        [],
+        |r| r.get(0),
+        "reading links",
+    )
+}
+
 impl StoreTx<'_> {
     /// Links customer `code` to QuickBooks `list_id` in `company`. Linking again the same way
     /// changes nothing (and returns `false`); a link that contradicts an existing one is

@@ -24,9 +24,11 @@ mod changes;
 pub mod column;
 pub mod csv;
 mod customers;
+pub mod deletions;
 mod error;
 mod journal;
 mod links;
+pub mod list_names;
 pub mod model;
 mod outbox;
 pub mod schema;
@@ -48,7 +50,7 @@ pub use journal::{
     Entry, EntryKind, NewEntry, NewRun, Run, RunCounts, RunMode, RunOutcome, os_user,
 };
 pub use links::Link;
-pub use model::{Customer, CustomerStatus};
+pub use model::{Customer, CustomerStatus, QbSpellings};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
 };
@@ -298,6 +300,15 @@ impl Store {
         self.transaction(|tx| tx.update_customer(code, customer))
     }
 
+    /// Sets QuickBooks spellings ([`StoreTx::set_qb_spellings`] in its own transaction).
+    pub fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(crate::qbxml::Field, String)],
+    ) -> Result<CustomerRecord, StoreError> {
+        self.transaction(|tx| tx.set_qb_spellings(code, spellings))
+    }
+
     /// Removes one customer ([`StoreTx::delete_customer`] in its own transaction).
     pub fn delete_customer(&mut self, code: &str) -> Result<(), StoreError> {
         self.transaction(|tx| tx.delete_customer(code))
@@ -321,6 +332,24 @@ impl Store {
     /// Marks a batch in doubt ([`StoreTx::mark_in_doubt`]) and commits.
     pub fn mark_in_doubt(&mut self, batch: BatchId, reason: &str) -> Result<(), StoreError> {
         self.transaction(|tx| tx.mark_in_doubt(batch, reason))
+    }
+
+    /// Replaces what is known of `company`'s lists ([`StoreTx::set_qb_list_names`]).
+    pub fn set_qb_list_names(
+        &mut self,
+        company: &str,
+        names: &list_names::QbListNames,
+    ) -> Result<(), StoreError> {
+        self.transaction(|tx| tx.set_qb_list_names(company, names))
+    }
+
+    /// Restores a deleted customer in one transaction ([`StoreTx::restore_customer`]).
+    pub fn restore_customer(
+        &mut self,
+        id: i64,
+        os_user: &str,
+    ) -> Result<deletions::Restored, StoreError> {
+        self.transaction(|tx| tx.restore_customer(id, os_user))
     }
 
     /// Undoes a run's local changes in one transaction ([`StoreTx::undo_run`]).
@@ -390,6 +419,21 @@ pub trait StoreRead: sealed::HasConnection {
 
     fn count_customers(&self) -> Result<u64, StoreError> {
         customers::count(self.connection())
+    }
+
+    /// The names in `company`'s customer type, job type and terms lists, as last read.
+    fn qb_list_names(&self, company: &str) -> Result<list_names::QbListNames, StoreError> {
+        list_names::get(self.connection(), company)
+    }
+
+    /// The codes of the customers linked to a QuickBooks customer, in any company file.
+    fn linked_codes(&self) -> Result<Vec<String>, StoreError> {
+        links::linked_codes(self.connection())
+    }
+
+    /// Deleted customers, newest first, at most `limit` (History undoes them).
+    fn deletions(&self, limit: usize) -> Result<Vec<deletions::Deletion>, StoreError> {
+        deletions::list(self.connection(), limit)
     }
 
     /// The link of this customer in `company`, if any.

@@ -16,7 +16,7 @@ use crate::qbxml::Field;
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, oldest first. The schema version of a database is the number applied.
-const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key];
+const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key, v3_spellings_and_deletions];
 
 /// The schema version this custsync writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -156,6 +156,37 @@ fn v2_search_key(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         write.execute(rusqlite::params![key, id])?;
     }
     Ok(())
+}
+
+/// Issue 10: a customer's QuickBooks spellings of fields other than the name (a JSON object
+/// from field key to spelling, NULL for none); customers deleted from SMSTurbo as they were,
+/// with their links, so a delete can be undone (who deleted and who restored is kept); and the
+/// names in each company's customer type, job type and terms lists, for the screens' pickers.
+fn v3_spellings_and_deletions(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "ALTER TABLE customers ADD COLUMN qb_spellings TEXT;
+CREATE TABLE deleted_customers (
+    id INTEGER PRIMARY KEY,
+    deleted_at TEXT NOT NULL,
+    deleted_by TEXT NOT NULL,
+    code TEXT NOT NULL,
+    name TEXT NOT NULL,
+    -- Every column of the customer as it was: a JSON object from column key to value.
+    customer TEXT NOT NULL,
+    -- Its links: a JSON array of {company, list_id, external_guid, created_at}.
+    links TEXT NOT NULL,
+    restored_at TEXT,
+    restored_by TEXT
+);
+CREATE INDEX deleted_customers_by_time ON deleted_customers (deleted_at);
+CREATE TABLE qb_list_names (
+    company TEXT NOT NULL,
+    list TEXT NOT NULL CHECK (list IN ('customer_type', 'job_type', 'terms')),
+    name TEXT NOT NULL,
+    read_at TEXT NOT NULL,
+    PRIMARY KEY (company, list, name)
+) WITHOUT ROWID;",
+    )
 }
 
 /// Adds a column for every field the table has gained since the database was created.

@@ -94,7 +94,7 @@ impl StoreTx<'_> {
                         ));
                         continue;
                     }
-                    match self.delete_customer(&entry.code) {
+                    match self.remove_customer(&entry.code, false) {
                         Ok(()) => {}
                         Err(e @ StoreError::InFlight { .. }) => {
                             report.kept.push(kept(e.to_string()));

@@ -150,6 +150,27 @@ impl<'c> SyncEngine<'c> {
         &self.config
     }
 
+    /// The names in QuickBooks' customer type, job type and terms lists, for the screens to
+    /// offer (reading them changes nothing).
+    pub fn list_names(&mut self) -> Result<crate::store::list_names::QbListNames, SyncError> {
+        let names = |v: Vec<crate::qbxml::ListRet>| {
+            v.into_iter()
+                .map(|e| {
+                    if e.full_name.is_empty() {
+                        e.name
+                    } else {
+                        e.full_name
+                    }
+                })
+                .collect()
+        };
+        Ok(crate::store::list_names::QbListNames {
+            customer_types: names(self.session.customer_types()?),
+            job_types: names(self.session.job_types()?),
+            terms: names(self.session.terms()?),
+        })
+    }
+
     /// The key links and outbox batches are stored under for this company.
     pub fn company_key(&self) -> &str {
         &self.company.file

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
-use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
+use crate::qbxml::{CustomerAdd, CustomerRet, Field, NameList};
 use crate::store::{Customer, CustomerStatus, code_key};
 
 use crate::domain::ReplaceGroup;
@@ -479,14 +479,10 @@ fn pair_row(input: &PlanInput<'_>, pair: &Pair) -> Option<PairRow> {
     let local = &input.locals[pair.local];
     let qb = &input.qb[pair.qb];
     let groups = &input.config.replace.groups;
+    // Compared with the values the customer has in QuickBooks (its QuickBooks spellings).
     let diffs: Vec<FieldDiff> = local
-        .data
+        .qb_data()
         .differing_fields(&qb.data)
-        // The QuickBooks name is compared with the name the customer has in QuickBooks.
-        .filter(|&f| {
-            f != Field::Name
-                || !CustomerData::same_value(f, Some(local.name_for_qb()), qb.data.get(f))
-        })
         // The code is SMSTurbo's key. A QuickBooks customer without an account number is common
         // and nothing custsync may fix (it never modifies QuickBooks customers), so only a
         // *different* account number counts as a difference.
@@ -533,8 +529,7 @@ fn status_diff(local: CustomerStatus, qb_active: bool, applies: bool) -> Option<
 /// The CustomerAdd custsync would send for `customer`: its mapped fields, its QuickBooks name,
 /// its status, and the export defaults (a customer's own type wins over the default type).
 pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
-    let mut data = customer.data.clone();
-    data.set(Field::Name, customer.name_for_qb().trim());
+    let mut data = customer.qb_data().into_owned();
     if data.get(Field::CustomerType).is_none()
         && let Some(t) = config.export.customer_type.as_deref()
     {
@@ -573,6 +568,7 @@ pub fn customer_from_qb(ret: &CustomerRet, codes: &mut CodeAllocator<'_, '_>) ->
         data,
         status,
         qb_name: None,
+        qb_spellings: Default::default(),
     }
 }
 
@@ -700,7 +696,7 @@ impl TypeFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::qbxml::ListRef;
+    use crate::qbxml::{CustomerData, ListRef};
     use crate::sync::likely::Record;
 
     fn local(code: &str, name: &str, status: CustomerStatus) -> Customer {
@@ -1039,5 +1035,26 @@ mod tests {
         r.data.clear(Field::AccountNumber);
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC");
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC-2");
+    }
+
+    #[test]
+    fn quickbooks_spellings_are_what_is_sent_and_compared() {
+        let mut f = Fixture::new();
+        // Gamma's phone differs; with QuickBooks' phone as its QuickBooks spelling it does not.
+        f.locals[2].qb_spellings.set(Field::Phone, "555-0199");
+        let p = f.plan(Mode::NotExactMatch);
+        assert!(
+            p.pairs.iter().all(|r| f.locals[r.local].code() != "C3"),
+            "{:?}",
+            p.pairs
+        );
+        let mut polish = local("C9", "Łódź", CustomerStatus::Active);
+        polish.qb_name = Some("Lodz".into());
+        polish.data.set(Field::BillCity, "Gdańsk");
+        polish.qb_spellings.set(Field::BillCity, "Gdansk");
+        let add = customer_add_for(&polish, &Config::default());
+        assert_eq!(add.data.get(Field::Name), Some("Lodz"));
+        assert_eq!(add.data.get(Field::BillCity), Some("Gdansk"));
+        assert!(problems::for_add(&add).is_empty());
     }
 }

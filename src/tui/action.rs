@@ -36,6 +36,24 @@ pub enum Action {
     /// Check every checkable row shown (or uncheck them all when all are checked).
     CheckAll,
     InvertChecks,
+    /// Start (or drop) a range at the cursor; Space then checks it.
+    MarkRange,
+    /// Check the rows matching a pattern typed next.
+    CheckMatching,
+    UncheckMatching,
+    /// Show only the checked rows, or all again.
+    CheckedOnly,
+    /// The home list's quick filters.
+    ShowAll,
+    ShowActive,
+    ShowHold,
+    ShowProspect,
+    ShowInactive,
+    ShowNotInQuickBooks,
+    ShowDiffers,
+    /// Sort a list by the next (or previous) column, up then down.
+    SortNext,
+    SortPrev,
     Yes,
     No,
     Save,
@@ -44,6 +62,7 @@ pub enum Action {
     Edit,
     Delete,
     SetUp,
+    /// Start synchronizing (home); synchronize the checked rows (the panes).
     Synchronize,
     History,
     /// Open the file picker for the File Info field.
@@ -53,12 +72,14 @@ pub enum Action {
     ToggleHidden,
     // Synchronize screen.
     SwitchPane,
-    /// Start the synchronization of the checked rows.
-    Run,
     /// Stop a run between batches.
     CancelRun,
     Undo,
     Refresh,
+    /// Give the detail area the whole screen, or take it back.
+    Zoom,
+    /// Give the row's customer the QuickBooks spelling suggested for its problems.
+    UseQbSpelling,
     /// Open or close the company file in the sandbox's simulated QuickBooks.
     ToggleQuickBooksOpen,
 }

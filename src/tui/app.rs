@@ -12,12 +12,13 @@ use ratatui::crossterm::event::{
     Event as TermEvent, KeyEvent, KeyModifiers, MouseButton, MouseEventKind,
 };
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::action::{Action, Msg};
 use super::component::{Component, Cx, Effect, Intent, Tone};
+use super::flow::{Connecting, SyncFlow};
 use super::keymap::{Chain, Context, Key, KeyMap, Resolved};
 use super::screens::certificate::CertificateModal;
 use super::screens::dialogs::{self, HelpModal, PermissionModal};
@@ -26,8 +27,7 @@ use super::screens::progress::ProgressScreen;
 use super::screens::setup::SetupScreen;
 use super::screens::sync::SyncScreen;
 use super::screens::waiting::WaitModal;
-use super::theme::Theme;
-use super::view::CompanyInfo;
+use super::theme::{Glyphs, Theme, glyph};
 use super::widgets::help::HelpOverlay;
 use super::widgets::{cut, footer};
 use super::worker::{Command, Event, Task};
@@ -36,16 +36,6 @@ use crate::config::Config;
 /// Below this the screens cannot be laid out; the app says so instead.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
-
-/// Where the synchronize flow is, between its screens and dialogs.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct SyncFlow {
-    /// The certificate dialog granted access during this connection.
-    granted: bool,
-    company: Option<CompanyInfo>,
-    /// The operator stopped waiting for the Web Connector.
-    stopped_waiting: bool,
-}
 
 pub struct App {
     config: Config,
@@ -139,7 +129,7 @@ impl App {
         if let Some(m) = self.modals.last() {
             let mut c = m.contexts();
             c.push(Context::Always);
-            return Chain::new(c, m.captures_text());
+            return Chain::new(c, m.captures_text()).with_type_ahead(m.types_ahead());
         }
         let s = self.top();
         let text = s.captures_text();
@@ -199,16 +189,15 @@ impl App {
         match self.keymap.resolve(&self.chain(), k) {
             Resolved::Nothing => false,
             Resolved::Text => self.dispatch(Msg::Text(key)),
-            Resolved::Action(Action::ForceQuit) => {
+            // Ctrl-C in the question before quitting: the operator means it.
+            Resolved::Action(Action::ForceQuit)
+                if self.modals.last().is_some_and(|m| m.confirms_quit()) =>
+            {
                 self.quit = true;
                 true
             }
-            Resolved::Action(Action::Quit) => {
-                if self.pending.contains(&Task::Run) {
-                    self.modals.push(Box::new(dialogs::quit_during_run()));
-                } else {
-                    self.quit = true;
-                }
+            Resolved::Action(Action::ForceQuit | Action::Quit) => {
+                self.quit_or_ask();
                 true
             }
             Resolved::Action(Action::Help) => {
@@ -216,6 +205,27 @@ impl App {
                 true
             }
             Resolved::Action(a) => self.dispatch(Msg::Action(a)),
+        }
+    }
+
+    /// Quits, or first asks when quitting would lose something: a run in progress, unsaved
+    /// changes, checked rows.
+    fn quit_or_ask(&mut self) {
+        let mut losses = Vec::new();
+        if self.pending.contains(&Task::Run) {
+            losses.push(
+                "The synchronization in progress: it stops after the current batch; the next \
+                 run finishes what was sent."
+                    .to_string(),
+            );
+        }
+        let screens = std::iter::once(&self.home as &dyn Component)
+            .chain(self.screens.iter().map(|s| s.as_ref()));
+        losses.extend(screens.filter_map(|s| s.unsaved()));
+        if losses.is_empty() {
+            self.quit = true;
+        } else {
+            self.modals.push(Box::new(dialogs::quit(losses)));
         }
     }
 
@@ -230,16 +240,32 @@ impl App {
             .push(Box::new(HelpModal(HelpOverlay::new(place, sections))));
     }
 
-    /// Layout of the whole screen: header, body, status line, footer.
-    /// Header, body, status line and footer.
-    fn areas(size: Rect) -> (Rect, Rect, Rect, Rect) {
+    /// Layout of the whole screen: header, body, status line (as many lines as the message
+    /// needs, up to three, so it is never cut), footer; modals go between header and footer.
+    fn areas(&self, size: Rect) -> Areas {
+        let status_h = self.status.as_ref().map_or(1, |(tone, text)| {
+            let lines =
+                status_paragraph(*tone, text, &self.theme).line_count(size.width.saturating_sub(1));
+            u16::try_from(lines).unwrap_or(u16::MAX).clamp(1, 3)
+        });
         let [header, body, status, footer] = size.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(1),
+            Constraint::Length(status_h),
             Constraint::Length(1),
         ]));
-        (header, body, status, footer)
+        let modals = Rect {
+            y: header.bottom(),
+            height: footer.y.saturating_sub(header.bottom()),
+            ..size
+        };
+        Areas {
+            header,
+            body,
+            status,
+            footer,
+            modals,
+        }
     }
 
     /// Gives a message to the modal on top, else to the screen on top.
@@ -248,10 +274,10 @@ impl App {
         if matches!(msg, Msg::Action(_) | Msg::Text(_)) {
             self.status = None;
         }
-        let (_, body, _, _) = Self::areas(self.size);
-        let mut cx = Cx::new(&self.config, &self.workspace, body);
+        let areas = self.areas(self.size);
+        let mut cx = Cx::new(&self.config, &self.workspace, areas.body);
         let changed = if let Some(m) = self.modals.last_mut() {
-            cx.area = self.size;
+            cx.area = areas.modals;
             m.update(&msg, &mut cx)
         } else if let Some(s) = self.screens.last_mut() {
             s.update(&msg, &mut cx)
@@ -284,7 +310,7 @@ impl App {
 
     /// Runs `f` on the screen on top with a fresh context and applies its effects.
     fn with_top<R>(&mut self, f: impl FnOnce(&mut dyn Component, &mut Cx) -> R) -> R {
-        let (_, body, _, _) = Self::areas(self.size);
+        let body = self.areas(self.size).body;
         let mut cx = Cx::new(&self.config, &self.workspace, body);
         let r = match self.screens.last_mut() {
             Some(s) => f(s.as_mut(), &mut cx),
@@ -304,33 +330,54 @@ impl App {
                     self.status = Some((Tone::Info, "Already connecting to QuickBooks…".into()));
                     return;
                 }
-                self.flow = Some(SyncFlow::default());
+                self.flow = Some(Connecting::start().into());
                 self.status = Some((Tone::Info, "Connecting to QuickBooks…".into()));
                 self.send(Command::Connect);
             }
-            Intent::AccessAnswered { granted } => {
-                if let Some(f) = &mut self.flow {
-                    f.granted = granted;
+            Intent::AccessAnswered { granted } => self.advance(|_, flow| match flow {
+                SyncFlow::Certificate(c) => Some(c.answered(granted).into()),
+                other => Some(other),
+            }),
+            Intent::CertificateDismissed => self.advance(|_, flow| match flow {
+                SyncFlow::Certificate(c) => Some(c.dismissed().into()),
+                other => Some(other),
+            }),
+            Intent::SyncNow(yes) => self.advance(|app, flow| match flow {
+                SyncFlow::SyncNow(s) if yes => {
+                    app.modals
+                        .push(Box::new(dialogs::company_confirmation(s.company())));
+                    Some(s.yes().into())
                 }
-            }
-            Intent::SyncNow(true) => self.ask_company(),
-            Intent::SyncNow(false) => {
-                self.end_flow();
-                let setup = SetupScreen::new(&self.config);
-                self.screens.push(Box::new(setup));
-            }
-            Intent::CompanyConfirmed(true) => self.modals.push(Box::new(dialogs::missing_only())),
-            Intent::CompanyConfirmed(false) => {
-                self.end_flow();
-                self.status = Some((
-                    Tone::Info,
-                    "Nothing was changed. Check File Info (or SetUp) and synchronize again.".into(),
-                ));
-            }
-            Intent::MissingOnly(missing_only) => {
-                self.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
-                self.send(Command::Plan { missing_only });
-            }
+                SyncFlow::SyncNow(_) => {
+                    let setup = SetupScreen::new(&app.config);
+                    app.screens.push(Box::new(setup));
+                    None
+                }
+                other => Some(other),
+            }),
+            Intent::CompanyConfirmed(yes) => self.advance(|app, flow| match flow {
+                SyncFlow::ConfirmCompany(c) if yes => {
+                    app.modals.push(Box::new(dialogs::missing_only()));
+                    Some(c.yes().into())
+                }
+                SyncFlow::ConfirmCompany(_) => {
+                    app.status = Some((
+                        Tone::Info,
+                        "Nothing was changed. Check File Info (or SetUp) and synchronize again."
+                            .into(),
+                    ));
+                    None
+                }
+                other => Some(other),
+            }),
+            Intent::MissingOnly(missing_only) => self.advance(|app, flow| match flow {
+                SyncFlow::MissingOnly(q) => {
+                    app.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
+                    app.send(Command::Plan { missing_only });
+                    Some(q.answered(missing_only).into())
+                }
+                other => Some(other),
+            }),
             Intent::CancelSync => {
                 self.end_flow();
                 self.screens.clear();
@@ -339,28 +386,59 @@ impl App {
                     "Synchronize cancelled; nothing was changed.".into(),
                 ));
             }
-            Intent::StartRun(selection) => {
-                self.screens.push(Box::new(ProgressScreen::new()));
-                self.send(Command::Run(selection));
-            }
+            Intent::StartRun { rows, not_checked } => self.advance(|app, flow| match flow {
+                SyncFlow::Selecting(s) => {
+                    app.screens.push(Box::new(ProgressScreen::new()));
+                    app.send(Command::Run(rows));
+                    Some(s.run(not_checked).into())
+                }
+                other => Some(other),
+            }),
+            Intent::Replan => self.advance(|app, flow| match flow {
+                SyncFlow::Selecting(s) => {
+                    let planning = s.replan();
+                    app.status = Some((Tone::Info, "Comparing again…".into()));
+                    app.send(Command::Plan {
+                        missing_only: planning.missing_only(),
+                    });
+                    Some(planning.into())
+                }
+                other => Some(other),
+            }),
+            Intent::PanesRefreshed(states) => self.advance(|app, flow| match flow {
+                SyncFlow::Planning(p) if p.in_place() => {
+                    app.home.note_comparison(&states);
+                    // What asked for the comparison may have said something worth keeping.
+                    if matches!(app.status, None | Some((Tone::Info, _))) {
+                        app.status = Some((Tone::Success, "Compared again; checks kept.".into()));
+                    }
+                    Some(p.ready().into())
+                }
+                other => Some(other),
+            }),
+            Intent::CloseReport => self.advance(|_, flow| match flow {
+                SyncFlow::Report(_) => None,
+                other => Some(other),
+            }),
             Intent::ApplyFix(fix) => self.send(Command::ApplyFix(fix)),
             Intent::OpenSetup => {
                 self.screens.clear();
                 let setup = SetupScreen::new(&self.config);
                 self.screens.push(Box::new(setup));
             }
-            Intent::StopWaiting => {
-                if let Some(f) = &mut self.flow {
-                    f.stopped_waiting = true;
+            Intent::StopWaiting => self.advance(|app, flow| match flow {
+                SyncFlow::Waiting(w) => {
+                    app.send(Command::CancelRun);
+                    Some(w.stop().into())
                 }
-                self.send(Command::CancelRun);
-            }
+                other => Some(other),
+            }),
             other => {
                 let unclaimed = self.with_top(|s, cx| s.on_intent(other, cx));
                 if let Some(i) = unclaimed {
                     // Only the home screen is left to ask (e.g. a file chosen on a screen that
                     // closed meanwhile).
-                    let (_, body, _, _) = Self::areas(self.size);
+                    let body = self.areas(self.size).body;
                     let mut cx = Cx::new(&self.config, &self.workspace, body);
                     let _ = self.home.on_intent(i, &mut cx);
                     let effects = cx.into_effects();
@@ -370,12 +448,16 @@ impl App {
         }
     }
 
-    fn ask_company(&mut self) {
-        match self.flow.as_ref().and_then(|f| f.company.clone()) {
-            Some(c) => self
-                .modals
-                .push(Box::new(dialogs::company_confirmation(&c))),
-            None => self.end_flow(),
+    /// Moves the synchronize flow on: `step` gets the step it is at and returns the next one,
+    /// or `None` when the flow ends there (the connection is then closed). Nothing happens
+    /// outside a flow.
+    fn advance(&mut self, step: impl FnOnce(&mut App, SyncFlow) -> Option<SyncFlow>) {
+        let Some(flow) = self.flow.take() else {
+            return;
+        };
+        self.flow = step(self, flow);
+        if self.flow.is_none() {
+            self.send(Command::Disconnect);
         }
     }
 
@@ -401,6 +483,10 @@ impl App {
                 self.status = None;
                 self.modals
                     .push(Box::new(CertificateModal::new(req, reply)));
+                self.advance(|_, flow| match flow {
+                    SyncFlow::Connecting(c) => Some(c.asked().into()),
+                    other => Some(other),
+                });
                 return true;
             }
             Event::NeedPermission {
@@ -418,12 +504,16 @@ impl App {
             Event::WaitingForWebConnector(w) => {
                 self.status = None;
                 self.modals.push(Box::new(WaitModal::new(&w)));
+                self.advance(|_, flow| match flow {
+                    SyncFlow::Connecting(c) => Some(c.waiting().into()),
+                    other => Some(other),
+                });
                 return true;
             }
             other => other,
         };
         // Then whoever shows it: the modal on top, the screen on top, the home screen.
-        let (_, body, _, _) = Self::areas(self.size);
+        let body = self.areas(self.size).body;
         let mut cx = Cx::new(&self.config, &self.workspace, body);
         let mut ev = Some(ev);
         if let Some(m) = self.modals.last_mut()
@@ -458,32 +548,42 @@ impl App {
                 self.status = None;
                 // The certificate answer may have changed what the sandbox allows.
                 self.send(Command::LoadSandboxStatus);
-                let granted = match &mut self.flow {
-                    Some(f) => {
-                        f.company = Some(info);
-                        f.granted
-                    }
-                    // The flow was left while connecting: let go of the connection.
-                    None => {
-                        self.send(Command::Disconnect);
-                        return;
-                    }
-                };
-                if granted {
-                    self.modals.push(Box::new(dialogs::sync_now()));
-                } else {
-                    self.ask_company();
+                // A flow left while connecting lets go of the connection.
+                if self.flow.is_none() {
+                    self.send(Command::Disconnect);
+                    return;
                 }
+                self.advance(|app, flow| {
+                    let next: SyncFlow = match flow {
+                        SyncFlow::Connecting(c) => c.connected(info).into(),
+                        SyncFlow::Waiting(w) => w.connected(info).into(),
+                        _ => return None,
+                    };
+                    match &next {
+                        SyncFlow::SyncNow(_) => app.modals.push(Box::new(dialogs::sync_now())),
+                        SyncFlow::ConfirmCompany(c) => app
+                            .modals
+                            .push(Box::new(dialogs::company_confirmation(c.company()))),
+                        _ => {}
+                    }
+                    Some(next)
+                });
             }
-            Event::PlanReady(view) => {
-                self.status = None;
-                self.screens.clear();
-                let notices = view.notices.clone();
-                self.screens.push(Box::new(SyncScreen::new(*view)));
-                if !notices.is_empty() {
-                    self.modals.push(Box::new(dialogs::notices(&notices)));
+            Event::PlanReady(view) => self.advance(|app, flow| match flow {
+                SyncFlow::Planning(p) => {
+                    app.status = None;
+                    app.home.note_comparison(&view.qb_states);
+                    app.screens.clear();
+                    let notices = view.notices.clone();
+                    app.screens.push(Box::new(SyncScreen::new(*view)));
+                    if !notices.is_empty() {
+                        app.modals.push(Box::new(dialogs::notices(&notices)));
+                    }
+                    Some(p.ready().into())
                 }
-            }
+                // A comparison for a flow that moved on: nothing to show.
+                other => Some(other),
+            }),
             Event::Progress(p) => {
                 // Reading and comparing before the panes open: the status line follows it.
                 let of = if p.total > 0 {
@@ -497,25 +597,35 @@ impl App {
                 self.send(Command::LoadSandboxStatus);
                 self.modals.push(Box::new(dialogs::fix_applied(&message)));
             }
-            Event::RunFinished(report) => {
-                self.end_flow();
-                self.screens.clear();
-                self.modals.clear();
-                self.modals
-                    .push(Box::new(dialogs::export_completed(&report)));
-                self.send(Command::LoadCustomers);
-            }
+            Event::RunFinished(report) => self.advance(|app, flow| match flow {
+                SyncFlow::Running(r) => {
+                    app.screens.clear();
+                    app.modals.clear();
+                    app.modals.push(Box::new(dialogs::export_completed(
+                        &report,
+                        r.not_checked(),
+                    )));
+                    app.send(Command::LoadCustomers);
+                    Some(r.finished().into())
+                }
+                other => Some(other),
+            }),
             Event::Failed {
                 during,
                 explanation,
             } => {
                 let stopped = during == Task::Connect
-                    && self.flow.as_ref().is_some_and(|f| f.stopped_waiting);
-                // A failed preview leaves the operator on the panes to try again.
+                    && self.flow.as_ref().is_some_and(SyncFlow::stopped_waiting);
+                let dismissed = during == Task::Connect
+                    && self.flow.as_ref().is_some_and(SyncFlow::question_dismissed);
+                // A failed preview leaves the operator on the panes to try again; a failed
+                // comparison or run has closed the connection, so the panes go too.
                 if matches!(during, Task::Connect | Task::Plan | Task::Run) {
                     self.end_flow();
-                    if matches!(during, Task::Run) {
+                    if matches!(during, Task::Plan | Task::Run) {
                         self.screens.clear();
+                    }
+                    if during == Task::Run {
                         self.send(Command::LoadCustomers);
                     }
                     self.send(Command::LoadSandboxStatus);
@@ -523,6 +633,16 @@ impl App {
                 if stopped {
                     // The operator asked for it: no need for an error dialog.
                     self.status = Some((Tone::Info, explanation.what_happened));
+                    return;
+                }
+                if dismissed {
+                    self.status = Some((
+                        Tone::Info,
+                        "QuickBooks' question was closed without an answer, so nothing was \
+                         recorded in QuickBooks and nothing was changed. Synchronize again to \
+                         answer it."
+                            .into(),
+                    ));
                     return;
                 }
                 self.status = None;
@@ -553,6 +673,9 @@ impl App {
     pub fn render(&mut self, buf: &mut Buffer) {
         self.size = buf.area;
         self.draw(buf);
+        if self.theme.glyphs == Glyphs::Ascii {
+            glyph::to_ascii(buf);
+        }
     }
 
     fn draw(&self, buf: &mut Buffer) {
@@ -569,7 +692,13 @@ impl App {
                 .render(area, buf);
             return;
         }
-        let (header, body, status, foot) = Self::areas(area);
+        let Areas {
+            header,
+            body,
+            status,
+            footer: foot,
+            modals,
+        } = self.areas(area);
         let crumbs = std::iter::once(self.home.title())
             .chain(self.screens.iter().map(|s| s.title()))
             .collect::<Vec<_>>()
@@ -590,34 +719,47 @@ impl App {
         Line::styled(format!(" {busy} "), theme.hint).render(doing, buf);
         self.top().render(body, buf, theme);
         if let Some((tone, text)) = &self.status {
-            let style = match tone {
-                Tone::Info => theme.hint,
-                Tone::Success => theme.ok,
-                Tone::Warning => theme.warning,
-                Tone::Error => theme.error,
-            };
-            let glyph = match tone {
-                Tone::Info => "",
-                Tone::Success => "✓ ",
-                Tone::Warning => "! ",
-                Tone::Error => "✗ ",
-            };
-            let [_, line] = status.layout(&Layout::horizontal([
+            let [_, lines] = status.layout(&Layout::horizontal([
                 Constraint::Length(1),
                 Constraint::Fill(1),
             ]));
-            cut(&format!("{glyph}{text}"), line.width, style).render(line, buf);
+            status_paragraph(*tone, text, theme).render(lines, buf);
         }
         for m in &self.modals {
-            m.render(area, buf, theme);
+            m.render(modals, buf, theme);
         }
         footer::render(foot, buf, theme, &self.hints());
     }
 }
 
+/// Where the parts of the screen go.
+struct Areas {
+    header: Rect,
+    body: Rect,
+    status: Rect,
+    footer: Rect,
+    /// Between header and footer: modals never hide the keys.
+    modals: Rect,
+}
+
+/// The status line's message, wrapped, its tone shown by a glyph as well as by colour.
+fn status_paragraph<'a>(tone: Tone, text: &'a str, theme: &Theme) -> Paragraph<'a> {
+    let (glyph, style) = match tone {
+        Tone::Info => ("", theme.hint),
+        Tone::Success => ("✓ ", theme.ok),
+        Tone::Warning => ("! ", theme.warning),
+        Tone::Error => ("✗ ", theme.error),
+    };
+    Paragraph::new(Line::from(vec![Span::raw(glyph), Span::raw(text)]))
+        .style(style)
+        .wrap(Wrap { trim: false })
+}
+
 fn working(t: Task) -> &'static str {
     match t {
         Task::LoadCustomers => "loading customers…",
+        Task::LoadCustomer => "opening the customer…",
+        Task::SetSpellings => "saving the QuickBooks spelling…",
         Task::SaveCustomer => "saving…",
         Task::DeleteCustomer => "deleting…",
         Task::SaveConfig => "saving setup…",
@@ -629,6 +771,8 @@ fn working(t: Task) -> &'static str {
         Task::Run => "synchronizing…",
         Task::History => "reading the journal…",
         Task::Undo => "undoing…",
+        Task::RunEntries => "reading the run…",
+        Task::QbLists => "",
         Task::WriteQwc => "writing .qwc…",
         Task::ApplyFix => "changing the sandbox…",
         Task::SandboxStatus => "",

@@ -17,6 +17,7 @@ use crate::qb::session::SessionError;
 use crate::qb::trace::Trace;
 use crate::qb::webconnector::qwc::{AppUrl, QwcIds, QwcSpec};
 use crate::qb::{APP_NAME, QbError, hresult};
+use crate::store::list_names::QbListNames;
 use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
@@ -26,8 +27,9 @@ use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncErro
 use super::plan_view;
 use super::view::plural;
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, Failure, HistoryEntry, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, CustomerList, Explanation, Failure, HistoryEntry, HistoryId,
+    ProgressUpdate, RunId, RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView,
+    WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -202,10 +204,9 @@ impl RealBackend {
         let c = run.counts;
         let mut summary = match run.mode {
             RunMode::Undo => format!(
-                "undid run {}: {} change{}",
+                "undid run {}: {}",
                 run.undo_of.map_or_else(|| "?".into(), |r| r.to_string()),
-                c.undone,
-                if c.undone == 1 { "" } else { "s" }
+                plural(n(c.undone), "change", "changes")
             ),
             RunMode::CsvImport => format!("CSV import: {} customers", c.imported),
             _ => {
@@ -245,19 +246,34 @@ impl RealBackend {
             run.os_user,
             run.company_file.as_deref().unwrap_or("no company file")
         )];
-        for (n, what) in [
+        for (count, one, many) in [
             (
                 c.exported,
-                "added to QuickBooks (they stay there: custsync never changes QuickBooks records)",
+                "customer added to QuickBooks (it stays there: custsync never changes QuickBooks \
+                 records)",
+                "customers added to QuickBooks (they stay there: custsync never changes \
+                 QuickBooks records)",
             ),
-            (c.imported, "imported into SMSTurbo"),
-            (c.replaced, "updated in SMSTurbo from QuickBooks"),
-            (c.linked, "linked to their QuickBooks customer"),
-            (c.undone, "changes undone"),
-            (c.failed, "failed"),
+            (
+                c.imported,
+                "customer imported into SMSTurbo",
+                "customers imported into SMSTurbo",
+            ),
+            (
+                c.replaced,
+                "customer updated in SMSTurbo from QuickBooks",
+                "customers updated in SMSTurbo from QuickBooks",
+            ),
+            (
+                c.linked,
+                "customer linked to its QuickBooks customer",
+                "customers linked to their QuickBooks customer",
+            ),
+            (c.undone, "change undone", "changes undone"),
+            (c.failed, "customer failed", "customers failed"),
         ] {
-            if n > 0 {
-                details.push(format!("{n} {what}"));
+            if count > 0 {
+                details.push(plural(n(count), one, many));
             }
         }
         if let Some(by) = run.undone_by {
@@ -266,11 +282,7 @@ impl RealBackend {
             ));
         }
         if undoable {
-            details.push(format!(
-                "Undo removes the {} imported customer(s) and restores the values of the {} \
-                 updated one(s), unless they were changed since.",
-                c.imported, c.replaced
-            ));
+            details.push(undo_would(n(c.imported), n(c.replaced)));
         }
         if c.failed > 0
             && let Ok(entries) = self.store.run_entries(run.id)
@@ -290,7 +302,7 @@ impl RealBackend {
             );
         }
         HistoryEntry {
-            id: run.id,
+            id: HistoryId::Run(run.id),
             when: run
                 .started_at
                 .with_timezone(&chrono::Local)
@@ -305,6 +317,77 @@ impl RealBackend {
             undoable,
             details,
         }
+    }
+}
+
+/// A journal count as a number of things.
+fn n(count: u64) -> usize {
+    usize::try_from(count).unwrap_or(usize::MAX)
+}
+
+/// What undoing a run with `imported` imports and `replaced` updated customers does, naming
+/// only what there is.
+fn undo_would(imported: usize, replaced: usize) -> String {
+    let parts: Vec<String> = [
+        (imported > 0).then(|| {
+            format!(
+                "removes the {}",
+                plural(imported, "imported customer", "imported customers")
+            )
+        }),
+        (replaced > 0).then(|| {
+            format!(
+                "restores the values of the {}",
+                plural(replaced, "updated customer", "updated customers")
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!(
+        "Undo {}, unless they were changed since.",
+        parts.join(" and ")
+    )
+}
+
+/// A deleted customer as History lists it.
+fn deletion_entry(d: &crate::store::deletions::Deletion) -> HistoryEntry {
+    let when = |t: &chrono::DateTime<chrono::Utc>| {
+        t.with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let mut summary = format!("deleted {} {}", d.code, d.name);
+    let mut details = vec![format!(
+        "{} ({}) was deleted from SMSTurbo by {} on {}; it had {}.",
+        d.name,
+        d.code,
+        d.deleted_by,
+        when(&d.deleted_at),
+        plural(d.links, "link to QuickBooks", "links to QuickBooks")
+    )];
+    match (&d.restored_at, &d.restored_by) {
+        (Some(at), by) => {
+            summary.push_str(" (restored)");
+            details.push(format!(
+                "Restored by {} on {}.",
+                by.as_deref().unwrap_or("?"),
+                when(at)
+            ));
+        }
+        (None, _) => details.push(
+            "Undo puts it back as it was, with its links (QuickBooks was never changed)."
+                .to_string(),
+        ),
+    }
+    HistoryEntry {
+        id: HistoryId::Deletion(d.id),
+        when: when(&d.deleted_at),
+        company: "SMSTurbo".into(),
+        summary,
+        undoable: d.restored_at.is_none(),
+        details,
     }
 }
 
@@ -591,8 +674,37 @@ pub(super) fn run_report(r: &sync::RunReport) -> RunReport {
 }
 
 impl Backend for RealBackend {
-    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
-        self.store.customers().map_err(|e| explain_store(&e))
+    /// By name as people read them (Łódź beside Lodz, "Repair 2" before "Repair 10"), which
+    /// SQLite's own collation cannot do.
+    fn load_customers(&mut self) -> Result<CustomerList, Explanation> {
+        let mut customers = self.store.customers().map_err(|e| explain_store(&e))?;
+        customers.sort_by(|a, b| {
+            crate::text::natural_cmp(a.name(), b.name())
+                .then_with(|| crate::text::natural_cmp(a.code(), b.code()))
+        });
+        let linked = self.store.linked_codes().map_err(|e| explain_store(&e))?;
+        Ok(CustomerList { customers, linked })
+    }
+
+    fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {
+        match self.store.customer(code) {
+            Ok(Some(c)) => Ok(c),
+            Ok(None) => Err(explain_store(&StoreError::UnknownCustomer {
+                code: code.to_string(),
+            })),
+            Err(e) => Err(explain_store(&e)),
+        }
+    }
+
+    fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(crate::qbxml::Field, String)],
+    ) -> Result<Customer, Explanation> {
+        self.store
+            .set_qb_spellings(code, spellings)
+            .map(|r| r.customer)
+            .map_err(|e| explain_store(&e))
     }
 
     fn save_customer(
@@ -677,6 +789,14 @@ impl Backend for RealBackend {
             ConnectionKind::Sandbox => self.connect_sandbox(prompt)?,
             ConnectionKind::WebConnector => self.connect_web_connector(waiting, cancel)?,
         };
+        let mut engine = engine;
+        // What the pickers offer until the next connection; a list QuickBooks will not give
+        // leaves the last one known (typing stays possible).
+        if let Ok(names) = engine.list_names() {
+            let _ = self
+                .store
+                .set_qb_list_names(self.company_path().to_string_lossy().as_ref(), &names);
+        }
         let info = engine.company().clone();
         self.engine = Some(Engine::Connected(Box::new(engine)));
         Ok(info)
@@ -757,15 +877,56 @@ impl Backend for RealBackend {
         }
     }
 
+    /// Runs and deleted customers, newest first.
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation> {
         let runs = self
             .store
             .runs(HISTORY_RUNS)
             .map_err(|e| explain_store(&e))?;
-        Ok(runs.iter().map(|r| self.history_entry(r)).collect())
+        let deletions = self
+            .store
+            .deletions(HISTORY_RUNS)
+            .map_err(|e| explain_store(&e))?;
+        let mut dated: Vec<(chrono::DateTime<chrono::Utc>, HistoryEntry)> = runs
+            .iter()
+            .map(|r| (r.started_at, self.history_entry(r)))
+            .chain(deletions.iter().map(|d| (d.deleted_at, deletion_entry(d))))
+            .collect();
+        dated.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        Ok(dated.into_iter().map(|(_, e)| e).collect())
     }
 
-    fn undo(&mut self, id: RunId) -> Result<String, Explanation> {
+    fn qb_list_names(&mut self) -> Result<QbListNames, Explanation> {
+        self.store
+            .qb_list_names(self.company_path().to_string_lossy().as_ref())
+            .map_err(|e| explain_store(&e))
+    }
+
+    fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation> {
+        let entries = self.store.run_entries(run).map_err(|e| explain_store(&e))?;
+        Ok(entries.iter().map(|e| e.describe()).collect())
+    }
+
+    fn undo(&mut self, what: HistoryId) -> Result<String, Explanation> {
+        let id = match what {
+            HistoryId::Run(id) => id,
+            HistoryId::Deletion(id) => {
+                let r = self
+                    .store
+                    .restore_customer(id, &os_user())
+                    .map_err(|e| explain_store(&e))?;
+                let mut message = format!(
+                    "Restored {} ({}) as it was, with {}.",
+                    r.customer.name(),
+                    r.customer.code(),
+                    plural(r.relinked, "link to QuickBooks", "links to QuickBooks")
+                );
+                for why in &r.not_relinked {
+                    message.push_str(&format!(" Not relinked in {why}."));
+                }
+                return Ok(message);
+            }
+        };
         let r = self
             .store
             .undo_run(id, &os_user())
@@ -928,6 +1089,20 @@ mod tests {
             "{:?}",
             v.notes
         );
+    }
+
+    #[test]
+    fn undo_names_only_what_there_is_in_plain_numbers() {
+        assert_eq!(
+            undo_would(8, 0),
+            "Undo removes the 8 imported customers, unless they were changed since."
+        );
+        assert_eq!(
+            undo_would(1, 1),
+            "Undo removes the 1 imported customer and restores the values of the 1 updated \
+             customer, unless they were changed since."
+        );
+        assert!(!undo_would(0, 2).contains("0 "));
     }
 
     #[test]

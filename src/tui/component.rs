@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{CheckedRows, RunId, SandboxFix};
+use super::view::{CheckedRows, HistoryId, PickFor, QbState, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -28,6 +28,8 @@ pub enum Intent {
     AccessAnswered {
         granted: bool,
     },
+    /// The certificate dialog was closed without an answer (nothing was sent to QuickBooks).
+    CertificateDismissed,
     /// "Synchronize now?" after first access.
     SyncNow(bool),
     /// "Is this the right company?"
@@ -36,14 +38,31 @@ pub enum Intent {
     MissingOnly(bool),
     /// Leave the synchronize flow without doing anything.
     CancelSync,
-    /// The run confirmation said Yes.
-    StartRun(CheckedRows),
+    /// The run confirmation said Yes. `not_checked` names the rows that could not be checked
+    /// (and why), for the report.
+    StartRun {
+        rows: CheckedRows,
+        not_checked: Vec<String>,
+    },
+    /// Compare both sides again, keeping the panes and their checks.
+    Replan,
+    /// The panes took a new comparison in place; where each customer stands now.
+    PanesRefreshed(Vec<(String, QbState)>),
+    /// The run's report was read: the synchronize flow is over.
+    CloseReport,
     DeleteCustomer(String),
+    /// A customer form saved (the screen below it may want to look again).
+    CustomerSaved,
     /// Leave the current screen without saving.
     DiscardChanges,
     /// The file picker chose a file.
     FileChosen(PathBuf),
-    Undo(RunId),
+    /// Names picked from one of QuickBooks' lists for a field.
+    Picked {
+        what: PickFor,
+        values: Vec<String>,
+    },
+    Undo(HistoryId),
     /// Make a change to the sandbox company (a button in an explanation).
     ApplyFix(SandboxFix),
     OpenSetup,
@@ -151,6 +170,22 @@ pub trait Component {
     /// Takes an intent meant for it, or gives it back.
     fn on_intent(&mut self, intent: Intent, _cx: &mut Cx) -> Option<Intent> {
         Some(intent)
+    }
+
+    /// Whether letters no binding claims are typed ahead (a list that jumps to names).
+    fn types_ahead(&self) -> bool {
+        false
+    }
+
+    /// What leaving now would lose (unsaved changes, checked rows), in words for the question
+    /// asked before quitting; `None` when nothing would be lost.
+    fn unsaved(&self) -> Option<String> {
+        None
+    }
+
+    /// Whether this modal is the question asked before quitting (a second Ctrl-C there quits).
+    fn confirms_quit(&self) -> bool {
+        false
     }
 
     /// Whether the worker is blocked until this component answers (a QuickBooks question).

@@ -17,6 +17,7 @@ use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
 use crate::qb::sandbox::Grant;
 use crate::qbxml::{CustomerRet, Field, NameList};
+use crate::store::list_names::QbListNames;
 use crate::store::{Customer, CustomerStatus, StoreError};
 use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
 use crate::sync::{self, Phase, Snapshot};
@@ -24,8 +25,8 @@ use crate::sync::{self, Phase, Snapshot};
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, ProgressUpdate, RunId, RunPreview,
-    RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, CustomerList, Explanation, HistoryEntry, HistoryId, ProgressUpdate,
+    RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -58,9 +59,15 @@ pub struct FakeState {
     pub qwc_written: Option<PathBuf>,
     /// Whether a Web Connector password was set (the fake keeps no password).
     pub password_set: bool,
+    /// Whether QuickBooks' list names were read (at a connection).
+    pub lists_read: bool,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
     undo: HashMap<RunId, Vec<Customer>>,
+    /// What each run did, customer by customer.
+    entries: HashMap<RunId, Vec<String>>,
+    /// Deleted customers, by deletion id, until restored.
+    deleted: HashMap<i64, Customer>,
 }
 
 #[derive(Clone, Debug)]
@@ -321,8 +328,11 @@ impl FakeState {
             batch_delay: Duration::ZERO,
             qwc_written: None,
             password_set: false,
+            lists_read: false,
             plan: None,
             undo: HashMap::new(),
+            entries: HashMap::new(),
+            deleted: HashMap::new(),
         }
     }
 
@@ -387,6 +397,13 @@ fn refused(code: u32, file: &str) -> Explanation {
     )
 }
 
+/// The store's words for a code it does not have.
+fn unknown(code: &str) -> Explanation {
+    backend::explain_store(&StoreError::UnknownCustomer {
+        code: code.to_string(),
+    })
+}
+
 /// What the sandbox remembers of an answer to the certificate question.
 fn grant_for(answer: CertificateAnswer) -> Grant {
     match answer {
@@ -400,8 +417,36 @@ fn grant_for(answer: CertificateAnswer) -> Grant {
 }
 
 impl Backend for FakeBackend {
-    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation> {
-        Ok(self.state().customers.clone())
+    fn load_customers(&mut self) -> Result<CustomerList, Explanation> {
+        Ok(CustomerList {
+            customers: self.state().customers.clone(),
+            linked: Vec::new(),
+        })
+    }
+
+    fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation> {
+        self.state()
+            .customers
+            .iter()
+            .find(|c| c.code() == code)
+            .cloned()
+            .ok_or_else(|| unknown(code))
+    }
+
+    fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(Field, String)],
+    ) -> Result<Customer, Explanation> {
+        let mut s = self.state();
+        let c = s.customer_mut(code).ok_or_else(|| unknown(code))?;
+        for (field, value) in spellings {
+            match field {
+                Field::Name => c.qb_name = Some(value.clone()),
+                f => c.qb_spellings.set(*f, value),
+            }
+        }
+        Ok(c.clone())
     }
 
     /// The store's rules and words: a customer is normalized as the store does it, and a code
@@ -438,13 +483,23 @@ impl Backend for FakeBackend {
 
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
         let mut s = self.state();
-        let before = s.customers.len();
-        s.customers.retain(|c| c.code() != code);
-        if s.customers.len() == before {
-            return Err(backend::explain_store(&StoreError::UnknownCustomer {
-                code: code.to_string(),
-            }));
-        }
+        let Some(at) = s.customers.iter().position(|c| c.code() == code) else {
+            return Err(unknown(code));
+        };
+        let gone = s.customers.remove(at);
+        let id = s.history.len() as i64 + 1;
+        s.history.insert(
+            0,
+            HistoryEntry {
+                id: HistoryId::Deletion(id),
+                when: format!("2026-03-{:02} 11:{:02}", 1 + id % 28, id % 60),
+                company: "SMSTurbo".into(),
+                summary: format!("deleted {} {}", gone.code(), gone.name()),
+                undoable: true,
+                details: vec![format!("{} ({}) was deleted.", gone.name(), gone.code())],
+            },
+        );
+        s.deleted.insert(id, gone);
         Ok(())
     }
 
@@ -533,6 +588,7 @@ impl Backend for FakeBackend {
             _ => {}
         }
         s.connected = true;
+        s.lists_read = true;
         Ok(s.company_info())
     }
 
@@ -622,6 +678,7 @@ impl Backend for FakeBackend {
                         data: row.add.data.clone(),
                         status: CustomerStatus::Active,
                         qb_name: None,
+                        qb_spellings: Default::default(),
                     });
                     report.added += 1;
                 }
@@ -655,6 +712,21 @@ impl Backend for FakeBackend {
         if undoable {
             s.undo.insert(id, before);
         }
+        let lines = exports
+            .iter()
+            .map(|r| format!("exported  {}", snapshot.locals[r.local].code()))
+            .chain(
+                imports
+                    .iter()
+                    .map(|r| format!("imported  {}", r.customer.code())),
+            )
+            .chain(
+                pairs
+                    .iter()
+                    .map(|r| format!("replaced  {}", snapshot.locals[r.local].code())),
+            )
+            .collect();
+        s.entries.insert(id, lines);
         let view = backend::run_report(&report);
         let mut details = vec![
             format!("{} added to QuickBooks", report.added),
@@ -670,7 +742,7 @@ impl Backend for FakeBackend {
         s.history.insert(
             0,
             HistoryEntry {
-                id,
+                id: HistoryId::Run(id),
                 when: format!("2026-03-{:02} 10:{:02}", 1 + id.0 % 28, id.0 % 60),
                 company,
                 summary: format!(
@@ -692,8 +764,41 @@ impl Backend for FakeBackend {
         Ok(self.state().history.clone())
     }
 
-    fn undo(&mut self, run: RunId) -> Result<String, Explanation> {
+    /// Known once connected, as the real back end reads them then.
+    fn qb_list_names(&mut self) -> Result<QbListNames, Explanation> {
+        let s = self.state();
+        if !s.lists_read {
+            return Ok(QbListNames::default());
+        }
+        Ok(QbListNames {
+            customer_types: s.customer_types.clone(),
+            job_types: vec!["Install".into(), "Repair".into()],
+            terms: vec!["Due on receipt".into(), "Net 15".into(), "Net 30".into()],
+        })
+    }
+
+    fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation> {
+        Ok(self.state().entries.get(&run).cloned().unwrap_or_default())
+    }
+
+    fn undo(&mut self, what: HistoryId) -> Result<String, Explanation> {
         let mut s = self.state();
+        let run = match what {
+            HistoryId::Run(run) => run,
+            HistoryId::Deletion(id) => {
+                let Some(c) = s.deleted.remove(&id) else {
+                    return Err(backend::explain_store(&StoreError::UnknownDeletion(id)));
+                };
+                let message = format!("Restored {} ({}) as it was.", c.name(), c.code());
+                s.customers.push(c);
+                s.customers.sort_by(|a, b| a.code().cmp(b.code()));
+                if let Some(e) = s.history.iter_mut().find(|e| e.id == what) {
+                    e.undoable = false;
+                    e.summary.push_str(" (restored)");
+                }
+                return Ok(message);
+            }
+        };
         let Some(before) = s.undo.remove(&run) else {
             return Err(Explanation::new(
                 "Nothing to undo",
@@ -702,7 +807,7 @@ impl Backend for FakeBackend {
             ));
         };
         s.customers = before;
-        if let Some(e) = s.history.iter_mut().find(|e| e.id == run) {
+        if let Some(e) = s.history.iter_mut().find(|e| e.id == what) {
             e.undoable = false;
             e.summary.push_str(" — undone");
         }

@@ -24,6 +24,8 @@ pub enum Context {
     Checklist,
     /// Typing a list filter.
     FilterInput,
+    /// Typing a pattern to check rows by.
+    PatternInput,
     /// A single-line text field.
     TextField,
     /// A field with a lookup (File Info).
@@ -36,17 +38,29 @@ pub enum Context {
     Dialog,
     /// A message with one button.
     Message,
+    /// A message whose one button says it is done (QuickBooks' Access Confirmation).
+    Done,
     /// A choice of buttons other than Yes/No.
     Buttons,
     /// A choice among options (radio buttons), listed one per line.
     Choice,
     /// Options on one line (a status, a connection kind).
     Options,
+    /// Checkboxes on one line (the export statuses).
+    Checkboxes,
     FilePicker,
+    /// Picking from one of QuickBooks' lists.
+    ListPicker,
+    /// A field whose value can be picked from one of QuickBooks' lists.
+    ListLookup,
     MaintainCustomer,
     /// The setup names a sandbox company.
     Sandbox,
+    /// The home list's quick filters.
+    QuickFilters,
     SyncPanes,
+    /// A zoomed detail area.
+    Detail,
     Progress,
     /// Waiting for the Web Connector to call.
     Waiting,
@@ -62,19 +76,25 @@ impl Context {
             Context::List => "Lists",
             Context::Checklist => "Checklists",
             Context::FilterInput => "Filter",
+            Context::PatternInput => "Check by pattern",
             Context::TextField => "Text fields",
             Context::Lookup => "File Info",
             Context::Form => "Forms",
             Context::Tabs => "Tabs",
             Context::Dialog => "Dialogs",
-            Context::Message => "Messages",
+            Context::Message | Context::Done => "Messages",
             Context::Buttons => "Buttons",
             Context::Choice => "Choices",
             Context::Options => "Options",
+            Context::Checkboxes => "Checkboxes",
             Context::FilePicker => "File picker",
+            Context::ListPicker => "QuickBooks' list",
+            Context::ListLookup => "List fields",
             Context::MaintainCustomer => "Maintain Customer",
             Context::Sandbox => "Sandbox company",
+            Context::QuickFilters => "Show (quick filters)",
             Context::SyncPanes => "Synchronize",
+            Context::Detail => "Detail",
             Context::Progress => "Progress",
             Context::Waiting => "Waiting for the Web Connector",
             Context::History => "History",
@@ -253,6 +273,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     HelpOverlay [Down, Char('j')] => Down, "Scroll down";
     HelpOverlay [PageUp] => PageUp, "Page up";
     HelpOverlay [PageDown, Space] => PageDown, "Page down";
+    HelpOverlay [Home, Char('g')] => Top, "Top";
+    HelpOverlay [End, Char('G')] => Bottom, "End";
 
     Dialog [Char('y'), Char('Y')] => Yes, "Yes", hint;
     Dialog [Char('n'), Char('N')] => No, "No", hint;
@@ -266,6 +288,10 @@ pub const DEFAULT: &[Binding] = bindings! {
     Message [Enter, Esc, Space] => Submit, "OK", hint;
     Message [Up, Char('k')] => Up, "Scroll up";
     Message [Down, Char('j')] => Down, "Scroll down";
+
+    Done [Enter, Esc, Space] => Submit, "Done", hint;
+    Done [Up, Char('k')] => Up, "Scroll up";
+    Done [Down, Char('j')] => Down, "Scroll down";
 
     Buttons [Left, BackTab] => FocusPrev, "Previous button", hint;
     Buttons [Right, Tab] => FocusNext, "Next button", hint;
@@ -282,17 +308,35 @@ pub const DEFAULT: &[Binding] = bindings! {
     Choice [Tab] => FocusNext, "Next item", hint;
     Choice [BackTab] => FocusPrev, "Previous item";
     Choice [Enter] => Submit, "Continue", hint;
-    Choice [Esc] => Back, "Cancel", hint;
+    Choice [Esc] => Back, "Close", hint;
 
     Options [Left] => Left, "Previous option", hint;
     Options [Right, Space] => Right, "Next option", hint;
+
+    Checkboxes [Left] => Left, "Previous box", hint;
+    Checkboxes [Right] => Right, "Next box", hint;
 
     FilterInput [Enter] => Submit, "Keep filter", hint;
     FilterInput [Esc] => Back, "Clear filter", hint;
     FilterInput [Up] => Up, "Move up";
     FilterInput [Down] => Down, "Move down";
 
+    PatternInput [Enter] => Submit, "Check (or uncheck) the matching rows", hint;
+    PatternInput [Esc] => Back, "Cancel", hint;
+
     Lookup [F(4), Ctrl('o')] => Lookup, "Look up the company file", hint;
+
+    ListLookup [F(4), Ctrl('o')] => Lookup, "Pick from QuickBooks' list", hint;
+
+    ListPicker [Enter] => Submit, "Choose", hint;
+    ListPicker [Esc, Char('q')] => Back, "Close (or q)", hint;
+    ListPicker [Char('/')] => Filter, "Search";
+    ListPicker [Up] => Up, "Move up";
+    ListPicker [Down] => Down, "Move down";
+    ListPicker [PageUp] => PageUp, "Page up";
+    ListPicker [PageDown] => PageDown, "Page down";
+    ListPicker [Home] => Top, "First row";
+    ListPicker [End] => Bottom, "Last row";
 
     TextField [Enter] => Submit, "Accept", hint;
     TextField [Tab, Down] => FocusNext, "Next field", hint;
@@ -313,13 +357,20 @@ pub const DEFAULT: &[Binding] = bindings! {
     Form [PageDown] => PageDown, "Next group";
     Form [PageUp] => PageUp, "Previous group";
 
-    FilePicker [Enter] => Submit, "Open folder / choose file", hint;
+    FilePicker [Enter, Right] => Submit, "Open / choose", hint;
+    FilePicker [Esc, Char('q')] => Back, "Close (or q)", hint;
     FilePicker [Backspace, Left] => ParentDir, "Parent folder", hint;
-    FilePicker [Tab] => FocusNext, "Edit pattern", hint;
-    FilePicker [Char('.')] => ToggleHidden, "Show hidden", hint;
-    FilePicker [Esc] => Back, "Cancel", hint;
+    FilePicker [Tab] => FocusNext, "Edit pattern";
+    FilePicker [Char('.')] => ToggleHidden, "Show hidden";
+    FilePicker [Char('/')] => Filter, "Search";
+    FilePicker [Up] => Up, "Move up";
+    FilePicker [Down] => Down, "Move down";
+    FilePicker [PageUp] => PageUp, "Page up";
+    FilePicker [PageDown] => PageDown, "Page down";
+    FilePicker [Home] => Top, "First row";
+    FilePicker [End] => Bottom, "Last row";
 
-    MaintainCustomer [Char('a'), Insert] => Add, "Add", hint;
+    MaintainCustomer [Char('n'), Insert] => Add, "New customer", hint;
     MaintainCustomer [Enter, Char('e')] => Edit, "Edit", hint;
     MaintainCustomer [Char('d'), Delete] => Delete, "Delete", hint;
     MaintainCustomer [Char('s')] => SetUp, "SetUp", hint;
@@ -330,15 +381,40 @@ pub const DEFAULT: &[Binding] = bindings! {
     MaintainCustomer [BackTab] => FocusPrev, "File Info / list";
     MaintainCustomer [Esc] => Back, "Clear the search";
 
+
     Sandbox [Char('o')] => ToggleQuickBooksOpen, "Sandbox: open/close the file in QuickBooks", hint;
 
-    SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
-    SyncPanes [Char('s'), F(5)] => Run, "Synchronize checked", hint;
-    SyncPanes [Esc] => Back, "Back", hint;
+    QuickFilters [Char('0')] => ShowAll, "Every customer";
+    QuickFilters [Char('1')] => ShowActive, "Active only";
+    QuickFilters [Char('2')] => ShowHold, "Hold only";
+    QuickFilters [Char('3')] => ShowProspect, "Prospect only";
+    QuickFilters [Char('4')] => ShowInactive, "Inactive only";
+    QuickFilters [Char('5')] => ShowNotInQuickBooks, "Not in QuickBooks";
+    QuickFilters [Char('6')] => ShowDiffers, "Differing from QuickBooks";
 
-    Checklist [Space, Insert] => Toggle, "Check", hint;
+    SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
+    SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
+    SyncPanes [Char('r')] => Refresh, "Compare again (keeps the checks)";
+    SyncPanes [Esc] => Back, "Back", hint;
+    SyncPanes [Char('e')] => Edit, "Edit the SMSTurbo customer (then compare again)";
+    SyncPanes [Char('f')] => UseQbSpelling, "Fix for QuickBooks: use the suggested spelling";
+    SyncPanes [Char('z')] => Zoom, "Zoom the detail (all of it)";
+
+    Detail [Char('z'), Esc] => Zoom, "Back to the list", hint;
+    Detail [Up, Char('k')] => Up, "Scroll up", hint;
+    Detail [Down, Char('j')] => Down, "Scroll down", hint;
+    Detail [PageUp] => PageUp, "Page up";
+    Detail [PageDown, Space] => PageDown, "Page down";
+    Detail [Home, Char('g')] => Top, "Top";
+    Detail [End, Char('G')] => Bottom, "End";
+
+    Checklist [Space] => Toggle, "Check", hint;
     Checklist [Char('a'), Ctrl('a')] => CheckAll, "All/none", hint;
     Checklist [Char('*')] => InvertChecks, "Invert checks";
+    Checklist [Char('v')] => MarkRange, "Mark a range; Space then checks it all";
+    Checklist [Char('+')] => CheckMatching, "Check rows matching a pattern (C10*, zurich)";
+    Checklist [Char('-')] => UncheckMatching, "Uncheck rows matching a pattern";
+    Checklist [Char('c')] => CheckedOnly, "Show checked rows only / all";
 
     List [Char('/')] => Filter, "Search", hint;
     List [Up, Char('k')] => Up, "Move up";
@@ -347,13 +423,18 @@ pub const DEFAULT: &[Binding] = bindings! {
     List [PageDown] => PageDown, "Page down";
     List [Home, Char('g')] => Top, "First row";
     List [End, Char('G')] => Bottom, "Last row";
+    List [Char('>')] => SortNext, "Sort by the next column (up, then down)";
+    List [Char('<')] => SortPrev, "Sort by the previous column";
 
-    Progress [Esc, Char('c')] => CancelRun, "Cancel after this batch", hint;
+    Progress [Esc] => CancelRun, "Cancel after this batch", hint;
 
-    Waiting [Esc, Char('c'), Enter] => Back, "Stop waiting", hint;
+    Waiting [Esc, Enter] => Back, "Stop waiting", hint;
+    Waiting [Up, Char('k')] => Up, "Scroll up";
+    Waiting [Down, Char('j')] => Down, "Scroll down";
 
     History [Char('u')] => Undo, "Undo run", hint;
     History [Char('r')] => Refresh, "Refresh";
+    History [Char('z')] => Zoom, "Zoom the detail (all of it)";
     History [Esc] => Back, "Back", hint;
 };
 
@@ -385,11 +466,22 @@ pub struct Chain {
     /// A text field has focus: it takes every key that edits text (characters, Space, ←/→,
     /// Home/End, Backspace/Del) before any binding is looked at.
     pub text: bool,
+    /// Characters no binding claims are typed ahead (to jump to a name in a list).
+    pub type_ahead: bool,
 }
 
 impl Chain {
     pub fn new(contexts: Vec<Context>, text: bool) -> Chain {
-        Chain { contexts, text }
+        Chain {
+            contexts,
+            text,
+            type_ahead: false,
+        }
+    }
+
+    pub fn with_type_ahead(mut self, on: bool) -> Chain {
+        self.type_ahead = on;
+        self
     }
 }
 
@@ -438,6 +530,7 @@ impl KeyMap {
             Some(a) => Resolved::Action(a),
             // Ctrl-letters and the like still reach the field (Ctrl-W deletes a word…).
             None if chain.text => Resolved::Text,
+            None if chain.type_ahead && matches!(key, Key::Char(_) | Key::Space) => Resolved::Text,
             None => Resolved::Nothing,
         }
     }
@@ -481,6 +574,14 @@ impl KeyMap {
         out
     }
 
+    /// The keys bound to `action` in `context`, as the help writes them (`e`, `↑/k`).
+    pub fn keys_for(&self, context: Context, action: Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| b.context == context && b.action == action)
+            .map(|b| keys_label(b.keys))
+    }
+
     /// The help overlay's sections along `chain`.
     pub fn help(&self, chain: &Chain) -> Vec<HelpSection> {
         let mut sections: Vec<HelpSection> = Vec::new();
@@ -494,6 +595,18 @@ impl KeyMap {
                     lines: vec![line],
                 }),
             }
+        }
+        if chain.type_ahead {
+            sections.insert(
+                0,
+                HelpSection {
+                    title: "Typing",
+                    lines: vec![(
+                        "letters".to_string(),
+                        "Jump to the first name starting with them",
+                    )],
+                },
+            );
         }
         if chain.text {
             sections.insert(

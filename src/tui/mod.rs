@@ -12,6 +12,7 @@ pub mod app;
 pub mod backend;
 pub mod component;
 pub mod fake;
+pub mod flow;
 pub mod keymap;
 pub mod listing;
 pub mod plan_view;

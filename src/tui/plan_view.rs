@@ -7,14 +7,17 @@
 use std::collections::BTreeSet;
 
 use crate::config::Config;
+use crate::qbxml::rules::Subject;
 use crate::qbxml::{CustomerRet, Field};
+use crate::store::Column;
 use crate::store::Customer;
 use crate::sync::plan::{ExportRow, ImportRow, MatchingSummary, MissingType, PairRow};
 use crate::sync::problems::Problem;
 use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
-    Column, FieldDiff, RowDetail, RowId, RowKind, RunPreview, SyncPane, SyncRow, SyncView, plural,
+    Column as PaneColumn, FieldDiff, QbState, RowAction, RowDetail, RowId, RowKey, RowKind,
+    RunPreview, SyncPane, SyncRow, SyncView, plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -96,14 +99,17 @@ pub fn sync_view(
         let detail = pair_detail(row, local, qb);
         let id = layout.pair(i);
         let name = display_name(local);
+        let key = RowKey::SmsTurbo(local.code().to_string());
         left.push((
             row.local,
             SyncRow {
                 id,
+                key: key.clone(),
                 kind: RowKind::NotInSync,
                 name: name.clone(),
                 cells: local_cells(local),
                 problems: Vec::new(),
+                actions: vec![edit(local)],
                 detail: detail.clone(),
             },
         ));
@@ -111,10 +117,12 @@ pub fn sync_view(
             row.qb,
             SyncRow {
                 id,
+                key,
                 kind: RowKind::NotInSync,
                 name,
                 cells: qb_cells(qb),
                 problems: Vec::new(),
+                actions: vec![edit(local)],
                 detail,
             },
         ));
@@ -147,9 +155,9 @@ pub fn sync_view(
             columns: with_marker(
                 all,
                 vec![
-                    Column::fixed("Code", code_w),
-                    Column::fill("Name", 12, 3),
-                    Column::fixed("Status", 8),
+                    PaneColumn::fixed("Code", code_w),
+                    PaneColumn::fill("Name", 12, 3),
+                    PaneColumn::fixed("Status", 8),
                 ],
             ),
             rows: left.into_iter().map(|(_, r)| r).collect(),
@@ -159,16 +167,38 @@ pub fn sync_view(
             columns: with_marker(
                 all,
                 vec![
-                    Column::fill("Name", 12, 3),
-                    Column::fixed("Acct no.", 8),
-                    Column::fill("Type", 6, 1),
+                    PaneColumn::fill("Name", 12, 3),
+                    PaneColumn::fixed("Acct no.", 8),
+                    PaneColumn::fill("Type", 6, 1),
                 ],
             ),
             rows: right.into_iter().map(|(_, r)| r).collect(),
         },
         summary: summary(all, &plan.matching),
         notices: Vec::new(),
+        qb_states: qb_states(plan, snapshot),
     }
+}
+
+/// Where each SMSTurbo customer the plan placed stands with QuickBooks.
+fn qb_states(plan: &Plan, snapshot: &Snapshot) -> Vec<(String, QbState)> {
+    let code = |ix: LocalIx| snapshot.locals[ix].code().to_string();
+    let differing: rustc_hash::FxHashSet<LocalIx> = plan.pairs.iter().map(|p| p.local).collect();
+    let matched = plan.matched.iter().map(|p| {
+        let state = if differing.contains(&p.local) {
+            QbState::Differs
+        } else if plan.mode == crate::sync::Mode::NotExactMatch {
+            QbState::InSync
+        } else {
+            QbState::InQuickBooks
+        };
+        (code(p.local), state)
+    });
+    plan.exports
+        .iter()
+        .map(|e| (code(e.local), QbState::Missing))
+        .chain(matched)
+        .collect()
 }
 
 /// The header line of the panes: the marks' legend first (at 80 columns the counts may not
@@ -204,9 +234,9 @@ pub fn marker(kind: RowKind) -> &'static str {
     }
 }
 
-fn with_marker(on: bool, columns: Vec<Column>) -> Vec<Column> {
+fn with_marker(on: bool, columns: Vec<PaneColumn>) -> Vec<PaneColumn> {
     if on {
-        std::iter::once(Column::fixed("", 1))
+        std::iter::once(PaneColumn::fixed("", 1))
             .chain(columns)
             .collect()
     } else {
@@ -256,6 +286,11 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     if local.name_for_qb() != local.name() {
         rec.push(("SMSTurbo name", local.name().to_string()));
     }
+    for (field, _) in local.qb_spellings.iter() {
+        if let Some(own) = local.data.get(field) {
+            rec.push((Column::Field(field).label(), format!("{own} in SMSTurbo")));
+        }
+    }
     if let Some(job) = &row.add.job_type {
         rec.push(("Customer Job", job.clone()));
     }
@@ -266,15 +301,48 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     }
     SyncRow {
         id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
         kind: kind_for(&row.problems, RowKind::Export),
         name: display_name(local),
         cells: local_cells(local),
         problems: row.problems.iter().map(ToString::to_string).collect(),
+        actions: std::iter::once(edit(local))
+            .chain(suggested_spellings(local, &row.problems))
+            .collect(),
         detail: RowDetail {
             record: rec,
             diffs: Vec::new(),
         },
     }
+}
+
+fn edit(local: &Customer) -> RowAction {
+    RowAction::Edit {
+        code: local.code().to_string(),
+    }
+}
+
+/// The QuickBooks spellings the problems suggest (Łódź → Lodz, a `:` → `-`), for the fields
+/// that can have one; `None` when there is nothing to suggest.
+fn suggested_spellings(local: &Customer, problems: &[Problem]) -> Option<RowAction> {
+    let mut spellings: Vec<(Field, String)> = Vec::new();
+    for p in problems {
+        let Problem::Value(v) = p else { continue };
+        let (Subject::Field(field), Some(suggestion)) = (v.subject, &v.suggestion) else {
+            continue;
+        };
+        if field != Field::Name && !crate::store::column::has_qb_spelling(field) {
+            continue;
+        }
+        match spellings.iter_mut().find(|(f, _)| *f == field) {
+            Some(slot) => slot.1.clone_from(suggestion),
+            None => spellings.push((field, suggestion.clone())),
+        }
+    }
+    (!spellings.is_empty()).then(|| RowAction::UseQbSpellings {
+        code: local.code().to_string(),
+        spellings,
+    })
 }
 
 /// An import: the SMSTurbo customer it would become (with the code it would get).
@@ -294,10 +362,12 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
     let name = qb.data.get(Field::Name).unwrap_or(c.name());
     SyncRow {
         id,
+        key: RowKey::QuickBooks(qb.list_id.clone()),
         kind: kind_for(&row.problems, RowKind::Import),
         name: format!("{name} (QuickBooks)"),
         cells: qb_cells(qb),
         problems: row.problems.iter().map(ToString::to_string).collect(),
+        actions: Vec::new(),
         detail: RowDetail {
             record: rec,
             diffs: Vec::new(),
@@ -313,11 +383,8 @@ fn pair_detail(row: &PairRow, local: &Customer, qb: &CustomerRet) -> RowDetail {
         .iter()
         .map(|d| FieldDiff {
             label: d.field.label(),
-            smsturbo: match d.field {
-                // The name QuickBooks knows this customer by is the one compared.
-                Field::Name => local.name_for_qb().to_string(),
-                f => local.data.get(f).unwrap_or("").to_string(),
-            },
+            // What QuickBooks knows this customer by (its QuickBooks spelling) is compared.
+            smsturbo: local.qb_value(d.field).unwrap_or("").to_string(),
             quickbooks: qb.data.get(d.field).unwrap_or("").to_string(),
             applies: d.applies,
         })

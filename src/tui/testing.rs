@@ -270,14 +270,14 @@ pub mod scenes {
     }
 
     pub fn customer_add(h: &mut Harness) {
-        keys(h, &[Char('a')]);
+        keys(h, &[Char('n')]);
         h.type_text("C3001");
         keys(h, &[Tab]);
         h.type_text("Golden Gate Ceramics");
     }
 
     pub fn customer_add_refused(h: &mut Harness) {
-        keys(h, &[Char('a'), Tab]);
+        keys(h, &[Char('n'), Tab]);
         h.type_text("A very long customer name that QuickBooks cannot take");
         keys(h, &[Ctrl('s')]);
     }
@@ -396,6 +396,12 @@ pub mod scenes {
         keys(h, &[Char('y'), End, Space]);
     }
 
+    /// A name QuickBooks cannot store, with the spelling `f` would send it.
+    pub fn sync_spelling_fix(h: &mut Harness) {
+        missing_only_question(h);
+        keys(h, &[Char('y'), End, Up]);
+    }
+
     pub fn sync_filtered(h: &mut Harness) {
         missing_only_question(h);
         keys(h, &[Char('n'), Tab, Char('/')]);
@@ -405,7 +411,7 @@ pub mod scenes {
 
     pub fn run_confirmation(h: &mut Harness) {
         missing_only_question(h);
-        keys(h, &[Char('n'), Char('a'), Tab, Char('a'), Char('s')]);
+        keys(h, &[Char('n'), Char('a'), Tab, Char('a'), Char('y')]);
     }
 
     pub fn run_confirmation_missing_type(h: &mut Harness) {
@@ -414,13 +420,13 @@ pub mod scenes {
         h.app = crate::tui::app::App::new(config, PathBuf::from("/demo"), h.app_theme());
         h.settle();
         missing_only_question(h);
-        keys(h, &[Char('y'), Space, Char('s')]);
+        keys(h, &[Char('y'), Space, Char('y')]);
     }
 
     /// The progress screen, with made-up progress so it stops at an interesting point.
     pub fn progress(h: &mut Harness) {
         missing_only_question(h);
-        keys(h, &[Char('n'), Char('a'), Char('s')]);
+        keys(h, &[Char('n'), Char('a'), Char('y')]);
         h.press_offline(Char('y'));
         for (phase, done, total, note) in [
             ("Adding customers to QuickBooks", 9, 9, "Batch 3 of 3"),
@@ -439,7 +445,7 @@ pub mod scenes {
         missing_only_question(h);
         keys(
             h,
-            &[Char('n'), Char('a'), Tab, Char('a'), Char('s'), Char('y')],
+            &[Char('n'), Char('a'), Tab, Char('a'), Char('y'), Char('y')],
         );
     }
 
@@ -466,6 +472,7 @@ pub mod scenes {
         "missing_only_question",
         "sync_not_in_sync",
         "sync_blocked_row",
+        "sync_spelling_fix",
         "run_confirmation",
         "progress",
         "export_completed",
@@ -502,6 +509,7 @@ pub mod scenes {
         ("sync_missing_only", sync_missing_only),
         ("sync_not_in_sync", sync_not_in_sync),
         ("sync_blocked_row", sync_blocked_row),
+        ("sync_spelling_fix", sync_spelling_fix),
         ("sync_filtered", sync_filtered),
         ("run_confirmation", run_confirmation),
         (

@@ -22,6 +22,74 @@ pub mod glyph {
     pub const FOLDER: &str = "▸";
     /// Where a scrolled list or text is, drawn on its box's right border.
     pub const SCROLL_THUMB: &str = "█";
+
+    /// What stands in for a symbol custsync draws when the terminal cannot draw it (the Linux
+    /// console, a serial terminal): one ASCII character per cell, so nothing shifts. Box
+    /// drawing and the full block stay: every such terminal has them (code page 437).
+    pub fn ascii_for(symbol: &str) -> Option<&'static str> {
+        Some(match symbol {
+            "✓" => "*",
+            "✗" => "x",
+            "≠" => "#",
+            "›" | "▸" | "▶" | "→" => ">",
+            "‹" | "←" => "<",
+            "…" => "~",
+            "⚠" => "!",
+            "•" => "*",
+            "—" | "–" => "-",
+            "↑" => "^",
+            "↓" => "v",
+            "×" => "x",
+            _ => return None,
+        })
+    }
+
+    /// Replaces in `buf` every symbol [`ascii_for`] knows.
+    pub fn to_ascii(buf: &mut ratatui::buffer::Buffer) {
+        for cell in &mut buf.content {
+            if let Some(a) = ascii_for(cell.symbol()) {
+                cell.set_symbol(a);
+            }
+        }
+    }
+}
+
+/// The symbols a terminal can draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Glyphs {
+    #[default]
+    Unicode,
+    /// Only ASCII for custsync's own marks ([`glyph::ascii_for`]).
+    Ascii,
+}
+
+impl Glyphs {
+    /// For this process: `CUSTSYNC_GLYPHS=ascii` or `unicode` decides; otherwise ASCII on
+    /// terminals known to lack the symbols (`TERM=linux`, the Linux console, and the like).
+    pub fn from_env() -> Glyphs {
+        let var = |k| std::env::var(k).ok();
+        Glyphs::for_term(var("TERM").as_deref(), var("CUSTSYNC_GLYPHS").as_deref())
+    }
+
+    pub fn for_term(term: Option<&str>, chosen: Option<&str>) -> Glyphs {
+        match chosen.map(str::trim) {
+            Some(c) if c.eq_ignore_ascii_case("ascii") => return Glyphs::Ascii,
+            Some(c) if c.eq_ignore_ascii_case("unicode") => return Glyphs::Unicode,
+            _ => {}
+        }
+        let term = term.unwrap_or("").trim();
+        let limited = [
+            "linux", "vt100", "vt102", "vt220", "vt52", "dumb", "ansi", "cons25",
+        ];
+        if limited
+            .iter()
+            .any(|t| term == *t || term.starts_with(&format!("{t}-")))
+        {
+            Glyphs::Ascii
+        } else {
+            Glyphs::Unicode
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,12 +120,18 @@ pub struct Theme {
     pub tab_active: Style,
     /// The filled part of a progress bar.
     pub progress: Style,
+    pub glyphs: Glyphs,
 }
 
 impl Theme {
-    /// The theme for this process: plain when `NO_COLOR` is set to anything non-empty.
+    /// The theme for this process: plain when `NO_COLOR` is set to anything non-empty, with
+    /// the glyphs the terminal can draw ([`Glyphs::from_env`]).
     pub fn from_env() -> Theme {
-        Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref())
+        Theme::for_no_color(std::env::var_os("NO_COLOR").as_deref()).with_glyphs(Glyphs::from_env())
+    }
+
+    pub fn with_glyphs(self, glyphs: Glyphs) -> Theme {
+        Theme { glyphs, ..self }
     }
 
     /// The theme for a value of `NO_COLOR`: any non-empty value turns colour off
@@ -125,6 +199,7 @@ impl Theme {
             tab_active: reversed.add_modifier(Modifier::BOLD),
             // The bar's █ glyphs carry it; REVERSED would turn the empty part into the full one.
             progress: Style::new(),
+            glyphs: Glyphs::Unicode,
         }
     }
 }
@@ -158,6 +233,32 @@ mod tests {
         assert_eq!(Theme::for_no_color(Some(OsStr::new("1"))), Theme::plain());
         assert_eq!(Theme::for_no_color(Some(OsStr::new(""))), Theme::colour());
         assert_eq!(Theme::for_no_color(None), Theme::colour());
+    }
+
+    #[test]
+    fn the_linux_console_gets_ascii_unless_told_otherwise() {
+        assert_eq!(Glyphs::for_term(Some("linux"), None), Glyphs::Ascii);
+        assert_eq!(Glyphs::for_term(Some("vt220"), None), Glyphs::Ascii);
+        assert_eq!(
+            Glyphs::for_term(Some("xterm-256color"), None),
+            Glyphs::Unicode
+        );
+        assert_eq!(Glyphs::for_term(None, None), Glyphs::Unicode);
+        assert_eq!(
+            Glyphs::for_term(Some("linux"), Some("unicode")),
+            Glyphs::Unicode
+        );
+        assert_eq!(
+            Glyphs::for_term(Some("xterm"), Some("ASCII")),
+            Glyphs::Ascii
+        );
+        // Every stand-in is one ASCII character, as wide as what it replaces.
+        for s in [
+            "✓", "✗", "≠", "›", "…", "⚠", "•", "—", "↑", "↓", "←", "→", "‹", "▸", "×",
+        ] {
+            let a = glyph::ascii_for(s).unwrap();
+            assert!(a.len() == 1 && a.is_ascii(), "{s} → {a}");
+        }
     }
 
     #[test]

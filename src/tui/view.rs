@@ -140,6 +140,145 @@ pub use crate::sync::CompanyInfo;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowId(pub u64);
 
+/// A field whose value comes from one of QuickBooks' lists, and can be picked from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickFor {
+    /// SetUp's Import – Include Customer Types (several).
+    IncludeTypes,
+    /// SetUp's export default Customer Type.
+    ExportType,
+    /// SetUp's export default Customer Job (a job type).
+    ExportJob,
+    /// A customer's own Customer Type.
+    CustomerType,
+    /// A customer's Terms.
+    Terms,
+}
+
+impl PickFor {
+    pub fn title(self) -> &'static str {
+        match self {
+            PickFor::IncludeTypes => "Include Customer Types (QuickBooks' list)",
+            PickFor::ExportType | PickFor::CustomerType => "Customer Type (QuickBooks' list)",
+            PickFor::ExportJob => "Customer Job (QuickBooks' job types)",
+            PickFor::Terms => "Terms (QuickBooks' list)",
+        }
+    }
+
+    /// The list, for a sentence: "customer types".
+    pub fn list_words(self) -> &'static str {
+        match self {
+            PickFor::IncludeTypes | PickFor::ExportType | PickFor::CustomerType => "customer types",
+            PickFor::ExportJob => "job types",
+            PickFor::Terms => "terms",
+        }
+    }
+
+    /// Whether several can be chosen.
+    pub fn multi(self) -> bool {
+        self == PickFor::IncludeTypes
+    }
+
+    pub fn names(self, lists: &crate::store::list_names::QbListNames) -> &[String] {
+        match self {
+            PickFor::IncludeTypes | PickFor::ExportType | PickFor::CustomerType => {
+                &lists.customer_types
+            }
+            PickFor::ExportJob => &lists.job_types,
+            PickFor::Terms => &lists.terms,
+        }
+    }
+}
+
+/// Where an SMSTurbo customer stands with QuickBooks, for the home screen's column: from the
+/// last comparison this session, else from its stored link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum QbState {
+    /// Linked to a QuickBooks customer; not compared yet this session.
+    Linked,
+    /// Matched and equal in every mapped field.
+    InSync,
+    /// Matched, and some fields differ.
+    Differs,
+    /// Matched (missing-only comparisons do not look at the fields).
+    InQuickBooks,
+    /// Not in QuickBooks: an export candidate.
+    Missing,
+}
+
+impl QbState {
+    pub fn label(self) -> &'static str {
+        match self {
+            QbState::Linked => "linked",
+            QbState::InSync => "in sync",
+            QbState::Differs => "differs",
+            QbState::InQuickBooks => "in QB",
+            QbState::Missing => "missing",
+        }
+    }
+}
+
+/// The SMSTurbo customers, and which are linked to QuickBooks.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CustomerList {
+    pub customers: Vec<crate::store::Customer>,
+    /// Codes linked to a QuickBooks customer (in any company file).
+    pub linked: Vec<String>,
+}
+
+/// What a row stands for, whatever its position in a plan: a second comparison finds the same
+/// customer again by it (to keep its check and the cursor on it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowKey {
+    /// An SMSTurbo customer (an export, or a pair), by code.
+    SmsTurbo(String),
+    /// A QuickBooks customer SMSTurbo lacks, by ListID.
+    QuickBooks(String),
+}
+
+/// Something the operator can do to a row from the panes besides checking it. Each answers a key
+/// map [`Action`](crate::tui::action::Action), so its key is the key map's; the detail lists
+/// what the row offers. New kinds of rows bring their own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowAction {
+    /// Open the SMSTurbo customer to change it; the panes compare again after a save.
+    Edit { code: String },
+    /// Give the customer the QuickBooks spellings suggested for its problems; SMSTurbo keeps
+    /// its own values.
+    UseQbSpellings {
+        code: String,
+        spellings: Vec<(crate::qbxml::Field, String)>,
+    },
+}
+
+impl RowAction {
+    /// The key map's action for it.
+    pub fn action(&self) -> crate::tui::action::Action {
+        use crate::tui::action::Action;
+        match self {
+            RowAction::Edit { .. } => Action::Edit,
+            RowAction::UseQbSpellings { .. } => Action::UseQbSpelling,
+        }
+    }
+
+    /// What it does, for the detail.
+    pub fn describe(&self) -> String {
+        match self {
+            RowAction::Edit { code } => format!("edit {code} in SMSTurbo"),
+            RowAction::UseQbSpellings { spellings, .. } => {
+                let each: Vec<String> = spellings
+                    .iter()
+                    .map(|(f, v)| format!("{} \"{v}\"", f.label()))
+                    .collect();
+                format!(
+                    "send QuickBooks {} (SMSTurbo keeps its own)",
+                    each.join(", ")
+                )
+            }
+        }
+    }
+}
+
 /// What synchronizing a row does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
@@ -219,6 +358,7 @@ pub struct RowDetail {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SyncRow {
     pub id: RowId,
+    pub key: RowKey,
     pub kind: RowKind,
     /// How the detail area and messages name the record: "Cobalt Marine (C1002)".
     pub name: String,
@@ -227,6 +367,8 @@ pub struct SyncRow {
     /// Why the row cannot be synchronized as it is (over-long name, non-Latin-1 text, name
     /// already used by a vendor…). A row with problems cannot be checked.
     pub problems: Vec<String>,
+    /// What can be done to it from here.
+    pub actions: Vec<RowAction>,
     pub detail: RowDetail,
 }
 
@@ -252,6 +394,9 @@ pub struct SyncView {
     /// Things the operator should know before choosing, e.g. what settling an interrupted
     /// earlier run did. Shown once when the panes open.
     pub notices: Vec<String>,
+    /// Where each SMSTurbo customer the comparison placed stands, by code (for the home
+    /// screen).
+    pub qb_states: Vec<(String, QbState)>,
 }
 
 /// What the operator checked on the Synchronize screen, by row. The back end turns it into the
@@ -312,16 +457,25 @@ pub struct RunReport {
 /// Identifies a run in the journal: the store's own id, so no conversion can lose it.
 pub use crate::store::RunId;
 
-/// One past run, for the History screen.
+/// What a History line stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HistoryId {
+    Run(RunId),
+    /// A customer deleted from SMSTurbo (the store's deletion id).
+    Deletion(i64),
+}
+
+/// One past run or deletion, for the History screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HistoryEntry {
-    pub id: RunId,
+    pub id: HistoryId,
     /// When, already formatted for people.
     pub when: String,
     pub company: String,
     /// "12 exported, 3 imported, 2 updated, 1 failed".
     pub summary: String,
-    /// Whether the run made local changes that can still be undone.
+    /// Whether the run made local changes that can still be undone (a deletion: whether the
+    /// customer can still be restored).
     pub undoable: bool,
     /// What undoing would do / what the run did, one line each.
     pub details: Vec<String>,

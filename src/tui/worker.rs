@@ -17,18 +17,32 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::qb::access::{AccessPrompt, CertificateAnswer, CertificateRequest};
+use crate::qbxml::Field;
 use crate::store::Customer;
+use crate::store::list_names::QbListNames;
 
 use super::listing;
 use super::view::{
-    CheckedRows, CompanyInfo, DirListing, Explanation, HistoryEntry, ProgressUpdate, RunId,
-    RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    CheckedRows, CompanyInfo, CustomerList, DirListing, Explanation, HistoryEntry, HistoryId,
+    ProgressUpdate, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView,
+    WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Command {
     LoadCustomers,
+    /// One customer, to edit it from elsewhere than the list (answers
+    /// [`Event::CustomerLoaded`]).
+    LoadCustomer {
+        code: String,
+    },
+    /// Give a customer QuickBooks spellings, keeping its SMSTurbo values (answers
+    /// [`Event::SpellingsSet`]).
+    SetQbSpellings {
+        code: String,
+        spellings: Vec<(Field, String)>,
+    },
     /// Save a new customer (`original_code` None) or replace the one that had `original_code`.
     SaveCustomer {
         original_code: Option<String>,
@@ -60,7 +74,13 @@ pub enum Command {
     /// the [`Worker`] handle at once, not queued behind the work. No answer.
     CancelRun,
     LoadHistory,
-    Undo(RunId),
+    /// Undo a run's local changes, or restore a deleted customer.
+    Undo(HistoryId),
+    /// What a run did, customer by customer (answers [`Event::RunEntries`]).
+    LoadRunEntries(RunId),
+    /// The names in QuickBooks' customer type, job type and terms lists, as last read for the
+    /// company in the setup (answers [`Event::QbLists`]).
+    LoadQbLists,
     /// Write the Web Connector's `.qwc` file for the saved setup.
     WriteQwc,
     /// Change the sandbox company as a QuickBooks user would (answers [`Event::FixApplied`]).
@@ -87,6 +107,8 @@ impl fmt::Debug for Secret {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Task {
     LoadCustomers,
+    LoadCustomer,
+    SetSpellings,
     SaveCustomer,
     DeleteCustomer,
     SaveConfig,
@@ -97,6 +119,8 @@ pub enum Task {
     Preview,
     Run,
     History,
+    RunEntries,
+    QbLists,
     Undo,
     WriteQwc,
     ApplyFix,
@@ -109,6 +133,8 @@ impl Command {
     pub fn task(&self) -> Option<Task> {
         Some(match self {
             Command::LoadCustomers => Task::LoadCustomers,
+            Command::LoadCustomer { .. } => Task::LoadCustomer,
+            Command::SetQbSpellings { .. } => Task::SetSpellings,
             Command::SaveCustomer { .. } => Task::SaveCustomer,
             Command::DeleteCustomer { .. } => Task::DeleteCustomer,
             Command::SaveConfig(_) => Task::SaveConfig,
@@ -120,6 +146,8 @@ impl Command {
             Command::Run(_) => Task::Run,
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
+            Command::LoadRunEntries(_) => Task::RunEntries,
+            Command::LoadQbLists => Task::QbLists,
             Command::WriteQwc => Task::WriteQwc,
             Command::ApplyFix(_) => Task::ApplyFix,
             Command::LoadSandboxStatus => Task::SandboxStatus,
@@ -188,7 +216,10 @@ impl<T> fmt::Debug for Reply<T> {
 /// What the worker tells the app.
 #[derive(Debug)]
 pub enum Event {
-    CustomersLoaded(Vec<Customer>),
+    CustomersLoaded(CustomerList),
+    CustomerLoaded(Box<Customer>),
+    /// The customer as saved with its new QuickBooks spellings.
+    SpellingsSet(Box<Customer>),
     CustomerSaved(Box<Customer>),
     CustomerDeleted(String),
     ConfigSaved(Box<Config>),
@@ -216,8 +247,13 @@ pub enum Event {
     Progress(ProgressUpdate),
     RunFinished(RunReport),
     HistoryLoaded(Vec<HistoryEntry>),
-    Undone {
+    RunEntries {
         run: RunId,
+        lines: Vec<String>,
+    },
+    QbLists(QbListNames),
+    Undone {
+        what: HistoryId,
         message: String,
     },
     QwcWritten(PathBuf),
@@ -240,6 +276,8 @@ impl Event {
     pub fn finishes(&self) -> Option<Task> {
         Some(match self {
             Event::CustomersLoaded(_) => Task::LoadCustomers,
+            Event::CustomerLoaded(_) => Task::LoadCustomer,
+            Event::SpellingsSet(_) => Task::SetSpellings,
             Event::CustomerSaved(_) => Task::SaveCustomer,
             Event::CustomerDeleted(_) => Task::DeleteCustomer,
             Event::ConfigSaved(_) => Task::SaveConfig,
@@ -252,6 +290,8 @@ impl Event {
             Event::RunFinished(_) => Task::Run,
             Event::HistoryLoaded(_) => Task::History,
             Event::Undone { .. } => Task::Undo,
+            Event::RunEntries { .. } => Task::RunEntries,
+            Event::QbLists(_) => Task::QbLists,
             Event::QwcWritten(_) => Task::WriteQwc,
             Event::FixApplied { .. } => Task::ApplyFix,
             Event::SandboxStatus(_) => Task::SandboxStatus,
@@ -344,7 +384,17 @@ impl Drop for WakeOnCancel<'_> {
 /// and the sync core (connect, plan, preview, run, undo). Errors are [`Explanation`]s: plain
 /// words, what happened and what to do next.
 pub trait Backend: Send {
-    fn load_customers(&mut self) -> Result<Vec<Customer>, Explanation>;
+    fn load_customers(&mut self) -> Result<CustomerList, Explanation>;
+
+    fn load_customer(&mut self, code: &str) -> Result<Customer, Explanation>;
+
+    /// Gives customer `code` these QuickBooks spellings (the name's is its QuickBooks name);
+    /// its SMSTurbo values stay.
+    fn set_qb_spellings(
+        &mut self,
+        code: &str,
+        spellings: &[(Field, String)],
+    ) -> Result<Customer, Explanation>;
 
     /// Validates and saves; on error nothing is saved.
     fn save_customer(
@@ -393,7 +443,15 @@ pub trait Backend: Send {
     fn history(&mut self) -> Result<Vec<HistoryEntry>, Explanation>;
 
     /// Undoes a run's local changes; the message says what was undone.
-    fn undo(&mut self, run: RunId) -> Result<String, Explanation>;
+    fn undo(&mut self, what: HistoryId) -> Result<String, Explanation>;
+
+    /// QuickBooks' list names for the company in the setup, as last read while connected
+    /// (empty lists when never read).
+    fn qb_list_names(&mut self) -> Result<QbListNames, Explanation>;
+
+    /// What run `run` did, one line per customer and value (what `custsync runs --show`
+    /// prints).
+    fn run_entries(&mut self, run: RunId) -> Result<Vec<String>, Explanation>;
 
     /// Writes the `.qwc` file; returns where.
     fn write_qwc(&mut self) -> Result<PathBuf, Explanation>;
@@ -459,6 +517,12 @@ pub fn execute(
         Command::LoadCustomers => backend
             .load_customers()
             .map_or_else(failed, Event::CustomersLoaded),
+        Command::LoadCustomer { code } => backend
+            .load_customer(&code)
+            .map_or_else(failed, |c| Event::CustomerLoaded(Box::new(c))),
+        Command::SetQbSpellings { code, spellings } => backend
+            .set_qb_spellings(&code, &spellings)
+            .map_or_else(failed, |c| Event::SpellingsSet(Box::new(c))),
         Command::SaveCustomer {
             original_code,
             customer,
@@ -508,9 +572,13 @@ pub fn execute(
             result.map_or_else(failed, Event::RunFinished)
         }
         Command::LoadHistory => backend.history().map_or_else(failed, Event::HistoryLoaded),
-        Command::Undo(run) => backend
-            .undo(run)
-            .map_or_else(failed, |message| Event::Undone { run, message }),
+        Command::Undo(what) => backend
+            .undo(what)
+            .map_or_else(failed, |message| Event::Undone { what, message }),
+        Command::LoadRunEntries(run) => backend
+            .run_entries(run)
+            .map_or_else(failed, |lines| Event::RunEntries { run, lines }),
+        Command::LoadQbLists => backend.qb_list_names().map_or_else(failed, Event::QbLists),
         Command::WriteQwc => backend.write_qwc().map_or_else(failed, Event::QwcWritten),
         Command::ApplyFix(fix) => backend
             .apply_fix(fix)

@@ -63,6 +63,8 @@ pub enum Rq {
     CustomerQuery(EntityQuery),
     CustomerAdd(Box<CustomerAddRq>),
     TypeQuery(TypeList, TypeQuery),
+    /// The terms list (standard terms; the sandbox keeps no date-driven ones).
+    TermsQuery(TypeQuery),
     TypeAdd(TypeList, TypeAddRq),
     NameQuery(NameList, EntityQuery),
     ListDeleted(ListDeletedRq),
@@ -264,7 +266,9 @@ pub(crate) fn model_of(name: &str) -> Option<(&'static [Node], RqAttrs)> {
         "CompanyQuery" => (schema::COMPANY_QUERY, RqAttrs::Plain),
         "CustomerQuery" | "VendorQuery" => (schema::ENTITY_QUERY, RqAttrs::Iterable),
         "EmployeeQuery" | "OtherNameQuery" => (schema::LIST_QUERY_WITH_OWNER, RqAttrs::MetaData),
-        "CustomerTypeQuery" | "JobTypeQuery" => (schema::LIST_QUERY, RqAttrs::MetaData),
+        "CustomerTypeQuery" | "JobTypeQuery" | "TermsQuery" => {
+            (schema::LIST_QUERY, RqAttrs::MetaData)
+        }
         "CustomerAdd" => (schema::CUSTOMER_ADD_RQ, RqAttrs::Plain),
         "CustomerTypeAdd" => (schema::CUSTOMER_TYPE_ADD_RQ, RqAttrs::Plain),
         "JobTypeAdd" => (schema::JOB_TYPE_ADD_RQ, RqAttrs::Plain),
@@ -355,6 +359,7 @@ fn extract(name: &str, rq: &Elem) -> Rq {
         "OtherNameQuery" => Rq::NameQuery(NameList::OtherName, entity_query(rq)),
         "CustomerTypeQuery" => Rq::TypeQuery(TypeList::CustomerType, type_query(rq)),
         "JobTypeQuery" => Rq::TypeQuery(TypeList::JobType, type_query(rq)),
+        "TermsQuery" => Rq::TermsQuery(type_query(rq)),
         "CustomerAdd" => Rq::CustomerAdd(Box::new(customer_add(rq))),
         "CustomerTypeAdd" => Rq::TypeAdd(TypeList::CustomerType, type_add(rq, "CustomerTypeAdd")),
         "JobTypeAdd" => Rq::TypeAdd(TypeList::JobType, type_add(rq, "JobTypeAdd")),
@@ -608,6 +613,7 @@ impl ParsedDoc {
                     RequestBody::CustomerTypeQuery(q.query.clone())
                 }
                 Rq::TypeQuery(TypeList::JobType, q) => RequestBody::JobTypeQuery(q.query.clone()),
+                Rq::TermsQuery(q) => RequestBody::TermsQuery(q.query.clone()),
                 Rq::TypeAdd(TypeList::CustomerType, a) => {
                     RequestBody::CustomerTypeAdd(a.add.clone())
                 }

@@ -24,7 +24,7 @@ use super::message_sets as ms;
 use super::parse::{ParsedDoc, ParsedRequest, Rq, parse_document};
 use super::respond::write_response;
 use super::session::Session;
-use super::store::RefNames;
+use super::store::{ListKind, RefNames};
 use super::{adds, clock, ids, queries, statuses};
 
 /// What a request handler works with.
@@ -211,6 +211,7 @@ fn answer(ctx: &mut Ctx<'_>, rq: &ParsedRequest) -> rusqlite::Result<Answer> {
         Rq::CustomerQuery(q) => queries::customers(ctx, q),
         Rq::NameQuery(list, q) => queries::names(ctx, *list, q),
         Rq::TypeQuery(list, q) => queries::types(ctx, *list, q),
+        Rq::TermsQuery(q) => queries::list(ctx, ListKind::Terms, q),
         Rq::ListDeleted(q) => queries::deleted(ctx, q),
         Rq::CustomerAdd(add) => adds::customer(ctx, add, rq.too_long.as_ref()),
         Rq::TypeAdd(list, add) => adds::list_type(ctx, *list, add, rq.too_long.as_ref()),

@@ -77,6 +77,11 @@ pub(crate) fn types(ctx: &mut Ctx<'_>, list: TypeList, q: &TypeQuery) -> rusqlit
         TypeList::CustomerType => ListKind::CustomerType,
         TypeList::JobType => ListKind::JobType,
     };
+    self::list(ctx, kind, q)
+}
+
+/// The entries of list `kind` a ListQuery selects (customer types, job types, terms).
+pub(crate) fn list(ctx: &mut Ctx<'_>, kind: ListKind, q: &TypeQuery) -> rusqlite::Result<Answer> {
     let found = match select(ctx, Table::List(kind), &q.query.selection, false)? {
         Ok(found) => found,
         Err(status) => return Ok(Answer::status(status)),

@@ -58,6 +58,11 @@ fn write_rs(w: &mut XmlWriter, r: &Response) {
                 customer_ret(w, c, |_, _| {});
             }
         }
+        ResponseBody::ListEntries(list) if message.name == "TermsQuery" => {
+            for e in list {
+                write_terms(w, e);
+            }
+        }
         ResponseBody::ListEntries(list) => {
             let ret = if message.name.starts_with("JobType") {
                 "JobTypeRet"
@@ -132,6 +137,21 @@ fn write_list_entry(w: &mut XmlWriter, element: &'static str, e: &ListRet) {
     }
     if let Some(s) = e.sublevel {
         w.leaf("Sublevel", &s.to_string());
+    }
+    w.end();
+}
+
+/// Terms are a flat list: no FullName, ParentRef or Sublevel (the sandbox keeps standard terms
+/// only, without their days and discounts).
+fn write_terms(w: &mut XmlWriter, e: &ListRet) {
+    w.start("StandardTermsRet");
+    leaf_nonempty(w, "ListID", &e.list_id);
+    w.leaf_opt("TimeCreated", e.time_created.as_deref());
+    w.leaf_opt("TimeModified", e.time_modified.as_deref());
+    w.leaf_opt("EditSequence", e.edit_sequence.as_deref());
+    leaf_nonempty(w, "Name", &e.name);
+    if let Some(b) = e.is_active {
+        w.leaf("IsActive", bool_text(b));
     }
     w.end();
 }

@@ -283,6 +283,23 @@ fn reads_host_company_types_and_name_lists() {
 }
 
 #[test]
+fn reads_both_kinds_of_terms() {
+    let xml = doc(
+        r#"<TermsQueryRs requestID="1" statusCode="0" statusSeverity="Info">
+  <StandardTermsRet><ListID>S</ListID><Name>Net 30</Name><IsActive>true</IsActive><StdDueDays>30</StdDueDays></StandardTermsRet>
+  <DateDrivenTermsRet><ListID>D</ListID><Name>10th of month</Name><DayOfMonthDue>10</DayOfMonthDue></DateDrivenTermsRet>
+</TermsQueryRs>"#,
+    );
+    let d = read(&xml);
+    let ResponseBody::ListEntries(terms) = &d.responses[0].body else {
+        panic!("{:?}", d.responses[0].body)
+    };
+    let names: Vec<&str> = terms.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Net 30", "10th of month"]);
+    assert_eq!(terms[0].is_active, Some(true));
+}
+
+#[test]
 fn reads_deleted_list_records() {
     let xml = doc(r#"
 <ListDeletedQueryRs requestID="1" statusCode="0" statusSeverity="Info" statusMessage="Status OK" retCount="3">

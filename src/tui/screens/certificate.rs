@@ -199,11 +199,7 @@ impl CertificateModal {
             "\n\nYou can change this later in QuickBooks: Edit → Preferences → Integrated \
              Applications → Company Preferences.",
         );
-        let mut d = Dialog::message("Access Confirmation", &body, Step::Done);
-        if let Some(b) = d.buttons.first_mut() {
-            b.label = "Done".into();
-        }
-        d
+        Dialog::done("Access Confirmation", &body, Step::Done)
     }
 
     fn update_ask(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -211,9 +207,13 @@ impl CertificateModal {
             return false;
         };
         match (a, self.focus) {
+            // Esc is no answer: QuickBooks records nothing, and asks again next time.
             (Action::Back, _) => {
-                self.choice = Choice::No;
-                self.finish(cx);
+                if let Some(r) = self.reply.take() {
+                    r.send(None);
+                }
+                cx.close_modal();
+                cx.intent(Intent::CertificateDismissed);
             }
             (Action::Submit, _) => {
                 if self.choice == Choice::No {
@@ -309,6 +309,21 @@ impl CertificateModal {
         out
     }
 
+    /// The paragraph of [`CertificateModal::ask_lines`] that has focus (the last for the
+    /// button).
+    fn focused_part(&self) -> usize {
+        let lines = self.ask_lines();
+        lines
+            .iter()
+            .position(|(_, _, part)| match *part {
+                Part::Choice(c) => self.focus == Focus::Choices && c == self.choice,
+                Part::LoginAs => self.focus == Focus::LoginAs,
+                Part::PersonalData => self.focus == Focus::PersonalData,
+                Part::Text => false,
+            })
+            .unwrap_or(lines.len().saturating_sub(1))
+    }
+
     fn ask(&self, theme: &Theme) -> Hanging<'static> {
         self.ask_lines()
             .into_iter()
@@ -383,20 +398,27 @@ impl Component for CertificateModal {
         }
         let width = 78.min(area.width);
         let ask = self.ask(theme);
-        // The paragraphs, a blank line, the button and the borders.
-        let height = ask.height(width.saturating_sub(4)).saturating_add(4);
+        // The paragraphs, the button and the borders; on a short screen the paragraphs scroll
+        // so the focused choice or checkbox is always in view.
+        let text_w = width.saturating_sub(4);
+        let height = ask.height(text_w).saturating_add(3);
         let outer = modal_area(area, width, height);
         clear_modal(outer, area, buf);
-        let block = panel()
+        let mut block = panel()
             .border_style(theme.border_focused)
             .title(" QuickBooks – Application Certificate ")
             .title_style(theme.title);
-        let inner = block.inner(outer);
-        block.render(outer, buf);
-        let [text, button] = inner.layout(&Layout::vertical([
+        let [text, button] = block.inner(outer).layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(1),
         ]));
+        let first = ask.first_showing(self.focused_part(), text.width, text.height);
+        let ask = ask.scrolled(first);
+        let (first, whole) = ask.window(text.width, text.height);
+        if first + whole < ask.len() || first > 0 {
+            block = block.title_bottom(TextLine::styled(" ↑↓ more ", theme.hint).right_aligned());
+        }
+        block.render(outer, buf);
         ask.render(text, buf);
         let style = if self.focus == Focus::Continue {
             theme.button_focused
@@ -465,6 +487,16 @@ mod tests {
                 allow_personal_data: true
             })
         );
+        assert!(!m.awaits_answer());
+    }
+
+    #[test]
+    fn esc_closes_the_question_without_an_answer() {
+        let (reply, answer) = Reply::channel();
+        let mut m = CertificateModal::new(request(), reply);
+        let intents = press(&mut m, &[Action::Down, Action::Back]);
+        assert_eq!(intents, vec![Intent::CertificateDismissed]);
+        assert_eq!(answer.try_recv().unwrap(), None);
         assert!(!m.awaits_answer());
     }
 

@@ -3,17 +3,20 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs;
+use super::list_picker::ListPickerModal;
 use crate::qbxml::fields::Kind;
 use crate::qbxml::{Amount, Field};
-use crate::store::{Customer, CustomerStatus};
+use crate::store::column::has_qb_spelling;
+use crate::store::{Column, Customer, CustomerStatus};
 use crate::sync::ReplaceGroup;
 use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
+use crate::tui::view::PickFor;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
 use crate::tui::widgets::{cut, fit_line, form_label, message_look, radio_row, scroll_to_show};
 use crate::tui::worker::{Command, Event, Task};
@@ -80,6 +83,8 @@ impl Group {
 enum Slot {
     Field(Field),
     QbName,
+    /// How QuickBooks spells the field (shown for fields that have one, or need one).
+    QbSpelling(Field),
     Status,
 }
 
@@ -89,6 +94,7 @@ impl Slot {
         match self {
             Slot::Field(f) => f.key(),
             Slot::QbName => "qb_name",
+            Slot::QbSpelling(f) => Column::QbSpelling(f).key(),
             Slot::Status => "status",
         }
     }
@@ -139,6 +145,10 @@ impl CustomerForm {
             for f in fields {
                 lines.push(Line::Item(slots.len()));
                 slots.push(Slot::Field(f));
+                if needs_spelling(original.as_ref(), f) {
+                    lines.push(Line::Item(slots.len()));
+                    slots.push(Slot::QbSpelling(f));
+                }
                 if f == Field::Name {
                     for extra in [Slot::QbName, Slot::Status] {
                         lines.push(Line::Item(slots.len()));
@@ -154,6 +164,7 @@ impl CustomerForm {
             match s {
                 Slot::Field(f) => c.data.get(f).unwrap_or("").to_string(),
                 Slot::QbName => c.qb_name.clone().unwrap_or_default(),
+                Slot::QbSpelling(f) => c.qb_spellings.get(f).unwrap_or("").to_string(),
                 Slot::Status => String::new(),
             }
         };
@@ -163,11 +174,14 @@ impl CustomerForm {
                 let label = match s {
                     Slot::Field(f) => f.label(),
                     Slot::QbName => "QuickBooks name",
+                    Slot::QbSpelling(_) => "  in QuickBooks",
                     Slot::Status => "Status",
                 };
                 let mut t = TextField::new(label, &value(s));
-                if s == Slot::QbName {
-                    t = t.with_placeholder("(same as Name)");
+                match s {
+                    Slot::QbName => t = t.with_placeholder("(same as Name)"),
+                    Slot::QbSpelling(_) => t = t.with_placeholder("(same as above)"),
+                    _ => {}
                 }
                 t
             })
@@ -218,6 +232,7 @@ impl CustomerForm {
             match slot {
                 Slot::Field(f) => c.data.set(f, v),
                 Slot::QbName => c.qb_name = (!v.is_empty()).then(|| v.to_string()),
+                Slot::QbSpelling(f) => c.qb_spellings.set(f, v),
                 Slot::Status => {}
             }
         }
@@ -238,9 +253,34 @@ impl CustomerForm {
             return;
         };
         let value = self.fields[i].value().trim().to_string();
-        let (error, warning) = validate(slot, &value);
+        let (error, mut warning) = validate(slot, &value);
+        // A value QuickBooks cannot take is fine once it has a QuickBooks spelling.
+        if let Slot::Field(f) = slot
+            && self.spelling_of(f).is_some_and(|s| !s.is_empty())
+        {
+            warning = None;
+        }
         self.fields[i].set_error(error);
         self.fields[i].set_warning(warning);
+    }
+
+    /// Checks slot `i` after a change, and the field a QuickBooks spelling belongs to (whose
+    /// warning it answers).
+    fn edited(&mut self, i: usize) {
+        self.check(i);
+        if let Some(&Slot::QbSpelling(f)) = self.slots.get(i)
+            && let Some(j) = self.slots.iter().position(|&s| s == Slot::Field(f))
+        {
+            self.check(j);
+        }
+    }
+
+    /// What the QuickBooks spelling field of `f` holds, if the form shows one.
+    fn spelling_of(&self, f: Field) -> Option<&str> {
+        self.slots
+            .iter()
+            .position(|&s| s == Slot::QbSpelling(f))
+            .map(|i| self.fields[i].value().trim())
     }
 
     fn save(&mut self, cx: &mut Cx) {
@@ -309,7 +349,7 @@ fn validate(slot: Slot, value: &str) -> (Option<String>, Option<String>) {
         _ => {}
     }
     let max = match slot {
-        Slot::Field(f) => f.max_len(),
+        Slot::Field(f) | Slot::QbSpelling(f) => f.max_len(),
         Slot::QbName => Field::Name.max_len(),
         Slot::Status => None,
     };
@@ -317,10 +357,10 @@ fn validate(slot: Slot, value: &str) -> (Option<String>, Option<String>) {
     if let Some(max) = max
         && len > max
     {
-        let fix = if slot == Slot::Field(Field::Name) {
-            "; set a QuickBooks name"
-        } else {
-            ""
+        let fix = match slot {
+            Slot::Field(Field::Name) => "; set a QuickBooks name",
+            Slot::Field(f) if has_qb_spelling(f) => "; set how QuickBooks spells it",
+            _ => "",
         };
         return (
             None,
@@ -336,12 +376,39 @@ fn validate(slot: Slot, value: &str) -> (Option<String>, Option<String>) {
         );
     }
     if let Some(c) = value.chars().find(|&c| u32::from(c) > 0xFF) {
+        let fix = match slot {
+            Slot::Field(Field::Name) => "; set a QuickBooks name",
+            Slot::Field(f) if has_qb_spelling(f) => "; set how QuickBooks spells it",
+            _ => "",
+        };
         return (
             None,
-            Some(format!("QuickBooks cannot store '{c}' (Latin-1 only)")),
+            Some(format!("QuickBooks cannot store '{c}' (Latin-1 only){fix}")),
         );
     }
     (None, None)
+}
+
+/// The QuickBooks list a slot's value can be picked from.
+fn picks(slot: Slot) -> Option<PickFor> {
+    match slot {
+        Slot::Field(Field::CustomerType) => Some(PickFor::CustomerType),
+        Slot::Field(Field::Terms) => Some(PickFor::Terms),
+        _ => None,
+    }
+}
+
+/// Whether the form shows a QuickBooks spelling line under `f`: when the customer has one, or
+/// its value is one QuickBooks cannot take.
+fn needs_spelling(customer: Option<&Customer>, f: Field) -> bool {
+    let Some(c) = customer else {
+        return false;
+    };
+    has_qb_spelling(f)
+        && (c.qb_spellings.get(f).is_some()
+            || validate(Slot::Field(f), c.data.get(f).unwrap_or(""))
+                .1
+                .is_some())
 }
 
 /// What the info line says about a field that has nothing wrong.
@@ -357,6 +424,10 @@ fn field_help(slot: Slot) -> String {
             "The name to use in QuickBooks when the SMSTurbo name is too long or taken there."
                 .into()
         }
+        Slot::QbSpelling(f) => format!(
+            "What QuickBooks gets for {} when it cannot take SMSTurbo's (SMSTurbo keeps its own).",
+            f.label()
+        ),
         Slot::Field(f) if f.kind() == Kind::Amount => "An amount such as 2500 or 2500.00.".into(),
         Slot::Field(f) => match f.max_len() {
             Some(n) => format!("QuickBooks takes up to {n} characters."),
@@ -375,15 +446,22 @@ impl Component for CustomerForm {
     }
 
     fn contexts(&self) -> Vec<Context> {
-        if self.slots.get(self.focus) == Some(&Slot::Status) {
-            vec![Context::Options, Context::Form]
-        } else {
-            vec![Context::TextField, Context::Form]
+        match self.slots.get(self.focus) {
+            Some(Slot::Status) => vec![Context::Options, Context::Form],
+            Some(&slot) if picks(slot).is_some() => {
+                vec![Context::ListLookup, Context::TextField, Context::Form]
+            }
+            _ => vec![Context::TextField, Context::Form],
         }
     }
 
     fn captures_text(&self) -> bool {
         self.slots.get(self.focus) != Some(&Slot::Status)
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        self.dirty()
+            .then(|| "This customer has changes that are not saved.".into())
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -392,12 +470,12 @@ impl Component for CustomerForm {
             Msg::Text(k) => {
                 if self.slots[self.focus] != Slot::Status && self.fields[self.focus].handle_key(*k)
                 {
-                    self.check(self.focus);
+                    self.edited(self.focus);
                 }
             }
             Msg::Paste(t) => {
                 self.fields[self.focus].paste(t);
-                self.check(self.focus);
+                self.edited(self.focus);
             }
             Msg::Action(a) => match a {
                 Action::FocusNext | Action::Submit => self.set_focus((self.focus + 1) % n),
@@ -417,6 +495,17 @@ impl Component for CustomerForm {
                     self.status = all[j];
                 }
                 Action::Save => self.save(cx),
+                Action::Lookup => {
+                    if let Some(what) = picks(self.slots[self.focus]) {
+                        let current = self.fields[self.focus].value().trim().to_string();
+                        let current = (!current.is_empty())
+                            .then_some(current)
+                            .into_iter()
+                            .collect();
+                        let m = ListPickerModal::open(what, current, cx);
+                        cx.modal(m);
+                    }
+                }
                 Action::Back => {
                     if self.dirty() {
                         cx.modal(dialogs::discard_changes("This customer"));
@@ -451,6 +540,7 @@ impl Component for CustomerForm {
                 cx.status(Tone::Success, format!("Saved {} ({}).", c.name(), c.code()));
                 cx.send(Command::LoadCustomers);
                 cx.pop();
+                cx.intent(Intent::CustomerSaved);
                 None
             }
             Event::Rejected {
@@ -490,16 +580,25 @@ impl Component for CustomerForm {
                 cx.pop();
                 None
             }
+            Intent::Picked { what, values } => {
+                let slot = self.slots.iter().position(|&s| picks(s) == Some(what));
+                match (slot, values.first()) {
+                    (Some(i), Some(v)) => {
+                        self.fields[i].set_value(v);
+                        self.set_focus(i);
+                        self.edited(i);
+                        None
+                    }
+                    (Some(_), None) => None,
+                    (None, _) => Some(Intent::Picked { what, values }),
+                }
+            }
             other => Some(other),
         }
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        // The last line tells about the focused field in full.
-        let [form, info_row] = area.layout(&Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ]));
+        // The last lines tell about the focused field in full (wrapped, up to three lines).
         let (info, info_style) = match self.slots.get(self.focus) {
             Some(Slot::Status) => (
                 "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),
@@ -515,11 +614,21 @@ impl Component for CustomerForm {
             },
             None => (String::new(), theme.hint),
         };
+        let info = Paragraph::new(info)
+            .style(info_style)
+            .wrap(Wrap { trim: false });
+        let info_h = u16::try_from(info.line_count(area.width.saturating_sub(1)))
+            .unwrap_or(1)
+            .clamp(1, 3);
+        let [form, info_row] = area.layout(&Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(info_h),
+        ]));
         let [_, info_area] = info_row.layout(&Layout::horizontal([
             Constraint::Length(1),
             Constraint::Fill(1),
         ]));
-        cut(&info, info_area.width, info_style).render(info_area, buf);
+        info.render(info_area, buf);
         let height = form.height as usize;
         let top = scroll_to_show(self.scroll.get(), self.line_of_focus(), height);
         self.scroll.set(top);

@@ -11,7 +11,7 @@ use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, RunPreview, RunReport,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, RunPreview, RunReport, plural,
 };
 use crate::tui::widgets::dialog::{Button, Dialog, DialogOutcome, Role, Tone};
 use crate::tui::widgets::file_picker::{FilePicker, PickerOutcome};
@@ -21,11 +21,16 @@ use crate::tui::worker::{Command, Event, Reply, Task};
 /// A dialog whose buttons stand for intents.
 pub struct DialogModal {
     dialog: Dialog<Intent>,
+    /// The question before quitting.
+    quit: bool,
 }
 
 impl DialogModal {
     pub fn new(dialog: Dialog<Intent>) -> DialogModal {
-        DialogModal { dialog }
+        DialogModal {
+            dialog,
+            quit: false,
+        }
     }
 }
 
@@ -36,6 +41,10 @@ impl Component for DialogModal {
 
     fn contexts(&self) -> Vec<Context> {
         vec![self.dialog.context()]
+    }
+
+    fn confirms_quit(&self) -> bool {
+        self.quit
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -180,14 +189,23 @@ pub fn sync_now() -> DialogModal {
     ))
 }
 
-/// The run confirmation: exactly what will happen.
-pub fn run_confirmation(preview: &RunPreview, selection: CheckedRows) -> DialogModal {
+/// The run confirmation: exactly what will happen. `not_checked` (rows that cannot be checked,
+/// and why) goes on to the report.
+pub fn run_confirmation(
+    preview: &RunPreview,
+    selection: CheckedRows,
+    not_checked: Vec<String>,
+) -> DialogModal {
+    let start = |rows| Intent::StartRun {
+        rows,
+        not_checked: not_checked.clone(),
+    };
     if preview.missing_list_entries.is_empty() {
         return DialogModal::new(
             Dialog::confirm(
                 "Synchronize",
                 "This will happen:",
-                Intent::StartRun(selection),
+                start(selection),
                 Intent::Dismiss,
             )
             .with_list(preview.lines.clone()),
@@ -223,7 +241,7 @@ pub fn run_confirmation(preview: &RunPreview, selection: CheckedRows) -> DialogM
             "Synchronize",
             &body,
             vec![
-                ("Add and synchronize".into(), Intent::StartRun(with_entries)),
+                ("Add and synchronize".into(), start(with_entries)),
                 ("Cancel".into(), Intent::Dismiss),
             ],
         )
@@ -232,8 +250,9 @@ pub fn run_confirmation(preview: &RunPreview, selection: CheckedRows) -> DialogM
     )
 }
 
-/// The end of a run: counts and each failure in plain words.
-pub fn export_completed(r: &RunReport) -> DialogModal {
+/// The end of a run: counts, each failure in plain words, and the customers that were not
+/// synchronized because they could not be checked (`not_checked`, each with why).
+pub fn export_completed(r: &RunReport, not_checked: &[String]) -> DialogModal {
     let title = if r.cancelled {
         "Export Stopped"
     } else {
@@ -244,19 +263,36 @@ pub fn export_completed(r: &RunReport) -> DialogModal {
         body.push("You stopped the run; what is listed above was done.".into());
     }
     body.extend(r.notes.iter().cloned());
-    if r.failures.is_empty() {
+    if r.failures.is_empty() && not_checked.is_empty() {
         body.push("No failures.".into());
-    } else {
+    }
+    if !r.failures.is_empty() {
         body.push(format!(
-            "{} customer{} could not be synchronized:",
-            r.failures.len(),
-            if r.failures.len() == 1 { "" } else { "s" }
+            "{} could not be synchronized (listed below).",
+            plural(r.failures.len(), "customer", "customers")
+        ));
+    }
+    if !not_checked.is_empty() {
+        body.push(format!(
+            "Not checked: {} with problems; {} as {} until fixed (listed below).",
+            plural(not_checked.len(), "customer", "customers"),
+            if not_checked.len() == 1 {
+                "it stays"
+            } else {
+                "they stay"
+            },
+            if not_checked.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            },
         ));
     }
     let list = r
         .failures
         .iter()
         .map(|f| format!("{}: {}", f.customer, f.message))
+        .chain(not_checked.iter().map(|n| format!("not checked: {n}")))
         .collect();
     let tone = if r.failures.is_empty() {
         Tone::Normal
@@ -264,7 +300,7 @@ pub fn export_completed(r: &RunReport) -> DialogModal {
         Tone::Warning
     };
     DialogModal::new(
-        Dialog::message(title, &body.join("\n"), Intent::Dismiss)
+        Dialog::message(title, &body.join("\n"), Intent::CloseReport)
             .with_list(list)
             .with_tone(tone),
     )
@@ -274,8 +310,8 @@ pub fn delete_customer(code: &str, name: &str) -> DialogModal {
     DialogModal::new(Dialog::confirm_destructive(
         "Delete customer",
         &format!(
-            "Delete {name} ({code}) from SMSTurbo?\n\nQuickBooks is not changed. This cannot be \
-             undone."
+            "Delete {name} ({code}) from SMSTurbo?\n\nQuickBooks is not changed. History (h) can \
+             undo this: it keeps the customer and its links."
         ),
         Intent::DeleteCustomer(code.to_string()),
         Intent::Dismiss,
@@ -292,6 +328,21 @@ pub fn discard_changes(what: &str) -> DialogModal {
 }
 
 pub fn undo_confirmation(entry: &HistoryEntry) -> DialogModal {
+    if let HistoryId::Deletion(_) = entry.id {
+        return DialogModal::new(
+            Dialog::confirm(
+                "Restore customer",
+                &format!(
+                    "Put back the customer {} as it was when it was deleted, with its links to \
+                     QuickBooks?",
+                    entry.summary.trim_start_matches("deleted ")
+                ),
+                Intent::Undo(entry.id),
+                Intent::Dismiss,
+            )
+            .with_list(entry.details.clone()),
+        );
+    }
     DialogModal::new(
         Dialog::confirm_destructive(
             "Undo run",
@@ -307,13 +358,31 @@ pub fn undo_confirmation(entry: &HistoryEntry) -> DialogModal {
     )
 }
 
-/// A confirmation before quitting while a run is in progress.
-pub fn quit_during_run() -> DialogModal {
+/// The question before quitting when something would be lost: what, one line each. No (stay)
+/// is the default; Ctrl-C again quits.
+pub fn quit(losses: Vec<String>) -> DialogModal {
+    DialogModal {
+        dialog: Dialog::confirm_destructive(
+            "Quit custsync?",
+            "Quitting now loses what is listed. Quit anyway?",
+            Intent::Quit,
+            Intent::Dismiss,
+        )
+        .with_list(losses),
+        quit: true,
+    }
+}
+
+/// Esc in the panes with rows checked.
+pub fn leave_sync(checked: usize) -> DialogModal {
     DialogModal::new(Dialog::confirm_destructive(
-        "Quit custsync?",
-        "A synchronization is running. Quit now? It stops after the current batch; the next \
-         run finishes what was sent.",
-        Intent::Quit,
+        "Leave Synchronize?",
+        &format!(
+            "{} will be unchecked and nothing is synchronized. Leave anyway?\n\n\
+             (r compares again without leaving; the checks stay.)",
+            plural(checked, "checked row", "checked rows")
+        ),
+        Intent::CancelSync,
         Intent::Dismiss,
     ))
 }
@@ -403,9 +472,10 @@ pub struct PickerModal {
 }
 
 impl PickerModal {
-    /// Opens a picker on `dir` and asks the worker for its listing.
-    pub fn open(dir: PathBuf, pattern: &str, cx: &mut Cx) -> PickerModal {
-        let picker = FilePicker::new(dir, pattern);
+    /// Opens a picker on `dir`, on the file `file_info` names if it is there, and asks the
+    /// worker for its listing.
+    pub fn open(dir: PathBuf, pattern: &str, file_info: &str, cx: &mut Cx) -> PickerModal {
+        let picker = FilePicker::new(dir, pattern).at_file(file_info);
         if let PickerOutcome::List { dir, pattern } = picker.request() {
             cx.send(Command::ListDir { dir, pattern });
         }
@@ -424,6 +494,10 @@ impl Component for PickerModal {
 
     fn captures_text(&self) -> bool {
         self.picker.captures_text()
+    }
+
+    fn types_ahead(&self) -> bool {
+        self.picker.types_ahead()
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {

@@ -1,6 +1,8 @@
 //! Maintain Customer, the home screen: the SMSTurbo list, the File Info field with its lookup,
 //! and the ways to SetUp, Synchronize and History.
 
+use std::collections::{HashMap, HashSet};
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::Line;
@@ -13,12 +15,12 @@ use super::history::HistoryScreen;
 use super::setup::SetupScreen;
 use crate::config::{Config, ConnectionKind};
 use crate::qbxml::Field;
-use crate::store::Customer;
+use crate::store::{Customer, CustomerStatus};
 use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
-use crate::tui::view::{Column, SandboxFix, SandboxStatus};
+use crate::tui::view::{Column, CustomerList, QbState, SandboxFix, SandboxStatus};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::text_field::{FieldLayout, TextField};
@@ -31,8 +33,35 @@ enum Focus {
     FileInfo,
 }
 
+/// The home list's quick filters (digit keys).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quick {
+    All,
+    Status(CustomerStatus),
+    /// Not in QuickBooks: missing there, or not linked (never compared).
+    NotInQuickBooks,
+    /// Matched, with fields that differ.
+    Differs,
+}
+
+impl Quick {
+    fn label(self) -> String {
+        match self {
+            Quick::All => String::new(),
+            Quick::Status(s) => format!("{s} only"),
+            Quick::NotInQuickBooks => "not in QuickBooks".into(),
+            Quick::Differs => "differing from QuickBooks".into(),
+        }
+    }
+}
+
 pub struct MaintainScreen {
     customers: Vec<Customer>,
+    /// Codes linked to a QuickBooks customer.
+    linked: HashSet<String>,
+    /// Where customers stood at the last comparison this session, by code.
+    compared: HashMap<String, QbState>,
+    quick: Quick,
     list: Checklist,
     file_info: TextField,
     /// The File Info value last saved, to know when to save again.
@@ -46,12 +75,22 @@ pub struct MaintainScreen {
     toggling: bool,
 }
 
+/// A company file path for a message ("no file" when empty).
+fn show_path(path: &str) -> &str {
+    if path.trim().is_empty() {
+        "no company file"
+    } else {
+        path
+    }
+}
+
 /// The list's columns: what fits is shown, from the left.
 fn columns() -> Vec<Column> {
     vec![
         Column::fixed("Code", 8),
         Column::fill("Name", 18, 3),
         Column::fixed("Status", 8),
+        Column::fixed("QuickBooks", 10),
         Column::fill("Company", 12, 2),
         Column::fixed("Phone", 14),
         Column::fill("City", 10, 1),
@@ -59,12 +98,13 @@ fn columns() -> Vec<Column> {
     ]
 }
 
-fn row(c: &Customer) -> ChecklistRow {
+fn row(c: &Customer, qb: Option<QbState>) -> ChecklistRow {
     let get = |f| c.data.get(f).unwrap_or("").to_string();
     ChecklistRow::new(vec![
         c.code().to_string(),
         c.name().to_string(),
         c.status.to_string(),
+        qb.map_or("—", QbState::label).to_string(),
         get(Field::CompanyName),
         get(Field::Phone),
         get(Field::BillCity),
@@ -77,6 +117,9 @@ impl MaintainScreen {
         MaintainScreen {
             customers: Vec::new(),
             list: Checklist::new("SMSTurbo customers", columns(), Vec::new(), false),
+            linked: HashSet::new(),
+            compared: HashMap::new(),
+            quick: Quick::All,
             file_info: TextField::new("File Info", &config.company_file)
                 .with_placeholder("company file (*.QBW), or a pattern such as *.QBW"),
             saved_file_info: config.company_file.clone(),
@@ -88,16 +131,62 @@ impl MaintainScreen {
         }
     }
 
-    fn set_customers(&mut self, customers: Vec<Customer>) {
-        let keep = self.selected().map(|c| c.code().to_string());
-        self.list.set_rows(customers.iter().map(row).collect());
-        self.customers = customers;
+    fn set_customers(&mut self, list: CustomerList) {
+        self.customers = list.customers;
+        self.linked = list.linked.into_iter().collect();
         self.loaded = true;
+        self.rebuild();
+    }
+
+    /// What a comparison found (the panes opened or compared again).
+    pub fn note_comparison(&mut self, states: &[(String, QbState)]) {
+        self.compared = states.iter().cloned().collect();
+        self.rebuild();
+    }
+
+    fn qb_state(&self, c: &Customer) -> Option<QbState> {
+        self.compared
+            .get(c.code())
+            .copied()
+            .or_else(|| self.linked.contains(c.code()).then_some(QbState::Linked))
+    }
+
+    /// The rows again (keeping the cursor on its customer) and the quick filter over them.
+    fn rebuild(&mut self) {
+        let keep = self.selected().map(|c| c.code().to_string());
+        let rows = self
+            .customers
+            .iter()
+            .map(|c| row(c, self.qb_state(c)))
+            .collect();
+        self.list.set_rows(rows);
+        self.apply_quick();
         if let Some(code) = keep
             && let Some(i) = self.customers.iter().position(|c| c.code() == code)
         {
             self.list.select_row(i);
         }
+    }
+
+    fn apply_quick(&mut self) {
+        let mask = match self.quick {
+            Quick::All => None,
+            quick => Some((
+                self.customers
+                    .iter()
+                    .map(|c| match quick {
+                        Quick::All => true,
+                        Quick::Status(s) => c.status == s,
+                        Quick::NotInQuickBooks => {
+                            matches!(self.qb_state(c), None | Some(QbState::Missing))
+                        }
+                        Quick::Differs => self.qb_state(c) == Some(QbState::Differs),
+                    })
+                    .collect(),
+                quick.label(),
+            )),
+        };
+        self.list.set_mask(mask);
     }
 
     fn selected(&self) -> Option<&Customer> {
@@ -127,7 +216,7 @@ impl MaintainScreen {
             cx.workspace,
             &cx.config.file_pattern,
         );
-        let modal = PickerModal::open(dir, &pattern, cx);
+        let modal = PickerModal::open(dir, &pattern, self.file_info.value(), cx);
         cx.modal(modal);
     }
 
@@ -150,15 +239,24 @@ impl Component for MaintainScreen {
     fn contexts(&self) -> Vec<Context> {
         match self.focus {
             Focus::FileInfo => vec![Context::Lookup, Context::TextField],
-            Focus::List if self.kind == ConnectionKind::Sandbox => self
+            Focus::List if self.kind == ConnectionKind::Sandbox => self.list.contexts_within(&[
+                Context::MaintainCustomer,
+                Context::Sandbox,
+                Context::QuickFilters,
+            ]),
+            Focus::List => self
                 .list
-                .contexts_within(&[Context::MaintainCustomer, Context::Sandbox]),
-            Focus::List => self.list.contexts_within(&[Context::MaintainCustomer]),
+                .contexts_within(&[Context::MaintainCustomer, Context::QuickFilters]),
         }
     }
 
     fn captures_text(&self) -> bool {
         self.focus == Focus::FileInfo || self.list.captures_text()
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        (self.file_info.value().trim() != self.saved_file_info.trim())
+            .then(|| "File Info: the path typed there is not saved.".into())
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -176,9 +274,29 @@ impl Component for MaintainScreen {
                 Msg::Text(k) => return self.file_info.handle_key(*k),
                 Msg::Paste(t) => return self.file_info.paste(t),
                 Msg::Action(Action::Lookup) => self.lookup(cx),
-                Msg::Action(
-                    Action::Submit | Action::FocusNext | Action::FocusPrev | Action::Back,
-                ) => {
+                // Esc takes back what was typed: the field shows the file in use again.
+                Msg::Action(Action::Back) => {
+                    self.file_info.set_value(&self.saved_file_info);
+                    self.file_info.set_error(None);
+                    self.set_focus(Focus::List);
+                }
+                // A pattern is looked up, not used.
+                Msg::Action(Action::Submit)
+                    if crate::tui::listing::is_pattern(self.file_info.value()) =>
+                {
+                    self.lookup(cx);
+                }
+                Msg::Action(Action::FocusNext | Action::FocusPrev)
+                    if crate::tui::listing::is_pattern(self.file_info.value()) =>
+                {
+                    self.file_info.set_value(&self.saved_file_info);
+                    self.set_focus(Focus::List);
+                    cx.status(
+                        Tone::Info,
+                        "A pattern is for the lookup (F4); File Info still names the file in use.",
+                    );
+                }
+                Msg::Action(Action::Submit | Action::FocusNext | Action::FocusPrev) => {
                     self.save_file_info(cx);
                     self.set_focus(Focus::List);
                 }
@@ -241,6 +359,36 @@ impl Component for MaintainScreen {
                     self.set_focus(Focus::FileInfo);
                     return true;
                 }
+                Some(
+                    a @ (Action::ShowAll
+                    | Action::ShowActive
+                    | Action::ShowHold
+                    | Action::ShowProspect
+                    | Action::ShowInactive
+                    | Action::ShowNotInQuickBooks
+                    | Action::ShowDiffers),
+                ) => {
+                    self.quick = match a {
+                        Action::ShowActive => Quick::Status(CustomerStatus::Active),
+                        Action::ShowHold => Quick::Status(CustomerStatus::Hold),
+                        Action::ShowProspect => Quick::Status(CustomerStatus::Prospect),
+                        Action::ShowInactive => Quick::Status(CustomerStatus::Inactive),
+                        Action::ShowNotInQuickBooks => Quick::NotInQuickBooks,
+                        Action::ShowDiffers => Quick::Differs,
+                        _ => Quick::All,
+                    };
+                    self.apply_quick();
+                    if matches!(self.quick, Quick::NotInQuickBooks | Quick::Differs)
+                        && self.compared.is_empty()
+                    {
+                        cx.status(
+                            Tone::Info,
+                            "Not compared with QuickBooks yet this session: Synchronize (y) \
+                             compares; until then only stored links are known.",
+                        );
+                    }
+                    return true;
+                }
                 _ => {}
             }
         }
@@ -254,7 +402,9 @@ impl Component for MaintainScreen {
                 during: Task::SaveConfig,
                 errors,
             } => {
-                // File Info was refused: say so next to it; the saved value stays in force.
+                // File Info was refused: say so on the spot, and keep the operator in the field
+                // with what they typed to correct it (Esc puts back the file in use), so the
+                // field never shows a path custsync is not using.
                 let message = errors
                     .iter()
                     .map(|e| e.message.as_str())
@@ -262,7 +412,15 @@ impl Component for MaintainScreen {
                     .join("; ");
                 self.file_info.set_error(Some(message.clone()));
                 self.saved_file_info = cx.config.company_file.clone();
-                cx.status(Tone::Error, format!("File Info not saved: {message}"));
+                self.set_focus(Focus::FileInfo);
+                cx.status(
+                    Tone::Error,
+                    format!(
+                        "File Info not saved: {message}. custsync still uses {}; correct the \
+                         path, or Esc to put that one back.",
+                        show_path(&self.saved_file_info)
+                    ),
+                );
             }
             Event::SandboxStatus(s) => self.sandbox = s,
             Event::FixApplied {

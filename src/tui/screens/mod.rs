@@ -4,6 +4,7 @@ pub mod certificate;
 pub mod customer_form;
 pub mod dialogs;
 pub mod history;
+pub mod list_picker;
 pub mod maintain;
 pub mod progress;
 pub mod setup;

@@ -72,7 +72,7 @@ impl Component for ProgressScreen {
             ("Stopping after the current batch…", theme.warning)
         } else {
             (
-                "Esc or c stops after the current batch; nothing sent is lost.",
+                "Esc stops after the current batch; nothing sent is lost.",
                 theme.hint,
             )
         };

@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs::{self, PickerModal};
+use super::list_picker::ListPickerModal;
 use crate::config::{Config, ConnectionKind, Setting};
 use crate::store::CustomerStatus;
 use crate::sync::ReplaceGroup;
@@ -21,7 +22,7 @@ use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::Column;
+use crate::tui::view::{Column, PickFor};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
 use crate::tui::widgets::file_picker::start_for;
 use crate::tui::widgets::tabs::Tabs;
@@ -113,6 +114,16 @@ impl Text {
             Text::IncludeTypes => c.import.include_customer_types.join(", "),
             Text::ExportType => c.export.customer_type.clone().unwrap_or_default(),
             Text::ExportJob => c.export.job_type.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The QuickBooks list this field's value can be picked from.
+    fn picks(self) -> Option<PickFor> {
+        match self {
+            Text::IncludeTypes => Some(PickFor::IncludeTypes),
+            Text::ExportType => Some(PickFor::ExportType),
+            Text::ExportJob => Some(PickFor::ExportJob),
+            _ => None,
         }
     }
 
@@ -487,14 +498,35 @@ impl SetupScreen {
         l
     }
 
-    /// Tabs and a blank line above the body; two lines for the focused field's message and
-    /// the buttons below it.
-    fn areas(area: Rect) -> SetupAreas {
+    /// The focused item's message in full (next to the field it may be cut short).
+    fn message(&self, theme: &Theme) -> Option<Paragraph<'static>> {
+        let (is_error, m) = match self.focus {
+            Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
+            Item::Status(_) => self.statuses_error.clone().map(|m| (true, m)),
+            _ => None,
+        }?;
+        let (g, style) = message_look(is_error, theme);
+        Some(
+            Paragraph::new(format!("{g} {}: {m}", self.focus_label()))
+                .style(style)
+                .wrap(Wrap { trim: false }),
+        )
+    }
+
+    /// Tabs and a blank line above the body; below it the focused field's message (two lines,
+    /// more when it needs them: a message is never cut) and the buttons.
+    fn areas(&self, area: Rect) -> SetupAreas {
+        let needed = self
+            .message(&Theme::plain())
+            .map_or(0, |p| p.line_count(area.width.saturating_sub(2)));
+        let message_h = u16::try_from(needed)
+            .unwrap_or(u16::MAX)
+            .clamp(2, (area.height / 2).max(2));
         let [tabs, _, body, message, buttons] = area.layout(&Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(2),
+            Constraint::Length(message_h),
             Constraint::Length(1),
         ]));
         let [_, state, _, save, _, cancel, _] = buttons.layout(&Layout::horizontal([
@@ -523,7 +555,7 @@ impl SetupScreen {
             save,
             cancel,
             ..
-        } = Self::areas(area);
+        } = self.areas(area);
         if tabs.contains((x, y).into()) {
             if let Some(i) = self.tabs.tab_at(tabs, x, y) {
                 self.tabs.select(i);
@@ -599,8 +631,21 @@ impl SetupScreen {
                     cx.workspace,
                     self.text(Text::FilePattern).value(),
                 );
-                let m = PickerModal::open(dir, &pattern, cx);
+                let m = PickerModal::open(dir, &pattern, self.text(Text::CompanyFile).value(), cx);
                 cx.modal(m);
+            }
+            (Action::Lookup, Item::Text(t)) if t.picks().is_some() => {
+                if let Some(what) = t.picks() {
+                    let current = self
+                        .text(t)
+                        .value()
+                        .split(',')
+                        .map(|v| v.trim().to_string())
+                        .filter(|v| !v.is_empty())
+                        .collect();
+                    let m = ListPickerModal::open(what, current, cx);
+                    cx.modal(m);
+                }
             }
             (Action::NextTab, _) => self.switch_tab(true),
             (Action::PrevTab, _) => self.switch_tab(false),
@@ -610,6 +655,16 @@ impl SetupScreen {
             (Action::FocusNext, _) => self.move_focus(true),
             (Action::FocusPrev, _) => self.move_focus(false),
             (Action::Toggle, Item::Status(s)) => self.toggle_status(s),
+            (Action::Left | Action::Right, Item::Status(s)) => {
+                let all = CustomerStatus::ALL;
+                let i = all.iter().position(|&x| x == s).unwrap_or(0);
+                let j = if a == Action::Right {
+                    (i + 1).min(all.len() - 1)
+                } else {
+                    i.saturating_sub(1)
+                };
+                self.set_focus(Item::Status(all[j]));
+            }
             (Action::Submit, _) => self.activate(cx),
             (_, Item::ReplaceList) => return self.replace.handle(msg) != ListOutcome::Ignored,
             (Action::Toggle, _) => self.activate(cx),
@@ -644,9 +699,13 @@ impl Component for SetupScreen {
             Item::Text(Text::CompanyFile) => {
                 vec![Context::Lookup, Context::TextField, Context::Form]
             }
+            Item::Text(t) if t.picks().is_some() => {
+                vec![Context::ListLookup, Context::TextField, Context::Form]
+            }
             Item::Text(_) => vec![Context::TextField, Context::Form],
             Item::TabBar => vec![Context::Tabs, Context::Form],
             Item::Connection => vec![Context::Options, Context::Form, Context::Tabs],
+            Item::Status(_) => vec![Context::Checkboxes, Context::Form, Context::Tabs],
             Item::ReplaceList if self.replace.is_filtering() => self.replace.contexts(),
             Item::ReplaceList => {
                 // The list first: ↓/j move in it; Tab (the form's) leaves it.
@@ -661,6 +720,11 @@ impl Component for SetupScreen {
     fn captures_text(&self) -> bool {
         matches!(self.focus, Item::Text(_))
             || (self.focus == Item::ReplaceList && self.replace.captures_text())
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        self.dirty()
+            .then(|| "SetUp has changes that are not saved.".into())
     }
 
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
@@ -724,6 +788,16 @@ impl Component for SetupScreen {
     fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
         match intent {
             Intent::DiscardChanges => cx.pop(),
+            Intent::Picked { what, values } => {
+                match Text::ALL.into_iter().find(|t| t.picks() == Some(what)) {
+                    Some(t) => {
+                        self.text_mut(t).set_value(&values.join(", "));
+                        self.set_focus(Item::Text(t));
+                        self.unsaved = self.dirty();
+                    }
+                    None => return Some(Intent::Picked { what, values }),
+                }
+            }
             Intent::FileChosen(p) => {
                 self.text_mut(Text::CompanyFile)
                     .set_value(&p.to_string_lossy());
@@ -736,7 +810,7 @@ impl Component for SetupScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let l = Self::areas(area);
+        let l = self.areas(area);
         self.tabs
             .render(l.tabs, buf, theme, self.focus == Item::TabBar);
         if self.tabs.selected() == 1 {
@@ -764,18 +838,8 @@ impl Component for SetupScreen {
             ""
         };
         cut(hint, l.state.width, theme.hint).render(l.state, buf);
-        // The focused field's message in full (next to the field it may be cut short).
-        let message = match self.focus {
-            Item::Text(t) => self.text(t).message().map(|(e, m)| (e, m.to_string())),
-            Item::Status(_) => self.statuses_error.clone().map(|m| (true, m)),
-            _ => None,
-        };
-        if let Some((is_error, m)) = message {
-            let (g, style) = message_look(is_error, theme);
-            let text = Paragraph::new(format!("{g} {}: {m}", self.focus_label()))
-                .style(style)
-                .wrap(Wrap { trim: false });
-            // Two lines at most, just above the buttons.
+        if let Some(text) = self.message(theme) {
+            // Just above the buttons.
             let lines = u16::try_from(text.line_count(l.message.width))
                 .unwrap_or(u16::MAX)
                 .min(l.message.height);
@@ -824,7 +888,8 @@ impl SetupScreen {
                     self.text(*t).render(row, buf, theme, layout);
                     let hint = match t {
                         Text::CompanyFile => "F4 lookup",
-                        Text::IncludeTypes => "comma-separated",
+                        Text::IncludeTypes => "F4 pick · comma-separated",
+                        Text::ExportType | Text::ExportJob => "F4 pick",
                         _ => "",
                     };
                     if self.text(*t).message().is_none() {

@@ -1,22 +1,26 @@
 //! The two-pane Synchronize screen: SMSTurbo left, QuickBooks right, each a checklist; a detail
 //! area shows the selected record, its differing fields and its problems.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::widgets::{Row, Table, Widget};
+use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
+use super::customer_form::CustomerForm;
 use super::dialogs;
 use crate::tui::action::{Action, Msg};
 use crate::tui::component::{Component, Cx, Intent, Tone};
-use crate::tui::keymap::Context;
+use crate::tui::keymap::{Context, KeyMap};
 use crate::tui::theme::{Theme, glyph};
-use crate::tui::view::{CheckedRows, RowId, RowKind, SyncPane, SyncRow, SyncView};
+use crate::tui::view::{
+    CheckedRows, RowAction, RowId, RowKey, RowKind, SyncPane, SyncRow, SyncView, plural,
+};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::detail::Detail;
 use crate::tui::widgets::hanging::Hanging;
-use crate::tui::widgets::{column_widths, cut, fitted, panel, split_top};
+use crate::tui::widgets::split_top;
 use crate::tui::worker::{Command, Event};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +60,10 @@ impl Pane {
     fn selected(&self) -> Option<&SyncRow> {
         self.list.cursor_row().and_then(|i| self.rows.get(i))
     }
+
+    fn position(&self, key: &RowKey) -> Option<usize> {
+        self.rows.iter().position(|r| &r.key == key)
+    }
 }
 
 pub struct SyncScreen {
@@ -68,6 +76,7 @@ pub struct SyncScreen {
     pairs: HashMap<RowId, [Option<usize>; 2]>,
     /// The selection sent for a preview, until the preview comes back.
     previewing: Option<CheckedRows>,
+    detail: Detail,
 }
 
 impl SyncScreen {
@@ -88,6 +97,7 @@ impl SyncScreen {
             focus: Side::SmsTurbo,
             pairs,
             previewing: None,
+            detail: Detail::new(),
         }
     }
 
@@ -124,6 +134,87 @@ impl SyncScreen {
         }
     }
 
+    /// Takes a new comparison of the same connection in place: the rows that are still there
+    /// keep their checks, each pane its filter and the cursor on the same customer.
+    pub fn refresh(&mut self, view: SyncView) {
+        let checked: HashSet<RowKey> = self
+            .panes
+            .iter()
+            .flat_map(|p| p.list.checked_rows().map(|i| p.rows[i].key.clone()))
+            .collect();
+        let cursors: Vec<Option<RowKey>> = self
+            .panes
+            .iter()
+            .map(|p| p.selected().map(|r| r.key.clone()))
+            .collect();
+        let filters: Vec<String> = self
+            .panes
+            .iter()
+            .map(|p| p.list.filter().to_string())
+            .collect();
+        let focus = self.focus;
+        *self = SyncScreen::new(view);
+        self.focus = focus;
+        for (side, pane) in self.panes.iter_mut().enumerate() {
+            pane.list.set_filter(&filters[side]);
+            for i in 0..pane.rows.len() {
+                if checked.contains(&pane.rows[i].key) {
+                    pane.list.set_checked(i, true);
+                }
+            }
+            if let Some(i) = cursors[side].as_ref().and_then(|k| pane.position(k)) {
+                pane.list.select_row(i);
+            }
+        }
+    }
+
+    /// The rows that cannot be checked, each once, with the first reason: the report names
+    /// them, since they stay as they are.
+    fn not_checked(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for p in &self.panes {
+            for (i, r) in p.rows.iter().enumerate() {
+                if let Some(why) = p.list.blocked_reason(i)
+                    && seen.insert(r.id)
+                {
+                    out.push(format!("{}: {why}", r.name));
+                }
+            }
+        }
+        out
+    }
+
+    fn checked_count(&self) -> usize {
+        self.selection().rows.len()
+    }
+
+    /// Does what the row offers for the key's `action`, or says why not.
+    fn row_action(&mut self, action: Action, cx: &mut Cx) {
+        let Some(row) = self.pane().selected() else {
+            return;
+        };
+        match row.actions.iter().find(|a| a.action() == action) {
+            Some(RowAction::Edit { code }) => cx.send(Command::LoadCustomer { code: code.clone() }),
+            Some(RowAction::UseQbSpellings { code, spellings }) => {
+                cx.send(Command::SetQbSpellings {
+                    code: code.clone(),
+                    spellings: spellings.clone(),
+                });
+            }
+            None => cx.status(
+                Tone::Warning,
+                match action {
+                    Action::Edit => {
+                        "This customer is only in QuickBooks: import it first, then edit it in \
+                         SMSTurbo."
+                    }
+                    _ => "Nothing to suggest for this row: e opens the customer to change it.",
+                },
+            ),
+        }
+    }
+
     /// Keeps the two halves of a pair checked alike.
     fn mirror(&mut self, side: usize, row: usize) {
         let id = self.panes[side].rows[row].id;
@@ -143,10 +234,37 @@ impl SyncScreen {
         }
     }
 
-    /// Panes and detail areas for a screen size: the detail goes right on wide screens, below
-    /// otherwise.
-    fn layout(area: Rect) -> (Rect, [Rect; 2], Rect) {
-        let (header, body) = split_top(area, 1);
+    /// The header's text: company, mode and what the panes leave out.
+    fn head(&self) -> String {
+        let mode = if self.missing_only {
+            "missing customers only"
+        } else {
+            "every customer not in sync"
+        };
+        let mut head = format!("{} — {mode}", self.company);
+        if !self.summary.is_empty() {
+            head.push_str(&format!(" · {}", self.summary));
+        }
+        head
+    }
+
+    /// The header wrapped under its own first letter.
+    fn head_text(&self, theme: &Theme) -> Hanging<'static> {
+        Hanging::new().item(" ", self.head(), theme.title)
+    }
+
+    /// Header (wrapped, never cut), panes and detail for a screen size: the detail goes right on
+    /// wide screens, below otherwise, and has the whole body when zoomed.
+    fn layout(&self, area: Rect) -> (Rect, [Rect; 2], Rect) {
+        let head_h = self
+            .head_text(&Theme::plain())
+            .height(area.width)
+            .clamp(1, 3);
+        let (header, body) = split_top(area, head_h);
+        if self.detail.zoomed() {
+            let none = Rect::new(body.x, body.y, 0, 0);
+            return (header, [none, none], body);
+        }
         let (panes, detail) = if body.width >= 150 {
             let detail_w = body.width / 3;
             let [panes, detail] = body.layout(&Layout::horizontal([
@@ -171,17 +289,11 @@ impl SyncScreen {
         (header, [left, right], detail)
     }
 
-    /// The selected row in the detail area: what checking it does, its problems (in full: they
-    /// say what to do), the fields that differ and the record.
-    fn render_detail(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
+    /// The selected row's detail: what checking it does, its problems (in full: they say what
+    /// to do), the fields that differ and the record, every value whole (long values wrap).
+    fn detail_text<'s>(&'s self, theme: &Theme) -> Hanging<'s> {
         let Some(row) = self.pane().selected() else {
-            cut(
-                "Nothing to show: both sides agree here.",
-                area.width,
-                theme.hint,
-            )
-            .render(area, buf);
-            return;
+            return Hanging::new().item("", "Nothing to show: both sides agree here.", theme.hint);
         };
         let what = match (self.focus, row.kind) {
             (_, RowKind::NotInSync) => "not in sync; checking applies the Replace Options",
@@ -190,14 +302,11 @@ impl SyncScreen {
             (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
             (_, k) => k.label(),
         };
-        let (title, rest) = split_top(area, 1);
-        let heading = format!("{} — {what}", row.name);
-        cut(&heading, title.width, theme.label_focused).render(title, buf);
-        let problems = row.problems.iter().fold(Hanging::new(), |h, p| {
+        let mut text =
+            Hanging::new().item("", format!("{} — {what}", row.name), theme.label_focused);
+        text = row.problems.iter().fold(text, |h, p| {
             h.item(format!("{} ", glyph::ERROR), p.as_str(), theme.error)
         });
-        let (problems_area, rest) = split_top(rest, problems.height(rest.width));
-        problems.render(problems_area, buf);
         let label_w = row
             .detail
             .diffs
@@ -205,59 +314,46 @@ impl SyncScreen {
             .map(|d| d.label.width())
             .chain(row.detail.record.iter().map(|(l, _)| l.width()))
             .max()
-            .unwrap_or(8) as u16;
-        let rest = if row.detail.diffs.is_empty() {
-            rest
-        } else {
-            let (diffs, rest) = split_top(rest, row.detail.diffs.len() as u16 + 1);
-            let columns = [
-                Constraint::Length(label_w),
-                Constraint::Fill(1),
-                Constraint::Fill(1),
-                Constraint::Length(8),
-            ];
-            let widths = column_widths(&columns, 1, diffs.width);
-            let header = ["Field", "SMSTurbo", "QuickBooks", "Replace?"];
-            let rows = row.detail.diffs.iter().map(|d| {
-                let mark = if d.applies { "replaced" } else { "kept" };
-                let style = if d.applies { theme.checked } else { theme.base };
-                Row::new(fitted(
-                    [d.label, show(&d.smsturbo), show(&d.quickbooks), mark],
-                    &widths,
-                ))
-                .style(style)
-            });
-            Table::new(rows, columns)
-                .header(Row::new(fitted(header, &widths)).style(theme.header))
-                .column_spacing(1)
-                .render(diffs, buf);
-            rest
-        };
-        // Wide terminals show the record in two columns, so more of it fits.
-        let two = rest.width >= 90 && row.detail.record.len() > 4;
-        let record: Vec<&str> = row
+            .unwrap_or(8);
+        let label = |l: &str| format!("{l:<label_w$} ");
+        if !row.detail.diffs.is_empty() {
+            text = text.item(
+                label("Field"),
+                "SMSTurbo → QuickBooks · replaced or kept",
+                theme.header,
+            );
+            for d in &row.detail.diffs {
+                let (mark, style) = if d.applies {
+                    ("replaced", theme.checked)
+                } else {
+                    ("kept", theme.base)
+                };
+                text = text.item(
+                    label(d.label),
+                    format!("{} → {} · {mark}", show(&d.smsturbo), show(&d.quickbooks)),
+                    style,
+                );
+            }
+        }
+        // What the row offers, with its keys from the key map: fixes right under the problems
+        // they fix, editing after the record.
+        let keymap = KeyMap::default();
+        let offer =
+            |h: Hanging<'s>, a: &RowAction| match keymap.keys_for(Context::SyncPanes, a.action()) {
+                Some(keys) => h.item(label(&keys), a.describe(), theme.key),
+                None => h,
+            };
+        let (edits, fixes): (Vec<&RowAction>, Vec<&RowAction>) = row
+            .actions
+            .iter()
+            .partition(|a| matches!(a, RowAction::Edit { .. }));
+        text = fixes.into_iter().fold(text, offer);
+        text = row
             .detail
             .record
             .iter()
-            .flat_map(|(label, value)| [*label, value.as_str()])
-            .collect();
-        let pairs = if two { 2 } else { 1 };
-        let columns: Vec<Constraint> = (0..pairs)
-            .flat_map(|_| [Constraint::Length(label_w), Constraint::Fill(1)])
-            .collect();
-        let widths = column_widths(&columns, 1, rest.width);
-        // Two columns read down the left half first, then down the right half.
-        let down = record.len().div_ceil(2 * pairs) * 2;
-        let rows = (0..down / 2).map(|i| {
-            let cells = (0..pairs).flat_map(|half| {
-                let at = half * down + 2 * i;
-                record.get(at..at + 2).unwrap_or_default().iter().copied()
-            });
-            Row::new(fitted(cells, &widths)).style(theme.base)
-        });
-        Table::new(rows, columns)
-            .column_spacing(1)
-            .render(rest, buf);
+            .fold(text, |h, (l, v)| h.item(label(l), v.as_str(), theme.base));
+        edits.into_iter().fold(text, offer)
     }
 }
 
@@ -271,6 +367,9 @@ impl Component for SyncScreen {
     }
 
     fn contexts(&self) -> Vec<Context> {
+        if self.detail.zoomed() {
+            return vec![Context::Detail];
+        }
         self.pane().list.contexts_within(&[Context::SyncPanes])
     }
 
@@ -278,9 +377,30 @@ impl Component for SyncScreen {
         self.pane().list.captures_text()
     }
 
+    fn on_intent(&mut self, intent: Intent, cx: &mut Cx) -> Option<Intent> {
+        match intent {
+            // A customer edited from here: the panes compare again, on the same row.
+            Intent::CustomerSaved => {
+                cx.intent(Intent::Replan);
+                None
+            }
+            other => Some(other),
+        }
+    }
+
+    fn unsaved(&self) -> Option<String> {
+        match self.checked_count() {
+            0 => None,
+            n => Some(format!(
+                "{} on the Synchronize screen, not synchronized yet.",
+                plural(n, "checked row", "checked rows")
+            )),
+        }
+    }
+
     fn update(&mut self, msg: &Msg, cx: &mut Cx) -> bool {
         if let Msg::Click { column, row } = msg {
-            let (_, panes, _) = Self::layout(cx.area);
+            let (_, panes, _) = self.layout(cx.area);
             for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
                 if rect.contains((*column, *row).into()) {
                     self.focus = side;
@@ -290,16 +410,24 @@ impl Component for SyncScreen {
             }
             return false;
         }
+        if self.detail.zoomed() {
+            return msg.action().is_some_and(|a| self.detail.handle(a));
+        }
         if !self.pane().list.is_filtering() {
             match msg.action() {
+                Some(Action::Zoom) => {
+                    self.detail.toggle_zoom();
+                    return true;
+                }
                 Some(Action::SwitchPane) => {
+                    self.detail.reset();
                     self.focus = match self.focus {
                         Side::SmsTurbo => Side::QuickBooks,
                         Side::QuickBooks => Side::SmsTurbo,
                     };
                     return true;
                 }
-                Some(Action::Run) => {
+                Some(Action::Synchronize) => {
                     let selection = self.selection();
                     if selection.rows.is_empty() {
                         cx.status(
@@ -313,7 +441,18 @@ impl Component for SyncScreen {
                     return true;
                 }
                 Some(Action::Back) if self.pane().list.filter().is_empty() => {
-                    cx.intent(Intent::CancelSync);
+                    match self.checked_count() {
+                        0 => cx.intent(Intent::CancelSync),
+                        n => cx.modal(dialogs::leave_sync(n)),
+                    }
+                    return true;
+                }
+                Some(Action::Refresh) => {
+                    cx.intent(Intent::Replan);
+                    return true;
+                }
+                Some(a @ (Action::Edit | Action::UseQbSpelling)) => {
+                    self.row_action(a, cx);
                     return true;
                 }
                 _ => {}
@@ -327,7 +466,35 @@ impl Component for SyncScreen {
         match ev {
             Event::Preview(p) => {
                 let selection = self.previewing.take().unwrap_or_else(|| self.selection());
-                cx.modal(dialogs::run_confirmation(&p, selection));
+                cx.modal(dialogs::run_confirmation(&p, selection, self.not_checked()));
+                None
+            }
+            Event::CustomerLoaded(c) => {
+                cx.push(CustomerForm::edit(*c));
+                None
+            }
+            Event::SpellingsSet(c) => {
+                cx.status(
+                    Tone::Success,
+                    format!(
+                        "{} ({}) goes to QuickBooks with the suggested spelling; SMSTurbo keeps \
+                         its own.",
+                        c.name(),
+                        c.code()
+                    ),
+                );
+                cx.intent(Intent::Replan);
+                None
+            }
+            // A second comparison asked for from here.
+            Event::PlanReady(view) => {
+                let notices = view.notices.clone();
+                let states = view.qb_states.clone();
+                self.refresh(*view);
+                if !notices.is_empty() {
+                    cx.modal(dialogs::notices(&notices));
+                }
+                cx.intent(Intent::PanesRefreshed(states));
                 None
             }
             other => Some(other),
@@ -335,31 +502,25 @@ impl Component for SyncScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let (header, panes, detail) = Self::layout(area);
-        let mode = if self.missing_only {
-            "missing customers only"
-        } else {
-            "every customer not in sync"
-        };
-        let mut head = format!(" {} — {mode}", self.company);
-        if !self.summary.is_empty() {
-            head.push_str(&format!(" · {}", self.summary));
+        let (header, panes, detail) = self.layout(area);
+        self.head_text(theme).render(header, buf);
+        if !self.detail.zoomed() {
+            for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
+                self.panes[Self::idx(side)]
+                    .list
+                    .render(rect, buf, theme, side == self.focus);
+            }
         }
-        cut(&head, header.width, theme.title).render(header, buf);
-        for (side, rect) in [Side::SmsTurbo, Side::QuickBooks].into_iter().zip(panes) {
-            self.panes[Self::idx(side)]
-                .list
-                .render(rect, buf, theme, side == self.focus);
-        }
-        let block = panel().border_style(theme.border).title(" Detail ");
-        let inner = block.inner(detail);
-        block.render(detail, buf);
-        self.render_detail(inner, buf, theme);
+        self.detail
+            .render(&self.detail_text(theme), "Detail", detail, buf, theme);
     }
 }
 
 impl SyncScreen {
     fn after_list(&mut self, outcome: ListOutcome, cx: &mut Cx) -> bool {
+        if outcome != ListOutcome::Ignored {
+            self.detail.reset();
+        }
         match outcome {
             ListOutcome::Ignored => false,
             ListOutcome::Toggled { row, .. } => {
@@ -368,6 +529,22 @@ impl SyncScreen {
             }
             ListOutcome::CheckedMany => {
                 self.mirror_all(Self::idx(self.focus));
+                true
+            }
+            ListOutcome::Matched {
+                pattern,
+                check,
+                count,
+            } => {
+                self.mirror_all(Self::idx(self.focus));
+                cx.status(
+                    Tone::Info,
+                    format!(
+                        "{} {} matching \"{pattern}\" (rows that cannot be checked are left out).",
+                        if check { "Checked" } else { "Unchecked" },
+                        plural(count, "row", "rows"),
+                    ),
+                );
                 true
             }
             ListOutcome::Blocked { reason, .. } => {

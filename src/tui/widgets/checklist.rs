@@ -1,11 +1,14 @@
 //! A scrollable list of rows with a checkbox column, columns fitted to the width, an incremental
-//! `/` filter and rows that cannot be checked (with the reason).
+//! `/` filter that ignores case and accents, sorting by any column in the order people read
+//! names, and, for checklists, a range (`v`), checking by pattern (`+`/`-`) and a view of the
+//! checked rows only (`c`); rows that cannot be checked say why.
 //!
-//! Built for 100,000 rows: the model (filter index, checked count, blocked reasons) is kept here
-//! and ratatui draws a `Table` of only the rows on screen (never one table row per list row),
-//! with a scrollbar on the border; the title's counts are kept up to date instead of
-//! recounted, and each filter keystroke scans precomputed lowercase text (only the current
-//! matches when the filter grows).
+//! Built for 100,000 rows: the model (row order, filter index, checked counts, blocked reasons)
+//! is kept here and ratatui draws a `Table` of only the rows on screen (never one table row per
+//! list row), with a scrollbar on the border; the title's counts are kept up to date instead of
+//! recounted, and each filter keystroke scans text folded once when the rows are set (only the
+//! current matches when the filter grows). Folding and the natural order are `crate::text`'s,
+//! the same the duplicate search uses.
 
 use std::cell::Cell;
 
@@ -19,6 +22,7 @@ use ratatui::widgets::{
 
 use super::text_field::{FieldLayout, TextField};
 use super::{cut, fit, right_border, scroll_thumb};
+use crate::text;
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::theme::{Theme, glyph};
@@ -44,7 +48,7 @@ impl ChecklistRow {
 #[derive(Clone, Debug)]
 struct Row {
     cells: Box<[Box<str>]>,
-    /// The cells joined and lowercased, for filtering.
+    /// The cells joined, case and accents folded, for filtering.
     haystack: Box<str>,
     blocked: Option<Box<str>>,
 }
@@ -58,8 +62,14 @@ pub enum ListOutcome {
     Changed,
     /// The row (an index into the rows given) was checked or unchecked.
     Toggled { row: usize, checked: bool },
-    /// Several rows changed at once (check all / none / invert).
+    /// Several rows changed at once (check all / none / invert / a range).
     CheckedMany,
+    /// Rows matching a pattern were checked (or unchecked): how many.
+    Matched {
+        pattern: String,
+        check: bool,
+        count: usize,
+    },
     /// The row cannot be checked, and why.
     Blocked { row: usize, reason: String },
 }
@@ -78,11 +88,23 @@ pub struct Checklist {
     checkable: bool,
     /// Whether the title shows how many rows there are.
     show_count: bool,
-    /// Indices of the rows that match the filter, in order.
+    /// The rows in the order shown: as given, or sorted by [`Checklist::sort`].
+    order: Vec<u32>,
+    /// 0: as given; `2k + 1`: column `k` ascending; `2k + 2`: descending.
+    sort: usize,
+    /// Indices of the rows that match the filter (and the checked-only view), in order.
     visible: Vec<u32>,
     filter: String,
     /// Open while the operator types a filter.
     filter_input: Option<TextField>,
+    /// Open while the operator types a pattern to check (or uncheck) rows by.
+    pattern_input: Option<(TextField, bool)>,
+    /// Only checked rows are shown.
+    only_checked: bool,
+    /// The rows the owner's quick filter keeps, and how the title names it ("Hold only").
+    mask: Option<(Vec<bool>, String)>,
+    /// Where a range being marked starts (a row index); Space checks it.
+    anchor: Option<u32>,
     /// Position in `visible`.
     cursor: usize,
     /// First visible position drawn last time; kept so the view does not jump.
@@ -107,9 +129,15 @@ impl Checklist {
             n_blocked: 0,
             checkable,
             show_count: true,
+            order: Vec::new(),
+            sort: 0,
             visible: Vec::new(),
             filter: String::new(),
             filter_input: None,
+            pattern_input: None,
+            only_checked: false,
+            mask: None,
+            anchor: None,
             cursor: 0,
             scroll: Cell::new(0),
             page: Cell::new(10),
@@ -121,18 +149,71 @@ impl Checklist {
     /// Replaces the rows, clearing the checks and keeping the filter and (as far as possible)
     /// the cursor position.
     pub fn set_rows(&mut self, rows: Vec<ChecklistRow>) {
+        let mut folded = String::new();
         self.rows = rows
             .into_iter()
-            .map(|r| Row {
-                haystack: lowercase(&r.cells.join(" ")).into(),
-                cells: r.cells.into_iter().map(String::into_boxed_str).collect(),
-                blocked: r.blocked.map(String::into_boxed_str),
+            .map(|r| {
+                folded.clear();
+                for (i, c) in r.cells.iter().enumerate() {
+                    if i > 0 {
+                        folded.push(' ');
+                    }
+                    text::fold_into(c, &mut folded);
+                }
+                Row {
+                    haystack: folded.as_str().into(),
+                    cells: r.cells.into_iter().map(String::into_boxed_str).collect(),
+                    blocked: r.blocked.map(String::into_boxed_str),
+                }
             })
             .collect();
         self.checked = vec![false; self.rows.len()];
         self.n_checked = 0;
         self.n_blocked = self.rows.iter().filter(|r| r.blocked.is_some()).count();
+        self.anchor = None;
+        self.reorder();
+    }
+
+    /// The row order for the sort, then the rows shown.
+    fn reorder(&mut self) {
+        self.order = (0..self.rows.len() as u32).collect();
+        if self.sort > 0 {
+            let column = (self.sort - 1) / 2;
+            let rows = &self.rows;
+            let cell = |i: u32| rows[i as usize].cells.get(column).map_or("", |c| &**c);
+            self.order
+                .sort_by(|&a, &b| text::natural_cmp(cell(a), cell(b)));
+            if self.sort.is_multiple_of(2) {
+                self.order.reverse();
+            }
+        }
         self.refilter(false);
+    }
+
+    /// Moves the sort to the next (or previous) of: as given, each column up, then down.
+    fn cycle_sort(&mut self, forward: bool) -> ListOutcome {
+        let states = 2 * self.columns.len() + 1;
+        self.sort = if forward {
+            (self.sort + 1) % states
+        } else {
+            (self.sort + states - 1) % states
+        };
+        self.reorder();
+        ListOutcome::Changed
+    }
+
+    /// "by Name ↑", or nothing when the rows are in their own order.
+    fn sort_words(&self) -> Option<String> {
+        let column = self.columns.get(self.sort.checked_sub(1)? / 2)?;
+        let title = if column.title.is_empty() {
+            "mark"
+        } else {
+            column.title.as_str()
+        };
+        Some(format!(
+            "by {title} {}",
+            if self.sort % 2 == 1 { "↑" } else { "↓" }
+        ))
     }
 
     /// Leaves the row count out of the title (the owner's title says it).
@@ -181,8 +262,9 @@ impl Checklist {
         &self.filter
     }
 
+    /// Whether the list is taking typed text (a filter or a pattern).
     pub fn is_filtering(&self) -> bool {
-        self.filter_input.is_some()
+        self.filter_input.is_some() || self.pattern_input.is_some()
     }
 
     /// The row under the cursor (an index into the rows given).
@@ -224,7 +306,9 @@ impl Checklist {
 
     /// The key-map contexts this list answers to, innermost first.
     pub fn contexts(&self) -> Vec<Context> {
-        if self.filter_input.is_some() {
+        if self.pattern_input.is_some() {
+            vec![Context::PatternInput]
+        } else if self.filter_input.is_some() {
             vec![Context::FilterInput]
         } else if self.checkable {
             vec![Context::Checklist, Context::List]
@@ -244,9 +328,9 @@ impl Checklist {
         c
     }
 
-    /// Whether a text field (the filter) has focus.
+    /// Whether a text field (the filter, a pattern) has focus.
     pub fn captures_text(&self) -> bool {
-        self.filter_input.is_some()
+        self.is_filtering()
     }
 
     /// Sets the filter text directly (as if typed).
@@ -258,25 +342,93 @@ impl Checklist {
 
     fn refilter(&mut self, narrowing: bool) {
         let keep = self.cursor_row();
-        let needle = lowercase(&self.filter);
-        if needle.is_empty() {
-            self.visible = (0..self.rows.len() as u32).collect();
+        let needle = text::fold(&self.filter);
+        let (rows, checked, only_checked) = (&self.rows, &self.checked, self.only_checked);
+        let mask = self.mask.as_ref().map(|(m, _)| m);
+        let shown = |i: u32| {
+            (!only_checked || checked[i as usize])
+                && mask.is_none_or(|m| m.get(i as usize).copied().unwrap_or(false))
+                && rows[i as usize].haystack.contains(needle.as_str())
+        };
+        if needle.is_empty() && !only_checked && mask.is_none() {
+            self.visible.clone_from(&self.order);
         } else if narrowing {
-            let rows = &self.rows;
-            self.visible
-                .retain(|&i| rows[i as usize].haystack.contains(needle.as_str()));
+            self.visible.retain(|&i| shown(i));
         } else {
-            self.visible = self
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.haystack.contains(needle.as_str()))
-                .map(|(i, _)| i as u32)
-                .collect();
+            self.visible = self.order.iter().copied().filter(|&i| shown(i)).collect();
         }
         self.cursor = keep
-            .and_then(|k| self.visible.binary_search(&(k as u32)).ok())
+            .and_then(|k| self.visible.iter().position(|&i| i as usize == k))
             .unwrap_or(0);
+    }
+
+    /// Shows only the rows `keep` marks (one flag per row), named `label` in the title; `None`
+    /// shows them all again.
+    pub fn set_mask(&mut self, mask: Option<(Vec<bool>, String)>) {
+        self.mask = mask;
+        self.refilter(false);
+    }
+
+    /// Space while a range is marked: checks every checkable row from the mark to the cursor,
+    /// or unchecks them when they all are.
+    fn check_range(&mut self, anchor: u32) -> ListOutcome {
+        let from = self
+            .visible
+            .iter()
+            .position(|&i| i == anchor)
+            .unwrap_or(self.cursor);
+        let (a, b) = (from.min(self.cursor), from.max(self.cursor));
+        self.check_positions(a..=b)
+    }
+
+    /// Checks the rows at these visible positions, or unchecks them when every checkable one
+    /// already is.
+    fn check_positions(&mut self, positions: impl Iterator<Item = usize> + Clone) -> ListOutcome {
+        let all = positions.clone().all(|p| {
+            let i = self.visible[p] as usize;
+            self.checked[i] || self.rows[i].blocked.is_some()
+        });
+        for p in positions {
+            let i = self.visible[p] as usize;
+            self.set_checked(i, !all);
+        }
+        ListOutcome::CheckedMany
+    }
+
+    /// Checks (or unchecks) every shown row matching `pattern`: with `*` or `?` a pattern any
+    /// cell must match whole (`C10*`), otherwise text any cell contains; case and accents never
+    /// count.
+    fn check_matching(&mut self, pattern: &str, check: bool) -> ListOutcome {
+        let folded = text::fold(pattern.trim());
+        let glob = crate::tui::listing::is_pattern(&folded);
+        let mut count = 0;
+        for k in 0..self.visible.len() {
+            let i = self.visible[k] as usize;
+            let row = &self.rows[i];
+            let hit = if glob {
+                row.cells
+                    .iter()
+                    .any(|c| crate::tui::listing::glob_match(&folded, &text::fold(c)))
+            } else {
+                row.haystack.contains(folded.as_str())
+            };
+            if hit && row.blocked.is_none() {
+                self.set_checked(i, check);
+                count += 1;
+            }
+        }
+        ListOutcome::Matched {
+            pattern: pattern.trim().to_string(),
+            check,
+            count,
+        }
+    }
+
+    /// The visible positions of the range being marked (from the mark to the cursor).
+    fn in_range(&self) -> Option<(usize, usize)> {
+        let anchor = self.anchor?;
+        let from = self.visible.iter().position(|&i| i == anchor)?;
+        Some((from.min(self.cursor), from.max(self.cursor)))
     }
 
     fn move_to(&mut self, pos: isize) -> ListOutcome {
@@ -338,6 +490,28 @@ impl Checklist {
     }
 
     pub fn handle(&mut self, msg: &Msg) -> ListOutcome {
+        if let Some((input, check)) = &mut self.pattern_input {
+            return match msg {
+                Msg::Text(key) => {
+                    input.handle_key(*key);
+                    ListOutcome::Changed
+                }
+                Msg::Paste(text) => {
+                    input.paste(text);
+                    ListOutcome::Changed
+                }
+                Msg::Action(Action::Submit) => {
+                    let (pattern, check) = (input.value().to_string(), *check);
+                    self.pattern_input = None;
+                    self.check_matching(&pattern, check)
+                }
+                Msg::Action(Action::Back) => {
+                    self.pattern_input = None;
+                    ListOutcome::Changed
+                }
+                _ => ListOutcome::Ignored,
+            };
+        }
         if let Some(input) = &mut self.filter_input {
             return match msg {
                 Msg::Text(key) => {
@@ -383,13 +557,42 @@ impl Checklist {
                     self.filter_input = Some(input);
                     ListOutcome::Changed
                 }
+                Action::Back if self.anchor.is_some() => {
+                    self.anchor = None;
+                    ListOutcome::Changed
+                }
                 Action::Back if !self.filter.is_empty() => {
                     self.set_filter("");
                     ListOutcome::Changed
                 }
-                Action::Toggle if self.checkable => self.toggle_cursor(),
+                Action::SortNext => self.cycle_sort(true),
+                Action::SortPrev => self.cycle_sort(false),
+                Action::Toggle if self.checkable => match self.anchor.take() {
+                    Some(anchor) => self.check_range(anchor),
+                    None => self.toggle_cursor(),
+                },
                 Action::CheckAll if self.checkable => self.check_all(),
                 Action::InvertChecks if self.checkable => self.invert(),
+                Action::MarkRange if self.checkable => {
+                    self.anchor = match self.anchor {
+                        Some(_) => None,
+                        None => self.cursor_row().map(|r| r as u32),
+                    };
+                    ListOutcome::Changed
+                }
+                Action::CheckMatching | Action::UncheckMatching if self.checkable => {
+                    let check = *a == Action::CheckMatching;
+                    let label = if check { "+" } else { "-" };
+                    let mut input = TextField::new(label, "");
+                    input.set_focused(true);
+                    self.pattern_input = Some((input, check));
+                    ListOutcome::Changed
+                }
+                Action::CheckedOnly if self.checkable => {
+                    self.only_checked = !self.only_checked;
+                    self.refilter(false);
+                    ListOutcome::Changed
+                }
                 _ => ListOutcome::Ignored,
             },
             Msg::Wheel { down, .. } => {
@@ -422,7 +625,8 @@ impl Checklist {
     /// The box, the table (header and rows) inside it and the status line under the rows.
     fn layout(&self, area: Rect) -> ListLayout {
         let inner = Block::bordered().inner(area);
-        let status_line = self.filter_input.is_some()
+        let status_line = self.is_filtering()
+            || self.anchor.is_some()
             || !self.filter.is_empty()
             || self
                 .cursor_row()
@@ -461,10 +665,21 @@ impl Checklist {
 
     /// The title with the counts, shortened when the box is narrow.
     fn title_line(&self, width: u16) -> String {
-        let shown = if self.filter.is_empty() {
+        // What narrows or orders the view, after the counts.
+        let view: Vec<String> = [
+            self.mask.as_ref().map(|(_, label)| label.clone()),
+            (!self.filter.is_empty() || self.mask.is_some())
+                .then(|| format!("{} shown", self.visible.len())),
+            self.only_checked.then(|| "checked only".to_string()),
+            self.sort_words(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let shown = if view.is_empty() {
             String::new()
         } else {
-            format!(" — {} shown", self.visible.len())
+            format!(" — {}", view.join(", "))
         };
         let long = if self.checkable {
             format!(
@@ -481,10 +696,10 @@ impl Checklist {
         if long.chars().count() + 2 <= width as usize || !self.checkable {
             return long;
         }
-        let shown = if self.filter.is_empty() {
+        let shown = if view.is_empty() {
             String::new()
         } else {
-            format!(", {} shown", self.visible.len())
+            format!(", {}", view.join(", "))
         };
         format!(
             " {} {}/{} ✓{shown} ",
@@ -496,9 +711,11 @@ impl Checklist {
 
     /// The table row for row `i`: its checkbox and the cells of the shown columns, each cut to
     /// its column.
-    fn table_row(&self, i: usize, widths: &[u16], theme: &Theme) -> TableRow<'_> {
+    fn table_row(&self, i: usize, in_range: bool, widths: &[u16], theme: &Theme) -> TableRow<'_> {
         let row = &self.rows[i];
-        let style = if row.blocked.is_some() {
+        let style = if in_range {
+            theme.cursor_unfocused
+        } else if row.blocked.is_some() {
             theme.disabled
         } else if self.checked[i] {
             theme.checked
@@ -558,9 +775,12 @@ impl Checklist {
                 .map(|(c, &w)| TableCell::from(fit(&c.title, usize::from(w))).style(theme.header)),
         );
         let end = (top + height).min(self.visible.len());
-        let rows = self.visible[top..end]
-            .iter()
-            .map(|&i| self.table_row(i as usize, &widths, theme));
+        let range = self.in_range();
+        let rows = self.visible[top..end].iter().enumerate().map(|(k, &i)| {
+            let at = top + k;
+            let in_range = range.is_some_and(|(a, b)| (a..=b).contains(&at));
+            self.table_row(i as usize, in_range, &widths, theme)
+        });
         let table = Table::new(rows, constraints)
             .header(TableRow::new(header))
             .column_spacing(1)
@@ -589,7 +809,12 @@ impl Checklist {
         scroll_thumb(l.scrollbar, (self.visible.len(), top, height), border, buf);
         // Status line: the filter being typed, the filter in force, or why the row is blocked.
         if l.status.height == 1 {
-            if let Some(input) = &self.filter_input {
+            if let Some(input) = self
+                .pattern_input
+                .as_ref()
+                .map(|(i, _)| i)
+                .or(self.filter_input.as_ref())
+            {
                 input.render(
                     l.status,
                     buf,
@@ -599,6 +824,12 @@ impl Checklist {
                         input_width: l.status.width.saturating_sub(3),
                     },
                 );
+            } else if let Some((a, b)) = self.in_range() {
+                let text = format!(
+                    "range: {} rows — Space checks them, Esc drops the range",
+                    b - a + 1
+                );
+                cut(&text, l.status.width, theme.hint).render(l.status, buf);
             } else if let Some(reason) = self.cursor_row().and_then(|r| self.blocked_reason(r)) {
                 let text = format!("{} cannot be checked: {reason}", glyph::ERROR);
                 cut(&text, l.status.width, theme.error).render(l.status, buf);
@@ -670,14 +901,6 @@ pub fn fit_columns(columns: &[Column], width: u16) -> Vec<u16> {
         None => {}
     }
     widths
-}
-
-fn lowercase(s: &str) -> String {
-    if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_lowercase()
-    }
 }
 
 #[cfg(test)]

@@ -6,11 +6,13 @@
 //! buttons, Esc presses the cancel button, ←/→/Tab move between buttons, Enter presses the
 //! focused one. Destructive questions start on No.
 
+use std::cell::Cell;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::hanging::Hanging;
@@ -24,6 +26,8 @@ use crate::tui::theme::Theme;
 pub enum Role {
     Yes,
     No,
+    /// The one button of a message that closes a step ("Done").
+    Done,
     Other,
 }
 
@@ -53,7 +57,10 @@ pub struct Dialog<T> {
     focus: usize,
     /// The button Esc presses.
     cancel: usize,
+    /// The first paragraph of the content shown.
     scroll: usize,
+    /// How far the content could scroll when last drawn.
+    max_scroll: Cell<usize>,
 }
 
 /// What a message did to the dialog.
@@ -80,6 +87,7 @@ impl<T: Clone> Dialog<T> {
             focus,
             cancel,
             scroll: 0,
+            max_scroll: Cell::new(0),
         }
     }
 
@@ -92,6 +100,20 @@ impl<T: Clone> Dialog<T> {
                 label: "OK".into(),
                 role: Role::Yes,
                 value: ok,
+            }],
+            0,
+        )
+    }
+
+    /// A message whose one button says the step is done.
+    pub fn done(title: &str, body: &str, value: T) -> Dialog<T> {
+        Dialog::build(
+            title,
+            body,
+            vec![Button {
+                label: "Done".into(),
+                role: Role::Done,
+                value,
             }],
             0,
         )
@@ -145,7 +167,9 @@ impl<T: Clone> Dialog<T> {
     /// are Yes and No buttons.
     pub fn context(&self) -> Context {
         let has = |r| self.buttons.iter().any(|b| b.role == r);
-        if self.buttons.len() == 1 {
+        if self.buttons.len() == 1 && has(Role::Done) {
+            Context::Done
+        } else if self.buttons.len() == 1 {
             Context::Message
         } else if has(Role::Yes) && has(Role::No) {
             Context::Dialog
@@ -191,7 +215,7 @@ impl<T: Clone> Dialog<T> {
                     self.scroll -= 1;
                     DialogOutcome::Changed
                 }
-                Action::Down if self.scroll + 1 < self.list.len() => {
+                Action::Down if self.scroll < self.max_scroll.get() => {
                     self.scroll += 1;
                     DialogOutcome::Changed
                 }
@@ -216,14 +240,20 @@ impl<T: Clone> Dialog<T> {
         format!("[ {} ]", b.label)
     }
 
-    fn body_text(&self) -> Paragraph<'_> {
-        Paragraph::new(
-            self.body
-                .iter()
-                .map(|l| Line::from(l.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .wrap(Wrap { trim: false })
+    /// The body's lines, then the list's bullets: one text that scrolls as a whole when the
+    /// screen is too short for it, so no line of it is ever out of reach.
+    fn content(&self, style: Style) -> Hanging<'_> {
+        let body = self.body.iter().fold(Hanging::new(), |h, l| {
+            h.item("", Line::from(l.as_str()), style)
+        });
+        if self.list.is_empty() {
+            return body;
+        }
+        self.list
+            .iter()
+            .fold(body.item("", Line::from(""), style), |h, l| {
+                h.item("• ", l.as_str(), style)
+            })
     }
 
     fn layout(&self, area: Rect) -> DialogLayout {
@@ -245,28 +275,16 @@ impl<T: Clone> Dialog<T> {
             .clamp(36, max_w)
             .min(area.width.saturating_sub(2));
         let text_w = width.saturating_sub(4);
-        let lines = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-        let body_h = lines(self.body_text().line_count(text_w));
-        let list_full = Hanging::bullets(&self.list, Style::new()).height(text_w);
-        let list_gap = u16::from(!self.list.is_empty());
-        // Body, gap, list, a blank line, the buttons and the two borders.
-        let fixed = body_h + list_gap + 2 + 2;
-        let room_for_list = area.height.saturating_sub(fixed).saturating_sub(2);
-        let list_h = list_full.min(room_for_list);
-        let outer = modal_area(area, width, (fixed + list_h).min(area.height));
+        // The content, a blank line, the buttons and the two borders.
+        let room = area.height.saturating_sub(4);
+        let content_h = self.content(Style::new()).height(text_w).min(room);
+        let outer = modal_area(area, width, content_h + 4);
         let inner = panel().inner(outer);
-        // The buttons always show; what does not fit above them is cut from the bottom.
+        // The buttons always show; the content scrolls above them.
         let [content, _, buttons_row] = inner.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(1),
             Constraint::Length(1),
-        ]));
-        let body_h = body_h.min(content.height);
-        let list_h = list_h.min((content.height - body_h).saturating_sub(list_gap));
-        let [body, _, list] = content.layout(&Layout::vertical([
-            Constraint::Length(body_h),
-            Constraint::Length(list_gap),
-            Constraint::Length(list_h),
         ]));
         let buttons = buttons_row.layout_vec(
             &Layout::horizontal(
@@ -279,8 +297,7 @@ impl<T: Clone> Dialog<T> {
         );
         DialogLayout {
             outer,
-            body,
-            list,
+            content,
             buttons,
         }
     }
@@ -293,21 +310,30 @@ impl<T: Clone> Dialog<T> {
             Tone::Warning => (theme.warning, "! "),
             Tone::Error => (theme.error, "✗ "),
         };
-        let list = Hanging::bullets(&self.list, theme.base).scrolled(self.scroll);
-        let (_, whole) = list.window(l.list.width, l.list.height);
-        let hidden = list.len() - whole;
+        let content = self.content(theme.base);
+        // How far the content can scroll, for the keys (and the scroll never overshoots).
+        let (last_first, _) = content
+            .clone()
+            .scrolled(usize::MAX)
+            .window(l.content.width, l.content.height);
+        self.max_scroll.set(last_first);
+        let content = content.scrolled(self.scroll);
+        let (first, whole) = content.window(l.content.width, l.content.height);
+        let below = content.len() - first - whole;
         let mut block = panel()
             .border_style(theme.border_focused)
             .title(format!(" {prefix}{} ", self.title))
             .title_style(title_style);
-        if hidden > 0 && !l.list.is_empty() {
-            block = block.title_bottom(
-                Line::styled(format!("↑↓ {hidden} more"), theme.hint).right_aligned(),
-            );
+        if first + below > 0 && !l.content.is_empty() {
+            let more = match (first, below) {
+                (0, n) => format!("↓ {n} more"),
+                (n, 0) => format!("↑ {n} more"),
+                (_, n) => format!("↑↓ {n} more"),
+            };
+            block = block.title_bottom(Line::styled(more, theme.hint).right_aligned());
         }
         block.render(l.outer, buf);
-        self.body_text().style(theme.base).render(l.body, buf);
-        list.render(l.list, buf);
+        content.render(l.content, buf);
         for (i, (b, r)) in self.buttons.iter().zip(&l.buttons).enumerate() {
             let style = if i == self.focus {
                 theme.button_focused
@@ -336,8 +362,7 @@ fn yes_no<T>(yes: T, no: T) -> Vec<Button<T>> {
 
 struct DialogLayout {
     outer: Rect,
-    body: Rect,
-    list: Rect,
+    content: Rect,
     buttons: Vec<Rect>,
 }
 

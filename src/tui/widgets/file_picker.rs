@@ -1,4 +1,5 @@
-//! The File Info lookup: folders and the files matching a pattern, one folder at a time.
+//! The File Info lookup: folders and the files matching a pattern, one folder at a time. It
+//! opens on the file File Info names, and typing a name's first letters jumps to it.
 //!
 //! The picker never reads the disk. It asks for listings ([`PickerOutcome::List`]); the owner
 //! has the worker read the folder and hands the result back with [`FilePicker::listed`] or
@@ -53,6 +54,10 @@ pub struct FilePicker {
     error: Option<Explanation>,
     show_hidden: bool,
     list: Checklist,
+    /// The name to put the cursor on when the first listing arrives (the current file).
+    start_at: Option<String>,
+    /// What has been typed to jump to a name, since the last other key.
+    typed: String,
 }
 
 /// Where the picker should start for a File Info value: its folder (when it names a file or a
@@ -101,7 +106,22 @@ impl FilePicker {
                 false,
             )
             .without_count(),
+            start_at: None,
+            typed: String::new(),
         }
+    }
+
+    /// Opens with the cursor on the file File Info names (`file_info`), when it is in the
+    /// folder shown.
+    pub fn at_file(mut self, file_info: &str) -> FilePicker {
+        let path = Path::new(file_info.trim());
+        if !is_pattern(file_info)
+            && !file_info.trim().ends_with(['/', '\\'])
+            && let Some(name) = path.file_name()
+        {
+            self.start_at = Some(name.to_string_lossy().into_owned());
+        }
+        self
     }
 
     /// The listing to ask for now.
@@ -131,7 +151,45 @@ impl FilePicker {
         self.entries = listing.entries;
         self.rebuild();
         self.list.set_filter("");
-        self.list.select_row(0);
+        let start = self
+            .start_at
+            .take()
+            .and_then(|name| self.row_named(|n| n == name));
+        self.list.select_row(start.unwrap_or(0));
+    }
+
+    /// The list row of the first shown entry whose name passes `test`.
+    fn row_named(&self, test: impl Fn(&str) -> bool) -> Option<usize> {
+        let offset = usize::from(self.has_parent());
+        self.shown().position(|e| test(&e.name)).map(|i| i + offset)
+    }
+
+    /// Typing a name jumps to the first entry starting with what was typed (case and accents
+    /// ignored); a letter that no longer fits starts over from itself.
+    fn jump(&mut self, c: char) -> PickerOutcome {
+        let starts = |typed: &str| {
+            let typed = crate::text::fold(typed);
+            move |name: &str| crate::text::fold(name).starts_with(&typed)
+        };
+        self.typed.push(c);
+        let mut row = self.row_named(starts(&self.typed));
+        if row.is_none() {
+            self.typed = c.to_string();
+            row = self.row_named(starts(&self.typed));
+        }
+        match row {
+            Some(r) => {
+                self.list.set_filter("");
+                self.list.select_row(r);
+                PickerOutcome::Changed
+            }
+            None => PickerOutcome::Ignored,
+        }
+    }
+
+    /// Letters the list does not bind jump to names (see [`FilePicker::jump`]).
+    pub fn types_ahead(&self) -> bool {
+        self.focus == Focus::List && !self.list.is_filtering()
     }
 
     /// The folder asked for could not be read: say so and stay where we were.
@@ -211,7 +269,9 @@ impl FilePicker {
     pub fn contexts(&self) -> Vec<Context> {
         match self.focus {
             Focus::Pattern => vec![Context::TextField, Context::Dialog],
-            Focus::List => self.list.contexts_within(&[Context::FilePicker]),
+            Focus::List if self.list.is_filtering() => self.list.contexts(),
+            // Its own keys only: letters jump to names, so j/k/g/G are not for moving here.
+            Focus::List => vec![Context::FilePicker],
         }
     }
 
@@ -244,6 +304,13 @@ impl FilePicker {
             };
         }
         if !self.list.is_filtering() {
+            if let Msg::Text(key) = msg {
+                return match key.code {
+                    ratatui::crossterm::event::KeyCode::Char(c) => self.jump(c),
+                    _ => PickerOutcome::Ignored,
+                };
+            }
+            self.typed.clear();
             match msg.action() {
                 Some(Action::Back) if self.list.filter().is_empty() => {
                     return PickerOutcome::Cancelled;
@@ -469,6 +536,39 @@ mod tests {
             }
         );
         assert_eq!(act(&mut p, Action::Back), PickerOutcome::Cancelled);
+    }
+
+    #[test]
+    fn it_opens_on_the_current_file_and_typing_jumps_to_names() {
+        use crate::tui::keymap::Key;
+        let mut p =
+            FilePicker::new(PathBuf::from("/data"), DEFAULT_PATTERN).at_file("/data/Acme.QBW");
+        p.listed(DirListing {
+            dir: PathBuf::from("/data"),
+            pattern: DEFAULT_PATTERN.into(),
+            entries: vec![
+                entry("Books", true),
+                entry("Archive", true),
+                entry("Acme.QBW", false),
+                entry("Beta.QBW", false),
+            ],
+        });
+        assert_eq!(
+            p.selected().flatten().map(|e| e.name.as_str()),
+            Some("Acme.QBW")
+        );
+        let typed = |p: &mut FilePicker, text: &str| {
+            for c in text.chars() {
+                p.handle(&Msg::Text(Key::Char(c).event()));
+            }
+            p.selected().flatten().map(|e| e.name.clone())
+        };
+        assert_eq!(typed(&mut p, "b").as_deref(), Some("Books"));
+        assert_eq!(typed(&mut p, "e").as_deref(), Some("Beta.QBW"));
+        // A letter that fits nothing after "be" starts over: "a" finds Archive.
+        assert_eq!(typed(&mut p, "a").as_deref(), Some("Archive"));
+        act(&mut p, Action::Down);
+        assert_eq!(typed(&mut p, "AC").as_deref(), Some("Acme.QBW"));
     }
 
     #[test]

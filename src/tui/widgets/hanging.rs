@@ -69,6 +69,19 @@ impl<'a> Hanging<'a> {
         })
     }
 
+    /// The first paragraph to show so that paragraph `focus` shows whole in `width`×`height`,
+    /// scrolling no further than needed (a form's focused item stays on screen).
+    pub fn first_showing(&self, focus: usize, width: u16, height: u16) -> usize {
+        let heights: Vec<u16> = self.heights(width).collect();
+        let mut first = focus.min(heights.len().saturating_sub(1));
+        let mut used = heights.get(first).copied().unwrap_or(0);
+        while first > 0 && used.saturating_add(heights[first - 1]) <= height {
+            first -= 1;
+            used += heights[first];
+        }
+        first
+    }
+
     /// Lines needed to show every paragraph at `width`.
     pub fn height(&self, width: u16) -> u16 {
         self.heights(width).fold(0, u16::saturating_add)

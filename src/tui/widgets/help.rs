@@ -18,6 +18,8 @@ pub struct HelpOverlay {
     /// The width of the keys column, from the longest keys.
     key_w: u16,
     scroll: usize,
+    /// Lines that fitted last time: the scroll stops where the last line shows.
+    height: std::cell::Cell<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,14 +53,17 @@ impl HelpOverlay {
             lines,
             key_w,
             scroll: 0,
+            height: std::cell::Cell::new(0),
         }
     }
 
     /// Returns false when the overlay should close.
     pub fn handle(&mut self, msg: &Msg) -> bool {
-        let max = self.lines.len().saturating_sub(1);
+        let max = self.lines.len().saturating_sub(self.height.get().max(1));
         match msg.action() {
             Some(Action::Back | Action::Help) => return false,
+            Some(Action::Top) => self.scroll = 0,
+            Some(Action::Bottom) => self.scroll = max,
             Some(Action::Up) => self.scroll = self.scroll.saturating_sub(1),
             Some(Action::Down) => self.scroll = (self.scroll + 1).min(max),
             Some(Action::PageUp) => self.scroll = self.scroll.saturating_sub(10),
@@ -76,16 +81,17 @@ impl HelpOverlay {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        let outer = modal_area(area, 76, area.height.saturating_sub(2));
+        let outer = modal_area(area, 76, area.height);
         clear_modal(outer, area, buf);
         let block = panel()
             .border_style(theme.border_focused)
             .title(format!(" Help — {} ", self.place))
             .title_style(theme.title)
-            .title_bottom(" Esc close  ↑↓ scroll ");
+            .title_bottom(" Esc close  ↑↓ PgUp PgDn End scroll ");
         let inner = block.inner(outer);
         block.render(outer, buf);
         let height = usize::from(inner.height);
+        self.height.set(height);
         let scroll = self.scroll.min(self.lines.len().saturating_sub(height));
         let rows = self
             .lines

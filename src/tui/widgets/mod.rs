@@ -6,6 +6,7 @@
 //! column ends, a label with its focus marker, a row of radio buttons.
 
 pub mod checklist;
+pub mod detail;
 pub mod dialog;
 pub mod file_picker;
 pub mod footer;
