@@ -143,6 +143,8 @@ fn bench(c: &mut Criterion) {
                 customer_types: &[],
                 job_types: &[],
                 mode: Mode::NotExactMatch,
+                kept_local: &[],
+                deletions: &Default::default(),
             });
             black_box(plan.exports.iter().filter(|r| !r.likely.is_empty()).count())
         })

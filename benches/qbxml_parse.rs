@@ -4,11 +4,18 @@
 //! `CUSTSYNC_BENCH_CUSTOMERS` changes the size (default 100,000). Freeing the parsed customers
 //! is left out of the timing (`iter_with_large_drop`): it is not parsing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use custsync::qbxml::ResponseBody;
 use custsync::qbxml::read::{read_response, read_response_str};
 
-#[path = "../tests/qbxml_support/responses.rs"]
+#[path = "../tests/qbxml/support/responses.rs"]
 mod responses;
 
 fn customers() -> usize {

@@ -3,6 +3,13 @@
 //!
 //! `cargo bench --bench sandbox -- --warm-up-time 1 --measurement-time 5`
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};

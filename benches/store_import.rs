@@ -2,6 +2,13 @@
 //! the bulk insert, the sync core's import (customer + link + journal entry each), and a CSV
 //! import. Each sample starts from an empty database file in WAL mode, as a workspace has.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::hint::black_box;
 use std::time::Duration;
 

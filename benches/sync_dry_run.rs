@@ -6,6 +6,13 @@
 //! Criterion times the whole command; its peak memory (maximum resident set size, measured by
 //! `/usr/bin/time`) is printed once.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,6 +1,13 @@
 //! Planning 100,000 SMSTurbo × 100,000 QuickBooks customers, the search for likely duplicates
 //! among the 20,000 left unpaired on each side included (target ≤ 150 ms, goal ≤ 100 ms).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 #[path = "support/customers.rs"]
 mod customers;
 use customers::fill;
@@ -62,9 +69,40 @@ fn bench(c: &mut Criterion) {
                 customer_types: &[],
                 job_types: &[],
                 mode: Mode::NotExactMatch,
+                kept_local: &[],
+                deletions: &Default::default(),
             });
             black_box(plan.pairs.len())
         })
+    });
+    // Folding repeated ListIDs runs on every read, before planning: nearly always there are
+    // none; a busy company repeats a few.
+    g.bench_function("fold 100k, no repeats", |b| {
+        b.iter_batched(
+            || qb.clone(),
+            // The list goes back out: dropping 100,000 customers is not folding's cost.
+            |mut list| {
+                (
+                    black_box(custsync::sync::fold::fold_duplicates(&mut list)),
+                    list,
+                )
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("fold 100k, 100 repeated", |b| {
+        let mut repeated = qb.clone();
+        repeated.extend(qb.iter().step_by(1000).cloned());
+        b.iter_batched(
+            || repeated.clone(),
+            |mut list| {
+                (
+                    black_box(custsync::sync::fold::fold_duplicates(&mut list)),
+                    list,
+                )
+            },
+            criterion::BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

@@ -1,6 +1,13 @@
 //! What one Web Connector call costs: reading a large receiveResponseXML envelope, writing a
 //! large sendRequestXML answer, and a whole small call over loopback HTTP.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;

@@ -3,6 +3,13 @@
 //!
 //!     cargo run --example screenshots
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::path::Path;
 
 use custsync::tui::testing::{scene, scenes, screenshot_svg};

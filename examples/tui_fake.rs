@@ -6,6 +6,13 @@
 //!
 //! Runs are slowed down (a pause per batch) so the progress screen can be watched.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::path::PathBuf;
 use std::time::Duration;
 

@@ -5,6 +5,7 @@ pub mod output;
 
 mod customers;
 mod demo;
+mod link;
 mod runs;
 mod sandbox;
 mod sync;
@@ -44,6 +45,10 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Synchronize without the full-screen interface
     Sync(sync::SyncArgs),
+    /// Link an SMSTurbo customer to a QuickBooks customer (e.g. the survivor of a merge)
+    Link(link::LinkArgs),
+    /// Unlink an SMSTurbo customer and keep it in SMSTurbo only for that company
+    Unlink(link::UnlinkArgs),
     /// List past synchronization runs from the journal
     Runs(runs::RunsArgs),
     /// Undo the local changes of one run (imports and replaced fields)
@@ -87,6 +92,8 @@ fn run(command: Option<Command>, g: &Globals) -> color_eyre::Result<Outcome> {
         None => crate::tui::run_on_workspace(g),
         Some(Command::Demo(a)) => demo::run(a, g),
         Some(Command::Sync(a)) => sync::run(a, g),
+        Some(Command::Link(a)) => link::link(a, g),
+        Some(Command::Unlink(a)) => link::unlink(a, g),
         Some(Command::Runs(a)) => runs::list(a, g),
         Some(Command::Undo(a)) => runs::undo(a, g),
         Some(Command::Customers(a)) => customers::run(a, g),
@@ -99,9 +106,9 @@ fn run(command: Option<Command>, g: &Globals) -> color_eyre::Result<Outcome> {
 
 /// The workspace's customer database for a command that only reads: it works beside the
 /// custsync that holds the workspace, and takes no lock.
-fn snapshot(g: &Globals) -> color_eyre::Result<crate::store::Snapshot> {
+fn open_read_only(g: &Globals) -> color_eyre::Result<crate::store::ReadOnlyStore> {
     let dir = crate::store::Workspace::locate(g.workspace.as_deref())?;
-    Ok(crate::store::Workspace::snapshot(&dir)?)
+    Ok(crate::store::Workspace::open_read_only(&dir)?)
 }
 
 /// Prints an error and its causes, one per line, without backtraces: these are messages for the

@@ -84,8 +84,11 @@ pub struct ReplaceConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ExportConfig {
     pub statuses: BTreeSet<CustomerStatus>,
-    /// QuickBooks Customer Type set on every exported customer.
+    /// QuickBooks Customer Type set on exported customers ([`ExportConfig::default_type_for`]
+    /// says which).
     pub customer_type: Option<String>,
+    /// Whom the default Customer Type is set on.
+    pub default_type_for: DefaultTypeFor,
     /// QuickBooks Customer Job (Job Type) set on every exported customer.
     pub job_type: Option<String>,
 }
@@ -95,7 +98,33 @@ impl Default for ExportConfig {
         ExportConfig {
             statuses: CustomerStatus::ALL.into_iter().collect(),
             customer_type: None,
+            default_type_for: DefaultTypeFor::default(),
             job_type: None,
+        }
+    }
+}
+
+/// Whom SetUp's export default Customer Type is set on. The seed says exported customers get it
+/// "automatically set", so by default every one does; a business whose SMSTurbo customers carry
+/// types of their own may keep those instead.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultTypeFor {
+    /// Every exported customer, whatever type it has in SMSTurbo.
+    #[default]
+    Every,
+    /// Only exported customers without a Customer Type of their own.
+    WithoutType,
+}
+
+impl DefaultTypeFor {
+    pub const ALL: [DefaultTypeFor; 2] = [DefaultTypeFor::Every, DefaultTypeFor::WithoutType];
+
+    /// How SetUp names the choice.
+    pub fn label(self) -> &'static str {
+        match self {
+            DefaultTypeFor::Every => "every exported customer",
+            DefaultTypeFor::WithoutType => "only those without one",
         }
     }
 }

@@ -14,5 +14,5 @@ pub mod sync;
 pub mod text;
 pub mod tui;
 
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-support"))]
 pub mod testkit;

@@ -1,8 +1,16 @@
 //! Helpers shared by the test suites: where the shared oracles live and schema validation with
-//! `xmllint`. Not part of custsync's behaviour; hidden from the docs.
+//! `xmllint`. Not part of custsync's behaviour: compiled only for tests (the `test-support`
+//! feature, see Cargo.toml).
 //!
 //! Validation fails loudly (it never skips) when `xmllint` or the schemas are missing: CI installs
 //! `libxml2-utils`, and a test that silently passes without its oracle proves nothing.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
 
 use std::io::Write;
 use std::path::PathBuf;

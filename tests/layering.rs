@@ -8,6 +8,13 @@
 //! Comments, string literals and `#[cfg(test)]` modules (inline or in their own file) are left
 //! out: unit tests may use test support from any layer.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a panic is a test failure"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 

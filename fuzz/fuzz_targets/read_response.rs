@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../tests/qbxml_support/three_ways.rs"]
+#[path = "../../tests/qbxml/support/three_ways.rs"]
 mod three_ways;
 
 fuzz_target!(|input: &[u8]| {

@@ -32,6 +32,15 @@ pub enum CustomersCommand {
         /// Text to search for (any case)
         text: Option<String>,
     },
+    /// One customer in detail: every field, and how it is linked to QuickBooks companies (or
+    /// kept in SMSTurbo only for one)
+    Show {
+        /// The customer's code
+        code: String,
+        /// Print it as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
@@ -56,7 +65,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::Export { file } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             if file.as_os_str() == "-" {
                 let n = csv::export(&store, std::io::stdout().lock())?;
                 errln!("Exported {n} customers.");
@@ -66,13 +75,61 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             }
         }
         CustomersCommand::List { text } => {
-            let store = super::snapshot(g)?;
+            let store = super::open_read_only(g)?;
             let customers = store.search_customers(text.as_deref().unwrap_or(""), None)?;
             let mut out = std::io::stdout().lock();
             for c in &customers {
                 writeln!(out, "{}\t{}\t{}", c.code(), c.name(), c.status)?;
             }
             errln!("{} customers.", customers.len());
+        }
+        CustomersCommand::Show { code, json } => {
+            let store = super::open_read_only(g)?;
+            let Some(c) = store.customer(&code)? else {
+                color_eyre::eyre::bail!(
+                    "SMSTurbo has no customer with code {code} (custsync customers list shows them)"
+                );
+            };
+            let links = store.links_of(c.code())?;
+            let kept = store.local_only_of(c.code())?;
+            if json {
+                let v = serde_json::json!({
+                    "code": c.code(),
+                    "name": c.name(),
+                    "status": c.status.as_str(),
+                    "qb_name": c.qb_name,
+                    "fields": c.data.iter().map(|(f, v)| (f.key().to_string(), serde_json::Value::from(v))).collect::<serde_json::Map<_, _>>(),
+                    "links": links.iter().map(|l| serde_json::json!({
+                        "company": l.company, "list_id": l.list_id, "external_guid": l.external_guid,
+                    })).collect::<Vec<_>>(),
+                    "kept_local_for": kept,
+                });
+                outln!("{v}");
+            } else {
+                outln!("{} — {} ({})", c.code(), c.name(), c.status);
+                for (f, v) in c.data.iter() {
+                    outln!("  {:<20} {v}", f.label());
+                }
+                if let Some(q) = &c.qb_name {
+                    outln!("  {:<20} {q}", "QuickBooks name");
+                }
+                for l in &links {
+                    outln!(
+                        "  QuickBooks: linked to ListID {} in {}",
+                        l.list_id,
+                        l.company
+                    );
+                }
+                for company in &kept {
+                    outln!(
+                        "  QuickBooks: kept in SMSTurbo only for {company} (not offered for \
+                         export there; custsync link or sync --export-anyway changes that)"
+                    );
+                }
+                if links.is_empty() && kept.is_empty() {
+                    outln!("  QuickBooks: not linked");
+                }
+            }
         }
     }
     Ok(Outcome::Done)

@@ -21,7 +21,7 @@ pub struct UndoArgs {
 }
 
 pub fn list(args: RunsArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let store = super::snapshot(g)?;
+    let store = super::open_read_only(g)?;
     if let Some(id) = args.show {
         let Some(run) = store.run(RunId(id))? else {
             color_eyre::eyre::bail!("there is no run {id}; `custsync runs` lists them");
@@ -95,6 +95,9 @@ pub fn undo(args: UndoArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         report.removed.len(),
         report.restored.len()
     );
+    for line in &report.links {
+        outln!("  {line}");
+    }
     for skip in &report.kept {
         outln!("  kept {}: {}", skip.code, skip.reason);
     }

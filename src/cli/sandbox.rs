@@ -3,6 +3,7 @@
 //! QuickBooks user makes in QuickBooks' own window (edit, delete, merge, make-job; `list` shows
 //! the result, `clock` stops or moves the company's clock for tests).
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -17,6 +18,7 @@ use crate::qb::sandbox::{
 };
 use crate::qb::{APP_NAME, QbError, hresult};
 use crate::qbxml::CustomerRet;
+use crate::qbxml::read::{ReadError, decode_document};
 
 #[derive(clap::Args, Debug)]
 pub struct SandboxArgs {
@@ -536,25 +538,21 @@ fn request(file: &std::path::Path, app: &str) -> color_eyre::Result<Outcome> {
     }
 }
 
-/// Text of the request: UTF-8, or ISO-8859-1 when the XML declaration says so.
-fn decode(bytes: &[u8]) -> Result<String, String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(t) => Ok(t.to_string()),
-        Err(e) => {
-            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_lowercase();
-            if head.contains("encoding=\"iso-8859-1\"") || head.contains("encoding='iso-8859-1'") {
-                Ok(bytes.iter().map(|&b| char::from(b)).collect())
-            } else {
-                Err(format!(
-                    "QuickBooks found an error when parsing the provided XML text stream: the \
-                     request is not UTF-8 text (invalid byte at offset {}); send UTF-8, or \
-                     declare encoding=\"ISO-8859-1\" for Latin-1 bytes",
-                    e.valid_up_to()
-                ))
-            }
-        }
-    }
+/// Text of the request: UTF-8, or ISO-8859-1 when the XML declaration says so (read by the same
+/// decoder as QuickBooks' responses).
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, String> {
+    const PREFIX: &str = "QuickBooks found an error when parsing the provided XML text stream";
+    decode_document(bytes).map_err(|e| match e {
+        ReadError::InvalidUtf8 { position } => format!(
+            "{PREFIX}: the request is not UTF-8 text (invalid byte at offset {position}); send \
+             UTF-8, or declare encoding=\"ISO-8859-1\" for Latin-1 bytes"
+        ),
+        ReadError::UnsupportedEncoding { encoding } => format!(
+            "{PREFIX}: the request's encoding is {encoding}, not UTF-8 or ISO-8859-1; send \
+             UTF-8, or declare encoding=\"ISO-8859-1\" for Latin-1 bytes"
+        ),
+        other => format!("{PREFIX}: {other}"),
+    })
 }
 
 /// Prints a document-level refusal (HRESULT and message, then the next step) on stderr.

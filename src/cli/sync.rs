@@ -35,6 +35,11 @@ pub struct SyncArgs {
     /// Not-in-sync customers to update from QuickBooks (Replace Options): all, none, or codes
     #[arg(long, value_name = "all|none|CODE,…", default_value = "none")]
     replace: Choice,
+    /// Add these customers to QuickBooks although QuickBooks changed their link underneath (its
+    /// customer deleted, merged away or made a job) or they are kept local only. QuickBooks may
+    /// then hold the customer twice: check the plan's "stale" rows first. Never part of `all`
+    #[arg(long, value_name = "CODE,…", value_delimiter = ',')]
+    export_anyway: Vec<String>,
     /// Add the export default Customer Type / Customer Job to QuickBooks if it lacks them
     #[arg(long)]
     add_missing_types: bool,
@@ -77,21 +82,56 @@ impl std::str::FromStr for Choice {
     }
 }
 
+/// What a command that talks to QuickBooks opens: the workspace (held while it lives), its setup
+/// and database, and the engine connected to the company the setup names.
+pub(super) struct Connected {
+    _workspace: Workspace,
+    pub config: Config,
+    pub store: crate::store::Store,
+    pub engine: SyncEngine<'static>,
+    /// The sandbox company file, when the setup names one (its errors show the sandbox fix).
+    sandbox_file: Option<std::path::PathBuf>,
+}
+
+impl Connected {
+    pub(super) fn open(g: &Globals) -> color_eyre::Result<Connected> {
+        let workspace = Workspace::open(g.workspace.as_deref())?;
+        let config = workspace.load_config()?;
+        let store = workspace.open_store()?;
+        let conn = connect::from_options(config.connect_options(), workspace.dir())?;
+        let trace = match &g.trace {
+            Some(dir) => Some(Trace::open(dir)?),
+            None => None,
+        };
+        let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
+            .then(|| std::path::PathBuf::from(&config.company_file));
+        let engine = SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace)
+            .map_err(|e| explained(e, sandbox_file.as_deref()))?;
+        Ok(Connected {
+            _workspace: workspace,
+            config,
+            store,
+            engine,
+            sandbox_file,
+        })
+    }
+
+    /// A sync error as one readable report, with the sandbox's fix where there is one.
+    pub(super) fn explain(&self, e: SyncError) -> color_eyre::Report {
+        explained(e, self.sandbox_file.as_deref())
+    }
+}
+
 pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
-    let workspace = Workspace::open(g.workspace.as_deref())?;
-    let config = workspace.load_config()?;
-    let mut store = workspace.open_store()?;
-    let conn = connect::from_options(config.connect_options(), workspace.dir())?;
-    let trace = match &g.trace {
-        Some(dir) => Some(Trace::open(dir)?),
-        None => None,
-    };
+    let Connected {
+        _workspace,
+        config,
+        mut store,
+        engine,
+        sandbox_file,
+    } = Connected::open(g)?;
     let mut progress = Stderr::new(args.json);
-    let sandbox_file = (config.connection.kind == crate::config::ConnectionKind::Sandbox)
-        .then(|| std::path::PathBuf::from(&config.company_file));
     let explained = |e: SyncError| explained(e, sandbox_file.as_deref());
-    let engine =
-        SyncEngine::connect(conn, &mut NoPrompt, config.clone(), trace).map_err(explained)?;
     let company = engine.company().clone();
     if !args.json {
         outln!(
@@ -161,10 +201,14 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         Err(e) => {
             if args.json {
                 let x = e.explanation();
+                let done = match &e {
+                    SyncError::Stopped { report, .. } => report_json(report),
+                    _ => Value::Null,
+                };
                 writeln!(
                     out,
                     ",\"error\":{}}}",
-                    json!({ "code": x.code, "title": x.title, "message": x.what_happened, "next_step": x.next_step })
+                    json!({ "code": x.code, "title": x.title, "message": x.what_happened, "next_step": x.next_step, "done_before": done })
                 )?;
             }
             return Err(explained(e));
@@ -184,7 +228,10 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
 
 /// A sync error as one readable report: what happened, then what to do (and, for the sandbox,
 /// the command that does what QuickBooks' fix would).
-fn explained(e: SyncError, sandbox_file: Option<&std::path::Path>) -> color_eyre::Report {
+pub(super) fn explained(
+    e: SyncError,
+    sandbox_file: Option<&std::path::Path>,
+) -> color_eyre::Report {
     eyre!(describe(&e.explanation(), sandbox_file))
 }
 
@@ -256,6 +303,12 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
         exports,
         imports,
         pairs,
+        export_anyway: args
+            .export_anyway
+            .iter()
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect(),
     })
 }
 
@@ -313,6 +366,9 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
         let qb = &s.qb[r.qb];
         let name = qb.data.get(Field::Name).unwrap_or("");
         outln!("    {:<10} {name}", r.customer.code());
+        if let Some(note) = r.code_note(qb) {
+            outln!("               note: {note}");
+        }
         for p in &r.problems {
             outln!("               - {p}");
         }
@@ -339,6 +395,45 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
         if r.problems.is_empty() {
             outln!("               not the same? import it anyway: --import-anyway \"{name}\"");
         }
+    }
+    section(
+        "Linked, but QuickBooks changed underneath (never synchronized by themselves)",
+        plan.stale.len(),
+    );
+    for r in &plan.stale {
+        let c = &s.locals[r.local];
+        outln!("    {:<10} {}", c.code(), c.name());
+        outln!("               {}", r.describe(&s.qb));
+        for cand in &r.candidates {
+            let q = &s.qb[cand.qb];
+            outln!(
+                "               link to it: custsync link {} {}",
+                c.code(),
+                q.list_id
+            );
+        }
+        outln!(
+            "               keep it in SMSTurbo only: custsync unlink {}",
+            c.code()
+        );
+        if r.again.problems.is_empty() {
+            outln!(
+                "               add it to QuickBooks again (may make a duplicate): \
+                 --export-anyway {}",
+                c.code()
+            );
+        }
+        for p in &r.again.problems {
+            outln!("               - adding it again: {p}");
+        }
+    }
+    section(
+        "Kept in SMSTurbo only (not offered for export)",
+        plan.kept_local.len(),
+    );
+    for r in &plan.kept_local {
+        let c = &s.locals[r.local];
+        outln!("    {:<10} {}", c.code(), c.name());
     }
     if plan.mode == Mode::NotExactMatch {
         section("Not in sync", plan.pairs.len());
@@ -380,10 +475,19 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
     );
     for t in &plan.missing_types {
         if add_missing_types {
-            outln!("  QuickBooks lacks the export default {t}: {t} would be added to QuickBooks.");
+            outln!(
+                "  QuickBooks lacks the export default {t}: {t} would be added to QuickBooks if \
+                 a customer you export carries it."
+            );
         } else {
-            outln!("  QuickBooks lacks the export default {t}: add --add-missing-types to add it.");
+            outln!(
+                "  QuickBooks lacks the export default {t}: add --add-missing-types to add it if \
+                 a customer you export carries it."
+            );
         }
+    }
+    for line in crate::sync::plan::notice_words(plan, s) {
+        outln!("  Note: {line}");
     }
 }
 
@@ -522,6 +626,7 @@ fn write_plan_json(
                 "code": r.customer.code(),
                 "status": r.customer.status.as_str(),
                 "fields": fields_json(&r.customer.data),
+                "code_note": r.code_note(&s.qb[r.qb]),
                 "problems": problems(&r.problems),
                 "likely_duplicates": r.likely.iter().map(|d| {
                     let local = &s.locals[d.other];
@@ -560,7 +665,38 @@ fn write_plan_json(
             })
         }),
     )?;
+    write!(w, ",\"stale\":")?;
+    write_array(
+        w,
+        plan.stale.iter().map(|r| {
+            let c = &s.locals[r.local];
+            json!({
+                "code": c.code(),
+                "name": c.name(),
+                "list_id": r.list_id,
+                "reason": r.reason.key(),
+                "message": r.describe(&s.qb),
+                "candidates": candidates_json(&r.candidates, s),
+                "export_anyway_problems": problems(&r.again.problems),
+            })
+        }),
+    )?;
+    write!(w, ",\"kept_local\":")?;
+    write_array(
+        w,
+        plan.kept_local.iter().map(|r| {
+            let c = &s.locals[r.local];
+            json!({
+                "code": c.code(),
+                "name": c.name(),
+                "candidates": candidates_json(&r.candidates, s),
+                "export_anyway_problems": problems(&r.again.problems),
+            })
+        }),
+    )?;
     let rest = json!({
+        "notices": crate::sync::plan::notice_words(plan, s),
+        "folded_duplicates": s.folded,
         "exact_matches": plan.matching.exact,
         "needs_review": plan.matching.reviews,
         "hidden_by_status": plan.matching.hidden_by_status,
@@ -571,6 +707,21 @@ fn write_plan_json(
     // The rest's fields, inside the same object.
     let rest = rest.to_string();
     write!(w, ",{}", rest.trim_start_matches('{'))
+}
+
+fn candidates_json(candidates: &[crate::sync::stale::Candidate], s: &Snapshot) -> Vec<Value> {
+    candidates
+        .iter()
+        .map(|c| {
+            let q = &s.qb[c.qb];
+            json!({
+                "list_id": q.list_id,
+                "name": q.data.get(Field::Name),
+                "account_number": q.data.get(Field::AccountNumber),
+                "matched_by": c.by.describe(),
+            })
+        })
+        .collect()
 }
 
 fn write_array(w: &mut impl Write, items: impl Iterator<Item = Value>) -> std::io::Result<()> {
@@ -597,6 +748,7 @@ fn report_json(r: &RunReport) -> Value {
         "not_sent": r.not_sent,
         "in_doubt": r.in_doubt,
         "cancelled": r.cancelled,
+        "added_codes": r.added_codes,
         "failures": r.failures.iter().map(|f| json!({
             "code": f.code, "name": f.name, "status": f.explanation.code, "message": f.one_line(),
         })).collect::<Vec<_>>(),

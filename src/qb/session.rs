@@ -385,6 +385,35 @@ impl<'c> Session<'c> {
         Ok(deleted)
     }
 
+    /// One customer or job, by ListID or by FullName (`Parent:Job`), with the mapped elements;
+    /// `None` when QuickBooks has none (status 1, or 500 "not found").
+    pub fn customer_by(
+        &mut self,
+        selection: Selection,
+    ) -> Result<Option<CustomerRet>, SessionError> {
+        let r = self.single(RequestBody::CustomerQuery(CustomerQuery {
+            selection,
+            include_ret: mapped_ret_elements()
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
+            ..CustomerQuery::default()
+        }))?;
+        if r.status.code == codes::NO_MATCH || r.status.code == codes::PARTIAL_MATCH {
+            // 500 with a single key: that key was not found.
+            if !matches!(&r.body, ResponseBody::Customers(c) if !c.is_empty()) {
+                return Ok(None);
+            }
+        }
+        match succeeded("CustomerQuery", r)?.body {
+            ResponseBody::Customers(c) => Ok(c.into_iter().next()),
+            ResponseBody::Empty => Ok(None),
+            _ => Err(SessionError::Protocol(
+                "a customer query answered with something other than customers".into(),
+            )),
+        }
+    }
+
     /// All customer types, active and inactive.
     pub fn customer_types(&mut self) -> Result<Vec<ListRet>, SessionError> {
         self.list_entries(RequestBody::CustomerTypeQuery(all_types()))

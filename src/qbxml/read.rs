@@ -14,10 +14,11 @@
 mod input;
 mod lexer;
 
+use std::borrow::Cow;
 use std::io::{BufRead, Read};
 use std::sync::LazyLock;
 
-use self::input::{Encoding, Transcode};
+use self::input::{Encoding, Latin1};
 use self::lexer::{Lexer, Token};
 use super::fields::{Address, CustomerData, Field, Shape};
 use super::messages::{
@@ -68,7 +69,7 @@ pub enum ReadError {
     )]
     InvalidUtf8 { position: u64 },
     #[error(
-        "the response declares the encoding \"{encoding}\"; custsync reads UTF-8 and ISO-8859-1/windows-1252. {HINT}"
+        "the response declares the encoding \"{encoding}\"; custsync reads UTF-8 and ISO-8859-1, the encodings QuickBooks writes. {HINT}"
     )]
     UnsupportedEncoding { encoding: String },
     #[error(
@@ -128,14 +129,39 @@ impl ReadError {
 }
 
 /// Reads a response document from bytes, honouring its declared encoding (UTF-8 by default;
-/// ISO-8859-1 and windows-1252 are transcoded). Memory use does not grow with the size of the
-/// document beyond the values kept.
+/// ISO-8859-1 is transcoded). Memory use does not grow with the size of the document beyond the
+/// values kept.
 pub fn read_response<R: BufRead>(mut input: R) -> Result<ResponseDoc, ReadError> {
     let (prefix, encoding) = input::sniff(&mut input)?;
     let whole = std::io::Cursor::new(prefix).chain(input);
     match encoding {
         Encoding::Utf8 => Parser::new(Lexer::from_reader(whole)).read(),
-        Encoding::Windows1252 => Parser::new(Lexer::from_reader(Transcode::new(whole))).read(),
+        Encoding::Latin1 => Parser::new(Lexer::from_reader(Latin1::new(whole))).read(),
+    }
+}
+
+/// The text of a whole qbXML document held as bytes (a request, say), by the encoding its XML
+/// declaration names: UTF-8 by default, ISO-8859-1 through the same decoder as
+/// [`read_response`]. A UTF-8 byte order mark is dropped.
+pub fn decode_document(bytes: &[u8]) -> Result<Cow<'_, str>, ReadError> {
+    let mut head = bytes;
+    let (_, encoding) = input::sniff(&mut head)?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match encoding {
+        Encoding::Utf8 => {
+            std::str::from_utf8(body)
+                .map(Cow::Borrowed)
+                .map_err(|e| ReadError::InvalidUtf8 {
+                    position: e.valid_up_to() as u64,
+                })
+        }
+        Encoding::Latin1 => {
+            let mut text = String::with_capacity(body.len());
+            Latin1::new(body)
+                .read_to_string(&mut text)
+                .map_err(ReadError::io)?;
+            Ok(Cow::Owned(text))
+        }
     }
 }
 

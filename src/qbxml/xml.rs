@@ -103,7 +103,13 @@ impl XmlWriter {
         self
     }
 
+    /// Closes the innermost open element.
+    ///
+    /// # Panics
+    /// When no element is open: every `end` follows its `start` in the same writer function, and
+    /// the schema suites validate every document the writers produce.
     pub fn end(&mut self) -> &mut Self {
+        #[allow(clippy::expect_used, reason = "documented under # Panics")]
         let name = self.open.pop().expect("end() without a matching start()");
         if self.tag_open {
             self.out.push_str("/>");

@@ -21,6 +21,9 @@ text_enum! {
         CsvImport => "csv_import",
         /// Undoing another run's local changes.
         Undo => "undo",
+        /// The operator linked or unlinked a customer (`custsync link`, `unlink`, or a stale
+        /// row's way out on the Synchronize screen).
+        Link => "link",
     }
 }
 
@@ -54,6 +57,17 @@ text_enum! {
         Failed => "failed",
         /// An earlier change reverted by an undo run.
         Undone => "undone",
+        /// A link removed (the ListID it had; why in the message).
+        Unlinked => "unlinked",
+        /// The customer is kept in SMSTurbo only for the run's company: never offered for export
+        /// to it until the operator says otherwise (`new` says which way: `local only` or
+        /// `offered again`).
+        LocalOnly => "local_only",
+        /// A list entry added to QuickBooks (the export default Customer Type or Job Type):
+        /// `new` names it, `list_id` is QuickBooks' ListID for it. No customer: `code` is empty.
+        ListAdded => "list_added",
+        /// Why the run stopped before it finished (the message). No customer: `code` is empty.
+        Stopped => "stopped",
     }
 }
 
@@ -81,41 +95,21 @@ impl NewRun {
     }
 }
 
-/// The operating-system user running custsync, for the journal.
+/// Who runs custsync, for the journal: the operating system's name for the account running the
+/// process (through `whoami`: getpwuid_r on Unix, so NSS and LDAP accounts are named too;
+/// GetUserNameW on Windows), else the USER, USERNAME or LOGNAME the environment gives (a
+/// container's uid may have no account), else `unknown`.
 pub fn os_user() -> String {
-    ["USER", "USERNAME", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
-        .or_else(user_from_uid)
+    let from_env = || {
+        ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+    };
+    whoami::username()
+        .ok()
+        .filter(|u| !u.is_empty())
+        .or_else(from_env)
         .unwrap_or_else(|| "unknown".to_string())
-}
-
-/// Services, cron jobs and containers often run without USER set; the journal should still say
-/// who ran a sync. The process's uid (the owner of /proc/self, so Linux only: elsewhere this
-/// finds nothing and the user is `unknown`), named by /etc/passwd or shown as `uid N`.
-#[cfg(unix)]
-fn user_from_uid() -> Option<String> {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").ok()?.uid();
-    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
-    Some(passwd_name(&passwd, uid).unwrap_or_else(|| format!("uid {uid}")))
-}
-
-/// The name an /etc/passwd text (`name:password:uid:...` lines) gives `uid`: the first line
-/// with it, as getpwuid answers.
-#[cfg(unix)]
-fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
-    passwd.lines().find_map(|line| {
-        let mut parts = line.split(':');
-        let name = parts.next()?;
-        let id = parts.nth(1)?;
-        (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    })
-}
-
-#[cfg(not(unix))]
-fn user_from_uid() -> Option<String> {
-    None
 }
 
 /// How many customers each kind of entry touched in a run.
@@ -128,6 +122,13 @@ pub struct RunCounts {
     pub linked: u64,
     pub failed: u64,
     pub undone: u64,
+    pub unlinked: u64,
+    /// Customers kept local only, or offered for export again.
+    pub local_only: u64,
+    /// List entries added to QuickBooks.
+    pub lists_added: u64,
+    /// Whether the run says why it stopped.
+    pub stopped: bool,
 }
 
 /// A run as the journal has it.
@@ -174,6 +175,23 @@ impl NewEntry {
             new: None,
             status_code: None,
             status_message: None,
+        }
+    }
+
+    /// Why a run stopped before it finished.
+    pub fn stopped(message: &str) -> NewEntry {
+        NewEntry {
+            status_message: Some(message.to_string()),
+            ..NewEntry::new(EntryKind::Stopped, "")
+        }
+    }
+
+    /// A list entry added to QuickBooks: what it is ("Customer Type 'Retail'") and its ListID.
+    pub fn list_added(what: &str, list_id: Option<&str>) -> NewEntry {
+        NewEntry {
+            new: Some(what.to_string()),
+            list_id: list_id.map(str::to_string),
+            ..NewEntry::new(EntryKind::ListAdded, "")
         }
     }
 
@@ -252,7 +270,9 @@ fn read_run(row: &rusqlite::Row<'_>) -> rusqlite::Result<Run> {
 fn with_counts(conn: &Connection, mut run: Run) -> Result<Run, StoreError> {
     let counts = query_rows(
         conn,
-        "SELECT kind, count(DISTINCT code) FROM journal WHERE run_id = ?1 GROUP BY kind",
+        // Entries without a customer (list entries added) count what they name.
+        "SELECT kind, count(DISTINCT CASE WHEN code = '' THEN new ELSE code END) FROM journal \
+         WHERE run_id = ?1 GROUP BY kind",
         [run.id.0],
         |r| Ok((r.get::<_, EntryKind>(0)?, r.get::<_, i64>(1)?)),
         "reading the journal",
@@ -267,6 +287,10 @@ fn with_counts(conn: &Connection, mut run: Run) -> Result<Run, StoreError> {
             EntryKind::Linked => c.linked = n,
             EntryKind::Failed => c.failed = n,
             EntryKind::Undone => c.undone = n,
+            EntryKind::Unlinked => c.unlinked = n,
+            EntryKind::LocalOnly => c.local_only = n,
+            EntryKind::ListAdded => c.lists_added = n,
+            EntryKind::Stopped => c.stopped = n > 0,
         }
     }
     Ok(run)
@@ -402,29 +426,19 @@ impl StoreTx<'_> {
     }
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
+    /// `id -un` asks the same name service (NSS) custsync now asks.
+    #[cfg(unix)]
     #[test]
-    fn a_uid_is_named_by_the_first_passwd_line_with_it() {
-        let passwd = "root:x:0:0:root:/root:/bin/bash\n\
-                      # a comment\n\
-                      +\n\
-                      1000:x:1001:1001::/home/numbers:/bin/sh\n\
-                      svc:x:1000:1000::/srv:/bin/sh\n\
-                      toor:x:0:0::/root:/bin/sh\n";
-        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
-        // The uid is the third field, not a name that looks like one.
-        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("svc"));
-        assert_eq!(passwd_name(passwd, 1001).as_deref(), Some("1000"));
-        assert_eq!(passwd_name(passwd, 42), None);
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn without_user_variables_the_process_owner_is_still_named() {
-        let who = user_from_uid().expect("Linux has /proc/self");
-        assert!(!who.trim().is_empty());
+    fn the_user_is_the_accounts_name_as_the_name_service_gives_it() {
+        let out = std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .expect("id runs");
+        assert!(out.status.success());
+        assert_eq!(os_user(), String::from_utf8_lossy(&out.stdout).trim());
     }
 }

@@ -93,17 +93,7 @@ impl StoreTx<'_> {
         external_guid: Option<&str>,
         run: Option<RunId>,
     ) -> Result<bool, StoreError> {
-        let (customer_id, stored_code): (i64, String) = self
-            .tx
-            .prepare_cached("SELECT id, code FROM customers WHERE code_key = ?1")
-            .and_then(|mut s| {
-                s.query_row([code_key(code)], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
-            .doing("reading a customer")?
-            .ok_or_else(|| StoreError::UnknownCustomer {
-                code: code.to_string(),
-            })?;
+        let (customer_id, stored_code) = self.customer_id(code)?;
         self.link_id(
             customer_id,
             &stored_code,
@@ -172,6 +162,115 @@ impl StoreTx<'_> {
         Ok(true)
     }
 
+    /// Removes the link of `code` in `company` and journals it (`unlinked`, with `why`) in
+    /// `run`; returns the link removed, if there was one.
+    pub fn unlink_journaled(
+        &mut self,
+        run: RunId,
+        company: &str,
+        code: &str,
+        why: &str,
+    ) -> Result<Option<Link>, StoreError> {
+        let Some(link) = for_code(&self.tx, company, code)? else {
+            return Ok(None);
+        };
+        self.unlink(company, code)?;
+        self.journal(
+            run,
+            &NewEntry {
+                list_id: Some(link.list_id.clone()),
+                status_message: Some(why.to_string()),
+                ..NewEntry::new(EntryKind::Unlinked, &link.code)
+            },
+        )?;
+        Ok(Some(link))
+    }
+
+    /// Keeps customer `code` in SMSTurbo only for `company` (`on`), or offers it for export to
+    /// that company again; journaled (`local_only`, with `why`) in `run` when it changes
+    /// anything. Returns whether it did.
+    pub fn set_local_only(
+        &mut self,
+        run: RunId,
+        company: &str,
+        code: &str,
+        on: bool,
+        why: &str,
+    ) -> Result<bool, StoreError> {
+        if !on {
+            return self.clear_local_only(run, company, code, why);
+        }
+        let (customer_id, stored_code) = self.customer_id(code)?;
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO local_only (company, customer_id, created_at) \
+                 VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute((company, customer_id, &self.now)))
+            .doing("keeping a customer local only")?;
+        if n > 0 {
+            self.journal_local_only(run, &stored_code, true, why)?;
+        }
+        Ok(n > 0)
+    }
+
+    /// Offers customer `code` for export to `company` again if it was kept local only
+    /// (journaled); an unknown customer has nothing to clear. One statement: every customer
+    /// QuickBooks adds passes here.
+    pub(crate) fn clear_local_only(
+        &mut self,
+        run: RunId,
+        company: &str,
+        code: &str,
+        why: &str,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "DELETE FROM local_only WHERE company = ?1 AND customer_id = \
+                 (SELECT id FROM customers WHERE code_key = ?2)",
+            )
+            .and_then(|mut s| s.execute((company, code_key(code))))
+            .doing("offering a customer for export again")?;
+        if n > 0 {
+            self.journal_local_only(run, code, false, why)?;
+        }
+        Ok(n > 0)
+    }
+
+    fn journal_local_only(
+        &mut self,
+        run: RunId,
+        code: &str,
+        on: bool,
+        why: &str,
+    ) -> Result<(), StoreError> {
+        self.journal(
+            run,
+            &NewEntry {
+                new: Some(if on { "local only" } else { "offered again" }.to_string()),
+                status_message: Some(why.to_string()),
+                ..NewEntry::new(EntryKind::LocalOnly, code)
+            },
+        )
+        .map(|_| ())
+    }
+
+    /// The row id and stored code of customer `code`.
+    fn customer_id(&self, code: &str) -> Result<(i64, String), StoreError> {
+        self.tx
+            .prepare_cached("SELECT id, code FROM customers WHERE code_key = ?1")
+            .and_then(|mut s| {
+                s.query_row([code_key(code)], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .doing("reading a customer")?
+            .ok_or_else(|| StoreError::UnknownCustomer {
+                code: code.to_string(),
+            })
+    }
+
     /// Removes the link of `code` in `company`; returns whether there was one.
     pub fn unlink(&mut self, company: &str, code: &str) -> Result<bool, StoreError> {
         let n = self
@@ -194,5 +293,29 @@ pub(crate) fn of_customer(conn: &Connection, code: &str) -> Result<Vec<Link>, St
         [code_key(code)],
         read_row,
         "reading links",
+    )
+}
+
+/// Codes of the customers kept local only for `company`, in code order.
+pub(crate) fn local_only(conn: &Connection, company: &str) -> Result<Vec<String>, StoreError> {
+    query_rows(
+        conn,
+        "SELECT c.code FROM local_only o JOIN customers c ON c.id = o.customer_id \
+         WHERE o.company = ?1 ORDER BY c.code_key",
+        [company],
+        |r| r.get(0),
+        "reading the customers kept local only",
+    )
+}
+
+/// The companies customer `code` is kept local only for.
+pub(crate) fn local_only_of(conn: &Connection, code: &str) -> Result<Vec<String>, StoreError> {
+    query_rows(
+        conn,
+        "SELECT o.company FROM local_only o JOIN customers c ON c.id = o.customer_id \
+         WHERE c.code_key = ?1 ORDER BY o.company",
+        [code_key(code)],
+        |r| r.get(0),
+        "reading the customers kept local only",
     )
 }

@@ -1,7 +1,7 @@
 //! The SMSTurbo side: the workspace's SQLite database (customers, links, outbox, journal).
 //!
 //! [`Store`] is one open database. Reads are methods of [`StoreRead`], implemented by the store,
-//! a transaction and a read-only [`Snapshot`] (what commands that only read use, beside the
+//! a transaction and a [`ReadOnlyStore`] (what commands that only read use, beside the
 //! custsync holding the workspace). Every write happens in a [`StoreTx`] (`BEGIN IMMEDIATE`), so
 //! the sync core can put an import, its link and its journal entry in one commit:
 //!
@@ -18,7 +18,7 @@
 //! ```
 
 #[macro_use]
-mod names;
+mod text_enum;
 
 mod changes;
 pub mod column;
@@ -31,8 +31,8 @@ mod links;
 pub mod list_names;
 pub mod model;
 mod outbox;
+mod read_only;
 pub mod schema;
-mod snapshot;
 mod undo;
 pub mod workspace;
 
@@ -54,7 +54,7 @@ pub use model::{Customer, CustomerStatus, QbSpellings};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
 };
-pub use snapshot::Snapshot;
+pub use read_only::ReadOnlyStore;
 pub use undo::{UndoReport, UndoSkip};
 pub use workspace::{Workspace, WorkspaceError};
 
@@ -449,6 +449,21 @@ pub trait StoreRead: sealed::HasConnection {
     /// Every link in `company`.
     fn links(&self, company: &str) -> Result<Vec<Link>, StoreError> {
         links::all(self.connection(), company)
+    }
+
+    /// Every link of customer `code`, across company files.
+    fn links_of(&self, code: &str) -> Result<Vec<Link>, StoreError> {
+        links::of_customer(self.connection(), code)
+    }
+
+    /// Codes of the customers kept local only for `company`: never offered for export to it.
+    fn local_only(&self, company: &str) -> Result<Vec<String>, StoreError> {
+        links::local_only(self.connection(), company)
+    }
+
+    /// The companies customer `code` is kept local only for.
+    fn local_only_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        links::local_only_of(self.connection(), code)
     }
 
     fn batch(&self, batch: BatchId) -> Result<Option<Batch>, StoreError> {

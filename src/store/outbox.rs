@@ -66,6 +66,9 @@ pub struct NewItem {
     pub name: String,
     /// The ExternalGUID sent with the CustomerAdd.
     pub external_guid: String,
+    /// The stale link this addition replaces (the ListID the customer was linked to, now gone
+    /// or a job): once QuickBooks has added the customer, its link moves to the new ListID.
+    pub replaces: Option<String>,
 }
 
 /// A batch to store, with the request document already written.
@@ -108,6 +111,8 @@ pub struct BatchItem {
     pub code: String,
     pub name: String,
     pub external_guid: String,
+    /// The stale link this addition replaces ([`NewItem::replaces`]).
+    pub replaces: Option<String>,
     pub state: ItemState,
     pub list_id: Option<String>,
     pub status_code: Option<i64>,
@@ -164,7 +169,7 @@ fn with_items(conn: &Connection, mut batch: Batch) -> Result<Batch, StoreError> 
     batch.items = query_rows(
         conn,
         "SELECT request_id, code, name, external_guid, state, list_id, status_code, \
-         status_message FROM outbox_items WHERE batch_id = ?1 ORDER BY rowid",
+         status_message, replaces FROM outbox_items WHERE batch_id = ?1 ORDER BY rowid",
         [batch.id.0],
         |r| {
             Ok(BatchItem {
@@ -176,6 +181,7 @@ fn with_items(conn: &Connection, mut batch: Batch) -> Result<Batch, StoreError> 
                 list_id: r.get(5)?,
                 status_code: r.get(6)?,
                 status_message: r.get(7)?,
+                replaces: r.get(8)?,
             })
         },
         "reading the outbox",
@@ -290,7 +296,7 @@ impl StoreTx<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO outbox_items (batch_id, request_id, code, code_key, name, \
-                 external_guid, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending')",
+                 external_guid, state, replaces) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
             )
             .doing("storing an outbox batch")?;
         for item in &batch.items {
@@ -301,6 +307,7 @@ impl StoreTx<'_> {
                 code_key(&item.code),
                 &item.name,
                 &item.external_guid,
+                &item.replaces,
             ))
             .map_err(|e| match e {
                 rusqlite::Error::SqliteFailure(f, _)
@@ -433,7 +440,7 @@ impl StoreTx<'_> {
                             ..NewEntry::new(EntryKind::Exported, &item.code)
                         },
                     )?;
-                    if let Err(why) = self.link_added(&stored.company, item, list_id)? {
+                    if let Err(why) = self.link_added(run, &stored.company, item, list_id)? {
                         self.journal(
                             run,
                             &NewEntry {
@@ -470,13 +477,33 @@ impl StoreTx<'_> {
     }
 
     /// Links a customer QuickBooks added. A customer deleted or linked otherwise meanwhile
-    /// does not fail the batch: the reason comes back (inner `Err`) for the journal.
+    /// does not fail the batch: the reason comes back (inner `Err`) for the journal. An
+    /// addition the operator asked for over a stale link moves the link (journaled
+    /// `unlinked`), and a customer kept local only is offered again (journaled `local_only`).
     fn link_added(
         &mut self,
+        run: RunId,
         company: &str,
         item: &BatchItem,
         list_id: &str,
     ) -> Result<Result<(), String>, StoreError> {
+        if let Some(stale) = &item.replaces
+            && super::links::for_code(&self.tx, company, &item.code)?
+                .is_some_and(|l| l.list_id == *stale)
+        {
+            self.unlink_journaled(
+                run,
+                company,
+                &item.code,
+                &format!("added to QuickBooks again as ListID {list_id}"),
+            )?;
+        }
+        self.clear_local_only(
+            run,
+            company,
+            &item.code,
+            "added to QuickBooks at the operator's request",
+        )?;
         match self.link(
             company,
             &item.code,

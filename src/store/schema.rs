@@ -16,7 +16,12 @@ use crate::qbxml::Field;
 type Migration = fn(&Transaction<'_>) -> rusqlite::Result<()>;
 
 /// Every migration, oldest first. The schema version of a database is the number applied.
-const MIGRATIONS: &[Migration] = &[v1_initial, v2_search_key, v3_spellings_and_deletions];
+const MIGRATIONS: &[Migration] = &[
+    v1_initial,
+    v2_search_key,
+    v3_spellings_and_deletions,
+    v4_stale_links,
+];
 
 /// The schema version this custsync writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -189,6 +194,48 @@ CREATE TABLE qb_list_names (
     )
 }
 
+/// When QuickBooks changes underneath a link (issue 8): the operator may keep a customer in
+/// SMSTurbo only, for one company (`local_only`); an outbox item may replace a stale link
+/// (`replaces`); and the journal gains what those decisions and runs record: a link removed, a
+/// customer kept local only, a list entry added to QuickBooks, why a run stopped. SQLite cannot
+/// change a CHECK constraint, so the journal is copied into a table with the wider one.
+fn v4_stale_links(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE journal_v4 (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('exported', 'imported', 'replaced', 'linked', 'failed', 'undone',
+                        'unlinked', 'local_only', 'list_added', 'stopped')),
+    code TEXT NOT NULL,
+    list_id TEXT,
+    field TEXT,
+    previous TEXT,
+    new TEXT,
+    status_code INTEGER,
+    status_message TEXT,
+    revision INTEGER
+);
+INSERT INTO journal_v4 SELECT id, run_id, at, kind, code, list_id, field, previous, new,
+    status_code, status_message, revision FROM journal;
+DROP TABLE journal;
+ALTER TABLE journal_v4 RENAME TO journal;
+CREATE INDEX journal_by_run ON journal (run_id);
+
+-- An addition the operator asked for over a stale link moves the link once QuickBooks added it.
+ALTER TABLE outbox_items ADD COLUMN replaces TEXT;
+
+-- SMSTurbo customers the operator keeps out of one company: never offered for export to it.
+CREATE TABLE local_only (
+    company TEXT NOT NULL,
+    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (customer_id, company)
+) WITHOUT ROWID;",
+    )
+}
+
 /// Adds a column for every field the table has gained since the database was created.
 fn ensure_field_columns(conn: &Connection) -> rusqlite::Result<()> {
     for field in missing_field_columns(conn)? {
@@ -280,6 +327,47 @@ mod tests {
         upgrade(&mut conn, LATEST).unwrap();
         assert!(!needs_upgrade(&conn).unwrap());
         assert_eq!(user_version(&conn).unwrap(), LATEST);
+    }
+
+    #[test]
+    fn version_4_keeps_the_journal_and_widens_what_it_accepts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'missing_only');
+             INSERT INTO journal (run_id, at, kind, code, list_id, status_message, revision)
+                 VALUES (1, 't', 'exported', 'C1', 'L1', NULL, 3);",
+        )
+        .unwrap();
+        assert!(
+            conn.execute(
+                "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+                []
+            )
+            .is_err()
+        );
+        upgrade(&mut conn, LATEST).unwrap();
+        let kept: (String, String, Option<String>, i64) = conn
+            .query_row(
+                "SELECT kind, code, list_id, revision FROM journal WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, ("exported".into(), "C1".into(), Some("L1".into()), 3));
+        conn.execute(
+            "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+            [],
+        )
+        .unwrap();
+        let indexed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'journal_by_run'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexed, 1);
     }
 
     #[test]

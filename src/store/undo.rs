@@ -1,6 +1,8 @@
 //! Undo of a run's local changes, from the journal: imported customers are removed unless they
-//! were changed since, replaced values are restored unless they were changed since. What
-//! QuickBooks received stays there (custsync never changes or deletes QuickBooks records).
+//! were changed since, replaced values are restored unless they were changed since; the links
+//! an operator made or removed (a `link` run) are put back as they were unless they were
+//! changed since. What QuickBooks received stays there (custsync never changes or deletes
+//! QuickBooks records).
 //!
 //! The undo is itself a run (mode `undo`) whose `undone` entries record what was reverted, so
 //! the journal shows both and an undo cannot be applied twice.
@@ -20,6 +22,8 @@ pub struct UndoReport {
     pub removed: Vec<String>,
     /// Values restored: (code, column).
     pub restored: Vec<(String, Column)>,
+    /// Links and "local only" marks put back, in words ("C1 linked again to 80000001-1").
+    pub links: Vec<String>,
     /// Changes left in place, with why.
     pub kept: Vec<UndoSkip>,
 }
@@ -44,9 +48,16 @@ impl StoreTx<'_> {
         if let Some(by) = original.undone_by {
             return Err(StoreError::AlreadyUndone { run: target, by });
         }
+        // A synchronization's links follow its matches and its imports (an import undone takes
+        // its link along); only the links an operator made or removed are undone as such.
+        let operator = original.mode == RunMode::Link;
         let changes: Vec<_> = entries(&self.tx, target)?
             .into_iter()
-            .filter(|e| matches!(e.kind, EntryKind::Imported | EntryKind::Replaced))
+            .filter(|e| match e.kind {
+                EntryKind::Imported | EntryKind::Replaced => true,
+                EntryKind::Linked | EntryKind::Unlinked | EntryKind::LocalOnly => operator,
+                _ => false,
+            })
             .collect();
         if changes.is_empty() {
             return Err(StoreError::NothingToUndo(target));
@@ -61,8 +72,10 @@ impl StoreTx<'_> {
             run: undo,
             removed: Vec::new(),
             restored: Vec::new(),
+            links: Vec::new(),
             kept: Vec::new(),
         };
+        let company = original.company_file.clone().unwrap_or_default();
         for entry in changes.iter().rev() {
             let kept = |reason: String| UndoSkip {
                 code: entry.code.clone(),
@@ -76,6 +89,12 @@ impl StoreTx<'_> {
                 continue;
             };
             match entry.kind {
+                EntryKind::Linked | EntryKind::Unlinked | EntryKind::LocalOnly => {
+                    match self.undo_link_entry(undo, &company, entry)? {
+                        Ok(done) => report.links.push(done),
+                        Err(why) => report.kept.push(kept(why)),
+                    }
+                }
                 EntryKind::Imported => {
                     if Some(current.revision) != entry.revision {
                         report.kept.push(kept(
@@ -152,5 +171,61 @@ impl StoreTx<'_> {
         };
         self.finish_run(undo, outcome)?;
         Ok(report)
+    }
+
+    /// Puts back what one `linked`, `unlinked` or `local_only` entry changed, unless it was
+    /// changed since; journaled (`undone`). The inner `Err` says why it was kept.
+    fn undo_link_entry(
+        &mut self,
+        undo: RunId,
+        company: &str,
+        entry: &super::Entry,
+    ) -> Result<Result<String, String>, StoreError> {
+        let code = &entry.code;
+        let list_id = entry.list_id.clone().unwrap_or_default();
+        let now = super::links::for_code(&self.tx, company, code)?;
+        let done = match entry.kind {
+            EntryKind::Linked => {
+                if now.as_ref().map(|l| &l.list_id) != Some(&list_id) {
+                    return Ok(Err("the link was changed since; kept".into()));
+                }
+                self.unlink(company, code)?;
+                format!("{code} unlinked from {list_id} again")
+            }
+            EntryKind::Unlinked => {
+                if now.is_some() {
+                    return Ok(Err("the customer was linked again since; kept".into()));
+                }
+                if let Some(holder) = super::links::for_list_id(&self.tx, company, &list_id)? {
+                    return Ok(Err(format!(
+                        "{list_id} is linked to {} since; kept",
+                        holder.code
+                    )));
+                }
+                self.link(company, code, &list_id, None, None)?;
+                format!("{code} linked again to {list_id}")
+            }
+            _ => {
+                let was_on = entry.new.as_deref() == Some("local only");
+                let why = "undone";
+                if was_on {
+                    self.clear_local_only(undo, company, code, why)?;
+                    format!("{code} offered for export again")
+                } else {
+                    self.set_local_only(undo, company, code, true, why)?;
+                    format!("{code} kept local only again")
+                }
+            }
+        };
+        self.journal(
+            undo,
+            &NewEntry {
+                list_id: entry.list_id.clone(),
+                previous: Some(entry.kind.as_str().to_string()),
+                new: Some(done.clone()),
+                ..NewEntry::new(EntryKind::Undone, code)
+            },
+        )?;
+        Ok(Ok(done))
     }
 }

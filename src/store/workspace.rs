@@ -3,8 +3,8 @@
 //!
 //! One custsync at a time changes a workspace: the screen, `serve`, `sync`, `undo` and
 //! `customers import` take its lock ([`Workspace::open`]). Commands that only read (`runs`,
-//! `customers export` and `list`) take no lock: they read a [`Snapshot`] of the database beside
-//! whichever custsync holds it ([`Workspace::snapshot`]). The lock is an exclusive lock on an
+//! `customers export` and `list`) take no lock: they read the database through a [`ReadOnlyStore`]
+//! beside whichever custsync holds it ([`Workspace::open_read_only`]). The lock is an exclusive lock on an
 //! open file, which std provides on every platform; who holds it is written to a second file,
 //! because on Windows a locked file cannot be read by anyone else.
 //!
@@ -17,7 +17,7 @@ use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::{Snapshot, Store, StoreError};
+use super::{ReadOnlyStore, Store, StoreError};
 
 /// Why a workspace cannot be used. Nothing in it was changed.
 #[derive(Debug, thiserror::Error)]
@@ -92,8 +92,8 @@ impl Workspace {
     /// The customer database of the workspace folder `dir` (see [`Workspace::locate`]), for
     /// reading only, beside whichever custsync holds the workspace. Takes no lock, changes
     /// nothing, and refuses a database that needs an upgrade.
-    pub fn snapshot(dir: &Path) -> Result<Snapshot, StoreError> {
-        Snapshot::open(dir.join(DB_FILE))
+    pub fn open_read_only(dir: &Path) -> Result<ReadOnlyStore, StoreError> {
+        ReadOnlyStore::open(dir.join(DB_FILE))
     }
 
     /// Opens `dir` (or the default folder), creating it if needed, and takes its lock.

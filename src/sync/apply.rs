@@ -25,8 +25,8 @@ use crate::qb::session::{Session, SessionError};
 use crate::qbxml::write::write_request;
 use crate::qbxml::{CustomerAdd, Field, OnError, RequestBody};
 use crate::store::{
-    Column, Customer, ItemOutcome, NewBatch, NewItem, NewRun, RunId, RunMode, Store, StoreError,
-    StoreRead,
+    Column, Customer, ItemOutcome, NewBatch, NewEntry, NewItem, NewRun, RunId, RunMode, RunOutcome,
+    Store, StoreError, StoreRead,
 };
 
 use super::engine::{CompanyInfo, Snapshot};
@@ -57,11 +57,10 @@ impl Apply<'_, '_> {
     ) -> Result<RunReport, SyncError> {
         let plan = self.plan;
         let chosen = Chosen::resolve(plan, self.snapshot, selection)?;
-        if !chosen.exports.is_empty()
-            && !plan.missing_types.is_empty()
-            && !options.add_missing_types
-        {
-            return Err(SyncError::MissingTypes(plan.missing_types.clone()));
+        // Only the defaults a checked customer would carry are asked about.
+        let needed = plan.missing_types_for(chosen.exports.iter().map(|e| &e.row.add));
+        if !needed.is_empty() && !options.add_missing_types {
+            return Err(SyncError::MissingTypes(needed));
         }
         // An earlier batch still unsettled means QuickBooks' state is unknown: settle it first
         // (nothing to do, and no run journaled, when there is none).
@@ -87,7 +86,7 @@ impl Apply<'_, '_> {
         };
         let result = (|| -> Result<(), SyncError> {
             if !chosen.exports.is_empty() {
-                self.add_missing_types(&mut report)?;
+                self.add_missing_types(run, &needed, &mut report)?;
                 self.export(run, &chosen.exports, &mut report)?;
             }
             if !report.cancelled {
@@ -95,25 +94,67 @@ impl Apply<'_, '_> {
             }
             Ok(())
         })();
-        let outcome = match &result {
-            Ok(()) => report.outcome(),
-            Err(_) if report.added + report.imported > 0 => crate::store::RunOutcome::Partial,
-            Err(_) => crate::store::RunOutcome::NothingDone,
-        };
-        self.store.finish_run(run, outcome)?;
-        result.map(|()| report)
+        match result {
+            Ok(()) => {
+                self.store.finish_run(run, report.outcome())?;
+                Ok(report)
+            }
+            Err(cause) => Err(self.stopped(run, report, cause)),
+        }
     }
 
-    fn add_missing_types(&mut self, report: &mut RunReport) -> Result<(), SyncError> {
-        let (session, plan, progress) = (&mut *self.session, self.plan, &mut *self.progress);
-        let total = plan.missing_types.len() as u64;
-        for (i, missing) in plan.missing_types.iter().enumerate() {
+    /// A run that stopped part-way: the journal says why (a `stopped` entry) and how it ended,
+    /// and the error says what was done before it — a failed run is never "nothing done" when
+    /// QuickBooks already has customers from it.
+    fn stopped(&mut self, run: RunId, report: RunReport, cause: SyncError) -> SyncError {
+        let outcome = if report.did_something() {
+            RunOutcome::Partial
+        } else {
+            RunOutcome::NothingDone
+        };
+        let why = cause.explanation().what_happened;
+        // Best effort: the database may be what failed, and the cause is what to report then.
+        let _ = self.store.transaction(|tx| {
+            tx.journal(run, &NewEntry::stopped(&why))?;
+            tx.finish_run(run, outcome)
+        });
+        if report.did_something() {
+            SyncError::Stopped {
+                report: Box::new(report),
+                cause: Box::new(cause),
+            }
+        } else {
+            cause
+        }
+    }
+
+    /// Adds the export defaults QuickBooks lacks that the checked customers carry; each is
+    /// journaled (`list_added`).
+    fn add_missing_types(
+        &mut self,
+        run: RunId,
+        needed: &[MissingType],
+        report: &mut RunReport,
+    ) -> Result<(), SyncError> {
+        let (session, progress) = (&mut *self.session, &mut *self.progress);
+        let total = needed.len() as u64;
+        for (i, missing) in needed.iter().enumerate() {
             progress.update(Phase::AddingTypes, i as u64, total);
-            match missing {
+            let added = match missing {
                 MissingType::CustomerType(n) => session.add_customer_type(n)?,
                 MissingType::JobType(n) => session.add_job_type(n)?,
             };
-            report.types_added.push(missing.to_string());
+            let what = missing.to_string();
+            self.store.transaction(|tx| {
+                tx.journal(
+                    run,
+                    &NewEntry::list_added(
+                        &what,
+                        Some(added.list_id.as_str()).filter(|id| !id.is_empty()),
+                    ),
+                )
+            })?;
+            report.types_added.push(what);
         }
         Ok(())
     }
@@ -122,7 +163,7 @@ impl Apply<'_, '_> {
     fn export(
         &mut self,
         run: RunId,
-        rows: &[&ExportRow],
+        rows: &[ChosenExport<'_>],
         report: &mut RunReport,
     ) -> Result<(), SyncError> {
         let (session, store, progress) =
@@ -141,7 +182,8 @@ impl Apply<'_, '_> {
             let mut doc = session.document(OnError::ContinueOnError);
             doc.new_message_set_id = Some(new_message_set_id());
             let mut items = Vec::with_capacity(chunk.len());
-            for row in chunk {
+            for chosen in chunk {
+                let row = chosen.row;
                 let guid = Guid::random().braced_upper();
                 let add = CustomerAdd {
                     external_guid: Some(guid.clone()),
@@ -155,6 +197,7 @@ impl Apply<'_, '_> {
                     code: customer.code().to_string(),
                     name: row.add.data.get(Field::Name).unwrap_or("").to_string(),
                     external_guid: guid,
+                    replaces: chosen.replaces.map(str::to_string),
                 });
             }
             let xml = write_request(&doc);
@@ -206,9 +249,12 @@ impl Apply<'_, '_> {
             };
             fault::point("export:settled");
             // Outcomes come back in request order, one per item (the store checked it).
-            for ((_, outcome), (row, item)) in outcomes.iter().zip(chunk.iter().zip(&items)) {
-                match failure(&snapshot.locals[row.local], item, outcome) {
-                    None => report.added += 1,
+            for ((_, outcome), (chosen, item)) in outcomes.iter().zip(chunk.iter().zip(&items)) {
+                match failure(&snapshot.locals[chosen.row.local], item, outcome) {
+                    None => {
+                        report.added += 1;
+                        report.added_codes.push(item.code.clone());
+                    }
                     Some(f) => report.failures.push(f),
                 }
             }
@@ -228,11 +274,6 @@ impl Apply<'_, '_> {
     ) -> Result<(), SyncError> {
         let (store, progress) = (&mut *self.store, &mut *self.progress);
         let (company, snapshot, plan) = (self.company, self.snapshot, self.plan);
-        let linked_codes: HashSet<String> = snapshot
-            .links
-            .iter()
-            .map(|l| l.code.to_lowercase())
-            .collect();
         let mut tx = store.begin()?;
         let imports = chosen.imports.len() as u64;
         for (n, &i) in chosen.imports.iter().enumerate() {
@@ -292,12 +333,10 @@ impl Apply<'_, '_> {
             .iter()
             .filter(|p| p.by != super::matching::MatchedBy::Link)
             .collect();
+        // (A stale link never gives way to a match by the weaker rules: its customer takes no
+        // part in them.)
         for (n, pair) in to_link.iter().enumerate() {
             let code = snapshot.locals[pair.local].code();
-            if linked_codes.contains(&code.to_lowercase()) {
-                // A stale link (its QuickBooks customer is gone) gives way to the new match.
-                tx.unlink(&company.file, code)?;
-            }
             if tx.link(
                 &company.file,
                 code,
@@ -318,9 +357,15 @@ impl Apply<'_, '_> {
     }
 }
 
+/// An export the operator checked, and the stale link it replaces when it is one added again.
+struct ChosenExport<'p> {
+    row: &'p ExportRow,
+    replaces: Option<&'p str>,
+}
+
 /// The selection resolved against the plan.
 struct Chosen<'p> {
-    exports: Vec<&'p ExportRow>,
+    exports: Vec<ChosenExport<'p>>,
     imports: Vec<usize>,
     pairs: Vec<usize>,
 }
@@ -350,7 +395,26 @@ impl<'p> Chosen<'p> {
                         code,
                     })
                 }
-                Some(row) => exports.push(*row),
+                Some(row) => exports.push(ChosenExport {
+                    row,
+                    replaces: None,
+                }),
+            }
+        }
+        // Stale links and customers kept local only go to QuickBooks only when named here.
+        for code in unique(&sel.export_anyway) {
+            match plan.held_row(&snapshot.locals, &code) {
+                None => errors.push(Refused::NotHeld { code }),
+                Some(held) if !held.again().problems.is_empty() => {
+                    errors.push(Refused::ExportBlocked {
+                        code,
+                        problems: held.again().problems.clone(),
+                    })
+                }
+                Some(held) => exports.push(ChosenExport {
+                    row: held.again(),
+                    replaces: held.replaces(),
+                }),
             }
         }
         let imports_by_id: HashMap<&str, usize> = plan

@@ -37,12 +37,15 @@ use crate::qbxml::CustomerRet;
 use crate::store::{Customer, Link, Store, StoreRead};
 
 use super::apply::Apply;
+use super::fold::fold_duplicates;
 use super::matching::LinkRef;
 use super::plan::{Mode, Plan, PlanInput, TakenNames};
 use super::recover;
+use super::relink;
 use super::report::{
     ApplyOptions, Phase, Progress, RecoveryReport, RunReport, Selection, SyncError,
 };
+use super::stale::{self, Deletions};
 
 /// What the operator confirms before anything else happens (SPEC §5.4).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -56,17 +59,13 @@ pub struct CompanyInfo {
     pub customer_count: u32,
 }
 
-/// What a sync reads of every QuickBooks customer: the mapped fields and what tells a job from
-/// a customer. QuickBooks' bookkeeping (times, EditSequence, FullName, ExternalGUID) is left out:
-/// planning never uses it, and at 100,000 customers it would cost tens of megabytes.
+/// What a sync reads of every QuickBooks customer: the mapped fields, what tells a job from a
+/// customer, and what tells two copies of one customer apart (EditSequence, TimeModified: a
+/// customer changed during the read is listed twice, and the newer copy is kept). The rest of
+/// QuickBooks' bookkeeping (TimeCreated, FullName, ExternalGUID) is left out: planning never
+/// uses it, and at 100,000 customers it would cost megabytes.
 fn load_elements() -> Vec<&'static str> {
-    const UNUSED: [&str; 5] = [
-        "TimeCreated",
-        "TimeModified",
-        "EditSequence",
-        "FullName",
-        "ExternalGUID",
-    ];
+    const UNUSED: [&str; 3] = ["TimeCreated", "FullName", "ExternalGUID"];
     mapped_ret_elements()
         .iter()
         .copied()
@@ -78,12 +77,19 @@ fn load_elements() -> Vec<&'static str> {
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub locals: Vec<Customer>,
-    /// Every QuickBooks customer, jobs included (planning leaves jobs out).
+    /// Every QuickBooks customer, jobs included (planning leaves jobs out), each ListID once.
     pub qb: Vec<CustomerRet>,
     pub links: Vec<Link>,
     /// FullNames.
     pub customer_types: Vec<String>,
     pub job_types: Vec<String>,
+    /// Codes of the customers the operator keeps out of this company.
+    pub kept_local: Vec<String>,
+    /// What QuickBooks said about linked customers it no longer lists.
+    pub deletions: Deletions,
+    /// Copies of customers QuickBooks listed more than once in the read (changed meanwhile),
+    /// folded into one.
+    pub folded: usize,
 }
 
 /// A synchronization connected to QuickBooks: the company is known, nothing is read yet.
@@ -176,6 +182,18 @@ impl<'c> SyncEngine<'c> {
         &self.company.file
     }
 
+    /// Links SMSTurbo customer `code` to the QuickBooks customer with ListID (or full name)
+    /// `target`, as the operator asks ([`super::relink`]): a journal run of its own. Read both
+    /// sides again afterwards to plan with it.
+    pub fn link_customer(
+        &mut self,
+        store: &mut Store,
+        code: &str,
+        target: &str,
+    ) -> Result<relink::Linked, relink::LinkError> {
+        relink::link(&mut self.session, store, &self.company, code, target)
+    }
+
     /// Settles every batch an earlier run left sent or in doubt for this company (asking
     /// QuickBooks with `oldMessageSetID`, else looking the customers up), before anything new is
     /// sent. [`SyncEngine::load`] calls it; it is public so a front end can run it on its own.
@@ -194,7 +212,9 @@ impl<'c> SyncEngine<'c> {
     }
 
     /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, every
-    /// QuickBooks customer (page by page, only the mapped elements), customer and job types.
+    /// QuickBooks customer (page by page, only the mapped elements; a customer listed twice
+    /// because it changed during the read is kept once), customer and job types, and, when a
+    /// linked customer is missing, QuickBooks' record of deletions.
     pub fn load(
         mut self,
         store: &mut Store,
@@ -203,6 +223,7 @@ impl<'c> SyncEngine<'c> {
         let recovery = self.recover(store, progress)?;
         let locals = store.customers()?;
         let links = store.links(self.company_key())?;
+        let kept_local = store.local_only(self.company_key())?;
         let total = u64::from(self.company.customer_count);
         let page = self.config.sync.page_size;
         let mut qb = Vec::with_capacity(self.company.customer_count as usize);
@@ -215,6 +236,8 @@ impl<'c> SyncEngine<'c> {
                 total.max(qb.len() as u64),
             );
         }
+        let folded = fold_duplicates(&mut qb);
+        let deletions = stale::deletions(&mut self.session, &links, &qb)?;
         let customer_types = self
             .session
             .customer_types()?
@@ -236,6 +259,9 @@ impl<'c> SyncEngine<'c> {
                 links,
                 customer_types,
                 job_types,
+                kept_local,
+                deletions,
+                folded,
             },
         })
     }
@@ -293,6 +319,12 @@ impl<'c> Loaded<'c> {
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
             mode,
+            kept_local: &snapshot
+                .kept_local
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+            deletions: &snapshot.deletions,
         });
         let names = plan.names_to_check();
         if !names.is_empty() {

@@ -7,6 +7,12 @@
 //! pair. Anything larger is ambiguous and goes to review: linking automatically would risk merging
 //! two real customers, and exporting would risk a duplicate.
 //!
+//! A link whose ListID QuickBooks no longer lists, or lists as a job, is stale
+//! ([`super::stale`]): its SMSTurbo customer takes no part in the later rules (a weaker rule
+//! would relink it to a look-alike, or leave it to be exported again), and the QuickBooks
+//! customers left unmatched that share its code or name are its candidates, held back from
+//! import. Customers the operator keeps local only for this company take no part either.
+//!
 //! QuickBooks jobs (sub-customers) are not SMSTurbo customers: they take no part.
 
 use std::collections::hash_map::Entry;
@@ -15,6 +21,7 @@ use rustc_hash::FxHashMap;
 
 use super::index::{IxSlice, LocalIx, Marks, QbIx};
 use super::keys::CiKey;
+pub use super::stale::{Candidate, StaleLink};
 use crate::qbxml::{CustomerRet, Field};
 use crate::store::Customer;
 
@@ -53,13 +60,6 @@ pub struct Review {
     pub by: MatchedBy,
 }
 
-/// A stored link to a ListID that is not in QuickBooks any more (deleted or merged there).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StaleLink {
-    pub local: LocalIx,
-    pub list_id: String,
-}
-
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Matching {
     pub pairs: Vec<Pair>,
@@ -69,6 +69,17 @@ pub struct Matching {
     /// Top-level QuickBooks customers with no SMSTurbo counterpart and no ambiguity.
     pub qb_only: Vec<QbIx>,
     pub stale_links: Vec<StaleLink>,
+    /// SMSTurbo customers the operator keeps out of this company (never offered for export).
+    pub kept_local: Vec<KeptLocal>,
+}
+
+/// A customer the operator keeps in SMSTurbo only, for this company. The QuickBooks customers
+/// that look like it (same code as account number, or name) are held back from import too:
+/// importing one would make a second SMSTurbo copy of the customer the operator unlinked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptLocal {
+    pub local: LocalIx,
+    pub candidates: Vec<Candidate>,
 }
 
 /// A stored link, as the matcher needs it.
@@ -112,9 +123,14 @@ impl<'a> LocalCodes<'a> {
 }
 
 /// Matches `locals` against `qb` (all customers read from QuickBooks, jobs included; jobs are
-/// ignored here).
-pub fn match_customers(locals: &[Customer], qb: &[CustomerRet], links: &[LinkRef<'_>]) -> Matching {
-    match_indexed(locals, &LocalCodes::new(locals), qb, links)
+/// ignored here). `kept_local`: codes of customers kept out of this company.
+pub fn match_customers(
+    locals: &[Customer],
+    qb: &[CustomerRet],
+    links: &[LinkRef<'_>],
+    kept_local: &[&str],
+) -> Matching {
+    match_indexed(locals, &LocalCodes::new(locals), qb, links, kept_local)
 }
 
 /// [`match_customers`] with the local codes already indexed.
@@ -123,6 +139,7 @@ pub fn match_indexed(
     codes: &LocalCodes<'_>,
     qb: &[CustomerRet],
     links: &[LinkRef<'_>],
+    kept_local: &[&str],
 ) -> Matching {
     let mut local_done = Marks::of(locals, |_| false);
     // Jobs are never matched, so they start out "done".
@@ -131,9 +148,9 @@ pub fn match_indexed(
 
     // Rule 1: stored links.
     if !links.is_empty() {
+        // Jobs included: a linked customer made a job is found, and is stale.
         let by_list_id: FxHashMap<&str, QbIx> = qb
             .enumerate_ix()
-            .filter(|(_, c)| !c.is_job())
             .map(|(i, c)| (c.list_id.as_str(), i))
             .collect();
         for link in links {
@@ -143,7 +160,17 @@ pub fn match_indexed(
             if local_done.is(l) {
                 continue;
             }
+            let stale = |job| StaleLink {
+                local: l,
+                list_id: link.list_id.to_string(),
+                job,
+                candidates: Vec::new(),
+            };
             match by_list_id.get(link.list_id) {
+                Some(&q) if qb[q].is_job() => {
+                    local_done.set(l);
+                    result.stale_links.push(stale(Some(q)));
+                }
                 Some(&q) if !qb_done.is(q) => {
                     local_done.set(l);
                     qb_done.set(q);
@@ -153,14 +180,29 @@ pub fn match_indexed(
                         by: MatchedBy::Link,
                     });
                 }
+                // Two links to one ListID: the store's unique key forbids it.
                 Some(_) => {}
-                None => result.stale_links.push(StaleLink {
-                    local: l,
-                    list_id: link.list_id.to_string(),
-                }),
+                None => {
+                    local_done.set(l);
+                    result.stale_links.push(stale(None));
+                }
             }
         }
     }
+
+    // The operator's "keep it local only": out of every rule.
+    for code in kept_local {
+        if let Some(l) = codes.get(code)
+            && !local_done.is(l)
+        {
+            local_done.set(l);
+            result.kept_local.push(KeptLocal {
+                local: l,
+                candidates: Vec::new(),
+            });
+        }
+    }
+    result.kept_local.sort_unstable_by_key(|k| k.local);
 
     // Rule 2: account number = code. A code names one SMSTurbo customer, so each QuickBooks
     // customer has at most one candidate; several QuickBooks customers wanting the same one is
@@ -203,9 +245,72 @@ pub fn match_indexed(
     };
     rule.run(locals, qb, &mut local_done, &mut qb_done, &mut result);
 
+    let held = result
+        .stale_links
+        .iter_mut()
+        .map(|s| (s.local, &mut s.candidates))
+        .chain(
+            result
+                .kept_local
+                .iter_mut()
+                .map(|k| (k.local, &mut k.candidates)),
+        );
+    hold_look_alikes(locals, qb, &mut qb_done, held);
+
     result.local_only = local_done.unmarked();
     result.qb_only = qb_done.unmarked();
     result
+}
+
+/// The QuickBooks customers no rule matched that share the code (as their account number) or
+/// the name of a customer taken out of matching (a stale link's, or one kept local only):
+/// they become its candidates, and are held back from import.
+fn hold_look_alikes<'m>(
+    locals: &[Customer],
+    qb: &[CustomerRet],
+    qb_done: &mut Marks<CustomerRet>,
+    held: impl Iterator<Item = (LocalIx, &'m mut Vec<Candidate>)>,
+) {
+    let mut held = held.peekable();
+    if held.peek().is_none() {
+        return;
+    }
+    let mut by_account: FxHashMap<CiKey<'_>, Vec<QbIx>> = FxHashMap::default();
+    let mut by_name: FxHashMap<CiKey<'_>, Vec<QbIx>> = FxHashMap::default();
+    for (q, r) in qb.enumerate_ix().filter(|(q, _)| !qb_done.is(*q)) {
+        if let Some(k) = r.data.get(Field::AccountNumber).and_then(CiKey::new) {
+            by_account.entry(k).or_default().push(q);
+        }
+        if let Some(k) = qb_name_key(r) {
+            by_name.entry(k).or_default().push(q);
+        }
+    }
+    let mut taken = Vec::new();
+    for (local, candidates) in held {
+        let c = &locals[local];
+        let mut found: Vec<Candidate> = Vec::new();
+        let mut add = |q: QbIx, by| {
+            if !found.iter().any(|f| f.qb == q) {
+                found.push(Candidate { qb: q, by });
+            }
+        };
+        let hits = |map: &FxHashMap<CiKey<'_>, Vec<QbIx>>, key: Option<CiKey<'_>>| {
+            key.and_then(|k| map.get(&k).cloned()).unwrap_or_default()
+        };
+        for q in hits(&by_account, CiKey::new(c.code())) {
+            add(q, MatchedBy::AccountNumber);
+        }
+        for key in local_name_keys(c) {
+            for q in hits(&by_name, key) {
+                add(q, MatchedBy::Name);
+            }
+        }
+        taken.extend(found.iter().map(|f| f.qb));
+        *candidates = found;
+    }
+    for q in taken {
+        qb_done.set(q);
+    }
 }
 
 fn local_name_keys(c: &Customer) -> [Option<CiKey<'_>>; 2] {
@@ -462,7 +567,7 @@ mod tests {
             code: "C1",
             list_id: "1-1",
         }];
-        let m = match_customers(&locals, &qbs, &links);
+        let m = match_customers(&locals, &qbs, &links, &[]);
         assert_eq!(
             m.pairs,
             vec![
@@ -500,7 +605,7 @@ mod tests {
             qb("2-1", "Jones", None),
             qb("3-1", "JONES ", Some("X9")),
         ];
-        let m = match_customers(&locals, &qbs, &[]);
+        let m = match_customers(&locals, &qbs, &[], &[]);
         assert!(m.pairs.is_empty(), "{:?}", m.pairs);
         assert_eq!(m.reviews.len(), 2);
         assert!(m.reviews.contains(&Review {
@@ -525,35 +630,98 @@ mod tests {
             full_name: Some("Smith".into()),
         });
         job.sublevel = Some(1);
-        let m = match_customers(&locals, &[job], &[]);
+        let m = match_customers(&locals, &[job], &[], &[]);
         assert!(m.pairs.is_empty());
         assert_eq!(m.local_only, vec![l(0)]);
         assert!(m.qb_only.is_empty());
     }
 
     #[test]
-    fn stale_link_falls_through_to_other_rules() {
-        let locals = vec![local("C1", "Acme")];
-        let qbs = vec![qb("5-5", "Acme", None)];
+    fn a_stale_link_takes_no_part_in_later_rules_and_its_look_alikes_are_held() {
+        // C1's QuickBooks customer is gone; QuickBooks now has a customer with C1's name and
+        // one with its code. Neither is linked (or imported): both are candidates on the stale
+        // row. C2 still matches its own by name.
+        let locals = vec![local("C1", "Acme"), local("C2", "Beta")];
+        let qbs = vec![
+            qb("5-5", "Acme", None),
+            qb("6-6", "Acme Inc", Some("c1")),
+            qb("7-7", "Beta", None),
+        ];
         let links = [LinkRef {
             code: "C1",
             list_id: "gone-1",
         }];
-        let m = match_customers(&locals, &qbs, &links);
+        let m = match_customers(&locals, &qbs, &links, &[]);
         assert_eq!(
             m.stale_links,
             vec![StaleLink {
                 local: l(0),
-                list_id: "gone-1".into()
+                list_id: "gone-1".into(),
+                job: None,
+                candidates: vec![
+                    Candidate {
+                        qb: q(1),
+                        by: MatchedBy::AccountNumber
+                    },
+                    Candidate {
+                        qb: q(0),
+                        by: MatchedBy::Name
+                    },
+                ],
             }]
         );
         assert_eq!(
             m.pairs,
             vec![Pair {
-                local: l(0),
-                qb: q(0),
+                local: l(1),
+                qb: q(2),
                 by: MatchedBy::Name
             }]
+        );
+        assert!(m.local_only.is_empty(), "never an export candidate");
+        assert!(
+            m.qb_only.is_empty(),
+            "candidates are not offered for import"
+        );
+    }
+
+    #[test]
+    fn a_link_to_a_customer_made_a_job_is_stale() {
+        let locals = vec![local("C1", "Kitchen")];
+        let mut job = qb("9-1", "Kitchen", Some("C1"));
+        job.sublevel = Some(1);
+        job.parent = Some(ListRef {
+            list_id: Some("1-1".into()),
+            full_name: Some("Holdings".into()),
+        });
+        let links = [LinkRef {
+            code: "C1",
+            list_id: "9-1",
+        }];
+        let m = match_customers(&locals, &[job], &links, &[]);
+        assert_eq!(m.stale_links.len(), 1);
+        assert_eq!(m.stale_links[0].job, Some(q(0)));
+        assert!(m.pairs.is_empty() && m.local_only.is_empty() && m.qb_only.is_empty());
+    }
+
+    #[test]
+    fn a_customer_kept_local_only_is_never_matched_nor_offered() {
+        let locals = vec![local("C1", "Acme")];
+        let m = match_customers(&locals, &[qb("1-1", "acme", Some("C1"))], &[], &["c1"]);
+        assert_eq!(
+            m.kept_local,
+            vec![KeptLocal {
+                local: l(0),
+                candidates: vec![Candidate {
+                    qb: q(0),
+                    by: MatchedBy::AccountNumber
+                }]
+            }]
+        );
+        assert!(m.pairs.is_empty() && m.local_only.is_empty());
+        assert!(
+            m.qb_only.is_empty(),
+            "its look-alike is not imported either"
         );
     }
 
@@ -566,7 +734,7 @@ mod tests {
             qb("1-1", "Acme", Some("C1")),
             qb("2-1", "Acme West", Some("c1")),
         ];
-        let m = match_customers(&locals, &qbs, &[]);
+        let m = match_customers(&locals, &qbs, &[], &[]);
         assert!(m.pairs.is_empty());
         assert_eq!(
             m.reviews,
@@ -585,7 +753,7 @@ mod tests {
             "A very long SMSTurbo customer name that QuickBooks refuses",
         );
         c.qb_name = Some("Long Name Co".into());
-        let m = match_customers(&[c], &[qb("1-1", "long name co", None)], &[]);
+        let m = match_customers(&[c], &[qb("1-1", "long name co", None)], &[], &[]);
         assert_eq!(m.pairs.len(), 1);
     }
 }

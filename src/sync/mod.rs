@@ -3,6 +3,7 @@
 mod apply;
 pub mod engine;
 pub mod fault;
+pub mod fold;
 pub mod index;
 pub mod keys;
 pub mod likely;
@@ -10,8 +11,10 @@ pub mod matching;
 pub mod plan;
 pub mod problems;
 mod recover;
+pub mod relink;
 pub mod report;
 pub mod scheduled;
+pub mod stale;
 
 pub use crate::domain::ReplaceGroup;
 pub use engine::{CompanyInfo, Loaded, Planned, Snapshot, SyncEngine};

@@ -7,8 +7,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::Config;
-use crate::qbxml::{CustomerAdd, CustomerRet, Field, NameList};
+use crate::config::{Config, DefaultTypeFor};
+use crate::qbxml::{CustomerAdd, CustomerData, CustomerRet, Field, NameList};
 use crate::store::{Customer, CustomerStatus, code_key};
 
 use crate::domain::ReplaceGroup;
@@ -17,8 +17,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::index::{LocalIx, QbIx};
 use super::keys::CiKey;
 use super::likely::{LikelyDuplicate, Unpaired};
-use super::matching::{LinkRef, LocalCodes, MatchedBy, Matching, Pair, match_indexed, name_key};
+use super::matching::{
+    Candidate, LinkRef, LocalCodes, MatchedBy, Matching, Pair, match_indexed, name_key,
+};
 use super::problems::{self, Problem};
+use super::stale::{Deletions, StaleReason, candidate_name};
 
 /// Which customers the panes list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +43,10 @@ pub struct PlanInput<'a> {
     /// FullNames of QuickBooks job types.
     pub job_types: &'a [String],
     pub mode: Mode,
+    /// Codes of the customers the operator keeps out of this company.
+    pub kept_local: &'a [&'a str],
+    /// What QuickBooks said about the linked customers it no longer lists.
+    pub deletions: &'a Deletions,
 }
 
 /// Names QuickBooks' other name lists hold, keyed by [`name_key`].
@@ -88,6 +95,23 @@ pub struct ImportRow {
     pub likely: Vec<LikelyDuplicate<LocalIx>>,
 }
 
+impl ImportRow {
+    /// When the code the import gets is not QuickBooks' account number (another SMSTurbo
+    /// customer has that code), the customer's code and QuickBooks' account number stay
+    /// different for good: said before it is imported.
+    pub fn code_note(&self, qb: &CustomerRet) -> Option<String> {
+        let account = qb.data.get(Field::AccountNumber)?.trim();
+        (!account.is_empty() && code_key(account) != code_key(self.customer.code())).then(|| {
+            format!(
+                "gets the SMSTurbo code {} because another SMSTurbo customer has {account}; \
+                 QuickBooks keeps the account number {account} (custsync never changes \
+                 QuickBooks), so the two stay different",
+                self.customer.code()
+            )
+        })
+    }
+}
+
 /// One differing field of a matched pair.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldDiff {
@@ -123,6 +147,95 @@ impl PairRow {
     }
 }
 
+/// A link QuickBooks changed underneath ([`super::stale`]): never exported, imported or relinked
+/// by itself; the operator links it to a candidate, adds it again, or keeps it local only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleRow {
+    pub local: LocalIx,
+    /// The ListID the customer is linked to.
+    pub list_id: String,
+    pub reason: StaleReason,
+    /// QuickBooks customers that could be it (a merge's survivor, usually), matched to nobody
+    /// else and held back from import while they are candidates.
+    pub candidates: Vec<Candidate>,
+    /// "Add to QuickBooks again": what would be sent, and what stops it.
+    pub again: ExportRow,
+}
+
+impl StaleRow {
+    /// Why the row is here, in plain words, naming the candidates.
+    pub fn describe(&self, qb: &[CustomerRet]) -> String {
+        self.reason.describe(&candidate_names(&self.candidates, qb))
+    }
+}
+
+/// A customer the operator keeps in SMSTurbo only, for this company.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeptRow {
+    pub local: LocalIx,
+    /// QuickBooks customers that look like it, held back from import.
+    pub candidates: Vec<Candidate>,
+    /// Adding it to QuickBooks after all: what would be sent, and what stops it.
+    pub again: ExportRow,
+}
+
+/// The candidates' display names and why each is one.
+pub fn candidate_names(candidates: &[Candidate], qb: &[CustomerRet]) -> Vec<(String, MatchedBy)> {
+    candidates
+        .iter()
+        .map(|c| (candidate_name(&qb[c.qb]), c.by))
+        .collect()
+}
+
+/// Something the operator should know about a matched pair that no Replace Option and no row
+/// can change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// QuickBooks' account number is not the SMSTurbo code (custsync never changes QuickBooks,
+    /// and the code is SMSTurbo's key): shown once, not as a difference that never goes away.
+    CodeDiffers { local: LocalIx, qb: QbIx },
+}
+
+/// What the operator should know about a plan that no row shows, in words, for every front end:
+/// customers QuickBooks listed twice in the read, codes that differ from QuickBooks' account
+/// numbers, deletions QuickBooks would not report.
+pub fn notice_words(plan: &Plan, s: &super::Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.folded > 0 {
+        out.push(format!(
+            "QuickBooks listed {} customer(s) twice in this read (changed while custsync read): \
+             each counts once, as it is now.",
+            s.folded
+        ));
+    }
+    let differs: Vec<String> = plan
+        .notices
+        .iter()
+        .map(|n| match n {
+            Notice::CodeDiffers { local, qb } => format!(
+                "{} ↔ {}",
+                s.locals[*local].code(),
+                s.qb[*qb].data.get(Field::AccountNumber).unwrap_or("")
+            ),
+        })
+        .collect();
+    if !differs.is_empty() {
+        out.push(format!(
+            "{} linked customer(s) have a QuickBooks account number other than their SMSTurbo \
+             code ({}). custsync never changes QuickBooks and the code is SMSTurbo's key, so \
+             they stay so; otherwise they count as in sync.",
+            differs.len(),
+            differs.join(", ")
+        ));
+    }
+    if let Deletions::Unavailable(why) = &s.deletions {
+        out.push(format!(
+            "{why}: a linked customer it no longer lists is shown as \"deleted or merged\"."
+        ));
+    }
+    out
+}
+
 /// An export default type (Setup → Export) that the company does not have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MissingType {
@@ -150,8 +263,39 @@ pub struct Plan {
     /// applied.
     pub matched: Vec<Pair>,
     pub matching: MatchingSummary,
-    /// Export defaults the company lacks: the operator must agree to add them, or cancel.
+    /// Export defaults the company lacks. The operator must agree to add those a checked
+    /// customer would carry ([`Plan::missing_types_for`]), or cancel.
     pub missing_types: Vec<MissingType>,
+    /// Links QuickBooks changed underneath.
+    pub stale: Vec<StaleRow>,
+    /// Customers kept local only for this company.
+    pub kept_local: Vec<KeptRow>,
+    pub notices: Vec<Notice>,
+}
+
+/// A customer taken out of the ordinary rows: a stale link, or one kept local only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Held<'p> {
+    Stale(&'p StaleRow),
+    Kept(&'p KeptRow),
+}
+
+impl<'p> Held<'p> {
+    /// Adding it to QuickBooks (again).
+    pub fn again(self) -> &'p ExportRow {
+        match self {
+            Held::Stale(r) => &r.again,
+            Held::Kept(r) => &r.again,
+        }
+    }
+
+    /// The stale ListID an addition replaces, if any.
+    pub fn replaces(self) -> Option<&'p str> {
+        match self {
+            Held::Stale(r) => Some(&r.list_id),
+            Held::Kept(_) => None,
+        }
+    }
 }
 
 /// Counts for the confirmation and for reports.
@@ -162,12 +306,20 @@ pub struct MatchingSummary {
     pub stale_links: usize,
     pub hidden_by_status: usize,
     pub hidden_by_type: usize,
+    /// Customers kept local only for this company.
+    pub kept_local: usize,
 }
 
 impl Plan {
     pub fn build(input: &PlanInput<'_>) -> Plan {
         let codes = LocalCodes::new(input.locals);
-        let matching = match_indexed(input.locals, &codes, input.qb, input.links);
+        let matching = match_indexed(
+            input.locals,
+            &codes,
+            input.qb,
+            input.links,
+            input.kept_local,
+        );
         let type_filter = TypeFilter::new(&input.config.import.include_customer_types);
         let mut summary = MatchingSummary {
             reviews: matching.reviews.len(),
@@ -179,7 +331,7 @@ impl Plan {
         // likely duplicates are independent of the candidates' checks: on large lists each runs
         // on a thread of its own.
         let unpaired = matching.local_only.len() + matching.qb_only.len();
-        let (mut exports, mut imports, (pairs, exact, pairs_hidden), likely) =
+        let (mut exports, mut imports, (pairs, exact, pairs_hidden, notices), likely) =
             std::thread::scope(|scope| {
                 let pairs = Task::new(scope, matching.pairs.len() > 10_000, || {
                     pair_rows(input, &matching.pairs, &type_filter)
@@ -198,8 +350,10 @@ impl Plan {
             });
         summary.exact += exact;
         summary.hidden_by_type += pairs_hidden;
+        summary.kept_local = matching.kept_local.len();
         attach_likely(&likely, &mut exports, &mut imports);
 
+        let (stale, kept_local) = held_rows(input, &matching);
         Plan {
             mode: input.mode,
             exports,
@@ -208,7 +362,60 @@ impl Plan {
             matched: matching.pairs.clone(),
             matching: summary,
             missing_types: missing_types(input),
+            stale,
+            kept_local,
+            notices,
         }
+    }
+
+    /// The export defaults QuickBooks lacks that `adds` would carry: what the operator must
+    /// agree to add for them (a default no checked customer carries is not asked about).
+    pub fn missing_types_for<'a>(
+        &self,
+        adds: impl IntoIterator<Item = &'a CustomerAdd>,
+    ) -> Vec<MissingType> {
+        let mut needed: Vec<MissingType> = Vec::new();
+        for add in adds {
+            for missing in &self.missing_types {
+                let carried = match missing {
+                    MissingType::CustomerType(t) => add
+                        .data
+                        .get(Field::CustomerType)
+                        .is_some_and(|v| name_key(v) == name_key(t)),
+                    MissingType::JobType(t) => add
+                        .job_type
+                        .as_deref()
+                        .is_some_and(|v| name_key(v) == name_key(t)),
+                };
+                if carried && !needed.contains(missing) {
+                    needed.push(missing.clone());
+                }
+            }
+            if needed.len() == self.missing_types.len() {
+                break;
+            }
+        }
+        // In the plan's order.
+        self.missing_types
+            .iter()
+            .filter(|m| needed.contains(m))
+            .cloned()
+            .collect()
+    }
+
+    /// The rows of stale links and customers kept local only, by SMSTurbo code.
+    pub fn held_row(&self, locals: &[Customer], code: &str) -> Option<Held<'_>> {
+        let key = code_key(code);
+        self.stale
+            .iter()
+            .find(|r| code_key(locals[r.local].code()) == key)
+            .map(Held::Stale)
+            .or_else(|| {
+                self.kept_local
+                    .iter()
+                    .find(|r| code_key(locals[r.local].code()) == key)
+                    .map(Held::Kept)
+            })
     }
 
     /// SMSTurbo codes of the export candidates that can be checked (no problems) and look like
@@ -259,6 +466,8 @@ impl Plan {
         let mut seen = HashSet::new();
         self.exports
             .iter()
+            .chain(self.stale.iter().map(|r| &r.again))
+            .chain(self.kept_local.iter().map(|r| &r.again))
             // A name QuickBooks cannot store (too long, not Latin-1) cannot be asked about
             // either: the row already has its problem.
             .filter(|e| !e.problems.iter().any(|p| matches!(p, Problem::Value(_))))
@@ -270,7 +479,12 @@ impl Plan {
 
     /// Flags export candidates whose name another QuickBooks name list holds.
     pub fn mark_taken(&mut self, taken: &TakenNames) {
-        for row in &mut self.exports {
+        let held = self
+            .stale
+            .iter_mut()
+            .map(|r| &mut r.again)
+            .chain(self.kept_local.iter_mut().map(|r| &mut r.again));
+        for row in self.exports.iter_mut().chain(held) {
             row.problems
                 .retain(|p| !matches!(p, Problem::NameTaken { .. }));
             if let Some((list, name)) = row.add.data.get(Field::Name).and_then(|n| taken.get(n)) {
@@ -291,6 +505,7 @@ fn export_rows(
     summary: &mut MatchingSummary,
 ) -> Vec<ExportRow> {
     let statuses = &input.config.export.statuses;
+    let moved = MovedCustomers::of(input, m);
     let mut rows: Vec<ExportRow> = Vec::new();
     let mut push = |local: LocalIx, review: Option<Problem>, summary: &mut MatchingSummary| {
         let customer = &input.locals[local];
@@ -298,22 +513,10 @@ fn export_rows(
             summary.hidden_by_status += 1;
             return;
         }
-        let add = customer_add_for(customer, input.config);
-        let mut problems = problems::for_add(&add);
-        if let Some(t) = customer.data.get(Field::CustomerType)
-            && !contains_name(input.customer_types, t)
-        {
-            problems.push(Problem::UnknownCustomerType(t.to_string()));
-        }
-        if let Some(p) = review {
-            problems.push(p);
-        }
-        rows.push(ExportRow {
-            local,
-            add,
-            problems,
-            likely: Vec::new(),
-        });
+        let mut row = export_row(input, local);
+        row.problems.extend(review);
+        row.problems.extend(moved.look_alike(customer));
+        rows.push(row);
     };
     for &l in &m.local_only {
         push(l, None, summary);
@@ -398,6 +601,129 @@ impl<'scope, T: Send + 'scope, F: FnOnce() -> T + Send + 'scope> Task<'scope, T,
     }
 }
 
+/// The QuickBooks customers a user made jobs of while they were linked (stale links' records),
+/// by name and by account number. Another SMSTurbo customer with the same name or code may be
+/// the same customer: adding it would make the top-level twin of the job that a stale link's
+/// own customer is kept from making.
+struct MovedCustomers<'a> {
+    /// Name or account number → (the job as QuickBooks names it, the stale link's code).
+    by_key: FxHashMap<CiKey<'a>, (String, &'a str)>,
+}
+
+impl<'a> MovedCustomers<'a> {
+    fn of(input: &PlanInput<'a>, m: &Matching) -> Self {
+        let mut by_key = FxHashMap::default();
+        for s in &m.stale_links {
+            let Some(q) = s.job else { continue };
+            let job: &'a CustomerRet = &input.qb[q];
+            let name = job.data.get(Field::Name).unwrap_or("");
+            let shown = match job.parent.as_ref().and_then(|p| p.full_name.as_deref()) {
+                Some(parent) => format!("{parent}:{name}"),
+                None => name.to_string(),
+            };
+            let code = input.locals[s.local].code();
+            for value in [
+                job.data.get(Field::Name),
+                job.data.get(Field::AccountNumber),
+            ] {
+                if let Some(k) = value.and_then(CiKey::new) {
+                    by_key.entry(k).or_insert_with(|| (shown.clone(), code));
+                }
+            }
+        }
+        MovedCustomers { by_key }
+    }
+
+    /// The problem of exporting `customer` when it looks like a moved customer (its own stale
+    /// link excepted: that customer is not an export candidate).
+    fn look_alike(&self, customer: &Customer) -> Option<Problem> {
+        if self.by_key.is_empty() {
+            return None;
+        }
+        [customer.name(), customer.name_for_qb(), customer.code()]
+            .into_iter()
+            .filter_map(CiKey::new)
+            .find_map(|k| self.by_key.get(&k))
+            .map(|(job, code)| Problem::LikeMovedCustomer {
+                job: job.clone(),
+                code: code.to_string(),
+            })
+    }
+}
+
+/// What adding `local` to QuickBooks would send, and what stops it: values QuickBooks would
+/// refuse, a Customer Type of its own that QuickBooks lacks (a missing export default is the
+/// run's question, not the row's).
+fn export_row(input: &PlanInput<'_>, local: LocalIx) -> ExportRow {
+    let customer = &input.locals[local];
+    let add = customer_add_for(customer, input.config);
+    let mut problems = problems::for_add(&add);
+    let default = input.config.export.customer_type.as_deref();
+    if let Some(t) = add.data.get(Field::CustomerType)
+        && default.is_none_or(|d| name_key(d) != name_key(t))
+        && !contains_name(input.customer_types, t)
+    {
+        problems.push(Problem::UnknownCustomerType(t.to_string()));
+    }
+    ExportRow {
+        local,
+        add,
+        problems,
+        likely: Vec::new(),
+    }
+}
+
+/// The rows of the customers matching took out: stale links (with why, in plain words) and
+/// those kept local only, each with what adding it to QuickBooks (again) would send. Adding
+/// one whose name a top-level QuickBooks customer holds would be refused (3100): said at once.
+fn held_rows(input: &PlanInput<'_>, m: &Matching) -> (Vec<StaleRow>, Vec<KeptRow>) {
+    if m.stale_links.is_empty() && m.kept_local.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let top_level: FxHashMap<CiKey<'_>, &CustomerRet> = input
+        .qb
+        .iter()
+        .filter(|c| !c.is_job())
+        .filter_map(|c| Some((c.data.get(Field::Name).and_then(CiKey::new)?, c)))
+        .collect();
+    let again = |local: LocalIx| {
+        let mut row = export_row(input, local);
+        if let Some(holder) = row
+            .add
+            .data
+            .get(Field::Name)
+            .and_then(CiKey::new)
+            .and_then(|k| top_level.get(&k))
+        {
+            row.problems.push(Problem::CustomerNamed {
+                name: holder.data.get(Field::Name).unwrap_or("").to_string(),
+            });
+        }
+        row
+    };
+    let stale = m
+        .stale_links
+        .iter()
+        .map(|s| StaleRow {
+            local: s.local,
+            list_id: s.list_id.clone(),
+            reason: StaleReason::of(&s.list_id, s.job.map(|q| &input.qb[q]), input.deletions),
+            candidates: s.candidates.clone(),
+            again: again(s.local),
+        })
+        .collect();
+    let kept = m
+        .kept_local
+        .iter()
+        .map(|k| KeptRow {
+            local: k.local,
+            candidates: k.candidates.clone(),
+            again: again(k.local),
+        })
+        .collect();
+    (stale, kept)
+}
+
 /// Import candidates: unmatched top-level QuickBooks customers of the included types, plus the
 /// ones in review (listed, not importable).
 fn import_rows(
@@ -455,15 +781,21 @@ fn import_rows(
     rows
 }
 
-/// The not-in-sync pairs worth listing, how many pairs are exact matches, and how many differing
-/// pairs the type filter hides.
+/// The not-in-sync pairs worth listing, how many pairs are exact matches, how many differing
+/// pairs the type filter hides, and the notices about pairs.
 fn pair_rows(
     input: &PlanInput<'_>,
     matched: &[Pair],
     filter: &TypeFilter,
-) -> (Vec<PairRow>, usize, usize) {
-    let (mut rows, mut exact, mut hidden) = (Vec::new(), 0, 0);
+) -> (Vec<PairRow>, usize, usize, Vec<Notice>) {
+    let (mut rows, mut exact, mut hidden, mut notices) = (Vec::new(), 0, 0, Vec::new());
     for pair in matched {
+        if code_differs(&input.locals[pair.local], &input.qb[pair.qb]) {
+            notices.push(Notice::CodeDiffers {
+                local: pair.local,
+                qb: pair.qb,
+            });
+        }
         match pair_row(input, pair) {
             None => exact += 1,
             Some(_) if !filter.includes(&input.qb[pair.qb]) => hidden += 1,
@@ -471,7 +803,20 @@ fn pair_rows(
             Some(_) => {}
         }
     }
-    (rows, exact, hidden)
+    (rows, exact, hidden, notices)
+}
+
+/// QuickBooks has an account number, and it is not the SMSTurbo code. (Without one is common,
+/// and nothing custsync may fix: it never modifies QuickBooks customers.)
+fn code_differs(local: &Customer, qb: &CustomerRet) -> bool {
+    !CustomerData::same_value(
+        Field::AccountNumber,
+        local.data.get(Field::AccountNumber),
+        qb.data.get(Field::AccountNumber),
+    ) && qb
+        .data
+        .get(Field::AccountNumber)
+        .is_some_and(|v| !v.trim().is_empty())
 }
 
 /// The differences of a matched pair, or `None` for an exact match.
@@ -483,12 +828,10 @@ fn pair_row(input: &PlanInput<'_>, pair: &Pair) -> Option<PairRow> {
     let diffs: Vec<FieldDiff> = local
         .qb_data()
         .differing_fields(&qb.data)
-        // The code is SMSTurbo's key. A QuickBooks customer without an account number is common
-        // and nothing custsync may fix (it never modifies QuickBooks customers), so only a
-        // *different* account number counts as a difference.
-        .filter(|&f| {
-            f != Field::AccountNumber || qb.data.get(f).is_some_and(|v| !v.trim().is_empty())
-        })
+        // The code is SMSTurbo's key and custsync never modifies QuickBooks: no Replace Option
+        // and no run can make them agree, so a different account number is a notice on the
+        // pair ([`Notice::CodeDiffers`]), not a difference that would list it for ever.
+        .filter(|&f| f != Field::AccountNumber)
         .map(|field| FieldDiff {
             field,
             applies: ReplaceGroup::of(field).is_some_and(|g| groups.contains(&g)),
@@ -527,11 +870,18 @@ fn status_diff(local: CustomerStatus, qb_active: bool, applies: bool) -> Option<
 }
 
 /// The CustomerAdd custsync would send for `customer`: its mapped fields, its QuickBooks name,
-/// its status, and the export defaults (a customer's own type wins over the default type).
+/// its status, and the export defaults (the default Customer Type on every exported customer,
+/// or only on those without one, as SetUp says).
 pub fn customer_add_for(customer: &Customer, config: &Config) -> CustomerAdd {
     let mut data = customer.qb_data().into_owned();
-    if data.get(Field::CustomerType).is_none()
-        && let Some(t) = config.export.customer_type.as_deref()
+    if let Some(t) = config
+        .export
+        .customer_type
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        && (config.export.default_type_for == DefaultTypeFor::Every
+            || data.get(Field::CustomerType).is_none())
     {
         data.set(Field::CustomerType, t);
     }
@@ -774,6 +1124,8 @@ mod tests {
                 customer_types: &self.types,
                 job_types: &[],
                 mode,
+                kept_local: &[],
+                deletions: &Deletions::NotAsked,
             });
             plan.mark_taken(&self.taken);
             plan
@@ -841,23 +1193,24 @@ mod tests {
     }
 
     #[test]
-    fn a_different_account_number_is_a_difference_and_hold_is_active() {
+    fn a_different_account_number_is_a_notice_not_a_difference_and_hold_is_active() {
         let mut f = Fixture::new();
         f.qb[0].data.set(Field::AccountNumber, "X-4");
         let p = f.plan(Mode::NotExactMatch);
-        let exact = p
-            .pairs
-            .iter()
-            .find(|r| f.locals[r.local].code() == "C4")
-            .unwrap();
-        assert_eq!(
-            exact.diffs,
-            vec![FieldDiff {
-                field: Field::AccountNumber,
-                applies: false
-            }]
+        assert!(
+            p.pairs.iter().all(|r| f.locals[r.local].code() != "C4"),
+            "no Replace Option can change it: not a row"
         );
-        assert!(exact.status.is_none(), "Hold is active in QuickBooks terms");
+        assert_eq!(p.matching.exact, 1, "Hold is active in QuickBooks terms");
+        let c4 = f.locals.iter().position(|c| c.code() == "C4").unwrap();
+        assert!(
+            p.notices
+                .iter()
+                .any(|n| matches!(n, Notice::CodeDiffers { local, .. } if local.get() == c4))
+        );
+        // Missing in QuickBooks is no notice.
+        f.qb[0].data.clear(Field::AccountNumber);
+        assert!(f.plan(Mode::NotExactMatch).notices.is_empty());
     }
 
     #[test]
@@ -890,8 +1243,8 @@ mod tests {
         let alpha = &p.exports[0].add;
         assert_eq!(
             alpha.data.get(Field::CustomerType),
-            Some("Wholesale"),
-            "own type wins"
+            Some("Retail"),
+            "the seed: every exported customer gets the default"
         );
         assert_eq!(
             p.exports[1].add.data.get(Field::CustomerType),
@@ -903,6 +1256,50 @@ mod tests {
             p.missing_types,
             vec![MissingType::JobType("Install".into())]
         );
+
+        // Only those without a type of their own: Alpha keeps Wholesale.
+        f.config.export.default_type_for = DefaultTypeFor::WithoutType;
+        let p = f.plan(Mode::MissingOnly);
+        assert_eq!(
+            p.exports[0].add.data.get(Field::CustomerType),
+            Some("Wholesale"),
+            "own type wins"
+        );
+        assert_eq!(
+            p.exports[1].add.data.get(Field::CustomerType),
+            Some("Retail")
+        );
+    }
+
+    #[test]
+    fn a_missing_default_is_asked_about_only_when_a_checked_customer_carries_it() {
+        let mut f = Fixture::new();
+        f.config.export.customer_type = Some("Direct".into());
+        f.config.export.default_type_for = DefaultTypeFor::WithoutType;
+        f.locals[0].data.set(Field::CustomerType, "Wholesale");
+        let p = f.plan(Mode::MissingOnly);
+        assert_eq!(
+            p.missing_types,
+            vec![MissingType::CustomerType("Direct".into())]
+        );
+        let (alpha, beta) = (&p.exports[0].add, &p.exports[1].add);
+        assert!(
+            p.missing_types_for([alpha]).is_empty(),
+            "Alpha keeps its own"
+        );
+        assert_eq!(
+            p.missing_types_for([alpha, beta]),
+            vec![MissingType::CustomerType("Direct".into())]
+        );
+        // A type of the customer's own that QuickBooks lacks is the row's problem; the missing
+        // default is not.
+        f.locals[0].data.set(Field::CustomerType, "Nowhere");
+        let p = f.plan(Mode::MissingOnly);
+        assert_eq!(
+            p.exports[0].problems,
+            vec![Problem::UnknownCustomerType("Nowhere".into())]
+        );
+        assert!(p.exports[1].problems.is_empty());
     }
 
     #[test]

@@ -24,6 +24,13 @@ pub enum Problem {
         by: MatchedBy,
         candidates: Vec<String>,
     },
+    /// A top-level QuickBooks customer already has the name: adding would be refused (3100).
+    /// (Said of a stale link's or a kept customer's addition: the other rows match by name.)
+    CustomerNamed { name: String },
+    /// QuickBooks has a job with this customer's name or code that another SMSTurbo customer
+    /// was linked to before a QuickBooks user made it a job: it may be the same customer, and
+    /// adding this one would put it in QuickBooks twice.
+    LikeMovedCustomer { job: String, code: String },
     /// The customer's own Customer Type does not exist in the company (QuickBooks: 3140).
     UnknownCustomerType(String),
     /// A value coming from QuickBooks is longer than SMSTurbo keeps (the field table's limits,
@@ -55,6 +62,18 @@ impl fmt::Display for Problem {
                 "needs review: {} could be this customer ({}) — make the codes or names tell them apart",
                 candidates.join("; "),
                 by.describe()
+            ),
+            Problem::CustomerNamed { name } => write!(
+                f,
+                "QuickBooks already has a customer named '{name}' — link to it instead, or give \
+                 this customer a different QuickBooks name"
+            ),
+            Problem::LikeMovedCustomer { job, code } => write!(
+                f,
+                "QuickBooks has the job '{job}', which was SMSTurbo customer {code}'s customer \
+                 before a QuickBooks user made it a job; if this is the same customer, adding it \
+                 would put it in QuickBooks twice — decide {code}'s row first, or give this \
+                 customer a name and code of its own"
             ),
             Problem::UnknownCustomerType(t) => write!(
                 f,

@@ -24,7 +24,9 @@ use crate::qbxml::status::codes;
 use crate::qbxml::{
     CustomerQuery, Field, ListFilter, OnError, RequestBody, ResponseBody, ResponseDoc, Selection,
 };
-use crate::store::{Batch, BatchState, ItemOutcome, NewRun, RunMode, RunOutcome, Store, StoreRead};
+use crate::store::{
+    Batch, BatchState, ItemOutcome, NewEntry, NewRun, RunMode, RunOutcome, Store, StoreRead,
+};
 
 use super::engine::CompanyInfo;
 use super::fault;
@@ -74,7 +76,21 @@ pub(super) fn settle_all(
             Ok(o) => o,
             Err(e) => {
                 // QuickBooks could not be asked: the batch stays unsettled and nothing new may go.
-                store.finish_run(run, RunOutcome::NothingDone)?;
+                // The journal says why, and what the batches settled before it did.
+                let outcome = if report.added + report.failed + report.not_applied > 0 {
+                    RunOutcome::Partial
+                } else {
+                    RunOutcome::NothingDone
+                };
+                let why = format!(
+                    "could not ask QuickBooks about batch {}: {}",
+                    batch.id,
+                    e.explanation().what_happened
+                );
+                store.transaction(|tx| {
+                    tx.journal(run, &NewEntry::stopped(&why))?;
+                    tx.finish_run(run, outcome)
+                })?;
                 return Err(e);
             }
         };

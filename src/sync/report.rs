@@ -16,11 +16,18 @@ pub struct Selection {
     pub exports: Vec<String>,
     pub imports: Vec<String>,
     pub pairs: Vec<String>,
+    /// Codes of customers to add to QuickBooks although their link is stale (QuickBooks'
+    /// customer is gone or a job) or they are kept local only: the operator's explicit
+    /// choice, after being told it may make a duplicate. Never part of "all".
+    pub export_anyway: Vec<String>,
 }
 
 impl Selection {
     pub fn is_empty(&self) -> bool {
-        self.exports.is_empty() && self.imports.is_empty() && self.pairs.is_empty()
+        self.exports.is_empty()
+            && self.imports.is_empty()
+            && self.pairs.is_empty()
+            && self.export_anyway.is_empty()
     }
 }
 
@@ -111,6 +118,8 @@ pub struct RunReport {
     pub run: Option<RunId>,
     /// Customers added to QuickBooks.
     pub added: usize,
+    /// Their codes, in the order QuickBooks added them.
+    pub added_codes: Vec<String>,
     /// Customers imported into SMSTurbo.
     pub imported: usize,
     /// SMSTurbo customers updated from QuickBooks, and how many values changed.
@@ -130,17 +139,55 @@ pub struct RunReport {
 
 impl RunReport {
     pub fn outcome(&self) -> RunOutcome {
-        let did_something = self.added + self.imported + self.updated + self.linked > 0;
         if self.cancelled {
             RunOutcome::Cancelled
         } else if self.failures.is_empty() && self.in_doubt == 0 {
             RunOutcome::Done
-        } else if did_something {
+        } else if self.did_something() {
             RunOutcome::Partial
         } else {
             RunOutcome::NothingDone
         }
     }
+
+    /// Whether the run changed anything, in QuickBooks or in SMSTurbo.
+    pub fn did_something(&self) -> bool {
+        self.added + self.imported + self.updated + self.linked + self.types_added.len() > 0
+    }
+
+    /// What the run did, in words: "1 customer added to QuickBooks (NEW901)", "2 imported into
+    /// SMSTurbo"… (at most ten codes are named).
+    pub fn done_words(&self) -> Vec<String> {
+        const NAMED: usize = 10;
+        let mut out = Vec::new();
+        if self.added > 0 {
+            let mut codes = self.added_codes[..self.added_codes.len().min(NAMED)].join(", ");
+            if self.added_codes.len() > NAMED {
+                codes.push_str(&format!(" and {} more", self.added_codes.len() - NAMED));
+            }
+            out.push(format!(
+                "{} added to QuickBooks ({codes})",
+                count(self.added, "customer", "customers")
+            ));
+        }
+        for t in &self.types_added {
+            out.push(format!("{t} added to QuickBooks"));
+        }
+        for (n, what) in [
+            (self.imported, "imported into SMSTurbo"),
+            (self.updated, "updated in SMSTurbo"),
+            (self.linked, "linked"),
+        ] {
+            if n > 0 {
+                out.push(format!("{} {what}", count(n, "customer", "customers")));
+            }
+        }
+        out
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// Why the sync core could not do what was asked. Each says what to do next through
@@ -163,6 +210,13 @@ pub enum SyncError {
         if .0.len() == 1 { "it" } else { "them" }
     )]
     MissingTypes(Vec<MissingType>),
+    /// The run stopped part-way, after it had changed something (`report` says what; the
+    /// journal has it, and why it stopped).
+    #[error("{cause} (before it stopped, the run had: {})", .report.done_words().join("; "))]
+    Stopped {
+        report: Box<RunReport>,
+        cause: Box<SyncError>,
+    },
 }
 
 /// Why one selected key was refused.
@@ -207,6 +261,29 @@ pub enum Refused {
         code: String,
         like: String,
     },
+    #[error(
+        "{code} is neither linked to a QuickBooks customer that is gone or now a job, nor kept \
+         local only: --export-anyway is only for those"
+    )]
+    NotHeld { code: String },
+}
+
+/// A cause's next step, without what is no longer true once the run had done something.
+fn fix_first(next_step: &str) -> String {
+    let step = next_step
+        .trim_start_matches("Nothing was half-done.")
+        .trim_start_matches("Nothing was changed.")
+        .trim();
+    let step = step
+        .strip_suffix("then synchronize again.")
+        .or_else(|| step.strip_suffix("and synchronize again."))
+        .unwrap_or(step)
+        .trim_end_matches([',', ' ']);
+    if step.is_empty() {
+        "Fix what the message says.".to_string()
+    } else {
+        format!("{step}.")
+    }
 }
 
 fn lines(refused: &[Refused]) -> String {
@@ -264,6 +341,31 @@ impl SyncError {
                 self.to_string(),
                 "Agree to add them, or change the export defaults in SetUp.",
             ),
+            SyncError::Stopped { report, cause } => {
+                let why = cause.explanation();
+                Explanation::new(
+                    why.code.clone(),
+                    "The synchronization stopped part-way",
+                    format!(
+                        "{}{} Before it stopped, this run had: {}.",
+                        why.what_happened,
+                        if why.what_happened.ends_with(['.', '!', '?']) {
+                            ""
+                        } else {
+                            "."
+                        },
+                        report.done_words().join("; ")
+                    ),
+                    format!(
+                        "What was done stays done and is in the journal{}. {} Then synchronize \
+                         again: only what is left is offered.",
+                        report
+                            .run
+                            .map_or_else(String::new, |r| format!(" (run {r})")),
+                        fix_first(&why.next_step)
+                    ),
+                )
+            }
         }
     }
 }

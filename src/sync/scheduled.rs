@@ -25,8 +25,14 @@
 //! Connector's status line still say it every time).
 //!
 //! Nobody is there to agree to add the export default Customer Type / Job Type, so when
-//! QuickBooks lacks them no customer is exported (each is journaled with the reason); imports and
-//! replacements still go ahead.
+//! QuickBooks lacks them no customer that would carry one is exported (each is journaled with
+//! the reason); imports and replacements still go ahead.
+//!
+//! Nobody is there to choose for a stale link either (QuickBooks' customer deleted, merged away
+//! or made a job): its customer is never exported, imported or relinked by a scheduled run. Each
+//! is listed with its reason, and journaled like a candidate left out, until the operator
+//! chooses (at the screen, or `custsync link` / `unlink` / `sync --export-anyway`). Customers
+//! the operator keeps local only are simply not offered.
 //!
 //! It is the sync core's policy for unattended runs, plugged into the Web Connector service
 //! through its `ScheduledWork` seam, so the protocol layer never depends on the sync core.
@@ -82,6 +88,8 @@ pub struct ScheduledReport {
     pub run: Option<RunReport>,
     pub skipped_exports: Vec<Skipped>,
     pub skipped_imports: Vec<Skipped>,
+    /// Linked customers QuickBooks changed underneath, left for the operator (key: the code).
+    pub stale: Vec<Skipped>,
 }
 
 impl ScheduledReport {
@@ -114,6 +122,10 @@ impl ScheduledReport {
             (
                 likely(&self.skipped_exports) + likely(&self.skipped_imports),
                 "left for you: they look like a customer the other side has",
+            ),
+            (
+                self.stale.len(),
+                "linked customer(s) QuickBooks changed underneath, left for you to decide",
             ),
             (in_doubt, "with an unknown outcome"),
         ] {
@@ -203,10 +215,12 @@ impl ScheduledSync {
         let choice = choose(schedule, planned.snapshot(), planned.plan());
         report.skipped_exports = choice.skipped_exports;
         report.skipped_imports = choice.skipped_imports;
+        report.stale = stale_rows(planned.snapshot(), planned.plan());
         let left_out: Vec<Skipped> = report
             .skipped_exports
             .iter()
             .chain(&report.skipped_imports)
+            .chain(&report.stale)
             .cloned()
             .collect();
         let newly_skipped = {
@@ -231,7 +245,7 @@ impl ScheduledSync {
                 &mut store,
                 id,
                 &run,
-                &report.skipped_exports,
+                &[&report.skipped_exports[..], &report.stale[..]].concat(),
                 &report.skipped_imports,
             )?;
         }
@@ -309,8 +323,9 @@ pub struct Candidates {
 }
 
 impl Candidates {
-    /// The export candidates. `blocked`: a reason that keeps out even those without problems.
-    pub fn exports(plan: &Plan, snapshot: &Snapshot, blocked: Option<&str>) -> Self {
+    /// The export candidates. `unattended`: nobody can agree to add an export default type
+    /// QuickBooks lacks, so a candidate that would carry one is left out too.
+    pub fn exports(plan: &Plan, snapshot: &Snapshot, unattended: bool) -> Self {
         let rows = plan.exports.iter().map(|r| {
             let c = &snapshot.locals[r.local];
             let likely = r.likely.first().map(|d| {
@@ -323,9 +338,27 @@ impl Candidates {
                     c.code()
                 )
             });
-            (c.code().to_string(), c.name(), &r.problems[..], likely)
+            let missing = if unattended {
+                plan.missing_types_for([&r.add])
+            } else {
+                Vec::new()
+            };
+            let blocked = (!missing.is_empty()).then(|| {
+                format!(
+                    "{}. Scheduled runs never add types: add them in QuickBooks, or synchronize \
+                     once from custsync and agree there",
+                    SyncError::MissingTypes(missing)
+                )
+            });
+            (
+                c.code().to_string(),
+                c.name(),
+                &r.problems[..],
+                likely,
+                blocked,
+            )
         });
-        Self::split(rows, blocked)
+        Self::split(rows)
     }
 
     pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
@@ -340,26 +373,21 @@ impl Candidates {
                     r.customer.name()
                 )
             });
-            (list_id, r.customer.name(), &r.problems[..], likely)
+            (list_id, r.customer.name(), &r.problems[..], likely, None)
         });
-        Self::split(rows, None)
+        Self::split(rows)
     }
 
-    /// Rows as (key, name, problems, what it looks like), chosen or left out with the first
-    /// reason that keeps them out.
-    fn split<'p>(
-        rows: impl Iterator<Item = (String, &'p str, &'p [Problem], Option<String>)>,
-        blocked: Option<&str>,
-    ) -> Self {
+    /// Rows as (key, name, problems, what it looks like, another reason that keeps it out),
+    /// chosen or left out with the first reason that keeps them out.
+    fn split<'p>(rows: impl Iterator<Item = CandidateRow<'p>>) -> Self {
         let mut out = Candidates::default();
-        for (key, name, problems, likely) in rows {
-            let reason_is_likely = likely.is_some();
+        for (key, name, problems, likely, blocked) in rows {
+            let reason_is_likely = problems.is_empty() && likely.is_some();
             let reason = if !problems.is_empty() {
                 Some(problems::joined(problems))
-            } else if likely.is_some() {
-                likely
             } else {
-                blocked.map(str::to_string)
+                likely.or(blocked)
             };
             match reason {
                 None => out.chosen.push(key),
@@ -367,7 +395,7 @@ impl Candidates {
                     key,
                     name: name.to_string(),
                     reason,
-                    likely: problems.is_empty() && reason_is_likely,
+                    likely: reason_is_likely,
                 }),
             }
         }
@@ -375,18 +403,41 @@ impl Candidates {
     }
 }
 
+/// A candidate as [`Candidates::split`] weighs it: key, name, problems, what it looks like,
+/// another reason that keeps it out.
+type CandidateRow<'p> = (
+    String,
+    &'p str,
+    &'p [Problem],
+    Option<String>,
+    Option<String>,
+);
+
+/// The stale links, each with what happened in plain words and the ways out.
+fn stale_rows(snapshot: &Snapshot, plan: &Plan) -> Vec<Skipped> {
+    plan.stale
+        .iter()
+        .map(|r| {
+            let c = &snapshot.locals[r.local];
+            Skipped {
+                key: c.code().to_string(),
+                name: c.name().to_string(),
+                reason: format!(
+                    "{}. A scheduled run never adds, imports or relinks it: choose at custsync's \
+                     Synchronize screen, or with custsync link / unlink / sync --export-anyway",
+                    r.describe(&snapshot.qb)
+                ),
+                likely: false,
+            }
+        })
+        .collect()
+}
+
 fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice {
     // Adding the export default types is the operator's decision; unattended, nothing that would
     // need them is sent.
-    let types_missing = (!plan.missing_types.is_empty()).then(|| {
-        format!(
-            "{}. Scheduled runs never add types: add them in QuickBooks, or synchronize once \
-             from custsync and agree there",
-            SyncError::MissingTypes(plan.missing_types.clone())
-        )
-    });
     let exports = if schedule.export_missing {
-        Candidates::exports(plan, snapshot, types_missing.as_deref())
+        Candidates::exports(plan, snapshot, true)
     } else {
         Candidates::default()
     };
@@ -407,6 +458,7 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
         exports: exports.chosen,
         imports: imports.chosen,
         pairs,
+        ..Selection::default()
     };
     let unlinked = plan.matched.iter().any(|p| p.by != MatchedBy::Link);
     Choice {
@@ -417,9 +469,9 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
     }
 }
 
-/// Records the candidates the run left out as failures of the run, so History shows them, and
-/// lowers the run's outcome accordingly. An import is journaled under its QuickBooks name (it
-/// has no SMSTurbo code yet), with its ListID.
+/// Records the candidates the run left out (stale links among the exports) as failures of the
+/// run, so History shows them, and lowers the run's outcome accordingly. An import is journaled
+/// under its QuickBooks name (it has no SMSTurbo code yet), with its ListID.
 fn journal_skipped(
     store: &mut Store,
     run: crate::store::RunId,

@@ -22,14 +22,15 @@ use crate::store::{
     Customer, CustomerError, EntryKind, Run, RunMode, RunOutcome, Store, StoreError, StoreRead,
     Workspace, os_user,
 };
+use crate::sync::relink;
 use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncError};
 
 use super::plan_view;
 use super::view::plural;
 use super::view::{
     CheckedRows, CompanyInfo, CustomerList, Explanation, Failure, HistoryEntry, HistoryId,
-    ProgressUpdate, RunId, RunPreview, RunReport, SandboxFix, SandboxHelp, SandboxStatus, SyncView,
-    WebConnectorWait,
+    ProgressUpdate, Resolution, RowId, RunId, RunPreview, RunReport, SandboxFix, SandboxHelp,
+    SandboxStatus, SyncView, WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -209,6 +210,18 @@ impl RealBackend {
                 plural(n(c.undone), "change", "changes")
             ),
             RunMode::CsvImport => format!("CSV import: {} customers", c.imported),
+            RunMode::Link => {
+                let parts: Vec<String> = [
+                    (c.linked, "linked"),
+                    (c.unlinked, "unlinked"),
+                    (c.local_only, "kept local / offered again"),
+                ]
+                .iter()
+                .filter(|(n, _)| *n > 0)
+                .map(|(n, what)| format!("{n} {what}"))
+                .collect();
+                parts.join(", ")
+            }
             _ => {
                 let parts: Vec<String> = [
                     (c.exported, "exported"),
@@ -238,7 +251,8 @@ impl RealBackend {
         }
         let undoable = !matches!(run.mode, RunMode::Undo | RunMode::Recovery)
             && run.undone_by.is_none()
-            && c.imported + c.replaced > 0;
+            && (c.imported + c.replaced > 0
+                || (run.mode == RunMode::Link && c.linked + c.unlinked + c.local_only > 0));
         let mut details = vec![format!(
             "Run {} ({}) by {}, {}",
             run.id,
@@ -269,6 +283,21 @@ impl RealBackend {
                 "customer linked to its QuickBooks customer",
                 "customers linked to their QuickBooks customer",
             ),
+            (
+                c.unlinked,
+                "customer unlinked from a QuickBooks customer",
+                "customers unlinked from a QuickBooks customer",
+            ),
+            (
+                c.local_only,
+                "customer kept in SMSTurbo only, or offered for export again",
+                "customers kept in SMSTurbo only, or offered for export again",
+            ),
+            (
+                c.lists_added,
+                "list entry added to QuickBooks",
+                "list entries added to QuickBooks",
+            ),
             (c.undone, "change undone", "changes undone"),
             (c.failed, "customer failed", "customers failed"),
         ] {
@@ -281,24 +310,32 @@ impl RealBackend {
                 "Its SMSTurbo changes were undone by run {by}; what went to QuickBooks stays there."
             ));
         }
-        if undoable {
+        if undoable && run.mode == RunMode::Link {
+            details.push(
+                "Undo puts the links back as they were, unless they were changed since.".into(),
+            );
+        } else if undoable {
             details.push(undo_would(n(c.imported), n(c.replaced)));
         }
-        if c.failed > 0
+        if (c.failed > 0 || c.stopped || c.lists_added > 0)
             && let Ok(entries) = self.store.run_entries(run.id)
         {
             details.extend(
                 entries
                     .iter()
-                    .filter(|e| e.kind == EntryKind::Failed)
-                    .take(HISTORY_FAILURES)
-                    .map(|e| {
-                        format!(
-                            "failed: {}: {}",
-                            e.code,
-                            e.status_message.as_deref().unwrap_or("no message")
-                        )
-                    }),
+                    .filter_map(|e| {
+                        let message = e.status_message.as_deref().unwrap_or("no message");
+                        match e.kind {
+                            EntryKind::Stopped => Some(format!("stopped: {message}")),
+                            EntryKind::ListAdded => Some(format!(
+                                "added to QuickBooks: {}",
+                                e.new.as_deref().unwrap_or("a list entry")
+                            )),
+                            EntryKind::Failed => Some(format!("failed: {}: {message}", e.code)),
+                            _ => None,
+                        }
+                    })
+                    .take(HISTORY_FAILURES),
             );
         }
         HistoryEntry {
@@ -398,6 +435,7 @@ fn mode_words(m: RunMode) -> &'static str {
         RunMode::Recovery => "settling an interrupted run",
         RunMode::CsvImport => "CSV import",
         RunMode::Undo => "undo",
+        RunMode::Link => "link or unlink by the operator",
     }
 }
 
@@ -460,6 +498,28 @@ fn internal(what: &str) -> Explanation {
         "Internal error",
         format!("custsync hit an internal error ({what}); nothing more was done."),
         "Synchronize again. If it happens again, please report it with the steps that led to it.",
+    )
+}
+
+/// One link of a customer in words: linked to `list_id` in `company`, or (`None`) kept in
+/// SMSTurbo only for it.
+pub(super) fn link_words(company: &str, list_id: Option<&str>) -> String {
+    match list_id {
+        Some(id) => format!("linked to QuickBooks ListID {id} in {company}"),
+        None => format!(
+            "kept in SMSTurbo only for {company}: not offered for export there (custsync link \
+             or sync --export-anyway changes that)"
+        ),
+    }
+}
+
+/// A link or unlink refused: nothing was changed.
+fn explain_link(e: &relink::LinkError) -> Explanation {
+    Explanation::new(
+        "Nothing was changed",
+        e.to_string(),
+        "Choose another way out for the row, or leave it as it is: custsync does nothing with \
+         it by itself.",
     )
 }
 
@@ -729,6 +789,17 @@ impl Backend for RealBackend {
         }
     }
 
+    fn customer_links(&mut self, code: &str) -> Result<Vec<String>, Explanation> {
+        let explain = |e: StoreError| explain_store(&e);
+        let links = self.store.links_of(code).map_err(explain)?;
+        let kept = self.store.local_only_of(code).map_err(explain)?;
+        Ok(links
+            .iter()
+            .map(|l| link_words(&l.company, Some(&l.list_id)))
+            .chain(kept.iter().map(|company| link_words(company, None)))
+            .collect())
+    }
+
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
         self.store
             .delete_customer(code)
@@ -846,6 +917,61 @@ impl Backend for RealBackend {
         Ok(view)
     }
 
+    fn resolve(
+        &mut self,
+        row: RowId,
+        how: &Resolution,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<(String, SyncView), Explanation> {
+        let Some(Engine::Planned(planned)) = self.engine.take() else {
+            return Err(not_connected());
+        };
+        let missing_only = planned.plan().mode == Mode::MissingOnly;
+        let code =
+            plan_view::held_code(planned.plan(), planned.snapshot(), row).map(str::to_string);
+        let company = planned.company().clone();
+        let mut engine = (*planned).unload();
+        let done = match (code, how) {
+            (None, _) => Err(stale_plan(row)),
+            (Some(code), Resolution::LinkTo(list_id)) => engine
+                .link_customer(&mut self.store, &code, list_id)
+                .map(|l| {
+                    format!(
+                        "Linked {} to QuickBooks' '{}'{}.",
+                        l.code,
+                        l.name,
+                        l.run
+                            .map_or_else(String::new, |r| format!(" (run {r} in History)"))
+                    )
+                })
+                .map_err(|e| explain_link(&e)),
+            (Some(code), Resolution::KeepLocal | Resolution::OfferAgain) => {
+                let keep = *how == Resolution::KeepLocal;
+                relink::unlink(&mut self.store, Some(&company), &code, keep)
+                    .map(|u| {
+                        if keep {
+                            format!(
+                                "{} is unlinked and kept in SMSTurbo only: it is not offered \
+                                 for export to this company again (run {} in History).",
+                                u.code, u.run
+                            )
+                        } else {
+                            format!(
+                                "{} is offered for export to this company again (run {} in \
+                                 History).",
+                                u.code, u.run
+                            )
+                        }
+                    })
+                    .map_err(|e| explain_link(&e))
+            }
+        };
+        // Compare again either way: the panes must be the back end's plan.
+        self.engine = Some(Engine::Connected(Box::new(engine)));
+        let view = self.plan(missing_only, progress)?;
+        done.map(|message| (message, view))
+    }
+
     fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation> {
         let planned = self.planned()?;
         plan_view::preview(planned.plan(), planned.snapshot(), &selection.rows).map_err(stale_plan)
@@ -936,6 +1062,9 @@ impl Backend for RealBackend {
             plural(r.removed.len(), "imported customer", "imported customers"),
             plural(r.restored.len(), "value", "values")
         );
+        for line in &r.links {
+            message.push_str(&format!(" {line}."));
+        }
         if !r.kept.is_empty() {
             message.push_str(&format!(
                 " Kept {} changed since (History shows which).",

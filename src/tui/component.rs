@@ -12,7 +12,7 @@ use ratatui::layout::Rect;
 use super::action::Msg;
 use super::keymap::Context;
 use super::theme::Theme;
-use super::view::{CheckedRows, HistoryId, PickFor, QbState, SandboxFix};
+use super::view::{CheckedRows, HistoryId, PickFor, QbState, Resolution, RowId, SandboxFix};
 use super::worker::{Command, Event, Task};
 use crate::config::Config;
 
@@ -50,6 +50,19 @@ pub enum Intent {
     PanesRefreshed(Vec<(String, QbState)>),
     /// The run's report was read: the synchronize flow is over.
     CloseReport,
+    /// A way out chosen for a row QuickBooks changed underneath: done at once, then compared
+    /// again.
+    Resolve {
+        row: RowId,
+        how: Resolution,
+    },
+    /// "Add to QuickBooks again…" was chosen: ask, naming the risk.
+    AddAgain {
+        row: RowId,
+        risk: String,
+    },
+    /// The operator confirmed adding the row again: it may be checked now.
+    AddAgainConfirmed(RowId),
     DeleteCustomer(String),
     /// A customer form saved (the screen below it may want to look again).
     CustomerSaved,

@@ -5,6 +5,13 @@
 //! worded by the same catalog. What it imitates itself is QuickBooks' side: a sandbox company
 //! with its Integrated Applications state, batches with progress and cancel, a journal with undo.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -16,17 +23,20 @@ use crate::qb::connect::ConnectError;
 use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
 use crate::qb::sandbox::Grant;
-use crate::qbxml::{CustomerRet, Field, NameList};
+use crate::qbxml::{CustomerRet, Field, ListDeletedRet, NameList};
 use crate::store::list_names::QbListNames;
 use crate::store::{Customer, CustomerStatus, StoreError};
+use crate::sync::matching::LinkRef;
 use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
+use crate::sync::stale::Deletions;
 use crate::sync::{self, Phase, Snapshot};
 
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
 use super::view::{
     CheckedRows, CompanyInfo, CustomerList, Explanation, HistoryEntry, HistoryId, ProgressUpdate,
-    RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView, WebConnectorWait,
+    Resolution, RowId, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView,
+    WebConnectorWait,
 };
 use super::worker::{Backend, CancelFlag, FieldError, SaveError};
 
@@ -59,6 +69,12 @@ pub struct FakeState {
     pub qwc_written: Option<PathBuf>,
     /// Whether a Web Connector password was set (the fake keeps no password).
     pub password_set: bool,
+    /// Stored links (code, ListID); a ListID the company lacks makes a stale link.
+    pub links: Vec<(String, String)>,
+    /// ListIDs QuickBooks deleted (or merged away), with the day.
+    pub deleted_list_ids: Vec<(String, String)>,
+    /// Codes kept in SMSTurbo only for this company.
+    pub kept_local: Vec<String>,
     /// Whether QuickBooks' list names were read (at a connection).
     pub lists_read: bool,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
@@ -328,6 +344,9 @@ impl FakeState {
             batch_delay: Duration::ZERO,
             qwc_written: None,
             password_set: false,
+            links: Vec::new(),
+            deleted_list_ids: Vec::new(),
+            kept_local: Vec::new(),
             lists_read: false,
             plan: None,
             undo: HashMap::new(),
@@ -358,14 +377,36 @@ impl FakeState {
         for (name, list) in &self.other_names {
             taken.insert(*list, name);
         }
+        let links: Vec<LinkRef<'_>> = self
+            .links
+            .iter()
+            .map(|(code, list_id)| LinkRef { code, list_id })
+            .collect();
+        let kept_local: Vec<&str> = self.kept_local.iter().map(String::as_str).collect();
+        let deletions = if self.deleted_list_ids.is_empty() {
+            Deletions::NotAsked
+        } else {
+            Deletions::Known(
+                self.deleted_list_ids
+                    .iter()
+                    .map(|(list_id, day)| ListDeletedRet {
+                        list_id: list_id.clone(),
+                        time_deleted: Some(format!("{day}T09:00:00-05:00")),
+                        ..ListDeletedRet::default()
+                    })
+                    .collect(),
+            )
+        };
         let mut plan = Plan::build(&PlanInput {
             locals: &snapshot.locals,
             qb: &snapshot.qb,
-            links: &[],
+            links: &links,
             config: &self.config,
             customer_types: &snapshot.customer_types,
             job_types: &snapshot.job_types,
             mode,
+            kept_local: &kept_local,
+            deletions: &deletions,
         });
         plan.mark_taken(&taken);
         (plan, snapshot)
@@ -376,10 +417,15 @@ impl FakeState {
     }
 }
 
+/// The ListID the fake QuickBooks gives its `i`th customer.
+fn fake_list_id(i: usize) -> String {
+    format!("{:X}-1446676743", 0x8000_0000u64 + i as u64)
+}
+
 /// A QuickBooks customer as QuickBooks lists it.
 fn qb_record((i, c): (usize, &Customer)) -> CustomerRet {
     CustomerRet {
-        list_id: format!("{:X}-1446676743", 0x8000_0000u64 + i as u64),
+        list_id: fake_list_id(i),
         data: c.data.clone(),
         is_active: Some(c.status.is_active_in_qb()),
         ..CustomerRet::default()
@@ -479,6 +525,22 @@ impl Backend for FakeBackend {
         s.customers.push(c.clone());
         s.customers.sort_by(|a, b| a.code().cmp(b.code()));
         Ok(c)
+    }
+
+    fn customer_links(&mut self, code: &str) -> Result<Vec<String>, Explanation> {
+        let s = self.state();
+        let company = s.config.company_file.as_str();
+        Ok(s.links
+            .iter()
+            .filter(|(c, _)| c == code)
+            .map(|(_, id)| backend::link_words(company, Some(id)))
+            .chain(
+                s.kept_local
+                    .iter()
+                    .filter(|c| *c == code)
+                    .map(|_| backend::link_words(company, None)),
+            )
+            .collect())
     }
 
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation> {
@@ -613,6 +675,44 @@ impl Backend for FakeBackend {
         Ok(view)
     }
 
+    /// Moves the fake's links as the real back end's store would, then compares again.
+    fn resolve(
+        &mut self,
+        row: RowId,
+        how: &Resolution,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<(String, SyncView), Explanation> {
+        let (missing_only, message) = {
+            let mut s = self.state();
+            let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
+            let missing_only = plan.mode == Mode::MissingOnly;
+            let code = plan_view::held_code(plan, snapshot, row)
+                .ok_or_else(|| backend::stale_plan(row))?
+                .to_string();
+            s.links.retain(|(c, _)| *c != code);
+            s.kept_local.retain(|c| *c != code);
+            let message = match how {
+                Resolution::LinkTo(list_id) => {
+                    s.links.push((code.clone(), list_id.clone()));
+                    format!("Linked {code} to QuickBooks' {list_id}.")
+                }
+                Resolution::KeepLocal => {
+                    s.kept_local.push(code.clone());
+                    format!(
+                        "{code} is unlinked and kept in SMSTurbo only: it is not offered for \
+                         export to this company again."
+                    )
+                }
+                Resolution::OfferAgain => {
+                    format!("{code} is offered for export to this company again.")
+                }
+            };
+            (missing_only, message)
+        };
+        let view = self.plan(missing_only, progress)?;
+        Ok((message, view))
+    }
+
     fn preview(&mut self, sel: &CheckedRows) -> Result<RunPreview, Explanation> {
         let s = self.state();
         let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
@@ -639,6 +739,9 @@ impl Backend for FakeBackend {
                 Planned::Export(i) => exports.push(&plan.exports[i]),
                 Planned::Import(i) => imports.push(&plan.imports[i]),
                 Planned::Pair(i) => pairs.push(&plan.pairs[i]),
+                // Added again: an export whose link follows the new customer.
+                Planned::Stale(i) => exports.push(&plan.stale[i].again),
+                Planned::Kept(i) => exports.push(&plan.kept_local[i].again),
             }
         }
         let mut report = sync::RunReport::default();
@@ -680,6 +783,11 @@ impl Backend for FakeBackend {
                         qb_name: None,
                         qb_spellings: Default::default(),
                     });
+                    let code = local.code().to_string();
+                    let list_id = fake_list_id(s.qb.len() - 1);
+                    s.links.retain(|(c, _)| *c != code);
+                    s.kept_local.retain(|c| *c != code);
+                    s.links.push((code, list_id));
                     report.added += 1;
                 }
             }

@@ -59,6 +59,8 @@ pub enum Context {
     /// The home list's quick filters.
     QuickFilters,
     SyncPanes,
+    /// The cursor is on a row QuickBooks changed underneath (or one kept local only).
+    StaleRow,
     /// A zoomed detail area.
     Detail,
     Progress,
@@ -94,6 +96,7 @@ impl Context {
             Context::Sandbox => "Sandbox company",
             Context::QuickFilters => "Show (quick filters)",
             Context::SyncPanes => "Synchronize",
+            Context::StaleRow => "A row QuickBooks changed underneath",
             Context::Detail => "Detail",
             Context::Progress => "Progress",
             Context::Waiting => "Waiting for the Web Connector",
@@ -297,8 +300,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     Buttons [Right, Tab] => FocusNext, "Next button", hint;
     Buttons [Enter] => Submit, "Press the focused button", hint;
     Buttons [Esc] => Back, "Cancel", hint;
-    Buttons [Up, Char('k')] => Up, "Scroll up";
-    Buttons [Down, Char('j')] => Down, "Scroll down";
+    Buttons [Up, Char('k')] => Up, "Scroll up (or the button above)";
+    Buttons [Down, Char('j')] => Down, "Scroll down (or the button below)";
 
     Choice [Up, Char('k')] => Up, "Previous choice";
     Choice [Down, Char('j')] => Down, "Next choice";
@@ -392,6 +395,8 @@ pub const DEFAULT: &[Binding] = bindings! {
     QuickFilters [Char('5')] => ShowNotInQuickBooks, "Not in QuickBooks";
     QuickFilters [Char('6')] => ShowDiffers, "Differing from QuickBooks";
 
+    StaleRow [Enter] => RowActions, "Link, add again or keep local", hint;
+
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
     SyncPanes [Char('r')] => Refresh, "Compare again (keeps the checks)";
@@ -399,6 +404,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Char('e')] => Edit, "Edit the SMSTurbo customer (then compare again)";
     SyncPanes [Char('f')] => UseQbSpelling, "Fix for QuickBooks: use the suggested spelling";
     SyncPanes [Char('z')] => Zoom, "Zoom the detail (all of it)";
+    SyncPanes [Enter] => RowActions, "On a row marked × (QuickBooks deleted, merged or made a job of its customer) or − (kept in SMSTurbo only): link it, add it again, or keep it local";
 
     Detail [Char('z'), Esc] => Zoom, "Back to the list", hint;
     Detail [Up, Char('k')] => Up, "Scroll up", hint;

@@ -11,14 +11,17 @@ pub mod action;
 pub mod app;
 pub mod backend;
 pub mod component;
+#[cfg(any(test, feature = "test-support"))]
 pub mod fake;
 pub mod flow;
 pub mod keymap;
 pub mod listing;
 pub mod plan_view;
 pub mod screens;
+#[cfg(any(test, feature = "test-support"))]
 pub mod screenshot;
 pub mod terminal;
+#[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod theme;
 pub mod view;

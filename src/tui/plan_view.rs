@@ -1,8 +1,10 @@
 //! The sync core's plan as the two-pane screen shows it, and the screen's selection back as the
 //! sync core's. Pure: the real back end calls it on the worker; the benchmarks time it.
 //!
-//! Row ids are positions in the plan: exports first, then imports, then not-in-sync pairs. A
-//! pair has one id and appears in both panes, so checking it on either side checks it.
+//! Row ids are positions in the plan: exports first, then imports, then not-in-sync pairs, then
+//! stale links and customers kept local only. A pair has one id and appears in both panes, so
+//! checking it on either side checks it. A stale or kept row is never checked by "all": only
+//! after its "add again" confirmation, and then it is the sync core's `export_anyway`.
 
 use std::collections::BTreeSet;
 
@@ -11,13 +13,16 @@ use crate::qbxml::rules::Subject;
 use crate::qbxml::{CustomerRet, Field};
 use crate::store::Column;
 use crate::store::Customer;
-use crate::sync::plan::{ExportRow, ImportRow, MatchingSummary, MissingType, PairRow};
+use crate::sync::plan::{
+    ExportRow, ImportRow, KeptRow, MatchingSummary, MissingType, PairRow, StaleRow, candidate_names,
+};
 use crate::sync::problems::Problem;
+use crate::sync::stale::risk_of_adding_again;
 use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
     Column as PaneColumn, FieldDiff, QbState, RowAction, RowDetail, RowId, RowKey, RowKind,
-    RunPreview, SyncPane, SyncRow, SyncView, plural,
+    RunPreview, SyncPane, SyncRow, SyncView, WayOut, plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -26,7 +31,12 @@ pub enum Planned {
     Export(usize),
     Import(usize),
     Pair(usize),
+    Stale(usize),
+    Kept(usize),
 }
+
+/// How a position within one kind of row becomes that row.
+type Segment = fn(usize) -> Planned;
 
 /// How many rows of each kind the plan had, to turn row ids back into plan rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -34,6 +44,8 @@ pub struct RowLayout {
     exports: usize,
     imports: usize,
     pairs: usize,
+    stale: usize,
+    kept: usize,
 }
 
 impl RowLayout {
@@ -42,6 +54,8 @@ impl RowLayout {
             exports: plan.exports.len(),
             imports: plan.imports.len(),
             pairs: plan.pairs.len(),
+            stale: plan.stale.len(),
+            kept: plan.kept_local.len(),
         }
     }
 
@@ -57,18 +71,31 @@ impl RowLayout {
         RowId((self.exports + self.imports + i) as u64)
     }
 
+    fn stale(self, i: usize) -> RowId {
+        RowId((self.exports + self.imports + self.pairs + i) as u64)
+    }
+
+    fn kept(self, i: usize) -> RowId {
+        RowId((self.exports + self.imports + self.pairs + self.stale + i) as u64)
+    }
+
     /// The plan row behind `id`, or `None` for an id this plan never handed out.
     pub fn planned(self, id: RowId) -> Option<Planned> {
-        let i = usize::try_from(id.0).ok()?;
-        if i < self.exports {
-            Some(Planned::Export(i))
-        } else if i < self.exports + self.imports {
-            Some(Planned::Import(i - self.exports))
-        } else if i < self.exports + self.imports + self.pairs {
-            Some(Planned::Pair(i - self.exports - self.imports))
-        } else {
-            None
+        let mut i = usize::try_from(id.0).ok()?;
+        let segments: [(usize, Segment); 5] = [
+            (self.exports, Planned::Export),
+            (self.imports, Planned::Import),
+            (self.pairs, Planned::Pair),
+            (self.stale, Planned::Stale),
+            (self.kept, Planned::Kept),
+        ];
+        for (len, planned) in segments {
+            if i < len {
+                return Some(planned(i));
+            }
+            i -= len;
         }
+        None
     }
 }
 
@@ -87,11 +114,20 @@ pub fn sync_view(
     let mut right: Vec<(QbIx, SyncRow)> = Vec::with_capacity(plan.imports.len() + plan.pairs.len());
     for (i, row) in plan.exports.iter().enumerate() {
         let local = &snapshot.locals[row.local];
-        left.push((row.local, export_row(layout.export(i), row, local, config)));
+        left.push((
+            row.local,
+            export_row(layout.export(i), row, local, snapshot, config),
+        ));
     }
     for (i, row) in plan.imports.iter().enumerate() {
         let qb = &snapshot.qb[row.qb];
-        right.push((row.qb, import_row(layout.import(i), row, qb)));
+        right.push((row.qb, import_row(layout.import(i), row, qb, snapshot)));
+    }
+    for (i, row) in plan.stale.iter().enumerate() {
+        left.push((row.local, stale_row(layout.stale(i), row, snapshot)));
+    }
+    for (i, row) in plan.kept_local.iter().enumerate() {
+        left.push((row.local, kept_row(layout.kept(i), row, snapshot)));
     }
     for (i, row) in plan.pairs.iter().enumerate() {
         let local = &snapshot.locals[row.local];
@@ -111,6 +147,7 @@ pub fn sync_view(
                 problems: Vec::new(),
                 actions: vec![edit(local)],
                 detail: detail.clone(),
+                ways_out: Vec::new(),
             },
         ));
         right.push((
@@ -124,15 +161,18 @@ pub fn sync_view(
                 problems: Vec::new(),
                 actions: vec![edit(local)],
                 detail,
+                ways_out: Vec::new(),
             },
         ));
     }
     left.sort_by_key(|(k, _)| *k);
     right.sort_by_key(|(k, _)| *k);
-    let all = plan.mode == crate::sync::Mode::NotExactMatch;
+    // Missing rows and not-in-sync pairs (or stale and kept rows) share the panes: a mark
+    // tells them apart (a glyph, not a colour).
+    let all = plan.mode == crate::sync::Mode::NotExactMatch
+        || !plan.stale.is_empty()
+        || !plan.kept_local.is_empty();
     if all {
-        // Missing rows and not-in-sync pairs share the panes: a mark tells them apart (a
-        // glyph, not a colour).
         let rows = left.iter_mut().map(|(_, r)| r);
         for r in rows.chain(right.iter_mut().map(|(_, r)| r)) {
             r.cells.insert(0, marker(r.kind).to_string());
@@ -174,10 +214,133 @@ pub fn sync_view(
             ),
             rows: right.into_iter().map(|(_, r)| r).collect(),
         },
-        summary: summary(all, &plan.matching),
-        notices: Vec::new(),
+        summary: summary(all, plan.mode, &plan.matching),
+        notices: notices(plan, snapshot),
         qb_states: qb_states(plan, snapshot),
     }
+}
+
+/// What the operator should know before choosing that no row shows (said once, when the panes
+/// open).
+fn notices(plan: &Plan, snapshot: &Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    if !plan.stale.is_empty() {
+        out.push(format!(
+            "QuickBooks changed {} underneath (deleted, merged or made a job): marked × in the \
+             SMSTurbo pane. custsync never adds, imports or relinks {} by itself — Enter on the \
+             row shows the ways out.",
+            plural(plan.stale.len(), "linked customer", "linked customers"),
+            if plan.stale.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    out.extend(crate::sync::plan::notice_words(plan, snapshot));
+    out
+}
+
+/// A link QuickBooks changed underneath: why, in plain words (it blocks checking), what it was
+/// linked to and who could be it, and the ways out.
+fn stale_row(id: RowId, row: &StaleRow, snapshot: &Snapshot) -> SyncRow {
+    let local = &snapshot.locals[row.local];
+    let mut record = vec![("Linked to", format!("QuickBooks ListID {}", row.list_id))];
+    record.extend(candidate_records(&row.candidates, snapshot));
+    SyncRow {
+        id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
+        kind: RowKind::Stale,
+        name: display_name(local),
+        cells: local_cells(local),
+        problems: vec![row.describe(&snapshot.qb)],
+        actions: vec![edit(local)],
+        detail: held_detail(record, &row.again, local),
+        ways_out: held_actions(
+            &row.candidates,
+            snapshot,
+            &row.again,
+            risk_of_adding_again(Some(&row.reason), local.name_for_qb()),
+            WayOut::KeepLocal,
+        ),
+    }
+}
+
+/// A customer kept in SMSTurbo only for this company.
+fn kept_row(id: RowId, row: &KeptRow, snapshot: &Snapshot) -> SyncRow {
+    let local = &snapshot.locals[row.local];
+    SyncRow {
+        id,
+        key: RowKey::SmsTurbo(local.code().to_string()),
+        kind: RowKind::KeptLocal,
+        name: display_name(local),
+        cells: local_cells(local),
+        actions: vec![edit(local)],
+        problems: vec![
+            "kept in SMSTurbo only for this company: never offered for export to it".into(),
+        ],
+        detail: held_detail(
+            candidate_records(&row.candidates, snapshot),
+            &row.again,
+            local,
+        ),
+        ways_out: held_actions(
+            &row.candidates,
+            snapshot,
+            &row.again,
+            risk_of_adding_again(None, local.name_for_qb()),
+            WayOut::OfferAgain,
+        ),
+    }
+}
+
+fn candidate_records(
+    candidates: &[crate::sync::stale::Candidate],
+    snapshot: &Snapshot,
+) -> Vec<(&'static str, String)> {
+    candidate_names(candidates, &snapshot.qb)
+        .into_iter()
+        .map(|(name, by)| ("Could be", format!("{name} ({})", by.describe())))
+        .collect()
+}
+
+/// The record a stale or kept row shows: what it is linked to, its candidates, and what adding
+/// it again would send (or what stops that).
+fn held_detail(
+    mut record: Vec<(&'static str, String)>,
+    again: &ExportRow,
+    local: &Customer,
+) -> RowDetail {
+    for p in &again.problems {
+        record.push(("Cannot add again", p.to_string()));
+    }
+    record.extend(self::record(&again.add.data));
+    record.push(("Status", local.status.to_string()));
+    RowDetail {
+        record,
+        diffs: Vec::new(),
+    }
+}
+
+/// Link to each candidate; add again (when nothing stops it); keep local / offer again.
+fn held_actions(
+    candidates: &[crate::sync::stale::Candidate],
+    snapshot: &Snapshot,
+    again: &ExportRow,
+    risk: String,
+    last: WayOut,
+) -> Vec<WayOut> {
+    let mut actions: Vec<WayOut> = candidates
+        .iter()
+        .map(|c| {
+            let q = &snapshot.qb[c.qb];
+            WayOut::LinkTo {
+                list_id: q.list_id.clone(),
+                name: crate::sync::stale::candidate_name(q),
+            }
+        })
+        .collect();
+    if again.problems.is_empty() {
+        actions.push(WayOut::AddAgain { risk });
+    }
+    actions.push(last);
+    actions
 }
 
 /// Where each SMSTurbo customer the plan placed stands with QuickBooks.
@@ -194,24 +357,42 @@ fn qb_states(plan: &Plan, snapshot: &Snapshot) -> Vec<(String, QbState)> {
         };
         (code(p.local), state)
     });
+    let held = plan
+        .stale
+        .iter()
+        .map(|r| (code(r.local), QbState::LinkChanged))
+        .chain(
+            plan.kept_local
+                .iter()
+                .map(|r| (code(r.local), QbState::KeptLocal)),
+        );
     plan.exports
         .iter()
         .map(|e| (code(e.local), QbState::Missing))
         .chain(matched)
+        .chain(held)
         .collect()
 }
 
 /// The header line of the panes: the marks' legend first (at 80 columns the counts may not
 /// fit), then what is not listed, and why.
-fn summary(marked: bool, m: &MatchingSummary) -> String {
+fn summary(marked: bool, mode: crate::sync::Mode, m: &MatchingSummary) -> String {
     let mut parts = Vec::new();
-    if marked {
+    // First: the operator must decide these, and at 80 columns the line is cut.
+    if m.stale_links > 0 {
         parts.push(format!(
-            "{} missing · {} differs",
-            marker(RowKind::Export),
-            marker(RowKind::NotInSync)
+            "{} {}",
+            marker(RowKind::Stale),
+            plural(m.stale_links, "link changed", "links changed")
         ));
     }
+    if marked {
+        parts.push(format!("{} missing", marker(RowKind::Export)));
+    }
+    if marked && mode == crate::sync::Mode::NotExactMatch {
+        parts.push(format!("{} differs", marker(RowKind::NotInSync)));
+    }
+
     parts.push(format!("{} in sync", m.exact));
     if m.hidden_by_status > 0 {
         parts.push(format!("{} hidden by export status", m.hidden_by_status));
@@ -222,6 +403,9 @@ fn summary(marked: bool, m: &MatchingSummary) -> String {
     if m.reviews > 0 {
         parts.push(format!("{} need review", m.reviews));
     }
+    if m.kept_local > 0 {
+        parts.push(format!("{} kept local", m.kept_local));
+    }
     parts.join(" · ")
 }
 
@@ -231,6 +415,9 @@ pub fn marker(kind: RowKind) -> &'static str {
         RowKind::Export | RowKind::Import => "+",
         RowKind::NotInSync => "≠",
         RowKind::NeedsReview => "?",
+        // Not "!": a blocked row's box shows that.
+        RowKind::Stale => "×",
+        RowKind::KeptLocal => "−",
     }
 }
 
@@ -280,7 +467,13 @@ fn record(data: &crate::qbxml::CustomerData) -> Vec<(&'static str, String)> {
 }
 
 /// An export: the record as QuickBooks would get it (its QuickBooks name, the export defaults).
-fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> SyncRow {
+fn export_row(
+    id: RowId,
+    row: &ExportRow,
+    local: &Customer,
+    snapshot: &Snapshot,
+    config: &Config,
+) -> SyncRow {
     let mut rec = record(&row.add.data);
     rec.push(("Status", local.status.to_string()));
     if local.name_for_qb() != local.name() {
@@ -305,7 +498,16 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
         kind: kind_for(&row.problems, RowKind::Export),
         name: display_name(local),
         cells: local_cells(local),
-        problems: row.problems.iter().map(ToString::to_string).collect(),
+        problems: row
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .chain(
+                row.likely
+                    .iter()
+                    .map(|d| format!("≈ {}", d.looks_like(&snapshot.qb))),
+            )
+            .collect(),
         actions: std::iter::once(edit(local))
             .chain(suggested_spellings(local, &row.problems))
             .collect(),
@@ -313,6 +515,7 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
             record: rec,
             diffs: Vec::new(),
         },
+        ways_out: Vec::new(),
     }
 }
 
@@ -346,15 +549,17 @@ fn suggested_spellings(local: &Customer, problems: &[Problem]) -> Option<RowActi
 }
 
 /// An import: the SMSTurbo customer it would become (with the code it would get).
-fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
+fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet, snapshot: &Snapshot) -> SyncRow {
     let c = &row.customer;
     let mut rec = record(&c.data);
     rec.push(("Status", c.status.to_string()));
-    if qb.data.get(Field::AccountNumber) != Some(c.code()) {
+    if let Some(note) = row.code_note(qb) {
+        rec.push(("Note", note));
+    } else if qb.data.get(Field::AccountNumber).is_none() {
         rec.push((
             "Note",
             format!(
-                "gets the SMSTurbo code {} (QuickBooks has none or it is taken)",
+                "gets the SMSTurbo code {} (QuickBooks has no account number)",
                 c.code()
             ),
         ));
@@ -366,12 +571,22 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
         kind: kind_for(&row.problems, RowKind::Import),
         name: format!("{name} (QuickBooks)"),
         cells: qb_cells(qb),
-        problems: row.problems.iter().map(ToString::to_string).collect(),
+        problems: row
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .chain(
+                row.likely
+                    .iter()
+                    .map(|d| format!("≈ {}", d.looks_like(&snapshot.locals))),
+            )
+            .collect(),
         actions: Vec::new(),
         detail: RowDetail {
             record: rec,
             diffs: Vec::new(),
         },
+        ways_out: Vec::new(),
     }
 }
 
@@ -424,21 +639,49 @@ pub fn selection(
                 let local = &snapshot.locals[plan.pairs[i].local];
                 sel.pairs.push(local.code().to_string());
             }
+            Planned::Stale(i) => sel
+                .export_anyway
+                .push(snapshot.locals[plan.stale[i].local].code().to_string()),
+            Planned::Kept(i) => sel
+                .export_anyway
+                .push(snapshot.locals[plan.kept_local[i].local].code().to_string()),
         }
     }
     Ok(sel)
 }
 
+/// The code of the customer a stale or kept row stands for, or `None` for any other row.
+pub fn held_code<'s>(plan: &Plan, snapshot: &'s Snapshot, id: RowId) -> Option<&'s str> {
+    let local = match RowLayout::of(plan).planned(id)? {
+        Planned::Stale(i) => plan.stale[i].local,
+        Planned::Kept(i) => plan.kept_local[i].local,
+        _ => return None,
+    };
+    snapshot.locals.at(local).map(Customer::code)
+}
+
 /// What running the selection would do, in the words of the run confirmation.
 pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPreview, RowId> {
     let layout = RowLayout::of(plan);
-    let (mut exports, mut imports) = (0, 0);
+    let (mut exports, mut imports, mut again) = (0, 0, 0);
     let mut pairs: Vec<&PairRow> = Vec::new();
+    let mut adds = Vec::new();
     for &id in rows {
         match layout.planned(id).ok_or(id)? {
-            Planned::Export(_) => exports += 1,
+            Planned::Export(i) => {
+                exports += 1;
+                adds.push(&plan.exports[i].add);
+            }
             Planned::Import(_) => imports += 1,
             Planned::Pair(i) => pairs.push(&plan.pairs[i]),
+            Planned::Stale(i) => {
+                again += 1;
+                adds.push(&plan.stale[i].again.add);
+            }
+            Planned::Kept(i) => {
+                again += 1;
+                adds.push(&plan.kept_local[i].again.add);
+            }
         }
     }
     let mut lines = Vec::new();
@@ -446,6 +689,13 @@ pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPr
         lines.push(format!(
             "{} added to QuickBooks",
             plural(exports, "customer", "customers")
+        ));
+    }
+    if again > 0 {
+        lines.push(format!(
+            "{} added to QuickBooks again, as you confirmed (QuickBooks had changed {} link)",
+            plural(again, "customer", "customers"),
+            if again == 1 { "its" } else { "their" }
         ));
     }
     if imports > 0 {
@@ -497,17 +747,15 @@ pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPr
         ));
     }
     lines.push("No existing QuickBooks customer is changed.".into());
-    let missing_list_entries = if exports > 0 {
-        plan.missing_types
-            .iter()
-            .map(|t| match t {
-                MissingType::CustomerType(n) => format!("Customer Type \"{n}\""),
-                MissingType::JobType(n) => format!("Customer Job \"{n}\""),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Only the defaults a checked customer would carry.
+    let missing_list_entries = plan
+        .missing_types_for(adds)
+        .iter()
+        .map(|t| match t {
+            MissingType::CustomerType(n) => format!("Customer Type \"{n}\""),
+            MissingType::JobType(n) => format!("Customer Job \"{n}\""),
+        })
+        .collect();
     Ok(RunPreview {
         lines,
         missing_list_entries,

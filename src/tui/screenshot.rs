@@ -1,6 +1,13 @@
 //! Screen images as SVG, drawn from a rendered buffer: deterministic, diffable, and free of
 //! anyone's real data (the screenshots use the fake back end).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
+
 use std::fmt::Write;
 
 use ratatui::buffer::Buffer;

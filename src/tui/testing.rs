@@ -1,6 +1,13 @@
 //! Driving the app without a terminal: keys in, screen text and commands out. Used by the TUI
 //! tests, the screenshot example and the benchmarks.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
+
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
@@ -396,6 +403,33 @@ pub mod scenes {
         keys(h, &[Char('y'), End, Space]);
     }
 
+    /// C1003 was linked to a QuickBooks customer a QuickBooks user has since merged away;
+    /// QuickBooks' "Delta Bakery & Cafe" carries C1003 as its account number.
+    fn stale_link(h: &mut Harness) {
+        let gone = "800000FF-1446676743".to_string();
+        let mut s = h.backend.state();
+        s.links.push(("C1003".into(), gone.clone()));
+        s.deleted_list_ids.push((gone, "2026-03-02".into()));
+        s.qb.push(crate::store::Customer::new(
+            "C1003",
+            "Delta Bakery & Cafe",
+            crate::store::CustomerStatus::Active,
+        ));
+    }
+
+    pub fn sync_stale_row(h: &mut Harness) {
+        stale_link(h);
+        missing_only_question(h);
+        // The panes open with a notice saying QuickBooks changed a link; C1003 is the first
+        // row of the SMSTurbo pane.
+        keys(h, &[Char('y'), Enter]);
+    }
+
+    pub fn stale_row_actions(h: &mut Harness) {
+        sync_stale_row(h);
+        keys(h, &[Enter]);
+    }
+
     /// A name QuickBooks cannot store, with the spelling `f` would send it.
     pub fn sync_spelling_fix(h: &mut Harness) {
         missing_only_question(h);
@@ -480,6 +514,8 @@ pub mod scenes {
         "web_connector_waiting",
         "history",
         "help_overlay",
+        "sync_stale_row",
+        "stale_row_actions",
     ];
 
     /// Every scene, by name.
@@ -511,6 +547,8 @@ pub mod scenes {
         ("sync_blocked_row", sync_blocked_row),
         ("sync_spelling_fix", sync_spelling_fix),
         ("sync_filtered", sync_filtered),
+        ("sync_stale_row", sync_stale_row),
+        ("stale_row_actions", stale_row_actions),
         ("run_confirmation", run_confirmation),
         (
             "run_confirmation_missing_type",

@@ -204,6 +204,11 @@ pub enum QbState {
     InQuickBooks,
     /// Not in QuickBooks: an export candidate.
     Missing,
+    /// Linked, but QuickBooks deleted, merged away or made a job of its customer: the operator
+    /// decides at the Synchronize screen.
+    LinkChanged,
+    /// Kept in SMSTurbo only for the company compared.
+    KeptLocal,
 }
 
 impl QbState {
@@ -214,6 +219,8 @@ impl QbState {
             QbState::Differs => "differs",
             QbState::InQuickBooks => "in QB",
             QbState::Missing => "missing",
+            QbState::LinkChanged => "link changed",
+            QbState::KeptLocal => "kept local",
         }
     }
 }
@@ -290,6 +297,11 @@ pub enum RowKind {
     NotInSync,
     /// Matched to several candidates; never linked automatically.
     NeedsReview,
+    /// Linked, but QuickBooks changed underneath (its customer gone, or now a job): never
+    /// synchronized by itself; the operator chooses a way out ([`SyncRow::ways_out`]).
+    Stale,
+    /// Kept in SMSTurbo only for this company: never offered for export to it.
+    KeptLocal,
 }
 
 impl RowKind {
@@ -299,8 +311,46 @@ impl RowKind {
             RowKind::Import => "missing in SMSTurbo",
             RowKind::NotInSync => "not in sync",
             RowKind::NeedsReview => "needs review",
+            RowKind::Stale => "QuickBooks changed its link",
+            RowKind::KeptLocal => "kept in SMSTurbo only",
         }
     }
+}
+
+/// A way out the operator can choose for a row QuickBooks changed underneath (or one kept local
+/// only), offered together in one dialog (Enter on the row). Each is explicit: nothing here
+/// happens by itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WayOut {
+    /// Link to this QuickBooks customer (a candidate: a merge's survivor, usually).
+    LinkTo { list_id: String, name: String },
+    /// Add it to QuickBooks (again): checked only after a confirmation that names `risk`.
+    AddAgain { risk: String },
+    /// Unlink it and keep it in SMSTurbo only for this company.
+    KeepLocal,
+    /// Offer it for export to this company again (a customer kept local only).
+    OfferAgain,
+}
+
+impl WayOut {
+    /// The button that offers it.
+    pub fn label(&self) -> String {
+        match self {
+            WayOut::LinkTo { name, .. } => format!("Link to '{name}'"),
+            WayOut::AddAgain { .. } => "Add to QuickBooks again…".into(),
+            WayOut::KeepLocal => "Keep in SMSTurbo only".into(),
+            WayOut::OfferAgain => "Offer for export again".into(),
+        }
+    }
+}
+
+/// What the operator chose for a row, for the back end to do at once (journaled): a link made
+/// or removed. ("Add again" is not here: it is a checked row the run adds.)
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    LinkTo(String),
+    KeepLocal,
+    OfferAgain,
 }
 
 /// How wide a column may be.
@@ -370,6 +420,8 @@ pub struct SyncRow {
     /// What can be done to it from here.
     pub actions: Vec<RowAction>,
     pub detail: RowDetail,
+    /// The ways out of a row QuickBooks changed underneath (empty for every other row).
+    pub ways_out: Vec<WayOut>,
 }
 
 /// One side of the synchronize screen.

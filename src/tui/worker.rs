@@ -4,7 +4,8 @@
 //! The app sends [`Command`]s; the worker answers each with exactly one final [`Event`] (success
 //! or [`Event::Failed`]), possibly preceded by intermediate events (progress, questions). What
 //! the work *is* lives behind [`Backend`]: [`super::backend::RealBackend`] implements it over the
-//! store and the sync core; [`super::fake::FakeBackend`] in memory for tests and development.
+//! store and the sync core; `super::fake::FakeBackend` (test support only) in memory for tests
+//! and development.
 
 use std::fmt;
 use std::panic::AssertUnwindSafe;
@@ -24,8 +25,8 @@ use crate::store::list_names::QbListNames;
 use super::listing;
 use super::view::{
     CheckedRows, CompanyInfo, CustomerList, DirListing, Explanation, HistoryEntry, HistoryId,
-    ProgressUpdate, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus, SyncView,
-    WebConnectorWait,
+    ProgressUpdate, Resolution, RowId, RunId, RunPreview, RunReport, SandboxFix, SandboxStatus,
+    SyncView, WebConnectorWait,
 };
 
 /// What the app asks the worker to do.
@@ -51,6 +52,11 @@ pub enum Command {
     DeleteCustomer {
         code: String,
     },
+    /// What links customer `code` has to QuickBooks, in words (answers
+    /// [`Event::CustomerLinks`]).
+    LoadCustomerLinks {
+        code: String,
+    },
     SaveConfig(Box<Config>),
     /// List `dir` for the file picker: folders and files matching `pattern`.
     ListDir {
@@ -68,6 +74,13 @@ pub enum Command {
     },
     /// Say what running `selection` would do (answers [`Event::Preview`]).
     Preview(CheckedRows),
+    /// Do what the operator chose for a row QuickBooks changed underneath (link it to a
+    /// candidate, keep it local only, offer it again), then compare again (answers
+    /// [`Event::Resolved`]).
+    Resolve {
+        row: RowId,
+        how: Resolution,
+    },
     /// Synchronize `selection` (answers [`Event::Progress`]… then [`Event::RunFinished`]).
     Run(CheckedRows),
     /// Stop the current run between batches, or stop waiting for the Web Connector. Handled by
@@ -111,12 +124,14 @@ pub enum Task {
     SetSpellings,
     SaveCustomer,
     DeleteCustomer,
+    CustomerLinks,
     SaveConfig,
     ListDir,
     Connect,
     Disconnect,
     Plan,
     Preview,
+    Resolve,
     Run,
     History,
     RunEntries,
@@ -137,12 +152,14 @@ impl Command {
             Command::SetQbSpellings { .. } => Task::SetSpellings,
             Command::SaveCustomer { .. } => Task::SaveCustomer,
             Command::DeleteCustomer { .. } => Task::DeleteCustomer,
+            Command::LoadCustomerLinks { .. } => Task::CustomerLinks,
             Command::SaveConfig(_) => Task::SaveConfig,
             Command::ListDir { .. } => Task::ListDir,
             Command::Connect => Task::Connect,
             Command::Disconnect => Task::Disconnect,
             Command::Plan { .. } => Task::Plan,
             Command::Preview(_) => Task::Preview,
+            Command::Resolve { .. } => Task::Resolve,
             Command::Run(_) => Task::Run,
             Command::LoadHistory => Task::History,
             Command::Undo(_) => Task::Undo,
@@ -222,6 +239,12 @@ pub enum Event {
     SpellingsSet(Box<Customer>),
     CustomerSaved(Box<Customer>),
     CustomerDeleted(String),
+    /// Customer `code`'s links to QuickBooks companies, one line each ("linked to … in …",
+    /// "kept in SMSTurbo only for …"); empty when it has none.
+    CustomerLinks {
+        code: String,
+        lines: Vec<String>,
+    },
     ConfigSaved(Box<Config>),
     /// A save refused values; nothing was saved.
     Rejected {
@@ -244,6 +267,11 @@ pub enum Event {
     Disconnected,
     PlanReady(Box<SyncView>),
     Preview(RunPreview),
+    /// A row's way out was taken: what was done, and the panes compared again.
+    Resolved {
+        message: String,
+        view: Box<SyncView>,
+    },
     Progress(ProgressUpdate),
     RunFinished(RunReport),
     HistoryLoaded(Vec<HistoryEntry>),
@@ -280,6 +308,7 @@ impl Event {
             Event::SpellingsSet(_) => Task::SetSpellings,
             Event::CustomerSaved(_) => Task::SaveCustomer,
             Event::CustomerDeleted(_) => Task::DeleteCustomer,
+            Event::CustomerLinks { .. } => Task::CustomerLinks,
             Event::ConfigSaved(_) => Task::SaveConfig,
             Event::Rejected { during, .. } | Event::Failed { during, .. } => *during,
             Event::DirListed(_) => Task::ListDir,
@@ -287,6 +316,7 @@ impl Event {
             Event::Disconnected => Task::Disconnect,
             Event::PlanReady(_) => Task::Plan,
             Event::Preview(_) => Task::Preview,
+            Event::Resolved { .. } => Task::Resolve,
             Event::RunFinished(_) => Task::Run,
             Event::HistoryLoaded(_) => Task::History,
             Event::Undone { .. } => Task::Undo,
@@ -405,6 +435,10 @@ pub trait Backend: Send {
 
     fn delete_customer(&mut self, code: &str) -> Result<(), Explanation>;
 
+    /// Customer `code`'s links to QuickBooks companies, and the companies it is kept out of,
+    /// one line each.
+    fn customer_links(&mut self, code: &str) -> Result<Vec<String>, Explanation>;
+
     /// Validates (e.g. that paths are readable) and writes config.toml; on error nothing is
     /// written.
     fn save_config(&mut self, config: &Config) -> Result<Config, SaveError>;
@@ -430,6 +464,15 @@ pub trait Backend: Send {
     ) -> Result<SyncView, Explanation>;
 
     fn preview(&mut self, selection: &CheckedRows) -> Result<RunPreview, Explanation>;
+
+    /// Does what the operator chose for a stale (or kept) row, journaled, and compares both
+    /// sides again in the same mode; the message says what was done.
+    fn resolve(
+        &mut self,
+        row: RowId,
+        how: &Resolution,
+        progress: &mut dyn FnMut(ProgressUpdate),
+    ) -> Result<(String, SyncView), Explanation>;
 
     /// Runs the selection, reporting progress, and stops between batches once `cancel` says so.
     /// Per-customer failures go in the report; `Err` means the run could not happen at all.
@@ -534,6 +577,9 @@ pub fn execute(
         Command::DeleteCustomer { code } => backend
             .delete_customer(&code)
             .map_or_else(failed, |()| Event::CustomerDeleted(code)),
+        Command::LoadCustomerLinks { code } => backend
+            .customer_links(&code)
+            .map_or_else(failed, |lines| Event::CustomerLinks { code, lines }),
         Command::SaveConfig(config) => saved(
             backend
                 .save_config(&config)
@@ -565,6 +611,15 @@ pub fn execute(
         Command::Preview(selection) => backend
             .preview(&selection)
             .map_or_else(failed, Event::Preview),
+        Command::Resolve { row, how } => {
+            let mut progress = |p| emit(Event::Progress(p));
+            backend
+                .resolve(row, &how, &mut progress)
+                .map_or_else(failed, |(message, view)| Event::Resolved {
+                    message,
+                    view: Box::new(view),
+                })
+        }
         Command::Run(selection) => {
             cancel.reset();
             let mut progress = |p| emit(Event::Progress(p));

@@ -15,8 +15,8 @@ use super::grammar::TooLong;
 use super::parse::{CustomerAddRq, RefValue, TypeAddRq, TypeList};
 use super::processor::{Answer, Ctx};
 use super::queries::{restrict_customer, restrict_list_entry};
+use super::records::{self, ListKind, NewCustomer, Parent, Table};
 use super::statuses;
-use super::store::{self, ListKind, NewCustomer, Parent, Table};
 
 /// Where a `…Ref` of CustomerAdd points, and how QuickBooks names that list in a 3140 message.
 fn ref_target(element: &str) -> (Option<Table>, &'static str) {
@@ -46,7 +46,7 @@ fn resolve(
 ) -> rusqlite::Result<Result<(Table, i64), crate::qbxml::Status>> {
     if let Some(list_id) = &r.list_id {
         let found = match table {
-            Some(t) => store::id_by_list_id(ctx.conn, t, list_id)?,
+            Some(t) => records::id_by_list_id(ctx.conn, t, list_id)?,
             None => None,
         };
         return Ok(match (table, found) {
@@ -56,7 +56,7 @@ fn resolve(
     }
     let name = r.full_name.as_deref().unwrap_or_default();
     let found = match table {
-        Some(t) => store::id_by_full_name(ctx.conn, t, name)?,
+        Some(t) => records::id_by_full_name(ctx.conn, t, name)?,
         None => None,
     };
     Ok(match (table, found) {
@@ -104,7 +104,7 @@ pub(crate) fn customer(
         };
         match (r.element, table) {
             ("ParentRef", _) => {
-                let (_, full_name, sublevel) = store::identity(ctx.conn, Table::Customer, id)?;
+                let (_, full_name, sublevel) = records::identity(ctx.conn, Table::Customer, id)?;
                 parent = Some(Parent {
                     id,
                     full_name,
@@ -145,12 +145,12 @@ pub(crate) fn customer(
     if full_name.chars().count() > MAX_FULL_NAME {
         return Ok(Answer::status(statuses::too_long(&full_name, "FullName")));
     }
-    if store::name_holder(ctx.conn, &full_name, parent.is_some())?.is_some() {
+    if records::name_holder(ctx.conn, &full_name, parent.is_some())?.is_some() {
         return Ok(Answer::status(statuses::name_in_use(&name)));
     }
-    let id = store::insert_customer(ctx.conn, &new)?;
+    let id = records::insert_customer(ctx.conn, &new)?;
     let conn = ctx.conn;
-    let loaded = store::load_customers(conn, &[id], ctx.refs()?)?;
+    let loaded = records::load_customers(conn, &[id], ctx.refs()?)?;
     let mut a = Answer::status(statuses::ok());
     a.body = ResponseBody::Customers(
         loaded
@@ -185,7 +185,7 @@ pub(crate) fn list_type(
             Ok((_, id)) => id,
             Err(status) => return Ok(Answer::status(status)),
         };
-        let (_, full_name, sublevel) = store::identity(ctx.conn, table, id)?;
+        let (_, full_name, sublevel) = records::identity(ctx.conn, table, id)?;
         parent = Some((id, full_name, sublevel));
     }
     let full_name = match &parent {
@@ -195,7 +195,7 @@ pub(crate) fn list_type(
     if full_name.chars().count() > MAX_TYPE_FULL_NAME {
         return Ok(Answer::status(statuses::too_long(&full_name, "FullName")));
     }
-    if store::id_by_full_name(ctx.conn, Table::List(kind), &full_name)?.is_some() {
+    if records::id_by_full_name(ctx.conn, Table::List(kind), &full_name)?.is_some() {
         return Ok(Answer::status(statuses::name_in_use(&name)));
     }
     let id = insert_list_entry_full(
@@ -207,7 +207,7 @@ pub(crate) fn list_type(
         ctx.now,
     )?;
     ctx.lists_changed();
-    let entries = store::load_list_entries(ctx.conn, &[id])?
+    let entries = records::load_list_entries(ctx.conn, &[id])?
         .into_iter()
         .map(|e| restrict_list_entry(e, &rq.include_ret))
         .collect();

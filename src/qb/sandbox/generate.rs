@@ -17,7 +17,7 @@ use rusqlite::Connection;
 use crate::qbxml::{CustomerData, Field, NameList};
 
 use super::file::{CompanyFile, SandboxError, insert_list_entry, name_key, reserve_sequences};
-use super::store::{self, ListKind, NewCustomer, NewName, Parent, Table};
+use super::records::{self, ListKind, NewCustomer, NewName, Parent, Table};
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -427,14 +427,14 @@ fn ensure_entry(
         Some(p) => format!("{p}:{name}"),
         None => name.to_string(),
     };
-    if let Some(id) = store::id_by_full_name(conn, Table::List(kind), &full)? {
+    if let Some(id) = records::id_by_full_name(conn, Table::List(kind), &full)? {
         return Ok(id);
     }
     let parent = match parent {
         Some(p) => {
-            let id = store::id_by_full_name(conn, Table::List(kind), p)?
+            let id = records::id_by_full_name(conn, Table::List(kind), p)?
                 .ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            let (_, full_name, sublevel) = store::identity(conn, Table::List(kind), id)?;
+            let (_, full_name, sublevel) = records::identity(conn, Table::List(kind), id)?;
             Some((id, full_name, sublevel))
         }
         None => None,
@@ -496,7 +496,7 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
             last_name: Some(last),
             ..NewName::default()
         };
-        store::insert_name(conn, NameList::Employee, &new, setup_time)?;
+        records::insert_name(conn, NameList::Employee, &new, setup_time)?;
         sum.employees += 1;
         if i < 5 {
             let initials: String = [first, last]
@@ -528,7 +528,7 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
             phone: Some(&phone),
             ..NewName::default()
         };
-        store::insert_name(conn, NameList::Vendor, &new, setup_time)?;
+        records::insert_name(conn, NameList::Vendor, &new, setup_time)?;
         sum.vendors += 1;
     }
     for _ in 0..others {
@@ -539,7 +539,7 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
             is_active: true,
             ..NewName::default()
         };
-        store::insert_name(conn, NameList::OtherName, &new, setup_time)?;
+        records::insert_name(conn, NameList::OtherName, &new, setup_time)?;
         sum.other_names += 1;
     }
 
@@ -602,7 +602,7 @@ fn run(conn: &Connection, o: &GenerateOptions) -> rusqlite::Result<GenerateSumma
             created,
             modified,
         };
-        let id = store::insert_customer_as(conn, &new, seq)?;
+        let id = records::insert_customer_as(conn, &new, seq)?;
         if parent.is_none() && parents.len() < 5_000 {
             parents.push(Parent {
                 id,
@@ -622,12 +622,12 @@ fn existing_count(conn: &Connection) -> rusqlite::Result<u64> {
 }
 
 fn all_entries(conn: &Connection, kind: ListKind) -> rusqlite::Result<Vec<i64>> {
-    store::matching_ids(
+    records::matching_ids(
         conn,
         Table::List(kind),
-        &store::Filter {
+        &records::Filter {
             active: crate::qbxml::ActiveStatus::All,
-            ..store::Filter::default()
+            ..records::Filter::default()
         },
         None,
     )

@@ -494,7 +494,7 @@ pub fn clip_to(text: &str, max: usize) -> String {
 }
 
 /// The content model as lines (`path min..max type`, with `choice`/`branch`/`seq` markers), for
-/// comparing the table with the XSDs in `tests/sandbox_schema_table.rs`. Versions are left out:
+/// comparing the table with the XSDs in `tests/sandbox/schema_table.rs`. Versions are left out:
 /// the XSDs do not carry them.
 pub fn describe(model: &'static [Node], path: &str, out: &mut Vec<String>) {
     for node in model {

@@ -1,7 +1,7 @@
 //! Every request message qbXML 16.0 defines (the children of `QBXMLMsgsRq`), with its request and
 //! response element names. Those absent from qbXML 13.0 are marked: QuickBooks refuses them in a
 //! 13.0 document. The sandbox implements a few ([`super::parse`]) and answers the rest with status
-//! 1030. `tests/sandbox_schema_table.rs` checks this list against the XSDs.
+//! 1030. `tests/sandbox/schema_table.rs` checks this list against the XSDs.
 
 /// One message kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,11 +27,11 @@ mod moves;
 mod parse;
 mod processor;
 mod queries;
+mod records;
 mod respond;
 mod schema;
 mod session;
 mod statuses;
-mod store;
 mod xmlin;
 
 pub use auth::{AppPrefs, Grant, IntegratedApps};

@@ -38,7 +38,7 @@ use crate::qbxml::{ActiveStatus, Amount, CustomerRet, Field, ListDelType, ListDe
 use super::deleted::{self, Deletion};
 use super::file::{CompanyFile, SandboxError, field_column, name_key, sort_key};
 use super::ids;
-use super::store::{self, Filter, ListKind, NameHolder, RefNames, Table};
+use super::records::{self, Filter, ListKind, NameHolder, RefNames, Table};
 use super::{changes, clock};
 
 /// What an edit sets: a mapped field or `IsActive`.
@@ -350,7 +350,7 @@ fn remove(conn: &Connection, row: &Row, now: i64) -> rusqlite::Result<ListDelete
 
 /// Refuses a FullName another record holds (see the module notes on names).
 fn check_name_free(conn: &Connection, full_name: &str, is_job: bool) -> Outcome<()> {
-    match store::name_holder(conn, full_name, is_job)? {
+    match records::name_holder(conn, full_name, is_job)? {
         None => Ok(()),
         Some(NameHolder::Customer) => invalid(format!(
             "the name \"{full_name}\" is already used by another customer or job. In QuickBooks, \
@@ -367,7 +367,7 @@ fn check_name_free(conn: &Connection, full_name: &str, is_job: bool) -> Outcome<
 
 fn load(conn: &Connection, id: i64) -> rusqlite::Result<CustomerRet> {
     let refs = RefNames::load(conn)?;
-    Ok(store::load_customers(conn, &[id], &refs)?
+    Ok(records::load_customers(conn, &[id], &refs)?
         .into_iter()
         .next()
         .unwrap_or_default())
@@ -410,7 +410,7 @@ fn stored_value(conn: &Connection, field: Field, value: &str) -> Outcome<(Value,
         return invalid(text.join("; "));
     }
     if let Some(kind) = ListKind::of_field(field) {
-        let Some(id) = store::id_by_full_name(conn, Table::List(kind), value)? else {
+        let Some(id) = records::id_by_full_name(conn, Table::List(kind), value)? else {
             let existing = entry_names(conn, kind)?;
             return invalid(format!(
                 "there is no {} \"{value}\" in the company; {}",
@@ -422,7 +422,7 @@ fn stored_value(conn: &Connection, field: Field, value: &str) -> Outcome<(Value,
                 }
             ));
         };
-        let (_, stored, _) = store::identity(conn, Table::List(kind), id)?;
+        let (_, stored, _) = records::identity(conn, Table::List(kind), id)?;
         return Ok((Value::Integer(id), stored));
     }
     let value = match field {
@@ -513,7 +513,7 @@ fn edit(
     }
     if let Some(name) = &new_name {
         let parent = match row.parent_id {
-            Some(pid) => Some(store::identity(conn, Table::Customer, pid)?),
+            Some(pid) => Some(records::identity(conn, Table::Customer, pid)?),
             None => None,
         };
         let full_name = match &parent {
@@ -700,8 +700,8 @@ impl CompanyFile {
             ..Filter::default()
         };
         (|| {
-            let ids = store::matching_ids(&self.conn, Table::Customer, &filter, None)?;
-            store::load_customers(&self.conn, &ids, &RefNames::load(&self.conn)?)
+            let ids = records::matching_ids(&self.conn, Table::Customer, &filter, None)?;
+            records::load_customers(&self.conn, &ids, &RefNames::load(&self.conn)?)
         })()
         .map_err(|e| self.storage(e))
     }

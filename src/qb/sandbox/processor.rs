@@ -22,9 +22,9 @@ use crate::qbxml::{
 use super::file::CompanyFile;
 use super::message_sets as ms;
 use super::parse::{ParsedDoc, ParsedRequest, Rq, parse_document};
+use super::records::{ListKind, RefNames};
 use super::respond::write_response;
 use super::session::Session;
-use super::store::{ListKind, RefNames};
 use super::{adds, clock, ids, queries, statuses};
 
 /// What a request handler works with.

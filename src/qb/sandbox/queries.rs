@@ -27,9 +27,9 @@ use super::file::{company_profile, name_key};
 use super::ids::{self, DayEnd};
 use super::parse::{EntityQuery, ListDeletedRq, SUPPORTED_VERSIONS, TypeList, TypeQuery};
 use super::processor::{Answer, Ctx};
+use super::records::{self, Filter, ListKind, NameMatch, Table};
 use super::session::IteratorState;
 use super::statuses;
-use super::store::{self, Filter, ListKind, NameMatch, Table};
 use super::{changes, deleted};
 
 pub(crate) fn host(ctx: &mut Ctx<'_>) -> rusqlite::Result<Answer> {
@@ -242,7 +242,7 @@ fn follow_changes(conn: &rusqlite::Connection, it: &mut IteratorState) -> rusqli
         let again = done.contains(&row)
             && !to_come.contains(&row)
             && match &it.filter {
-                Some(f) => store::still_matches(conn, it.table, f, row)?,
+                Some(f) => records::still_matches(conn, it.table, f, row)?,
                 None => true,
             };
         if again {
@@ -278,15 +278,15 @@ fn select(
     };
     let conn = ctx.conn;
     Ok(Ok(match selection {
-        Selection::ListIds(list) => by_key(list, &|k| store::id_by_list_id(conn, table, k))?,
-        Selection::FullNames(list) => by_key(list, &|k| store::id_by_full_name(conn, table, k))?,
+        Selection::ListIds(list) => by_key(list, &|k| records::id_by_list_id(conn, table, k))?,
+        Selection::FullNames(list) => by_key(list, &|k| records::id_by_full_name(conn, table, k))?,
         Selection::Filter(f) => {
             let filter = match filter_of(f) {
                 Ok(filter) => filter,
                 Err(status) => return Ok(Err(status)),
             };
             let limit = if unlimited { None } else { f.max_returned };
-            let ids = store::matching_ids(conn, table, &filter, limit)?;
+            let ids = records::matching_ids(conn, table, &filter, limit)?;
             let status = if ids.is_empty() {
                 statuses::no_match()
             } else {
@@ -385,7 +385,7 @@ fn finish(
     a.body = match table {
         Table::Customer => {
             let refs = ctx.refs()?;
-            let list = store::load_customers(conn, &found.ids, refs)?;
+            let list = records::load_customers(conn, &found.ids, refs)?;
             ResponseBody::Customers(
                 list.into_iter()
                     .map(|c| restrict_customer(c, include_ret))
@@ -393,13 +393,13 @@ fn finish(
             )
         }
         Table::List(_) => ResponseBody::ListEntries(
-            store::load_list_entries(conn, &found.ids)?
+            records::load_list_entries(conn, &found.ids)?
                 .into_iter()
                 .map(|e| restrict_list_entry(e, include_ret))
                 .collect(),
         ),
         Table::Names(list) => ResponseBody::Names(
-            store::load_names(conn, list, &found.ids)?
+            records::load_names(conn, list, &found.ids)?
                 .into_iter()
                 .map(|n| restrict_name(n, include_ret))
                 .collect(),

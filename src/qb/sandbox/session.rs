@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use super::store::{Filter, Table};
+use super::records::{Filter, Table};
 
 /// Tunables of the simulated QuickBooks.
 #[derive(Clone, Debug, PartialEq, Eq)]

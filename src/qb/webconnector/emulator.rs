@@ -11,6 +11,13 @@
 //! It also checks what it receives: every answer must be a SOAP envelope with the right
 //! response element in the Intuit namespace, or the update fails with [`EmulatorError`].
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test support (the test-support feature): a panic is a test failure"
+)]
+
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use crate::qb::{QbError, SessionInfo, hresult};
 
-use super::hcp;
+use super::reported_versions::reported_versions;
 use super::soap::SendRequest;
 use crate::qb::guid::Guid;
 
@@ -773,7 +773,7 @@ impl Bridge {
     /// The session's first sendRequestXML: learn (or, after a reconnect, check) the company file
     /// and the qbXML versions.
     fn first_request(&mut self, req: &SendRequest) -> Result<(), String> {
-        let versions = hcp::reported_versions(&req.hcp_response, req.major, req.minor);
+        let versions = reported_versions(&req.hcp_response, req.major, req.minor);
         match &self.info {
             Some(info) if !same_file(&info.company_file, &req.company_file) => {
                 let message = format!(

@@ -14,8 +14,8 @@
 //! - [`auth`]: the password hash, the login slow-down.
 //! - [`http`], [`tls`]: the server (loopback, or HTTPS), its limits.
 //! - [`qwc`]: the `.qwc` file.
-//! - [`emulator`]: a Web Connector stand-in that drives the service over HTTP, for tests and
-//!   demos (hidden from the docs).
+//! - `emulator`: a Web Connector stand-in that drives the service over HTTP, for tests and
+//!   benches (only with the `test-support` feature).
 //!
 //! What `custsync serve` runs when the Web Connector calls on its own (`[schedule]` in
 //! config.toml) is `crate::sync::scheduled::ScheduledSync`, behind the [`ScheduledWork`] seam:
@@ -24,14 +24,14 @@
 pub mod auth;
 pub mod bridge;
 mod clip;
-#[doc(hidden)]
+#[cfg(any(test, feature = "test-support"))]
 pub mod emulator;
 mod exchange;
 
-mod hcp;
 pub mod http;
 pub mod interactive;
 pub mod qwc;
+mod reported_versions;
 
 pub mod service;
 mod setup;

@@ -1,17 +1,20 @@
-//! Bytes in, UTF-8 out: the declared encoding, and windows-1252 transcoding.
+//! Bytes in, UTF-8 out: the declared encoding, and custsync's one ISO-8859-1 decoder.
+//!
+//! QuickBooks Desktop stores only ISO-8859-1 (reference §4.4 and §7.2): a byte of its ISO-8859-1
+//! output is the character of the same number, 0x80–0x9F included. windows-1252 reads those
+//! bytes as curly quotes, dashes and the euro sign, characters QuickBooks cannot store, so reading
+//! QuickBooks' text as windows-1252 (as browsers read ISO-8859-1 web pages) would make a value
+//! custsync sent come back different. A document declaring windows-1252 is refused, not misread.
 
 use std::io::{self, BufRead, Read};
 
 use super::ReadError;
 
-/// The encodings a response may declare. QuickBooks writes UTF-8 or ISO-8859-1.
+/// The encodings a document may declare. QuickBooks writes UTF-8 or ISO-8859-1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Encoding {
     Utf8,
-    /// `ISO-8859-1` and `windows-1252` are both read as windows-1252, as browsers do: QuickBooks
-    /// is a Windows program, and bytes 0x80–0x9F from it are curly quotes and dashes, not C1
-    /// control characters.
-    Windows1252,
+    Latin1,
 }
 
 /// Reads the XML declaration (if any) without losing the bytes read: returns them to be read
@@ -72,35 +75,23 @@ fn encoding_named(name: &str) -> Option<Encoding> {
     match name.to_ascii_lowercase().as_str() {
         // ASCII is a subset of UTF-8; a byte above 0x7F then fails as invalid UTF-8.
         "utf-8" | "utf8" | "us-ascii" | "ascii" => Some(Encoding::Utf8),
-        "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1"
-        | "windows-1252" | "cp1252" => Some(Encoding::Windows1252),
+        "iso-8859-1" | "iso8859-1" | "iso_8859-1" | "latin1" | "latin-1" | "l1" => {
+            Some(Encoding::Latin1)
+        }
         _ => None,
     }
 }
 
-/// windows-1252's 0x80–0x9F; the five undefined bytes map to the same-numbered C1 characters.
-const CP1252_HIGH: [char; 32] = [
-    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}',
-    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
-];
-
-fn cp1252_char(b: u8) -> char {
-    match b {
-        0x80..=0x9F => CP1252_HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
-}
-
-/// Turns windows-1252 bytes into UTF-8 on the fly, a buffer at a time.
-pub(super) struct Transcode<R> {
+/// Turns ISO-8859-1 bytes into UTF-8 on the fly, a buffer at a time.
+pub(super) struct Latin1<R> {
     inner: R,
     out: Vec<u8>,
     pos: usize,
 }
 
-impl<R: BufRead> Transcode<R> {
+impl<R: BufRead> Latin1<R> {
     pub(super) fn new(inner: R) -> Self {
-        Transcode {
+        Latin1 {
             inner,
             out: Vec::with_capacity(16 * 1024),
             pos: 0,
@@ -108,7 +99,7 @@ impl<R: BufRead> Transcode<R> {
     }
 }
 
-impl<R: BufRead> Read for Transcode<R> {
+impl<R: BufRead> Read for Latin1<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = {
             let buf = self.fill_buf()?;
@@ -121,7 +112,7 @@ impl<R: BufRead> Read for Transcode<R> {
     }
 }
 
-impl<R: BufRead> BufRead for Transcode<R> {
+impl<R: BufRead> BufRead for Latin1<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         if self.pos >= self.out.len() {
             self.out.clear();
@@ -132,7 +123,8 @@ impl<R: BufRead> BufRead for Transcode<R> {
                 if b.is_ascii() {
                     self.out.push(b);
                 } else {
-                    let s = cp1252_char(b).encode_utf8(&mut utf8);
+                    // ISO-8859-1 is the first 256 code points: the byte is the character.
+                    let s = char::from(b).encode_utf8(&mut utf8);
                     self.out.extend_from_slice(s.as_bytes());
                 }
             }
@@ -164,15 +156,23 @@ mod tests {
         );
         assert_eq!(enc(b"<?xml version=\"1.0\" ?>"), None);
         assert_eq!(enc(b"<QBXML encoding=\"x\">"), None);
-        assert_eq!(encoding_named("Windows-1252"), Some(Encoding::Windows1252));
+        assert_eq!(encoding_named("Latin1"), Some(Encoding::Latin1));
+        assert_eq!(encoding_named("Windows-1252"), None);
         assert_eq!(encoding_named("Shift_JIS"), None);
     }
 
     #[test]
-    fn transcodes_windows_1252() {
-        let mut t = Transcode::new(&b"caf\xE9 \x93q\x94 \x80"[..]);
+    fn every_latin1_byte_is_the_character_of_its_number() {
+        let bytes: Vec<u8> = (0..=255).collect();
         let mut s = String::new();
-        t.read_to_string(&mut s).unwrap();
-        assert_eq!(s, "café “q” €");
+        Latin1::new(&bytes[..]).read_to_string(&mut s).unwrap();
+        let expected: String = (0..=255u8).map(char::from).collect();
+        assert_eq!(s, expected);
+        // windows-1252 would have read these as “q” and €, which QuickBooks cannot store.
+        let mut s = String::new();
+        Latin1::new(&b"caf\xE9 \x93q\x94 \x80"[..])
+            .read_to_string(&mut s)
+            .unwrap();
+        assert_eq!(s, "café \u{93}q\u{94} \u{80}");
     }
 }

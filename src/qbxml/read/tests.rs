@@ -383,7 +383,7 @@ fn severity_falls_back_to_the_code_and_cdata_is_text() {
 }
 
 #[test]
-fn latin1_and_windows_1252_documents_are_decoded() {
+fn latin1_documents_are_decoded_byte_for_byte_and_windows_1252_is_refused() {
     let mut bytes = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><QBXML><QBXMLMsgsRs>\
         <CustomerQueryRs statusCode=\"0\" statusMessage=\"caf\xE9\"><CustomerRet><Name>M\xFCller \x93Bau\x94</Name>\
         </CustomerRet></CustomerQueryRs></QBXMLMsgsRs></QBXML>"
@@ -394,13 +394,41 @@ fn latin1_and_windows_1252_documents_are_decoded() {
     let ResponseBody::Customers(c) = &r.body else {
         panic!()
     };
-    assert_eq!(c[0].data.get(Field::Name), Some("Müller “Bau”"));
+    // QuickBooks stores ISO-8859-1: 0x93 is U+0093, not windows-1252's “.
+    assert_eq!(c[0].data.get(Field::Name), Some("Müller \u{93}Bau\u{94}"));
+    // The whole-document decoder (`custsync sandbox request`) reads the same bytes the same way.
+    let text = decode_document(&bytes).unwrap();
+    let from_text = read_response_str(&text).unwrap();
+    assert_eq!(from_text, d);
+    // A document declaring windows-1252 is refused rather than misread.
+    let cp1252 = String::from_utf8_lossy(&bytes).replace("ISO-8859-1", "windows-1252");
+    assert!(matches!(
+        read_response(cp1252.as_bytes()),
+        Err(ReadError::UnsupportedEncoding { .. })
+    ));
     // The same bytes without the declaration are not UTF-8: refused, not guessed.
     let declaration_end = bytes.iter().position(|&b| b == b'>').unwrap() + 1;
     let undeclared = bytes.split_off(declaration_end);
+    let Err(ReadError::InvalidUtf8 { position }) = read_response(&undeclared[..]) else {
+        panic!("undeclared Latin-1 read as UTF-8")
+    };
+    let first_latin1 = undeclared.iter().position(|&b| b == 0xE9).unwrap() as u64;
+    assert_eq!(position, first_latin1);
     assert!(matches!(
-        read_response(&undeclared[..]),
-        Err(ReadError::InvalidUtf8 { .. })
+        decode_document(&undeclared),
+        Err(ReadError::InvalidUtf8 { position }) if position == first_latin1
+    ));
+}
+
+#[test]
+fn decode_document_drops_a_bom_and_refuses_utf16() {
+    let xml = doc("<HostQueryRs statusCode=\"0\"/>");
+    let mut with_bom = vec![0xEF, 0xBB, 0xBF];
+    with_bom.extend_from_slice(xml.as_bytes());
+    assert_eq!(decode_document(&with_bom).unwrap(), xml);
+    assert!(matches!(
+        decode_document(&[0xFF, 0xFE, b'<', 0]),
+        Err(ReadError::UnsupportedEncoding { .. })
     ));
 }
 

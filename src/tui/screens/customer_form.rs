@@ -115,6 +115,9 @@ pub struct CustomerForm {
     focus: usize,
     scroll: std::cell::Cell<usize>,
     saving: bool,
+    /// The customer's links to QuickBooks companies, in words (an existing customer's; they
+    /// arrive after the form opens).
+    links: Vec<String>,
 }
 
 const LABEL_W: u16 = 22;
@@ -198,6 +201,7 @@ impl CustomerForm {
             focus: 0,
             scroll: std::cell::Cell::new(0),
             saving: false,
+            links: Vec::new(),
         };
         // An existing customer shows what QuickBooks will object to at once; a new, empty form
         // does not scold before anything was typed.
@@ -535,6 +539,12 @@ impl Component for CustomerForm {
 
     fn on_event(&mut self, ev: Event, cx: &mut Cx) -> Option<Event> {
         match ev {
+            Event::CustomerLinks { code, lines }
+                if self.original.as_ref().is_some_and(|c| c.code() == code) =>
+            {
+                self.links = lines;
+                None
+            }
             Event::CustomerSaved(c) => {
                 self.saving = false;
                 cx.status(Tone::Success, format!("Saved {} ({}).", c.name(), c.code()));
@@ -598,7 +608,16 @@ impl Component for CustomerForm {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, theme: &Theme) {
-        // The last lines tell about the focused field in full (wrapped, up to three lines).
+        // The first lines say how the customer is linked to QuickBooks; the last lines tell
+        // about the focused field in full (wrapped, up to three lines).
+        let links_h = u16::try_from(self.links.len().min(2)).unwrap_or(2);
+        let [links, area] = area.layout(&Layout::vertical([
+            Constraint::Length(links_h),
+            Constraint::Fill(1),
+        ]));
+        for (line, row) in self.links.iter().zip(links.rows()) {
+            cut(&format!(" QuickBooks: {line}"), row.width, theme.hint).render(row, buf);
+        }
         let (info, info_style) = match self.slots.get(self.focus) {
             Some(Slot::Status) => (
                 "← → choose the status; only Inactive is inactive in QuickBooks".to_string(),

@@ -11,7 +11,8 @@ use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, RunPreview, RunReport, plural,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, Resolution, RowId, RowKind,
+    RunPreview, RunReport, SyncRow, WayOut, plural,
 };
 use crate::tui::widgets::dialog::{Button, Dialog, DialogOutcome, Role, Tone};
 use crate::tui::widgets::file_picker::{FilePicker, PickerOutcome};
@@ -108,6 +109,61 @@ pub fn notices(lines: &[String]) -> DialogModal {
         Dialog::message("Before you choose", &lines.join("\n\n"), Intent::Dismiss)
             .with_tone(Tone::Warning),
     )
+}
+
+/// The ways out of a row QuickBooks changed underneath: what happened, then one button per
+/// way out. Nothing happens by itself; Cancel leaves the row as it is.
+pub fn row_actions(row: &SyncRow) -> DialogModal {
+    let why = row.problems.first().map_or("", String::as_str);
+    let body = format!(
+        "{}: {why}.\n\ncustsync never adds, imports or relinks it by itself. Choose:",
+        row.name
+    );
+    let mut buttons: Vec<(String, Intent)> = row
+        .ways_out
+        .iter()
+        .map(|a| {
+            let intent = match a {
+                WayOut::LinkTo { list_id, .. } => Intent::Resolve {
+                    row: row.id,
+                    how: Resolution::LinkTo(list_id.clone()),
+                },
+                WayOut::AddAgain { risk } => Intent::AddAgain {
+                    row: row.id,
+                    risk: risk.clone(),
+                },
+                WayOut::KeepLocal => Intent::Resolve {
+                    row: row.id,
+                    how: Resolution::KeepLocal,
+                },
+                WayOut::OfferAgain => Intent::Resolve {
+                    row: row.id,
+                    how: Resolution::OfferAgain,
+                },
+            };
+            (a.label(), intent)
+        })
+        .collect();
+    buttons.push(("Cancel".into(), Intent::Dismiss));
+    let title = match row.kind {
+        RowKind::KeptLocal => "Kept in SMSTurbo only",
+        _ => "QuickBooks changed this link",
+    };
+    DialogModal::new(Dialog::choice(title, &body, buttons).with_tone(Tone::Warning))
+}
+
+/// Adding a stale row's customer again is explicit: this says what may go wrong first.
+pub fn add_again(row: RowId, name: &str, risk: &str) -> DialogModal {
+    DialogModal::new(Dialog::confirm_destructive(
+        "Add to QuickBooks again?",
+        &format!(
+            "{risk}\n\nYes checks {name} for the synchronization: it is added when you \
+             synchronize the checked rows (and its link then follows the new QuickBooks \
+             customer)."
+        ),
+        Intent::AddAgainConfirmed(row),
+        Intent::Dismiss,
+    ))
 }
 
 /// config.toml could not be used: custsync runs on the defaults until SetUp saves.

@@ -312,6 +312,9 @@ impl Component for MaintainScreen {
                 }
                 Some(Action::Edit) => {
                     if let Some(c) = self.selected() {
+                        cx.send(Command::LoadCustomerLinks {
+                            code: c.code().to_string(),
+                        });
                         cx.push(CustomerForm::edit(c.clone()));
                     }
                     return true;

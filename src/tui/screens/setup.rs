@@ -15,7 +15,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::dialogs::{self, PickerModal};
 use super::list_picker::ListPickerModal;
-use crate::config::{Config, ConnectionKind, Setting};
+use crate::config::{Config, ConnectionKind, DefaultTypeFor, Setting};
 use crate::store::CustomerStatus;
 use crate::sync::ReplaceGroup;
 use crate::tui::action::{Action, Msg};
@@ -148,6 +148,8 @@ enum Item {
     Connection,
     WriteQwc,
     Status(CustomerStatus),
+    /// Whom the export default Customer Type is set on.
+    DefaultTypeFor,
     ReplaceList,
     Save,
     Cancel,
@@ -172,6 +174,7 @@ pub struct SetupScreen {
     tabs: Tabs,
     texts: Vec<TextField>,
     kind: ConnectionKind,
+    default_type_for: DefaultTypeFor,
     statuses: BTreeSet<CustomerStatus>,
     statuses_error: Option<String>,
     replace: Checklist,
@@ -233,6 +236,7 @@ impl SetupScreen {
             tabs: Tabs::new(vec!["Setup".into(), "Replace Options".into()]),
             texts,
             kind: config.connection.kind,
+            default_type_for: config.export.default_type_for,
             statuses: config.export.statuses.clone(),
             statuses_error: None,
             replace,
@@ -274,6 +278,7 @@ impl SetupScreen {
                 v.push(Item::Status(s));
             }
             v.push(Item::Text(Text::ExportType));
+            v.push(Item::DefaultTypeFor);
             v.push(Item::Text(Text::ExportJob));
         } else {
             v.push(Item::ReplaceList);
@@ -345,6 +350,7 @@ impl SetupScreen {
         c.export.statuses = self.statuses.clone();
         let opt = |s: String| (!s.is_empty()).then_some(s);
         c.export.customer_type = opt(v(Text::ExportType));
+        c.export.default_type_for = self.default_type_for;
         c.export.job_type = opt(v(Text::ExportJob));
         c.replace.groups = ReplaceGroup::ALL
             .iter()
@@ -455,6 +461,7 @@ impl SetupScreen {
             }
             Item::TabBar => self.switch_tab(true),
             Item::Connection => self.toggle_kind(),
+            Item::DefaultTypeFor => self.toggle_default_type_for(),
             Item::Status(s) => self.toggle_status(s),
             Item::Text(_) | Item::ReplaceList => self.move_focus(true),
         }
@@ -464,6 +471,13 @@ impl SetupScreen {
         self.kind = match self.kind {
             ConnectionKind::Sandbox => ConnectionKind::WebConnector,
             ConnectionKind::WebConnector => ConnectionKind::Sandbox,
+        };
+    }
+
+    fn toggle_default_type_for(&mut self) {
+        self.default_type_for = match self.default_type_for {
+            DefaultTypeFor::Every => DefaultTypeFor::WithoutType,
+            DefaultTypeFor::WithoutType => DefaultTypeFor::Every,
         };
     }
 
@@ -494,6 +508,7 @@ impl SetupScreen {
         l.push(SetupLine::Heading("Export"));
         l.push(SetupLine::Statuses);
         l.push(SetupLine::Item(Item::Text(Text::ExportType)));
+        l.push(SetupLine::Item(Item::DefaultTypeFor));
         l.push(SetupLine::Item(Item::Text(Text::ExportJob)));
         l
     }
@@ -652,6 +667,7 @@ impl SetupScreen {
             (Action::Left, Item::TabBar) => self.switch_tab(false),
             (Action::Right, Item::TabBar) => self.switch_tab(true),
             (Action::Left | Action::Right, Item::Connection) => self.toggle_kind(),
+            (Action::Left | Action::Right, Item::DefaultTypeFor) => self.toggle_default_type_for(),
             (Action::FocusNext, _) => self.move_focus(true),
             (Action::FocusPrev, _) => self.move_focus(false),
             (Action::Toggle, Item::Status(s)) => self.toggle_status(s),
@@ -704,7 +720,9 @@ impl Component for SetupScreen {
             }
             Item::Text(_) => vec![Context::TextField, Context::Form],
             Item::TabBar => vec![Context::Tabs, Context::Form],
-            Item::Connection => vec![Context::Options, Context::Form, Context::Tabs],
+            Item::Connection | Item::DefaultTypeFor => {
+                vec![Context::Options, Context::Form, Context::Tabs]
+            }
             Item::Status(_) => vec![Context::Checkboxes, Context::Form, Context::Tabs],
             Item::ReplaceList if self.replace.is_filtering() => self.replace.contexts(),
             Item::ReplaceList => {
@@ -906,6 +924,13 @@ impl SetupScreen {
                     .map(|(k, name)| (name, self.kind == k));
                     fit_line(radio_row(options, focused, theme), value.width).render(value, buf);
                 }
+                SetupLine::Item(Item::DefaultTypeFor) => {
+                    let focused = self.focus == Item::DefaultTypeFor;
+                    form_label("  Set the type on", focused, theme).render(label, buf);
+                    let options =
+                        DefaultTypeFor::ALL.map(|d| (d.label(), self.default_type_for == d));
+                    fit_line(radio_row(options, focused, theme), value.width).render(value, buf);
+                }
                 SetupLine::Item(Item::WriteQwc) => {
                     let focused = self.focus == Item::WriteQwc;
                     form_label("", focused, theme).render(label, buf);
@@ -1004,6 +1029,27 @@ mod tests {
         assert!(r.commands.is_empty());
         assert!(s.text(Text::FilePattern).error().is_some());
         assert_eq!(s.focus, Item::Text(Text::FilePattern));
+    }
+
+    #[test]
+    fn whom_the_default_type_is_set_on_is_chosen_with_the_arrows() {
+        let mut s = SetupScreen::new(&Config::default());
+        assert_eq!(
+            s.draft().unwrap().export.default_type_for,
+            DefaultTypeFor::Every,
+            "the seed: every exported customer"
+        );
+        s.set_focus(Item::DefaultTypeFor);
+        drive(&mut s, vec![a(Action::Right)]);
+        assert_eq!(
+            s.draft().unwrap().export.default_type_for,
+            DefaultTypeFor::WithoutType
+        );
+        drive(&mut s, vec![a(Action::Left)]);
+        assert_eq!(
+            s.draft().unwrap().export.default_type_for,
+            DefaultTypeFor::Every
+        );
     }
 
     #[test]

@@ -300,6 +300,8 @@ impl SyncScreen {
             (Side::SmsTurbo, RowKind::Export) => "not in QuickBooks; checking adds it there",
             (Side::QuickBooks, RowKind::Import) => "not in SMSTurbo; checking imports it",
             (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
+            (_, RowKind::Stale) => "QuickBooks changed its link; Enter shows the ways out",
+            (_, RowKind::KeptLocal) => "kept in SMSTurbo only; Enter shows the ways out",
             (_, k) => k.label(),
         };
         let mut text =
@@ -370,7 +372,17 @@ impl Component for SyncScreen {
         if self.detail.zoomed() {
             return vec![Context::Detail];
         }
-        self.pane().list.contexts_within(&[Context::SyncPanes])
+        let mut contexts = self.pane().list.contexts_within(&[Context::SyncPanes]);
+        // The row's ways out come first, so Enter reaches them and the footer shows them.
+        if !self.pane().list.is_filtering()
+            && self
+                .pane()
+                .selected()
+                .is_some_and(|r| !r.ways_out.is_empty())
+        {
+            contexts.insert(0, Context::StaleRow);
+        }
+        contexts
     }
 
     fn captures_text(&self) -> bool {
@@ -382,6 +394,31 @@ impl Component for SyncScreen {
             // A customer edited from here: the panes compare again, on the same row.
             Intent::CustomerSaved => {
                 cx.intent(Intent::Replan);
+                None
+            }
+            Intent::Resolve { row, how } => {
+                cx.status(Tone::Info, "Changing the link…");
+                cx.send(Command::Resolve { row, how });
+                None
+            }
+            Intent::AddAgain { row, risk } => {
+                let name = self.find(row).map_or_else(String::new, |(side, i)| {
+                    self.panes[side].rows[i].name.clone()
+                });
+                cx.modal(dialogs::add_again(row, &name, &risk));
+                None
+            }
+            Intent::AddAgainConfirmed(row) => {
+                if let Some((side, i)) = self.find(row) {
+                    let list = &mut self.panes[side].list;
+                    list.unblock(i);
+                    list.set_checked(i, true);
+                    cx.status(
+                        Tone::Warning,
+                        "Checked: it is added to QuickBooks again when you synchronize the \
+                         checked rows.",
+                    );
+                }
                 None
             }
             other => Some(other),
@@ -455,6 +492,12 @@ impl Component for SyncScreen {
                     self.row_action(a, cx);
                     return true;
                 }
+                Some(Action::RowActions) => {
+                    if let Some(row) = self.pane().selected().filter(|r| !r.ways_out.is_empty()) {
+                        cx.modal(dialogs::row_actions(row));
+                    }
+                    return true;
+                }
                 _ => {}
             }
         }
@@ -497,6 +540,15 @@ impl Component for SyncScreen {
                 cx.intent(Intent::PanesRefreshed(states));
                 None
             }
+            // A row's way out was taken and both sides compared again: the checks and the
+            // cursor stay on their customers (a row added again asks again).
+            Event::Resolved { message, view } => {
+                let states = view.qb_states.clone();
+                self.refresh(*view);
+                cx.status(Tone::Success, message);
+                cx.intent(Intent::PanesRefreshed(states));
+                None
+            }
             other => Some(other),
         }
     }
@@ -517,6 +569,14 @@ impl Component for SyncScreen {
 }
 
 impl SyncScreen {
+    /// Where the row `id` is: (pane, position).
+    fn find(&self, id: RowId) -> Option<(usize, usize)> {
+        self.panes
+            .iter()
+            .enumerate()
+            .find_map(|(side, p)| p.rows.iter().position(|r| r.id == id).map(|i| (side, i)))
+    }
+
     fn after_list(&mut self, outcome: ListOutcome, cx: &mut Cx) -> bool {
         if outcome != ListOutcome::Ignored {
             self.detail.reset();

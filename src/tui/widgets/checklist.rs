@@ -283,6 +283,15 @@ impl Checklist {
         }
     }
 
+    /// Lets a blocked row be checked (the operator confirmed what blocked it).
+    pub fn unblock(&mut self, row: usize) {
+        if let Some(r) = self.rows.get_mut(row)
+            && r.blocked.take().is_some()
+        {
+            self.n_blocked -= 1;
+        }
+    }
+
     /// Checks or unchecks a row; blocked rows stay unchecked. Returns whether it changed.
     pub fn set_checked(&mut self, row: usize, on: bool) -> bool {
         let Some(r) = self.rows.get(row) else {

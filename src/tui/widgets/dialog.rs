@@ -4,7 +4,9 @@
 //! A dialog is data: each button carries the value (`T`, the app's intent) it stands for, and
 //! pressing it hands that value back instead of calling anything. `y`/`n` press the Yes/No
 //! buttons, Esc presses the cancel button, ←/→/Tab move between buttons, Enter presses the
-//! focused one. Destructive questions start on No.
+//! focused one. Destructive questions start on No. Buttons that do not fit side by side (long
+//! labels, a narrow terminal) stand one under the other, and ↑/↓ move between them too (when the
+//! text above them has nothing to scroll).
 
 use std::cell::Cell;
 
@@ -211,6 +213,14 @@ impl<T: Clone> Dialog<T> {
                     self.focus = (self.focus + n - 1) % n;
                     DialogOutcome::Changed
                 }
+                // Stacked buttons under text that does not scroll: ↑/↓ move between them.
+                Action::Up | Action::Down
+                    if self.max_scroll.get() == 0 && self.stacked_in(area) =>
+                {
+                    let step = if *a == Action::Down { 1 } else { n - 1 };
+                    self.focus = (self.focus + step) % n;
+                    DialogOutcome::Changed
+                }
                 Action::Up if self.scroll > 0 => {
                     self.scroll -= 1;
                     DialogOutcome::Changed
@@ -238,6 +248,21 @@ impl<T: Clone> Dialog<T> {
 
     fn button_label(b: &Button<T>) -> String {
         format!("[ {} ]", b.label)
+    }
+
+    /// Whether the buttons stand one under the other: they do not fit side by side in `width`.
+    fn stacked(&self, width: u16) -> bool {
+        let side_by_side: usize = self
+            .buttons
+            .iter()
+            .map(|b| Self::button_label(b).width() + 2)
+            .sum();
+        side_by_side.saturating_sub(2) > usize::from(width)
+    }
+
+    fn stacked_in(&self, area: Rect) -> bool {
+        let l = self.layout(area);
+        l.buttons.len() > 1 && l.buttons.windows(2).all(|w| w[0].y != w[1].y)
     }
 
     /// The body's lines, then the list's bullets: one text that scrolls as a whole when the
@@ -275,26 +300,38 @@ impl<T: Clone> Dialog<T> {
             .clamp(36, max_w)
             .min(area.width.saturating_sub(2));
         let text_w = width.saturating_sub(4);
+        let stacked = self.stacked(text_w);
+        let buttons_h = if stacked {
+            u16::try_from(self.buttons.len()).unwrap_or(u16::MAX)
+        } else {
+            1
+        };
         // The content, a blank line, the buttons and the two borders.
-        let room = area.height.saturating_sub(4);
+        let room = area.height.saturating_sub(3 + buttons_h);
         let content_h = self.content(Style::new()).height(text_w).min(room);
-        let outer = modal_area(area, width, content_h + 4);
+        let outer = modal_area(area, width, content_h + 3 + buttons_h);
         let inner = panel().inner(outer);
         // The buttons always show; the content scrolls above them.
         let [content, _, buttons_row] = inner.layout(&Layout::vertical([
             Constraint::Fill(1),
             Constraint::Length(1),
-            Constraint::Length(1),
+            Constraint::Length(buttons_h),
         ]));
-        let buttons = buttons_row.layout_vec(
-            &Layout::horizontal(
-                self.buttons
-                    .iter()
-                    .map(|b| Constraint::Length(Self::button_label(b).width() as u16)),
+        let buttons = if stacked {
+            buttons_row.layout_vec(&Layout::vertical(
+                self.buttons.iter().map(|_| Constraint::Length(1)),
+            ))
+        } else {
+            buttons_row.layout_vec(
+                &Layout::horizontal(
+                    self.buttons
+                        .iter()
+                        .map(|b| Constraint::Length(Self::button_label(b).width() as u16)),
+                )
+                .spacing(2)
+                .flex(Flex::Center),
             )
-            .spacing(2)
-            .flex(Flex::Center),
-        );
+        };
         DialogLayout {
             outer,
             content,
@@ -340,7 +377,23 @@ impl<T: Clone> Dialog<T> {
             } else {
                 theme.button
             };
-            Line::styled(Self::button_label(b), style).render(*r, buf);
+            let label = Self::button_label(b);
+            // A stacked label longer than the dialog keeps its closing bracket.
+            let label = if label.width() > usize::from(r.width) {
+                let keep = usize::from(r.width).saturating_sub(3);
+                let cut: String = b
+                    .label
+                    .chars()
+                    .scan(0, |w, c| {
+                        *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                        (*w <= keep.saturating_sub(3)).then_some(c)
+                    })
+                    .collect();
+                format!("[ {cut}… ]")
+            } else {
+                label
+            };
+            Line::styled(label, style).render(*r, buf);
         }
     }
 }
@@ -429,6 +482,40 @@ mod tests {
             ),
             DialogOutcome::Pressed('a')
         );
+    }
+
+    #[test]
+    fn buttons_that_do_not_fit_side_by_side_stand_one_under_the_other() {
+        let buttons: Vec<(String, u8)> = [
+            "Link to 'Delta Bakery & Cafe (C1003)'",
+            "Add to QuickBooks again…",
+            "Keep in SMSTurbo only",
+            "Cancel",
+        ]
+        .iter()
+        .zip(1..)
+        .map(|(l, v)| (l.to_string(), v))
+        .collect();
+        let mut d = Dialog::choice("QuickBooks changed this link", "Choose:", buttons);
+        let s = screen(&d);
+        for label in [
+            "Link to 'Delta Bakery & Cafe (C1003)'",
+            "Keep in SMSTurbo only",
+        ] {
+            assert!(s.contains(&format!("[ {label} ]")), "{s}");
+        }
+        let row_of = |s: &str, t: &str| s.lines().position(|l| l.contains(t)).unwrap();
+        assert!(row_of(&s, "[ Cancel ]") > row_of(&s, "[ Keep in SMSTurbo only ]"));
+        assert_eq!(act(&mut d, Action::Down), DialogOutcome::Changed);
+        assert_eq!(act(&mut d, Action::Down), DialogOutcome::Changed);
+        assert_eq!(act(&mut d, Action::Submit), DialogOutcome::Pressed(3));
+        assert_eq!(act(&mut d, Action::Up), DialogOutcome::Changed);
+        assert_eq!(act(&mut d, Action::Submit), DialogOutcome::Pressed(2));
+        // Two short buttons still stand side by side, and ↑/↓ do nothing to them.
+        let mut yes_no = Dialog::confirm("Sync", "Go?", 1, 0);
+        assert_eq!(act(&mut yes_no, Action::Down), DialogOutcome::Ignored);
+        let s = screen(&yes_no);
+        assert_eq!(row_of(&s, "[ Yes ]"), row_of(&s, "[ No ]"));
     }
 
     #[test]
