@@ -36,10 +36,16 @@ pub struct SyncArgs {
     #[arg(long, value_name = "all|none|CODE,…", default_value = "none")]
     replace: Choice,
     /// Add these customers to QuickBooks although QuickBooks changed their link underneath (its
-    /// customer deleted, merged away or made a job) or they are kept local only. QuickBooks may
-    /// then hold the customer twice: check the plan's "stale" rows first. Never part of `all`
+    /// customer deleted, merged away or made a job), they are kept local only, or they look like
+    /// a QuickBooks customer (the plan's likely duplicates). QuickBooks may then hold the
+    /// customer twice: check the plan's rows first. Never part of `all`
     #[arg(long, value_name = "CODE,…", value_delimiter = ',')]
     export_anyway: Vec<String>,
+    /// Import these QuickBooks customers (names as QuickBooks shows them, or ListIDs) although
+    /// they look like an SMSTurbo customer (the plan's likely duplicates): you say they are
+    /// another customer. Never part of `all`. A name with a comma in it: give its ListID
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',')]
+    import_anyway: Vec<String>,
     /// Add the export default Customer Type / Customer Job to QuickBooks if it lacks them
     #[arg(long)]
     add_missing_types: bool,
@@ -257,39 +263,7 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
     let imports = match &args.import {
         Choice::All => plan.importable(&snapshot.qb).map(str::to_string).collect(),
         Choice::None => Vec::new(),
-        Choice::Some(names) => {
-            let mut ids = Vec::new();
-            for name in names {
-                let found: Vec<&str> = plan
-                    .imports
-                    .iter()
-                    .filter(|r| {
-                        let qb = &snapshot.qb[r.qb];
-                        qb.data
-                            .get(Field::Name)
-                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
-                            || qb.list_id == *name
-                    })
-                    .map(|r| snapshot.qb[r.qb].list_id.as_str())
-                    .collect();
-                match found[..] {
-                    [id] => ids.push(id.to_string()),
-                    [] => {
-                        return Err(eyre!(
-                            "--import: \"{name}\" is not a QuickBooks customer missing from SMSTurbo \
-                             (run with --dry-run to see the candidates). Nothing was changed."
-                        ));
-                    }
-                    _ => {
-                        return Err(eyre!(
-                            "--import: several QuickBooks customers are named \"{name}\"; give their \
-                             ListIDs instead (see --dry-run --json). Nothing was changed."
-                        ));
-                    }
-                }
-            }
-            ids
-        }
+        Choice::Some(names) => import_ids("--import", names, plan, snapshot)?,
     };
     let pairs = match &args.replace {
         Choice::All => plan
@@ -309,7 +283,49 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect(),
+        import_anyway: import_ids("--import-anyway", &args.import_anyway, plan, snapshot)?,
     })
+}
+
+/// The ListIDs of the import candidates `names` names (as QuickBooks names them, any case, or
+/// by ListID). A name no candidate has, or several have, is refused before anything is done.
+fn import_ids(
+    flag: &str,
+    names: &[String],
+    plan: &Plan,
+    snapshot: &Snapshot,
+) -> color_eyre::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let found: Vec<&str> = plan
+            .imports
+            .iter()
+            .map(|r| &snapshot.qb[r.qb])
+            .filter(|qb| {
+                qb.data
+                    .get(Field::Name)
+                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
+                    || qb.list_id == name
+            })
+            .map(|qb| qb.list_id.as_str())
+            .collect();
+        match found[..] {
+            [id] => ids.push(id.to_string()),
+            [] => {
+                return Err(eyre!(
+                    "{flag}: \"{name}\" is not a QuickBooks customer missing from SMSTurbo (run \
+                     with --dry-run to see the candidates). Nothing was changed."
+                ));
+            }
+            _ => {
+                return Err(eyre!(
+                    "{flag}: several QuickBooks customers are named \"{name}\"; give their \
+                     ListIDs instead (see --dry-run --json). Nothing was changed."
+                ));
+            }
+        }
+    }
+    Ok(ids)
 }
 
 fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: bool) {

@@ -407,6 +407,150 @@ fn json_lists_likely_duplicates_on_every_candidate() {
     }
 }
 
+/// The ListID of the demo's QuickBooks "Willow Creek Florist Inc", from the dry run's JSON.
+fn willow_list_id(ws: &Path) -> String {
+    let out = custsync_in(ws, &["sync", "--dry-run", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["plan"]["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "Willow Creek Florist Inc")
+        .unwrap()["list_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The operator says the two Willow Creeks are different customers: each is added on its
+/// other side, by the name or code the plan shows.
+#[test]
+fn export_anyway_and_import_anyway_add_a_likely_duplicate_when_named() {
+    let d = demo();
+    let before = qb_count(&d.company);
+    let out = custsync_in(
+        &d.ws,
+        &[
+            "sync",
+            "--export-anyway",
+            "wil420",
+            "--import-anyway",
+            "willow creek florist inc",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("Done: 1 added to QuickBooks, 1 imported into SMSTurbo"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(qb_count(&d.company), before + 1);
+    let added =
+        custsync::testkit::sandbox_customers_named(&d.company, "Willow Creek Florist, Inc.");
+    assert_eq!(added.len(), 1, "WIL420 is in QuickBooks under its own name");
+    let store = Store::open(d.ws.join("custsync.db")).unwrap();
+    let willows = store
+        .customers()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.name().starts_with("Willow Creek"))
+        .count();
+    assert_eq!(
+        willows, 2,
+        "QuickBooks' spelling was imported beside WIL420"
+    );
+}
+
+/// `--export-anyway` / `--import-anyway` are for the rows that need them; an ordinary
+/// candidate named there is refused with the ordinary option, and nothing is done.
+#[test]
+fn the_anyway_options_refuse_customers_that_look_like_nobody() {
+    let d = demo();
+    let before = qb_count(&d.company);
+    let out = custsync_in(
+        &d.ws,
+        &[
+            "sync",
+            "--export-anyway",
+            "ALP300",
+            "--import-anyway",
+            "Maple Leaf Catering",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    for expected in [
+        "ALP300 is neither linked to a QuickBooks customer that is gone or now a job, nor kept \
+         local only, nor like a QuickBooks customer: --export-anyway is only for those (an \
+         ordinary export is --export ALP300)",
+        "Maple Leaf Catering looks like no SMSTurbo customer: --import-anyway is only for \
+         customers that do (an ordinary import is --import)",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in:\n{t}");
+    }
+    let unknown = custsync_in(&d.ws, &["sync", "--import-anyway", "Nobody Such"]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", text(&unknown));
+    assert!(
+        text(&unknown).contains(
+            "--import-anyway: \"Nobody Such\" is not a QuickBooks customer missing from SMSTurbo"
+        ),
+        "{}",
+        text(&unknown)
+    );
+    assert_eq!(qb_count(&d.company), before, "nothing was sent");
+}
+
+/// `custsync link` joins a likely pair: from then on it is an ordinary pair, neither exported
+/// nor imported, and the Replace Options apply to what differs (the name's punctuation here).
+#[test]
+fn link_joins_a_likely_pair_which_then_plans_as_an_ordinary_pair() {
+    let d = demo();
+    let list_id = willow_list_id(&d.ws);
+    let out = custsync_in(&d.ws, &["link", "WIL420", &list_id]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("Linked WIL420 to QuickBooks' 'Willow Creek Florist Inc'"),
+        "{}",
+        text(&out)
+    );
+    let out = custsync_in(&d.ws, &["sync", "--dry-run", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plan = &v["plan"];
+    let named = |side: &str, key: &str, value: &str| {
+        plan[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[key].as_str() == Some(value))
+    };
+    assert!(!named("exports", "code", "WIL420"), "{plan}");
+    assert!(!named("imports", "list_id", &list_id), "{plan}");
+    let pair = plan["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "WIL420")
+        .unwrap_or_else(|| panic!("WIL420 is a pair now: {plan}"));
+    assert_eq!(pair["list_id"], list_id.as_str());
+    assert_eq!(pair["matched_by"], "linked");
+    assert!(
+        pair["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["field"] == "name"),
+        "{pair}"
+    );
+    for row in plan["exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(plan["imports"].as_array().unwrap())
+    {
+        assert_eq!(row["likely_duplicates"], serde_json::json!([]), "{row}");
+    }
+}
+
 /// The dry run names `--add-missing-types` only to someone who has not passed it.
 #[test]
 fn the_missing_type_hint_fits_the_options_given() {
