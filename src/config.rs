@@ -137,6 +137,10 @@ pub struct SyncTuning {
     pub page_size: u32,
     /// CustomerAdd requests per document.
     pub batch_size: u32,
+    /// Days after which custsync stops trusting its copy of a company's QuickBooks customers
+    /// and reads them all again (QuickBooks keeps the records of deleted customers for about
+    /// 90 days; an older copy cannot learn every deletion).
+    pub mirror_max_age_days: u32,
 }
 
 impl Default for SyncTuning {
@@ -144,6 +148,7 @@ impl Default for SyncTuning {
         SyncTuning {
             page_size: 500,
             batch_size: 100,
+            mirror_max_age_days: 30,
         }
     }
 }
@@ -172,6 +177,9 @@ pub const PAGE_SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=10_000;
 /// The range of [`SyncTuning::batch_size`]: QuickBooks answers a document only when all of it
 /// is processed, so very large batches make a lost response expensive.
 pub const BATCH_SIZE_RANGE: std::ops::RangeInclusive<u32> = 1..=500;
+/// The range of [`SyncTuning::mirror_max_age_days`]: QuickBooks keeps deletion records for about
+/// 90 days, so a mirror older than that cannot be brought up to date; leave a margin.
+pub const MIRROR_MAX_AGE_RANGE: std::ops::RangeInclusive<u32> = 1..=80;
 /// QuickBooks' limit for a customer type or job type full name.
 const TYPE_NAME_MAX: usize = 159;
 
@@ -317,6 +325,11 @@ impl Config {
         for (key, value, range) in [
             (Setting::PageSize, self.sync.page_size, PAGE_SIZE_RANGE),
             (Setting::BatchSize, self.sync.batch_size, BATCH_SIZE_RANGE),
+            (
+                Setting::MirrorMaxAgeDays,
+                self.sync.mirror_max_age_days,
+                MIRROR_MAX_AGE_RANGE,
+            ),
         ] {
             if !range.contains(&value) {
                 problems.push(problem(

@@ -274,6 +274,132 @@ pub fn sandbox_customers_named(
         .collect()
 }
 
+/// QuickBooks users at work in a sandbox company: the phones of its first `changed` customers
+/// (not jobs) edited, and `deleted` customers after them that have no jobs deleted.
+pub fn change_and_delete(
+    file: &mut crate::qb::sandbox::CompanyFile,
+    changed: usize,
+    deleted: usize,
+) -> Result<(), crate::qb::sandbox::SandboxError> {
+    use crate::qb::sandbox::{Assignment, EditTarget};
+    let all = file.customer_list()?;
+    let parents: std::collections::HashSet<&str> = all
+        .iter()
+        .filter_map(|c| c.parent.as_ref()?.list_id.as_deref())
+        .collect();
+    let top: Vec<&crate::qbxml::CustomerRet> = all.iter().filter(|c| !c.is_job()).collect();
+    for (i, c) in top.iter().take(changed).enumerate() {
+        file.edit_customer(
+            &c.list_id,
+            &[Assignment {
+                target: EditTarget::Field(crate::qbxml::Field::Phone),
+                value: Some(format!("555-01{i:02}")),
+            }],
+        )?;
+    }
+    for c in top
+        .iter()
+        .skip(changed)
+        .filter(|c| !parents.contains(c.list_id.as_str()))
+        .take(deleted)
+    {
+        file.delete_customer(&c.list_id)?;
+    }
+    Ok(())
+}
+
+/// A connection that keeps every document it carries (what tests and benchmarks count: round
+/// trips, CustomerRet elements) and can change each response before the caller sees it (a
+/// QuickBooks that answers otherwise than the sandbox, e.g. refuses a request).
+pub struct Recording<C> {
+    inner: C,
+    exchanges: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+    rewrite: Option<Rewrite>,
+}
+
+type Rewrite = Box<dyn FnMut(&str, String) -> Result<String, crate::qb::QbError> + Send>;
+
+/// The documents a [`Recording`] carried, shared with the test that made it.
+#[derive(Clone, Default)]
+pub struct Exchanges(std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>);
+
+impl<C> Recording<C> {
+    pub fn new(inner: C) -> (Recording<C>, Exchanges) {
+        let exchanges = Exchanges::default();
+        (
+            Recording {
+                inner,
+                exchanges: exchanges.0.clone(),
+                rewrite: None,
+            },
+            exchanges,
+        )
+    }
+
+    /// Passes each response through `rewrite(request, response)` first: it may change it, or
+    /// lose it (an error after QuickBooks processed the request).
+    pub fn rewriting(
+        mut self,
+        rewrite: impl FnMut(&str, String) -> Result<String, crate::qb::QbError> + Send + 'static,
+    ) -> Recording<C> {
+        self.rewrite = Some(Box::new(rewrite));
+        self
+    }
+}
+
+impl Exchanges {
+    /// (request, response) pairs in order; a failed exchange has no pair.
+    pub fn take(&self) -> Vec<(String, String)> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+/// How many times `<element` opens in `text` (`CustomerRet` does not count `CustomerRetX`).
+pub fn count_elements(text: &str, element: &str) -> usize {
+    let open = format!("<{element}");
+    text.match_indices(&open)
+        .filter(|(i, _)| {
+            matches!(
+                text.as_bytes().get(i + open.len()),
+                Some(b'>' | b' ' | b'/' | b'\t' | b'\r' | b'\n')
+            )
+        })
+        .count()
+}
+
+impl<C: crate::qb::Connection> crate::qb::Connection for Recording<C> {
+    fn kind(&self) -> crate::qb::ConnectionKind {
+        self.inner.kind()
+    }
+
+    fn open(
+        &mut self,
+        prompt: &mut dyn crate::qb::AccessPrompt,
+    ) -> Result<crate::qb::SessionInfo, crate::qb::QbError> {
+        self.inner.open(prompt)
+    }
+
+    fn process(&mut self, request: &str) -> Result<String, crate::qb::QbError> {
+        let mut response = self.inner.process(request)?;
+        if let Some(rewrite) = &mut self.rewrite {
+            response = rewrite(request, response)?;
+        }
+        self.exchanges
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((request.to_string(), response.clone()));
+        Ok(response)
+    }
+
+    fn close(&mut self) {
+        self.inner.close();
+    }
+
+    fn report_progress(&mut self, done: u64, total: u64) {
+        self.inner.report_progress(done, total);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

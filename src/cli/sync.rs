@@ -16,7 +16,8 @@ use crate::qbxml::{CustomerData, Field};
 use crate::store::Workspace;
 use crate::sync::plan::{Mode, Plan};
 use crate::sync::{
-    ApplyOptions, Phase, Progress, RunReport, Selection, Snapshot, SyncEngine, SyncError,
+    ApplyOptions, Phase, Progress, ReadKind, ReadRequest, ReadSummary, RunReport, Selection,
+    Snapshot, SyncEngine, SyncError,
 };
 
 use super::{Globals, Outcome};
@@ -52,6 +53,9 @@ pub struct SyncArgs {
     /// Print the plan and change nothing
     #[arg(long)]
     dry_run: bool,
+    /// Read every QuickBooks customer, not only what changed since the last synchronization
+    #[arg(long)]
+    full: bool,
     /// Print the plan and the result as JSON
     #[arg(long)]
     json: bool,
@@ -149,7 +153,17 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
             company.customer_count
         );
     }
-    let loaded = engine.load(&mut store, &mut progress).map_err(explained)?;
+    let request = if args.full {
+        ReadRequest::All
+    } else {
+        ReadRequest::Changes
+    };
+    let loaded = engine
+        .load_with(&mut store, request, &mut progress)
+        .map_err(explained)?;
+    if !args.json {
+        outln!("QuickBooks: {}", loaded.read_summary());
+    }
     if let Some(r) = Some(loaded.recovery()).filter(|r| r.batches > 0)
         && !args.json
     {
@@ -174,7 +188,12 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
     // than both customer lists); stdout stays one valid document whatever happens after.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.json {
-        write!(out, "{{\"company\":{},\"plan\":", company_json(&company))?;
+        write!(
+            out,
+            "{{\"company\":{},\"read\":{},\"plan\":",
+            company_json(&company),
+            read_json(planned.read_summary())
+        )?;
         write_plan_json(&mut out, plan, snapshot, &config)?;
     } else {
         print_plan(plan, snapshot, &config, args.add_missing_types);
@@ -586,6 +605,22 @@ fn print_report(r: &RunReport) {
 
 fn company_json(c: &crate::sync::CompanyInfo) -> Value {
     json!({ "name": c.name, "file": c.file, "product": c.product, "qbxml_version": c.qbxml_version, "customers": c.customer_count })
+}
+
+fn read_json(r: &ReadSummary) -> Value {
+    let (since, reason) = match &r.kind {
+        ReadKind::Incremental { since } => (Some(since.to_string()), None),
+        ReadKind::Full(reason) => (None, Some(reason.key())),
+    };
+    json!({
+        "incremental": r.is_incremental(),
+        "since": since,
+        "full_reason": reason,
+        "changed": r.changed,
+        "deleted": r.deleted,
+        "customers": r.customers,
+        "message": r.to_string(),
+    })
 }
 
 fn fields_json(d: &CustomerData) -> Value {

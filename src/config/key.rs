@@ -18,10 +18,11 @@ pub enum Setting {
     ExportJobType,
     PageSize,
     BatchSize,
+    MirrorMaxAgeDays,
 }
 
 impl Setting {
-    pub const ALL: [Setting; 12] = [
+    pub const ALL: [Setting; 13] = [
         Setting::CompanyFile,
         Setting::FilePattern,
         Setting::WebConnectorListen,
@@ -34,6 +35,7 @@ impl Setting {
         Setting::ExportJobType,
         Setting::PageSize,
         Setting::BatchSize,
+        Setting::MirrorMaxAgeDays,
     ];
 
     /// The dotted key, as in the file (`sync.batch_size`).
@@ -51,6 +53,7 @@ impl Setting {
             Setting::ExportJobType => "export.job_type",
             Setting::PageSize => "sync.page_size",
             Setting::BatchSize => "sync.batch_size",
+            Setting::MirrorMaxAgeDays => "sync.mirror_max_age_days",
         }
     }
 

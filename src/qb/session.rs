@@ -282,17 +282,8 @@ impl<'c> Session<'c> {
     /// How many customers (active and inactive, jobs included) the company has, without
     /// reading them.
     pub fn customer_count(&mut self) -> Result<u32, SessionError> {
-        let r = self.single(RequestBody::CustomerQuery(CustomerQuery {
-            metadata_only: true,
-            selection: all_filter(),
-            ..CustomerQuery::default()
-        }))?;
-        if r.status.code == codes::NO_MATCH {
-            return Ok(0);
-        }
-        succeeded("CustomerQuery", r)?
-            .ret_count
-            .ok_or_else(|| SessionError::Protocol("a customer count without retCount".into()))
+        let r = self.single(count_query())?;
+        count_from(r)
     }
 
     /// Every customer, `page_size` at a time through a QuickBooks iterator, active and inactive.
@@ -359,30 +350,84 @@ impl<'c> Session<'c> {
         &mut self,
         since: Option<&QbDateTime>,
     ) -> Result<Vec<ListDeletedRet>, SessionError> {
-        let r = self.single(RequestBody::ListDeletedQuery(ListDeletedQuery {
-            types: vec![ListDelType::Customer],
-            from_deleted_date: since.map(ToString::to_string),
-            to_deleted_date: None,
-            include_ret: Vec::new(),
-        }))?;
-        if r.status.code == codes::NO_MATCH {
-            return Ok(Vec::new());
-        }
-        let deleted = match succeeded("ListDeletedQuery", r)?.body {
-            ResponseBody::Deleted(d) => d,
-            ResponseBody::Empty => Vec::new(),
-            _ => {
-                return Err(SessionError::Protocol(
-                    "a ListDeletedQuery answer holding something other than deletions".into(),
-                ));
+        let r = self.single(deleted_query(since))?;
+        deleted_from(r)
+    }
+
+    /// What a read of the customer list asks once the customers are in, in one document (one
+    /// round trip, which over the Web Connector is one poll): the customers deleted since
+    /// `deleted_since` (`None`: every record QuickBooks keeps; not asked at all with
+    /// `deleted_refused`, the answer QuickBooks already gave in this session), how many customers there are
+    /// now, one customer by ListID (its EditSequence: has it gone back?), and the customer and
+    /// job types. A `ListDeletedQuery` QuickBooks refuses is an answer here
+    /// ([`ListFacts::deleted`]), not a failure: the caller decides what it cannot know then.
+    pub fn list_facts(&mut self, q: &ListFactsQuery<'_>) -> Result<ListFacts, SessionError> {
+        let mut doc = self.document(OnError::ContinueOnError);
+        let deleted = match q.deleted_refused {
+            Some(status) => Err(status),
+            None => Ok(self.push(&mut doc, deleted_query(q.deleted_since))),
+        };
+        let count = self.push(&mut doc, count_query());
+        let probe = q.probe.map(|list_id| {
+            self.push(
+                &mut doc,
+                RequestBody::CustomerQuery(CustomerQuery {
+                    selection: Selection::ListIds(vec![list_id.to_string()]),
+                    include_ret: vec!["ListID".into(), "EditSequence".into()],
+                    ..CustomerQuery::default()
+                }),
+            )
+        });
+        let customer_types = self.push(&mut doc, RequestBody::CustomerTypeQuery(all_types()));
+        let job_types = self.push(&mut doc, RequestBody::JobTypeQuery(all_types()));
+        let mut response = self.send(&doc)?;
+        let mut take = |request: &'static str, id: &str| -> Result<Response, SessionError> {
+            let i = response
+                .responses
+                .iter()
+                .position(|r| r.request_id.as_deref() == Some(id))
+                .ok_or_else(|| SessionError::MissingResponse {
+                    request,
+                    request_id: id.to_string(),
+                })?;
+            Ok(response.responses.swap_remove(i))
+        };
+        let deleted = match deleted {
+            Ok(id) => match deleted_from(take("ListDeletedQuery", &id)?) {
+                Ok(d) => Ok(d),
+                Err(SessionError::Status { status, .. }) => Err(status),
+                Err(e) => return Err(e),
+            },
+            Err(refused) => Err(refused.clone()),
+        };
+        let customer_count = count_from(take("CustomerQuery", &count)?)?;
+        let probe = match probe {
+            None => None,
+            Some(id) => {
+                let r = take("CustomerQuery", &id)?;
+                // Not found (1, or 500 for a ListID it does not have) is an answer.
+                if r.status.is_error() {
+                    return Err(SessionError::Status {
+                        request: "CustomerQuery",
+                        status: r.status,
+                    });
+                }
+                match r.body {
+                    ResponseBody::Customers(c) => c.into_iter().next(),
+                    _ => None,
+                }
             }
         };
-        if deleted.iter().any(|d| d.list_id.is_empty()) {
-            return Err(SessionError::Protocol(
-                "a deleted customer without a ListID".into(),
-            ));
-        }
-        Ok(deleted)
+        Ok(ListFacts {
+            deleted,
+            customer_count,
+            probe,
+            customer_types: entries_from(
+                "CustomerTypeQuery",
+                take("CustomerTypeQuery", &customer_types)?,
+            )?,
+            job_types: entries_from("JobTypeQuery", take("JobTypeQuery", &job_types)?)?,
+        })
     }
 
     /// One customer or job, by ListID or by FullName (`Parent:Job`), with the mapped elements;
@@ -445,16 +490,7 @@ impl<'c> Session<'c> {
     fn list_entries(&mut self, body: RequestBody) -> Result<Vec<ListRet>, SessionError> {
         let request = body.message_name();
         let r = self.single(body)?;
-        if r.status.code == codes::NO_MATCH {
-            return Ok(Vec::new());
-        }
-        match succeeded(request, r)?.body {
-            ResponseBody::ListEntries(v) => Ok(v),
-            ResponseBody::Empty => Ok(Vec::new()),
-            _ => Err(SessionError::Protocol(format!(
-                "an unexpected body for {request}"
-            ))),
-        }
+        entries_from(request, r)
     }
 
     fn added_entry(&mut self, body: RequestBody) -> Result<ListRet, SessionError> {
@@ -745,6 +781,92 @@ fn succeeded(request: &'static str, r: Response) -> Result<Response, SessionErro
         })
     } else {
         Ok(r)
+    }
+}
+
+/// What [`Session::list_facts`] asks besides the types.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ListFactsQuery<'a> {
+    /// Deletions since this time (inclusive); `None`: every deletion QuickBooks keeps.
+    pub deleted_since: Option<&'a QbDateTime>,
+    /// A customer to look up by ListID.
+    pub probe: Option<&'a str>,
+    /// How QuickBooks refused `ListDeletedQuery` earlier in this session: not asked again
+    /// (one run asks at most once), and [`ListFacts::deleted`] is this refusal.
+    pub deleted_refused: Option<&'a Status>,
+}
+
+/// What [`Session::list_facts`] learned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListFacts {
+    /// The customers deleted or merged away, oldest first; or the status QuickBooks refused
+    /// `ListDeletedQuery` with.
+    pub deleted: Result<Vec<ListDeletedRet>, Status>,
+    /// Customers and jobs, active and inactive.
+    pub customer_count: u32,
+    /// The customer looked up (ListID and EditSequence), if QuickBooks has it.
+    pub probe: Option<CustomerRet>,
+    pub customer_types: Vec<ListRet>,
+    pub job_types: Vec<ListRet>,
+}
+
+fn count_query() -> RequestBody {
+    RequestBody::CustomerQuery(CustomerQuery {
+        metadata_only: true,
+        selection: all_filter(),
+        ..CustomerQuery::default()
+    })
+}
+
+fn count_from(r: Response) -> Result<u32, SessionError> {
+    if r.status.code == codes::NO_MATCH {
+        return Ok(0);
+    }
+    succeeded("CustomerQuery", r)?
+        .ret_count
+        .ok_or_else(|| SessionError::Protocol("a customer count without retCount".into()))
+}
+
+fn deleted_query(since: Option<&QbDateTime>) -> RequestBody {
+    RequestBody::ListDeletedQuery(ListDeletedQuery {
+        types: vec![ListDelType::Customer],
+        from_deleted_date: since.map(ToString::to_string),
+        to_deleted_date: None,
+        include_ret: Vec::new(),
+    })
+}
+
+fn deleted_from(r: Response) -> Result<Vec<ListDeletedRet>, SessionError> {
+    if r.status.code == codes::NO_MATCH {
+        return Ok(Vec::new());
+    }
+    let deleted = match succeeded("ListDeletedQuery", r)?.body {
+        ResponseBody::Deleted(d) => d,
+        ResponseBody::Empty => Vec::new(),
+        _ => {
+            return Err(SessionError::Protocol(
+                "a ListDeletedQuery answer holding something other than deletions".into(),
+            ));
+        }
+    };
+    if deleted.iter().any(|d| d.list_id.is_empty()) {
+        return Err(SessionError::Protocol(
+            "a deleted customer without a ListID".into(),
+        ));
+    }
+    Ok(deleted)
+}
+
+fn entries_from(request: &'static str, r: Response) -> Result<Vec<ListRet>, SessionError> {
+    if r.status.code == codes::NO_MATCH {
+        return Ok(Vec::new());
+    }
+    match succeeded(request, r)?.body {
+        ResponseBody::ListEntries(v) => Ok(v),
+        ResponseBody::Empty => Ok(Vec::new()),
+        _ => Err(SessionError::Protocol(format!(
+            "an unexpected body for {request}"
+        ))),
     }
 }
 

@@ -243,6 +243,50 @@ impl CustomerData {
         self
     }
 
+    /// Values given in field order (`None` or empty: absent), in one allocation of the exact
+    /// size: how a reader that has a customer's values at hand builds it (a customer costs one
+    /// allocation instead of a growing string). Values beyond 4 GiB in all are left out.
+    pub fn from_values<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> CustomerData {
+        let mut given: [Option<&str>; Field::COUNT] = [None; Field::COUNT];
+        for (slot, value) in given.iter_mut().zip(values) {
+            *slot = value;
+        }
+        let total = given.iter().flatten().map(|v| v.len()).sum();
+        let mut data = CustomerData {
+            text: String::with_capacity(total),
+            ends: [0; Field::COUNT],
+        };
+        for (end, value) in data.ends.iter_mut().zip(given) {
+            if let Some(v) = value
+                && u32::try_from(data.text.len() + v.len()).is_ok()
+            {
+                data.text.push_str(v);
+            }
+            *end = u32::try_from(data.text.len()).unwrap_or(u32::MAX);
+        }
+        data
+    }
+
+    /// The values as kept: one string, and where each field's value ends in it (field order).
+    /// What a store keeps to hold a customer in two columns instead of one per field.
+    pub fn parts(&self) -> (&str, &[u32; Field::COUNT]) {
+        (&self.text, &self.ends)
+    }
+
+    /// Values from [`CustomerData::parts`]; `None` when the ends do not fit the text (they must
+    /// not decrease, must end at its length and fall on character boundaries).
+    pub fn from_parts(text: String, ends: [u32; Field::COUNT]) -> Option<CustomerData> {
+        let mut start = 0usize;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || !text.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        (start == text.len()).then_some(CustomerData { text, ends })
+    }
+
     /// Present values, in schema order.
     pub fn iter(&self) -> impl Iterator<Item = (Field, &str)> {
         Field::ALL
@@ -393,6 +437,47 @@ mod tests {
         }
         assert_eq!(Field::ALL.first(), Some(&Field::Name));
         assert!(Field::AccountNumber < Field::CreditLimit);
+    }
+
+    #[test]
+    fn values_given_in_field_order_are_the_values_set_one_by_one() {
+        let mut values = vec![None; Field::COUNT];
+        values[Field::Name.index()] = Some("Café");
+        values[Field::Phone.index()] = Some("555");
+        values[Field::Fax.index()] = Some("");
+        values[Field::Notes.index()] = Some("last");
+        let built = CustomerData::from_values(values);
+        let set = CustomerData::new()
+            .with(Field::Name, "Café")
+            .with(Field::Phone, "555")
+            .with(Field::Notes, "last");
+        assert_eq!(built, set);
+        assert_eq!(built.get(Field::Fax), None);
+        assert_eq!(CustomerData::from_values([]), CustomerData::new());
+    }
+
+    #[test]
+    fn values_survive_their_parts_and_bad_parts_are_refused() {
+        let data = CustomerData::new()
+            .with(Field::Name, "Café Ünïcode")
+            .with(Field::Phone, "555-0100")
+            .with(Field::Notes, "line");
+        let (text, ends) = data.parts();
+        let back = CustomerData::from_parts(text.to_string(), *ends).unwrap();
+        assert_eq!(back, data);
+        let mut short = *ends;
+        short[Field::COUNT - 1] -= 1;
+        assert_eq!(CustomerData::from_parts(text.to_string(), short), None);
+        let mut inside_a_char = *ends;
+        // "Caf" then the two bytes of "é": an end between them is not a boundary.
+        inside_a_char[0] = 4;
+        assert_eq!(
+            CustomerData::from_parts(text.to_string(), inside_a_char),
+            None
+        );
+        let mut backwards = *ends;
+        backwards[1] = 0;
+        assert_eq!(CustomerData::from_parts(text.to_string(), backwards), None);
     }
 
     #[test]

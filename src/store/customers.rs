@@ -136,11 +136,11 @@ fn read_customer(row: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Custome
     let status = status_text
         .parse::<CustomerStatus>()
         .map_err(|_| bad_value(at, "status", status_text))?;
-    let mut data = CustomerData::new();
-    for (i, &field) in Field::ALL.iter().enumerate() {
-        data.set_opt(field, text(at + 2 + i)?);
+    let mut values: [Option<&str>; Field::COUNT] = [None; Field::COUNT];
+    for (i, value) in values.iter_mut().enumerate() {
+        *value = text(at + 2 + i)?;
     }
-    data.shrink_to_fit();
+    let data = CustomerData::from_values(values);
     let spellings_at = at + 2 + Field::COUNT;
     let qb_spellings = match text(spellings_at)? {
         Some(json) => QbSpellings::from_json(json)

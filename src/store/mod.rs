@@ -29,6 +29,7 @@ mod error;
 mod journal;
 mod links;
 pub mod list_names;
+mod mirror;
 pub mod model;
 mod outbox;
 mod read_only;
@@ -50,6 +51,7 @@ pub use journal::{
     Entry, EntryKind, NewEntry, NewRun, Run, RunCounts, RunMode, RunOutcome, os_user,
 };
 pub use links::Link;
+pub use mirror::{Folded, MirrorState, Newest, StoredMirror};
 pub use model::{Customer, CustomerStatus, QbSpellings};
 pub use outbox::{
     Batch, BatchItem, BatchState, ItemOutcome, ItemState, NewBatch, NewItem, SettleReport,
@@ -263,6 +265,12 @@ impl Store {
         &self.path
     }
 
+    /// A read-only view of what this store last committed, for another thread (see
+    /// [`ReadOnlyStore`]); `None` for a database in memory.
+    pub fn reader(&self) -> Result<Option<ReadOnlyStore>, StoreError> {
+        ReadOnlyStore::beside(self)
+    }
+
     /// Starts a write transaction. Dropping it without [`StoreTx::commit`] rolls it back.
     pub fn begin(&mut self) -> Result<StoreTx<'_>, StoreError> {
         let tx = self
@@ -449,6 +457,38 @@ pub trait StoreRead: sealed::HasConnection {
     /// Every link in `company`.
     fn links(&self, company: &str) -> Result<Vec<Link>, StoreError> {
         links::all(self.connection(), company)
+    }
+
+    /// What custsync keeps about its mirror of `company`'s QuickBooks customers, if any.
+    fn mirror(&self, company: &str) -> Result<Option<StoredMirror>, StoreError> {
+        mirror::state(self.connection(), company)
+    }
+
+    /// The customers in `company`'s mirror (none without a mirror), in no particular order.
+    fn mirror_customers(
+        &self,
+        company: &str,
+    ) -> Result<Vec<crate::qbxml::CustomerRet>, StoreError> {
+        mirror::customers(self.connection(), company, true)
+    }
+
+    /// [`StoreRead::mirror_customers`] without EditSequence and TimeModified: what planning
+    /// reads.
+    fn mirror_listing(&self, company: &str) -> Result<Vec<crate::qbxml::CustomerRet>, StoreError> {
+        mirror::customers(self.connection(), company, false)
+    }
+
+    /// How many customers `company`'s mirror holds.
+    fn mirror_count(&self, company: &str) -> Result<u64, StoreError> {
+        mirror::count(self.connection(), company)
+    }
+
+    /// The deletions QuickBooks reported for `company` and the mirror kept.
+    fn mirror_deleted(
+        &self,
+        company: &str,
+    ) -> Result<Vec<crate::qbxml::ListDeletedRet>, StoreError> {
+        mirror::deleted(self.connection(), company)
     }
 
     /// Every link of customer `code`, across company files.

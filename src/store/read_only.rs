@@ -42,6 +42,20 @@ impl ReadOnlyStore {
         })
     }
 
+    /// A read-only view of the database `store` has open, for reading on another thread while
+    /// the store goes on (what a synchronization does with its two sides). The store checked the
+    /// file when it opened it; this connection only reads what the store last committed.
+    /// `None` for a database in memory, which no second connection can reach.
+    pub(crate) fn beside(store: &super::Store) -> Result<Option<ReadOnlyStore>, StoreError> {
+        let path = store.path();
+        if path == Path::new(":memory:") {
+            return Ok(None);
+        }
+        Ok(Some(ReadOnlyStore {
+            conn: read_only(path)?,
+        }))
+    }
+
     fn open_path(path: &Path) -> Result<ReadOnlyStore, StoreError> {
         if let Err(ReadError::NotFound) = check_regular(path) {
             return Err(StoreError::NoDatabase {
@@ -50,15 +64,7 @@ impl ReadOnlyStore {
         }
         check_file(path)?;
         let opening = |e| StoreError::opening(path, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
-        conn.busy_timeout(StoreOptions::default().busy_timeout)
-            .map_err(opening)?;
-        conn.pragma_update(None, "query_only", true)
-            .map_err(opening)?;
-        // One read transaction for the store's life, from its first read (the checks below):
-        // every read sees the same commit while the workspace's holder goes on committing.
-        conn.execute_batch("BEGIN").map_err(opening)?;
+        let conn = read_only(path)?;
         check_identity(&conn, path)?;
         if schema::needs_upgrade(&conn).map_err(opening)? {
             return Err(StoreError::NeedsUpgrade {
@@ -68,6 +74,20 @@ impl ReadOnlyStore {
         check_pages(&conn, path)?;
         Ok(ReadOnlyStore { conn })
     }
+}
+
+/// A read-only, `query_only` connection in one read transaction for its life, from its first
+/// read: every read sees the same commit while the workspace's holder goes on committing.
+fn read_only(path: &Path) -> Result<Connection, StoreError> {
+    let opening = |e| StoreError::opening(path, e);
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(opening)?;
+    conn.busy_timeout(StoreOptions::default().busy_timeout)
+        .map_err(opening)?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(opening)?;
+    conn.execute_batch("BEGIN").map_err(opening)?;
+    Ok(conn)
 }
 
 impl sealed::HasConnection for ReadOnlyStore {

@@ -21,6 +21,7 @@ const MIGRATIONS: &[Migration] = &[
     v2_search_key,
     v3_spellings_and_deletions,
     v4_stale_links,
+    v5_mirror,
 ];
 
 /// The schema version this custsync writes.
@@ -236,6 +237,61 @@ CREATE TABLE local_only (
     )
 }
 
+/// The mirror of each company's QuickBooks customers (issue 13, `super::mirror`): one state row
+/// per company file, its customers by ListID (the mapped values in one string plus where each
+/// ends, as `CustomerData` keeps them), and the deletions QuickBooks reported.
+fn v5_mirror(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(
+        "CREATE TABLE mirrors (
+    id INTEGER PRIMARY KEY,
+    -- The company file, as links are keyed.
+    company TEXT NOT NULL UNIQUE,
+    company_name TEXT NOT NULL,
+    -- The mapped field keys the rows hold, in order: another list makes the rows unusable.
+    fields TEXT NOT NULL,
+    -- The newest TimeModified a completed read returned, as QuickBooks wrote it.
+    watermark TEXT,
+    -- The next read starts this many seconds before the watermark.
+    overlap_secs INTEGER NOT NULL,
+    -- The highest ListID sequence number a read returned.
+    list_seq_floor INTEGER,
+    -- The customer the watermark came from, and its EditSequence then.
+    newest_list_id TEXT,
+    newest_edit_sequence TEXT,
+    -- When the last read completed (custsync's clock: only the mirror's age is measured by it).
+    read_at TEXT NOT NULL,
+    -- 1 when QuickBooks answered ListDeletedQuery.
+    deletions INTEGER NOT NULL CHECK (deletions IN (0, 1))
+);
+
+CREATE TABLE mirror_customers (
+    mirror INTEGER NOT NULL REFERENCES mirrors (id) ON DELETE CASCADE,
+    list_id TEXT NOT NULL,
+    edit_sequence TEXT NOT NULL,
+    time_modified TEXT NOT NULL,
+    -- NULL: QuickBooks did not say (which means active).
+    is_active INTEGER,
+    parent_list_id TEXT,
+    parent_full_name TEXT,
+    sublevel INTEGER,
+    job_type TEXT,
+    field_text TEXT NOT NULL,
+    -- Each field's length in bytes, in field order, as LEB128 varints (an empty field is one
+    -- zero byte).
+    field_lengths BLOB NOT NULL,
+    PRIMARY KEY (mirror, list_id)
+) WITHOUT ROWID;
+
+CREATE TABLE mirror_deleted (
+    mirror INTEGER NOT NULL REFERENCES mirrors (id) ON DELETE CASCADE,
+    list_id TEXT NOT NULL,
+    time_deleted TEXT,
+    full_name TEXT,
+    PRIMARY KEY (mirror, list_id)
+) WITHOUT ROWID;",
+    )
+}
+
 /// Adds a column for every field the table has gained since the database was created.
 fn ensure_field_columns(conn: &Connection) -> rusqlite::Result<()> {
     for field in missing_field_columns(conn)? {
@@ -291,12 +347,41 @@ pub(crate) fn needs_upgrade(conn: &Connection) -> rusqlite::Result<bool> {
     Ok(user_version(conn)? < LATEST || !missing_field_columns(conn)?.is_empty())
 }
 
+/// Whether this database had the mirror as its last migration before it became 5. Issue 13 was
+/// developed while other branches added migrations in parallel, and its development builds made
+/// the mirror their 3 (beside issue 10's 3, in two layouts) and then their 4 (beside issue 8's
+/// stale links). Neither shipped; such a database has the mirror at a version below
+/// [`MIRROR_VERSION`], where no released migration creates it.
+fn has_mirror_early(conn: &Connection, version: i64) -> rusqlite::Result<bool> {
+    if version >= MIRROR_VERSION {
+        return Ok(false);
+    }
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'mirrors'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
+/// The version that creates the mirror ([`v5_mirror`]).
+const MIRROR_VERSION: i64 = 5;
+
 /// Brings the database to `target` (at most [`LATEST`]) in one transaction. The caller has
 /// already refused databases newer than this custsync.
 pub(crate) fn upgrade(conn: &mut Connection, target: i64) -> rusqlite::Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Read again under the write lock: another process may have upgraded meanwhile.
-    let from = user_version(&tx)?;
+    let mut from = user_version(&tx)?;
+    if has_mirror_early(&tx, from)? {
+        // The mirror is a copy QuickBooks can give again: dropped, it is made anew as 5 and the
+        // next synchronization reads every customer. It was that build's last migration, so
+        // the database is otherwise at the version before, and gets the migrations it missed.
+        tx.execute_batch(
+            "DROP TABLE mirror_deleted; DROP TABLE mirror_customers; DROP TABLE mirrors;",
+        )?;
+        from -= 1;
+    }
     for (i, migration) in MIGRATIONS.iter().enumerate() {
         let version = i as i64 + 1;
         if version > from && version <= target {
@@ -327,6 +412,182 @@ mod tests {
         upgrade(&mut conn, LATEST).unwrap();
         assert!(!needs_upgrade(&conn).unwrap());
         assert_eq!(user_version(&conn).unwrap(), LATEST);
+    }
+
+    fn table_exists(conn: &Connection, name: &str) -> bool {
+        conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            > 0
+    }
+
+    fn columns(conn: &Connection, table: &str) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// A database as a build made it: these migrations applied in order, its version their count.
+    fn database_made_by(migrations: &[Migration]) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for migration in migrations {
+            migration(&tx).unwrap();
+        }
+        tx.pragma_update(None, "user_version", migrations.len() as i64)
+            .unwrap();
+        tx.commit().unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_database_issue_10_made_as_3_gains_the_mirror_and_keeps_its_spellings() {
+        let mut conn = database_made_by(&[v1_initial, v2_search_key, v3_spellings_and_deletions]);
+        conn.execute(
+            "INSERT INTO customers (code_key, status, created_at, updated_at, code, name, \
+             qb_spellings) VALUES ('c1', 'Active', 't', 't', 'C1', 'N', '{\"city\":\"Köln\"}')",
+            [],
+        )
+        .unwrap();
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        assert!(table_exists(&conn, "local_only"));
+        assert!(table_exists(&conn, "mirrors"));
+        let spellings: String = conn
+            .query_row("SELECT qb_spellings FROM customers", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(spellings, "{\"city\":\"Köln\"}");
+    }
+
+    #[test]
+    fn a_database_with_the_mirror_as_3_gets_issue_10s_tables_and_a_new_mirror() {
+        // Both layouts an issue-13 development build wrote: field ends, then field lengths.
+        for older in [true, false] {
+            let mut conn = database_made_by(&[v1_initial, v2_search_key, v5_mirror]);
+            if older {
+                conn.execute_batch(
+                    "ALTER TABLE mirror_customers RENAME COLUMN field_lengths TO field_ends",
+                )
+                .unwrap();
+            }
+            conn.execute_batch(
+                "INSERT INTO customers (code_key, status, created_at, updated_at, code, name) \
+                 VALUES ('c1', 'Active', 't', 't', 'C1', 'N');
+                 INSERT INTO mirrors (company, company_name, fields, overlap_secs, read_at, \
+                                      deletions) VALUES ('f', 'F', '', 0, 't', 1);",
+            )
+            .unwrap();
+            upgrade(&mut conn, LATEST).unwrap();
+            assert_eq!(user_version(&conn).unwrap(), LATEST);
+            assert!(columns(&conn, "customers").contains(&"qb_spellings".to_string()));
+            assert!(table_exists(&conn, "local_only"));
+            assert!(table_exists(&conn, "deleted_customers"));
+            assert!(table_exists(&conn, "qb_list_names"));
+            assert!(columns(&conn, "mirror_customers").contains(&"field_lengths".to_string()));
+            let (customers, mirrors): (i64, i64) = conn
+                .query_row(
+                    "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM mirrors)",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                (customers, mirrors),
+                (1, 0),
+                "customers kept, the mirror made anew"
+            );
+        }
+    }
+
+    /// Stores one mirror (state row only) for company file `f`.
+    fn store_a_mirror(conn: &Connection) {
+        conn.execute_batch(
+            "INSERT INTO mirrors (company, company_name, fields, overlap_secs, read_at, \
+                                  deletions) VALUES ('f', 'F', '', 0, 't', 1);",
+        )
+        .unwrap();
+    }
+
+    fn mirrors(conn: &Connection) -> i64 {
+        conn.query_row("SELECT count(*) FROM mirrors", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn only_version_5_makes_the_mirror() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn, MIRROR_VERSION - 1).unwrap();
+        assert!(!table_exists(&conn, "mirrors"));
+        upgrade(&mut conn, MIRROR_VERSION).unwrap();
+        assert!(table_exists(&conn, "mirrors"));
+    }
+
+    #[test]
+    fn a_database_main_made_as_4_gains_the_mirror_and_keeps_its_stale_link_decisions() {
+        let mut conn = database_made_by(&[
+            v1_initial,
+            v2_search_key,
+            v3_spellings_and_deletions,
+            v4_stale_links,
+        ]);
+        conn.execute_batch(
+            "INSERT INTO customers (id, code_key, status, created_at, updated_at, code, name) \
+                 VALUES (1, 'c1', 'Active', 't', 't', 'C1', 'N');
+             INSERT INTO local_only (company, customer_id, created_at) VALUES ('f', 1, 't');
+             INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'link');
+             INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'local_only', 'C1');",
+        )
+        .unwrap();
+        assert!(needs_upgrade(&conn).unwrap());
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        assert!(table_exists(&conn, "mirror_customers"));
+        store_a_mirror(&conn);
+        let kept: (i64, String) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM local_only), (SELECT kind FROM journal)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(kept, (1, "local_only".to_string()));
+    }
+
+    #[test]
+    fn a_database_with_the_mirror_as_4_gets_the_stale_link_tables_and_a_new_mirror() {
+        let mut conn = database_made_by(&[
+            v1_initial,
+            v2_search_key,
+            v3_spellings_and_deletions,
+            v5_mirror,
+        ]);
+        store_a_mirror(&conn);
+        conn.execute_batch(
+            "INSERT INTO runs (id, started_at, os_user, mode) VALUES (1, 't', 'u', 'missing_only');
+             INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'exported', 'C1');",
+        )
+        .unwrap();
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), LATEST);
+        assert!(table_exists(&conn, "local_only"));
+        assert!(columns(&conn, "outbox_items").contains(&"replaces".to_string()));
+        conn.execute(
+            "INSERT INTO journal (run_id, at, kind, code) VALUES (1, 't', 'stopped', '')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(mirrors(&conn), 0, "the mirror made anew");
+        // Upgrading again changes nothing.
+        store_a_mirror(&conn);
+        upgrade(&mut conn, LATEST).unwrap();
+        assert_eq!(mirrors(&conn), 1);
     }
 
     #[test]

@@ -32,6 +32,7 @@ use crate::store::{
 use super::engine::{CompanyInfo, Snapshot};
 use super::fault;
 use super::plan::{ExportRow, MissingType, Mode, Plan};
+use super::read;
 use super::recover;
 use super::report::{
     ApplyOptions, Failure, Phase, Progress, Refused, RunReport, Selection, SyncError,
@@ -185,9 +186,14 @@ impl Apply<'_, '_> {
             for chosen in chunk {
                 let row = chosen.row;
                 let guid = Guid::random().braced_upper();
+                // QuickBooks returns the new customer as the mirror keeps it, so the mirror has
+                // it without reading it back.
                 let add = CustomerAdd {
                     external_guid: Some(guid.clone()),
-                    include_ret: vec!["ListID".into(), "Name".into()],
+                    include_ret: read::mirror_elements()
+                        .iter()
+                        .map(|e| e.to_string())
+                        .collect(),
                     ..row.add.clone()
                 };
                 let customer = &snapshot.locals[row.local];
@@ -222,7 +228,11 @@ impl Apply<'_, '_> {
                         items.iter().map(|i| i.request_id.as_str()),
                         &response,
                     );
-                    store.transaction(|tx| tx.settle_batch(run, batch, Some(&text), &outcomes))?;
+                    let added = recover::added_customers(&response);
+                    store.transaction(|tx| {
+                        tx.settle_batch(run, batch, Some(&text), &outcomes)?;
+                        tx.fold_into_mirror(&company.file, &added)
+                    })?;
                     outcomes
                 }
                 Err(SessionError::Qb(QbError::Hresult { code, message })) => {
@@ -242,7 +252,8 @@ impl Apply<'_, '_> {
                         return Err(lost.into());
                     };
                     store.transaction(|tx| {
-                        tx.settle_batch(run, batch, found.response.as_deref(), &found.items)
+                        tx.settle_batch(run, batch, found.response.as_deref(), &found.items)?;
+                        tx.fold_into_mirror(&company.file, &found.customers)
                     })?;
                     found.items
                 }

@@ -30,16 +30,16 @@
 //! is dropped); `Loaded::unload`/`Planned::unload` go back to a connected engine to read again.
 
 use crate::config::Config;
-use crate::qb::session::{Session, mapped_ret_elements};
+use crate::qb::session::Session;
 use crate::qb::trace::Trace;
 use crate::qb::{AccessPrompt, Connection};
 use crate::qbxml::CustomerRet;
-use crate::store::{Customer, Link, Store, StoreRead};
+use crate::store::{Customer, Link, Store, StoreError, StoreRead};
 
 use super::apply::Apply;
-use super::fold::fold_duplicates;
 use super::matching::LinkRef;
 use super::plan::{Mode, Plan, PlanInput, TakenNames};
+use super::read::{self, ReadRequest, ReadSummary};
 use super::recover;
 use super::relink;
 use super::report::{
@@ -57,20 +57,6 @@ pub struct CompanyInfo {
     /// The qbXML version this session writes.
     pub qbxml_version: String,
     pub customer_count: u32,
-}
-
-/// What a sync reads of every QuickBooks customer: the mapped fields, what tells a job from a
-/// customer, and what tells two copies of one customer apart (EditSequence, TimeModified: a
-/// customer changed during the read is listed twice, and the newer copy is kept). The rest of
-/// QuickBooks' bookkeeping (TimeCreated, FullName, ExternalGUID) is left out: planning never
-/// uses it, and at 100,000 customers it would cost megabytes.
-fn load_elements() -> Vec<&'static str> {
-    const UNUSED: [&str; 3] = ["TimeCreated", "FullName", "ExternalGUID"];
-    mapped_ret_elements()
-        .iter()
-        .copied()
-        .filter(|e| !UNUSED.contains(e))
-        .collect()
 }
 
 /// Both sides as read for one synchronization.
@@ -103,6 +89,7 @@ pub struct SyncEngine<'c> {
 pub struct Loaded<'c> {
     engine: SyncEngine<'c>,
     recovery: RecoveryReport,
+    read: ReadSummary,
     snapshot: Snapshot,
 }
 
@@ -211,57 +198,71 @@ impl<'c> SyncEngine<'c> {
         )
     }
 
-    /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, every
-    /// QuickBooks customer (page by page, only the mapped elements; a customer listed twice
-    /// because it changed during the read is kept once), customer and job types, and, when a
-    /// linked customer is missing, QuickBooks' record of deletions.
+    /// Settles earlier runs, then reads both sides: SMSTurbo customers and links, QuickBooks'
+    /// customers (only what changed since the last synchronization when custsync can be sure,
+    /// every one otherwise; a customer listed twice because it changed during the read is kept
+    /// once: see [`super::read`]), customer and job types, and what QuickBooks said about
+    /// linked customers it no longer lists (from the read's own ListDeletedQuery).
     pub fn load(
-        mut self,
+        self,
         store: &mut Store,
         progress: &mut dyn Progress,
     ) -> Result<Loaded<'c>, SyncError> {
+        self.load_with(store, ReadRequest::Changes, progress)
+    }
+
+    /// [`SyncEngine::load`], reading every QuickBooks customer when `request` asks for all.
+    pub fn load_with(
+        mut self,
+        store: &mut Store,
+        request: ReadRequest,
+        progress: &mut dyn Progress,
+    ) -> Result<Loaded<'c>, SyncError> {
         let recovery = self.recover(store, progress)?;
-        let locals = store.customers()?;
         let links = store.links(self.company_key())?;
-        let kept_local = store.local_only(self.company_key())?;
-        let total = u64::from(self.company.customer_count);
-        let page = self.config.sync.page_size;
-        let mut qb = Vec::with_capacity(self.company.customer_count as usize);
-        progress.update(Phase::ReadingQuickBooks, 0, total);
-        for page in self.session.customers(page, &load_elements()) {
-            qb.extend(page?.customers);
-            progress.update(
-                Phase::ReadingQuickBooks,
-                qb.len() as u64,
-                total.max(qb.len() as u64),
+        // The SMSTurbo customers are read on another thread while QuickBooks is (100,000 of
+        // them take a fifth of a second), through a second connection that sees what the
+        // settling above committed; the read of QuickBooks does not change them.
+        let reader = store.reader()?;
+        let (locals, qb) = std::thread::scope(|scope| {
+            let locals = reader.map(|r| scope.spawn(move || r.customers()));
+            let qb = read::read_customers(
+                &mut self.session,
+                store,
+                &self.company,
+                &self.config,
+                request,
+                progress,
             );
-        }
-        let folded = fold_duplicates(&mut qb);
-        let deletions = stale::deletions(&mut self.session, &links, &qb)?;
-        let customer_types = self
-            .session
-            .customer_types()?
-            .into_iter()
-            .map(|t| t.full_name)
-            .collect();
-        let job_types = self
-            .session
-            .job_types()?
-            .into_iter()
-            .map(|t| t.full_name)
-            .collect();
+            let locals = match locals {
+                Some(thread) => thread.join().unwrap_or_else(|_| {
+                    Err(StoreError::Internal {
+                        doing: "reading customers",
+                        detail: "the reading thread stopped".into(),
+                    })
+                }),
+                None => store.customers(),
+            };
+            (locals, qb)
+        });
+        let (locals, qb) = (locals?, qb?);
+        let kept_local = store.local_only(self.company_key())?;
+        let deletions = stale::deletions(&links, &qb.customers, &qb.deleted);
+        let names =
+            |types: Vec<crate::qbxml::ListRet>| types.into_iter().map(|t| t.full_name).collect();
         Ok(Loaded {
             engine: self,
             recovery,
+            read: qb.summary,
             snapshot: Snapshot {
                 locals,
-                qb,
+                qb: qb.customers,
                 links,
-                customer_types,
-                job_types,
+                customer_types: names(qb.customer_types),
+                job_types: names(qb.job_types),
                 kept_local,
                 deletions,
-                folded,
+                folded: qb.folded,
             },
         })
     }
@@ -279,6 +280,11 @@ impl<'c> Loaded<'c> {
     /// What settling earlier runs found (when it settled anything, a front end should say so).
     pub fn recovery(&self) -> &RecoveryReport {
         &self.recovery
+    }
+
+    /// How QuickBooks was read: only the changes, or everything and why (front ends say it).
+    pub fn read_summary(&self) -> &ReadSummary {
+        &self.read
     }
 
     pub fn snapshot(&self) -> &Snapshot {
@@ -352,6 +358,10 @@ impl<'c> Planned<'c> {
 
     pub fn recovery(&self) -> &RecoveryReport {
         self.loaded.recovery()
+    }
+
+    pub fn read_summary(&self) -> &ReadSummary {
+        self.loaded.read_summary()
     }
 
     pub fn snapshot(&self) -> &Snapshot {

@@ -22,7 +22,8 @@ use crate::qb::session::{Session, SessionError, mapped_ret_elements};
 use crate::qbxml::message_set_status;
 use crate::qbxml::status::codes;
 use crate::qbxml::{
-    CustomerQuery, Field, ListFilter, OnError, RequestBody, ResponseBody, ResponseDoc, Selection,
+    CustomerQuery, CustomerRet, Field, ListFilter, OnError, RequestBody, ResponseBody, ResponseDoc,
+    Selection,
 };
 use crate::store::{
     Batch, BatchState, ItemOutcome, NewEntry, NewRun, RunMode, RunOutcome, Store, StoreRead,
@@ -30,6 +31,7 @@ use crate::store::{
 
 use super::engine::CompanyInfo;
 use super::fault;
+use super::read;
 use super::report::{Phase, Progress, RecoveryReport, SyncError};
 
 /// How far before a batch was made its customers' modification times are searched: QuickBooks
@@ -96,7 +98,10 @@ pub(super) fn settle_all(
         };
         fault::point("recover:before-settle");
         let settled = store.transaction(|tx| {
-            tx.settle_batch(run, batch.id, outcomes.response.as_deref(), &outcomes.items)
+            let settled =
+                tx.settle_batch(run, batch.id, outcomes.response.as_deref(), &outcomes.items)?;
+            tx.fold_into_mirror(&company.file, &outcomes.customers)?;
+            Ok::<_, crate::store::StoreError>(settled)
         })?;
         report.added += settled.added;
         report.failed += settled.failed;
@@ -119,6 +124,10 @@ pub(super) struct Outcomes {
     /// The batch's own response, when QuickBooks still had it.
     pub response: Option<String>,
     pub items: Vec<(String, ItemOutcome)>,
+    /// The customers added, as QuickBooks returned them, when they carry what the mirror keeps
+    /// (batches sent before custsync asked for it, and customers found by ExternalGUID, do not:
+    /// the next read brings those).
+    pub customers: Vec<CustomerRet>,
 }
 
 /// Asks QuickBooks about one sent or in-doubt batch.
@@ -130,13 +139,25 @@ pub(super) fn outcomes_for(
     if let Some((text, doc)) = stored_response(session, &batch.message_set_id)? {
         return Ok(Outcomes {
             items: outcomes_from_response(batch.items.iter().map(|i| i.request_id.as_str()), &doc),
+            customers: added_customers(&doc),
             response: Some(text),
         });
     }
-    Ok(Outcomes {
-        response: None,
-        items: look_up(session, batch, config)?,
-    })
+    look_up(session, batch, config)
+}
+
+/// The customers a CustomerAdd response returned, those that carry what the mirror keeps.
+pub(super) fn added_customers(doc: &ResponseDoc) -> Vec<CustomerRet> {
+    doc.responses
+        .iter()
+        .filter(|r| !r.status.is_error())
+        .filter_map(|r| match &r.body {
+            ResponseBody::Customers(c) => c.first(),
+            _ => None,
+        })
+        .filter(|c| read::mirrorable(c))
+        .cloned()
+        .collect()
 }
 
 /// The stored response to `message_set_id`, if QuickBooks still has it.
@@ -190,12 +211,13 @@ pub(super) fn outcomes_from_response<'a>(
         .collect()
 }
 
-/// Looks the batch's customers up by name and by ExternalGUID.
+/// Looks the batch's customers up by name and by ExternalGUID. The customers found by name
+/// carry what the mirror keeps; those found by ExternalGUID do not (the next read brings them).
 fn look_up(
     session: &mut Session<'_>,
     batch: &Batch,
     config: &Config,
-) -> Result<Vec<(String, ItemOutcome)>, SyncError> {
+) -> Result<Outcomes, SyncError> {
     // 1. By the names sent.
     let mut doc = session.document(OnError::ContinueOnError);
     let names: Vec<String> = batch.items.iter().map(|i| i.name.clone()).collect();
@@ -224,14 +246,11 @@ fn look_up(
         }
         .into());
     }
-    let mut by_name: HashMap<String, (String, Option<String>)> = HashMap::new();
+    let mut by_name: HashMap<String, &CustomerRet> = HashMap::new();
     if let ResponseBody::Customers(found) = &r.body {
         for c in found.iter().filter(|c| !c.is_job()) {
             if let Some(n) = c.data.get(Field::Name) {
-                by_name.insert(
-                    n.to_lowercase(),
-                    (c.list_id.clone(), c.external_guid.clone()),
-                );
+                by_name.insert(n.to_lowercase(), c);
             }
         }
     }
@@ -241,7 +260,7 @@ fn look_up(
     let unresolved = batch.items.iter().any(|i| {
         by_name
             .get(&i.name.to_lowercase())
-            .is_none_or(|(_, g)| !same_guid(g.as_deref(), &i.external_guid))
+            .is_none_or(|c| !same_guid(c.external_guid.as_deref(), &i.external_guid))
     });
     if unresolved {
         let since = batch.created_at - GUID_WINDOW;
@@ -260,7 +279,8 @@ fn look_up(
         }
     }
 
-    Ok(batch
+    let mut added = Vec::new();
+    let items = batch
         .items
         .iter()
         .map(|item| {
@@ -271,9 +291,12 @@ fn look_up(
                 }
             } else {
                 match by_name.get(&item.name.to_lowercase()) {
-                    Some((list_id, g)) if same_guid(g.as_deref(), &item.external_guid) => {
+                    Some(c) if same_guid(c.external_guid.as_deref(), &item.external_guid) => {
+                        if read::mirrorable(c) {
+                            added.push((*c).clone());
+                        }
                         ItemOutcome::Added {
-                            list_id: list_id.clone(),
+                            list_id: c.list_id.clone(),
                         }
                     }
                     Some(_) => ItemOutcome::Failed {
@@ -292,7 +315,12 @@ fn look_up(
             };
             (item.request_id.clone(), outcome)
         })
-        .collect())
+        .collect();
+    Ok(Outcomes {
+        response: None,
+        items,
+        customers: added,
+    })
 }
 
 fn same_guid(found: Option<&str>, ours: &str) -> bool {

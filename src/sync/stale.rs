@@ -18,7 +18,7 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::qb::session::{Session, SessionError};
+use crate::qbxml::status::Status;
 use crate::qbxml::{CustomerRet, Field, ListDeletedRet};
 use crate::store::Link;
 
@@ -28,11 +28,11 @@ use super::matching::MatchedBy;
 /// What QuickBooks said about the linked ListIDs it no longer lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Deletions {
-    /// Every linked ListID was listed: nothing to ask.
+    /// Every linked ListID was listed: nothing to look up.
     #[default]
     NotAsked,
-    /// QuickBooks' deletion records for the linked ListIDs it no longer lists (those it keeps:
-    /// about 90 days).
+    /// QuickBooks' deletion records for the linked ListIDs it no longer lists: those it keeps
+    /// (about 90 days), and those the mirror kept from earlier reads.
     Known(Vec<ListDeletedRet>),
     /// QuickBooks would not say (its status, in plain words).
     Unavailable(String),
@@ -47,16 +47,18 @@ impl Deletions {
     }
 }
 
-/// Asks QuickBooks which customers it deleted, when a linked ListID is missing from `qb` (one
-/// ListDeletedQuery; none at all when every link is listed). A refusal of the query (a status:
-/// this QuickBooks does not report deletions) does not fail the synchronization.
+/// What QuickBooks said about the linked ListIDs missing from `qb`, from the deletion records
+/// the read brought (`known`: every deletion the mirror knows of, or the status QuickBooks
+/// refused `ListDeletedQuery` with). The read asks QuickBooks once ([`super::read`]): this asks
+/// nothing more. A refusal (this QuickBooks does not report deletions) does not fail the
+/// synchronization; it matters only when a linked ListID is missing.
 pub fn deletions(
-    session: &mut Session<'_>,
     links: &[Link],
     qb: &[CustomerRet],
-) -> Result<Deletions, SessionError> {
+    known: &Result<Vec<ListDeletedRet>, Status>,
+) -> Deletions {
     if links.is_empty() {
-        return Ok(Deletions::NotAsked);
+        return Deletions::NotAsked;
     }
     let listed: FxHashSet<&str> = qb.iter().map(|c| c.list_id.as_str()).collect();
     let missing: FxHashSet<&str> = links
@@ -65,20 +67,20 @@ pub fn deletions(
         .filter(|id| !listed.contains(id))
         .collect();
     if missing.is_empty() {
-        return Ok(Deletions::NotAsked);
+        return Deletions::NotAsked;
     }
-    match session.deleted_customers_since(None) {
-        Ok(records) => Ok(Deletions::Known(
+    match known {
+        Ok(records) => Deletions::Known(
             records
-                .into_iter()
+                .iter()
                 .filter(|d| missing.contains(d.list_id.as_str()))
+                .cloned()
                 .collect(),
-        )),
-        Err(SessionError::Status { status, .. }) => Ok(Deletions::Unavailable(format!(
+        ),
+        Err(status) => Deletions::Unavailable(format!(
             "QuickBooks did not say which customers it deleted (status {}: {})",
             status.code, status.message
-        ))),
-        Err(e) => Err(e),
+        )),
     }
 }
 

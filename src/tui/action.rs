@@ -72,6 +72,8 @@ pub enum Action {
     ToggleHidden,
     // Synchronize screen.
     SwitchPane,
+    /// Compare again, reading every QuickBooks customer instead of only what changed.
+    ReadAll,
     /// The ways out of a row QuickBooks changed underneath (link, add again, keep local).
     RowActions,
     /// Stop a run between batches.

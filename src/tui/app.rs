@@ -373,7 +373,10 @@ impl App {
             Intent::MissingOnly(missing_only) => self.advance(|app, flow| match flow {
                 SyncFlow::MissingOnly(q) => {
                     app.status = Some((Tone::Info, "Comparing SMSTurbo and QuickBooks…".into()));
-                    app.send(Command::Plan { missing_only });
+                    app.send(Command::Plan {
+                        missing_only,
+                        read_all: false,
+                    });
                     Some(q.answered(missing_only).into())
                 }
                 other => Some(other),
@@ -394,12 +397,18 @@ impl App {
                 }
                 other => Some(other),
             }),
-            Intent::Replan => self.advance(|app, flow| match flow {
+            Intent::Replan { read_all } => self.advance(|app, flow| match flow {
                 SyncFlow::Selecting(s) => {
                     let planning = s.replan();
-                    app.status = Some((Tone::Info, "Comparing again…".into()));
+                    let status = if read_all {
+                        "Reading every QuickBooks customer again…"
+                    } else {
+                        "Comparing again…"
+                    };
+                    app.status = Some((Tone::Info, status.into()));
                     app.send(Command::Plan {
                         missing_only: planning.missing_only(),
+                        read_all,
                     });
                     Some(planning.into())
                 }

@@ -23,7 +23,7 @@ use crate::store::{
     Workspace, os_user,
 };
 use crate::sync::relink;
-use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, SyncEngine, SyncError};
+use crate::sync::{self, ApplyOptions, Mode, Phase, Planned, ReadRequest, SyncEngine, SyncError};
 
 use super::plan_view;
 use super::view::plural;
@@ -881,6 +881,7 @@ impl Backend for RealBackend {
     fn plan(
         &mut self,
         missing_only: bool,
+        read_all: bool,
         progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation> {
         let mode = if missing_only {
@@ -897,8 +898,13 @@ impl Backend for RealBackend {
             Engine::Connected(e) => *e,
             Engine::Planned(p) => (*p).unload(),
         };
+        let request = if read_all {
+            ReadRequest::All
+        } else {
+            ReadRequest::Changes
+        };
         let planned = engine
-            .load(&mut self.store, &mut sink)
+            .load_with(&mut self.store, request, &mut sink)
             .and_then(|loaded| loaded.plan(mode, &mut sink));
         let planned = match planned {
             Ok(p) => p,
@@ -910,6 +916,16 @@ impl Backend for RealBackend {
             &planned.company().name,
             planned.config(),
         );
+        let read = planned.read_summary();
+        view.read = read.to_string();
+        if let sync::ReadKind::Full(reason) = &read.kind
+            && reason.is_unexpected()
+        {
+            view.notices.push(format!(
+                "custsync read every QuickBooks customer: {reason}. Later synchronizations read \
+                 only what changed again."
+            ));
+        }
         let recovered = recovery_notice(planned.recovery());
         view.notices.extend(recovered);
         view.notices.append(&mut self.warnings);
@@ -969,7 +985,8 @@ impl Backend for RealBackend {
         };
         // Compare again either way: the panes must be the back end's plan.
         self.engine = Some(Engine::Connected(Box::new(engine)));
-        let view = self.plan(missing_only, progress)?;
+        // Only the links changed: what QuickBooks changed meanwhile is enough to read.
+        let view = self.plan(missing_only, false, progress)?;
         done.map(|message| (message, view))
     }
 

@@ -44,8 +44,11 @@ pub enum Intent {
         rows: CheckedRows,
         not_checked: Vec<String>,
     },
-    /// Compare both sides again, keeping the panes and their checks.
-    Replan,
+    /// Compare both sides again, keeping the panes and their checks; `read_all` reads every
+    /// QuickBooks customer instead of only what changed.
+    Replan {
+        read_all: bool,
+    },
     /// The panes took a new comparison in place; where each customer stands now.
     PanesRefreshed(Vec<(String, QbState)>),
     /// The run's report was read: the synchronize flow is over.

@@ -23,13 +23,13 @@ use crate::qb::connect::ConnectError;
 use crate::qb::explain::{NameOwner, StatusContext, explain_status};
 use crate::qb::hresult;
 use crate::qb::sandbox::Grant;
-use crate::qbxml::{CustomerRet, Field, ListDeletedRet, NameList};
+use crate::qbxml::{CustomerRet, Field, ListDeletedRet, NameList, QbDateTime};
 use crate::store::list_names::QbListNames;
 use crate::store::{Customer, CustomerStatus, StoreError};
 use crate::sync::matching::LinkRef;
 use crate::sync::plan::{Mode, Plan, PlanInput, TakenNames};
 use crate::sync::stale::Deletions;
-use crate::sync::{self, Phase, Snapshot};
+use crate::sync::{self, FullReason, Phase, ReadKind, ReadSummary, Snapshot};
 
 use super::backend;
 use super::plan_view::{self, Planned, RowLayout};
@@ -79,6 +79,8 @@ pub struct FakeState {
     pub lists_read: bool,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
+    /// QuickBooks was read once: later comparisons read "only what changed".
+    read_before: bool,
     undo: HashMap<RunId, Vec<Customer>>,
     /// What each run did, customer by customer.
     entries: HashMap<RunId, Vec<String>>,
@@ -349,6 +351,7 @@ impl FakeState {
             kept_local: Vec::new(),
             lists_read: false,
             plan: None,
+            read_before: false,
             undo: HashMap::new(),
             entries: HashMap::new(),
             deleted: HashMap::new(),
@@ -661,6 +664,7 @@ impl Backend for FakeBackend {
     fn plan(
         &mut self,
         missing_only: bool,
+        read_all: bool,
         _progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation> {
         let mut s = self.state();
@@ -670,7 +674,25 @@ impl Backend for FakeBackend {
             Mode::NotExactMatch
         };
         let (plan, snapshot) = s.compare(mode);
-        let view = plan_view::sync_view(&plan, &snapshot, &s.company_name, &s.config);
+        let mut view = plan_view::sync_view(&plan, &snapshot, &s.company_name, &s.config);
+        // Worded by the sync core; the fake's QuickBooks never changes between comparisons.
+        let kind = match (s.read_before, read_all) {
+            (false, _) => ReadKind::Full(FullReason::FirstRead),
+            (true, true) => ReadKind::Full(FullReason::Requested),
+            (true, false) => ReadKind::Incremental {
+                since: QbDateTime::parse("2026-12-06T10:15:00-08:00")
+                    .map_err(|e| Explanation::new("Internal error", e.to_string(), "Report it."))?,
+            },
+        };
+        let full = !matches!(kind, ReadKind::Incremental { .. });
+        view.read = ReadSummary {
+            kind,
+            changed: if full { snapshot.qb.len() } else { 0 },
+            deleted: 0,
+            customers: snapshot.qb.len(),
+        }
+        .to_string();
+        s.read_before = true;
         s.plan = Some((plan, snapshot));
         Ok(view)
     }
@@ -708,7 +730,7 @@ impl Backend for FakeBackend {
             };
             (missing_only, message)
         };
-        let view = self.plan(missing_only, progress)?;
+        let view = self.plan(missing_only, false, progress)?;
         Ok((message, view))
     }
 

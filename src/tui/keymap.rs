@@ -405,6 +405,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
     SyncPanes [Char('r')] => Refresh, "Compare again (keeps the checks)";
     SyncPanes [Esc] => Back, "Back", hint;
+    SyncPanes [Char('R')] => ReadAll, "Read all QuickBooks customers again (not only changes)";
     SyncPanes [Char('e')] => Edit, "Edit the SMSTurbo customer (then compare again)";
     SyncPanes [Char('f')] => UseQbSpelling, "Fix for QuickBooks: use the suggested spelling";
     SyncPanes [Char('z')] => Zoom, "Zoom the detail (all of it)";

@@ -193,6 +193,7 @@ pub fn sync_view(
         .unwrap_or(0)
         .clamp(4, 12) as u16;
     SyncView {
+        read: String::new(),
         company_name: company_name.to_string(),
         missing_only: plan.mode == crate::sync::Mode::MissingOnly,
         smsturbo: SyncPane {

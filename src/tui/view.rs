@@ -470,6 +470,9 @@ pub struct SyncView {
     pub quickbooks: SyncPane,
     /// What the panes leave out, for the header ("21 in sync · 3 hidden by export status").
     pub summary: String,
+    /// How QuickBooks was read: "read 12 changes since 2026-12-06 10:15 (incremental)", "read
+    /// all 100,000 customers (first synchronization with this company)".
+    pub read: String,
     /// Things the operator should know before choosing, e.g. what settling an interrupted
     /// earlier run did. Shown once when the panes open.
     pub notices: Vec<String>,

@@ -68,9 +68,11 @@ pub enum Command {
     Connect,
     /// Close the connection, if open (answers [`Event::Disconnected`]).
     Disconnect,
-    /// Match and diff both sides (answers [`Event::PlanReady`]).
+    /// Read both sides and compare them (answers [`Event::PlanReady`]): only what changed in
+    /// QuickBooks since the last synchronization, or every customer with `read_all`.
     Plan {
         missing_only: bool,
+        read_all: bool,
     },
     /// Say what running `selection` would do (answers [`Event::Preview`]).
     Preview(CheckedRows),
@@ -456,10 +458,13 @@ pub trait Backend: Send {
 
     fn disconnect(&mut self);
 
-    /// Reads both sides (settling what earlier runs left unfinished first) and compares them.
+    /// Reads both sides (settling what earlier runs left unfinished first; every QuickBooks
+    /// customer with `read_all`, else only what changed when custsync can be sure) and compares
+    /// them.
     fn plan(
         &mut self,
         missing_only: bool,
+        read_all: bool,
         progress: &mut dyn FnMut(ProgressUpdate),
     ) -> Result<SyncView, Explanation>;
 
@@ -603,9 +608,12 @@ pub fn execute(
             backend.disconnect();
             Event::Disconnected
         }
-        Command::Plan { missing_only } => {
+        Command::Plan {
+            missing_only,
+            read_all,
+        } => {
             let mut progress = |p| emit(Event::Progress(p));
-            let result = backend.plan(missing_only, &mut progress);
+            let result = backend.plan(missing_only, read_all, &mut progress);
             result.map_or_else(failed, |v| Event::PlanReady(Box::new(v)))
         }
         Command::Preview(selection) => backend

@@ -140,6 +140,13 @@ fn page_and_batch_sizes_must_be_in_range() {
         3,
         &["501 is out of range", "1 to 500"],
     );
+    // QuickBooks keeps deletion records about 90 days: a mirror may not be trusted longer.
+    assert_problem(
+        "[sync]\nmirror_max_age_days = 90\n",
+        "sync.mirror_max_age_days",
+        2,
+        &["90 is out of range", "1 to 80"],
+    );
 }
 
 #[test]

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use custsync::config::Config;
-use custsync::qb::sandbox::{AppPrefs, CompanyFile, Grant, SandboxConnection};
+use custsync::qb::sandbox::{
+    AppPrefs, Assignment, CompanyFile, EditTarget, Grant, SandboxClock, SandboxConnection,
+};
 use custsync::qb::{AccessPrompt, Connection, ConnectionKind, NoPrompt, QbError, SessionInfo};
 use custsync::qbxml::{CustomerRet, Field};
 use custsync::store::{EntryKind, Store, StoreRead, Workspace};
@@ -321,4 +323,92 @@ fn a_lost_response_with_the_connection_gone_is_settled_by_the_next_run() {
     let report = engine_run(&demo, lossy(&demo, vec![], false)).unwrap();
     assert!(report.added > 0);
     demo.assert_consistent();
+}
+
+/// `custsync sync --dry-run --json` (with `--full` when asked), dying at `fault` if given.
+fn dry_run(demo: &Demo, full: bool, fault: Option<&str>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_custsync"));
+    cmd.arg("--workspace")
+        .arg(&demo.ws)
+        .args(["sync", "--dry-run", "--json"])
+        .env_remove("CUSTSYNC_FAULT")
+        .env_remove("CUSTSYNC_TRACE_DIR");
+    if full {
+        cmd.arg("--full");
+    }
+    if let Some(f) = fault {
+        cmd.env("CUSTSYNC_FAULT", f);
+    }
+    cmd.output().unwrap()
+}
+
+/// The run's JSON: how it read QuickBooks, and its plan.
+fn read_and_plan(out: &Output) -> (serde_json::Value, serde_json::Value) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (json["read"].take(), json["plan"].take())
+}
+
+/// Killed after each page of a read — an incremental one (pages already folded into the mirror,
+/// the watermark not saved) and a full one (nothing stored yet) — and after the read's last
+/// commit, the next run reads incrementally from the watermark it had and plans exactly as a
+/// full read does. The changes are hours apart, the newest on the first page: a watermark
+/// saved with that page would skip the others for good.
+#[test]
+fn a_crash_at_every_page_of_a_read_resumes_and_plans_as_a_full_read() {
+    let demo = Demo::new();
+    let workspace = Workspace::open(Some(&demo.ws)).unwrap();
+    let mut config = workspace.load_config().unwrap();
+    // Five changes in pages of two: three pages a read.
+    config.sync.page_size = 2;
+    workspace.save_config(&config).unwrap();
+    drop(workspace);
+    let (first, _) = read_and_plan(&dry_run(&demo, false, None));
+    assert_eq!(first["incremental"], false);
+    let file = CompanyFile::open(&demo.company).unwrap();
+    // QuickBooks' list order, which is the order pages come in.
+    let names: Vec<String> = demo
+        .qb_customers()
+        .iter()
+        .filter(|c| !c.is_job())
+        .filter_map(|c| c.data.get(Field::Name).map(str::to_string))
+        .collect();
+    let hour = 3600;
+    let start = chrono::Utc::now().timestamp() + 24 * hour;
+    let mut points: Vec<(bool, String)> = Vec::new();
+    for full in [false, true] {
+        for page in 1..=3 {
+            points.push((full, format!("read:page#{page}")));
+        }
+    }
+    points.push((false, "read:state-saved".into()));
+    points.push((true, "read:full-stored".into()));
+    for (i, (full, point)) in points.iter().enumerate() {
+        let base = start + i as i64 * 100 * hour;
+        for (k, name) in [&names[1], &names[2], &names[3], &names[4], &names[0]]
+            .into_iter()
+            .enumerate()
+        {
+            file.set_clock(SandboxClock::Fixed(base + k as i64 * 2 * hour))
+                .unwrap();
+            let mut file = CompanyFile::open(&demo.company).unwrap();
+            file.edit_customer(
+                name,
+                &[Assignment {
+                    target: EditTarget::Field(Field::Phone),
+                    value: Some(format!("555-{i}{k:02}")),
+                }],
+            )
+            .unwrap();
+        }
+        expect_death(&dry_run(&demo, *full, Some(point)), point);
+        let (read, plan) = read_and_plan(&dry_run(&demo, false, None));
+        assert_eq!(read["incremental"], true, "{point}: {read}");
+        let (_, full_plan) = read_and_plan(&dry_run(&demo, true, None));
+        assert_eq!(plan, full_plan, "{point}");
+    }
 }

@@ -689,6 +689,59 @@ fn a_quickbooks_that_does_not_report_deletions_does_not_fail_the_run() {
     ));
 }
 
+/// One ListDeletedQuery a run, the read's own: the stale row of a linked customer deleted in
+/// QuickBooks is explained from it on an incremental read and on a full one, and when QuickBooks
+/// refuses it during an incremental read the full read that follows does not ask again.
+#[test]
+fn a_run_asks_quickbooks_for_its_deletions_once() {
+    use custsync::qb::sandbox::SandboxConnection;
+    use custsync::sync::stale::Deletions;
+    use custsync::testkit::{Recording, count_elements};
+    let w = World::new();
+    let list_id = exported_and_linked(&w, "GONE1", "Gone Gadgets");
+    let run = |refuse: bool| {
+        let (conn, exchanges) = Recording::new(SandboxConnection::new(&w.company));
+        let conn = if refuse {
+            conn.rewriting(crate::mirror::refuse_deletions)
+        } else {
+            conn
+        };
+        let (planned, _store) = w.planned_over(conn, Mode::MissingOnly).expect("planned");
+        let asked: usize = exchanges
+            .take()
+            .iter()
+            .map(|(request, _)| count_elements(request, "ListDeletedQueryRq"))
+            .sum();
+        let summary = planned.read_summary().to_string();
+        (asked, summary, planned.snapshot().deletions.clone())
+    };
+    let known =
+        |d: &Deletions| matches!(d, Deletions::Known(r) if r.len() == 1 && r[0].list_id == list_id);
+    // The first read had no customers to take a watermark from; this one has.
+    let (asked, summary, deletions) = run(false);
+    assert_eq!((asked, deletions), (1, Deletions::NotAsked), "{summary}");
+    w.file().delete_customer("Gone Gadgets").expect("delete");
+
+    let (asked, summary, deletions) = run(false);
+    assert_eq!(asked, 1, "{summary}");
+    assert!(summary.contains("(incremental)"), "{summary}");
+    assert!(known(&deletions), "{deletions:?}");
+
+    let (asked, summary, deletions) = run(true);
+    assert_eq!(asked, 1, "{summary}");
+    assert!(summary.contains("ListDeletedQuery: 1030"), "{summary}");
+    assert!(
+        matches!(deletions, Deletions::Unavailable(_)),
+        "{deletions:?}"
+    );
+
+    // QuickBooks answers again: the full read that follows asks once, and knows.
+    let (asked, summary, deletions) = run(false);
+    assert_eq!(asked, 1, "{summary}");
+    assert!(summary.starts_with("read all"), "{summary}");
+    assert!(known(&deletions), "{deletions:?}");
+}
+
 /// The sandbox, except that ListDeletedQuery is refused as a QuickBooks without it would.
 struct NoDeletedList(custsync::qb::sandbox::SandboxConnection);
 
@@ -710,20 +763,10 @@ impl custsync::qb::Connection for NoDeletedList {
         self.0.open(prompt)
     }
 
+    /// The sandbox's answer, its ListDeletedQueryRs (sent beside other requests in one
+    /// document) refused.
     fn process(&mut self, request: &str) -> Result<String, custsync::qb::QbError> {
-        let Some(at) = request.find("<ListDeletedQueryRq") else {
-            return self.0.process(request);
-        };
-        let id = request[at..]
-            .split("requestID=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap_or("1");
-        let response = format!(
-            "<?xml version=\"1.0\" ?><QBXML><QBXMLMsgsRs><ListDeletedQueryRs requestID=\"{id}\" \
-             statusCode=\"1030\" statusSeverity=\"Error\" statusMessage=\"This request is not \
-             supported by this implementation.\"/></QBXMLMsgsRs></QBXML>"
-        );
+        let response = crate::mirror::refuse_deletions(request, self.0.process(request)?)?;
         custsync::testkit::assert_valid_qbxml(&[&response]);
         Ok(response)
     }

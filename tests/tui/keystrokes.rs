@@ -120,7 +120,13 @@ fn r_compares_again_in_place_keeping_the_checks_and_asking_nothing() {
     h.press(Char('r'));
     assert_eq!(count(&h, |c| *c == Command::Connect), connects);
     assert_eq!(
-        count(&h, |c| matches!(c, Command::Plan { missing_only: true })),
+        count(&h, |c| matches!(
+            c,
+            Command::Plan {
+                missing_only: true,
+                read_all: false
+            }
+        )),
         2
     );
     let s = h.screen();

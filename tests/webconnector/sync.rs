@@ -26,7 +26,10 @@ use custsync::store::{
     Customer, CustomerStatus, EntryKind, RunMode, RunOutcome, Store, StoreRead, Workspace,
 };
 use custsync::sync::scheduled::{Candidates, ScheduledSync};
-use custsync::sync::{ApplyOptions, Mode, NoProgress, RunReport, Selection, SyncEngine, SyncError};
+use custsync::sync::{
+    ApplyOptions, Mode, NoProgress, Plan, ReadRequest, ReadSummary, RunReport, Selection,
+    SyncEngine, SyncError,
+};
 
 type Sandbox = ConnectionQuickBooks<SandboxConnection>;
 
@@ -372,6 +375,118 @@ fn incremental_reads_through_the_web_connector() {
 
 /// The sandbox refuses custsync (never authorized, nobody at QuickBooks' screen): the HRESULT
 /// comes through connectionError and the sync core explains it in plain words.
+/// One synchronization's reading and planning through the emulated Web Connector (a response
+/// lost to `lose` first, if given, which ends that update: the next update carries on): how it
+/// read QuickBooks, its plan, and the requests of the update that finished.
+fn read_through(w: &World, lose: Option<&str>) -> (ReadSummary, Plan, Vec<String>) {
+    let (conn, wait) = w.connect();
+    let (db, config) = (w.ws.db_path(), w.config.clone());
+    let core = thread::spawn(move || {
+        let mut store = Store::open(&db).unwrap();
+        let engine = SyncEngine::connect(conn, &mut NoPrompt, config, None)?;
+        let planned = engine
+            .load(&mut store, &mut NoProgress)?
+            .plan(Mode::NotExactMatch, &mut NoProgress)?;
+        Ok::<_, SyncError>((planned.read_summary().clone(), planned.plan().clone()))
+    });
+    wait_for("the synchronization to wait for the Web Connector", || {
+        wait.status() == BridgeStatus::WaitingForWebConnector
+    });
+    let mut emu = w.emulator(client_for(wait.url()));
+    emu.config.lose_response_matching = lose.map(str::to_string);
+    if lose.is_some() {
+        assert_eq!(emu.run_update().unwrap().outcome, UpdateOutcome::Crashed);
+    }
+    let update = emu.run_update().expect("update");
+    completed(&update);
+    assert_transcript_valid(emu.transcript());
+    let (summary, plan) = core.join().unwrap().expect("read and planned");
+    (summary, plan, update.requests)
+}
+
+/// Through the Web Connector the second synchronization reads only what changed, in two round
+/// trips. When the Web Connector's update ends mid-read (the response to a page lost, and the
+/// iterator gone with the QuickBooks session that held it), the read starts again from the
+/// watermark in the next update, and plans as a full read does.
+#[test]
+fn the_web_connector_reads_only_what_changed_and_a_cut_read_restarts_from_the_watermark() {
+    const T: i64 = 1_772_615_287;
+    let mut w = World::new();
+    w.config.sync.page_size = 2;
+    let company = CompanyFile::open(&w.company).unwrap();
+    // Added two hours apart: only the newest is in the overlap of the next read.
+    for (i, (name, code)) in [
+        ("Alpha", "A1"),
+        ("Beta", "B1"),
+        ("Gamma", "G1"),
+        ("Delta", "D1"),
+        ("Echo", "E1"),
+        ("Foxtrot", "F1"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        company
+            .set_clock(SandboxClock::Fixed(T + i as i64 * 7_200))
+            .unwrap();
+        w.qb_customer(name, Some(code));
+    }
+    w.local("B1", "Beta", CustomerStatus::Active);
+    let (first, _, _) = read_through(&w, None);
+    assert!(!first.is_incremental(), "{first}");
+
+    let edit = |at: i64, name: &str, phone: &str| {
+        let mut company = CompanyFile::open(&w.company).unwrap();
+        company.set_clock(SandboxClock::Fixed(at)).unwrap();
+        company
+            .edit_customer(name, &[format!("Phone={phone}").parse().unwrap()])
+            .unwrap();
+    };
+    edit(T + 86_400, "Beta", "555-0101");
+    let (second, _, requests) = read_through(&w, None);
+    assert_eq!(
+        second.to_string().split(" since").next(),
+        Some("read 1 change")
+    );
+    // A page of customers changed since, then deletions, count and types in one document.
+    let reads = requests
+        .iter()
+        .filter(|r| r.contains("iterator=") || r.contains("<ListDeletedQueryRq"))
+        .count();
+    assert_eq!(reads, 2, "{requests:#?}");
+
+    // Changes hours apart, the newest on the first page.
+    for (i, name) in ["Gamma", "Delta", "Echo", "Alpha"].into_iter().enumerate() {
+        edit(T + 2 * 86_400 + i as i64 * 7_200, name, "555-0202");
+    }
+    CompanyFile::open(&w.company)
+        .unwrap()
+        .delete_customer("Foxtrot")
+        .unwrap();
+    let (third, plan, requests) = read_through(&w, Some("iterator=\"Continue\""));
+    assert!(third.is_incremental(), "{third}");
+    assert_eq!((third.changed, third.deleted), (4, 1), "{third}");
+    assert!(
+        requests[0].contains("iterator=\"Start\""),
+        "the next update starts the read again: {requests:#?}"
+    );
+    let mut full = w.config.clone();
+    full.sync.page_size = 500;
+    let mut store = w.store();
+    let full_plan = SyncEngine::connect(
+        SandboxConnection::new(&w.company),
+        &mut NoPrompt,
+        full,
+        None,
+    )
+    .unwrap()
+    .load_with(&mut store, ReadRequest::All, &mut NoProgress)
+    .unwrap()
+    .plan(Mode::NotExactMatch, &mut NoProgress)
+    .unwrap();
+    assert_eq!(&plan, full_plan.plan());
+}
+
 #[test]
 fn an_hresult_from_quickbooks_is_explained() {
     let w = World::with_grant(Grant::None, false, true);

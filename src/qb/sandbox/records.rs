@@ -194,8 +194,16 @@ pub fn matching_ids(
 ) -> rusqlite::Result<Vec<i64>> {
     let (cond, args) = where_clause(table, filter);
     let limit = limit.map_or(String::new(), |n| format!(" LIMIT {n}"));
+    // A modified-date filter usually keeps a few rows of many (an incremental reader's): find
+    // them by the time index and sort them, instead of walking the whole list in name order
+    // (`+` keeps SQLite from ordering by the index; it cannot know the bound's value).
+    let order = if filter.from_modified.is_some() || filter.to_modified.is_some() {
+        "+sort_key"
+    } else {
+        "sort_key"
+    };
     let sql = format!(
-        "SELECT id FROM {}{cond} ORDER BY sort_key{limit}",
+        "SELECT id FROM {}{cond} ORDER BY {order}{limit}",
         table.sql_name()
     );
     let mut stmt = conn.prepare_cached(&sql)?;

@@ -75,12 +75,17 @@ pub struct SyncScreen {
     company: String,
     missing_only: bool,
     summary: String,
+    /// How QuickBooks was read, on the header's second line.
+    read: String,
     panes: [Pane; 2],
     focus: Side,
     /// Where each not-in-sync pair sits in the two panes, to check it on both at once.
     pairs: HashMap<RowId, [Option<usize>; 2]>,
     /// The selection sent for a preview, until the preview comes back.
     previewing: Option<CheckedRows>,
+    /// A comparison these panes asked for is on its way: they are about to be replaced, so
+    /// nothing is run from them until it comes.
+    comparing: bool,
     detail: Detail,
 }
 
@@ -98,10 +103,12 @@ impl SyncScreen {
             company: view.company_name,
             missing_only: view.missing_only,
             summary: view.summary,
+            read: view.read,
             panes: [Pane::new(view.smsturbo), Pane::new(view.quickbooks)],
             focus: Side::SmsTurbo,
             pairs,
             previewing: None,
+            comparing: false,
             detail: Detail::new(),
         }
     }
@@ -220,6 +227,13 @@ impl SyncScreen {
         }
     }
 
+    /// Asks for a new comparison for these panes (`read_all`: reading every QuickBooks
+    /// customer); they take it in place when it comes.
+    fn compare_again(&mut self, read_all: bool, cx: &mut Cx) {
+        self.comparing = true;
+        cx.intent(Intent::Replan { read_all });
+    }
+
     /// Keeps the two halves of a pair checked alike.
     fn mirror(&mut self, side: usize, row: usize) {
         let id = self.panes[side].rows[row].id;
@@ -253,9 +267,13 @@ impl SyncScreen {
         head
     }
 
-    /// The header wrapped under its own first letter.
+    /// The header wrapped under its own first letter, and how QuickBooks was read under it.
     fn head_text(&self, theme: &Theme) -> Hanging<'static> {
-        Hanging::new().item(" ", self.head(), theme.title)
+        let head = Hanging::new().item(" ", self.head(), theme.title);
+        if self.read.is_empty() {
+            return head;
+        }
+        head.item(" ", format!("QuickBooks: {}", self.read), theme.hint)
     }
 
     /// Header (wrapped, never cut), panes and detail for a screen size: the detail goes right on
@@ -264,7 +282,7 @@ impl SyncScreen {
         let head_h = self
             .head_text(&Theme::plain())
             .height(area.width)
-            .clamp(1, 3);
+            .clamp(1, 4);
         let (header, body) = split_top(area, head_h);
         if self.detail.zoomed() {
             let none = Rect::new(body.x, body.y, 0, 0);
@@ -410,7 +428,7 @@ impl Component for SyncScreen {
         match intent {
             // A customer edited from here: the panes compare again, on the same row.
             Intent::CustomerSaved => {
-                cx.intent(Intent::Replan);
+                self.compare_again(false, cx);
                 None
             }
             Intent::Resolve { row, how } => {
@@ -477,6 +495,13 @@ impl Component for SyncScreen {
                     };
                     return true;
                 }
+                Some(Action::Synchronize | Action::Refresh | Action::ReadAll) if self.comparing => {
+                    cx.status(
+                        Tone::Info,
+                        "Comparing again; the panes are refreshed when it is done.",
+                    );
+                    return true;
+                }
                 Some(Action::Synchronize) => {
                     let selection = self.selection();
                     if selection.rows.is_empty() {
@@ -497,8 +522,8 @@ impl Component for SyncScreen {
                     }
                     return true;
                 }
-                Some(Action::Refresh) => {
-                    cx.intent(Intent::Replan);
+                Some(a @ (Action::Refresh | Action::ReadAll)) => {
+                    self.compare_again(a == Action::ReadAll, cx);
                     return true;
                 }
                 Some(a @ (Action::Edit | Action::UseQbSpelling)) => {
@@ -539,7 +564,7 @@ impl Component for SyncScreen {
                         c.code()
                     ),
                 );
-                cx.intent(Intent::Replan);
+                self.compare_again(false, cx);
                 None
             }
             // A second comparison asked for from here.
