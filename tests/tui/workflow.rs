@@ -156,13 +156,13 @@ fn the_panes_say_how_quickbooks_was_read_and_capital_r_reads_everything_again() 
     h.press(Char('y'));
     screen_has(
         &mut h,
-        &["QuickBooks: read all 19 customers (first synchronization with this company)"],
+        &["QuickBooks: read all 20 customers (first synchronization with this company)"],
     );
     h.press(Char('R'));
     screen_has(
         &mut h,
         &[
-            "QuickBooks: read all 19 customers (as asked)",
+            "QuickBooks: read all 20 customers (as asked)",
             "Compared again; checks kept.",
         ],
     );
