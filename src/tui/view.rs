@@ -351,7 +351,7 @@ impl WayOut {
     pub fn label(&self) -> String {
         match self {
             WayOut::LinkTo { name, .. } => format!("Link to '{name}'"),
-            WayOut::LinkPair { name, .. } => format!("Link to {name}: one customer"),
+            WayOut::LinkPair { name, .. } => format!("Link to {name}"),
             WayOut::AddAgain { .. } => "Add to QuickBooks again…".into(),
             WayOut::AddAnyway { .. } => "Add anyway: another customer…".into(),
             WayOut::KeepLocal => "Keep in SMSTurbo only".into(),

@@ -96,7 +96,7 @@ fn linked_from_the_row_the_two_are_an_ordinary_pair_and_replace_options_apply() 
         &mut h,
         &[
             "Looks like a QuickBooks customer",
-            "[ Link to QuickBooks' 'Willow Creek Florist Inc': one customer ]",
+            "[ Link to QuickBooks' 'Willow Creek Florist Inc' ]",
             "[ Add anyway: another customer… ]",
             "[ Leave it unchecked ]",
         ],
