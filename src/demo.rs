@@ -473,7 +473,30 @@ const SMSTURBO_ONLY: &[Person] = &[
         "773-555-0141",
         "5000.00",
     ),
+    // QuickBooks has it as "Willow Creek Florist Inc" (the same phone): a likely duplicate,
+    // neither exported nor imported unless the operator says so.
+    WILLOW_CREEK,
 ];
+
+/// SMSTurbo's spelling of the customer QuickBooks has as [`WILLOW_CREEK_IN_QB`].
+const WILLOW_CREEK: Person = p(
+    "WIL420",
+    "Willow Creek Florist, Inc.",
+    Active,
+    "Retail",
+    ("Wendy", "Brook"),
+    "6 Willow Ln",
+    ("Naperville", "IL", "60540"),
+    "630-555-0142",
+    "1500.00",
+);
+
+/// The same customer as [`WILLOW_CREEK`], entered in QuickBooks by hand, without its code.
+const WILLOW_CREEK_IN_QB: Person = Person {
+    code: "",
+    name: "Willow Creek Florist Inc",
+    ..WILLOW_CREEK
+};
 
 /// Only in QuickBooks: import candidates.
 const QUICKBOOKS_ONLY: &[(Person, bool)] = &[
@@ -575,6 +598,7 @@ const QUICKBOOKS_ONLY: &[(Person, bool)] = &[
         ),
         true,
     ),
+    (WILLOW_CREEK_IN_QB, true),
     (
         p(
             "SIL570",

@@ -39,10 +39,16 @@ pub struct SyncArgs {
     #[arg(long, value_name = "all|none|CODE,…", default_value = "none")]
     replace: Choice,
     /// Add these customers to QuickBooks although QuickBooks changed their link underneath (its
-    /// customer deleted, merged away or made a job) or they are kept local only. QuickBooks may
-    /// then hold the customer twice: check the plan's "stale" rows first. Never part of `all`
+    /// customer deleted, merged away or made a job), they are kept local only, or they look like
+    /// a QuickBooks customer (the plan's likely duplicates). QuickBooks may then hold the
+    /// customer twice: check the plan's rows first. Never part of `all`
     #[arg(long, value_name = "CODE,…", value_delimiter = ',')]
     export_anyway: Vec<String>,
+    /// Import these QuickBooks customers (names as QuickBooks shows them, or ListIDs) although
+    /// they look like an SMSTurbo customer (the plan's likely duplicates): you say they are
+    /// another customer. Never part of `all`. A name with a comma in it: give its ListID
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',')]
+    import_anyway: Vec<String>,
     /// Add the export default Customer Type / Customer Job to QuickBooks if it lacks them
     #[arg(long)]
     add_missing_types: bool,
@@ -193,6 +199,7 @@ pub fn run(args: SyncArgs, g: &Globals) -> color_eyre::Result<Outcome> {
         write_plan_json(&mut out, plan, snapshot, &config)?;
     } else {
         print_plan(plan, snapshot, &config, args.add_missing_types);
+        print_left_out(&args, plan);
     }
     if args.dry_run || selection.is_empty() {
         if args.json {
@@ -282,39 +289,7 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
     let imports = match &args.import {
         Choice::All => plan.importable(&snapshot.qb).map(str::to_string).collect(),
         Choice::None => Vec::new(),
-        Choice::Some(names) => {
-            let mut ids = Vec::new();
-            for name in names {
-                let found: Vec<&str> = plan
-                    .imports
-                    .iter()
-                    .filter(|r| {
-                        let qb = &snapshot.qb[r.qb];
-                        qb.data
-                            .get(Field::Name)
-                            .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
-                            || qb.list_id == *name
-                    })
-                    .map(|r| snapshot.qb[r.qb].list_id.as_str())
-                    .collect();
-                match found[..] {
-                    [id] => ids.push(id.to_string()),
-                    [] => {
-                        return Err(eyre!(
-                            "--import: \"{name}\" is not a QuickBooks customer missing from SMSTurbo \
-                             (run with --dry-run to see the candidates). Nothing was changed."
-                        ));
-                    }
-                    _ => {
-                        return Err(eyre!(
-                            "--import: several QuickBooks customers are named \"{name}\"; give their \
-                             ListIDs instead (see --dry-run --json). Nothing was changed."
-                        ));
-                    }
-                }
-            }
-            ids
-        }
+        Choice::Some(names) => import_ids("--import", names, plan, snapshot)?,
     };
     let pairs = match &args.replace {
         Choice::All => plan
@@ -334,7 +309,49 @@ fn select(args: &SyncArgs, plan: &Plan, snapshot: &Snapshot) -> color_eyre::Resu
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect(),
+        import_anyway: import_ids("--import-anyway", &args.import_anyway, plan, snapshot)?,
     })
+}
+
+/// The ListIDs of the import candidates `names` names (as QuickBooks names them, any case, or
+/// by ListID). A name no candidate has, or several have, is refused before anything is done.
+fn import_ids(
+    flag: &str,
+    names: &[String],
+    plan: &Plan,
+    snapshot: &Snapshot,
+) -> color_eyre::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let found: Vec<&str> = plan
+            .imports
+            .iter()
+            .map(|r| &snapshot.qb[r.qb])
+            .filter(|qb| {
+                qb.data
+                    .get(Field::Name)
+                    .is_some_and(|n| n.trim().eq_ignore_ascii_case(name))
+                    || qb.list_id == name
+            })
+            .map(|qb| qb.list_id.as_str())
+            .collect();
+        match found[..] {
+            [id] => ids.push(id.to_string()),
+            [] => {
+                return Err(eyre!(
+                    "{flag}: \"{name}\" is not a QuickBooks customer missing from SMSTurbo (run \
+                     with --dry-run to see the candidates). Nothing was changed."
+                ));
+            }
+            _ => {
+                return Err(eyre!(
+                    "{flag}: several QuickBooks customers are named \"{name}\"; give their \
+                     ListIDs instead (see --dry-run --json). Nothing was changed."
+                ));
+            }
+        }
+    }
+    Ok(ids)
 }
 
 fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: bool) {
@@ -344,6 +361,7 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
     };
     outln!("\nPlan ({mode}):");
     let (ok, blocked): (Vec<_>, Vec<_>) = plan.exports.iter().partition(|r| r.problems.is_empty());
+    let (ok, alike): (Vec<_>, Vec<_>) = ok.into_iter().partition(|r| r.likely.is_empty());
     section("Can be added to QuickBooks", ok.len());
     for r in &ok {
         let c = &s.locals[r.local];
@@ -353,6 +371,26 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
             r.add.data.get(Field::Name).unwrap_or("")
         );
     }
+    section(
+        "Look like a QuickBooks customer: added only if you say so",
+        alike.len(),
+    );
+    for r in &alike {
+        let c = &s.locals[r.local];
+        outln!("    {:<10} {}", c.code(), c.name());
+        for d in &r.likely {
+            outln!("               ≈ {}", d.looks_like(&s.qb));
+            outln!(
+                "                 the same customer? custsync link {} {}",
+                c.code(),
+                s.qb[d.other].list_id
+            );
+        }
+        outln!(
+            "               not the same? add it anyway: --export-anyway {}",
+            c.code()
+        );
+    }
     section("Cannot be added until fixed", blocked.len());
     for r in &blocked {
         let c = &s.locals[r.local];
@@ -360,9 +398,13 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
         for p in &r.problems {
             outln!("               - {p}");
         }
+        for d in &r.likely {
+            outln!("               ≈ {}", d.looks_like(&s.qb));
+        }
     }
-    section("Can be imported into SMSTurbo", plan.imports.len());
-    for r in &plan.imports {
+    let (imports, alike): (Vec<_>, Vec<_>) = plan.imports.iter().partition(|r| r.likely.is_empty());
+    section("Can be imported into SMSTurbo", imports.len());
+    for r in &imports {
         let qb = &s.qb[r.qb];
         let name = qb.data.get(Field::Name).unwrap_or("");
         outln!("    {:<10} {name}", r.customer.code());
@@ -371,6 +413,29 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
         }
         for p in &r.problems {
             outln!("               - {p}");
+        }
+    }
+    section(
+        "Look like an SMSTurbo customer: imported only if you say so",
+        alike.len(),
+    );
+    for r in &alike {
+        let qb = &s.qb[r.qb];
+        let name = qb.data.get(Field::Name).unwrap_or("");
+        outln!("    {:<10} {name}", r.customer.code());
+        for p in &r.problems {
+            outln!("               - {p}");
+        }
+        for d in &r.likely {
+            outln!("               ≈ {}", d.looks_like(&s.locals));
+            outln!(
+                "                 the same customer? custsync link {} {}",
+                s.locals[d.other].code(),
+                qb.list_id
+            );
+        }
+        if r.problems.is_empty() {
+            outln!("               not the same? import it anyway: --import-anyway \"{name}\"");
         }
     }
     section(
@@ -466,6 +531,36 @@ fn print_plan(plan: &Plan, s: &Snapshot, config: &Config, add_missing_types: boo
     for line in crate::sync::plan::notice_words(plan, s) {
         outln!("  Note: {line}");
     }
+}
+
+/// What `all` left out because it looks like a customer the other side has: said, not silent.
+fn print_left_out(args: &SyncArgs, plan: &Plan) {
+    if args.export == Choice::All {
+        let n = plan.held_as_likely_exports().count();
+        if n > 0 {
+            outln!(
+                "\n--export all leaves out {} like a QuickBooks customer (listed above): link \
+                 each to its QuickBooks customer (custsync link CODE LISTID), or name it with \
+                 --export-anyway CODE if it is another customer.",
+                plural(n, "customer that looks", "customers that look")
+            );
+        }
+    }
+    if args.import == Choice::All {
+        let n = plan.held_as_likely_imports().count();
+        if n > 0 {
+            outln!(
+                "\n--import all leaves out {} like an SMSTurbo customer (listed above): link \
+                 each to its SMSTurbo customer (custsync link CODE LISTID), or name it with \
+                 --import-anyway NAME if it is another customer.",
+                plural(n, "customer that looks", "customers that look")
+            );
+        }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn section(title: &str, n: usize) {

@@ -392,33 +392,42 @@ impl<'p> Chosen<'p> {
             .map(|e| (snapshot.locals[e.local].code().to_lowercase(), e))
             .collect();
         let mut exports = Vec::new();
-        for code in unique(&sel.exports) {
-            match exports_by_code.get(&code.to_lowercase()) {
-                None => errors.push(Refused::NotAnExport { code }),
-                Some(row) if !row.problems.is_empty() => errors.push(Refused::ExportBlocked {
+        // Stale links, customers kept local only and likely duplicates go to QuickBooks only
+        // when named in `export_anyway`; an ordinary candidate only in `exports`.
+        let named = unique(&sel.exports)
+            .into_iter()
+            .map(|code| (code, false))
+            .chain(unique(&sel.export_anyway).into_iter().map(|c| (c, true)));
+        for (code, anyway) in named {
+            let held = if anyway {
+                plan.held_row(&snapshot.locals, &code)
+            } else {
+                None
+            };
+            let (row, replaces) = match (&held, exports_by_code.get(&code.to_lowercase())) {
+                (Some(h), _) => (h.again(), h.replaces()),
+                (None, Some(row)) => (*row, None),
+                (None, None) if anyway => {
+                    errors.push(Refused::NotHeld { code });
+                    continue;
+                }
+                (None, None) => {
+                    errors.push(Refused::NotAnExport { code });
+                    continue;
+                }
+            };
+            match (row.likely.first(), anyway) {
+                _ if !row.problems.is_empty() => errors.push(Refused::ExportBlocked {
                     code,
                     problems: row.problems.clone(),
                 }),
-                Some(row) => exports.push(ChosenExport {
-                    row,
-                    replaces: None,
+                (Some(best), false) => errors.push(Refused::ExportLikely {
+                    list_id: snapshot.qb[best.other].list_id.clone(),
+                    like: best.looks_like(&snapshot.qb),
+                    code,
                 }),
-            }
-        }
-        // Stale links and customers kept local only go to QuickBooks only when named here.
-        for code in unique(&sel.export_anyway) {
-            match plan.held_row(&snapshot.locals, &code) {
-                None => errors.push(Refused::NotHeld { code }),
-                Some(held) if !held.again().problems.is_empty() => {
-                    errors.push(Refused::ExportBlocked {
-                        code,
-                        problems: held.again().problems.clone(),
-                    })
-                }
-                Some(held) => exports.push(ChosenExport {
-                    row: held.again(),
-                    replaces: held.replaces(),
-                }),
+                (None, true) if held.is_none() => errors.push(Refused::NotHeld { code }),
+                _ => exports.push(ChosenExport { row, replaces }),
             }
         }
         let imports_by_id: HashMap<&str, usize> = plan
@@ -428,16 +437,31 @@ impl<'p> Chosen<'p> {
             .map(|(i, r)| (snapshot.qb[r.qb].list_id.as_str(), i))
             .collect();
         let mut imports = Vec::new();
-        for list_id in unique(&sel.imports) {
-            match imports_by_id.get(list_id.as_str()) {
-                None => errors.push(Refused::NotAnImport { list_id }),
-                Some(&i) if !plan.imports[i].problems.is_empty() => {
-                    errors.push(Refused::ImportBlocked {
-                        name: plan.imports[i].customer.name().to_string(),
-                        problems: plan.imports[i].problems.clone(),
-                    })
-                }
-                Some(&i) => imports.push(i),
+        // Likely duplicates are imported only when named in `import_anyway`; nothing else is.
+        let named = unique(&sel.imports)
+            .into_iter()
+            .map(|id| (id, false))
+            .chain(unique(&sel.import_anyway).into_iter().map(|id| (id, true)));
+        for (list_id, anyway) in named {
+            let Some(&i) = imports_by_id.get(list_id.as_str()) else {
+                errors.push(Refused::NotAnImport { list_id });
+                continue;
+            };
+            let row = &plan.imports[i];
+            let name = row.customer.name().to_string();
+            match (row.likely.first(), anyway) {
+                _ if !row.problems.is_empty() => errors.push(Refused::ImportBlocked {
+                    name,
+                    problems: row.problems.clone(),
+                }),
+                (Some(best), false) => errors.push(Refused::ImportLikely {
+                    name,
+                    code: snapshot.locals[best.other].code().to_string(),
+                    like: best.looks_like(&snapshot.locals),
+                    list_id,
+                }),
+                (None, true) => errors.push(Refused::NotLikelyImport { name }),
+                _ => imports.push(i),
             }
         }
         let pairs_by_code: HashMap<String, usize> = plan

@@ -16,6 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::index::{LocalIx, QbIx};
 use super::keys::CiKey;
+use super::likely::{LikelyDuplicate, Unpaired};
 use super::matching::{
     Candidate, LinkRef, LocalCodes, MatchedBy, Matching, Pair, match_indexed, name_key,
 };
@@ -77,6 +78,9 @@ pub struct ExportRow {
     /// The CustomerAdd that would be sent (without ExternalGUID, which is given at send time).
     pub add: CustomerAdd,
     pub problems: Vec<Problem>,
+    /// QuickBooks customers it probably is, written differently ([`super::likely`]), best
+    /// first. A row with any is never added unless the operator says so.
+    pub likely: Vec<LikelyDuplicate<QbIx>>,
 }
 
 /// A QuickBooks customer that SMSTurbo lacks.
@@ -86,6 +90,9 @@ pub struct ImportRow {
     /// The SMSTurbo customer that would be created.
     pub customer: Customer,
     pub problems: Vec<Problem>,
+    /// SMSTurbo customers it probably is, written differently, best first. A row with any is
+    /// never imported unless the operator says so.
+    pub likely: Vec<LikelyDuplicate<LocalIx>>,
 }
 
 impl ImportRow {
@@ -320,31 +327,31 @@ impl Plan {
             ..Default::default()
         };
 
-        // Comparing the matched pairs field by field is independent of the candidates' checks:
-        // on a large list it runs on a second thread.
-        let (exports, imports, (pairs, exact, pairs_hidden, notices)) =
-            if matching.pairs.len() > 10_000 {
-                std::thread::scope(|scope| {
-                    let pairs = scope.spawn(|| pair_rows(input, &matching.pairs, &type_filter));
-                    let exports = export_rows(input, &matching, &mut summary);
-                    let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
-                    let pairs = pairs
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    (exports, imports, pairs)
-                })
-            } else {
+        // Comparing the matched pairs field by field and searching the unpaired customers for
+        // likely duplicates are independent of the candidates' checks: on large lists each runs
+        // on a thread of its own.
+        let unpaired = matching.local_only.len() + matching.qb_only.len();
+        let (mut exports, mut imports, (pairs, exact, pairs_hidden, notices), likely) =
+            std::thread::scope(|scope| {
+                let pairs = Task::new(scope, matching.pairs.len() > 10_000, || {
+                    pair_rows(input, &matching.pairs, &type_filter)
+                });
+                let likely = Task::new(scope, unpaired > 4_000, || {
+                    Unpaired::search(
+                        input.locals,
+                        &matching.local_only,
+                        input.qb,
+                        &matching.qb_only,
+                    )
+                });
                 let exports = export_rows(input, &matching, &mut summary);
                 let imports = import_rows(input, &matching, &codes, &type_filter, &mut summary);
-                (
-                    exports,
-                    imports,
-                    pair_rows(input, &matching.pairs, &type_filter),
-                )
-            };
+                (exports, imports, pairs.join(), likely.join())
+            });
         summary.exact += exact;
         summary.hidden_by_type += pairs_hidden;
         summary.kept_local = matching.kept_local.len();
+        attach_likely(&likely, &mut exports, &mut imports);
 
         let (stale, kept_local) = held_rows(input, &matching);
         Plan {
@@ -411,21 +418,38 @@ impl Plan {
             })
     }
 
-    /// SMSTurbo codes of the export candidates that can be checked (no problems): what "check
-    /// all" means, at the screen, on the command line and in a scheduled run.
+    /// SMSTurbo codes of the export candidates that can be checked (no problems) and look like
+    /// no QuickBooks customer: what "check all" means, at the screen, on the command line and in
+    /// a scheduled run. A likely duplicate is added only when the operator names it.
     pub fn exportable<'a>(&'a self, locals: &'a [Customer]) -> impl Iterator<Item = &'a str> {
         self.exports
             .iter()
-            .filter(|r| r.problems.is_empty())
+            .filter(|r| r.problems.is_empty() && r.likely.is_empty())
             .map(|r| locals[r.local].code())
     }
 
-    /// ListIDs of the import candidates that can be checked.
+    /// ListIDs of the import candidates that can be checked and look like no SMSTurbo customer.
     pub fn importable<'a>(&'a self, qb: &'a [CustomerRet]) -> impl Iterator<Item = &'a str> {
         self.imports
             .iter()
-            .filter(|r| r.problems.is_empty())
+            .filter(|r| r.problems.is_empty() && r.likely.is_empty())
             .map(|r| qb[r.qb].list_id.as_str())
+    }
+
+    /// The export candidates "check all" leaves for the operator because they look like a
+    /// QuickBooks customer (and have no problem that would keep them out anyway).
+    pub fn held_as_likely_exports(&self) -> impl Iterator<Item = &ExportRow> {
+        self.exports
+            .iter()
+            .filter(|r| r.problems.is_empty() && !r.likely.is_empty())
+    }
+
+    /// The import candidates "check all" leaves for the operator because they look like an
+    /// SMSTurbo customer.
+    pub fn held_as_likely_imports(&self) -> impl Iterator<Item = &ImportRow> {
+        self.imports
+            .iter()
+            .filter(|r| r.problems.is_empty() && !r.likely.is_empty())
     }
 
     /// SMSTurbo codes of the not-in-sync pairs the Replace Options would change.
@@ -538,6 +562,45 @@ fn export_rows(
     rows
 }
 
+/// Gives each export and import row its likely duplicates. The search ran over every customer
+/// the exact rules left unpaired ([`Unpaired`]); the rows read their own.
+fn attach_likely(found: &Unpaired, exports: &mut [ExportRow], imports: &mut [ImportRow]) {
+    if found.is_empty() {
+        return;
+    }
+    for row in exports {
+        row.likely = found.of_local(row.local);
+    }
+    for row in imports {
+        row.likely = found.of_qb(row.qb);
+    }
+}
+
+/// Work that runs on a thread of its own when it is worth a thread, else when it is joined.
+enum Task<'scope, T, F> {
+    Spawned(std::thread::ScopedJoinHandle<'scope, T>),
+    Inline(F),
+}
+
+impl<'scope, T: Send + 'scope, F: FnOnce() -> T + Send + 'scope> Task<'scope, T, F> {
+    fn new<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, worth_it: bool, f: F) -> Self {
+        if worth_it {
+            Task::Spawned(scope.spawn(f))
+        } else {
+            Task::Inline(f)
+        }
+    }
+
+    fn join(self) -> T {
+        match self {
+            Task::Spawned(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Task::Inline(f) => f(),
+        }
+    }
+}
+
 /// The QuickBooks customers a user made jobs of while they were linked (stale links' records),
 /// by name and by account number. Another SMSTurbo customer with the same name or code may be
 /// the same customer: adding it would make the top-level twin of the job that a stale link's
@@ -606,6 +669,7 @@ fn export_row(input: &PlanInput<'_>, local: LocalIx) -> ExportRow {
         local,
         add,
         problems,
+        likely: Vec::new(),
     }
 }
 
@@ -711,6 +775,7 @@ fn import_rows(
             qb: q,
             customer,
             problems,
+            likely: Vec::new(),
         });
     }
     rows
@@ -982,6 +1047,7 @@ impl TypeFilter {
 mod tests {
     use super::*;
     use crate::qbxml::{CustomerData, ListRef};
+    use crate::sync::likely::Record;
 
     fn local(code: &str, name: &str, status: CustomerStatus) -> Customer {
         Customer::new(code, name, status)
@@ -1259,6 +1325,100 @@ mod tests {
         assert_eq!(p.names_to_check(), vec!["Alpha", "Beta"]);
         p.mark_taken(&TakenNames::default());
         assert!(p.exports[0].problems.is_empty());
+    }
+
+    /// The issue's example: "Acme Supply, Inc." in SMSTurbo, "Acme Supply Inc" in QuickBooks,
+    /// one phone.
+    fn with_acme(f: &mut Fixture) {
+        let mut acme = local("C7", "Acme Supply, Inc.", CustomerStatus::Active);
+        acme.data.set(Field::Phone, "(555) 010-4477");
+        f.locals.push(acme);
+        let mut q = qb("8-1", "Acme Supply Inc");
+        q.data.set(Field::Phone, "555.010.4477");
+        f.qb.push(q);
+    }
+
+    #[test]
+    fn a_likely_pair_is_one_row_on_each_side_naming_the_other_and_check_all_leaves_both() {
+        let mut f = Fixture::new();
+        with_acme(&mut f);
+        let p = f.plan(Mode::MissingOnly);
+        let export = p
+            .exports
+            .iter()
+            .find(|r| f.locals[r.local].code() == "C7")
+            .unwrap();
+        let [found] = &export.likely[..] else {
+            panic!("{:?}", export.likely)
+        };
+        assert_eq!(f.qb[found.other].list_id, "8-1");
+        assert_eq!(
+            found.reasons.to_string(),
+            "same phone; name differs only in punctuation"
+        );
+        assert!(found.score.get() > 50);
+        let import = p
+            .imports
+            .iter()
+            .find(|r| f.qb[r.qb].list_id == "8-1")
+            .unwrap();
+        assert_eq!(import.likely.len(), 1);
+        assert_eq!(f.locals[import.likely[0].other].code(), "C7");
+        assert_eq!(import.likely[0].reasons, found.reasons);
+        assert!(export.problems.is_empty() && import.problems.is_empty());
+        assert_eq!(p.exportable(&f.locals).collect::<Vec<_>>(), ["C1", "C2"]);
+        assert!(p.importable(&f.qb).all(|id| id != "8-1"));
+        // Everything else looks like nothing.
+        let others = p.exports.iter().filter(|r| !r.likely.is_empty()).count()
+            + p.imports.iter().filter(|r| !r.likely.is_empty()).count();
+        assert_eq!(others, 2);
+    }
+
+    #[test]
+    fn a_customer_a_filter_hides_still_stops_its_look_alike_being_added() {
+        let mut f = Fixture::new();
+        with_acme(&mut f);
+        f.locals[5].status = CustomerStatus::Inactive;
+        f.config.export.statuses.remove(&CustomerStatus::Inactive);
+        let p = f.plan(Mode::MissingOnly);
+        assert!(p.exports.iter().all(|r| f.locals[r.local].code() != "C7"));
+        let import = p
+            .imports
+            .iter()
+            .find(|r| f.qb[r.qb].list_id == "8-1")
+            .unwrap();
+        assert_eq!(f.locals[import.likely[0].other].code(), "C7");
+        // And the other way round: a QuickBooks customer of a type not imported.
+        let mut f = Fixture::new();
+        with_acme(&mut f);
+        f.config.import.include_customer_types = vec!["Retail".into()];
+        let p = f.plan(Mode::MissingOnly);
+        assert!(p.imports.iter().all(|r| f.qb[r.qb].list_id != "8-1"));
+        let export = p
+            .exports
+            .iter()
+            .find(|r| f.locals[r.local].code() == "C7")
+            .unwrap();
+        assert_eq!(f.qb[export.likely[0].other].list_id, "8-1");
+    }
+
+    #[test]
+    fn paired_customers_are_not_searched() {
+        // "Gamma" is paired by account number; an SMSTurbo "Gamma Inc." with its phone is an
+        // export candidate, but Gamma is nobody's likely duplicate: it is taken.
+        let mut f = Fixture::new();
+        let mut g = local("C8", "Gamma Inc.", CustomerStatus::Active);
+        g.data.set(Field::Phone, "555-0199");
+        f.locals.push(g);
+        let p = f.plan(Mode::MissingOnly);
+        assert!(p.exports.iter().all(|r| r.likely.is_empty()));
+        // Unpaired, they would be a likely pair.
+        let candidate = |id, record| crate::sync::likely::Candidate { id, record };
+        let found = crate::sync::likely::find(
+            &[candidate(0, Record::from_customer(&f.locals[5]))],
+            &[candidate(0, Record::from_data(&f.qb[1].data))],
+        );
+        assert_eq!(found.len(), 1);
     }
 
     #[test]

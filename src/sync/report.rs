@@ -18,8 +18,14 @@ pub struct Selection {
     pub pairs: Vec<String>,
     /// Codes of customers to add to QuickBooks although their link is stale (QuickBooks'
     /// customer is gone or a job) or they are kept local only: the operator's explicit
-    /// choice, after being told it may make a duplicate. Never part of "all".
+    /// choice, after being told it may make a duplicate. Never part of "all". Also the codes of
+    /// export candidates that look like a QuickBooks customer (a likely duplicate) that the
+    /// operator says are another customer.
     pub export_anyway: Vec<String>,
+    /// ListIDs of import candidates that look like an SMSTurbo customer (a likely duplicate)
+    /// that the operator says are another customer: imported although they look alike. Never
+    /// part of "all".
+    pub import_anyway: Vec<String>,
 }
 
 impl Selection {
@@ -28,6 +34,7 @@ impl Selection {
             && self.imports.is_empty()
             && self.pairs.is_empty()
             && self.export_anyway.is_empty()
+            && self.import_anyway.is_empty()
     }
 }
 
@@ -238,11 +245,41 @@ pub enum Refused {
     },
     #[error("{code} is not a customer that differs from QuickBooks")]
     NotAPair { code: String },
+    /// An export candidate that looks like a QuickBooks customer, named as an ordinary export:
+    /// `like` says which (its best candidate, ListID `list_id`) and why.
+    #[error(
+        "{code} is not added by itself: it {like}. If they are one customer, link them \
+         (custsync link {code} {list_id}); if not, add it anyway (--export-anyway {code})"
+    )]
+    ExportLikely {
+        code: String,
+        list_id: String,
+        like: String,
+    },
+    /// An import candidate (ListID `list_id`) that looks like SMSTurbo customer `code`, named as
+    /// an ordinary import.
+    #[error(
+        "{name} is not imported by itself: it {like}. If they are one customer, link them \
+         (custsync link {code} {list_id}); if not, import it anyway (--import-anyway \"{name}\")"
+    )]
+    ImportLikely {
+        name: String,
+        list_id: String,
+        code: String,
+        like: String,
+    },
     #[error(
         "{code} is neither linked to a QuickBooks customer that is gone or now a job, nor kept \
-         local only: --export-anyway is only for those"
+         local only, nor like a QuickBooks customer: --export-anyway is only for those (an \
+         ordinary export is --export {code})"
     )]
     NotHeld { code: String },
+    /// `--import-anyway` named an import candidate that looks like no SMSTurbo customer.
+    #[error(
+        "{name} looks like no SMSTurbo customer: --import-anyway is only for customers that do \
+         (an ordinary import is --import)"
+    )]
+    NotLikelyImport { name: String },
 }
 
 /// A cause's next step, without what is no longer true once the run had done something.

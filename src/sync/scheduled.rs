@@ -10,11 +10,17 @@
 //! 3. choose what an operator would have checked: with `export_missing`, every export candidate
 //!    without problems; with `import_missing`, every import candidate (of the included types)
 //!    without problems; with `apply_replace`, every not-in-sync pair the Replace Options change;
-//! 4. apply, and journal each export candidate that was left out, with its reason, as a failure
-//!    of the run.
+//! 4. apply, and journal each candidate that was left out, with its reason, as a failure of the
+//!    run.
 //!
-//! A run with nothing to apply is not journaled, unless it leaves out export candidates the
-//! previous run did not: the Web Connector may call every few minutes, and History should show a
+//! A candidate that looks like a customer the other side has (a likely duplicate,
+//! [`super::likely`]) is never exported or imported by a scheduled run: only the operator can
+//! say whether the two are one customer. It is left out and journaled like a candidate with a
+//! problem, with what it looks like and why, until the operator links the two or adds it (at
+//! the Synchronize screen, or `custsync link` / `sync --export-anyway` / `--import-anyway`).
+//!
+//! A run with nothing to apply is not journaled, unless it leaves out candidates the previous
+//! run did not: the Web Connector may call every few minutes, and History should show a
 //! customer that cannot be exported once, not a hundred times a day (the serve log and the Web
 //! Connector's status line still say it every time).
 //!
@@ -40,7 +46,7 @@ use crate::qb::trace::Trace;
 use crate::qb::{Connection, NoPrompt};
 use crate::store::{NewEntry, RunOutcome, Store, StoreError, Workspace};
 use crate::sync::matching::MatchedBy;
-use crate::sync::problems;
+use crate::sync::problems::{self, Problem};
 use crate::sync::{
     ApplyOptions, Mode, NoProgress, Plan, RecoveryReport, RunReport, Selection, Snapshot,
     SyncEngine, SyncError,
@@ -67,6 +73,8 @@ pub struct Skipped {
     pub key: String,
     pub name: String,
     pub reason: String,
+    /// Left out because it looks like a customer the other side has, not for a problem.
+    pub likely: bool,
 }
 
 /// What one scheduled run did.
@@ -109,8 +117,12 @@ impl ScheduledReport {
         let in_doubt = self.run.as_ref().map_or(0, |r| r.in_doubt);
         for (n, what) in [
             (failed, "refused by QuickBooks"),
-            (self.skipped_exports.len(), "not exported (problems)"),
-            (self.skipped_imports.len(), "not imported (problems)"),
+            (problems(&self.skipped_exports), "not exported (problems)"),
+            (problems(&self.skipped_imports), "not imported (problems)"),
+            (
+                likely(&self.skipped_exports) + likely(&self.skipped_imports),
+                "left for you: they look like a customer the other side has",
+            ),
             (
                 self.stale.len(),
                 "linked customer(s) QuickBooks changed underneath, left for you to decide",
@@ -133,6 +145,14 @@ impl ScheduledReport {
         }
         line
     }
+}
+
+fn likely(skipped: &[Skipped]) -> usize {
+    skipped.iter().filter(|s| s.likely).count()
+}
+
+fn problems(skipped: &[Skipped]) -> usize {
+    skipped.len() - likely(skipped)
 }
 
 impl ScheduledSync {
@@ -199,6 +219,7 @@ impl ScheduledSync {
         let left_out: Vec<Skipped> = report
             .skipped_exports
             .iter()
+            .chain(&report.skipped_imports)
             .chain(&report.stale)
             .cloned()
             .collect();
@@ -220,7 +241,13 @@ impl ScheduledSync {
         if let Some(id) = run.run
             && !left_out.is_empty()
         {
-            journal_skipped(&mut store, id, &run, &left_out)?;
+            journal_skipped(
+                &mut store,
+                id,
+                &run,
+                &[&report.skipped_exports[..], &report.stale[..]].concat(),
+                &report.skipped_imports,
+            )?;
         }
         report.run = Some(run);
         // Only once they are journaled: a run that failed before leaves them new for the next.
@@ -273,6 +300,10 @@ fn shown(file: &str) -> &str {
     }
 }
 
+/// Why a likely duplicate waits for the operator.
+const UNATTENDED_LIKELY: &str = "A scheduled run never adds or imports a likely duplicate: \
+     link the two if they are one customer, or add it if not, at custsync's Synchronize screen";
+
 /// What a scheduled run selects, and what it leaves out.
 struct Choice {
     selection: Selection,
@@ -295,54 +326,92 @@ impl Candidates {
     /// The export candidates. `unattended`: nobody can agree to add an export default type
     /// QuickBooks lacks, so a candidate that would carry one is left out too.
     pub fn exports(plan: &Plan, snapshot: &Snapshot, unattended: bool) -> Self {
-        let mut out = Candidates::default();
-        for r in &plan.exports {
+        let rows = plan.exports.iter().map(|r| {
             let c = &snapshot.locals[r.local];
+            let likely = r.likely.first().map(|d| {
+                format!(
+                    "it {}. {UNATTENDED_LIKELY} (custsync link {} {}, or custsync sync \
+                     --export-anyway {})",
+                    d.looks_like(&snapshot.qb),
+                    c.code(),
+                    snapshot.qb[d.other].list_id,
+                    c.code()
+                )
+            });
             let missing = if unattended {
                 plan.missing_types_for([&r.add])
             } else {
                 Vec::new()
             };
-            let reason = if !r.problems.is_empty() {
-                Some(problems::joined(&r.problems))
-            } else if !missing.is_empty() {
-                Some(format!(
+            let blocked = (!missing.is_empty()).then(|| {
+                format!(
                     "{}. Scheduled runs never add types: add them in QuickBooks, or synchronize \
                      once from custsync and agree there",
                     SyncError::MissingTypes(missing)
-                ))
+                )
+            });
+            (
+                c.code().to_string(),
+                c.name(),
+                &r.problems[..],
+                likely,
+                blocked,
+            )
+        });
+        Self::split(rows)
+    }
+
+    pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
+        let rows = plan.imports.iter().map(|r| {
+            let list_id = snapshot.qb[r.qb].list_id.clone();
+            let likely = r.likely.first().map(|d| {
+                format!(
+                    "it {}. {UNATTENDED_LIKELY} (custsync link {} {list_id}, or custsync sync \
+                     --import-anyway \"{}\")",
+                    d.looks_like(&snapshot.locals),
+                    snapshot.locals[d.other].code(),
+                    r.customer.name()
+                )
+            });
+            (list_id, r.customer.name(), &r.problems[..], likely, None)
+        });
+        Self::split(rows)
+    }
+
+    /// Rows as (key, name, problems, what it looks like, another reason that keeps it out),
+    /// chosen or left out with the first reason that keeps them out.
+    fn split<'p>(rows: impl Iterator<Item = CandidateRow<'p>>) -> Self {
+        let mut out = Candidates::default();
+        for (key, name, problems, likely, blocked) in rows {
+            let reason_is_likely = problems.is_empty() && likely.is_some();
+            let reason = if !problems.is_empty() {
+                Some(problems::joined(problems))
             } else {
-                None
+                likely.or(blocked)
             };
             match reason {
-                None => out.chosen.push(c.code().to_string()),
+                None => out.chosen.push(key),
                 Some(reason) => out.left_out.push(Skipped {
-                    key: c.code().to_string(),
-                    name: c.name().to_string(),
+                    key,
+                    name: name.to_string(),
                     reason,
+                    likely: reason_is_likely,
                 }),
             }
         }
         out
     }
-
-    pub fn imports(plan: &Plan, snapshot: &Snapshot) -> Self {
-        let mut out = Candidates::default();
-        for r in &plan.imports {
-            let list_id = snapshot.qb[r.qb].list_id.clone();
-            if r.problems.is_empty() {
-                out.chosen.push(list_id);
-            } else {
-                out.left_out.push(Skipped {
-                    key: list_id,
-                    name: r.customer.name().to_string(),
-                    reason: problems::joined(&r.problems),
-                });
-            }
-        }
-        out
-    }
 }
+
+/// A candidate as [`Candidates::split`] weighs it: key, name, problems, what it looks like,
+/// another reason that keeps it out.
+type CandidateRow<'p> = (
+    String,
+    &'p str,
+    &'p [Problem],
+    Option<String>,
+    Option<String>,
+);
 
 /// The stale links, each with what happened in plain words and the ways out.
 fn stale_rows(snapshot: &Snapshot, plan: &Plan) -> Vec<Skipped> {
@@ -358,6 +427,7 @@ fn stale_rows(snapshot: &Snapshot, plan: &Plan) -> Vec<Skipped> {
                      Synchronize screen, or with custsync link / unlink / sync --export-anyway",
                     r.describe(&snapshot.qb)
                 ),
+                likely: false,
             }
         })
         .collect()
@@ -399,16 +469,18 @@ fn choose(schedule: &ScheduleConfig, snapshot: &Snapshot, plan: &Plan) -> Choice
     }
 }
 
-/// Records the export candidates the run left out as failures of the run, so History shows
-/// them, and lowers the run's outcome accordingly.
+/// Records the candidates the run left out (stale links among the exports) as failures of the
+/// run, so History shows them, and lowers the run's outcome accordingly. An import is journaled
+/// under its QuickBooks name (it has no SMSTurbo code yet), with its ListID.
 fn journal_skipped(
     store: &mut Store,
     run: crate::store::RunId,
     report: &RunReport,
-    skipped: &[Skipped],
+    exports: &[Skipped],
+    imports: &[Skipped],
 ) -> Result<(), SyncError> {
     store.transaction(|tx| {
-        for s in skipped {
+        for s in exports {
             tx.journal(
                 run,
                 &NewEntry::failed(
@@ -416,6 +488,16 @@ fn journal_skipped(
                     None,
                     &format!("not exported by the scheduled run: {}", s.reason),
                 ),
+            )?;
+        }
+        for s in imports {
+            let message = format!("not imported by the scheduled run: {}", s.reason);
+            tx.journal(
+                run,
+                &NewEntry {
+                    list_id: Some(s.key.clone()),
+                    ..NewEntry::failed(&s.name, None, &message)
+                },
             )?;
         }
         Ok::<_, StoreError>(())

@@ -943,24 +943,25 @@ impl Backend for RealBackend {
             return Err(not_connected());
         };
         let missing_only = planned.plan().mode == Mode::MissingOnly;
-        let code =
-            plan_view::held_code(planned.plan(), planned.snapshot(), row).map(str::to_string);
+        let code = plan_view::resolved_code(planned.plan(), planned.snapshot(), row, how);
         let company = planned.company().clone();
         let mut engine = (*planned).unload();
         let done = match (code, how) {
             (None, _) => Err(stale_plan(row)),
-            (Some(code), Resolution::LinkTo(list_id)) => engine
-                .link_customer(&mut self.store, &code, list_id)
-                .map(|l| {
-                    format!(
-                        "Linked {} to QuickBooks' '{}'{}.",
-                        l.code,
-                        l.name,
-                        l.run
-                            .map_or_else(String::new, |r| format!(" (run {r} in History)"))
-                    )
-                })
-                .map_err(|e| explain_link(&e)),
+            (Some(code), Resolution::LinkTo(list_id) | Resolution::LinkPair { list_id, .. }) => {
+                engine
+                    .link_customer(&mut self.store, &code, list_id)
+                    .map(|l| {
+                        format!(
+                            "Linked {} to QuickBooks' '{}'{}.",
+                            l.code,
+                            l.name,
+                            l.run
+                                .map_or_else(String::new, |r| format!(" (run {r} in History)"))
+                        )
+                    })
+                    .map_err(|e| explain_link(&e))
+            }
             (Some(code), Resolution::KeepLocal | Resolution::OfferAgain) => {
                 let keep = *how == Resolution::KeepLocal;
                 relink::unlink(&mut self.store, Some(&company), &code, keep)

@@ -708,13 +708,12 @@ impl Backend for FakeBackend {
             let mut s = self.state();
             let (plan, snapshot) = s.plan.as_ref().ok_or_else(backend::not_connected)?;
             let missing_only = plan.mode == Mode::MissingOnly;
-            let code = plan_view::held_code(plan, snapshot, row)
-                .ok_or_else(|| backend::stale_plan(row))?
-                .to_string();
+            let code = plan_view::resolved_code(plan, snapshot, row, how)
+                .ok_or_else(|| backend::stale_plan(row))?;
             s.links.retain(|(c, _)| *c != code);
             s.kept_local.retain(|c| *c != code);
             let message = match how {
-                Resolution::LinkTo(list_id) => {
+                Resolution::LinkTo(list_id) | Resolution::LinkPair { list_id, .. } => {
                     s.links.push((code.clone(), list_id.clone()));
                     format!("Linked {code} to QuickBooks' {list_id}.")
                 }

@@ -61,6 +61,8 @@ pub enum Context {
     SyncPanes,
     /// The cursor is on a row QuickBooks changed underneath (or one kept local only).
     StaleRow,
+    /// The cursor is on a row that looks like a customer the other side has.
+    LikelyRow,
     /// A zoomed detail area.
     Detail,
     Progress,
@@ -97,6 +99,7 @@ impl Context {
             Context::QuickFilters => "Show (quick filters)",
             Context::SyncPanes => "Synchronize",
             Context::StaleRow => "A row QuickBooks changed underneath",
+            Context::LikelyRow => "A row that looks like a customer the other side has",
             Context::Detail => "Detail",
             Context::Progress => "Progress",
             Context::Waiting => "Waiting for the Web Connector",
@@ -396,6 +399,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     QuickFilters [Char('6')] => ShowDiffers, "Differing from QuickBooks";
 
     StaleRow [Enter] => RowActions, "Link, add again or keep local", hint;
+    LikelyRow [Enter] => RowActions, "Link, add anyway or leave", hint;
 
     SyncPanes [Tab, BackTab] => SwitchPane, "Other pane", hint;
     SyncPanes [Char('y'), F(5)] => Synchronize, "Synchronize checked", hint;
@@ -405,7 +409,7 @@ pub const DEFAULT: &[Binding] = bindings! {
     SyncPanes [Char('e')] => Edit, "Edit the SMSTurbo customer (then compare again)";
     SyncPanes [Char('f')] => UseQbSpelling, "Fix for QuickBooks: use the suggested spelling";
     SyncPanes [Char('z')] => Zoom, "Zoom the detail (all of it)";
-    SyncPanes [Enter] => RowActions, "On a row marked × (QuickBooks deleted, merged or made a job of its customer) or − (kept in SMSTurbo only): link it, add it again, or keep it local";
+    SyncPanes [Enter] => RowActions, "On a row marked × (QuickBooks deleted, merged or made a job of its customer) or − (kept in SMSTurbo only): link it, add it again, or keep it local. On a row marked ≈ (looks like a customer the other side has): link the two, add it anyway, or leave it";
 
     Detail [Char('z'), Esc] => Zoom, "Back to the list", hint;
     Detail [Up, Char('k')] => Up, "Scroll up", hint;

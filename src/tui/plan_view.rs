@@ -21,8 +21,8 @@ use crate::sync::stale::risk_of_adding_again;
 use crate::sync::{IxSlice, LocalIx, Plan, QbIx, Snapshot};
 
 use super::view::{
-    Column as PaneColumn, FieldDiff, QbState, RowAction, RowDetail, RowId, RowKey, RowKind,
-    RunPreview, SyncPane, SyncRow, SyncView, WayOut, plural,
+    Column as PaneColumn, FieldDiff, QbState, Resolution, RowAction, RowDetail, RowId, RowKey,
+    RowKind, RunPreview, SyncPane, SyncRow, SyncView, WayOut, plural,
 };
 
 /// What a row id stands for in the plan it was built from.
@@ -114,11 +114,14 @@ pub fn sync_view(
     let mut right: Vec<(QbIx, SyncRow)> = Vec::with_capacity(plan.imports.len() + plan.pairs.len());
     for (i, row) in plan.exports.iter().enumerate() {
         let local = &snapshot.locals[row.local];
-        left.push((row.local, export_row(layout.export(i), row, local, config)));
+        left.push((
+            row.local,
+            export_row(layout.export(i), row, local, snapshot, config),
+        ));
     }
     for (i, row) in plan.imports.iter().enumerate() {
         let qb = &snapshot.qb[row.qb];
-        right.push((row.qb, import_row(layout.import(i), row, qb)));
+        right.push((row.qb, import_row(layout.import(i), row, qb, snapshot)));
     }
     for (i, row) in plan.stale.iter().enumerate() {
         left.push((row.local, stale_row(layout.stale(i), row, snapshot)));
@@ -144,6 +147,7 @@ pub fn sync_view(
                 problems: Vec::new(),
                 actions: vec![edit(local)],
                 detail: detail.clone(),
+                likely: Vec::new(),
                 ways_out: Vec::new(),
             },
         ));
@@ -158,17 +162,21 @@ pub fn sync_view(
                 problems: Vec::new(),
                 actions: vec![edit(local)],
                 detail,
+                likely: Vec::new(),
                 ways_out: Vec::new(),
             },
         ));
     }
     left.sort_by_key(|(k, _)| *k);
     right.sort_by_key(|(k, _)| *k);
-    // Missing rows and not-in-sync pairs (or stale and kept rows) share the panes: a mark
-    // tells them apart (a glyph, not a colour).
+    // Missing rows and not-in-sync pairs (or stale, kept and look-alike rows) share the panes:
+    // a mark tells them apart (a glyph, not a colour).
+    let look_alike = plan.exports.iter().filter(|r| !r.likely.is_empty()).count()
+        + plan.imports.iter().filter(|r| !r.likely.is_empty()).count();
     let all = plan.mode == crate::sync::Mode::NotExactMatch
         || !plan.stale.is_empty()
-        || !plan.kept_local.is_empty();
+        || !plan.kept_local.is_empty()
+        || look_alike > 0;
     if all {
         let rows = left.iter_mut().map(|(_, r)| r);
         for r in rows.chain(right.iter_mut().map(|(_, r)| r)) {
@@ -212,7 +220,7 @@ pub fn sync_view(
             ),
             rows: right.into_iter().map(|(_, r)| r).collect(),
         },
-        summary: summary(all, plan.mode, &plan.matching),
+        summary: summary(all, look_alike, plan.mode, &plan.matching),
         notices: notices(plan, snapshot),
         qb_states: qb_states(plan, snapshot),
     }
@@ -250,6 +258,7 @@ fn stale_row(id: RowId, row: &StaleRow, snapshot: &Snapshot) -> SyncRow {
         problems: vec![row.describe(&snapshot.qb)],
         actions: vec![edit(local)],
         detail: held_detail(record, &row.again, local),
+        likely: Vec::new(),
         ways_out: held_actions(
             &row.candidates,
             snapshot,
@@ -278,6 +287,7 @@ fn kept_row(id: RowId, row: &KeptRow, snapshot: &Snapshot) -> SyncRow {
             &row.again,
             local,
         ),
+        likely: Vec::new(),
         ways_out: held_actions(
             &row.candidates,
             snapshot,
@@ -374,7 +384,12 @@ fn qb_states(plan: &Plan, snapshot: &Snapshot) -> Vec<(String, QbState)> {
 
 /// The header line of the panes: the marks' legend first (at 80 columns the counts may not
 /// fit), then what is not listed, and why.
-fn summary(marked: bool, mode: crate::sync::Mode, m: &MatchingSummary) -> String {
+fn summary(
+    marked: bool,
+    look_alike: usize,
+    mode: crate::sync::Mode,
+    m: &MatchingSummary,
+) -> String {
     let mut parts = Vec::new();
     // First: the operator must decide these, and at 80 columns the line is cut.
     if m.stale_links > 0 {
@@ -382,6 +397,13 @@ fn summary(marked: bool, mode: crate::sync::Mode, m: &MatchingSummary) -> String
             "{} {}",
             marker(RowKind::Stale),
             plural(m.stale_links, "link changed", "links changed")
+        ));
+    }
+    if look_alike > 0 {
+        parts.push(format!(
+            "{} {}",
+            marker(RowKind::Likely),
+            plural(look_alike, "looks alike", "look alike")
         ));
     }
     if marked {
@@ -416,6 +438,7 @@ pub fn marker(kind: RowKind) -> &'static str {
         // Not "!": a blocked row's box shows that.
         RowKind::Stale => "×",
         RowKind::KeptLocal => "−",
+        RowKind::Likely => crate::tui::theme::glyph::LIKELY,
     }
 }
 
@@ -465,7 +488,13 @@ fn record(data: &crate::qbxml::CustomerData) -> Vec<(&'static str, String)> {
 }
 
 /// An export: the record as QuickBooks would get it (its QuickBooks name, the export defaults).
-fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> SyncRow {
+fn export_row(
+    id: RowId,
+    row: &ExportRow,
+    local: &Customer,
+    snapshot: &Snapshot,
+    config: &Config,
+) -> SyncRow {
     let mut rec = record(&row.add.data);
     rec.push(("Status", local.status.to_string()));
     if local.name_for_qb() != local.name() {
@@ -487,7 +516,7 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
     SyncRow {
         id,
         key: RowKey::SmsTurbo(local.code().to_string()),
-        kind: kind_for(&row.problems, RowKind::Export),
+        kind: likely_or(&row.likely, kind_for(&row.problems, RowKind::Export)),
         name: display_name(local),
         cells: local_cells(local),
         problems: row.problems.iter().map(ToString::to_string).collect(),
@@ -498,8 +527,60 @@ fn export_row(id: RowId, row: &ExportRow, local: &Customer, config: &Config) -> 
             record: rec,
             diffs: Vec::new(),
         },
-        ways_out: Vec::new(),
+        likely: row
+            .likely
+            .iter()
+            .map(|d| d.looks_like(&snapshot.qb))
+            .collect(),
+        ways_out: likely_ways_out(
+            row.likely.iter().map(|d| {
+                let q = &snapshot.qb[d.other];
+                let name = q.data.get(Field::Name).unwrap_or("");
+                (
+                    local.code(),
+                    q.list_id.as_str(),
+                    format!("QuickBooks' '{name}'"),
+                )
+            }),
+            row.problems.is_empty(),
+            "QuickBooks",
+        ),
     }
+}
+
+/// A row that looks like a customer the other side has is a likely duplicate, whatever else.
+fn likely_or<T>(likely: &[T], otherwise: RowKind) -> RowKind {
+    if likely.is_empty() {
+        otherwise
+    } else {
+        RowKind::Likely
+    }
+}
+
+/// The ways out of a likely duplicate: link it to each customer it looks like (code, ListID,
+/// that customer as the row names it); add it anyway, confirmed, when nothing stops it
+/// (`other_side`: where adding it would make the duplicate). Leaving it is the dialog's last
+/// button.
+fn likely_ways_out<'a>(
+    looks_like: impl Iterator<Item = (&'a str, &'a str, String)>,
+    addable: bool,
+    other_side: &str,
+) -> Vec<WayOut> {
+    let mut ways: Vec<WayOut> = looks_like
+        .map(|(code, list_id, name)| WayOut::LinkPair {
+            code: code.to_string(),
+            list_id: list_id.to_string(),
+            name,
+        })
+        .collect();
+    if !ways.is_empty() && addable {
+        ways.push(WayOut::AddAnyway {
+            risk: format!(
+                "If they are one customer, {other_side} then holds it twice: link them instead."
+            ),
+        });
+    }
+    ways
 }
 
 fn edit(local: &Customer) -> RowAction {
@@ -532,7 +613,7 @@ fn suggested_spellings(local: &Customer, problems: &[Problem]) -> Option<RowActi
 }
 
 /// An import: the SMSTurbo customer it would become (with the code it would get).
-fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
+fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet, snapshot: &Snapshot) -> SyncRow {
     let c = &row.customer;
     let mut rec = record(&c.data);
     rec.push(("Status", c.status.to_string()));
@@ -551,7 +632,7 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
     SyncRow {
         id,
         key: RowKey::QuickBooks(qb.list_id.clone()),
-        kind: kind_for(&row.problems, RowKind::Import),
+        kind: likely_or(&row.likely, kind_for(&row.problems, RowKind::Import)),
         name: format!("{name} (QuickBooks)"),
         cells: qb_cells(qb),
         problems: row.problems.iter().map(ToString::to_string).collect(),
@@ -560,7 +641,20 @@ fn import_row(id: RowId, row: &ImportRow, qb: &CustomerRet) -> SyncRow {
             record: rec,
             diffs: Vec::new(),
         },
-        ways_out: Vec::new(),
+        likely: row
+            .likely
+            .iter()
+            .map(|d| d.looks_like(&snapshot.locals))
+            .collect(),
+        ways_out: likely_ways_out(
+            row.likely.iter().map(|d| {
+                let l = &snapshot.locals[d.other];
+                let shown = format!("SMSTurbo's {} '{}'", l.code(), l.name());
+                (l.code(), qb.list_id.as_str(), shown)
+            }),
+            row.problems.is_empty(),
+            "SMSTurbo",
+        ),
     }
 }
 
@@ -602,13 +696,25 @@ pub fn selection(
     let mut sel = crate::sync::Selection::default();
     for &id in rows {
         match layout.planned(id).ok_or(id)? {
+            // A likely duplicate is checked only after its "add anyway" confirmation.
             Planned::Export(i) => {
-                let local = &snapshot.locals[plan.exports[i].local];
-                sel.exports.push(local.code().to_string());
+                let row = &plan.exports[i];
+                let code = snapshot.locals[row.local].code().to_string();
+                if row.likely.is_empty() {
+                    sel.exports.push(code);
+                } else {
+                    sel.export_anyway.push(code);
+                }
             }
-            Planned::Import(i) => sel
-                .imports
-                .push(snapshot.qb[plan.imports[i].qb].list_id.clone()),
+            Planned::Import(i) => {
+                let row = &plan.imports[i];
+                let list_id = snapshot.qb[row.qb].list_id.clone();
+                if row.likely.is_empty() {
+                    sel.imports.push(list_id);
+                } else {
+                    sel.import_anyway.push(list_id);
+                }
+            }
             Planned::Pair(i) => {
                 let local = &snapshot.locals[plan.pairs[i].local];
                 sel.pairs.push(local.code().to_string());
@@ -622,6 +728,33 @@ pub fn selection(
         }
     }
     Ok(sel)
+}
+
+/// The code of the SMSTurbo customer a way out chosen on `row` acts on, or `None` when the row
+/// does not offer it (the plan it came from is not this one).
+pub fn resolved_code(
+    plan: &Plan,
+    snapshot: &Snapshot,
+    row: RowId,
+    how: &Resolution,
+) -> Option<String> {
+    let Resolution::LinkPair { code, list_id } = how else {
+        return held_code(plan, snapshot, row).map(str::to_string);
+    };
+    let is_code = |l: LocalIx| snapshot.locals[l].code().eq_ignore_ascii_case(code);
+    let is_list_id = |q: QbIx| snapshot.qb[q].list_id == *list_id;
+    let offered = match RowLayout::of(plan).planned(row)? {
+        Planned::Export(i) => {
+            let r = &plan.exports[i];
+            is_code(r.local) && r.likely.iter().any(|d| is_list_id(d.other))
+        }
+        Planned::Import(i) => {
+            let r = &plan.imports[i];
+            is_list_id(r.qb) && r.likely.iter().any(|d| is_code(d.other))
+        }
+        _ => false,
+    };
+    offered.then(|| code.clone())
 }
 
 /// The code of the customer a stale or kept row stands for, or `None` for any other row.
@@ -638,15 +771,22 @@ pub fn held_code<'s>(plan: &Plan, snapshot: &'s Snapshot, id: RowId) -> Option<&
 pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPreview, RowId> {
     let layout = RowLayout::of(plan);
     let (mut exports, mut imports, mut again) = (0, 0, 0);
+    // Likely duplicates the operator confirmed adding anyway: to QuickBooks, to SMSTurbo.
+    let (mut anyway_out, mut anyway_in) = (0, 0);
     let mut pairs: Vec<&PairRow> = Vec::new();
     let mut adds = Vec::new();
     for &id in rows {
         match layout.planned(id).ok_or(id)? {
             Planned::Export(i) => {
-                exports += 1;
+                if plan.exports[i].likely.is_empty() {
+                    exports += 1;
+                } else {
+                    anyway_out += 1;
+                }
                 adds.push(&plan.exports[i].add);
             }
-            Planned::Import(_) => imports += 1,
+            Planned::Import(i) if plan.imports[i].likely.is_empty() => imports += 1,
+            Planned::Import(_) => anyway_in += 1,
             Planned::Pair(i) => pairs.push(&plan.pairs[i]),
             Planned::Stale(i) => {
                 again += 1;
@@ -672,10 +812,32 @@ pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPr
             if again == 1 { "its" } else { "their" }
         ));
     }
+    if anyway_out > 0 {
+        lines.push(format!(
+            "{} added to QuickBooks although {} like a QuickBooks customer, as you confirmed",
+            plural(anyway_out, "customer", "customers"),
+            if anyway_out == 1 {
+                "it looks"
+            } else {
+                "they look"
+            }
+        ));
+    }
     if imports > 0 {
         lines.push(format!(
             "{} imported into SMSTurbo",
             plural(imports, "customer", "customers")
+        ));
+    }
+    if anyway_in > 0 {
+        lines.push(format!(
+            "{} imported into SMSTurbo although {} like an SMSTurbo customer, as you confirmed",
+            plural(anyway_in, "customer", "customers"),
+            if anyway_in == 1 {
+                "it looks"
+            } else {
+                "they look"
+            }
         ));
     }
     // Labels in field order, the status last.

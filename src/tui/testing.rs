@@ -430,6 +430,27 @@ pub mod scenes {
         keys(h, &[Enter]);
     }
 
+    /// QuickBooks has "Juniper Café", entered there by hand with C1009's phone and no account
+    /// number: a likely duplicate of SMSTurbo's "Juniper Cafe" (C1009), shown on both sides.
+    fn look_alike(h: &mut Harness) {
+        let mut juniper =
+            crate::store::Customer::new("", "Juniper Café", crate::store::CustomerStatus::Active);
+        juniper.data.set(crate::qbxml::Field::Phone, "555-0108");
+        h.backend.state().qb.push(juniper);
+    }
+
+    pub fn sync_likely_row(h: &mut Harness) {
+        look_alike(h);
+        missing_only_question(h);
+        // C1009 is the third row of the SMSTurbo pane.
+        keys(h, &[Char('y'), Down, Down]);
+    }
+
+    pub fn likely_row_actions(h: &mut Harness) {
+        sync_likely_row(h);
+        keys(h, &[Enter]);
+    }
+
     /// A name QuickBooks cannot store, with the spelling `f` would send it.
     pub fn sync_spelling_fix(h: &mut Harness) {
         missing_only_question(h);
@@ -516,6 +537,8 @@ pub mod scenes {
         "help_overlay",
         "sync_stale_row",
         "stale_row_actions",
+        "sync_likely_row",
+        "likely_row_actions",
     ];
 
     /// Every scene, by name.
@@ -549,6 +572,8 @@ pub mod scenes {
         ("sync_filtered", sync_filtered),
         ("sync_stale_row", sync_stale_row),
         ("stale_row_actions", stale_row_actions),
+        ("sync_likely_row", sync_likely_row),
+        ("likely_row_actions", likely_row_actions),
         ("run_confirmation", run_confirmation),
         (
             "run_confirmation_missing_type",

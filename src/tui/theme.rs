@@ -19,6 +19,8 @@ pub mod glyph {
     pub const ELLIPSIS: char = '…';
     pub const WARNING: &str = "⚠";
     pub const ERROR: &str = "✗";
+    /// Looks like a customer the other side has (a likely duplicate).
+    pub const LIKELY: &str = "≈";
     pub const FOLDER: &str = "▸";
     /// Where a scrolled list or text is, drawn on its box's right border.
     pub const SCROLL_THUMB: &str = "█";
@@ -31,12 +33,13 @@ pub mod glyph {
             "✓" => "*",
             "✗" => "x",
             "≠" => "#",
+            "≈" => "~",
             "›" | "▸" | "▶" | "→" => ">",
             "‹" | "←" => "<",
             "…" => "~",
             "⚠" => "!",
             "•" => "*",
-            "—" | "–" => "-",
+            "—" | "–" | "−" => "-",
             "↑" => "^",
             "↓" => "v",
             "×" => "x",
@@ -254,7 +257,7 @@ mod tests {
         );
         // Every stand-in is one ASCII character, as wide as what it replaces.
         for s in [
-            "✓", "✗", "≠", "›", "…", "⚠", "•", "—", "↑", "↓", "←", "→", "‹", "▸", "×",
+            "✓", "✗", "≠", "≈", "›", "…", "⚠", "•", "—", "−", "↑", "↓", "←", "→", "‹", "▸", "×",
         ] {
             let a = glyph::ascii_for(s).unwrap();
             assert!(a.len() == 1 && a.is_ascii(), "{s} → {a}");

@@ -302,6 +302,9 @@ pub enum RowKind {
     Stale,
     /// Kept in SMSTurbo only for this company: never offered for export to it.
     KeptLocal,
+    /// Missing on its side, but it looks like a customer the other side has (a likely
+    /// duplicate): never synchronized by itself; the operator chooses a way out.
+    Likely,
 }
 
 impl RowKind {
@@ -313,19 +316,30 @@ impl RowKind {
             RowKind::NeedsReview => "needs review",
             RowKind::Stale => "QuickBooks changed its link",
             RowKind::KeptLocal => "kept in SMSTurbo only",
+            RowKind::Likely => "looks like a customer the other side has",
         }
     }
 }
 
-/// A way out the operator can choose for a row QuickBooks changed underneath (or one kept local
-/// only), offered together in one dialog (Enter on the row). Each is explicit: nothing here
-/// happens by itself.
+/// A way out the operator can choose for a row QuickBooks changed underneath, one kept local
+/// only, or one that looks like a customer the other side has, offered together in one dialog
+/// (Enter on the row). Each is explicit: nothing here happens by itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WayOut {
     /// Link to this QuickBooks customer (a candidate: a merge's survivor, usually).
     LinkTo { list_id: String, name: String },
+    /// Link the two customers of a likely pair (`name`: the other side's, as the row shows it):
+    /// from then on they are an ordinary pair.
+    LinkPair {
+        code: String,
+        list_id: String,
+        name: String,
+    },
     /// Add it to QuickBooks (again): checked only after a confirmation that names `risk`.
     AddAgain { risk: String },
+    /// Add it to its other side although it looks like a customer there (a likely duplicate):
+    /// checked only after a confirmation that names `risk`.
+    AddAnyway { risk: String },
     /// Unlink it and keep it in SMSTurbo only for this company.
     KeepLocal,
     /// Offer it for export to this company again (a customer kept local only).
@@ -337,7 +351,9 @@ impl WayOut {
     pub fn label(&self) -> String {
         match self {
             WayOut::LinkTo { name, .. } => format!("Link to '{name}'"),
+            WayOut::LinkPair { name, .. } => format!("Link to {name}"),
             WayOut::AddAgain { .. } => "Add to QuickBooks again…".into(),
+            WayOut::AddAnyway { .. } => "Add anyway: another customer…".into(),
             WayOut::KeepLocal => "Keep in SMSTurbo only".into(),
             WayOut::OfferAgain => "Offer for export again".into(),
         }
@@ -348,7 +364,13 @@ impl WayOut {
 /// or removed. ("Add again" is not here: it is a checked row the run adds.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {
+    /// Link the row's SMSTurbo customer to this ListID.
     LinkTo(String),
+    /// Link the likely pair on the row: this SMSTurbo code to this ListID.
+    LinkPair {
+        code: String,
+        list_id: String,
+    },
     KeepLocal,
     OfferAgain,
 }
@@ -420,7 +442,12 @@ pub struct SyncRow {
     /// What can be done to it from here.
     pub actions: Vec<RowAction>,
     pub detail: RowDetail,
-    /// The ways out of a row QuickBooks changed underneath (empty for every other row).
+    /// What it looks like on the other side, with why ("looks like QuickBooks' 'Acme Supply
+    /// Inc' (same phone; name differs only in punctuation)"), best first: a row with any is
+    /// never checked by "all".
+    pub likely: Vec<String>,
+    /// The ways out of a row QuickBooks changed underneath, one kept local only or a likely
+    /// duplicate (empty for every other row).
     pub ways_out: Vec<WayOut>,
 }
 

@@ -268,7 +268,7 @@ fn a_busy_workspace_or_a_broken_setup_is_told_plainly_and_nothing_changes() {
     let broken = custsync_in(&d.ws, &["sync", "--export", "all"]);
     assert_eq!(broken.status.code(), Some(1));
     assert!(text(&broken).contains("config.toml"), "{}", text(&broken));
-    assert_eq!(qb_count(&d.company), 19, "nothing was sent");
+    assert_eq!(qb_count(&d.company), 20, "nothing was sent");
 }
 
 #[test]
@@ -392,6 +392,256 @@ fn runs_lists_the_journal_and_undo_reverts_local_changes() {
     // Harbor Marine's phone came from QuickBooks and is put back.
     let harbor = store.customer("HAR200").unwrap().unwrap();
     assert_eq!(harbor.data.get(Field::Phone), Some("312-555-0120"));
+}
+
+/// The demo's Willow Creek Florist: "Willow Creek Florist, Inc." in SMSTurbo (WIL420), "Willow
+/// Creek Florist Inc" in QuickBooks, one phone. `all` takes neither side and says so.
+#[test]
+fn all_leaves_out_likely_duplicates_and_says_so() {
+    let d = demo();
+    let before = qb_count(&d.company);
+    let out = custsync_in(&d.ws, &["sync", "--export", "all", "--import", "all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    for expected in [
+        "Look like a QuickBooks customer: added only if you say so (1):",
+        "≈ looks like QuickBooks' 'Willow Creek Florist Inc' (same phone; same postal code; \
+         name differs only in punctuation)",
+        "not the same? add it anyway: --export-anyway WIL420",
+        "Look like an SMSTurbo customer: imported only if you say so (1):",
+        "≈ looks like SMSTurbo's WIL420 'Willow Creek Florist, Inc.'",
+        "--export all leaves out 1 customer that looks like a QuickBooks customer",
+        "--import all leaves out 1 customer that looks like an SMSTurbo customer",
+        "Done: 9 added to QuickBooks, 8 imported into SMSTurbo",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in:\n{t}");
+    }
+    assert_eq!(
+        qb_count(&d.company),
+        before + 9,
+        "Willow Creek was not added"
+    );
+    let store = Store::open(d.ws.join("custsync.db")).unwrap();
+    let willows: Vec<Customer> = store
+        .customers()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.name().starts_with("Willow Creek"))
+        .collect();
+    assert_eq!(willows.len(), 1, "nor imported: {willows:?}");
+}
+
+#[test]
+fn a_likely_duplicate_named_as_an_ordinary_export_or_import_is_refused_with_both_ways_out() {
+    let d = demo();
+    let before = qb_count(&d.company);
+    let out = custsync_in(
+        &d.ws,
+        &[
+            "sync",
+            "--export",
+            "ALP300,WIL420",
+            "--import",
+            "Willow Creek Florist Inc",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    for expected in [
+        "WIL420 is not added by itself: it looks like QuickBooks' 'Willow Creek Florist Inc'",
+        "if not, add it anyway (--export-anyway WIL420)",
+        "Willow Creek Florist Inc is not imported by itself: it looks like SMSTurbo's WIL420",
+        "(custsync link WIL420 ",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in:\n{t}");
+    }
+    assert_eq!(qb_count(&d.company), before, "nothing was sent");
+}
+
+/// `--dry-run --json`: every export and import candidate has `likely_duplicates`, empty when it
+/// looks like nobody, else the other side's identity, a score and the reasons in words.
+#[test]
+fn json_lists_likely_duplicates_on_every_candidate() {
+    let d = demo();
+    let out = custsync_in(&d.ws, &["sync", "--dry-run", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = |side: &str| v["plan"][side].as_array().unwrap().clone();
+    let (exports, imports) = (rows("exports"), rows("imports"));
+    assert_eq!(exports.len(), 13);
+    assert_eq!(imports.len(), 9);
+    for row in exports.iter().chain(&imports) {
+        let list = row["likely_duplicates"].as_array();
+        let expected = usize::from(row["name"].as_str().unwrap().starts_with("Willow Creek"));
+        assert_eq!(list.map(Vec::len), Some(expected), "{row}");
+    }
+    let willow = exports.iter().find(|e| e["code"] == "WIL420").unwrap();
+    let imported = imports
+        .iter()
+        .find(|i| i["name"] == "Willow Creek Florist Inc")
+        .unwrap();
+    let of_export = &willow["likely_duplicates"][0];
+    assert_eq!(of_export["list_id"], imported["list_id"]);
+    assert_eq!(of_export["name"], "Willow Creek Florist Inc");
+    let of_import = &imported["likely_duplicates"][0];
+    assert_eq!(of_import["code"], "WIL420");
+    assert_eq!(of_import["name"], "Willow Creek Florist, Inc.");
+    for d in [of_export, of_import] {
+        let score = d["score"].as_u64().unwrap();
+        assert!((50..=100).contains(&score), "{d}");
+        assert_eq!(
+            d["reasons"],
+            serde_json::json!([
+                "same phone",
+                "same postal code",
+                "name differs only in punctuation"
+            ])
+        );
+    }
+}
+
+/// The ListID of the demo's QuickBooks "Willow Creek Florist Inc", from the dry run's JSON.
+fn willow_list_id(ws: &Path) -> String {
+    let out = custsync_in(ws, &["sync", "--dry-run", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["plan"]["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == "Willow Creek Florist Inc")
+        .unwrap()["list_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The operator says the two Willow Creeks are different customers: each is added on its
+/// other side, by the name or code the plan shows.
+#[test]
+fn export_anyway_and_import_anyway_add_a_likely_duplicate_when_named() {
+    let d = demo();
+    let before = qb_count(&d.company);
+    let out = custsync_in(
+        &d.ws,
+        &[
+            "sync",
+            "--export-anyway",
+            "wil420",
+            "--import-anyway",
+            "willow creek florist inc",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("Done: 1 added to QuickBooks, 1 imported into SMSTurbo"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(qb_count(&d.company), before + 1);
+    let added =
+        custsync::testkit::sandbox_customers_named(&d.company, "Willow Creek Florist, Inc.");
+    assert_eq!(added.len(), 1, "WIL420 is in QuickBooks under its own name");
+    let store = Store::open(d.ws.join("custsync.db")).unwrap();
+    let willows = store
+        .customers()
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.name().starts_with("Willow Creek"))
+        .count();
+    assert_eq!(
+        willows, 2,
+        "QuickBooks' spelling was imported beside WIL420"
+    );
+}
+
+/// `--export-anyway` / `--import-anyway` are for the rows that need them; an ordinary
+/// candidate named there is refused with the ordinary option, and nothing is done.
+#[test]
+fn the_anyway_options_refuse_customers_that_look_like_nobody() {
+    let d = demo();
+    let before = qb_count(&d.company);
+    let out = custsync_in(
+        &d.ws,
+        &[
+            "sync",
+            "--export-anyway",
+            "ALP300",
+            "--import-anyway",
+            "Maple Leaf Catering",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    for expected in [
+        "ALP300 is neither linked to a QuickBooks customer that is gone or now a job, nor kept \
+         local only, nor like a QuickBooks customer: --export-anyway is only for those (an \
+         ordinary export is --export ALP300)",
+        "Maple Leaf Catering looks like no SMSTurbo customer: --import-anyway is only for \
+         customers that do (an ordinary import is --import)",
+    ] {
+        assert!(t.contains(expected), "missing {expected:?} in:\n{t}");
+    }
+    let unknown = custsync_in(&d.ws, &["sync", "--import-anyway", "Nobody Such"]);
+    assert_eq!(unknown.status.code(), Some(1), "{}", text(&unknown));
+    assert!(
+        text(&unknown).contains(
+            "--import-anyway: \"Nobody Such\" is not a QuickBooks customer missing from SMSTurbo"
+        ),
+        "{}",
+        text(&unknown)
+    );
+    assert_eq!(qb_count(&d.company), before, "nothing was sent");
+}
+
+/// `custsync link` joins a likely pair: from then on it is an ordinary pair, neither exported
+/// nor imported, and the Replace Options apply to what differs (the name's punctuation here).
+#[test]
+fn link_joins_a_likely_pair_which_then_plans_as_an_ordinary_pair() {
+    let d = demo();
+    let list_id = willow_list_id(&d.ws);
+    let out = custsync_in(&d.ws, &["link", "WIL420", &list_id]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(
+        text(&out).contains("Linked WIL420 to QuickBooks' 'Willow Creek Florist Inc'"),
+        "{}",
+        text(&out)
+    );
+    let out = custsync_in(&d.ws, &["sync", "--dry-run", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let plan = &v["plan"];
+    let named = |side: &str, key: &str, value: &str| {
+        plan[side]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[key].as_str() == Some(value))
+    };
+    assert!(!named("exports", "code", "WIL420"), "{plan}");
+    assert!(!named("imports", "list_id", &list_id), "{plan}");
+    let pair = plan["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "WIL420")
+        .unwrap_or_else(|| panic!("WIL420 is a pair now: {plan}"));
+    assert_eq!(pair["list_id"], list_id.as_str());
+    assert_eq!(pair["matched_by"], "linked");
+    assert!(
+        pair["differences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["field"] == "name"),
+        "{pair}"
+    );
+    for row in plan["exports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(plan["imports"].as_array().unwrap())
+    {
+        assert_eq!(row["likely_duplicates"], serde_json::json!([]), "{row}");
+    }
 }
 
 /// The dry run names `--add-missing-types` only to someone who has not passed it.

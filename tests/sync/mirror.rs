@@ -290,8 +290,7 @@ impl World {
                         .map(str::to_string)
                         .collect(),
                     imports: plan.importable(&snapshot.qb).map(str::to_string).collect(),
-                    pairs: Vec::new(),
-                    export_anyway: Vec::new(),
+                    ..Selection::default()
                 };
                 planned
                     .apply(

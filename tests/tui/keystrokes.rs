@@ -439,17 +439,7 @@ fn at_60x15_the_certificate_shows_the_focused_checkbox() {
 /// Only?".
 fn real_demo_at_the_question() -> Harness<crate::support::Demo> {
     let mut h = crate::support::Demo::create().harness((80, 24));
-    // Synchronize; "whenever the file is open"; Yes; Done; synchronize now; the company.
-    h.keys(&[
-        Char('y'),
-        Down,
-        Down,
-        Enter,
-        Char('y'),
-        Enter,
-        Char('y'),
-        Char('y'),
-    ]);
+    h.keys(crate::support::TO_THE_QUESTION);
     let s = h.screen();
     assert!(s.contains("Show Missing Customers Only?"), "{s}");
     h
@@ -464,12 +454,12 @@ fn f_gives_a_customer_the_suggested_quickbooks_spelling_and_it_exports() {
     h.type_text("trading");
     h.press(Enter);
     let s = h.screen();
-    assert!(s.contains("[!] LOD410"), "{s}");
+    assert!(s.contains("[!] + LOD410"), "{s}");
     h.press(Char('f'));
     // Compared again: the row can be checked now, the cursor still on it.
     h.press(Space);
     let s = h.screen();
-    assert!(s.contains("SMSTurbo — 1 of 12 checked"), "{s}");
+    assert!(s.contains("SMSTurbo — 1 of 13 checked"), "{s}");
     assert!(
         s.contains("Łódź Trading"),
         "SMSTurbo's own name is kept:\n{s}"
@@ -657,16 +647,7 @@ fn history_shows_each_runs_customers_and_undoes_a_delete() {
     h.press(Esc);
 
     // A run's customers, as `custsync runs --show` prints them.
-    h.keys(&[
-        Char('y'),
-        Down,
-        Down,
-        Enter,
-        Char('y'),
-        Enter,
-        Char('y'),
-        Char('y'),
-    ]);
+    h.keys(crate::support::TO_THE_QUESTION);
     h.keys(&[
         Char('y'),
         Tab,

@@ -10,6 +10,7 @@
 )]
 
 mod keystrokes;
+mod likely;
 mod mechanics;
 mod screenshots;
 mod snapshots;

@@ -243,16 +243,7 @@ fn the_ways_out_are_in_the_key_map_footer_and_help() {
         s.links.push(("C1003".into(), gone.clone()));
         s.deleted_list_ids.push((gone, "2026-03-02".into()));
     }
-    h.keys(&[
-        Char('y'),
-        Down,
-        Down,
-        Enter,
-        Char('y'),
-        Enter,
-        Char('y'),
-        Char('y'),
-    ]);
+    h.keys(crate::support::TO_THE_QUESTION);
     // Missing customers only; then the notice that a link changed.
     h.press(Enter);
     assert!(

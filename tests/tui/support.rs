@@ -11,6 +11,7 @@ use custsync::qb::sandbox::CompanyFile;
 use custsync::qbxml::{CustomerRet, NameList, RequestBody};
 use custsync::store::{Customer, Store, StoreRead, Workspace};
 use custsync::tui::backend::RealBackend;
+use custsync::tui::keymap::Key::{self, *};
 use custsync::tui::testing::Harness;
 use custsync::tui::theme::Theme;
 
@@ -24,6 +25,20 @@ pub struct Demo {
 }
 
 pub const COMPANY_NAME: &str = "Sunrise Supply Co. (demo)";
+
+/// From the home screen of a company custsync has not been let into yet to "Show Missing
+/// Customers Only?": Synchronize; "whenever the file is open"; Yes; Done; synchronize now; the
+/// company.
+pub const TO_THE_QUESTION: &[Key] = &[
+    Char('y'),
+    Down,
+    Down,
+    Enter,
+    Char('y'),
+    Enter,
+    Char('y'),
+    Char('y'),
+];
 
 impl Demo {
     /// The built-in demo workspace (`custsync demo`): SMSTurbo customers in every status, a

@@ -107,7 +107,7 @@ fn prompt_each_time_then_no_opens_setup_and_the_next_connection_asks_again() {
     screen_has(&mut h, &["Allow access this time?"]);
     h.press(Char('y'));
     // 18 customers and a job.
-    screen_has(&mut h, &["Confirm company", COMPANY_NAME, "Customers:  19"]);
+    screen_has(&mut h, &["Confirm company", COMPANY_NAME, "Customers:  20"]);
     h.press(Char('n'));
     screen_has(&mut h, &["Nothing was changed"]);
     // No to "this time" is a refusal.
@@ -140,8 +140,8 @@ fn when_open_then_missing_only_yes_lists_each_sides_missing_customers() {
         &mut h,
         &[
             "6 in sync",
-            "SMSTurbo — 0 of 12 checked",
-            "QuickBooks — 0 of 8 checked",
+            "SMSTurbo — 0 of 13 checked",
+            "QuickBooks — 0 of 9 checked",
         ],
     );
 }
@@ -156,13 +156,13 @@ fn the_panes_say_how_quickbooks_was_read_and_capital_r_reads_everything_again() 
     h.press(Char('y'));
     screen_has(
         &mut h,
-        &["QuickBooks: read all 19 customers (first synchronization with this company)"],
+        &["QuickBooks: read all 20 customers (first synchronization with this company)"],
     );
     h.press(Char('R'));
     screen_has(
         &mut h,
         &[
-            "QuickBooks: read all 19 customers (as asked)",
+            "QuickBooks: read all 20 customers (as asked)",
             "Compared again; checks kept.",
         ],
     );
@@ -347,7 +347,7 @@ fn rows_with_problems_cannot_be_checked_and_say_why_in_plain_words() {
     }
     // Check All skips them.
     h.press(Char('a'));
-    screen_has(&mut h, &["SMSTurbo — 9 of 12 checked"]);
+    screen_has(&mut h, &["SMSTurbo — 9 of 13 checked"]);
 }
 
 #[test]
@@ -359,7 +359,7 @@ fn check_all_synchronize_and_export_completed_with_a_vendor_collision() {
     h.press(Tab).press(Char('a'));
     screen_has(
         &mut h,
-        &["SMSTurbo — 9 of 12 checked", "QuickBooks — 8 of 8 checked"],
+        &["SMSTurbo — 9 of 13 checked", "QuickBooks — 8 of 9 checked"],
     );
     // Meanwhile someone adds a vendor in QuickBooks with a checked customer's name.
     h.backend.add_name(NameList::Vendor, "Alpine Outfitters");
@@ -408,7 +408,7 @@ fn check_all_synchronize_and_export_completed_with_a_vendor_collision() {
     assert_eq!(maple.data.get(Field::CustomerType), Some("Retail"));
     // OK: back home with the new list.
     h.press(Enter);
-    screen_has(&mut h, &["SMSTurbo customers (30)", "Maple Leaf Catering"]);
+    screen_has(&mut h, &["SMSTurbo customers (31)", "Maple Leaf Catering"]);
     // A second look finds only what is left, and now the vendor while planning.
     h.press(Char('y')).press(Char('y')).press(Char('y'));
     let s = h.screen();
@@ -434,8 +434,8 @@ fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_
         &mut h,
         &[
             "every customer not in sync",
-            "SMSTurbo — 0 of 16 checked",
-            "QuickBooks — 0 of 12 checked",
+            "SMSTurbo — 0 of 17 checked",
+            "QuickBooks — 0 of 13 checked",
             "Harbor Marine Supply",
             "Kestrel Farms",
             // Pairs and missing rows are told apart by a mark.
@@ -459,7 +459,7 @@ fn missing_only_no_lists_not_in_sync_pairs_and_applies_only_the_checked_replace_
     assert!(addr.contains("90 Oak St") && addr.contains("kept"), "{s}");
     h.press(Space);
     // The pair is checked on both sides.
-    screen_has(&mut h, &["SMSTurbo — 1 of 16", "QuickBooks — 1 of 12"]);
+    screen_has(&mut h, &["SMSTurbo — 1 of 17", "QuickBooks — 1 of 13"]);
     // Juniper Cafe differs only in fields no checked Replace Option covers.
     h.press(Char('/')).press(Esc);
     find_row(&mut h, "juniper");
@@ -496,16 +496,16 @@ fn history_lists_runs_and_undo_asks_then_removes_the_imports() {
         .press(Char('y'));
     screen_has(&mut h, &["Imported into SMSTurbo: 8"]);
     h.press(Enter);
-    assert_eq!(h.backend.customers().len(), 30);
+    assert_eq!(h.backend.customers().len(), 31);
     h.press(Char('h'));
     screen_has(&mut h, &["8 imported", "History"]);
     h.press(Char('u'));
     screen_has(&mut h, &["Undo run"]);
     h.press(Enter); // No is the default
-    assert_eq!(h.backend.customers().len(), 30);
+    assert_eq!(h.backend.customers().len(), 31);
     h.press(Char('u')).press(Char('y'));
     screen_has(&mut h, &["Undid run", "removed 8 imported customers"]);
-    assert_eq!(h.backend.customers().len(), 22);
+    assert_eq!(h.backend.customers().len(), 23);
     assert!(h.backend.customer("MAP510").is_none());
     // The journal has the undo as a run of its own, and the first can't be undone twice.
     let runs = h.backend.store().runs(10).unwrap();
@@ -527,7 +527,7 @@ fn customers_are_added_and_deleted_in_the_database() {
         &mut h,
         &[
             "Saved Golden Gate Ceramics (C3001).",
-            "SMSTurbo customers (23)",
+            "SMSTurbo customers (24)",
         ],
     );
     assert_eq!(
@@ -541,7 +541,7 @@ fn customers_are_added_and_deleted_in_the_database() {
     h.type_text("Somebody Else");
     h.press(Ctrl('s'));
     screen_has(&mut h, &["a customer with code bak100 already exists"]);
-    assert_eq!(h.backend.customers().len(), 23);
+    assert_eq!(h.backend.customers().len(), 24);
     h.press(Esc).press(Char('y'));
     // Delete asks first.
     h.press(Char('/'));

@@ -700,6 +700,110 @@ fn a_scheduled_run_exports_and_imports_and_is_journaled() {
     assert_eq!(s.log.lock().unwrap().len(), 2);
 }
 
+/// "Willow Creek Florist, Inc." in SMSTurbo and "Willow Creek Florist Inc" in QuickBooks, with
+/// one phone: a scheduled run neither exports nor imports either, lists both with what they look
+/// like, and journals them; the next call finds nothing new and journals nothing.
+#[test]
+fn a_scheduled_run_leaves_likely_duplicates_to_the_operator_and_lists_them() {
+    let mut w = World::new();
+    seed(&w);
+    let mut willow = Customer::new("W420", "Willow Creek Florist, Inc.", CustomerStatus::Active);
+    willow.data.set(Field::Phone, "630-555-0142");
+    w.store().create_customer(&willow).unwrap();
+    w.qb_requests(vec![RequestBody::CustomerAdd(Box::new(CustomerAdd {
+        data: CustomerData::new()
+            .with(Field::Name, "Willow Creek Florist Inc")
+            .with(Field::Phone, "(630) 555-0142"),
+        ..Default::default()
+    }))]);
+    w.config.schedule.export_missing = true;
+    w.config.schedule.import_missing = true;
+    let s = serve_scheduled(&w);
+    let mut emu = w.emulator(s.harness.client());
+    let status = completed(&emu.run_update().expect("update")).to_string();
+    assert!(
+        status.contains(
+            "2 added to QuickBooks, 2 imported, 1 linked; 2 left for you: they look like a \
+             customer the other side has"
+        ) && !status.contains("not exported"),
+        "{status}"
+    );
+    let mut names = w.qb_names();
+    names.retain(|n| n != "Willow Creek Florist Inc");
+    assert_eq!(
+        names,
+        [
+            "Alpha Shop",
+            "Beta Books",
+            "Delta Diner",
+            "Echo Engines",
+            "Gamma Garden"
+        ],
+        "W420 not exported"
+    );
+    let store = w.store();
+    assert_eq!(
+        store
+            .customers()
+            .unwrap()
+            .iter()
+            .filter(|c| c.name().starts_with("Willow"))
+            .count(),
+        1,
+        "not imported"
+    );
+    let run = &store.runs(1).unwrap()[0];
+    assert_eq!(run.outcome, Some(RunOutcome::Partial));
+    let failed: Vec<_> = store
+        .run_entries(run.id)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == EntryKind::Failed)
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    let why = |code: &str| {
+        let e = failed.iter().find(|e| e.code == code).unwrap();
+        (
+            e.list_id.clone(),
+            e.status_message.clone().unwrap_or_default(),
+        )
+    };
+    let (_, export) = why("W420");
+    assert!(
+        export.starts_with(
+            "not exported by the scheduled run: it looks like QuickBooks' 'Willow Creek Florist \
+             Inc' (same phone; name differs only in punctuation). A scheduled run never adds or \
+             imports a likely duplicate"
+        ),
+        "{export}"
+    );
+    let (list_id, import) = why("Willow Creek Florist Inc");
+    let qb_willow = w
+        .qb_all()
+        .into_iter()
+        .find(|c| c.data.get(Field::Name) == Some("Willow Creek Florist Inc"))
+        .unwrap();
+    assert_eq!(list_id.as_deref(), Some(qb_willow.list_id.as_str()));
+    assert!(
+        import.starts_with(
+            "not imported by the scheduled run: it looks like SMSTurbo's W420 'Willow Creek \
+             Florist, Inc.'"
+        ) && import.contains(&format!("custsync link W420 {}", qb_willow.list_id)),
+        "{import}"
+    );
+
+    let again = completed(&emu.run_update().expect("update")).to_string();
+    assert!(
+        again.contains("nothing to synchronize; 2 left for you"),
+        "{again}"
+    );
+    assert_eq!(
+        w.store().runs(10).unwrap().len(),
+        1,
+        "nothing new: not journaled again"
+    );
+}
+
 /// The seed is synchronized, and these SMSTurbo customers were left out (not in QuickBooks,
 /// not linked).
 fn assert_seed_synchronized_leaving_out(w: &World, left_out: &[&str]) {

@@ -56,8 +56,27 @@ pub(super) struct ExportJson<'a> {
     code: &'a str,
     fields: FieldsJson<'a>,
     job_type: Option<&'a str>,
+    likely_duplicates: Vec<LikelyQbJson<'a>>,
     name: Option<&'a str>,
     problems: ProblemsJson<'a>,
+}
+
+/// A QuickBooks customer an export row probably is.
+#[derive(Serialize)]
+struct LikelyQbJson<'a> {
+    list_id: &'a str,
+    name: Option<&'a str>,
+    reasons: Vec<String>,
+    score: u8,
+}
+
+/// An SMSTurbo customer an import row probably is.
+#[derive(Serialize)]
+struct LikelyLocalJson<'a> {
+    code: &'a str,
+    name: &'a str,
+    reasons: Vec<String>,
+    score: u8,
 }
 
 impl<'a> ExportJson<'a> {
@@ -66,6 +85,19 @@ impl<'a> ExportJson<'a> {
             code: s.locals[r.local].code(),
             fields: FieldsJson(&r.add.data),
             job_type: r.add.job_type.as_deref(),
+            likely_duplicates: r
+                .likely
+                .iter()
+                .map(|d| {
+                    let qb = &s.qb[d.other];
+                    LikelyQbJson {
+                        list_id: &qb.list_id,
+                        name: qb.data.get(Field::Name),
+                        reasons: d.reasons.to_strings(),
+                        score: d.score.get(),
+                    }
+                })
+                .collect(),
             name: r.add.data.get(Field::Name),
             problems: ProblemsJson(&r.problems),
         }
@@ -77,6 +109,7 @@ pub(super) struct ImportJson<'a> {
     code: &'a str,
     code_note: Option<String>,
     fields: FieldsJson<'a>,
+    likely_duplicates: Vec<LikelyLocalJson<'a>>,
     list_id: &'a str,
     name: &'a str,
     problems: ProblemsJson<'a>,
@@ -90,6 +123,19 @@ impl<'a> ImportJson<'a> {
             code: customer.code(),
             code_note: r.code_note(&s.qb[r.qb]),
             fields: FieldsJson(&customer.data),
+            likely_duplicates: r
+                .likely
+                .iter()
+                .map(|d| {
+                    let local = &s.locals[d.other];
+                    LikelyLocalJson {
+                        code: local.code(),
+                        name: local.name(),
+                        reasons: d.reasons.to_strings(),
+                        score: d.score.get(),
+                    }
+                })
+                .collect(),
             list_id: &s.qb[r.qb].list_id,
             name: customer.name(),
             problems: ProblemsJson(&r.problems),

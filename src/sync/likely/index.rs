@@ -16,7 +16,7 @@
 
 use std::hash::Hasher;
 
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHasher;
 
 use super::prepared::{Prepared, PreparedSide};
 
@@ -90,73 +90,123 @@ fn keys(side: &PreparedSide, p: &Prepared, out: &mut Vec<u64>) {
     out.dedup();
 }
 
-/// Calls `visit(local, qbs)` for every local customer with the QuickBooks customers (positions,
-/// ascending, each once) that share a usable key with it.
-pub fn for_each_candidate(
-    locals: &PreparedSide,
-    qbs: &PreparedSide,
-    mut visit: impl FnMut(usize, &[u32]),
-) {
-    let mut key_buf = Vec::new();
-    // Blocks are numbered as QuickBooks keys are first seen; members kept in one array.
-    let mut block_of: FxHashMap<u64, u32> = FxHashMap::default();
-    block_of.reserve(qbs.records.len() * 4);
-    let mut qb_count: Vec<u32> = Vec::new();
-    let mut entries: Vec<(u32, u32)> = Vec::with_capacity(qbs.records.len() * 4);
-    for (q, p) in qbs.records.iter().enumerate() {
-        keys(qbs, p, &mut key_buf);
-        for &k in &key_buf {
-            let block = *block_of.entry(k).or_insert_with(|| {
-                qb_count.push(0);
-                (qb_count.len() - 1) as u32
-            });
-            qb_count[block as usize] += 1;
-            entries.push((block, q as u32));
+/// The most keys a side's customers can have: two per name, two for the postal code, one for
+/// the phone, two for emails.
+fn most_keys(side: &PreparedSide) -> usize {
+    side.forms.len() * 2 + side.records.len() * 5
+}
+
+/// Every (key, customer) of one side, ordered by key, then by customer.
+///
+/// Keys are hashes, so their top bits spread them evenly: the pairs are first scattered into
+/// buckets by those bits, and each bucket (a few dozen pairs, in cache) is sorted on its own.
+/// One hash table of every key was the slowest step of the search on long lists: each lookup a
+/// cache miss in several megabytes.
+pub fn keyed(side: &PreparedSide) -> Vec<(u64, u32)> {
+    let mut all: Vec<(u64, u32)> = Vec::with_capacity(most_keys(side));
+    let mut buf = Vec::new();
+    for (i, p) in side.records.iter().enumerate() {
+        keys(side, p, &mut buf);
+        all.extend(buf.iter().map(|&k| (k, i as u32)));
+    }
+    const BITS: u32 = 12;
+    let bucket = |k: u64| (k >> (64 - BITS)) as usize;
+    let mut ends = vec![0usize; (1 << BITS) + 1];
+    for &(k, _) in &all {
+        ends[bucket(k) + 1] += 1;
+    }
+    for b in 1..ends.len() {
+        ends[b] += ends[b - 1];
+    }
+    let mut sorted = vec![(0u64, 0u32); all.len()];
+    let mut at = ends.clone();
+    for item in all {
+        let b = bucket(item.0);
+        sorted[at[b]] = item;
+        at[b] += 1;
+    }
+    for b in 0..1 << BITS {
+        sorted[ends[b]..ends[b + 1]].sort_unstable();
+    }
+    sorted
+}
+
+/// Which customers share a usable key: for each key both sides have (and few enough customers
+/// on each side have), its QuickBooks customers; for each local customer, those keys. Built
+/// once; [`Blocks::candidates`] then answers for any local customer, so the comparing can be
+/// split between threads.
+pub struct Blocks {
+    /// `members[start[b]..start[b + 1]]`: the QuickBooks customers (positions, ascending) with
+    /// key `b`.
+    start: Vec<u32>,
+    members: Vec<u32>,
+    /// `local_blocks[local_start[l]..local_start[l + 1]]`: the keys of local `l` worth comparing
+    /// by.
+    local_blocks: Vec<u32>,
+    local_start: Vec<u32>,
+}
+
+impl Blocks {
+    /// From the [`keyed`] lists of the `n_locals` local customers and of the QuickBooks ones.
+    pub fn new(lk: &[(u64, u32)], qk: &[(u64, u32)], n_locals: usize) -> Blocks {
+        let mut start = vec![0u32];
+        let mut members: Vec<u32> = Vec::new();
+        // (local, block) for every key shared, then grouped by local.
+        let mut shared: Vec<(u32, u32)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < lk.len() && j < qk.len() {
+            let key = lk[i].0.min(qk[j].0);
+            let l_end = i + lk[i..].iter().take_while(|e| e.0 == key).count();
+            let q_end = j + qk[j..].iter().take_while(|e| e.0 == key).count();
+            let (n_local, n_qb) = (l_end - i, q_end - j);
+            // A key on one side only singles nobody out; one shared by too many on either side
+            // cannot either, and comparing its block would be quadratic.
+            if n_local > 0
+                && n_qb > 0
+                && n_local <= MAX_BLOCK as usize
+                && n_qb <= MAX_BLOCK as usize
+            {
+                let block = (start.len() - 1) as u32;
+                members.extend(qk[j..q_end].iter().map(|e| e.1));
+                start.push(members.len() as u32);
+                shared.extend(lk[i..l_end].iter().map(|e| (e.1, block)));
+            }
+            (i, j) = (l_end, q_end);
         }
-    }
-    let mut start = Vec::with_capacity(qb_count.len() + 1);
-    let mut total = 0u32;
-    start.push(0);
-    for &c in &qb_count {
-        total += c;
-        start.push(total);
-    }
-    let mut members = vec![0u32; entries.len()];
-    let mut cursor = start.clone();
-    for (block, q) in entries {
-        members[cursor[block as usize] as usize] = q;
-        cursor[block as usize] += 1;
+        let mut local_start = vec![0u32; n_locals + 1];
+        for &(l, _) in &shared {
+            local_start[l as usize + 1] += 1;
+        }
+        for l in 1..local_start.len() {
+            local_start[l] += local_start[l - 1];
+        }
+        let mut local_blocks = vec![0u32; shared.len()];
+        let mut at = local_start.clone();
+        for (l, block) in shared {
+            local_blocks[at[l as usize] as usize] = block;
+            at[l as usize] += 1;
+        }
+        Blocks {
+            start,
+            members,
+            local_blocks,
+            local_start,
+        }
     }
 
-    let mut local_count = vec![0u32; qb_count.len()];
-    let mut local_blocks: Vec<u32> = Vec::with_capacity(locals.records.len() * 2);
-    let mut local_start: Vec<u32> = Vec::with_capacity(locals.records.len() + 1);
-    local_start.push(0);
-    for p in &locals.records {
-        keys(locals, p, &mut key_buf);
-        for k in &key_buf {
-            if let Some(&block) = block_of.get(k) {
-                local_count[block as usize] += 1;
-                local_blocks.push(block);
-            }
+    /// The QuickBooks customers (positions, ascending, each once) that share a usable key with
+    /// local customer `l`, into `out`.
+    pub fn candidates(&self, l: usize, out: &mut Vec<u32>) {
+        out.clear();
+        let blocks =
+            &self.local_blocks[self.local_start[l] as usize..self.local_start[l + 1] as usize];
+        for &b in blocks {
+            let b = b as usize;
+            out.extend_from_slice(
+                &self.members[self.start[b] as usize..self.start[b + 1] as usize],
+            );
         }
-        local_start.push(local_blocks.len() as u32);
-    }
-
-    let mut candidates: Vec<u32> = Vec::new();
-    for l in 0..locals.records.len() {
-        candidates.clear();
-        for &block in &local_blocks[local_start[l] as usize..local_start[l + 1] as usize] {
-            let b = block as usize;
-            if qb_count[b] <= MAX_BLOCK && local_count[b] <= MAX_BLOCK {
-                candidates.extend_from_slice(&members[start[b] as usize..start[b + 1] as usize]);
-            }
-        }
-        if candidates.is_empty() {
-            continue;
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        visit(l, &candidates);
+        out.sort_unstable();
+        out.dedup();
     }
 }

@@ -29,12 +29,14 @@ pub mod reasons;
 mod score;
 #[cfg(test)]
 mod tests;
+mod unpaired;
 mod words;
 
 pub use reasons::{
     Difference, Differences, NameField, NameMatch, NameReason, Reason, Reasons, Side,
 };
 pub use score::Score;
+pub use unpaired::{LikelyDuplicate, Unpaired};
 
 use crate::qbxml::{CustomerData, Field};
 use crate::store::Customer;
@@ -159,41 +161,66 @@ impl<L, Q> LikelyDuplicates<L, Q> {
 }
 
 /// Finds the likely pairs between the customers left unpaired on each side.
-pub fn find<L: Copy, Q: Copy>(
+pub fn find<L: Copy + Send + Sync, Q: Copy + Send + Sync>(
     locals: &[Candidate<'_, L>],
     qbs: &[Candidate<'_, Q>],
 ) -> LikelyDuplicates<L, Q> {
-    let ls = PreparedSide::new(locals.iter().map(|c| &c.record));
-    let qs = PreparedSide::new(qbs.iter().map(|c| &c.record));
-    let mut found: Vec<(u32, u32, f32, evidence::Evidence)> = Vec::new();
-    index::for_each_candidate(&ls, &qs, |l, candidates| {
-        let lp = &ls.records[l];
-        for &q in candidates {
-            let Some(e) = evidence::compare(&ls, lp, &qs, &qs.records[q as usize]) else {
-                continue;
-            };
-            if let Some(w) = score::weigh(&e).filter(|&w| w >= score::THRESHOLD) {
-                found.push((l as u32, q, w, e));
+    find_split(locals, qbs, HALVES_FROM)
+}
+
+/// [`find`], splitting work of `split_from` items or more between two threads.
+fn find_split<L: Copy + Send + Sync, Q: Copy + Send + Sync>(
+    locals: &[Candidate<'_, L>],
+    qbs: &[Candidate<'_, Q>],
+    split_from: usize,
+) -> LikelyDuplicates<L, Q> {
+    // Each side's customers are prepared, then keyed, on their own (two threads when both
+    // sides are long): names normalised once is most of the search's time on a long list.
+    let apart = locals.len().min(qbs.len()) >= split_from;
+    let (ls, qs) = both(
+        apart,
+        || PreparedSide::new(locals.iter().map(|c| &c.record)),
+        || PreparedSide::new(qbs.iter().map(|c| &c.record)),
+    );
+    let (lk, qk) = both(apart, || index::keyed(&ls), || index::keyed(&qs));
+    let blocks = index::Blocks::new(&lk, &qk, locals.len());
+    let found = in_halves(locals.len(), split_from, |range| {
+        let mut found: Vec<Found> = Vec::new();
+        let mut candidates = Vec::new();
+        for l in range {
+            blocks.candidates(l, &mut candidates);
+            let lp = &ls.records[l];
+            for &q in &candidates {
+                let Some(e) = evidence::compare(&ls, lp, &qs, &qs.records[q as usize]) else {
+                    continue;
+                };
+                if let Some(w) = score::weigh(&e).filter(|&w| w >= score::THRESHOLD) {
+                    found.push((l as u32, q, w, e));
+                }
             }
         }
+        // Best first within each local customer; ties by position, for a stable order. (The
+        // halves are ranges of local customers, so joined they stay in order.)
+        found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
+        found
     });
-    // Best first within each local customer; ties by position, for a stable order.
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(a.1.cmp(&b.1)));
-    let mut explainer = Explainer::default();
-    let pairs: Vec<LikelyPair<L, Q>> = found
-        .iter()
-        .map(|&(l, q, w, e)| {
-            let (local, qb) = (&locals[l as usize], &qbs[q as usize]);
-            LikelyPair {
-                local: local.id,
-                qb: qb.id,
-                local_index: l as usize,
-                qb_index: q as usize,
-                score: Score::from_weight(w),
-                reasons: explainer.reasons(&e, (&local.record, &ls), (&qb.record, &qs)),
-            }
-        })
-        .collect();
+    let pairs = in_halves(found.len(), split_from, |range| {
+        let mut explainer = Explainer::default();
+        found[range]
+            .iter()
+            .map(|&(l, q, w, ref e)| {
+                let (local, qb) = (&locals[l as usize], &qbs[q as usize]);
+                LikelyPair {
+                    local: local.id,
+                    qb: qb.id,
+                    local_index: l as usize,
+                    qb_index: q as usize,
+                    score: Score::from_weight(w),
+                    reasons: explainer.reasons(e, (&local.record, &ls), (&qb.record, &qs)),
+                }
+            })
+            .collect()
+    });
     let local_start = starts(locals.len(), found.iter().map(|f| f.0));
     let mut by_qb: Vec<u32> = (0..found.len() as u32).collect();
     by_qb.sort_by(|&x, &y| {
@@ -207,6 +234,54 @@ pub fn find<L: Copy, Q: Copy>(
         by_qb,
         qb_start,
     }
+}
+
+/// A pair found: local and QuickBooks positions, weight, evidence.
+type Found = (u32, u32, f32, evidence::Evidence);
+
+/// Work over this many items or more is split between two threads.
+const HALVES_FROM: usize = 5_000;
+
+/// `work` over `0..n`, in two halves on two threads from `split_from` on, the results joined in
+/// order.
+fn in_halves<T: Send>(
+    n: usize,
+    split_from: usize,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    if n < split_from.max(2) {
+        return work(0..n);
+    }
+    let mid = n / 2;
+    std::thread::scope(|scope| {
+        let second = scope.spawn(|| work(mid..n));
+        let mut first = work(0..mid);
+        first.extend(
+            second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        );
+        first
+    })
+}
+
+/// `a()` and `b()`, on two threads when `apart`.
+fn both<A: Send, B: Send>(
+    apart: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !apart {
+        return (a(), b());
+    }
+    std::thread::scope(|scope| {
+        let b = scope.spawn(b);
+        let a = a();
+        let b = b
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
 }
 
 /// Where each of `n` groups starts in a list ordered by group.

@@ -51,11 +51,29 @@ pub struct PreparedSide {
 }
 
 impl PreparedSide {
-    pub fn new<'a: 'r, 'r>(records: impl ExactSizeIterator<Item = &'r Record<'a>>) -> PreparedSide {
+    pub fn new<'a: 'r, 'r>(
+        records: impl ExactSizeIterator<Item = &'r Record<'a>> + Clone,
+    ) -> PreparedSide {
+        // Sized once from the input: growing the text and the forms by doubling copied
+        // megabytes on large lists. A name is kept at most twice (normalised and light), and
+        // normalising never lengthens much (an expanded abbreviation: a few letters).
+        let (mut text, mut forms) = (0, 0);
+        for r in records.clone() {
+            let names = NameField::ALL.map(|f| r.name_parts(f));
+            forms += names
+                .iter()
+                .filter(|(a, b)| !a.is_empty() || !b.is_empty())
+                .count();
+            text += names
+                .iter()
+                .map(|(a, b)| 2 * (a.len() + b.len()) + 8)
+                .sum::<usize>()
+                + r.email.len()
+                + r.postal_code.len();
+        }
         let mut side = PreparedSide {
-            // Normalised names, their light forms, emails and postal codes: about 80 bytes each.
-            text: String::with_capacity(records.len() * 96),
-            forms: Vec::with_capacity(records.len() * 3 / 2),
+            text: String::with_capacity(text),
+            forms: Vec::with_capacity(forms),
             records: Vec::with_capacity(records.len()),
         };
         let mut normaliser = Normaliser::default();

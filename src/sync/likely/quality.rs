@@ -184,6 +184,15 @@ fn blocking_finds_every_pair_comparing_all_pairs_finds() {
     assert_eq!(got, want);
 }
 
+#[test]
+fn splitting_the_work_between_threads_finds_the_same_pairs_in_the_same_order() {
+    let cases = cases(CHECK_SEEDS[1] ^ 0x5117, 300, 100);
+    let (locals, qbs) = sides(&cases);
+    let alone = super::find_split(&locals, &qbs, usize::MAX);
+    assert!(alone.len() > 250, "{} pairs", alone.len());
+    assert_eq!(super::find_split(&locals, &qbs, 1), alone);
+}
+
 /// The features of each case's two customers, for tuning.
 fn features(cases: &[Case]) -> Vec<(bool, Option<evidence::Evidence>)> {
     let (locals, qbs) = sides(cases);

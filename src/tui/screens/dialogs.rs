@@ -11,7 +11,7 @@ use crate::tui::component::{Component, Cx, Intent};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{
-    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, Resolution, RowId, RowKind,
+    CheckedRows, CompanyInfo, Explanation, HistoryEntry, HistoryId, Resolution, RowKey, RowKind,
     RunPreview, RunReport, SyncRow, WayOut, plural,
 };
 use crate::tui::widgets::dialog::{Button, Dialog, DialogOutcome, Role, Tone};
@@ -111,14 +111,25 @@ pub fn notices(lines: &[String]) -> DialogModal {
     )
 }
 
-/// The ways out of a row QuickBooks changed underneath: what happened, then one button per
-/// way out. Nothing happens by itself; Cancel leaves the row as it is.
+/// The ways out of a row QuickBooks changed underneath, one kept local only, or one that looks
+/// like a customer the other side has: what it is, then one button per way out. Nothing
+/// happens by itself; the last button leaves the row as it is.
 pub fn row_actions(row: &SyncRow) -> DialogModal {
-    let why = row.problems.first().map_or("", String::as_str);
-    let body = format!(
-        "{}: {why}.\n\ncustsync never adds, imports or relinks it by itself. Choose:",
-        row.name
-    );
+    let likely = row.kind == RowKind::Likely;
+    let body = if likely {
+        format!(
+            "{} {}.\n\nThey may be one customer written differently. custsync never links, \
+             adds or imports it by itself. Choose:",
+            row.name,
+            row.likely.join("; and ")
+        )
+    } else {
+        let why = row.problems.first().map_or("", String::as_str);
+        format!(
+            "{}: {why}.\n\ncustsync never adds, imports or relinks it by itself. Choose:",
+            row.name
+        )
+    };
     let mut buttons: Vec<(String, Intent)> = row
         .ways_out
         .iter()
@@ -128,7 +139,14 @@ pub fn row_actions(row: &SyncRow) -> DialogModal {
                     row: row.id,
                     how: Resolution::LinkTo(list_id.clone()),
                 },
-                WayOut::AddAgain { risk } => Intent::AddAgain {
+                WayOut::LinkPair { code, list_id, .. } => Intent::Resolve {
+                    row: row.id,
+                    how: Resolution::LinkPair {
+                        code: code.clone(),
+                        list_id: list_id.clone(),
+                    },
+                },
+                WayOut::AddAgain { risk } | WayOut::AddAnyway { risk } => Intent::AddAgain {
                     row: row.id,
                     risk: risk.clone(),
                 },
@@ -144,24 +162,49 @@ pub fn row_actions(row: &SyncRow) -> DialogModal {
             (a.label(), intent)
         })
         .collect();
-    buttons.push(("Cancel".into(), Intent::Dismiss));
-    let title = match row.kind {
-        RowKind::KeptLocal => "Kept in SMSTurbo only",
+    let leave = if likely {
+        "Leave it unchecked"
+    } else {
+        "Cancel"
+    };
+    buttons.push((leave.into(), Intent::Dismiss));
+    let title = match (row.kind, &row.key) {
+        (RowKind::KeptLocal, _) => "Kept in SMSTurbo only",
+        (RowKind::Likely, RowKey::SmsTurbo(_)) => "Looks like a QuickBooks customer",
+        (RowKind::Likely, RowKey::QuickBooks(_)) => "Looks like an SMSTurbo customer",
         _ => "QuickBooks changed this link",
     };
     DialogModal::new(Dialog::choice(title, &body, buttons).with_tone(Tone::Warning))
 }
 
-/// Adding a stale row's customer again is explicit: this says what may go wrong first.
-pub fn add_again(row: RowId, name: &str, risk: &str) -> DialogModal {
-    DialogModal::new(Dialog::confirm_destructive(
-        "Add to QuickBooks again?",
-        &format!(
-            "{risk}\n\nYes checks {name} for the synchronization: it is added when you \
-             synchronize the checked rows (and its link then follows the new QuickBooks \
-             customer)."
+/// What adding a row that is held back does, once confirmed: (the question, what happens).
+pub fn adding(row: &SyncRow) -> (&'static str, &'static str) {
+    match (row.kind, &row.key) {
+        (RowKind::Likely, RowKey::SmsTurbo(_)) => (
+            "Add to QuickBooks anyway?",
+            "it is added to QuickBooks as another customer when you synchronize the checked rows",
         ),
-        Intent::AddAgainConfirmed(row),
+        (RowKind::Likely, RowKey::QuickBooks(_)) => (
+            "Import anyway?",
+            "it is imported into SMSTurbo as another customer when you synchronize the checked \
+             rows",
+        ),
+        _ => (
+            "Add to QuickBooks again?",
+            "it is added to QuickBooks again when you synchronize the checked rows (and its \
+             link then follows the new QuickBooks customer)",
+        ),
+    }
+}
+
+/// Adding a held-back row (a stale or kept one again, a likely duplicate anyway) is explicit:
+/// this says what may go wrong first.
+pub fn add_again(row: &SyncRow, risk: &str) -> DialogModal {
+    let (title, what) = adding(row);
+    DialogModal::new(Dialog::confirm_destructive(
+        title,
+        &format!("{risk}\n\nYes checks {}: {what}.", row.name),
+        Intent::AddAgainConfirmed(row.id),
         Intent::Dismiss,
     ))
 }

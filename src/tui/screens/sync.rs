@@ -42,13 +42,18 @@ impl Pane {
             .iter_mut()
             .map(|r| ChecklistRow {
                 cells: std::mem::take(&mut r.cells),
-                blocked: r.problems.first().map(|first| {
-                    if r.problems.len() > 1 {
-                        format!("{first} (+{} more)", r.problems.len() - 1)
-                    } else {
-                        first.clone()
-                    }
-                }),
+                // A likely duplicate is never checked by "all": it waits for its way out.
+                blocked: r
+                    .problems
+                    .first()
+                    .map(|first| {
+                        if r.problems.len() > 1 {
+                            format!("{first} (+{} more)", r.problems.len() - 1)
+                        } else {
+                            first.clone()
+                        }
+                    })
+                    .or_else(|| r.likely.first().map(|l| format!("{} {l}", glyph::LIKELY))),
             })
             .collect();
         Pane {
@@ -320,12 +325,21 @@ impl SyncScreen {
             (_, RowKind::NeedsReview) => "several possible matches; never linked automatically",
             (_, RowKind::Stale) => "QuickBooks changed its link; Enter shows the ways out",
             (_, RowKind::KeptLocal) => "kept in SMSTurbo only; Enter shows the ways out",
+            (Side::SmsTurbo, RowKind::Likely) => {
+                "not in QuickBooks, but looks like a customer there; Enter shows the ways out"
+            }
+            (Side::QuickBooks, RowKind::Likely) => {
+                "not in SMSTurbo, but looks like a customer there; Enter shows the ways out"
+            }
             (_, k) => k.label(),
         };
         let mut text =
             Hanging::new().item("", format!("{} — {what}", row.name), theme.label_focused);
         text = row.problems.iter().fold(text, |h, p| {
             h.item(format!("{} ", glyph::ERROR), p.as_str(), theme.error)
+        });
+        text = row.likely.iter().fold(text, |h, l| {
+            h.item(format!("{} ", glyph::LIKELY), l.as_str(), theme.warning)
         });
         let label_w = row
             .detail
@@ -392,13 +406,16 @@ impl Component for SyncScreen {
         }
         let mut contexts = self.pane().list.contexts_within(&[Context::SyncPanes]);
         // The row's ways out come first, so Enter reaches them and the footer shows them.
-        if !self.pane().list.is_filtering()
-            && self
-                .pane()
-                .selected()
-                .is_some_and(|r| !r.ways_out.is_empty())
+        if let Some(row) = self.pane().selected()
+            && !row.ways_out.is_empty()
+            && !self.pane().list.is_filtering()
         {
-            contexts.insert(0, Context::StaleRow);
+            let context = if row.kind == RowKind::Likely {
+                Context::LikelyRow
+            } else {
+                Context::StaleRow
+            };
+            contexts.insert(0, context);
         }
         contexts
     }
@@ -420,22 +437,18 @@ impl Component for SyncScreen {
                 None
             }
             Intent::AddAgain { row, risk } => {
-                let name = self.find(row).map_or_else(String::new, |(side, i)| {
-                    self.panes[side].rows[i].name.clone()
-                });
-                cx.modal(dialogs::add_again(row, &name, &risk));
+                if let Some((side, i)) = self.find(row) {
+                    cx.modal(dialogs::add_again(&self.panes[side].rows[i], &risk));
+                }
                 None
             }
             Intent::AddAgainConfirmed(row) => {
                 if let Some((side, i)) = self.find(row) {
+                    let (_, what) = dialogs::adding(&self.panes[side].rows[i]);
                     let list = &mut self.panes[side].list;
                     list.unblock(i);
                     list.set_checked(i, true);
-                    cx.status(
-                        Tone::Warning,
-                        "Checked: it is added to QuickBooks again when you synchronize the \
-                         checked rows.",
-                    );
+                    cx.status(Tone::Warning, format!("Checked: {what}."));
                 }
                 None
             }
