@@ -8,13 +8,15 @@
 //! leaves the mirror as it was, and the next run decides afresh (a full read cannot resume: it
 //! has no watermark to resume from).
 //!
-//! **An incremental read** asks for customers with `FromModifiedDate` = the watermark minus the
-//! overlap, folds each page into the mirror as it comes (one transaction per page; a ListID the
+//! **An incremental read** first reads the mirror as it stands (before anything is written, so
+//! beside the store's page check), then asks for customers with `FromModifiedDate` = the
+//! watermark minus the overlap, folds each page into the mirror as it comes (one transaction per page; a ListID the
 //! mirror holds with the same EditSequence is left alone), then in one document asks for the
 //! deletions since the same moment (after the customers, so that a deletion during the read is
 //! seen), the count, one customer by ListID (see below) and the types. It saves the new
 //! watermark only in the transaction that also removes the deleted customers, after every page
-//! is stored.
+//! is stored. Planning gets the mirror as first read, less what was removed, with the customers
+//! the read stored read back by ListID.
 //!
 //! *The watermark* is a TimeModified QuickBooks returned — the newest a completed read saw, kept
 //! as QuickBooks wrote it, with its offset — never custsync's clock. Pages do not come in
