@@ -109,7 +109,9 @@ impl Connected {
     pub(super) fn open(g: &Globals) -> color_eyre::Result<Connected> {
         let workspace = Workspace::open(g.workspace.as_deref())?;
         let config = workspace.load_config()?;
-        let store = workspace.open_store()?;
+        // Checked beside connecting and reading: nothing is written or planned before the
+        // check has passed (`Store::begin`, `SyncEngine::load`).
+        let store = workspace.open_store_checking_aside()?;
         let conn = connect::from_options(config.connect_options(), workspace.dir())?;
         let trace = match &g.trace {
             Some(dir) => Some(Trace::open(dir)?),

@@ -175,9 +175,16 @@ impl Workspace {
         self.dir.join(CONFIG_FILE)
     }
 
-    /// Opens the customer database, creating or upgrading it. Its pages are checked beside
-    /// the first reads ([`Store::open_checking_aside`]): nothing is written until they pass.
+    /// Opens the customer database, creating or upgrading it.
     pub fn open_store(&self) -> Result<Store, StoreError> {
+        Store::open(self.db_path())
+    }
+
+    /// [`Workspace::open_store`], its pages checked beside the first reads
+    /// ([`Store::open_checking_aside`]): for a command whose first writes and first output both
+    /// come after reading (a synchronization), never for one that shows or changes the database
+    /// at once.
+    pub fn open_store_checking_aside(&self) -> Result<Store, StoreError> {
         Store::open_checking_aside(self.db_path())
     }
 }
