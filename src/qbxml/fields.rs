@@ -317,17 +317,31 @@ impl CustomerData {
 
     /// The fields whose values differ between `self` and `other`, in schema order.
     pub fn differing_fields(&self, other: &CustomerData) -> impl Iterator<Item = Field> + use<> {
-        // One walk over both value strings: identical values (nearly all) cost a slice compare,
-        // and only the rest go through the trimming and amount rules.
+        // Compared in runs: while every field so far has had the same length on both sides, the
+        // run's values are one slice on each side and one compare settles all of them. A pair
+        // nearly always differs in a field or two (an account number only one side has), so a
+        // few compares replace one per field (80,000 pairs: a tenth of planning). Only fields
+        // whose bytes differ go through the trimming and amount rules.
         let mut differing = 0u64;
-        let (mut a0, mut b0) = (0usize, 0usize);
-        for (i, &f) in Field::ALL.iter().enumerate() {
-            let (a1, b1) = (self.ends[i] as usize, other.ends[i] as usize);
-            let (a, b) = (&self.text[a0..a1], &other.text[b0..b1]);
-            if a != b && !Self::same_value(f, present(a), present(b)) {
-                differing |= 1 << i;
+        let (mut i, mut a0, mut b0) = (0usize, 0usize, 0usize);
+        while i < Field::COUNT {
+            let shift = b0 as i64 - a0 as i64;
+            let mut j = i;
+            while j < Field::COUNT && i64::from(other.ends[j]) - i64::from(self.ends[j]) == shift {
+                j += 1;
             }
-            (a0, b0) = (a1, b1);
+            if j > i {
+                let (a1, b1) = (self.ends[j - 1] as usize, other.ends[j - 1] as usize);
+                if self.text[a0..a1] != other.text[b0..b1] {
+                    differing |= self.differing_in(other, i..j, (a0, b0));
+                }
+                (i, a0, b0) = (j, a1, b1);
+                continue;
+            }
+            // Field i has another length on each side: different bytes, perhaps the same value.
+            differing |= self.differing_in(other, i..i + 1, (a0, b0));
+            (a0, b0) = (self.ends[i] as usize, other.ends[i] as usize);
+            i += 1;
         }
         Field::ALL
             .iter()
@@ -335,6 +349,26 @@ impl CustomerData {
             .enumerate()
             .filter(move |(i, _)| differing & (1 << i) != 0)
             .map(|(_, f)| f)
+    }
+
+    /// The fields in `range` whose values differ, one by one, as bits; `(a0, b0)`: where the
+    /// range's values start on each side.
+    fn differing_in(
+        &self,
+        other: &CustomerData,
+        range: std::ops::Range<usize>,
+        (mut a0, mut b0): (usize, usize),
+    ) -> u64 {
+        let mut differing = 0u64;
+        for i in range {
+            let (a1, b1) = (self.ends[i] as usize, other.ends[i] as usize);
+            let (a, b) = (&self.text[a0..a1], &other.text[b0..b1]);
+            if a != b && !Self::same_value(Field::ALL[i], present(a), present(b)) {
+                differing |= 1 << i;
+            }
+            (a0, b0) = (a1, b1);
+        }
+        differing
     }
 }
 
@@ -538,6 +572,49 @@ mod tests {
         assert_eq!(copy, d);
         d.shrink_to_fit();
         assert_eq!(copy, d);
+    }
+
+    /// `differing_fields` compares runs of fields at once: it must say what comparing field by
+    /// field says, whatever lengths the values have on each side.
+    #[test]
+    fn differing_fields_agrees_with_comparing_each_field() {
+        let one_by_one = |a: &CustomerData, b: &CustomerData| -> Vec<Field> {
+            Field::ALL
+                .iter()
+                .copied()
+                .filter(|&f| !CustomerData::same_value(f, a.get(f), b.get(f)))
+                .collect()
+        };
+        let values = [
+            "", "x", "y", " x", "xy", "Acme", "acme", "2500", "2500.00", "  ",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for case in 0..3000 {
+            let mut a = CustomerData::new();
+            let mut b = CustomerData::new();
+            // Mostly alike, as matched pairs are: a few fields changed, the rest the same.
+            let changed = (next() % 5) as usize;
+            for &f in Field::ALL {
+                let v = values[(next() % values.len() as u64) as usize];
+                a.set(f, v);
+                b.set(f, v);
+            }
+            for _ in 0..changed {
+                let f = Field::ALL[(next() % Field::COUNT as u64) as usize];
+                b.set(f, values[(next() % values.len() as u64) as usize]);
+            }
+            assert_eq!(
+                a.differing_fields(&b).collect::<Vec<_>>(),
+                one_by_one(&a, &b),
+                "case {case}: {a:?} / {b:?}"
+            );
+        }
     }
 
     #[test]
