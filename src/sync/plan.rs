@@ -506,7 +506,9 @@ fn export_rows(
 ) -> Vec<ExportRow> {
     let statuses = &input.config.export.statuses;
     let moved = MovedCustomers::of(input, m);
-    let mut rows: Vec<ExportRow> = Vec::new();
+    // Sized once: rows are large, and growing by doubling copied them again and again.
+    let reviewed: usize = m.reviews.iter().map(|r| r.locals.len()).sum();
+    let mut rows: Vec<ExportRow> = Vec::with_capacity(m.local_only.len() + reviewed);
     let mut push = |local: LocalIx, review: Option<Problem>, summary: &mut MatchingSummary| {
         let customer = &input.locals[local];
         if !statuses.contains(&customer.status) {
@@ -761,7 +763,7 @@ fn import_rows(
         .chain(review_of.keys().copied())
         .collect();
     qbs.sort_unstable();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(qbs.len());
     for q in qbs {
         let ret = &input.qb[q];
         if !filter.includes(ret) {
