@@ -156,13 +156,20 @@ impl fmt::Display for Violation {
 /// Checks one mapped field's value. An empty value is absent and passes, except for Name.
 pub fn check_field(field: Field, value: &str) -> Vec<Violation> {
     let mut out = Vec::new();
+    check_field_into(&mut out, field, value);
+    out
+}
+
+/// [`check_field`], adding to `out`: checking a customer's every field allocates nothing when
+/// all are valid (a Vec per field was most of checking 20,000 export candidates).
+fn check_field_into(out: &mut Vec<Violation>, field: Field, value: &str) {
     let subject = Subject::Field(field);
     if field == Field::Name {
-        check_name(&mut out, subject, value, field.max_len().unwrap_or(41));
-        return out;
+        check_name(out, subject, value, field.max_len().unwrap_or(41));
+        return;
     }
     if value.is_empty() {
-        return out;
+        return;
     }
     if field.kind() == Kind::Amount {
         if let Err(e) = Amount::parse(value) {
@@ -173,18 +180,18 @@ pub fn check_field(field: Field, value: &str) -> Vec<Violation> {
                 suggestion: amount_suggestion(value),
             });
         }
-        return out;
+        return;
     }
-    check_text(&mut out, subject, value, field.max_len());
-    out
+    check_text(out, subject, value, field.max_len());
 }
 
 /// Checks every mapped field of a customer (Name is required).
 pub fn check_customer_data(data: &CustomerData) -> Vec<Violation> {
-    Field::ALL
-        .iter()
-        .flat_map(|&f| check_field(f, data.get(f).unwrap_or("")))
-        .collect()
+    let mut out = Vec::new();
+    for &f in Field::ALL {
+        check_field_into(&mut out, f, data.get(f).unwrap_or(""));
+    }
+    out
 }
 
 /// Checks everything a CustomerAdd would send.
