@@ -40,29 +40,36 @@ impl Normaliser {
     /// of what matters when comparing with another name: only these need trying without).
     #[cfg(test)]
     pub fn run(&mut self, raw: &str, rules: Differences) -> Differences {
-        self.run_chars(raw.chars(), rules)
+        self.begin(rules);
+        for c in raw.chars() {
+            self.push_char(c);
+        }
+        self.finish()
     }
 
     /// [`Normaliser::run`] over a name in two parts (a first and a last name), without joining
     /// them into a string first. Plain ASCII, the usual case, is read byte by byte.
     pub fn run_parts(&mut self, (a, b): (&str, &str), rules: Differences) -> Differences {
+        self.begin(rules);
+        // Each part in a loop of its own: a chained iterator checked which part it was in at
+        // every character.
         if a.is_ascii() && b.is_ascii() {
-            let bytes = a.bytes().chain(std::iter::once(b' ')).chain(b.bytes());
-            self.run_chars(bytes.map(char::from), rules)
+            for part in [a, " ", b] {
+                for c in part.bytes() {
+                    self.push_plain(char::from(c));
+                }
+            }
         } else {
-            self.run_chars(
-                a.chars().chain(std::iter::once(' ')).chain(b.chars()),
-                rules,
-            )
+            for part in [a, " ", b] {
+                for c in part.chars() {
+                    self.push_char(c);
+                }
+            }
         }
+        self.finish()
     }
 
-    /// [`Normaliser::run`] over characters.
-    pub fn run_chars(
-        &mut self,
-        raw: impl Iterator<Item = char>,
-        rules: Differences,
-    ) -> Differences {
+    fn begin(&mut self, rules: Differences) {
         self.buf.clear();
         self.toks.clear();
         self.rules = rules;
@@ -70,9 +77,9 @@ impl Normaliser {
         self.start = 0;
         self.commas = 0;
         self.comma_at = 0;
-        for c in raw {
-            self.push_char(c);
-        }
+    }
+
+    fn finish(&mut self) -> Differences {
         self.end_token();
         self.apply_word_rules();
         let out = std::mem::take(&mut self.canon);

@@ -90,7 +90,10 @@ impl PreparedSide {
         for (k, field) in NameField::ALL.into_iter().enumerate() {
             let parts = r.name_parts(field);
             let is_person = field == NameField::Person;
-            if is_person && (parts.0.trim().is_empty() || parts.1.trim().is_empty()) {
+            let blank = (parts.0.trim().is_empty(), parts.1.trim().is_empty());
+            // A blank name normalises to nothing: not normalised at all (most customers have
+            // no QuickBooks name override, many no company name).
+            if blank == (true, true) || is_person && (blank.0 || blank.1) {
                 continue;
             }
             seen[k] = parts;
