@@ -311,7 +311,11 @@ impl CustomerData {
         match (v_trim(a), v_trim(b)) {
             (None, None) => true,
             (Some(x), Some(y)) if x == y => true,
-            _ => norm(a) == norm(b),
+            // Only amounts are equal written differently (2500 = 2500.00); a value against none
+            // is a difference without copying either (an account number one side lacks, on
+            // half of 80,000 pairs).
+            (Some(_), Some(_)) if field.kind() == Kind::Amount => norm(a) == norm(b),
+            _ => false,
         }
     }
 
