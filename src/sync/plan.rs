@@ -942,27 +942,28 @@ impl<'c, 'a> CodeAllocator<'c, 'a> {
         }
     }
 
-    fn is_free(&self, code: &str) -> bool {
-        !code.trim().is_empty()
-            && !self.existing.contains(code)
-            && !self.added.contains(&code_key(code))
+    /// `key`: `code`'s [`code_key`], made once per code tried.
+    fn is_free(&self, code: &str, key: &str) -> bool {
+        !code.trim().is_empty() && !self.existing.contains(code) && !self.added.contains(key)
     }
 
     /// `base` if free, else `base-2`, `base-3`, …
     pub fn allocate(&mut self, base: &str) -> String {
-        let mut code = base.to_string();
-        if !self.is_free(&code) {
-            let next = self.next_suffix.entry(code_key(base)).or_insert(2);
-            loop {
-                code = format!("{base}-{next}");
-                *next += 1;
-                if !self.existing.contains(&code) && !self.added.contains(&code_key(&code)) {
-                    break;
-                }
+        let key = code_key(base);
+        if self.is_free(base, &key) {
+            self.added.insert(key);
+            return base.to_string();
+        }
+        let next = self.next_suffix.entry(key).or_insert(2);
+        loop {
+            let code = format!("{base}-{next}");
+            *next += 1;
+            let key = code_key(&code);
+            if !self.existing.contains(&code) && !self.added.contains(&key) {
+                self.added.insert(key);
+                return code;
             }
         }
-        self.added.insert(code_key(&code));
-        code
     }
 }
 

@@ -104,7 +104,12 @@ pub fn for_import(customer: &Customer) -> Vec<Problem> {
         .iter()
         .filter_map(|&field| {
             let max = field.max_len()?;
-            let chars = customer.data.get(field)?.chars().count();
+            let value = customer.data.get(field)?;
+            // No more bytes than the limit: no more characters either, without counting them.
+            if value.len() <= max {
+                return None;
+            }
+            let chars = value.chars().count();
             (chars > max).then_some(Problem::TooLongToImport { field, chars, max })
         })
         .collect()
