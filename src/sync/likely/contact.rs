@@ -69,11 +69,19 @@ pub fn emails(text: &str) -> impl Iterator<Item = &str> {
 /// five-digit ZIP — to `out`; `false` (and nothing appended) when it is too short to be one.
 pub fn push_postal_code(text: &str, out: &mut String) -> bool {
     let start = out.len();
-    out.extend(
-        text.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_uppercase),
-    );
+    if text.is_ascii() {
+        out.extend(
+            text.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_uppercase())),
+        );
+    } else {
+        out.extend(
+            text.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_uppercase),
+        );
+    }
     let code = &out[start..];
     if code.len() < 3 {
         out.truncate(start);

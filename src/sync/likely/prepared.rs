@@ -99,7 +99,9 @@ impl PreparedSide {
             seen[k] = parts;
             // The same text as an earlier name (a company name equal to the name): nothing new
             // to compare, but a person's name marks the name it equals as a person's.
-            if let Some(j) = (0..k).find(|&j| same_words(seen[j], parts)) {
+            // (Blank names were skipped: they are nobody's equal.)
+            let named = |j: &usize| seen[*j] != ("", "");
+            if let Some(j) = (0..k).filter(named).find(|&j| same_words(seen[j], parts)) {
                 let earlier = NameField::ALL[j];
                 let forms = &mut self.forms[first_form as usize..];
                 if let Some(f) = forms.iter_mut().find(|f| f.field == earlier) {
