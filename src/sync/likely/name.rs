@@ -56,7 +56,11 @@ impl Normaliser {
         if a.is_ascii() && b.is_ascii() {
             for part in [a, " ", b] {
                 for c in part.bytes() {
-                    self.push_plain(char::from(c));
+                    if c.is_ascii_alphanumeric() {
+                        self.push_ascii_letter(c);
+                    } else {
+                        self.push_plain(char::from(c));
+                    }
                 }
             }
         } else {
@@ -225,6 +229,17 @@ impl Normaliser {
             }
         } else {
             self.buf.push(c);
+        }
+    }
+
+    /// [`Normaliser::push_letter`] for an ASCII letter or digit, most of every name.
+    #[inline]
+    fn push_ascii_letter(&mut self, c: u8) {
+        if c.is_ascii_uppercase() && self.rule(Difference::Case) {
+            self.touch(Difference::Case);
+            self.buf.push(char::from(c.to_ascii_lowercase()));
+        } else {
+            self.buf.push(char::from(c));
         }
     }
 
