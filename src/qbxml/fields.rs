@@ -347,12 +347,13 @@ impl CustomerData {
             (a0, b0) = (self.ends[i] as usize, other.ends[i] as usize);
             i += 1;
         }
-        Field::ALL
-            .iter()
-            .copied()
-            .enumerate()
-            .filter(move |(i, _)| differing & (1 << i) != 0)
-            .map(|(_, f)| f)
+        // The set bits, lowest (first in schema order) first: nearly always none or one.
+        std::iter::from_fn(move || {
+            let i = differing.trailing_zeros() as usize;
+            let field = Field::ALL.get(i)?;
+            differing &= differing - 1;
+            Some(*field)
+        })
     }
 
     /// The fields in `range` whose values differ, one by one, as bits; `(a0, b0)`: where the
