@@ -38,7 +38,11 @@ pub fn is_ready(dir: &Path) -> bool {
 
 /// Marks `dir`'s workspace as built, for [`is_ready`].
 pub fn mark_ready(dir: &Path) {
-    std::fs::write(dir.join("ready"), custsync::store::schema::LATEST.to_string()).unwrap();
+    std::fs::write(
+        dir.join("ready"),
+        custsync::store::schema::LATEST.to_string(),
+    )
+    .unwrap();
 }
 
 pub fn build(dir: &Path) -> Vec<CustomerRet> {
