@@ -25,9 +25,9 @@ mod workspace;
 
 fn workspace() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/dry-run-100k");
-    if !dir.join("ready").exists() {
+    if !workspace::is_ready(&dir) {
         workspace::build(&dir);
-        std::fs::write(dir.join("ready"), "").unwrap();
+        workspace::mark_ready(&dir);
     }
     dir
 }

@@ -67,7 +67,7 @@ fn setup() -> Setup {
         company: company.clone(),
         config,
     };
-    if dir.join("ready").exists() {
+    if workspace::is_ready(&dir) {
         return setup;
     }
     workspace::build(&dir);
@@ -77,7 +77,7 @@ fn setup() -> Setup {
     let mut file = CompanyFile::open(&company).unwrap();
     file.set_clock(SandboxClock::Fixed(CHANGED_AT)).unwrap();
     custsync::testkit::change_and_delete(&mut file, 10, 2).unwrap();
-    std::fs::write(dir.join("ready"), "").unwrap();
+    workspace::mark_ready(&dir);
     setup
 }
 
