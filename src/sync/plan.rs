@@ -544,7 +544,9 @@ fn export_rows(
 
     // Two candidates that would take the same QuickBooks name: the second add would fail with
     // 3100, so neither may go until one is renamed.
-    let mut by_name: FxHashMap<CiKey<'_>, Vec<usize>> = FxHashMap::default();
+    // Sized once: growing re-hashed every name read so far.
+    let mut by_name: FxHashMap<CiKey<'_>, Vec<usize>> =
+        FxHashMap::with_capacity_and_hasher(rows.len(), Default::default());
     for (i, r) in rows.iter().enumerate() {
         if let Some(k) = r.add.data.get(Field::Name).and_then(CiKey::new) {
             by_name.entry(k).or_default().push(i);
@@ -1435,6 +1437,21 @@ mod tests {
         r.data.clear(Field::AccountNumber);
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC");
         assert_eq!(customer_from_qb(&r, &mut used).code(), "ACMEINC-2");
+    }
+
+    #[test]
+    fn import_codes_skip_suffixes_taken_and_blank_bases() {
+        let locals = [
+            local("acme", "Acme", CustomerStatus::Active),
+            local("ACME-2", "Acme West", CustomerStatus::Active),
+        ];
+        let codes = LocalCodes::new(&locals);
+        let mut used = CodeAllocator::new(&codes);
+        assert_eq!(used.allocate("Acme"), "Acme-3");
+        assert_eq!(used.allocate("ACME"), "ACME-4");
+        assert_eq!(used.allocate("new"), "new");
+        assert_eq!(used.allocate("NEW"), "NEW-2");
+        assert_eq!(used.allocate(" "), " -2");
     }
 
     #[test]
