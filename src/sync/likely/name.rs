@@ -108,6 +108,21 @@ impl Normaliser {
         &self.canon
     }
 
+    /// The words of [`Normaliser::canon`] in alphabetical order, from the tokens already
+    /// there rather than by splitting the name again; `order` is the reused buffer they are
+    /// sorted in. The same words as splitting `canon` at its spaces: a token never holds a
+    /// space.
+    pub fn sorted_words<'s>(
+        &'s self,
+        order: &'s mut Vec<(u32, u32)>,
+    ) -> impl ExactSizeIterator<Item = &'s str> {
+        let word = |&(s, e): &(u32, u32)| &self.buf[s as usize..e as usize];
+        order.clear();
+        order.extend_from_slice(&self.toks);
+        order.sort_unstable_by(|a, b| word(a).cmp(word(b)));
+        order.iter().map(word)
+    }
+
     /// An order-independent hash of the words that tell look-alike businesses apart: numbers,
     /// words like North or Jr ([`words::Word::distinguishing`]), and the compass direction a
     /// word begins with (Northside, Westwood); 0 when there are none. Two names whose markers
@@ -379,6 +394,27 @@ mod tests {
         let mut n = Normaliser::default();
         n.run(raw, Differences::ALL.without(d));
         n.canon().to_string()
+    }
+
+    #[test]
+    fn sorted_words_are_the_words_of_the_normalised_name() {
+        let mut n = Normaliser::default();
+        let mut order = Vec::new();
+        for raw in [
+            "Zeta Alpha Mid",
+            "Smith, John",
+            "The Acme Company, Inc.",
+            "Tom\u{A0}&\u{3000}Jerry's  Bakeries",
+            "Łódź — Café/Bar (North)",
+            "A.B.C. Rentals + Sons",
+            "Solo",
+        ] {
+            n.run(raw, Differences::ALL);
+            let mut split: Vec<&str> = n.canon().split(' ').collect();
+            split.sort_unstable();
+            let sorted: Vec<&str> = n.sorted_words(&mut order).collect();
+            assert_eq!(sorted, split, "{raw}");
+        }
     }
 
     #[test]

@@ -135,7 +135,7 @@ impl PreparedSide {
             let form = form(
                 field,
                 touched,
-                n.markers(),
+                n,
                 canon_range.clone(),
                 &self.text[canon_range.start as usize..canon_range.end as usize],
                 scratch,
@@ -193,26 +193,20 @@ impl PreparedSide {
 fn form(
     field: NameField,
     touched: Differences,
-    markers: u64,
+    n: &Normaliser,
     canon_range: Range<u32>,
     canon: &str,
     scratch: &mut Vec<(u32, u32)>,
 ) -> Form {
+    let words = n.sorted_words(scratch);
+    let count = words.len();
     // Words in alphabetical order, hashed with a separator so "ab c" and "a bc" differ.
-    scratch.clear();
-    let mut at = 0u32;
-    for w in canon.split(' ') {
-        scratch.push((at, at + w.len() as u32));
-        at += w.len() as u32 + 1;
-    }
-    let word = |&(s, e): &(u32, u32)| &canon[s as usize..e as usize];
     // One word has no other order: its key would only repeat the joined one.
-    let sorted = if scratch.len() > 1 {
-        scratch.sort_unstable_by(|a, b| word(a).cmp(word(b)));
+    let sorted = if count > 1 {
         let mut sorted = FxHasher::default();
         sorted.write_u8(0xA5);
-        for w in scratch.iter() {
-            sorted.write(word(w).as_bytes());
+        for w in words {
+            sorted.write(w.as_bytes());
             sorted.write_u8(0xFF);
         }
         sorted.finish()
@@ -225,8 +219,8 @@ fn form(
         touched,
         joined: joined_hash(canon),
         sorted,
-        markers,
-        words: scratch.len().min(255) as u8,
+        markers: n.markers(),
+        words: count.min(255) as u8,
         person: false,
         light: 0..0,
     }
@@ -238,9 +232,17 @@ fn same_words(a: (&str, &str), b: (&str, &str)) -> bool {
     if a.1.is_empty() && b.1.is_empty() {
         return a.0.trim() == b.0.trim();
     }
-    a.0.split_whitespace()
-        .chain(a.1.split_whitespace())
-        .eq(b.0.split_whitespace().chain(b.1.split_whitespace()))
+    // Equal words have equal letters once the spacing is left out; most pairs (a person's name
+    // against a business's) differ in their first letters, found without splitting into words.
+    letters(a).eq(letters(b)) && words(a).eq(words(b))
+}
+
+fn letters<'s>((a, b): (&'s str, &'s str)) -> impl Iterator<Item = char> + 's {
+    a.chars().chain(b.chars()).filter(|c| !c.is_whitespace())
+}
+
+fn words<'s>((a, b): (&'s str, &'s str)) -> impl Iterator<Item = &'s str> {
+    a.split_whitespace().chain(b.split_whitespace())
 }
 
 /// Hash of `canon` with its spaces left out, so that words joined and apart agree. The letters
@@ -265,4 +267,21 @@ pub fn joined_hash(canon: &str) -> u64 {
     }
     h.write(&buf[..n]);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_words;
+
+    #[test]
+    fn same_words_however_spaced_and_split_into_parts() {
+        assert!(same_words(("John", "Smith"), ("John  Smith", "")));
+        assert!(same_words((" John\u{A0}", "Smith "), ("John", "Smith")));
+        assert!(same_words(("Acme Supply", ""), ("  Acme Supply ", "")));
+        // The same letters in other words are other words.
+        assert!(!same_words(("Jo", "hn Smith"), ("John Smith", "")));
+        assert!(!same_words(("John", "Smith"), ("JohnSmith", "")));
+        assert!(!same_words(("John", "Smith"), ("John", "Smyth")));
+        assert!(!same_words(("John", "Smith"), ("John", "Smith Jr")));
+    }
 }
