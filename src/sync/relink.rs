@@ -17,7 +17,7 @@ use super::stale::candidate_name;
 /// Why a link or unlink was refused. Nothing was changed.
 #[derive(Debug, thiserror::Error)]
 pub enum LinkError {
-    #[error("SMSTurbo has no customer with code {code}")]
+    #[error("SMSTurbo has no customer with code {code} (custsync customers list shows them)")]
     UnknownCustomer { code: String },
     #[error(
         "QuickBooks has no customer with ListID or full name \"{target}\" (custsync sync \
@@ -43,7 +43,11 @@ pub enum LinkError {
         name: String,
         list_id: String,
     },
-    #[error("{code} is not linked to a QuickBooks customer{}", .company.as_deref().map_or_else(String::new, |c| format!(" in {c}")))]
+    #[error(
+        "{code} is not linked to a QuickBooks customer{} (custsync customers show {code} shows \
+         where it is linked or kept in SMSTurbo only)",
+        .company.as_deref().map_or_else(String::new, |c| format!(" in {c}"))
+    )]
     NotLinked {
         code: String,
         company: Option<String>,
