@@ -245,6 +245,7 @@ fn unlink_in(
         .customer(code)?
         .ok_or_else(|| LinkError::UnknownCustomer { code: code.into() })?;
     let code = customer.code().to_string();
+    let kept_for = store.local_only_of(&code)?;
     let company = match company {
         Some(c) => c.to_string(),
         None => {
@@ -252,7 +253,7 @@ fn unlink_in(
                 .links_of(&code)?
                 .into_iter()
                 .map(|l| l.company)
-                .chain(store.local_only_of(&code)?)
+                .chain(kept_for.iter().cloned())
                 .collect();
             companies.sort();
             companies.dedup();
@@ -269,7 +270,7 @@ fn unlink_in(
         }
     };
     let link = store.link_for_code(&company, &code)?;
-    let kept = store.local_only_of(&code)?.contains(&company);
+    let kept = kept_for.contains(&company);
     if link.is_none() && (keep_local || !kept) {
         return Err(LinkError::NotLinked {
             code,
