@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
+use super::sync::rows::FieldsJson;
 use super::{Globals, Outcome};
 use crate::store::{StoreRead, Workspace, csv, os_user};
 
@@ -98,7 +99,7 @@ pub fn run(args: CustomersArgs, g: &Globals) -> color_eyre::Result<Outcome> {
                     "name": c.name(),
                     "status": c.status.as_str(),
                     "qb_name": c.qb_name,
-                    "fields": c.data.iter().map(|(f, v)| (f.key().to_string(), serde_json::Value::from(v))).collect::<serde_json::Map<_, _>>(),
+                    "fields": FieldsJson(&c.data),
                     "links": links.iter().map(|l| serde_json::json!({
                         "company": l.company, "list_id": l.list_id, "external_guid": l.external_guid,
                     })).collect::<Vec<_>>(),

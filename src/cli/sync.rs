@@ -22,7 +22,7 @@ use crate::sync::{
 
 use super::{Globals, Outcome};
 
-mod rows;
+pub(super) mod rows;
 
 #[derive(clap::Args, Debug)]
 pub struct SyncArgs {

@@ -21,8 +21,8 @@ static BY_KEY: LazyLock<Vec<Field>> = LazyLock::new(|| {
     fields
 });
 
-/// A customer's values, keyed by field key.
-pub(super) struct FieldsJson<'a>(pub &'a CustomerData);
+/// A customer's values, keyed by field key (the plan's rows and `custsync customers show`).
+pub(in crate::cli) struct FieldsJson<'a>(pub &'a CustomerData);
 
 impl Serialize for FieldsJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
