@@ -268,6 +268,7 @@ impl Incremental<'_> {
         let mut new_ids: Vec<String> = Vec::new();
         let mut read: Vec<CustomerRet> = Vec::new();
         progress.update(Phase::ReadingQuickBooks, 0, 0);
+        let watermark = instant(&self.since);
         let mut pages =
             session.customers_matching(filter, config.sync.page_size, &mirror_elements());
         for page in &mut pages {
@@ -281,7 +282,7 @@ impl Incremental<'_> {
                     .time_modified
                     .as_deref()
                     .and_then(|t| QbDateTime::parse(t).ok())
-                    .is_some_and(|t| instant(&t) > instant(&self.since));
+                    .is_some_and(|t| instant(&t) > watermark);
                 if *f != Folded::Same || after {
                     changed.insert(c.list_id.clone());
                 }
