@@ -593,6 +593,7 @@ fn unlink_keeps_a_customer_local_only_through_scheduled_runs_and_export_all() {
         "{detail}"
     );
     assert!(detail["links"].as_array().unwrap().is_empty(), "{detail}");
+    assert_eq!(detail["fields"]["name"], "Gone Gadgets", "{detail}");
     assert!(v["plan"]["exports"].as_array().unwrap().is_empty(), "{v}");
     assert!(v["plan"]["stale"].as_array().unwrap().is_empty(), "{v}");
 
