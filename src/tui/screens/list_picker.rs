@@ -56,12 +56,11 @@ impl ListPickerModal {
                 .collect(),
         );
         let is_current = |n: &str| self.current.iter().any(|c| c.eq_ignore_ascii_case(n));
-        for (i, n) in names.iter().enumerate() {
-            if is_current(n) {
-                if self.what.multi() {
+        if self.what.multi() {
+            for (i, n) in names.iter().enumerate() {
+                if is_current(n) {
                     self.list.set_checked(i, true);
                 }
-                self.list.select_row(i);
             }
         }
         if let Some(first) = names.iter().position(|n| is_current(n)) {
