@@ -340,11 +340,7 @@ impl RealBackend {
         }
         HistoryEntry {
             id: HistoryId::Run(run.id),
-            when: run
-                .started_at
-                .with_timezone(&chrono::Local)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
+            when: local_time(&run.started_at),
             company: run
                 .company_name
                 .clone()
@@ -388,20 +384,22 @@ fn undo_would(imported: usize, replaced: usize) -> String {
     )
 }
 
+/// A journal time as History shows it: the operator's local time, to the minute.
+fn local_time(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 /// A deleted customer as History lists it.
 fn deletion_entry(d: &crate::store::deletions::Deletion) -> HistoryEntry {
-    let when = |t: &chrono::DateTime<chrono::Utc>| {
-        t.with_timezone(&chrono::Local)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    };
     let mut summary = format!("deleted {} {}", d.code, d.name);
     let mut details = vec![format!(
         "{} ({}) was deleted from SMSTurbo by {} on {}; it had {}.",
         d.name,
         d.code,
         d.deleted_by,
-        when(&d.deleted_at),
+        local_time(&d.deleted_at),
         plural(d.links, "link to QuickBooks", "links to QuickBooks")
     )];
     match (&d.restored_at, &d.restored_by) {
@@ -410,7 +408,7 @@ fn deletion_entry(d: &crate::store::deletions::Deletion) -> HistoryEntry {
             details.push(format!(
                 "Restored by {} on {}.",
                 by.as_deref().unwrap_or("?"),
-                when(at)
+                local_time(at)
             ));
         }
         (None, _) => details.push(
@@ -420,7 +418,7 @@ fn deletion_entry(d: &crate::store::deletions::Deletion) -> HistoryEntry {
     }
     HistoryEntry {
         id: HistoryId::Deletion(d.id),
-        when: when(&d.deleted_at),
+        when: local_time(&d.deleted_at),
         company: "SMSTurbo".into(),
         summary,
         undoable: d.restored_at.is_none(),

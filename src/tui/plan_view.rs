@@ -767,6 +767,16 @@ pub fn held_code<'s>(plan: &Plan, snapshot: &'s Snapshot, id: RowId) -> Option<&
     snapshot.locals.at(local).map(Customer::code)
 }
 
+/// The preview's line for `n` likely duplicates the operator confirmed adding anyway: `done`
+/// ("added to QuickBooks") although they look like `like` ("a QuickBooks customer").
+fn added_anyway(n: usize, done: &str, like: &str) -> String {
+    format!(
+        "{} {done} although {} like {like}, as you confirmed",
+        plural(n, "customer", "customers"),
+        if n == 1 { "it looks" } else { "they look" }
+    )
+}
+
 /// What running the selection would do, in the words of the run confirmation.
 pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPreview, RowId> {
     let layout = RowLayout::of(plan);
@@ -813,14 +823,10 @@ pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPr
         ));
     }
     if anyway_out > 0 {
-        lines.push(format!(
-            "{} added to QuickBooks although {} like a QuickBooks customer, as you confirmed",
-            plural(anyway_out, "customer", "customers"),
-            if anyway_out == 1 {
-                "it looks"
-            } else {
-                "they look"
-            }
+        lines.push(added_anyway(
+            anyway_out,
+            "added to QuickBooks",
+            "a QuickBooks customer",
         ));
     }
     if imports > 0 {
@@ -830,14 +836,10 @@ pub fn preview(plan: &Plan, snapshot: &Snapshot, rows: &[RowId]) -> Result<RunPr
         ));
     }
     if anyway_in > 0 {
-        lines.push(format!(
-            "{} imported into SMSTurbo although {} like an SMSTurbo customer, as you confirmed",
-            plural(anyway_in, "customer", "customers"),
-            if anyway_in == 1 {
-                "it looks"
-            } else {
-                "they look"
-            }
+        lines.push(added_anyway(
+            anyway_in,
+            "imported into SMSTurbo",
+            "an SMSTurbo customer",
         ));
     }
     // Labels in field order, the status last.

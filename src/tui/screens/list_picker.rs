@@ -14,6 +14,7 @@ use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
 use crate::tui::view::{Column, PickFor};
 use crate::tui::widgets::checklist::{Checklist, ChecklistRow, ListOutcome};
+use crate::tui::widgets::type_ahead::{TypeAhead, starts_with};
 use crate::tui::widgets::{clear_modal, modal_area};
 use crate::tui::worker::{Command, Event, Task};
 
@@ -25,7 +26,7 @@ pub struct ListPickerModal {
     names: Option<Vec<String>>,
     list: Checklist,
     /// What has been typed to jump to a name, since the last other key.
-    typed: String,
+    typed: TypeAhead,
 }
 
 impl ListPickerModal {
@@ -42,7 +43,7 @@ impl ListPickerModal {
                 Vec::new(),
                 what.multi(),
             ),
-            typed: String::new(),
+            typed: TypeAhead::default(),
         }
     }
 
@@ -55,12 +56,11 @@ impl ListPickerModal {
                 .collect(),
         );
         let is_current = |n: &str| self.current.iter().any(|c| c.eq_ignore_ascii_case(n));
-        for (i, n) in names.iter().enumerate() {
-            if is_current(n) {
-                if self.what.multi() {
+        if self.what.multi() {
+            for (i, n) in names.iter().enumerate() {
+                if is_current(n) {
                     self.list.set_checked(i, true);
                 }
-                self.list.select_row(i);
             }
         }
         if let Some(first) = names.iter().position(|n| is_current(n)) {
@@ -90,18 +90,9 @@ impl ListPickerModal {
         let Some(names) = &self.names else {
             return false;
         };
-        let find = |typed: &str| {
-            let typed = crate::text::fold(typed);
-            names
-                .iter()
-                .position(|n| crate::text::fold(n).starts_with(&typed))
-        };
-        self.typed.push(c);
-        let mut at = find(&self.typed);
-        if at.is_none() {
-            self.typed = c.to_string();
-            at = find(&self.typed);
-        }
+        let at = self
+            .typed
+            .jump(c, |t| names.iter().position(|n| starts_with(n, t)));
         match at {
             Some(i) => {
                 self.list.set_filter("");

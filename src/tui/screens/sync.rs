@@ -568,9 +568,11 @@ impl Component for SyncScreen {
                 None
             }
             // A second comparison asked for from here.
-            Event::PlanReady(view) => {
-                let notices = view.notices.clone();
-                let states = view.qb_states.clone();
+            // The panes keep neither the notices nor where customers stand: they are taken,
+            // not copied (one entry per customer compared).
+            Event::PlanReady(mut view) => {
+                let notices = std::mem::take(&mut view.notices);
+                let states = std::mem::take(&mut view.qb_states);
                 self.refresh(*view);
                 if !notices.is_empty() {
                     cx.modal(dialogs::notices(&notices));
@@ -580,8 +582,8 @@ impl Component for SyncScreen {
             }
             // A row's way out was taken and both sides compared again: the checks and the
             // cursor stay on their customers (a row added again asks again).
-            Event::Resolved { message, view } => {
-                let states = view.qb_states.clone();
+            Event::Resolved { message, mut view } => {
+                let states = std::mem::take(&mut view.qb_states);
                 self.refresh(*view);
                 cx.status(Tone::Success, message);
                 cx.intent(Intent::PanesRefreshed(states));

@@ -18,7 +18,7 @@ use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::hanging::Hanging;
-use super::{clear_modal, modal_area, panel};
+use super::{clear_modal, fit, modal_area, panel};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
 use crate::tui::theme::Theme;
@@ -380,16 +380,8 @@ impl<T: Clone> Dialog<T> {
             let label = Self::button_label(b);
             // A stacked label longer than the dialog keeps its closing bracket.
             let label = if label.width() > usize::from(r.width) {
-                let keep = usize::from(r.width).saturating_sub(3);
-                let cut: String = b
-                    .label
-                    .chars()
-                    .scan(0, |w, c| {
-                        *w += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-                        (*w <= keep.saturating_sub(3)).then_some(c)
-                    })
-                    .collect();
-                format!("[ {cut}… ]")
+                let room = usize::from(r.width).saturating_sub(5).max(1);
+                format!("[ {} ]", fit(&b.label, room))
             } else {
                 label
             };
@@ -516,6 +508,20 @@ mod tests {
         assert_eq!(act(&mut yes_no, Action::Down), DialogOutcome::Ignored);
         let s = screen(&yes_no);
         assert_eq!(row_of(&s, "[ Yes ]"), row_of(&s, "[ No ]"));
+    }
+
+    #[test]
+    fn a_stacked_label_wider_than_the_dialog_is_cut_and_keeps_its_bracket() {
+        let long = format!("Link to '{}'", "Very Long Business Name ".repeat(8));
+        let buttons = vec![(long, 1u8), ("Cancel".to_string(), 0)];
+        let d = Dialog::choice("QuickBooks changed this link", "Choose:", buttons);
+        let s = screen(&d);
+        let line = s
+            .lines()
+            .find(|l| l.contains("[ Link to 'Very Long"))
+            .unwrap_or_else(|| panic!("{s}"));
+        assert!(line.contains("… ]"), "{line}");
+        assert!(s.contains("[ Cancel ]"), "{s}");
     }
 
     #[test]

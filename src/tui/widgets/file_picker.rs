@@ -13,6 +13,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::checklist::{Checklist, ChecklistRow, ListOutcome};
 use super::text_field::{FieldLayout, TextField};
+use super::type_ahead::{TypeAhead, starts_with};
 use super::{clear_modal, cut, modal_area};
 use crate::tui::action::{Action, Msg};
 use crate::tui::keymap::Context;
@@ -57,7 +58,7 @@ pub struct FilePicker {
     /// The name to put the cursor on when the first listing arrives (the current file).
     start_at: Option<String>,
     /// What has been typed to jump to a name, since the last other key.
-    typed: String,
+    typed: TypeAhead,
 }
 
 /// Where the picker should start for a File Info value: its folder (when it names a file or a
@@ -107,7 +108,7 @@ impl FilePicker {
             )
             .without_count(),
             start_at: None,
-            typed: String::new(),
+            typed: TypeAhead::default(),
         }
     }
 
@@ -167,16 +168,9 @@ impl FilePicker {
     /// Typing a name jumps to the first entry starting with what was typed (case and accents
     /// ignored); a letter that no longer fits starts over from itself.
     fn jump(&mut self, c: char) -> PickerOutcome {
-        let starts = |typed: &str| {
-            let typed = crate::text::fold(typed);
-            move |name: &str| crate::text::fold(name).starts_with(&typed)
-        };
-        self.typed.push(c);
-        let mut row = self.row_named(starts(&self.typed));
-        if row.is_none() {
-            self.typed = c.to_string();
-            row = self.row_named(starts(&self.typed));
-        }
+        let mut typed = std::mem::take(&mut self.typed);
+        let row = typed.jump(c, |t| self.row_named(|name| starts_with(name, t)));
+        self.typed = typed;
         match row {
             Some(r) => {
                 self.list.set_filter("");

@@ -15,6 +15,7 @@ pub mod help;
 pub mod progress;
 pub mod tabs;
 pub mod text_field;
+pub mod type_ahead;
 
 use std::borrow::Cow;
 
