@@ -77,6 +77,8 @@ pub struct FakeState {
     pub kept_local: Vec<String>,
     /// Whether QuickBooks' list names were read (at a connection).
     pub lists_read: bool,
+    /// Reading the stored list names fails (the database is locked, say).
+    pub lists_unreadable: bool,
     /// The comparison the panes show, until a run uses it (as a real run ends the connection).
     plan: Option<(Plan, Snapshot)>,
     /// QuickBooks was read once: later comparisons read "only what changed".
@@ -350,6 +352,7 @@ impl FakeState {
             deleted_list_ids: Vec::new(),
             kept_local: Vec::new(),
             lists_read: false,
+            lists_unreadable: false,
             plan: None,
             read_before: false,
             undo: HashMap::new(),
@@ -896,6 +899,9 @@ impl Backend for FakeBackend {
     /// Known once connected, as the real back end reads them then.
     fn qb_list_names(&mut self) -> Result<QbListNames, Explanation> {
         let s = self.state();
+        if s.lists_unreadable {
+            return Err(backend::explain_store(&StoreError::Locked));
+        }
         if !s.lists_read {
             return Ok(QbListNames::default());
         }

@@ -742,6 +742,24 @@ fn customer_type_job_type_and_terms_are_picked_from_quickbooks_lists() {
     assert_eq!(terms.as_deref(), Some("Net 30"));
 }
 
+/// A picker whose list cannot be read says so, and why, instead of "not known yet".
+#[test]
+fn a_list_that_cannot_be_read_is_not_called_unknown() {
+    let mut h = demo();
+    h.backend.state().lists_unreadable = true;
+    h.keys(&[Char('s'), Tab, Tab, Tab, Tab, F(4)]);
+    let s = h.screen();
+    assert!(!s.contains("does not know this company's"), "{s}");
+    screen_has(
+        &mut h,
+        &[
+            "could not read",
+            "locked by another program",
+            "type the name",
+        ],
+    );
+}
+
 #[test]
 fn a_connection_reads_the_lists_the_pickers_offer() {
     let mut h = real_demo_at_the_question();

@@ -24,6 +24,8 @@ pub struct ListPickerModal {
     current: Vec<String>,
     /// The names, once read.
     names: Option<Vec<String>>,
+    /// Why the names could not be read (what happened, what to do), when they could not.
+    unreadable: Option<String>,
     list: Checklist,
     /// What has been typed to jump to a name, since the last other key.
     typed: TypeAhead,
@@ -37,6 +39,7 @@ impl ListPickerModal {
             what,
             current,
             names: None,
+            unreadable: None,
             list: Checklist::new(
                 what.title(),
                 vec![Column::fill("Name", 10, 1)],
@@ -167,8 +170,14 @@ impl Component for ListPickerModal {
             Event::QbLists(lists) => self.listed(&lists),
             Event::Failed {
                 during: Task::QbLists,
-                ..
-            } => self.names = Some(Vec::new()),
+                explanation,
+            } => {
+                self.names = Some(Vec::new());
+                self.unreadable = Some(format!(
+                    "{} {}",
+                    explanation.what_happened, explanation.next_step
+                ));
+            }
             other => return Some(other),
         }
         None
@@ -190,6 +199,12 @@ impl Component for ListPickerModal {
         block.render(outer, buf);
         let text = if self.names.is_none() {
             "Reading what custsync knows of QuickBooks' list…".to_string()
+        } else if let Some(why) = &self.unreadable {
+            format!(
+                "custsync could not read the {} it knows: {why} Until then, type the name in \
+                 the field.",
+                self.what.list_words()
+            )
         } else {
             format!(
                 "custsync does not know this company's {} yet: it reads QuickBooks' lists each \
