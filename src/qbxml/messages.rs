@@ -495,6 +495,18 @@ pub struct ListRet {
     pub sublevel: Option<u32>,
 }
 
+impl ListRet {
+    /// The name a reference to this entry uses: its FullName, or its Name for lists that have
+    /// no hierarchy and so no FullName (terms).
+    pub fn into_ref_name(self) -> String {
+        if self.full_name.is_empty() {
+            self.name
+        } else {
+            self.full_name
+        }
+    }
+}
+
 /// `VendorRet` / `EmployeeRet` / `OtherNameRet`: just enough to explain a name collision.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameRet {

@@ -148,13 +148,7 @@ impl<'c> SyncEngine<'c> {
     pub fn list_names(&mut self) -> Result<crate::store::list_names::QbListNames, SyncError> {
         let names = |v: Vec<crate::qbxml::ListRet>| {
             v.into_iter()
-                .map(|e| {
-                    if e.full_name.is_empty() {
-                        e.name
-                    } else {
-                        e.full_name
-                    }
-                })
+                .map(crate::qbxml::ListRet::into_ref_name)
                 .collect()
         };
         Ok(crate::store::list_names::QbListNames {
@@ -251,8 +245,12 @@ impl<'c> SyncEngine<'c> {
         store.checked()?;
         let kept_local = store.local_only(self.company_key())?;
         let deletions = stale::deletions(&links, &qb.customers, &qb.deleted);
-        let names =
-            |types: Vec<crate::qbxml::ListRet>| types.into_iter().map(|t| t.full_name).collect();
+        let names = |types: Vec<crate::qbxml::ListRet>| {
+            types
+                .into_iter()
+                .map(crate::qbxml::ListRet::into_ref_name)
+                .collect()
+        };
         Ok(Loaded {
             engine: self,
             recovery,
