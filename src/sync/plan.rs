@@ -605,27 +605,35 @@ impl<'scope, T: Send + 'scope, F: FnOnce() -> T + Send + 'scope> Task<'scope, T,
     }
 }
 
-/// The QuickBooks customers a user made jobs of while they were linked (stale links' records),
-/// by name and by account number. Another SMSTurbo customer with the same name or code may be
-/// the same customer: adding it would make the top-level twin of the job that a stale link's
-/// own customer is kept from making.
+/// The QuickBooks jobs, by name and by account number. Another SMSTurbo customer with the same
+/// name or code may be the same customer: adding it would make the top-level twin of the job —
+/// whether a stale link still says whose customer the job was, or the link is gone (its SMSTurbo
+/// customer deleted since), so a job is never a reason to add a customer by itself.
 struct MovedCustomers<'a> {
-    /// Name or account number → (the job as QuickBooks names it, the stale link's code).
-    by_key: FxHashMap<CiKey<'a>, (String, &'a str)>,
+    /// Name or account number → (the job as QuickBooks names it, the stale link's code when a
+    /// stale link moved it).
+    by_key: FxHashMap<CiKey<'a>, (String, Option<&'a str>)>,
 }
 
 impl<'a> MovedCustomers<'a> {
     fn of(input: &PlanInput<'a>, m: &Matching) -> Self {
         let mut by_key = FxHashMap::default();
-        for s in &m.stale_links {
-            let Some(q) = s.job else { continue };
+        // Stale links' jobs first: their rows name the SMSTurbo customer to decide first.
+        let linked = m
+            .stale_links
+            .iter()
+            .filter_map(|s| Some((s.job?, Some(input.locals[s.local].code()))));
+        let others = (0..input.qb.len())
+            .map(QbIx::new)
+            .filter(|&q| input.qb[q].is_job())
+            .map(|q| (q, None));
+        for (q, code) in linked.chain(others) {
             let job: &'a CustomerRet = &input.qb[q];
             let name = job.data.get(Field::Name).unwrap_or("");
             let shown = match job.parent.as_ref().and_then(|p| p.full_name.as_deref()) {
                 Some(parent) => format!("{parent}:{name}"),
                 None => name.to_string(),
             };
-            let code = input.locals[s.local].code();
             for value in [
                 job.data.get(Field::Name),
                 job.data.get(Field::AccountNumber),
@@ -648,9 +656,12 @@ impl<'a> MovedCustomers<'a> {
             .into_iter()
             .filter_map(CiKey::new)
             .find_map(|k| self.by_key.get(&k))
-            .map(|(job, code)| Problem::LikeMovedCustomer {
-                job: job.clone(),
-                code: code.to_string(),
+            .map(|(job, code)| match code {
+                Some(code) => Problem::LikeMovedCustomer {
+                    job: job.clone(),
+                    code: code.to_string(),
+                },
+                None => Problem::LikeJob { job: job.clone() },
             })
     }
 }

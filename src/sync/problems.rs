@@ -31,6 +31,9 @@ pub enum Problem {
     /// was linked to before a QuickBooks user made it a job: it may be the same customer, and
     /// adding this one would put it in QuickBooks twice.
     LikeMovedCustomer { job: String, code: String },
+    /// QuickBooks has a job with this customer's name or code: it may be the same customer
+    /// (made a job after its link was gone), and adding this one would put it in QuickBooks twice.
+    LikeJob { job: String },
     /// The customer's own Customer Type does not exist in the company (QuickBooks: 3140).
     UnknownCustomerType(String),
     /// A value coming from QuickBooks is longer than SMSTurbo keeps (the field table's limits,
@@ -73,6 +76,13 @@ impl fmt::Display for Problem {
                 "QuickBooks has the job '{job}', which was SMSTurbo customer {code}'s customer \
                  before a QuickBooks user made it a job; if this is the same customer, adding it \
                  would put it in QuickBooks twice — decide {code}'s row first, or give this \
+                 customer a name and code of its own"
+            ),
+            Problem::LikeJob { job } => write!(
+                f,
+                "QuickBooks has the job '{job}' with this customer's name or code; if it is the \
+                 same customer, adding it would put it in QuickBooks twice — make the job a \
+                 customer again in QuickBooks and link them (custsync link), or give this \
                  customer a name and code of its own"
             ),
             Problem::UnknownCustomerType(t) => write!(
